@@ -1,0 +1,55 @@
+import { PassThrough } from "node:stream";
+import { renderToPipeableStream } from "react-dom/server";
+import { RemixServer } from "@remix-run/react";
+import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
+import { isbot } from "isbot";
+import { addDocumentResponseHeaders } from "./shopify.server";
+
+export const streamTimeout = 5000;
+
+export default async function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+) {
+  addDocumentResponseHeaders(request, responseHeaders);
+  const userAgent = request.headers.get("user-agent");
+  const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";
+
+  return new Promise<Response>((resolve, reject) => {
+    const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} />, {
+      [callbackName]: () => {
+        const body = new PassThrough();
+        const stream = createReadableStreamFromReadable(body);
+        responseHeaders.set("Content-Type", "text/html");
+        resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
+        pipe(body);
+      },
+      onShellError(error: unknown) {
+        reject(error);
+      },
+      onError(error: unknown) {
+        responseStatusCode = 500;
+        console.error(error);
+      },
+    });
+    setTimeout(abort, streamTimeout + 1000);
+  });
+}
+
+/**
+ * Called once by server.mjs before it listens: validates env (throws EnvError naming the
+ * variable) and, in demo mode, makes sure the demo shop exists.
+ */
+export async function startup(): Promise<{ host: string; port: number; mode: string }> {
+  const { env } = await import("./env.server");
+  const e = env();
+  if (e.MOMENTS_MODE === "demo") {
+    const { db } = await import("./db.server");
+    const { ensureDemoShop } = await import("./demo/seed.server");
+    const { created } = await ensureDemoShop(db());
+    if (created) console.log("Seeded the demo shop (catalog, customers, order history).");
+  }
+  return { host: e.HOST, port: e.PORT, mode: e.MOMENTS_MODE };
+}

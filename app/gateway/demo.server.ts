@@ -1,0 +1,68 @@
+import type { PrismaClient } from "@prisma/client";
+import type { CatalogProduct, ShopGateway } from "./types";
+
+const APP_NAMESPACE = "$app";
+
+type DemoProductRow = Awaited<ReturnType<typeof loadProducts>>[number];
+function loadProducts(prisma: PrismaClient, shopId: string, where: object, take?: number) {
+  return prisma.demoProduct.findMany({
+    where: { shopId, ...where },
+    include: { variants: { orderBy: { id: "asc" } } },
+    orderBy: { title: "asc" },
+    take,
+  });
+}
+
+function toCatalog(row: DemoProductRow): CatalogProduct {
+  const list = (s: string) => (s ? s.split(",").map((t) => t.trim()).filter(Boolean) : []);
+  return {
+    id: row.id,
+    title: row.title,
+    handle: row.handle,
+    vendor: row.vendor,
+    productType: row.productType,
+    tags: list(row.tags),
+    collections: list(row.collections),
+    imageUrl: row.imageUrl,
+    variants: row.variants.map((v) => ({
+      id: v.id,
+      title: v.title,
+      sku: v.sku,
+      prices: { EUR: v.priceEurMinor, USD: v.priceUsdMinor },
+      inventory: v.inventory,
+      sellingPlanId: v.sellingPlanId,
+    })),
+  };
+}
+
+/** The demo store: catalog and metafields live in the local database, scoped to the demo shop. */
+export function demoGateway(prisma: PrismaClient, shopId: string): ShopGateway {
+  return {
+    kind: "demo",
+    async searchProducts(query, limit = 25) {
+      const q = query.trim();
+      const where = q
+        ? { OR: [{ title: { contains: q } }, { vendor: { contains: q } }, { tags: { contains: q } }] }
+        : {};
+      return (await loadProducts(prisma, shopId, where, limit)).map(toCatalog);
+    },
+    async getProducts(ids) {
+      if (ids.length === 0) return [];
+      return (await loadProducts(prisma, shopId, { id: { in: ids } })).map(toCatalog);
+    },
+    async publishMetafield(key, jsonValue) {
+      const row = await prisma.demoMetafield.upsert({
+        where: { shopId_namespace_key: { shopId, namespace: APP_NAMESPACE, key } },
+        create: { shopId, namespace: APP_NAMESPACE, key, type: "json", value: jsonValue },
+        update: { value: jsonValue },
+      });
+      return { publishedAt: row.updatedAt };
+    },
+    async readMetafield(key) {
+      const row = await prisma.demoMetafield.findUnique({
+        where: { shopId_namespace_key: { shopId, namespace: APP_NAMESPACE, key } },
+      });
+      return row?.value ?? null;
+    },
+  };
+}

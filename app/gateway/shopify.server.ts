@@ -1,0 +1,157 @@
+import { GatewayError, type CatalogProduct, type ShopGateway } from "./types";
+
+/** The slice of the library's admin client this adapter needs (easy to fake at the HTTP edge). */
+export interface AdminGraphql {
+  graphql(query: string, options?: { variables?: Record<string, unknown> }): Promise<Response>;
+}
+
+export const PRODUCTS_QUERY = `#graphql
+  query MomentsProducts($first: Int!, $query: String) {
+    products(first: $first, query: $query, sortKey: TITLE) {
+      nodes {
+        id
+        title
+        handle
+        vendor
+        productType
+        tags
+        featuredMedia { preview { image { url } } }
+        collections(first: 10) { nodes { handle } }
+        variants(first: 50) {
+          nodes { id title sku price inventoryQuantity }
+        }
+      }
+    }
+  }
+`;
+
+export const PRODUCTS_BY_ID_QUERY = `#graphql
+  query MomentsProductsById($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Product {
+        id
+        title
+        handle
+        vendor
+        productType
+        tags
+        featuredMedia { preview { image { url } } }
+        collections(first: 10) { nodes { handle } }
+        variants(first: 50) {
+          nodes { id title sku price inventoryQuantity }
+        }
+      }
+    }
+  }
+`;
+
+export const SHOP_QUERY = `#graphql
+  query MomentsShop {
+    shop { id name currencyCode plan { shopifyPlus } }
+  }
+`;
+
+export const METAFIELDS_SET_MUTATION = `#graphql
+  mutation MomentsPublish($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields { key namespace updatedAt }
+      userErrors { field message code }
+    }
+  }
+`;
+
+export const METAFIELD_QUERY = `#graphql
+  query MomentsReadMetafield($key: String!) {
+    shop { metafield(namespace: "$app", key: $key) { value } }
+  }
+`;
+
+interface ProductNode {
+  id: string;
+  title: string;
+  handle: string;
+  vendor: string;
+  productType: string;
+  tags: string[];
+  featuredMedia: { preview: { image: { url: string } | null } | null } | null;
+  collections: { nodes: Array<{ handle: string }> };
+  variants: { nodes: Array<{ id: string; title: string; sku: string | null; price: string; inventoryQuantity: number | null }> };
+}
+
+/** "12.50" in the shop currency -> 1250 minor units, without passing through a float. */
+export function decimalToMinor(decimal: string, exponent = 2): number {
+  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(decimal.trim());
+  if (!match) throw new GatewayError(`Shopify returned a price we could not read: "${decimal}"`);
+  const [, sign, whole, frac = ""] = match;
+  const padded = (frac + "0".repeat(exponent)).slice(0, exponent);
+  const minor = Number(whole) * 10 ** exponent + Number(padded || "0");
+  return sign ? -minor : minor;
+}
+
+async function run<T>(admin: AdminGraphql, query: string, variables?: Record<string, unknown>): Promise<T> {
+  let response: Response;
+  try {
+    response = await admin.graphql(query, variables ? { variables } : undefined);
+  } catch (error) {
+    throw new GatewayError("Shopify could not be reached. Try again in a moment.", error);
+  }
+  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
+  if (body.errors?.length || !body.data) {
+    throw new GatewayError(`Shopify refused the request: ${body.errors?.map((e) => e.message).join("; ") ?? "no data"}`);
+  }
+  return body.data;
+}
+
+export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopGateway {
+  const toCatalog = (p: ProductNode): CatalogProduct => ({
+    id: p.id,
+    title: p.title,
+    handle: p.handle,
+    vendor: p.vendor,
+    productType: p.productType,
+    tags: p.tags,
+    collections: p.collections.nodes.map((c) => c.handle),
+    imageUrl: p.featuredMedia?.preview?.image?.url ?? null,
+    variants: p.variants.nodes.map((v) => ({
+      id: v.id,
+      title: v.title,
+      sku: v.sku,
+      prices: { [shopCurrency]: decimalToMinor(v.price) },
+      inventory: v.inventoryQuantity,
+      sellingPlanId: null,
+    })),
+  });
+  let shopGid: string | undefined;
+
+  return {
+    kind: "shopify",
+    async searchProducts(query, limit = 25) {
+      const data = await run<{ products: { nodes: ProductNode[] } }>(admin, PRODUCTS_QUERY, {
+        first: limit,
+        query: query.trim() || null,
+      });
+      return data.products.nodes.map(toCatalog);
+    },
+    async getProducts(ids) {
+      if (ids.length === 0) return [];
+      const data = await run<{ nodes: Array<ProductNode | null> }>(admin, PRODUCTS_BY_ID_QUERY, { ids });
+      return data.nodes.filter((n): n is ProductNode => !!n && "variants" in n).map(toCatalog);
+    },
+    async publishMetafield(key, jsonValue) {
+      shopGid ??= (await run<{ shop: { id: string } }>(admin, SHOP_QUERY)).shop.id;
+      const data = await run<{
+        metafieldsSet: { metafields: Array<{ updatedAt: string }> | null; userErrors: Array<{ message: string }> };
+      }>(admin, METAFIELDS_SET_MUTATION, {
+        metafields: [{ ownerId: shopGid, namespace: "$app", key, type: "json", value: jsonValue }],
+      });
+      const errors = data.metafieldsSet.userErrors;
+      if (errors.length) throw new GatewayError(`Shopify did not save the offers: ${errors.map((e) => e.message).join("; ")}`);
+      const updatedAt = data.metafieldsSet.metafields?.[0]?.updatedAt;
+      return { publishedAt: updatedAt ? new Date(updatedAt) : new Date() };
+    },
+    async readMetafield(key) {
+      const data = await run<{ shop: { metafield: { value: string } | null } }>(admin, METAFIELD_QUERY, { key });
+      return data.shop.metafield?.value ?? null;
+    },
+  };
+}

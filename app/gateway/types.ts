@@ -1,0 +1,47 @@
+/**
+ * The seam between Moments and a store. Real mode talks to Shopify's Admin API; demo mode talks
+ * to the demo store in the local database. Everything above this interface is shared.
+ */
+export interface CatalogVariant {
+  id: string;
+  title: string;
+  sku: string | null;
+  /** Unit price per currency, integer minor units. */
+  prices: Record<string, number>;
+  inventory: number | null;
+  sellingPlanId: string | null;
+}
+
+export interface CatalogProduct {
+  id: string;
+  title: string;
+  handle: string;
+  vendor: string;
+  productType: string;
+  tags: string[];
+  collections: string[];
+  imageUrl: string | null;
+  variants: CatalogVariant[];
+}
+
+export interface PublishResult {
+  publishedAt: Date;
+}
+
+export interface ShopGateway {
+  readonly kind: "shopify" | "demo";
+  /** Products matching a free-text query (title, vendor, tag), at most `limit`. */
+  searchProducts(query: string, limit?: number): Promise<CatalogProduct[]>;
+  getProducts(ids: string[]): Promise<CatalogProduct[]>;
+  /** Writes the app-owned shop metafield the extensions read ($app namespace). */
+  publishMetafield(key: string, jsonValue: string): Promise<PublishResult>;
+  readMetafield(key: string): Promise<string | null>;
+}
+
+/** A plain-words error a merchant can act on; routes show `message` as is. */
+export class GatewayError extends Error {
+  constructor(message: string, readonly detail?: unknown) {
+    super(message);
+    this.name = "GatewayError";
+  }
+}

@@ -1,0 +1,51 @@
+import type { Shop } from "@prisma/client";
+import { db } from "./db.server";
+import { isDemo } from "./env.server";
+import { demoGateway } from "./gateway/demo.server";
+import { SHOP_QUERY, shopifyGateway } from "./gateway/shopify.server";
+import type { ShopGateway } from "./gateway/types";
+import { authenticate } from "./shopify.server";
+
+export const DEMO_SHOP_DOMAIN = "moments-demo.myshopify.com";
+
+export interface ShopContext {
+  shop: Shop;
+  gateway: ShopGateway;
+}
+
+/**
+ * The one place that answers "which shop is this request for?". Every loader and action starts
+ * here and scopes every query by `shop.id`, so one merchant can never reach another's data.
+ */
+export async function requireShop(request: Request): Promise<ShopContext> {
+  const prisma = db();
+  if (isDemo()) {
+    const shop = await prisma.shop.findUnique({ where: { domain: DEMO_SHOP_DOMAIN } });
+    if (!shop) {
+      throw new Response("The demo shop is not seeded yet: run `npm run demo`.", { status: 503 });
+    }
+    return { shop, gateway: demoGateway(prisma, shop.id) };
+  }
+
+  const { session, admin } = await authenticate.admin(request);
+  let shop = await prisma.shop.findUnique({ where: { domain: session.shop } });
+  if (!shop || shop.uninstalledAt) {
+    const response = await admin.graphql(SHOP_QUERY);
+    const { data } = (await response.json()) as {
+      data: { shop: { name: string; currencyCode: string; plan: { shopifyPlus: boolean } } };
+    };
+    const details = {
+      name: data.shop.name,
+      currency: data.shop.currencyCode,
+      plan: data.shop.plan.shopifyPlus ? "plus" : "basic",
+      scopes: session.scope ?? null,
+      uninstalledAt: null,
+    };
+    shop = await prisma.shop.upsert({
+      where: { domain: session.shop },
+      create: { domain: session.shop, ...details, settings: { create: {} } },
+      update: details,
+    });
+  }
+  return { shop, gateway: shopifyGateway(admin, shop.currency) };
+}
