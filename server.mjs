@@ -7,7 +7,9 @@ import compression from "compression";
 import { createRequestHandler } from "@remix-run/express";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
-const buildPath = path.join(root, "build/server/index.js");
+// MOMENTS_BUILD_DIR lets parallel test runs each serve their own build.
+const buildDir = path.resolve(root, process.env.MOMENTS_BUILD_DIR ?? "build");
+const buildPath = path.join(buildDir, "server/index.js");
 
 let build;
 try {
@@ -29,8 +31,8 @@ try {
 const app = express();
 app.disable("x-powered-by");
 app.use(compression());
-app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
-app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
+app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
+app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV ?? "production" }));
 
 const server = app.listen(listen.port, listen.host, () => {

@@ -27,6 +27,7 @@ export default defineConfig({
     !process.env.VITEST &&
       remix({
         ignoredRouteFiles: ["**/.*", "**/*.test.*"],
+        buildDirectory: process.env.MOMENTS_BUILD_DIR ?? "build",
         future: {
           v3_fetcherPersist: true,
           v3_relativeSplatPath: true,

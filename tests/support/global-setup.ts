@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { OUTPUT, ROOT, TEMPLATE_DB } from "./paths";
+import { BUILD_DIR, OUTPUT, ROOT, TEMPLATE_DB } from "./paths";
 
 /**
  * Once per run: a migrated template database (each test copies it, so every test file gets a fresh
@@ -18,8 +18,8 @@ export default function setup() {
   const bin = (name: string) => path.join(ROOT, "node_modules", name);
 
   run([bin("prisma/build/index.js"), "migrate", "deploy"], { DATABASE_URL: `file:${TEMPLATE_DB}` });
-  const built = existsSync(path.join(ROOT, "build/server/index.js"));
+  const built = existsSync(path.join(BUILD_DIR, "server/index.js"));
   if (!(built && process.env.MOMENTS_TEST_REUSE_BUILD === "1")) {
-    run([bin("@remix-run/dev/dist/cli.js"), "vite:build"], { NODE_ENV: "production" });
+    run([bin("@remix-run/dev/dist/cli.js"), "vite:build"], { NODE_ENV: "production", MOMENTS_BUILD_DIR: BUILD_DIR });
   }
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { ROOT } from "./paths";
+import { BUILD_DIR, ROOT } from "./paths";
 
 export const TEST_API_KEY = "test-api-key";
 export const TEST_API_SECRET = "test-api-secret-0123456789abcdef";
@@ -34,7 +34,7 @@ export function demoModeEnv(databaseUrl: string): Record<string, string> {
 export function startServer(env: Record<string, string>, timeoutMs = 20_000): Promise<RunningServer> {
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "server.mjs")], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: "0", ...env },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: "0", MOMENTS_BUILD_DIR: BUILD_DIR, ...env } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
