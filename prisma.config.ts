@@ -7,7 +7,9 @@ import { PrismaLibSQL } from "@prisma/adapter-libsql";
 process.env.DATABASE_URL ??= "file:./prisma/dev.db";
 
 export default defineConfig({
-  schema: path.join("prisma", "schema.prisma"),
+  // A folder: each feature keeps its models in its own file (prisma/schema/README.md).
+  schema: path.join("prisma", "schema"),
+  migrations: { path: path.join("prisma", "migrations") },
   experimental: { adapter: true },
   engine: "js",
   async adapter() {
