@@ -4,6 +4,9 @@ import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { env } from "./env.server";
+import { db } from "./db.server";
+import { ensureDemoShop } from "./demo/seed.server";
 
 export const streamTimeout = 5000;
 
@@ -43,11 +46,8 @@ export default async function handleRequest(
  * variable) and, in demo mode, makes sure the demo shop exists.
  */
 export async function startup(): Promise<{ host: string; port: number; mode: string }> {
-  const { env } = await import("./env.server");
   const e = env();
   if (e.MOMENTS_MODE === "demo") {
-    const { db } = await import("./db.server");
-    const { ensureDemoShop } = await import("./demo/seed.server");
     const { created } = await ensureDemoShop(db());
     if (created) console.log("Seeded the demo shop (catalog, customers, order history).");
   }

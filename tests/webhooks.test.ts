@@ -5,7 +5,7 @@ import { realModeEnv, startServer, TEST_API_SECRET, type RunningServer } from ".
 import { deliverWebhook, samplePayload } from "./support/webhooks";
 import { rowsOf, seedInstalledShop } from "./support/fixtures";
 
-const TOPICS = ["app/uninstalled", "app/scopes_update", "customers/data_request", "customers/redact", "shop/redact"];
+const TOPICS = ["app/uninstalled", "app/scopes_update", "orders/create", "customers/data_request", "customers/redact", "shop/redact"];
 const SHOP_A = "alpha-store.myshopify.com";
 const SHOP_B = "beta-store.myshopify.com";
 
@@ -106,6 +106,27 @@ describe("what each topic does", () => {
     expect(a.map((o) => [o.customerId, o.email])).toEqual([[null, null]]);
     expect(a[0]!.totalMinor).toBe(12900); // revenue stays, anonymised
     expect(b.map((o) => o.email)).toEqual(["john@example.com"]);
+  });
+
+  it("GIVEN orders/create THEN the order is recorded for A in integer minor units with its lines", async () => {
+    expect((await send("orders/create")).status).toBe(200);
+    const order = await db.prisma.order.findFirstOrThrow({ where: { shop: { domain: SHOP_A }, name: "#9999" } });
+    expect(order).toMatchObject({ currency: "USD", totalMinor: 40495, subtotalMinor: 40495, email: "jon@example.com" });
+    expect(order.customerId).toBe("gid://shopify/Customer/115310627314723954");
+    expect(JSON.parse(order.lines)).toHaveLength(order.lineCount);
+    expect(await db.prisma.order.count({ where: { shop: { domain: SHOP_B }, name: "#9999" } })).toBe(0);
+  });
+
+  it("GIVEN the same order under two delivery ids THEN it is recorded once", async () => {
+    await send("orders/create");
+    await send("orders/create");
+    expect(await db.prisma.order.count({ where: { shop: { domain: SHOP_A }, name: "#9999" } })).toBe(1);
+  });
+
+  it("GIVEN orders/create for a shop that is not installed THEN 200 and nothing stored", async () => {
+    const res = await send("orders/create", { shop: "unknown-store.myshopify.com" });
+    expect(res.status).toBe(200);
+    expect(await db.prisma.order.count({ where: { name: "#9999" } })).toBe(0);
   });
 
   it("GIVEN a signed payload of the wrong shape THEN 400 with the reason, not 500", async () => {

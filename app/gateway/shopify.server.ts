@@ -1,3 +1,4 @@
+import { decimalToMinor } from "~/lib/decimal";
 import { GatewayError, type CatalogProduct, type ShopGateway } from "./types";
 
 /** The slice of the library's admin client this adapter needs (easy to fake at the HTTP edge). */
@@ -78,16 +79,6 @@ interface ProductNode {
   variants: { nodes: Array<{ id: string; title: string; sku: string | null; price: string; inventoryQuantity: number | null }> };
 }
 
-/** "12.50" in the shop currency -> 1250 minor units, without passing through a float. */
-export function decimalToMinor(decimal: string, exponent = 2): number {
-  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(decimal.trim());
-  if (!match) throw new GatewayError(`Shopify returned a price we could not read: "${decimal}"`);
-  const [, sign, whole, frac = ""] = match;
-  const padded = (frac + "0".repeat(exponent)).slice(0, exponent);
-  const minor = Number(whole) * 10 ** exponent + Number(padded || "0");
-  return sign ? -minor : minor;
-}
-
 async function run<T>(admin: AdminGraphql, query: string, variables?: Record<string, unknown>): Promise<T> {
   let response: Response;
   try {
@@ -116,7 +107,7 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
       id: v.id,
       title: v.title,
       sku: v.sku,
-      prices: { [shopCurrency]: decimalToMinor(v.price) },
+      prices: { [shopCurrency]: decimalToMinor(v.price, shopCurrency) },
       inventory: v.inventoryQuantity,
       sellingPlanId: null,
     })),

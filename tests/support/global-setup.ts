@@ -13,8 +13,10 @@ export default function setup() {
   rmSync(path.join(OUTPUT, "db"), { recursive: true, force: true });
   mkdirSync(path.join(OUTPUT, "db"), { recursive: true });
   rmSync(TEMPLATE_DB, { force: true });
+  // The build must not see vitest's own variables (vite.config.ts leaves Remix out under VITEST).
+  const { VITEST: _v, VITEST_MODE: _m, VITEST_POOL_ID: _p, VITEST_WORKER_ID: _w, ...cleanEnv } = process.env;
   const run = (args: string[], env: Record<string, string> = {}) =>
-    execFileSync(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync(process.execPath, args, { cwd: ROOT, env: { ...cleanEnv, ...env }, stdio: ["ignore", "ignore", "inherit"] });
   const bin = (name: string) => path.join(ROOT, "node_modules", name);
 
   run([bin("prisma/build/index.js"), "migrate", "deploy"], { DATABASE_URL: `file:${TEMPLATE_DB}` });

@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { MOMENT_IDS } from "@moments/engine";
+
+/**
+ * The one event format every surface sends (checkout, thank-you, order status, post-purchase,
+ * storefront, email, the demo journey). POST /api/events (session token) and the app proxy's
+ * /proxy/events (signature) take `{ events: EventInput[] }`, at most MAX_BATCH a request, and
+ * answer `{ results: [{ id, status: "accepted" | "duplicate" | "rejected", reason? }] }` in order.
+ * Shop and surface authentication come from the request, never from the event.
+ */
+export const EVENT_TYPES = ["impression", "click", "accept", "decline", "exit_intent", "purchase", "unsubscribe"] as const;
+export const SURFACES = ["checkout", "thank_you", "order_status", "post_purchase", "storefront", "email", "demo"] as const;
+export const ARMS = ["variant", "holdout", "none"] as const;
+export const MAX_BATCH = 50;
+
+export const EventInput = z.object({
+  /** Client-generated id (e.g. a UUID): the idempotency key, retries never double-count. */
+  id: z.string().min(8).max(64),
+  type: z.enum(EVENT_TYPES),
+  moment: z.enum(MOMENT_IDS as unknown as [string, ...string[]]),
+  surface: z.enum(SURFACES),
+  /** Stable buyer / journey key: the same one the engine assigned the experiment arm with. */
+  journeyKey: z.string().min(1).max(128),
+  offerId: z.string().min(1).max(64).optional(),
+  experimentId: z.string().min(1).max(64).optional(),
+  /** Experiment arm variant id (engine ShownOffer.variantId). */
+  variantId: z.string().min(1).max(32).optional(),
+  arm: z.enum(ARMS).default("none"),
+  device: z.enum(["mobile", "desktop"]).optional(),
+  country: z.string().regex(/^[A-Z]{2}$/).optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  returning: z.boolean().optional(),
+  /** Offer value for accept events: the final price shown, integer minor units of `currency`. */
+  valueMinor: z.number().int().min(0).max(1e11).optional(),
+  /** Epoch ms on the client; the server clamps it to [now - 7 days, now + 5 min]. */
+  occurredAt: z.number().int().positive(),
+});
+export type EventInput = z.infer<typeof EventInput>;
+
+export const EventBatch = z.object({ events: z.array(z.unknown()).min(1).max(MAX_BATCH) });
+
+export type EventResult =
+  | { id: string; status: "accepted" | "duplicate" }
+  | { id: string | null; status: "rejected"; reason: string };

@@ -1,0 +1,17 @@
+import type { Prisma } from "@prisma/client";
+import type { OrderCreated } from "./order-payload.server";
+
+/**
+ * What happens when an order is created, beyond recording it: each feature registers one handler
+ * here (attribution, follow-up email). They run in the webhook's transaction, once per delivery.
+ */
+export interface OrderCreatedContext {
+  shopId: string;
+  shopDomain: string;
+  /** The app's Order row id. */
+  orderRowId: string;
+  order: OrderCreated;
+}
+export type OrderCreatedHandler = (tx: Prisma.TransactionClient, ctx: OrderCreatedContext) => Promise<void>;
+
+export const orderCreatedHandlers: OrderCreatedHandler[] = [];

@@ -1,0 +1,143 @@
+import { z } from "zod";
+import { decimalToMinor } from "~/lib/decimal";
+
+/**
+ * orders/create as Moments reads it: Shopify's payload (REST shape, API 2026-07) reduced to what
+ * attribution and the follow-up email need. Money in integer minor units; ids as GIDs.
+ */
+const money = z.object({ amount: z.string(), currency_code: z.string().length(3) });
+const moneySet = z.object({ shop_money: money, presentment_money: money });
+const nameValue = z.array(z.object({ name: z.string(), value: z.unknown() })).nullish();
+const numericId = z.union([z.number(), z.string()]);
+
+export const OrderCreatedPayload = z.object({
+  id: numericId,
+  admin_graphql_api_id: z.string().optional(),
+  name: z.string().nullish(),
+  email: z.string().nullish(),
+  currency: z.string().length(3),
+  presentment_currency: z.string().length(3).nullish(),
+  subtotal_price_set: moneySet,
+  total_price_set: moneySet,
+  customer_locale: z.string().nullish(),
+  source_name: z.string().nullish(),
+  processed_at: z.string().nullish(),
+  created_at: z.string().nullish(),
+  buyer_accepts_marketing: z.boolean().nullish(),
+  note_attributes: nameValue,
+  test: z.boolean().nullish(),
+  billing_address: z.object({ country_code: z.string().nullish() }).nullish(),
+  shipping_address: z.object({ country_code: z.string().nullish() }).nullish(),
+  customer: z
+    .object({
+      id: numericId.nullish(),
+      admin_graphql_api_id: z.string().nullish(),
+      email: z.string().nullish(),
+      first_name: z.string().nullish(),
+      tags: z.string().nullish(),
+      email_marketing_consent: z.object({ state: z.string().nullish() }).nullish(),
+    })
+    .nullish(),
+  line_items: z.array(
+    z.object({
+      id: numericId,
+      admin_graphql_api_id: z.string().optional(),
+      product_id: numericId.nullish(),
+      variant_id: numericId.nullish(),
+      title: z.string().nullish(),
+      vendor: z.string().nullish(),
+      quantity: z.number().int(),
+      price_set: moneySet,
+      total_discount_set: moneySet.nullish(),
+      properties: nameValue,
+    }),
+  ),
+});
+
+export interface OrderLine {
+  lineId: string;
+  productId: string | null;
+  variantId: string | null;
+  title: string;
+  quantity: number;
+  /** Unit price in the shop currency, minor units. */
+  unitMinor: number;
+  /** Discount on the whole line in the shop currency, minor units. */
+  discountMinor: number;
+  /** Line item properties (cart line attributes), e.g. the `_moments_*` offer attributes. */
+  attributes: Record<string, string>;
+}
+
+export interface OrderCreated {
+  shopifyId: string;
+  name: string | null;
+  email: string | null;
+  customerId: string | null;
+  customerFirstName: string | null;
+  customerTags: string[];
+  locale: string | null;
+  country: string | null;
+  /** Shop currency: what attribution records revenue in. */
+  currency: string;
+  presentmentCurrency: string;
+  totalMinor: number;
+  subtotalMinor: number;
+  presentmentTotalMinor: number;
+  /** true only with explicit email marketing consent (subscribed), false otherwise. */
+  marketingConsent: boolean;
+  sourceName: string | null;
+  test: boolean;
+  processedAt: Date;
+  /** Order (note) attributes, e.g. the journey key the surfaces wrote. */
+  attributes: Record<string, string>;
+  lines: OrderLine[];
+}
+
+const gid = (type: string, id: string | number | null | undefined, given?: string | null) =>
+  given ?? (id == null ? null : `gid://shopify/${type}/${id}`);
+
+const toRecord = (pairs: Array<{ name: string; value: unknown }> | null | undefined) =>
+  Object.fromEntries((pairs ?? []).map((p) => [p.name, p.value == null ? "" : String(p.value)]));
+
+/** Parses and normalises; a payload of the wrong shape is a 400 with the path, not a 500. */
+export function parseOrderCreated(payload: unknown): OrderCreated {
+  const result = OrderCreatedPayload.safeParse(payload);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new Response(`Unexpected orders/create payload at ${issue.path.join(".")}: ${issue.message}`, { status: 400 });
+  }
+  const o = result.data;
+  const shopCurrency = o.total_price_set.shop_money.currency_code;
+  const presentment = o.total_price_set.presentment_money.currency_code;
+  const consentState = o.customer?.email_marketing_consent?.state;
+  return {
+    shopifyId: gid("Order", o.id, o.admin_graphql_api_id)!,
+    name: o.name ?? null,
+    email: o.email || o.customer?.email || null,
+    customerId: gid("Customer", o.customer?.id, o.customer?.admin_graphql_api_id),
+    customerFirstName: o.customer?.first_name ?? null,
+    customerTags: (o.customer?.tags ?? "").split(",").map((t) => t.trim()).filter(Boolean),
+    locale: o.customer_locale ?? null,
+    country: o.shipping_address?.country_code ?? o.billing_address?.country_code ?? null,
+    currency: shopCurrency,
+    presentmentCurrency: presentment,
+    totalMinor: decimalToMinor(o.total_price_set.shop_money.amount, shopCurrency),
+    subtotalMinor: decimalToMinor(o.subtotal_price_set.shop_money.amount, shopCurrency),
+    presentmentTotalMinor: decimalToMinor(o.total_price_set.presentment_money.amount, presentment),
+    marketingConsent: consentState ? consentState === "subscribed" : o.buyer_accepts_marketing === true,
+    sourceName: o.source_name ?? null,
+    test: o.test ?? false,
+    processedAt: new Date(o.processed_at ?? o.created_at ?? Date.now()),
+    attributes: toRecord(o.note_attributes),
+    lines: o.line_items.map((l) => ({
+      lineId: gid("LineItem", l.id, l.admin_graphql_api_id)!,
+      productId: gid("Product", l.product_id),
+      variantId: gid("ProductVariant", l.variant_id),
+      title: l.title ?? "",
+      quantity: l.quantity,
+      unitMinor: decimalToMinor(l.price_set.shop_money.amount, shopCurrency),
+      discountMinor: l.total_discount_set ? decimalToMinor(l.total_discount_set.shop_money.amount, shopCurrency) : 0,
+      attributes: toRecord(l.properties),
+    })),
+  };
+}

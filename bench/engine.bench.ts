@@ -1,0 +1,89 @@
+/**
+ * Offer engine benchmark: 200 offers x 30 cart lines, one moment per decision (as a surface asks).
+ * Every figure is printed beside a baseline measured in the same run (see ./lib/report).
+ */
+import { brotliCompressSync } from "node:zlib";
+import { build } from "esbuild";
+import { decide, decodePayload, encodePayload, type DecideInput, type MomentId } from "../packages/engine/src/index";
+import { makeCart, makeInput, makeOffers, settings } from "../packages/engine/test/fixtures";
+import { percentile, report, sampleMs } from "./lib/report";
+
+// `npm run bench` runs the bundled file from .tmp/bench with the repo root as cwd.
+const root = process.cwd();
+const N = 20_000;
+
+// --- inputs -----------------------------------------------------------------------------------
+const wire = encodePayload(makeOffers(200), settings, 1_700_000_000_000);
+const decoded = decodePayload(wire);
+if (!decoded.ok) throw new Error(`fixture payload invalid: ${decoded.error.path} ${decoded.error.message}`);
+const payload = decoded.payload;
+const cart = makeCart(30);
+const cartJson = JSON.stringify(cart);
+const moments: MomentId[] = ["cart", "checkout", "thank_you", "post_purchase"];
+const inputs: DecideInput[] = Array.from({ length: 256 }, (_, i) =>
+  makeInput(payload, {
+    cart,
+    buyerKey: `buyer-${i}`,
+    moments: [moments[i % moments.length]!],
+    journey: { shown: i % 3 ? [{ offerId: "off_0001", moment: "cart" }] : [], declined: i % 5 ? [] : ["off_0002"] },
+  }),
+);
+
+// --- latency and throughput -------------------------------------------------------------------
+let i = 0;
+let sink = 0;
+const decideOnce = () => {
+  const d = decide(inputs[i++ & 255]!);
+  sink += d.moments[0]!.offers.length;
+};
+const parseOnce = () => {
+  sink += (JSON.parse(cartJson) as { lines: unknown[] }).lines.length;
+};
+const perSecond = (fn: () => void, ms = 500) => {
+  for (let k = 0; k < 2000; k++) fn();
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
+    for (let k = 0; k < 100; k++) fn();
+    n += 100;
+  }
+  return (n * 1000) / (performance.now() - t0);
+};
+
+const dSamples = sampleMs(decideOnce, N);
+const pSamples = sampleMs(parseOnce, N);
+const dps = perSecond(decideOnce);
+const pps = perSecond(parseOnce);
+
+report({ name: "engine decisions/s (200 offers x 30 lines)", value: dps, unit: "ops/s", baseline: { value: pps, label: "JSON.parse(cart)" }, budget: { limit: 5000, kind: "min" } });
+report({ name: "engine decide p50", value: percentile(dSamples, 50), unit: "ms", baseline: { value: percentile(pSamples, 50), label: "JSON.parse(cart) p50" }, budget: { limit: 0.2, kind: "max" } });
+report({ name: "engine decide p99", value: percentile(dSamples, 99), unit: "ms", baseline: { value: percentile(pSamples, 99), label: "JSON.parse(cart) p99" }, budget: { limit: 0.2, kind: "max" } });
+
+// --- decode latency (once per surface render) -------------------------------------------------
+const decSamples = sampleMs(() => decodePayload(wire), 500, 50);
+const parseWire = sampleMs(() => JSON.parse(wire), 500, 50);
+report({ name: "engine decodePayload(200 offers) p50", value: percentile(decSamples, 50), unit: "ms", baseline: { value: percentile(parseWire, 50), label: "JSON.parse(payload) p50" } });
+
+// --- bundle size: what an extension ships (decode + decide) -----------------------------------
+async function brotliBundle(contents: string): Promise<number> {
+  const out = await build({
+    stdin: { contents, resolveDir: root, loader: "ts", sourcefile: "entry.ts" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "neutral",
+    mainFields: ["module", "main"],
+    write: false,
+    logLevel: "silent",
+  });
+  return brotliCompressSync(out.outputFiles[0]!.contents).length;
+}
+const engineBytes = await brotliBundle(`export { decodePayload, decide, verifyOfferLine } from "./packages/engine/src/index";`);
+const zodBytes = await brotliBundle(`import * as z from "zod/mini"; export const s = z.object({ a: z.string(), b: z.array(z.int()) });`);
+report({ name: "engine bundle (decode+decide+verify, esbuild min, brotli)", value: engineBytes, unit: "B", baseline: { value: zodBytes, label: "zod/mini object schema alone" }, budget: { limit: 8 * 1024, kind: "max" } });
+
+// --- payload size -----------------------------------------------------------------------------
+const payloadBytes = Buffer.byteLength(wire);
+report({ name: "publish payload (200 offers)", value: payloadBytes, unit: "B", baseline: { value: 128 * 1024, label: "metafield JSON limit" }, budget: { limit: 32 * 1024, kind: "max" } });
+
+if (sink < 0) console.log(sink);
