@@ -1,8 +1,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import globals from "globals";
-import { existsSync } from "node:fs";
-const enginePurity = existsSync("./packages/engine/eslint.purity.js") ? (await import("./packages/engine/eslint.purity.js")).default : [];
+import enginePurity from "./packages/engine/eslint.purity.js";
 
 export default tseslint.config(
   {

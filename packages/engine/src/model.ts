@@ -1,0 +1,152 @@
+import { arr, enm, int, obj, opt, rec, str, union, type Infer } from "./v";
+
+/** The buyer moments, in journey order. Checkout steps need Shopify Plus. */
+export const MOMENTS = [
+  { id: "cart", label: "In-cart cross-sell", plusOnly: false, alternative: null },
+  { id: "exit_intent", label: "Exit intent", plusOnly: false, alternative: null },
+  { id: "checkout", label: "Checkout: before payment", plusOnly: true, alternative: "cart" },
+  { id: "information", label: "Contact / address form", plusOnly: true, alternative: "post_purchase" },
+  { id: "shipping", label: "Shipping step", plusOnly: true, alternative: "thank_you" },
+  { id: "payment", label: "Payment step", plusOnly: true, alternative: "post_purchase" },
+  { id: "post_purchase", label: "Post-purchase page", plusOnly: false, alternative: null },
+  { id: "thank_you", label: "Thank-you / order status", plusOnly: false, alternative: null },
+  { id: "email", label: "Follow-up email", plusOnly: false, alternative: null },
+] as const;
+export type MomentId = (typeof MOMENTS)[number]["id"];
+export const MOMENT_IDS = MOMENTS.map((m) => m.id) as readonly MomentId[];
+
+export const OFFER_TYPES = [
+  "product",
+  "bundle",
+  "warranty",
+  "variant_upgrade",
+  "discount",
+  "subscription_upgrade",
+  "shipping_protection",
+  "service_addon",
+] as const;
+export type OfferType = (typeof OFFER_TYPES)[number];
+export const OFFER_STATUSES = ["active", "paused", "draft", "archived"] as const;
+export const DEVICES = ["mobile", "desktop"] as const;
+export type Device = (typeof DEVICES)[number];
+
+const id = str(1, 64);
+const ids = arr(id, 0, 100);
+const currency = str(3, 3, /^[A-Z]{3}$/);
+const locale = str(2, 12, /^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$/);
+const minor = int(0, 1e11);
+/** Amounts in integer minor units per presentment currency, e.g. { EUR: 4999, USD: 5499 }. */
+const perCurrency = rec(currency, minor);
+const moment = enm(MOMENT_IDS);
+
+export const copySpec = obj({
+  title: str(1, 120),
+  body: opt(str(0, 500)),
+  cta: opt(str(1, 40)),
+  decline: opt(str(1, 40)),
+});
+const copyByLocale = rec(locale, copySpec);
+
+export const discountSpec = union("kind", {
+  /** Whole percent off the offer's price, rounded half-up to the minor unit. */
+  percent: obj({ kind: enm(["percent"]), percent: int(1, 100) }),
+  /** A fixed amount off the whole offer, per currency. */
+  fixed: obj({ kind: enm(["fixed"]), amounts: perCurrency }),
+  /** The whole offer (all items) for this total, per currency. */
+  bundle_price: obj({ kind: enm(["bundle_price"]), prices: perCurrency }),
+});
+
+export const itemSpec = obj({
+  productId: id,
+  variantId: id,
+  quantity: int(1, 99),
+  /** Published unit price of the variant per currency (the undiscounted price). */
+  prices: perCurrency,
+  /** subscription_upgrade: the selling plan the cart line is switched to. */
+  sellingPlanId: opt(id),
+});
+
+const range = obj({ min: opt(int(0, 1e11)), max: opt(int(0, 1e11)) });
+
+export const targetingSpec = obj({
+  /** Trigger: at least one cart line matches any of these (OR across the four lists). */
+  products: opt(ids),
+  collections: opt(ids),
+  tags: opt(arr(str(1, 255), 0, 100)),
+  vendors: opt(arr(str(1, 255), 0, 100)),
+  /** Cart subtotal range per currency, inclusive, minor units. */
+  subtotal: opt(rec(currency, range)),
+  quantity: opt(obj({ min: opt(int(0, 1e6)), max: opt(int(0, 1e6)) })),
+  devices: opt(arr(enm(DEVICES), 1, 2)),
+  countries: opt(arr(str(2, 2, /^[A-Z]{2}$/), 0, 250)),
+  markets: opt(ids),
+  currencies: opt(arr(currency, 0, 200)),
+  languages: opt(arr(locale, 0, 100)),
+  buyer: opt(enm(["any", "first_time", "returning"])),
+  customerTags: opt(arr(str(1, 255), 0, 100)),
+  excludeCustomerTags: opt(arr(str(1, 255), 0, 100)),
+});
+
+export const variantSpec = obj({
+  id: str(1, 32),
+  /** Relative weight (any non-negative integers; 0 = paused arm). */
+  weight: int(0, 10000),
+  copy: opt(copyByLocale),
+  discount: opt(discountSpec),
+  moments: opt(arr(moment, 1, 9)),
+  design: opt(str(1, 32)),
+});
+
+export const experimentSpec = obj({
+  id: str(1, 64),
+  /** Share of buyers (basis points, 0..10000) who see nothing: the hold-out. */
+  holdoutBps: int(0, 10000),
+  variants: arr(variantSpec, 1, 10),
+});
+
+export const offerSpec = obj({
+  id,
+  status: enm(OFFER_STATUSES),
+  type: enm(OFFER_TYPES),
+  moments: arr(moment, 1, 9),
+  /** Higher shows first; ties break on offer id. */
+  priority: int(0, 1000),
+  /** Schedule, epoch ms; start inclusive, end exclusive. */
+  startsAt: opt(int(0, 1e14)),
+  endsAt: opt(int(0, 1e14)),
+  items: arr(itemSpec, 1, 10),
+  discount: opt(discountSpec),
+  /** Warranty / protection / insurance priced as a % of the covered cart line or of the subtotal. */
+  pricing: opt(obj({ percent: int(1, 100), of: enm(["line", "subtotal"]) })),
+  copy: copyByLocale,
+  design: opt(str(1, 32)),
+  targeting: opt(targetingSpec),
+  experiment: opt(experimentSpec),
+});
+
+export const settingsSpec = obj({
+  /** Max distinct offers shown per buyer journey, across all moments. */
+  journeyCap: int(0, 50),
+  /** Max distinct offers per moment per journey (default 1). */
+  momentLimits: opt(rec(moment, int(0, 10))),
+  defaultLocale: locale,
+  /** Optional price ending per currency, in minor units modulo 10^max(2, exponent), e.g. { EUR: 99 }. */
+  charm: opt(rec(currency, int(0, 999))),
+});
+
+export const payloadSpec = obj({
+  v: int(1, 1),
+  publishedAt: int(0, 1e14),
+  settings: settingsSpec,
+  offers: arr(offerSpec, 0, 500),
+});
+
+export type Copy = Infer<typeof copySpec>;
+export type Discount = Infer<typeof discountSpec>;
+export type OfferItem = Infer<typeof itemSpec>;
+export type Targeting = Infer<typeof targetingSpec>;
+export type ExperimentVariant = Infer<typeof variantSpec>;
+export type Experiment = Infer<typeof experimentSpec>;
+export type Offer = Infer<typeof offerSpec>;
+export type Settings = Infer<typeof settingsSpec>;
+export type Payload = Infer<typeof payloadSpec>;

@@ -1,0 +1,63 @@
+/**
+ * Money: integer minor units of one presentment currency. Never floats.
+ * Rounding rules (documented in docs/engine.md):
+ *  - percentages round half-up to the minor unit: pct(x, p) = floor((x * p + 50) / 100);
+ *  - a discount never makes a price negative, nor above the undiscounted price;
+ *  - an optional charm ending (e.g. EUR 99 -> x.99) is applied only downward.
+ */
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+/** ISO 4217 minor-unit exponents that differ from 2. */
+const EXPONENTS: Record<string, number> = {
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+};
+export const exponent = (currency: string): number => EXPONENTS[currency] ?? 2;
+
+/** Half-up rounded `percent`% of an integer amount (integer arithmetic only). */
+export const pct = (amount: number, percent: number): number => Math.floor((amount * percent + 50) / 100);
+
+/**
+ * Largest amount <= `amount` whose last digits equal `ending` (modulo 10^max(2, exponent)),
+ * e.g. EUR 1274 with ending 99 -> 1199; JPY 2480 with ending 80 -> 2480. Unchanged if that
+ * would go below zero or if the ending does not fit the modulus.
+ */
+export function charmDown(amount: number, ending: number, currency: string): number {
+  const mod = 10 ** Math.max(2, exponent(currency));
+  if (ending >= mod) return amount;
+  const c = amount - ((((amount - ending) % mod) + mod) % mod);
+  return c >= 0 ? c : amount;
+}
+
+/** Formats minor units for display without floats: 1299 EUR -> "12.99". */
+export function formatMinor(amount: number, currency: string): string {
+  const e = exponent(currency);
+  if (e === 0) return String(amount);
+  const s = String(Math.abs(amount)).padStart(e + 1, "0");
+  return `${amount < 0 ? "-" : ""}${s.slice(0, -e)}.${s.slice(-e)}`;
+}

@@ -1,0 +1,97 @@
+/**
+ * A tiny schema DSL: the single source of truth for the offer model.
+ * - `validate(spec, value)` is the dependency-free checker used by `decodePayload` (extensions:
+ *   it costs ~1 KB instead of zod's ~7 KB brotli).
+ * - `schema.ts` turns the same spec into a zod/mini schema for the admin forms and the publisher.
+ */
+export type Spec =
+  | { k: "s"; min?: number; max?: number; re?: RegExp }
+  | { k: "i"; min: number; max: number }
+  | { k: "e"; v: readonly string[] }
+  | { k: "a"; of: Spec; min?: number; max?: number }
+  | { k: "r"; key: Spec; of: Spec }
+  | { k: "o"; f: Record<string, Spec> }
+  | { k: "u"; tag: string; of: Record<string, Spec> }
+  | { k: "?"; of: Spec };
+
+/** A spec carrying its TypeScript type (phantom). */
+export type V<T> = Spec & { readonly __t?: T };
+export type Infer<S> = S extends V<infer T> ? T : never;
+
+type OptKeys<F> = { [K in keyof F]: F[K] extends { k: "?" } ? K : never }[keyof F];
+type Flat<T> = { [K in keyof T]: T[K] };
+type ObjT<F extends Record<string, V<unknown>>> = Flat<
+  { [K in Exclude<keyof F, OptKeys<F>>]: Infer<F[K]> } & { [K in OptKeys<F>]?: Infer<F[K]> }
+>;
+
+export const str = (min = 1, max = 200, re?: RegExp): V<string> => ({ k: "s", min, max, re });
+export const int = (min = 0, max = 1e12): V<number> => ({ k: "i", min, max });
+export const enm = <T extends string>(v: readonly T[]): V<T> => ({ k: "e", v });
+export const arr = <T>(of: V<T>, min = 0, max = 200): V<T[]> => ({ k: "a", of, min, max });
+export const rec = <K extends string, T>(key: V<K>, of: V<T>): V<Partial<Record<K, T>>> => ({ k: "r", key, of });
+export const obj = <F extends Record<string, V<unknown>>>(f: F): V<ObjT<F>> & { k: "o"; f: F } => ({ k: "o", f });
+export const opt = <T>(of: V<T>): V<T | undefined> & { k: "?" } => ({ k: "?", of });
+export const union = <F extends Record<string, V<unknown>>>(tag: string, of: F): V<Infer<F[keyof F]>> => ({
+  k: "u",
+  tag,
+  of,
+});
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+const join = (p: string, key: string | number) => (typeof key === "number" ? `${p}[${key}]` : p ? `${p}.${key}` : key);
+
+/** First issue found (depth-first, in spec order), or null when the value matches. Never throws. */
+export function validate(s: Spec, x: unknown, p = ""): Issue | null {
+  const bad = (message: string): Issue => ({ path: p, message });
+  switch (s.k) {
+    case "?":
+      return x === undefined ? null : validate(s.of, x, p);
+    case "s":
+      if (typeof x !== "string") return bad("expected string");
+      if (x.length < (s.min ?? 0) || x.length > (s.max ?? 1e9)) return bad(`length must be ${s.min}..${s.max}`);
+      return s.re && !s.re.test(x) ? bad(`must match ${s.re.source}`) : null;
+    case "i":
+      if (typeof x !== "number" || !Number.isInteger(x)) return bad("expected integer");
+      return x < s.min || x > s.max ? bad(`must be ${s.min}..${s.max}`) : null;
+    case "e":
+      return typeof x === "string" && s.v.includes(x) ? null : bad(`expected one of ${s.v.join("|")}`);
+    case "a": {
+      if (!Array.isArray(x)) return bad("expected array");
+      if (x.length < (s.min ?? 0) || x.length > (s.max ?? 1e9)) return bad(`length must be ${s.min}..${s.max}`);
+      for (let i = 0; i < x.length; i++) {
+        const e = validate(s.of, x[i], join(p, i));
+        if (e) return e;
+      }
+      return null;
+    }
+    case "r": {
+      if (!isObj(x)) return bad("expected object");
+      for (const key in x) {
+        const e = validate(s.key, key, join(p, key)) ?? validate(s.of, x[key], join(p, key));
+        if (e) return e;
+      }
+      return null;
+    }
+    case "o": {
+      if (!isObj(x)) return bad("expected object");
+      for (const key in s.f) {
+        const e = validate(s.f[key]!, x[key], join(p, key));
+        if (e) return e;
+      }
+      return null;
+    }
+    case "u": {
+      if (!isObj(x)) return bad("expected object");
+      const t = x[s.tag];
+      const branch = typeof t === "string" && Object.hasOwn(s.of, t) ? s.of[t] : undefined;
+      return branch
+        ? validate(branch, x, p)
+        : { path: join(p, s.tag), message: `expected one of ${Object.keys(s.of).join("|")}` };
+    }
+  }
+}

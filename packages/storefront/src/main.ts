@@ -1,0 +1,238 @@
+import { h, openDialog } from "./dom";
+import { createTracker, randomId } from "./events";
+import { watchExitIntent } from "./exit-intent";
+import type { CartTuple, WireOffer, WireResponse } from "./wire";
+
+/** Rendered by snippets/moments-config.liquid (shop, buyer and page context the engine needs). */
+interface Config {
+  proxy: string;
+  root: string;
+  cur: string;
+  loc: string;
+  country?: string;
+  ret?: boolean;
+  ctags?: string[];
+  /** Product id -> [tags, collection ids] for the products Liquid knows on this page. */
+  pc?: Record<string, [string[], number[]]>;
+  css?: string;
+  t: Record<"close" | "noThanks" | "add" | "endsIn" | "error", string>;
+}
+/** Rendered by blocks/moments-embed.liquid: the embed's theme-editor settings. */
+interface EmbedConfig {
+  exit?: boolean;
+  xsell?: "drawer" | "popup" | "off";
+  grace?: number;
+  dwell?: number;
+  hidden?: number;
+}
+type Moment = "cart" | "exit_intent";
+
+const w = window as Window & { __moments?: boolean };
+const json = <T>(selector: string): T | undefined => {
+  // Both blocks render the config; the first one wins.
+  const el = document.querySelector(selector);
+  try {
+    return el ? (JSON.parse(el.textContent || "") as T) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+const cfg = json<Config>("script[data-moments-config]");
+
+// Both blocks load this script; it runs once.
+if (cfg && !w.__moments) {
+  w.__moments = true;
+  init(cfg, json<EmbedConfig>("script[data-moments-embed]"));
+}
+
+function init(cfg: Config, embed: EmbedConfig | undefined) {
+  const ls = localStorage;
+  const ss = sessionStorage;
+  const list = (s: Storage, k: string) => (s.getItem(k) || "").split(",").filter(Boolean);
+  const addTo = (s: Storage, k: string, v: string) => {
+    const l = list(s, k);
+    if (!l.includes(v)) s.setItem(k, l.concat(v).slice(-50).join(","));
+  };
+  let jk = ls.getItem("moments_jk");
+  if (!jk) ls.setItem("moments_jk", (jk = randomId()));
+  const mobile = matchMedia("(pointer: coarse)").matches;
+  const device = mobile ? "mobile" : "desktop";
+  const tracker = createTracker(window, cfg.proxy + "/events", { journeyKey: jk, device, currency: cfg.cur });
+  const checkout = /\/checkouts?(\/|$)/.test(location.pathname);
+
+  // The stylesheet is only needed once something shows: loaded here, it never blocks rendering.
+  let css: Promise<unknown> = Promise.resolve();
+  if (cfg.css) {
+    const link = h("link", { rel: "stylesheet", href: cfg.css }) as HTMLLinkElement;
+    css = new Promise((done) => ((link.onload = link.onerror = done), document.head.append(link)));
+  }
+
+  const post = (path: string, body: unknown) =>
+    fetch(cfg.root + path, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body) });
+
+  async function offers(moment: Moment): Promise<WireOffer[]> {
+    const cart = (await (await fetch(cfg.root + "cart.js", { headers: { Accept: "application/json" } })).json()) as {
+      currency?: string;
+      items: Array<{ product_id: number; variant_id: number; quantity: number; price: number; vendor?: string; properties?: Record<string, string> | null }>;
+    };
+    const c: CartTuple[] = cart.items.map((i) => {
+      const known = cfg.pc?.[i.product_id];
+      return [i.product_id, i.variant_id, i.quantity, i.price, i.vendor || "", i.properties?._moments_offer || "", known?.[0] || [], known?.[1] || []];
+    });
+    const q = new URLSearchParams({
+      moment,
+      jk: jk!,
+      cur: cart.currency || cfg.cur,
+      loc: cfg.loc,
+      dev: device,
+      country: cfg.country || "",
+      ret: cfg.ret ? "1" : "",
+      ctags: (cfg.ctags || []).join(","),
+      c: JSON.stringify(c),
+      seen: list(ss, "moments_seen").join(","),
+      dec: list(ls, "moments_dec").join(","),
+    });
+    const res = await fetch(`${cfg.proxy}/offers?${q}`, { headers: { Accept: "application/json" } });
+    if (!res.ok) return [];
+    const r = (await res.json()) as WireResponse;
+    for (const x of r.held) tracker.track({ type: "impression", moment, offerId: x.id, experimentId: x.exp, arm: "holdout" });
+    const declined = list(ls, "moments_dec");
+    return r.offers.filter((o) => !declined.includes(o.id));
+  }
+
+  const ev = (o: WireOffer, moment: Moment) => ({
+    moment,
+    offerId: o.id,
+    experimentId: o.exp,
+    variantId: o.arm,
+    arm: o.arm ? ("variant" as const) : ("none" as const),
+  });
+  const shown = (o: WireOffer, moment: Moment) => {
+    addTo(ss, "moments_seen", `${o.id}@${moment}`);
+    tracker.track({ type: "impression", ...ev(o, moment) });
+  };
+  const decline = (o: WireOffer, moment: Moment) => {
+    addTo(ls, "moments_dec", o.id);
+    tracker.track({ type: "decline", ...ev(o, moment) });
+  };
+
+  let adding = false;
+  async function accept(o: WireOffer, moment: Moment, btn: HTMLButtonElement, status: HTMLElement): Promise<boolean> {
+    btn.disabled = true;
+    adding = true;
+    try {
+      for (const l of o.lines) if (l.r) await post("cart/change.js", { id: String(l.r), quantity: 0 });
+      const res = await post("cart/add.js", { items: o.lines.map((l) => ({ id: l.id, quantity: l.q, properties: l.p })) });
+      if (!res.ok) throw new Error(String(res.status));
+      tracker.track({ type: "accept", ...ev(o, moment), valueMinor: o.value, currency: o.cur });
+      tracker.flush();
+      document.dispatchEvent(new CustomEvent("moments:added", { detail: { offerId: o.id, moment } }));
+      return true;
+    } catch {
+      status.textContent = cfg.t.error;
+      btn.disabled = false;
+      return false;
+    } finally {
+      adding = false;
+    }
+  }
+
+  let n = 0;
+  /** An offer's heading, copy, price, countdown and its two actions. */
+  function view(o: WireOffer, moment: Moment, done: (accepted: boolean) => void) {
+    const id = `moments-${++n}`;
+    const status = h("p", { class: "moments-status", role: "status" });
+    const btn = h(
+      "button",
+      { type: "button", class: "moments-accept", click: () => void accept(o, moment, btn, status).then((ok) => ok && done(true)) },
+      `${o.cta || cfg.t.add} \u00b7 ${o.price}`,
+    ) as HTMLButtonElement;
+    let timer: HTMLElement | false = false;
+    if (o.ends) {
+      const el = (timer = h("p", { class: "moments-timer" }));
+      let attached = false;
+      const tick = () => {
+        const s = Math.max(0, Math.floor((o.ends! - Date.now()) / 1000));
+        if (el.isConnected) attached = true;
+        else if (attached) return clearInterval(iv);
+        const hh = Math.floor(s / 3600);
+        const mm = String(Math.floor(s / 60) % 60).padStart(2, "0");
+        el.textContent = `${cfg.t.endsIn} ${hh ? hh + ":" : ""}${mm}:${String(s % 60).padStart(2, "0")}`;
+        if (!s) clearInterval(iv);
+      };
+      const iv = setInterval(tick, 1000);
+      tick();
+    }
+    return {
+      id,
+      nodes: [
+        h("h2", { id: id + "-t", class: "moments-title" }, o.title),
+        o.body ? h("p", { id: id + "-d", class: "moments-body" }, o.body) : false,
+        h("p", { class: "moments-price" }, o.was ? h("s", {}, o.was) : false, " ", h("strong", {}, o.price)),
+        timer,
+        h(
+          "div",
+          { class: "moments-actions" },
+          btn,
+          h("button", { type: "button", class: "moments-decline", click: () => (decline(o, moment), done(false)) }, o.decline || cfg.t.noThanks),
+        ),
+        status,
+      ].filter(Boolean) as HTMLElement[],
+    };
+  }
+
+  function popup(o: WireOffer, moment: Moment, drawer: boolean) {
+    const v = view(o, moment, (accepted) => d.close(accepted ? "accept" : "decline"));
+    const d = openDialog(v.nodes, {
+      labelledBy: v.id + "-t",
+      describedBy: o.body ? v.id + "-d" : undefined,
+      drawer,
+      closeLabel: cfg.t.close,
+    });
+    shown(o, moment);
+  }
+
+  // The cart page app block: "complete your order", inline, space reserved by the block's Liquid.
+  document.querySelectorAll<HTMLElement>("[data-moments-cart]").forEach(async (slot) => {
+    const [found] = await Promise.all([offers("cart").catch(() => []), css]);
+    const o = found[0];
+    if (!o) return;
+    const v = view(o, "cart", (accepted) => {
+      if (accepted && slot.dataset.reload !== "false") location.reload();
+      else slot.replaceChildren();
+    });
+    slot.replaceChildren(h("section", { class: "moments-cart-offer", "aria-labelledby": v.id + "-t" }, ...v.nodes));
+    shown(o, "cart");
+  });
+
+  if (!embed || checkout) return;
+
+  // Add-to-cart cross-sell: the theme adds through the Cart AJAX API; a successful add (not ours)
+  // opens the drawer or popup with the engine's cart-moment offer.
+  if (embed.xsell && embed.xsell !== "off") {
+    const orig = window.fetch;
+    window.fetch = function (this: unknown, ...args: Parameters<typeof fetch>) {
+      const p = orig.apply(this, args);
+      const u = args[0];
+      const url = typeof u === "string" ? u : u instanceof URL ? u.href : u.url;
+      if (!adding && /\/cart\/add(\.js)?(\?|$)/.test(url)) {
+        p.then(async (r) => {
+          if (!r.ok) return;
+          const [f] = await Promise.all([offers("cart"), css]);
+          if (f[0]) popup(f[0], "cart", embed.xsell === "drawer");
+        }).catch(() => {});
+      }
+      return p;
+    } as typeof fetch;
+  }
+
+  if (embed.exit !== false && !ss.getItem("moments_exit")) {
+    watchExitIntent(window, { mobile, graceMs: embed.grace, dwellMs: embed.dwell, hiddenMs: embed.hidden }, (signal) => {
+      ss.setItem("moments_exit", signal);
+      tracker.track({ type: "exit_intent", moment: "exit_intent" });
+      void Promise.all([offers("exit_intent"), css])
+        .then(([f]) => f[0] && popup(f[0], "exit_intent", false))
+        .catch(() => {});
+    });
+  }
+}
