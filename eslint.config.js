@@ -7,6 +7,9 @@ export default tseslint.config(
   {
     ignores: [
       "build/**",
+      ".tmp/**",
+      "**/dist/**",
+      "prisma/demo-outbox/**",
       "node_modules/**",
       "tests/.output/**",
       "extensions/*/dist/**",

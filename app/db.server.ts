@@ -20,6 +20,17 @@ export function db(): PrismaClient {
   return globalThis.__momentsPrisma;
 }
 
+/**
+ * WAL lets the app, the email worker and tests read while one writes, and NORMAL sync in WAL mode
+ * still survives a crashed process (only an OS crash can lose the last commits). busy_timeout
+ * makes a second writer wait instead of failing with SQLITE_BUSY.
+ */
+export async function tuneSqlite(prisma: PrismaClient): Promise<void> {
+  await prisma.$queryRawUnsafe("PRAGMA journal_mode=WAL");
+  await prisma.$queryRawUnsafe("PRAGMA synchronous=NORMAL");
+  await prisma.$queryRawUnsafe("PRAGMA busy_timeout=5000");
+}
+
 export async function databaseReachable(): Promise<boolean> {
   try {
     await db().$queryRawUnsafe("SELECT 1");

@@ -5,8 +5,12 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { env } from "./env.server";
-import { db } from "./db.server";
 import { ensureDemoShop } from "./demo/seed.server";
+import { ensureDemoOffers } from "./demo/demo-offers";
+import { publishShop } from "./publish/publish.server";
+import { demoGateway } from "./gateway/demo.server";
+import { startEmailWorker } from "./email/worker.server";
+import { db, tuneSqlite } from "./db.server";
 
 export const streamTimeout = 5000;
 
@@ -47,9 +51,18 @@ export default async function handleRequest(
  */
 export async function startup(): Promise<{ host: string; port: number; mode: string }> {
   const e = env();
+  const prisma = db();
+  // An unreachable database must not stop start-up: /healthz reports it (503) to the platform.
+  await tuneSqlite(prisma).catch((error: unknown) => console.error(`Database not ready at start-up: ${error instanceof Error ? error.message : error}`));
   if (e.MOMENTS_MODE === "demo") {
-    const { created } = await ensureDemoShop(db());
+    const { created, shopId } = await ensureDemoShop(prisma);
     if (created) console.log("Seeded the demo shop (catalog, customers, order history).");
+    if (await ensureDemoOffers(prisma, shopId)) {
+      const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
+      const outcome = await publishShop(prisma, shop, demoGateway(prisma, shopId));
+      console.log(outcome.ok ? "Published the demo offers." : `Publishing the demo offers failed: ${outcome.error}`);
+    }
   }
+  await startEmailWorker();
   return { host: e.HOST, port: e.PORT, mode: e.MOMENTS_MODE };
 }

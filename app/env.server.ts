@@ -17,6 +17,13 @@ const base = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).optional(),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
+  // Follow-up email (docs/email.md): SMTP for real sending; demo mode writes .eml files instead.
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'must be "smtp://user:pass@host:587" or "smtps://user:pass@host:465"')
+    .optional(),
+  EMAIL_OUTBOX_DIR: z.string().min(1).optional(),
+  EMAIL_WORKER: z.enum(["on", "off"]).optional(),
 });
 
 const shopifyCredentials = z.object({

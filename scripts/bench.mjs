@@ -26,8 +26,19 @@ for (const file of files) {
     platform: "node",
     format: "esm",
     target: "node22",
-    packages: "external",
     alias: { "~": path.join(root, "app") },
+    // npm packages stay external; the workspace packages (@moments/*) are TypeScript source, so
+    // they are bundled like the app code.
+    plugins: [
+      {
+        name: "externals",
+        setup(b) {
+          b.onResolve({ filter: /^[^./~]/ }, (args) =>
+            args.path.startsWith("@moments/") || args.path.startsWith("node:") ? undefined : { path: args.path, external: true },
+          );
+        },
+      },
+    ],
     outfile,
     logLevel: "error",
   });

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
+import { mulberry32 } from "@moments/stats";
 import { DEMO_CATALOG, demoProductGid, demoVariantGid } from "./catalog";
 
 export const DEMO_SHOP = {
@@ -7,18 +8,6 @@ export const DEMO_SHOP = {
   currency: "EUR",
   plan: "plus",
 } as const;
-
-/** Small deterministic PRNG (mulberry32): the same seed gives the same demo store every time. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = ["Anna", "Lukas", "Marie", "Jonas", "Léa", "Hugo", "Emma", "Noah", "Sofia", "Finn", "Chloé", "Liam", "Mila", "Paul", "Olivia", "Ben", "Zoé", "Elias", "Ava", "Theo"];
 const LAST = ["Müller", "Schmidt", "Dubois", "Martin", "Fischer", "Bernard", "Smith", "Johnson", "Weber", "Laurent", "Brown", "Wagner", "Moreau", "Davis", "Becker"];
@@ -56,7 +45,7 @@ export async function ensureDemoShop(prisma: PrismaClient, options: SeedOptions 
   if (existing) return { created: false, shopId: existing.id };
 
   const now = options.now ?? new Date();
-  const rand = prng(20261124);
+  const rand = mulberry32(20261124); // the same seed gives the same demo store every time
   const shop = await prisma.shop.create({
     data: { ...DEMO_SHOP, isDemo: true, settings: { create: { emailSenderName: DEMO_SHOP.name, emailSenderAddress: "hello@moments-demo.example" } } },
   });

@@ -64,5 +64,9 @@ export function demoGateway(prisma: PrismaClient, shopId: string): ShopGateway {
       });
       return row?.value ?? null;
     },
+    // The demo store has no checkout: the code is deterministic and recorded on the outbox row.
+    async createDiscountCode(input) {
+      return { code: input.code };
+    },
   };
 }

@@ -67,6 +67,16 @@ export const METAFIELD_QUERY = `#graphql
   }
 `;
 
+/** Follow-up email: a single-use code for one buyer on the offer's variants (usageLimit 1). */
+export const DISCOUNT_CODE_CREATE_MUTATION = `#graphql
+  mutation MomentsEmailDiscount($basicCodeDiscount: DiscountCodeBasicInput!) {
+    discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
+      codeDiscountNode { id }
+      userErrors { field message code }
+    }
+  }
+`;
+
 interface ProductNode {
   id: string;
   title: string;
@@ -143,6 +153,31 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
     async readMetafield(key) {
       const data = await run<{ shop: { metafield: { value: string } | null } }>(admin, METAFIELD_QUERY, { key });
       return data.shop.metafield?.value ?? null;
+    },
+    async createDiscountCode(input) {
+      const data = await run<{
+        discountCodeBasicCreate: { codeDiscountNode: { id: string } | null; userErrors: Array<{ field: string[] | null; message: string; code: string | null }> };
+      }>(admin, DISCOUNT_CODE_CREATE_MUTATION, {
+        basicCodeDiscount: {
+          title: input.title,
+          code: input.code,
+          startsAt: input.startsAt.toISOString(),
+          endsAt: input.endsAt.toISOString(),
+          usageLimit: 1,
+          appliesOncePerCustomer: true,
+          context: input.customerId ? { customers: { add: [input.customerId] } } : { all: "ALL" },
+          customerGets: {
+            value: { percentage: input.percentage },
+            items: { products: { productVariantsToAdd: input.variantIds } },
+          },
+        },
+      });
+      const errors = data.discountCodeBasicCreate.userErrors;
+      // A retry after a crash finds its own code already there: that is success, not a failure.
+      if (errors.length && !errors.every((e) => e.code === "TAKEN" && (e.field ?? []).includes("code"))) {
+        throw new GatewayError(`Shopify did not create the discount code: ${errors.map((e) => e.message).join("; ")}`);
+      }
+      return { code: input.code };
     },
   };
 }

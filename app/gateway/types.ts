@@ -28,6 +28,19 @@ export interface PublishResult {
   publishedAt: Date;
 }
 
+/** A single-use discount code for one buyer (follow-up email). */
+export interface DiscountCodeInput {
+  code: string;
+  title: string;
+  /** Share off the offer's items, 0 < percentage <= 1 (Admin API `percentage`). */
+  percentage: number;
+  variantIds: string[];
+  /** The buyer's Customer GID; null (guest order) leaves the code to anyone, still usable once. */
+  customerId: string | null;
+  startsAt: Date;
+  endsAt: Date;
+}
+
 export interface ShopGateway {
   readonly kind: "shopify" | "demo";
   /** Products matching a free-text query (title, vendor, tag), at most `limit`. */
@@ -36,6 +49,8 @@ export interface ShopGateway {
   /** Writes the app-owned shop metafield the extensions read ($app namespace). */
   publishMetafield(key: string, jsonValue: string): Promise<PublishResult>;
   readMetafield(key: string): Promise<string | null>;
+  /** Creates the code; creating a code that already exists (a retry) succeeds with the same code. */
+  createDiscountCode(input: DiscountCodeInput): Promise<{ code: string }>;
 }
 
 /** A plain-words error a merchant can act on; routes show `message` as is. */

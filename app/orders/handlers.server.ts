@@ -1,5 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import type { OrderCreated } from "./order-payload.server";
+import { attributeOrder } from "~/measurement/attribution.server";
+import { emailOrderHandler } from "~/email/schedule.server";
 
 /**
  * What happens when an order is created, beyond recording it: each feature registers one handler
@@ -14,4 +16,4 @@ export interface OrderCreatedContext {
 }
 export type OrderCreatedHandler = (tx: Prisma.TransactionClient, ctx: OrderCreatedContext) => Promise<void>;
 
-export const orderCreatedHandlers: OrderCreatedHandler[] = [];
+export const orderCreatedHandlers: OrderCreatedHandler[] = [attributeOrder, emailOrderHandler];

@@ -10,7 +10,14 @@ import { DemoChrome } from "~/components/DemoChrome";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
-export const NAV_LINKS = [{ to: "/app", label: "Home" }] as const;
+export const NAV_LINKS = [
+  { to: "/app", label: "Home" },
+  { to: "/app/offers", label: "Offers" },
+  { to: "/app/experiments", label: "Experiments" },
+  { to: "/app/settings", label: "Settings" },
+  { to: "/app/dashboard", label: "Measurement" },
+  { to: "/app/emails", label: "Emails" },
+] as const;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);

@@ -1,5 +1,6 @@
 // Compiles src/ into the theme app extension's assets/: the Shopify CLI uploads a theme
-// extension's assets as they are and never compiles its sources, so the build does.
+// extension's assets as they are and never compiles its sources, so this build does.
+// `npm run build -w @moments/storefront`; test/build.test.ts fails when the assets are stale.
 import { build } from "esbuild";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -7,26 +8,18 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const assets = path.resolve(here, "../../extensions/moments-theme/assets");
+export const ASSETS = path.resolve(here, "../../extensions/moments-theme/assets");
 
-await build({
-  entryPoints: [path.join(here, "src/main.ts")],
-  outfile: path.join(assets, "moments.js"),
-  bundle: true,
-  minify: true,
-  format: "iife",
-  target: "es2019",
-  legalComments: "none",
-  logLevel: "error",
-});
-await build({
-  entryPoints: [path.join(here, "src/moments.css")],
-  outfile: path.join(assets, "moments.css"),
-  bundle: true,
-  minify: true,
-  logLevel: "error",
-});
-for (const f of ["moments.js", "moments.css"]) {
-  const buf = readFileSync(path.join(assets, f));
-  console.log(`${f}: ${buf.length} B, ${gzipSync(buf, { level: 9 }).length} B gzip`);
+/** esbuild options per asset: minified, ES2019, one IIFE (no module loader on the storefront). */
+export const ASSET_BUILDS = {
+  "moments.js": { entryPoints: [path.join(here, "src/main.ts")], bundle: true, minify: true, format: "iife", target: "es2019", legalComments: "none" },
+  "moments.css": { entryPoints: [path.join(here, "src/moments.css")], bundle: true, minify: true },
+};
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  for (const [file, options] of Object.entries(ASSET_BUILDS)) {
+    await build({ ...options, outfile: path.join(ASSETS, file), logLevel: "error" });
+    const buf = readFileSync(path.join(ASSETS, file));
+    console.log(`${file}: ${buf.length} B, ${gzipSync(buf, { level: 9 }).length} B gzip`);
+  }
 }

@@ -29,7 +29,10 @@ export function summarize(s: Sums): Summary {
 export function sumsOf(values: readonly number[]): Sums {
   let sum = 0;
   let sumSq = 0;
-  for (const v of values) (sum += v), (sumSq += v * v);
+  for (const v of values) {
+    sum += v;
+    sumSq += v * v;
+  }
   return { n: values.length, sum, sumSq };
 }
 

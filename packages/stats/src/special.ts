@@ -154,7 +154,10 @@ export function studentTQuantile(p: number, df: number): number {
   const tail = 1 - p;
   let lo = 0;
   let hi = Math.max(1, normalQuantile(p));
-  while (studentTSf(hi, df) > tail) (lo = hi), (hi *= 2);
+  while (studentTSf(hi, df) > tail) {
+    lo = hi;
+    hi *= 2;
+  }
   let x = (lo + hi) / 2;
   for (let i = 0; i < 200; i++) {
     const f = tail - studentTSf(x, df); // increasing in x, zero at the quantile

@@ -59,7 +59,7 @@ export function watchExitIntent(win: Window, o: ExitOptions, fire: (s: ExitSigna
 
   const velocity = o.velocity ?? 1.5;
   const distance = o.distance ?? 120;
-  // Samples of the current upward run only; any downward move starts a new run.
+  // Samples (last second) of the current upward run only; any downward move starts a new run.
   let run: Array<[y: number, t: number]> = [];
   let deepest = win.scrollY;
   on(
@@ -75,11 +75,14 @@ export function watchExitIntent(win: Window, o: ExitOptions, fire: (s: ExitSigna
         return;
       }
       run.push([y, t]);
-      // Measure over the last 400 ms so a slow start does not hide a fast flick (and vice versa).
-      while (run.length > 2 && t - run[1]![1] >= 400) run.shift();
-      const [y0, t0] = run[0]!;
-      const d = y0 - y;
-      if (deepest >= distance && d >= distance && d / Math.max(t - t0, 1) >= velocity) trigger("scroll_up");
+      while (t - run[0]![1] > 1000) run.shift();
+      // Fires when some recent stretch of the run covers `distance` at `velocity` or faster, so a
+      // slow start neither hides a flick nor lets a long slow scroll add up to one.
+      if (deepest < distance) return;
+      for (let i = run.length - 2; i >= 0; i--) {
+        const [y0, t0] = run[i]!;
+        if (y0 - y >= distance && (y0 - y) / Math.max(t - t0, 1) >= velocity) return trigger("scroll_up");
+      }
     },
     { passive: true },
   );

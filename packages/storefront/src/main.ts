@@ -14,6 +14,8 @@ interface Config {
   ctags?: string[];
   /** Product id -> [tags, collection ids] for the products Liquid knows on this page. */
   pc?: Record<string, [string[], number[]]>;
+  /** The cart as Liquid rendered it: the first decision needs no /cart.js round trip. */
+  cart?: CartTuple[];
   css?: string;
   t: Record<"close" | "noThanks" | "add" | "endsIn" | "error", string>;
 }
@@ -70,19 +72,25 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
   const post = (path: string, body: unknown) =>
     fetch(cfg.root + path, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body) });
 
-  async function offers(moment: Moment): Promise<WireOffer[]> {
-    const cart = (await (await fetch(cfg.root + "cart.js", { headers: { Accept: "application/json" } })).json()) as {
-      currency?: string;
-      items: Array<{ product_id: number; variant_id: number; quantity: number; price: number; vendor?: string; properties?: Record<string, string> | null }>;
-    };
-    const c: CartTuple[] = cart.items.map((i) => {
-      const known = cfg.pc?.[i.product_id];
-      return [i.product_id, i.variant_id, i.quantity, i.price, i.vendor || "", i.properties?._moments_offer || "", known?.[0] || [], known?.[1] || []];
-    });
+  /** `atLoad`: the cart Liquid rendered is still current (it is not once anything changed it). */
+  async function offers(moment: Moment, atLoad = false): Promise<WireOffer[]> {
+    let c = atLoad ? cfg.cart : undefined;
+    let cur = cfg.cur;
+    if (!c) {
+      const cart = (await (await fetch(cfg.root + "cart.js", { headers: { Accept: "application/json" } })).json()) as {
+        currency?: string;
+        items: Array<{ product_id: number; variant_id: number; quantity: number; price: number; vendor?: string; properties?: Record<string, string> | null }>;
+      };
+      cur = cart.currency || cur;
+      c = cart.items.map((i) => {
+        const known = cfg.pc?.[i.product_id];
+        return [i.product_id, i.variant_id, i.quantity, i.price, i.vendor || "", i.properties?._moments_offer || "", known?.[0] || [], known?.[1] || []];
+      });
+    }
     const q = new URLSearchParams({
       moment,
       jk: jk!,
-      cur: cart.currency || cfg.cur,
+      cur,
       loc: cfg.loc,
       dev: device,
       country: cfg.country || "",
@@ -194,7 +202,7 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
 
   // The cart page app block: "complete your order", inline, space reserved by the block's Liquid.
   document.querySelectorAll<HTMLElement>("[data-moments-cart]").forEach(async (slot) => {
-    const [found] = await Promise.all([offers("cart").catch(() => []), css]);
+    const [found] = await Promise.all([offers("cart", true).catch(() => []), css]);
     const o = found[0];
     if (!o) return;
     const v = view(o, "cart", (accepted) => {
@@ -207,28 +215,34 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
 
   if (!embed || checkout) return;
 
-  // Add-to-cart cross-sell: the theme adds through the Cart AJAX API; a successful add (not ours)
-  // opens the drawer or popup with the engine's cart-moment offer.
+  // Add-to-cart cross-sell: the theme adds through the Cart AJAX API (fetch, or XHR in older
+  // jQuery themes); a successful add that is not ours opens the drawer or popup with the engine's
+  // cart-moment offer.
   if (embed.xsell && embed.xsell !== "off") {
-    const orig = window.fetch;
+    const isAdd = (url: string) => !adding && /\/cart\/add(\.js)?(\?|$)/.test(url);
+    const crossSell = () =>
+      void Promise.all([offers("cart"), css])
+        .then(([f]) => f[0] && popup(f[0], "cart", embed.xsell === "drawer"))
+        .catch(() => {});
+    const origFetch = window.fetch;
     window.fetch = function (this: unknown, ...args: Parameters<typeof fetch>) {
-      const p = orig.apply(this, args);
+      const p = origFetch.apply(this, args);
       const u = args[0];
-      const url = typeof u === "string" ? u : u instanceof URL ? u.href : u.url;
-      if (!adding && /\/cart\/add(\.js)?(\?|$)/.test(url)) {
-        p.then(async (r) => {
-          if (!r.ok) return;
-          const [f] = await Promise.all([offers("cart"), css]);
-          if (f[0]) popup(f[0], "cart", embed.xsell === "drawer");
-        }).catch(() => {});
-      }
+      if (isAdd(typeof u === "string" ? u : u instanceof URL ? u.href : u.url)) p.then((r) => r.ok && crossSell(), () => {});
       return p;
     } as typeof fetch;
+    const origOpen = XMLHttpRequest.prototype.open as (this: XMLHttpRequest, ...a: unknown[]) => void;
+    XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, ...a: unknown[]) {
+      if (isAdd(String(a[1]))) this.addEventListener("load", () => this.status < 400 && crossSell());
+      return origOpen.apply(this, a);
+    } as typeof XMLHttpRequest.prototype.open;
   }
 
-  if (embed.exit !== false && !ss.getItem("moments_exit")) {
+  // Once per browser session, across tabs: a session cookie (sessionStorage is per tab).
+  if (embed.exit !== false && !/(^|; )moments_exit=/.test(document.cookie)) {
     watchExitIntent(window, { mobile, graceMs: embed.grace, dwellMs: embed.dwell, hiddenMs: embed.hidden }, (signal) => {
-      ss.setItem("moments_exit", signal);
+      if (/(^|; )moments_exit=/.test(document.cookie)) return;
+      document.cookie = `moments_exit=${signal}; path=/; SameSite=Lax`;
       tracker.track({ type: "exit_intent", moment: "exit_intent" });
       void Promise.all([offers("exit_intent"), css])
         .then(([f]) => f[0] && popup(f[0], "exit_intent", false))

@@ -1,0 +1,87 @@
+import { useEffect, useState } from "react";
+import { useFetcher } from "@remix-run/react";
+import { BlockStack, Button, InlineStack, Text, TextField } from "@shopify/polaris";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import { formatMoney } from "~/lib/money";
+
+export interface PickedVariant {
+  productId: string;
+  variantId: string;
+  title: string;
+}
+
+interface SearchResult {
+  products: Array<{
+    id: string;
+    title: string;
+    vendor: string;
+    variants: Array<{ id: string; title: string; prices: Record<string, number> }>;
+  }>;
+}
+
+/** Demo mode: a searchable list over the demo catalog (there is no App Bridge outside Shopify). */
+export function DemoProductPicker(props: {
+  label: string;
+  actionLabel: string;
+  onPick: (v: PickedVariant) => void;
+  currency: string;
+}) {
+  const fetcher = useFetcher<SearchResult>();
+  const [q, setQ] = useState("");
+  const { load } = fetcher;
+  useEffect(() => {
+    if (!q.trim()) return;
+    const t = setTimeout(() => load(`/app/offers/products?q=${encodeURIComponent(q)}`), 200);
+    return () => clearTimeout(t);
+  }, [q, load]);
+  const products = q.trim() ? (fetcher.data?.products ?? []) : [];
+  return (
+    <BlockStack gap="200">
+      <TextField label={props.label} value={q} onChange={setQ} autoComplete="off" placeholder="Title, vendor or tag" />
+      <div style={{ maxHeight: 220, overflowY: "auto" }}>
+        <BlockStack gap="100">
+          {products.flatMap((p) =>
+            p.variants.map((v) => {
+              const title = `${p.title} - ${v.title}`;
+              const price = v.prices[props.currency];
+              return (
+                <InlineStack key={v.id} align="space-between" blockAlign="center" wrap={false}>
+                  <Text as="span">
+                    {title}
+                    {price !== undefined ? ` (${formatMoney(price, props.currency)})` : ""}
+                  </Text>
+                  <Button
+                    size="slim"
+                    accessibilityLabel={`${props.actionLabel} ${title}`}
+                    onClick={() => props.onPick({ productId: p.id, variantId: v.id, title })}
+                  >
+                    {props.actionLabel}
+                  </Button>
+                </InlineStack>
+              );
+            }),
+          )}
+          {q.trim() && fetcher.state === "idle" && products.length === 0 ? (
+            <Text as="p" tone="subdued">
+              No product matches.
+            </Text>
+          ) : null}
+        </BlockStack>
+      </div>
+    </BlockStack>
+  );
+}
+
+/** Real mode: App Bridge's resource picker over the shop's catalog. */
+export function ShopifyProductPicker(props: { label: string; onPick: (v: PickedVariant) => void }) {
+  const shopify = useAppBridge();
+  const pick = async () => {
+    const selection = await shopify.resourcePicker({ type: "product", multiple: true, action: "add" });
+    for (const p of selection ?? []) {
+      const product = p as unknown as { id: string; title: string; variants?: Array<{ id?: string; title?: string }> };
+      const v = product.variants?.[0];
+      if (v?.id) props.onPick({ productId: product.id, variantId: v.id, title: `${product.title} - ${v.title ?? ""}` });
+    }
+  };
+  return <Button onClick={() => void pick()}>{props.label}</Button>;
+}

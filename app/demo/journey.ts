@@ -1,0 +1,366 @@
+import {
+  ATTR,
+  decide,
+  encodePayload,
+  formatMinor,
+  MOMENTS,
+  type Device,
+  type Excluded,
+  type MomentId,
+  type Payload,
+  type ShownOffer,
+} from "@moments/engine";
+import {
+  acceptChanges,
+  decideView,
+  newCheckoutUrl,
+  type Snapshot,
+  type View,
+} from "../../extensions/checkout-upsell/src/core/offers";
+import { verifyLines } from "../../extensions/discount-function/src/run";
+import type { InputLine, RunInput } from "../../extensions/discount-function/src/types";
+import en from "../../extensions/checkout-upsell/locales/en.default.json";
+import de from "../../extensions/checkout-upsell/locales/de.json";
+import fr from "../../extensions/checkout-upsell/locales/fr.json";
+import { DEMO_CATALOG, demoProductGid, demoVariantGid } from "./catalog";
+
+/**
+ * The buyer-journey simulator: a sample cart walks through every checkout moment with the shop's
+ * published payload, the same engine and the same view-model code the checkout extension runs
+ * (extensions/checkout-upsell/src/core), so what this page shows is what the extension would
+ * render, and why. Pure: the route feeds it the payload and the buyer.
+ */
+export const JOURNEY_STEPS: ReadonlyArray<{ moment: MomentId; target: string; surface: string }> = [
+  {
+    moment: "checkout",
+    target: "purchase.checkout.block.render",
+    surface: "Checkout, before payment (block or under the line items)",
+  },
+  {
+    moment: "information",
+    target: "purchase.checkout.contact.render-after",
+    surface: "Checkout, next to the contact form",
+  },
+  {
+    moment: "shipping",
+    target: "purchase.checkout.shipping-option-list.render-after",
+    surface: "Checkout, under the shipping options",
+  },
+  {
+    moment: "payment",
+    target: "purchase.checkout.payment-method-list.render-after",
+    surface: "Checkout, next to the payment methods",
+  },
+  { moment: "thank_you", target: "purchase.thank-you.block.render", surface: "Thank-you and order status pages" },
+];
+
+export const DEMO_STOREFRONT = "https://moments-demo.myshopify.com";
+const STRINGS: Record<string, typeof en.offer> = { en: en.offer, de: de.offer, fr: fr.offer };
+
+export interface CatalogChoice {
+  key: string;
+  label: string;
+  productKey: string;
+}
+/** Every demo variant a sample cart can hold (variant key -> product / variant). */
+export const CART_CHOICES: CatalogChoice[] = DEMO_CATALOG.flatMap((p) =>
+  p.variants.map((v) => ({
+    key: v.key,
+    productKey: p.key,
+    label: p.variants.length > 1 ? `${p.title} (${v.title})` : p.title,
+  })),
+);
+
+export interface Buyer {
+  /** Variant keys from the demo catalog. */
+  cart: string[];
+  currency: "EUR" | "USD";
+  country: string;
+  locale: "en" | "de" | "fr";
+  device: Device;
+  returning: boolean;
+  /** The journey key (a checkout token in the real extension): it decides experiment arms. */
+  journeyKey: string;
+  /** Simulate the buyer accepting each offer as it appears (later moments see the new lines). */
+  acceptAll: boolean;
+}
+
+export interface OfferCard {
+  title: string;
+  body?: string;
+  price: string;
+  was?: string;
+  cta: string;
+  decline: string;
+  /** thank-you: the link to a new checkout; checkout moments: the cart line changes. */
+  link?: string;
+  changes: string[];
+  /** What the Discount Function would take off each added line once in the cart. */
+  functionCheck: string[];
+  offerId: string;
+  type: string;
+  arm?: string;
+}
+
+export interface StepResult {
+  moment: MomentId;
+  label: string;
+  plusOnly: boolean;
+  surface: string;
+  target: string;
+  kind: View["kind"];
+  card?: OfferCard;
+  /** Why nothing (or only this) is shown: the engine's exclusions with plain reasons. */
+  excluded: Array<{ offerId: string; name: string; reason: string }>;
+  note?: string;
+}
+
+const REASON_TEXT: Partial<Record<Excluded["reason"], string>> = {
+  moment_mismatch: "runs at another moment",
+  trigger_not_in_cart: "its trigger product is not in the cart",
+  already_in_cart: "already in the cart",
+  already_purchased: "just bought",
+  device_mismatch: "targets another device",
+  country_mismatch: "targets other countries",
+  currency_mismatch: "targets other currencies",
+  language_mismatch: "targets other languages",
+  segment_mismatch: "targets another buyer segment",
+  no_price_in_currency: "has no price in this currency",
+  declined_in_journey: "declined earlier in this journey",
+  accepted_in_journey: "accepted earlier in this journey",
+  journey_cap_reached: "the journey's offer cap is reached",
+  moment_limit_reached: "this moment's slots are taken",
+  lower_priority: "a higher-priority offer took the slot",
+  same_product_conflict: "its product is already offered at this moment",
+  holdout: "this buyer is in the experiment's hold-out",
+};
+
+export function formatMinorFor(minor: number, currency: string, locale: string): string {
+  const digits =
+    new Intl.NumberFormat(locale, { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const whole = Math.floor(minor / 10 ** digits);
+  const frac = String(minor % 10 ** digits).padStart(digits, "0");
+  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(
+    (digits ? `${whole}.${frac}` : `${whole}`) as `${number}`,
+  );
+}
+
+function buildSnapshot(buyer: Buyer, extra: Snapshot["lines"] = []): Snapshot {
+  const lines: Snapshot["lines"] = [];
+  const lineIds: string[] = [];
+  for (const key of buyer.cart) {
+    const pi = DEMO_CATALOG.findIndex((p) => p.variants.some((v) => v.key === key));
+    if (pi < 0) continue;
+    const p = DEMO_CATALOG[pi]!;
+    const vi = p.variants.findIndex((v) => v.key === key);
+    const v = p.variants[vi]!;
+    const line: Snapshot["lines"][number] = {
+      productId: demoProductGid(pi),
+      variantId: demoVariantGid(pi, vi),
+      quantity: 1,
+      unitPrice: buyer.currency === "EUR" ? v.eur : v.usd,
+      vendor: p.vendor,
+      productType: p.productType,
+      attributes: {},
+    };
+    if (v.sellingPlan) line.sellingPlanId = `gid://shopify/SellingPlan/${7700000000 + pi}`;
+    lines.push(line);
+    lineIds.push(`gid://shopify/CartLine/${key}`);
+  }
+  for (const l of extra) {
+    lines.push(l);
+    lineIds.push(`gid://shopify/CartLine/offer-${lineIds.length}`);
+  }
+  return {
+    lines,
+    lineIds,
+    currency: buyer.currency,
+    subtotal: lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0),
+    country: buyer.country,
+    locale: buyer.locale,
+    device: buyer.device,
+    returning: buyer.returning,
+  };
+}
+
+/** The cart after the extension's accept changes (adds and swaps), as the checkout would hold it. */
+function applyAccept(snapshot: Snapshot, offer: ShownOffer): Snapshot {
+  const lines = snapshot.lines.map((l) => ({ ...l }));
+  for (const add of offer.lines) {
+    const unit = add.quantity ? Math.round(add.listTotal / add.quantity) : 0;
+    const line = {
+      productId: add.productId,
+      variantId: add.variantId,
+      quantity: add.quantity,
+      unitPrice: unit,
+      attributes: add.attributes,
+    };
+    if (add.action === "swap") {
+      const i = lines.findIndex((l) => l.variantId === add.replacesVariantId && !l.attributes?.[ATTR.offer]);
+      if (i >= 0)
+        lines[i] = { ...lines[i]!, ...line, ...(add.sellingPlanId ? { sellingPlanId: add.sellingPlanId } : {}) };
+    } else lines.push({ ...line, ...(add.sellingPlanId ? { sellingPlanId: add.sellingPlanId } : {}) });
+  }
+  return {
+    ...snapshot,
+    lines,
+    lineIds: lines.map((_, i) => snapshot.lineIds[i] ?? `gid://shopify/CartLine/offer-${i}`),
+    subtotal: lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0),
+  };
+}
+
+/**
+ * What the Discount Function does with a cart: the function's own code on the input it would get
+ * (lines in the cart's currency, the payload as the `$app` metafield holds it, the shop's date).
+ */
+function discountFunctionSays(
+  payloadJson: string,
+  snapshot: Snapshot,
+  now: number,
+  money: (minor: number) => string,
+): string[] {
+  const cur = snapshot.currency;
+  const m = (minor: number) => ({ amount: formatMinor(minor, cur), currencyCode: cur });
+  const attr = (l: Snapshot["lines"][number], key: string) =>
+    l.attributes?.[key] ? { value: l.attributes[key]! } : null;
+  const lines: InputLine[] = snapshot.lines.map((l, i) => ({
+    id: `gid://shopify/CartLine/${i + 1}`,
+    quantity: l.quantity,
+    cost: { amountPerQuantity: m(l.unitPrice), subtotalAmount: m(l.unitPrice * l.quantity) },
+    offer: attr(l, ATTR.offer),
+    arm: attr(l, ATTR.variant),
+    moment: attr(l, ATTR.moment),
+    token: attr(l, ATTR.token),
+    sellingPlanAllocation: l.sellingPlanId ? { sellingPlan: { id: l.sellingPlanId } } : null,
+    merchandise: {
+      __typename: "ProductVariant",
+      id: l.variantId,
+      product: { id: l.productId, vendor: l.vendor ?? null, productType: l.productType ?? null },
+    },
+  }));
+  const input: RunInput = {
+    cart: { cost: { subtotalAmount: m(snapshot.subtotal) }, lines },
+    discount: { discountClasses: ["PRODUCT"] },
+    shop: { localTime: { date: new Date(now).toISOString().slice(0, 10) }, offers: { value: payloadJson } },
+  };
+  const byId = new Map(lines.map((l, i) => [l.id, snapshot.lines[i]!]));
+  return verifyLines(input).map((v) => {
+    const l = byId.get(v.lineId)!;
+    const list = l.unitPrice * l.quantity;
+    if (!v.ok) return `${l.variantId}: no discount (${v.reason.replace(/_/g, " ")})`;
+    return v.discount > 0
+      ? `${l.variantId}: ${money(list)} -> ${money(list - v.discount)} (Discount Function takes off ${money(v.discount)})`
+      : `${l.variantId}: ${money(list)}, list price (nothing to discount)`;
+  });
+}
+
+export function simulateJourney(
+  payload: Payload,
+  buyer: Buyer,
+  now: number,
+  names: Record<string, string> = {},
+): StepResult[] {
+  const journey: { shown: Array<{ offerId: string; moment: MomentId }>; accepted: string[]; declined: string[] } = {
+    shown: [],
+    accepted: [],
+    declined: [],
+  };
+  let snapshot = buildSnapshot(buyer);
+  const strings = STRINGS[buyer.locale] ?? en.offer;
+  const money = (minor: number) => formatMinorFor(minor, buyer.currency, buyer.locale);
+  const out: StepResult[] = [];
+  const payloadJson = encodePayload(payload.offers, payload.settings, payload.publishedAt);
+  for (const step of JOURNEY_STEPS) {
+    const meta = MOMENTS.find((m) => m.id === step.moment)!;
+    const after = step.moment === "thank_you";
+    // After the order, the cart is the order just paid: its products are the "just bought" ones.
+    const purchased = snapshot.lines.map((l) => l.productId);
+    const input = {
+      payload,
+      snapshot,
+      moment: step.moment,
+      journeyKey: buyer.journeyKey,
+      journey,
+      now,
+      ...(after ? { purchased } : {}),
+    };
+    // The extension's own view model, and the engine's full decision for the "why".
+    const view = decideView(input);
+    const decision = decide({
+      now,
+      moments: [step.moment],
+      buyerKey: buyer.journeyKey,
+      cart: { lines: snapshot.lines, subtotal: snapshot.subtotal, currency: snapshot.currency },
+      country: buyer.country,
+      locale: buyer.locale,
+      device: buyer.device,
+      buyer: { returning: buyer.returning, tags: [] },
+      ...(after ? { purchasedProductIds: purchased } : {}),
+      journey,
+      payload,
+    }).moments[0]!;
+    const result: StepResult = {
+      moment: step.moment,
+      label: meta.label,
+      plusOnly: meta.plusOnly,
+      surface: step.surface,
+      target: step.target,
+      kind: view.kind,
+      excluded: decision.excluded
+        .filter((e) => e.reason !== "moment_mismatch")
+        .map((e) => ({
+          offerId: e.offerId,
+          name: names[e.offerId] ?? e.offerId,
+          reason: REASON_TEXT[e.reason] ?? e.reason.replace(/_/g, " "),
+        })),
+    };
+    if (view.kind === "holdout") {
+      journey.shown.push({ offerId: view.offerId, moment: step.moment });
+      result.note = `Hold-out: this buyer sees nothing for "${names[view.offerId] ?? view.offerId}"; the extension still records an exposure (arm: holdout) so the lift can be measured.`;
+    } else if (view.kind === "offer") {
+      const offer = view.offer;
+      journey.shown.push({ offerId: offer.offerId, moment: step.moment });
+      const changes = acceptChanges(offer, snapshot);
+      const swap = offer.lines.some((l) => l.action === "swap");
+      const accepted = applyAccept(snapshot, offer);
+      const card: OfferCard = {
+        title: offer.copy.title,
+        price: money(offer.price.final),
+        cta: offer.copy.cta ?? (after ? strings.newCheckout : swap ? strings.upgrade : strings.add),
+        decline: offer.copy.decline ?? strings.decline,
+        changes:
+          "error" in changes
+            ? ["the line to upgrade is missing: nothing would change"]
+            : changes.map((c) =>
+                c.type === "addCartLine"
+                  ? `addCartLine ${c.merchandiseId} x${c.quantity} [${(c.attributes ?? []).map((a) => `${a.key}=${a.value}`).join(", ")}]`
+                  : c.type === "updateCartLine"
+                    ? `updateCartLine ${c.id} -> ${c.merchandiseId} [${(c.attributes ?? []).map((a) => `${a.key}=${a.value}`).join(", ")}]`
+                    : `removeCartLine ${c.id}`,
+              ),
+        // Checkout moments: the cart after accepting. Thank-you: a new checkout holding only the offer.
+        functionCheck: discountFunctionSays(
+          payloadJson,
+          after
+            ? { ...accepted, lines: accepted.lines.filter((l) => l.attributes?.[ATTR.offer] === offer.offerId) }
+            : accepted,
+          now,
+          money,
+        ),
+        offerId: offer.offerId,
+        type: offer.type,
+      };
+      if (offer.copy.body) card.body = offer.copy.body;
+      if (offer.price.savings > 0) card.was = strings.was.replace("{{price}}", money(offer.price.original));
+      if (offer.variantId) card.arm = offer.variantId;
+      if (after) card.link = newCheckoutUrl(DEMO_STOREFRONT, offer);
+      result.card = card;
+      if (buyer.acceptAll && !after) {
+        journey.accepted.push(offer.offerId);
+        snapshot = accepted;
+      }
+    }
+    out.push(result);
+  }
+  return out;
+}

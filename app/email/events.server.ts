@@ -1,0 +1,95 @@
+import type { OutboxMessage, Prisma, PrismaClient } from "@prisma/client";
+import { ATTR } from "@moments/engine";
+import { ingestEvents } from "~/measurement/ingest.server";
+import { JOURNEY_ATTRIBUTE } from "~/measurement/attribution.server";
+import { MAX_BATCH } from "~/measurement/contract";
+import type { OrderCreated } from "~/orders/order-payload.server";
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+/**
+ * The follow-up email reports to measurement like any surface: a sent message is the offer's
+ * impression, the tracked link's first click a click, an order that came through the email's
+ * checkout link a purchase, an opt-out an unsubscribe. Event ids derive from the outbox row (or
+ * order), so a retried send or a second click never counts twice.
+ */
+export const journeyKeyOf = (row: Pick<OutboxMessage, "customerId" | "recipientHash">) => row.customerId ?? row.recipientHash;
+
+function offerEvent(row: OutboxMessage, type: "impression" | "click", id: string, now: Date) {
+  return {
+    id,
+    type,
+    moment: "email",
+    surface: "email",
+    journeyKey: journeyKeyOf(row),
+    offerId: row.offerId,
+    ...(row.experimentId && row.variantId ? { experimentId: row.experimentId, variantId: row.variantId, arm: "variant" } : { arm: "none" }),
+    currency: row.currency,
+    occurredAt: now.getTime(),
+  };
+}
+
+/** Impressions for a batch of sent messages, one ingest per shop and at most MAX_BATCH at a time. */
+export async function recordEmailsSent(db: Db, rows: OutboxMessage[], now: Date): Promise<void> {
+  const byShop = new Map<string, OutboxMessage[]>();
+  for (const r of rows) byShop.set(r.shopId, [...(byShop.get(r.shopId) ?? []), r]);
+  for (const [shopId, list] of byShop) {
+    for (let i = 0; i < list.length; i += MAX_BATCH) {
+      await ingestEvents(db, shopId, list.slice(i, i + MAX_BATCH).map((r) => offerEvent(r, "impression", `email-sent-${r.id}`, now)), now);
+    }
+  }
+}
+
+export async function recordEmailClick(db: Db, row: OutboxMessage, now: Date): Promise<void> {
+  await ingestEvents(db, row.shopId, [offerEvent(row, "click", `email-click-${row.id}`, now)], now);
+}
+
+export async function recordUnsubscribe(db: Db, shopId: string, journeyKey: string, now: Date): Promise<void> {
+  await ingestEvents(
+    db,
+    shopId,
+    [{ id: `email-unsub-${journeyKey}`.slice(0, 64), type: "unsubscribe", moment: "email", surface: "email", journeyKey, arm: "none", occurredAt: now.getTime() }],
+    now,
+  );
+}
+
+/** A hold-out buyer gets no email, but is an exposure all the same (fair comparison of arms). */
+export async function recordEmailHoldout(db: Db, shopId: string, input: { journeyKey: string; offerId: string; experimentId: string; orderId: string }, now: Date) {
+  await ingestEvents(
+    db,
+    shopId,
+    [{ id: `email-hold-${input.orderId.split("/").pop()}`.slice(0, 64), type: "impression", moment: "email", surface: "email", journeyKey: input.journeyKey, offerId: input.offerId, experimentId: input.experimentId, arm: "holdout", occurredAt: now.getTime() }],
+    now,
+  );
+}
+
+/**
+ * orders/create of an order placed through an email's checkout link: the link set the cart
+ * attributes (moment, offer, arm, journey), which come back as the order's note attributes.
+ */
+export async function recordEmailPurchase(db: Db, shopId: string, order: OrderCreated, now: Date): Promise<boolean> {
+  const a = order.attributes;
+  if (a[ATTR.moment] !== "email" || !a[ATTR.offer]) return false;
+  const variantId = a[ATTR.variant] || undefined;
+  const outbox = await db.outboxMessage.findFirst({ where: { shopId, offerId: a[ATTR.offer], variantId: variantId ?? null }, select: { experimentId: true } });
+  await ingestEvents(
+    db,
+    shopId,
+    [
+      {
+        id: `email-buy-${order.shopifyId.split("/").pop()}`.slice(0, 64),
+        type: "purchase",
+        moment: "email",
+        surface: "email",
+        journeyKey: a[JOURNEY_ATTRIBUTE] || order.customerId || "unknown",
+        offerId: a[ATTR.offer],
+        ...(variantId && outbox?.experimentId ? { experimentId: outbox.experimentId, variantId, arm: "variant" } : { arm: "none" }),
+        currency: order.currency,
+        valueMinor: order.totalMinor,
+        occurredAt: order.processedAt.getTime(),
+      },
+    ],
+    now,
+  );
+  return true;
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from "node:crypto";
+import type { Prisma } from "@prisma/client";
+import { decide, decodePayload, type CartLine, type ShownOffer } from "@moments/engine";
+import { env } from "~/env.server";
+import type { OrderCreatedContext, OrderCreatedHandler } from "~/orders/handlers.server";
+import type { EmailContent } from "./content.server";
+import { messageIdFor } from "./content.server";
+import { emailHash } from "./tokens.server";
+import { recordEmailHoldout, recordEmailPurchase } from "./events.server";
+
+type Tx = Prisma.TransactionClient;
+
+export const EMAIL_DELAY_MIN_HOURS = 24;
+export const EMAIL_DELAY_MAX_HOURS = 72;
+const clampDelay = (h: number) => Math.min(EMAIL_DELAY_MAX_HOURS, Math.max(EMAIL_DELAY_MIN_HOURS, Math.round(h)));
+
+export type ScheduleOutcome =
+  | { scheduled: true; outboxId: string; dueAt: Date; offerId: string }
+  | { scheduled: false; reason: "no_consent" | "no_email" | "unsubscribed" | "not_published" | "no_offer" | "already_scheduled" | "test_order" };
+
+export interface ScheduleOptions {
+  now: Date;
+  /** Public base URL of the app: the Message-ID's host. */
+  appUrl: string;
+}
+
+/**
+ * orders/create -> at most one follow-up email for the order. Runs inside the webhook's
+ * transaction, so the outbox row commits with the order (or not at all). Nothing is scheduled
+ * without the buyer's marketing consent, for an unsubscribed buyer, or twice for one order.
+ */
+export async function scheduleFollowUp(tx: Tx, ctx: OrderCreatedContext, opts: ScheduleOptions): Promise<ScheduleOutcome> {
+  const { order, shopId } = ctx;
+  if (!order.marketingConsent) return { scheduled: false, reason: "no_consent" };
+  if (!order.email) return { scheduled: false, reason: "no_email" };
+  const hash = emailHash(order.email);
+  const unsubscribed = await tx.emailUnsubscribe.findFirst({
+    where: { shopId, OR: [{ emailHash: hash }, ...(order.customerId ? [{ customerId: order.customerId }] : [])] },
+    select: { shopId: true },
+  });
+  if (unsubscribed) return { scheduled: false, reason: "unsubscribed" };
+  const existing = await tx.outboxMessage.findUnique({ where: { shopId_orderShopifyId: { shopId, orderShopifyId: order.shopifyId } }, select: { id: true } });
+  if (existing) return { scheduled: false, reason: "already_scheduled" };
+
+  const publication = await tx.publication.findUnique({ where: { shopId } });
+  const decoded = publication ? decodePayload(publication.payload) : null;
+  if (!decoded?.ok) return { scheduled: false, reason: "not_published" };
+
+  // The order's lines are the email's "cart": they trigger offers, and what was bought is excluded.
+  const sameCurrency = order.presentmentCurrency === order.currency;
+  const lines: CartLine[] = order.lines
+    .filter((l) => l.productId && l.variantId)
+    .map((l) => ({ productId: l.productId!, variantId: l.variantId!, quantity: l.quantity, unitPrice: sameCurrency ? l.unitMinor : 0, attributes: l.attributes }));
+  const decision = decide({
+    now: opts.now.getTime(),
+    moments: ["email"],
+    buyerKey: order.customerId ?? hash,
+    cart: { lines, subtotal: sameCurrency ? order.subtotalMinor : order.presentmentTotalMinor, currency: order.presentmentCurrency },
+    country: order.country ?? undefined,
+    locale: order.locale ?? undefined,
+    buyer: { tags: order.customerTags },
+    purchasedProductIds: lines.map((l) => l.productId),
+    payload: decoded.payload,
+  });
+  const shown = decision.moments[0]?.offers[0];
+  if (!shown) {
+    const held = decision.moments[0]?.excluded.find((x) => x.reason === "holdout");
+    if (held?.detail) {
+      await recordEmailHoldout(tx, shopId, { journeyKey: order.customerId ?? hash, offerId: held.offerId, experimentId: held.detail, orderId: order.shopifyId }, opts.now);
+    }
+    return { scheduled: false, reason: "no_offer" };
+  }
+
+  const [shop, settings, offerRow] = await Promise.all([
+    tx.shop.findUnique({ where: { id: shopId }, select: { name: true, domain: true } }),
+    tx.shopSettings.findUnique({ where: { shopId } }),
+    tx.offer.findFirst({ where: { id: shown.offerId, shopId }, select: { definition: true } }),
+  ]);
+  const delayHours = clampDelay(offerDelayHours(offerRow?.definition) ?? settings?.emailDelayHours ?? 48);
+  const dueAt = new Date(opts.now.getTime() + delayHours * 3_600_000);
+  const content = contentFor(shown, ctx, {
+    brandName: settings?.emailSenderName || shop?.name || ctx.shopDomain,
+    fromAddress: settings?.emailSenderAddress || `no-reply@${shop?.domain ?? ctx.shopDomain}`,
+    shopDomain: shop?.domain ?? ctx.shopDomain,
+  });
+  const id = newOutboxId();
+  await tx.outboxMessage.create({
+    data: {
+      id,
+      shopId,
+      orderShopifyId: order.shopifyId,
+      customerId: order.customerId,
+      recipient: order.email,
+      recipientHash: hash,
+      locale: shown.locale,
+      currency: shown.price.currency,
+      offerId: shown.offerId,
+      variantId: shown.variantId ?? null,
+      experimentId: shown.experimentId ?? null,
+      content: JSON.stringify(content),
+      dueAt,
+      nextAttemptAt: dueAt,
+      messageId: messageIdFor(id, opts.appUrl),
+    },
+  });
+  return { scheduled: true, outboxId: id, dueAt, offerId: shown.offerId };
+}
+
+/** An offer may set its own delay: `emailDelayHours` in its stored definition (24..72). */
+function offerDelayHours(definition: string | undefined): number | null {
+  if (!definition) return null;
+  try {
+    const v = (JSON.parse(definition) as { emailDelayHours?: unknown }).emailDelayHours;
+    return typeof v === "number" && Number.isFinite(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The outbox id is also the Message-ID's local part and the demo `.eml` file name. */
+const newOutboxId = () => `ob${randomUUID().replace(/-/g, "")}`;
+
+function contentFor(shown: ShownOffer, ctx: OrderCreatedContext, sender: { brandName: string; fromAddress: string; shopDomain: string }): EmailContent {
+  const first = ctx.order.lines[0];
+  const { price } = shown;
+  return {
+    v: 1,
+    ...sender,
+    firstName: ctx.order.customerFirstName,
+    purchased: { title: first?.title ?? ctx.order.name ?? "", quantity: first?.quantity ?? 1 },
+    offer: {
+      id: shown.offerId,
+      type: shown.type,
+      title: shown.copy.title,
+      body: shown.copy.body ?? null,
+      cta: shown.copy.cta ?? null,
+      items: shown.lines.map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity })),
+      price: { currency: price.currency, original: price.original, final: price.final, savings: price.savings },
+      percentOff: price.original > 0 ? Math.floor((price.savings * 10000) / price.original) / 10000 : 0,
+    },
+  };
+}
+
+/** The handler registered in app/orders/handlers.server.ts. */
+export const emailOrderHandler: OrderCreatedHandler = async (tx, ctx) => {
+  const now = new Date();
+  await recordEmailPurchase(tx, ctx.shopId, ctx.order, now);
+  await scheduleFollowUp(tx, ctx, { now, appUrl: env().SHOPIFY_APP_URL });
+};

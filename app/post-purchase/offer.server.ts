@@ -1,0 +1,320 @@
+import type { PrismaClient } from "@prisma/client";
+import { decide, formatMinor, type CartLine, type Decision, type MomentId, type ShownOffer } from "@moments/engine";
+import { decimalToMinor } from "~/lib/decimal";
+import { getPublishedPayload } from "~/publish/publish.server";
+import type { PostPurchaseInputData } from "./token.server";
+
+/** Shopify accepts at most this many post-purchase changesets per order; so do we. */
+export const MAX_ACCEPTED_PER_PURCHASE = 3;
+/** Offers made on the post-purchase page per purchase (the first plus downsells/next offers). */
+export const MAX_STEPS = 3;
+/** A single-item offer may be taken up to this many times over (the quantity picker). */
+export const MAX_QUANTITY_MULTIPLE = 5;
+
+/** The purchase as the engine sees it: what was just bought is the "cart". Money in minor units. */
+export interface Purchase {
+  referenceId: string;
+  /** The order GID when known (demo, thank-you, email); post-purchase knows only the reference. */
+  orderId?: string;
+  customerId?: string;
+  currency: string;
+  country?: string;
+  locale?: string;
+  lines: CartLine[];
+  subtotal: number;
+}
+
+const gid = (type: string, id: string) => (id.startsWith("gid://") ? id : `gid://shopify/${type}/${id}`);
+
+/** From the verified token's `input_data` (presentment currency: what the buyer paid in). */
+export function purchaseFromInput(input: PostPurchaseInputData): Purchase {
+  const p = input.initialPurchase;
+  const currency = p.totalPriceSet.presentmentMoney.currencyCode.toUpperCase();
+  const lines: CartLine[] = p.lineItems.map((l) => {
+    const total = decimalToMinor(l.totalPriceSet.presentmentMoney.amount, currency);
+    const line: CartLine = {
+      productId: gid("Product", l.product.id),
+      variantId: gid("ProductVariant", l.product.variant.id),
+      quantity: l.quantity,
+      unitPrice: Math.floor(total / l.quantity),
+    };
+    if (l.sellingPlanId) line.sellingPlanId = gid("SellingPlan", l.sellingPlanId);
+    return line;
+  });
+  const purchase: Purchase = {
+    referenceId: p.referenceId,
+    currency,
+    lines,
+    subtotal: lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0),
+  };
+  if (p.customerId) purchase.customerId = gid("Customer", p.customerId);
+  if (p.destinationCountryCode) purchase.country = p.destinationCountryCode.toUpperCase();
+  if (input.locale) purchase.locale = input.locale;
+  return purchase;
+}
+
+/** Experiment arms follow the buyer across moments when known, else this purchase. */
+export const buyerKeyOf = (p: Purchase) => p.customerId ?? `purchase:${p.referenceId}`;
+
+export interface OffersMade {
+  offered: string[];
+  accepted: string[];
+  declined: string[];
+  /** Every offer made for the order, whatever its outcome (never make one of these again). */
+  all: string[];
+}
+
+/**
+ * What was already offered for an order, by its post-purchase reference id and/or order GID: the
+ * thank-you fallback and the follow-up email exclude `all` so an order never sees an offer twice.
+ */
+export async function offersAlreadyMadeForOrder(prisma: PrismaClient, shopId: string, referenceIdOrOrderId: string | readonly string[]): Promise<OffersMade> {
+  const keys = (typeof referenceIdOrOrderId === "string" ? [referenceIdOrOrderId] : [...referenceIdOrOrderId]).filter(Boolean);
+  const made: OffersMade = { offered: [], accepted: [], declined: [], all: [] };
+  if (keys.length === 0) return made;
+  const rows = await prisma.postPurchaseOffer.findMany({
+    where: { shopId, OR: [{ referenceId: { in: keys } }, { orderId: { in: keys } }] },
+    orderBy: [{ step: "asc" }, { createdAt: "asc" }],
+  });
+  for (const r of rows) {
+    if (made.all.includes(r.offerId)) continue;
+    made.all.push(r.offerId);
+    (r.status === "accepted" ? made.accepted : r.status === "declined" ? made.declined : made.offered).push(r.offerId);
+  }
+  return made;
+}
+
+export interface PostPurchaseDecision {
+  offer: ShownOffer | null;
+  /** Why there is no offer, in plain words (for logs, the demo page and the extension's tests). */
+  reason?: string;
+  decision?: Decision;
+}
+
+/** Offers the post-purchase API can apply: it adds variants, it cannot swap a purchased line. */
+const addable = (o: ShownOffer) => o.lines.every((l) => l.action === "add");
+
+/**
+ * The one server-side decision for a purchase's post-purchase offer: the engine, on the shop's
+ * published payload, with the purchase as cart, its products as purchased, and the offers already
+ * accepted or declined for it excluded. Deterministic: the same purchase and history give the same
+ * offer, so the signer re-decides and the thank-you fallback shows "the same offer".
+ */
+export async function decidePostPurchaseOffer(
+  prisma: PrismaClient,
+  shopId: string,
+  purchase: Purchase,
+  opts: { now?: Date; moments?: readonly MomentId[]; excludeAllMade?: boolean } = {},
+): Promise<PostPurchaseDecision> {
+  const payload = await getPublishedPayload(prisma, shopId);
+  if (!payload) return { offer: null, reason: "nothing published" };
+  const made = await offersAlreadyMadeForOrder(prisma, shopId, [purchase.referenceId, purchase.orderId ?? ""]);
+  const declined = new Set(opts.excludeAllMade ? made.all : made.declined);
+  const moments = opts.moments ?? (["post_purchase"] as const);
+  let decision: Decision | undefined;
+  // Offers the surface cannot apply (swaps) are set aside and the next one is decided.
+  for (let attempt = 0; attempt < 10; attempt++) {
+    decision = decide({
+      now: (opts.now ?? new Date()).getTime(),
+      moments,
+      buyerKey: buyerKeyOf(purchase),
+      cart: { lines: purchase.lines, subtotal: purchase.subtotal, currency: purchase.currency },
+      country: purchase.country,
+      locale: purchase.locale,
+      purchasedProductIds: purchase.lines.map((l) => l.productId),
+      journey: { accepted: made.accepted, declined: [...declined] },
+      payload,
+    });
+    const offer = decision.moments.flatMap((m) => m.offers)[0];
+    if (!offer) return { offer: null, reason: "no eligible offer", decision };
+    if (addable(offer)) return { offer, decision };
+    declined.add(offer.offerId);
+  }
+  return { offer: null, reason: "no addable offer", decision };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the extension receives and what gets signed: both built from the server's ShownOffer.
+
+export interface AddVariantChange {
+  type: "add_variant";
+  variantId: number;
+  quantity: number;
+  discount?: { value: number; valueType: "percentage" | "fixed_amount"; title: string };
+}
+
+export interface QuantityOption {
+  /** Multiple of the offer's published quantities (1 = the offer as published). */
+  multiple: number;
+  original: number;
+  final: number;
+  savings: number;
+  /** Unsigned, for `calculateChangeset` (shipping and tax preview); the signed one is the server's. */
+  changes: AddVariantChange[];
+}
+
+export interface PostPurchaseOfferView {
+  referenceId: string;
+  step: number;
+  offerId: string;
+  experimentId?: string;
+  armVariantId?: string;
+  moment: MomentId;
+  type: string;
+  locale: string;
+  title: string;
+  body?: string;
+  cta?: string;
+  decline?: string;
+  design?: string;
+  currency: string;
+  /** Formatting-free minor units; the extension formats them in the buyer's locale. */
+  quantities: QuantityOption[];
+  lines: Array<{ productId: string; variantId: string; quantity: number }>;
+  /** The journey key the experiment arm was assigned with (events carry it). */
+  journeyKey: string;
+}
+
+const numericId = (id: string) => {
+  const n = Number(id.slice(id.lastIndexOf("/") + 1));
+  if (!Number.isSafeInteger(n) || n <= 0) throw new RangeError(`not a Shopify numeric id: ${id}`);
+  return n;
+};
+
+/**
+ * The `changes` of a changeset for the offer taken `multiple` times: one `add_variant` per line,
+ * the line's discount as a fixed amount so the price is exactly the engine's (no second rounding).
+ */
+export function changesFor(offer: ShownOffer, multiple: number): AddVariantChange[] {
+  return offer.lines.map((l) => {
+    const change: AddVariantChange = { type: "add_variant", variantId: numericId(l.variantId), quantity: l.quantity * multiple };
+    const off = (l.listTotal - l.finalTotal) * multiple;
+    if (off > 0) {
+      change.discount = { value: Number(formatMinor(off, offer.price.currency)), valueType: "fixed_amount", title: discountTitle(offer) };
+    }
+    return change;
+  });
+}
+
+const discountTitle = (o: ShownOffer) => (o.copy.title || "Offer").slice(0, 60);
+
+export function maxMultiple(offer: ShownOffer): number {
+  return offer.lines.length === 1 && offer.type !== "warranty" && offer.type !== "shipping_protection" ? MAX_QUANTITY_MULTIPLE : 1;
+}
+
+export function priceFor(offer: ShownOffer, multiple: number) {
+  const { original, final, savings } = offer.price;
+  return { original: original * multiple, final: final * multiple, savings: savings * multiple };
+}
+
+export function offerView(offer: ShownOffer, purchase: Purchase, step: number): PostPurchaseOfferView {
+  const quantities: QuantityOption[] = [];
+  for (let m = 1; m <= maxMultiple(offer); m++) quantities.push({ multiple: m, ...priceFor(offer, m), changes: changesFor(offer, m) });
+  const view: PostPurchaseOfferView = {
+    referenceId: purchase.referenceId,
+    step,
+    offerId: offer.offerId,
+    moment: offer.moment,
+    type: offer.type,
+    locale: offer.locale,
+    title: offer.copy.title,
+    currency: offer.price.currency,
+    quantities,
+    lines: offer.lines.map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity })),
+    journeyKey: buyerKeyOf(purchase),
+  };
+  if (offer.experimentId) view.experimentId = offer.experimentId;
+  if (offer.variantId) view.armVariantId = offer.variantId;
+  if (offer.copy.body) view.body = offer.copy.body;
+  if (offer.copy.cta) view.cta = offer.copy.cta;
+  if (offer.copy.decline) view.decline = offer.copy.decline;
+  if (offer.design) view.design = offer.design;
+  return view;
+}
+
+export type NextOffer = { offer: PostPurchaseOfferView; shown: ShownOffer } | { offer: null; reason: string };
+
+/**
+ * The offer to show now for this purchase (the pending one again when ShouldRender runs twice),
+ * recorded as offered; null once MAX_STEPS offers were made or MAX_ACCEPTED were accepted.
+ */
+export async function nextPostPurchaseOffer(prisma: PrismaClient, shopId: string, purchase: Purchase, now = new Date()): Promise<NextOffer> {
+  const rows = await prisma.postPurchaseOffer.findMany({ where: { shopId, referenceId: purchase.referenceId } });
+  if (rows.filter((r) => r.status === "accepted").length >= MAX_ACCEPTED_PER_PURCHASE) return { offer: null, reason: "accepted limit reached" };
+  const { offer, reason } = await decidePostPurchaseOffer(prisma, shopId, purchase, { now });
+  if (!offer) return { offer: null, reason: reason ?? "no offer" };
+  const existing = rows.find((r) => r.offerId === offer.offerId);
+  if (existing && existing.status !== "offered") return { offer: null, reason: "offer already settled" };
+  if (!existing && rows.length >= MAX_STEPS) return { offer: null, reason: "step limit reached" };
+  const step = existing?.step ?? rows.length + 1;
+  if (!existing) await recordOfferMade(prisma, shopId, { referenceId: purchase.referenceId, orderId: purchase.orderId }, offer, step);
+  return { offer: offerView(offer, purchase, step), shown: offer };
+}
+
+/**
+ * Records that `offer` was made for an order (idempotent). The thank-you fallback and the email
+ * call it too (referenceId = the order GID when there was no post-purchase page), so that
+ * `offersAlreadyMadeForOrder` sees every surface's offers.
+ */
+export async function recordOfferMade(
+  prisma: PrismaClient,
+  shopId: string,
+  order: { referenceId: string; orderId?: string },
+  offer: ShownOffer,
+  step = 1,
+): Promise<void> {
+  await prisma.postPurchaseOffer.upsert({
+    where: { shopId_referenceId_offerId: { shopId, referenceId: order.referenceId, offerId: offer.offerId } },
+    create: {
+      shopId,
+      referenceId: order.referenceId,
+      orderId: order.orderId ?? null,
+      offerId: offer.offerId,
+      experimentId: offer.experimentId ?? null,
+      armVariantId: offer.variantId ?? null,
+      moment: offer.moment,
+      step,
+      currency: offer.price.currency,
+      finalMinor: offer.price.final,
+    },
+    update: {},
+  });
+}
+
+/** Once the order GID of a post-purchase reference id is known, offers and upsells are found by it. */
+export async function linkPurchaseToOrder(prisma: Pick<PrismaClient, "postPurchaseOffer" | "postPurchaseUpsell">, shopId: string, referenceId: string, orderId: string): Promise<void> {
+  await prisma.postPurchaseOffer.updateMany({ where: { shopId, referenceId, orderId: null }, data: { orderId } });
+  await prisma.postPurchaseUpsell.updateMany({ where: { shopId, referenceId, orderId: null }, data: { orderId } });
+}
+
+/**
+ * Attribution of post-purchase additions: the line a changeset adds carries no properties, so the
+ * signed upsell rows are the record (offer, experiment arm, moment, Shopify variants, price).
+ */
+export async function postPurchaseUpsellsFor(prisma: PrismaClient, shopId: string, referenceIdOrOrderId: string | readonly string[]) {
+  const keys = (typeof referenceIdOrOrderId === "string" ? [referenceIdOrOrderId] : [...referenceIdOrOrderId]).filter(Boolean);
+  const rows = await prisma.postPurchaseUpsell.findMany({ where: { shopId, OR: [{ referenceId: { in: keys } }, { orderId: { in: keys } }] }, orderBy: { signedAt: "asc" } });
+  return rows.map((r) => ({
+    referenceId: r.referenceId,
+    orderId: r.orderId,
+    offerId: r.offerId,
+    experimentId: r.experimentId,
+    armVariantId: r.armVariantId,
+    moment: r.moment,
+    variantIds: JSON.parse(r.variantIds) as string[],
+    quantity: r.quantity,
+    currency: r.currency,
+    finalMinor: r.finalMinor,
+    jti: r.jti,
+    signedAt: r.signedAt,
+  }));
+}
+
+/** Marks an offered offer declined; false when it was not pending for this purchase. */
+export async function recordDecline(prisma: PrismaClient, shopId: string, referenceId: string, offerId: string): Promise<boolean> {
+  const { count } = await prisma.postPurchaseOffer.updateMany({
+    where: { shopId, referenceId, offerId, status: "offered" },
+    data: { status: "declined" },
+  });
+  return count === 1;
+}

@@ -1,0 +1,178 @@
+/**
+ * Live preview: the engine's own decision for the offer being edited, for a sample cart, device,
+ * country, currency and locale, beside the shop's other live offers (so priority, caps and
+ * conflicts show as they would for a buyer). Nothing here prices or filters by itself.
+ */
+import type { PrismaClient, Shop } from "@prisma/client";
+import { assign, decide, MOMENT_IDS, type Offer, type Payload } from "@moments/engine";
+import type { ShopGateway } from "~/gateway/types";
+import { experimentSpec, type OfferForm, type FieldErrors } from "~/offers/form";
+import { validateOfferForm } from "~/offers/offers.server";
+import { offerFromRow, shopSettings } from "~/publish/publish.server";
+import { REASON_WORDS } from "./reasons";
+import type { PreviewContext } from "./context";
+
+export type { PreviewContext };
+
+export interface PreviewCard {
+  title: string;
+  body: string | null;
+  cta: string;
+  decline: string;
+  currency: string;
+  original: number;
+  final: number;
+  savings: number;
+  locale: string;
+  design: string | null;
+  lines: Array<{ title: string; quantity: number }>;
+}
+
+export interface PreviewResult {
+  errors: FieldErrors;
+  card: PreviewCard | null;
+  /** Why the offer is not shown, in plain words (empty when shown). */
+  whyNot: string[];
+  armLabel: string | null;
+  cartLabel: string;
+}
+
+const PREVIEW_OFFER_ID = "preview";
+
+/** A buyer key the engine assigns to the wanted arm, so the merchant can look at each one. */
+function buyerKeyFor(offer: Offer, arm: string): { key: string; label: string | null } {
+  const exp = offer.experiment;
+  if (!exp) return { key: "preview-buyer", label: null };
+  const want = arm === "holdout" ? "holdout" : arm === "assigned" ? null : exp.variants[Number(arm)]?.id;
+  for (let i = 0; i < 5000; i++) {
+    const key = `preview-buyer-${i}`;
+    const a = assign(exp, key);
+    const got = a.kind === "holdout" ? "holdout" : a.variantId;
+    if (want === null || want === undefined || got === want) return { key, label: got };
+  }
+  return { key: "preview-buyer-0", label: null };
+}
+
+export async function previewOffer(
+  prisma: PrismaClient,
+  shop: Shop,
+  gateway: ShopGateway,
+  input: { form: OfferForm; offerId: string | null; context: PreviewContext; armNames: string[] },
+  now = Date.now(),
+): Promise<PreviewResult> {
+  const { context } = input;
+  const armIds = input.form.experiment.variants.map((_, i) => `arm${i}`);
+  const valid = await validateOfferForm(input.form, PREVIEW_OFFER_ID, gateway, armIds);
+  if (!valid.ok)
+    return {
+      errors: valid.errors,
+      card: null,
+      whyNot: ["The offer is not complete yet:", ...Object.values(valid.errors).slice(0, 3)],
+      armLabel: null,
+      cartLabel: "",
+    };
+
+  // The draft as it will be published: active, and with its experiment if it has one.
+  const offer: Offer = { ...valid.offer, status: "active" };
+  if (input.form.experiment.enabled) {
+    offer.experiment = experimentSpec("preview-exp", valid.holdoutBps, valid.variants, offer);
+  }
+  const others = (
+    await prisma.offer.findMany({
+      where: { shopId: shop.id, status: "active", ...(input.offerId ? { id: { not: input.offerId } } : {}) },
+    })
+  )
+    .map(offerFromRow)
+    .filter((o): o is Offer => o !== null);
+  const payload: Payload = {
+    v: 1,
+    publishedAt: now,
+    settings: await shopSettings(prisma, shop.id),
+    offers: [offer, ...others],
+  };
+
+  // The sample cart: one line of the chosen catalog variant.
+  const [cartProductId = "", cartVariantId = ""] = context.cartLine.split("|");
+  const products = await gateway.getProducts([
+    ...new Set([cartProductId, ...offer.items.map((i) => i.productId)].filter(Boolean)),
+  ]);
+  const variantInfo = new Map(products.flatMap((p) => p.variants.map((v) => [v.id, { p, v }] as const)));
+  const lines = [];
+  const sample = variantInfo.get(cartVariantId);
+  if (sample && sample.v.prices[context.currency] !== undefined) {
+    lines.push({
+      productId: sample.p.id,
+      variantId: sample.v.id,
+      quantity: 1,
+      unitPrice: sample.v.prices[context.currency]!,
+      vendor: sample.p.vendor,
+      tags: sample.p.tags,
+      collectionIds: sample.p.collections,
+    });
+  }
+  const cart = { lines, subtotal: lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0), currency: context.currency };
+  const moment = MOMENT_IDS.includes(context.moment) ? context.moment : offer.moments[0]!;
+  const buyer = buyerKeyFor(offer, context.arm);
+  const decision = decide({
+    now,
+    moments: [moment],
+    buyerKey: buyer.key,
+    cart,
+    country: context.country,
+    locale: context.locale,
+    device: context.device,
+    payload,
+  });
+  const at = decision.moments[0]!;
+  const shown = at.offers.find((o) => o.offerId === PREVIEW_OFFER_ID);
+  const armIndex = buyer.label === null || buyer.label === "holdout" ? -1 : armIds.indexOf(buyer.label);
+  const armLabel =
+    buyer.label === "holdout"
+      ? "Hold-out group"
+      : armIndex >= 0
+        ? `Variant ${input.armNames[armIndex] ?? armIndex + 1}`
+        : null;
+  const cartLabel = sample ? `${sample.p.title} - ${sample.v.title}` : "Empty cart";
+  if (!shown) {
+    const whyNot = at.excluded
+      .filter((e) => e.offerId === PREVIEW_OFFER_ID)
+      .map((e) => REASON_WORDS[e.reason] ?? e.reason);
+    return {
+      errors: {},
+      card: null,
+      whyNot: whyNot.length ? whyNot : ["The engine did not pick this offer."],
+      armLabel,
+      cartLabel,
+    };
+  }
+  return {
+    errors: {},
+    card: {
+      title: shown.copy.title,
+      body: shown.copy.body ?? null,
+      cta: shown.copy.cta ?? "Add",
+      decline: shown.copy.decline ?? "No thanks",
+      currency: shown.price.currency,
+      original: shown.price.original,
+      final: shown.price.final,
+      savings: shown.price.savings,
+      locale: shown.locale,
+      design: shown.design ?? null,
+      lines: shown.lines.map((l) => {
+        const info = variantInfo.get(l.variantId);
+        return { title: info ? `${info.p.title} - ${info.v.title}` : l.variantId, quantity: l.quantity };
+      }),
+    },
+    whyNot: [],
+    armLabel,
+    cartLabel,
+  };
+}
+
+/** Sample carts the preview offers: every catalog variant as a one-line cart. */
+export async function sampleCarts(gateway: ShopGateway): Promise<Array<{ value: string; label: string }>> {
+  const products = await gateway.searchProducts("", 50);
+  return products.flatMap((p) =>
+    p.variants.map((v) => ({ value: `${p.id}|${v.id}`, label: `${p.title} - ${v.title}` })),
+  );
+}

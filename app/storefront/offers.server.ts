@@ -1,0 +1,130 @@
+import { z } from "zod";
+import { ATTR, decide, exponent, MOMENT_IDS, prepare, type CartLine, type MomentId, type Payload } from "@moments/engine";
+import type { CartTuple, WireOffer, WireResponse } from "../../packages/storefront/src/wire";
+import { formatMoney } from "~/lib/money";
+
+/** The moments the storefront script decides through the app proxy. */
+export const STOREFRONT_MOMENTS = ["cart", "exit_intent"] as const;
+
+const list = (max: number) =>
+  z
+    .string()
+    .max(4000)
+    .default("")
+    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean).slice(0, max));
+
+const numericId = z.number().int().positive().max(1e15);
+const cartTuple = z.tuple([
+  numericId,
+  numericId,
+  z.number().int().min(1).max(1e6),
+  z.number().int().min(0).max(1e13),
+  z.string().max(255).optional(),
+  z.string().max(64).optional(),
+  z.array(z.string().max(255)).max(250).optional(),
+  z.array(numericId).max(250).optional(),
+]);
+
+const cartJson = z
+  .string()
+  .max(12_000)
+  .default("[]")
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "c is not JSON" });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(cartTuple).max(100));
+
+/** The storefront's query (see packages/storefront/src/wire.ts); Shopify's own params are ignored. */
+export const StorefrontQuery = z.object({
+  moment: z.enum(STOREFRONT_MOMENTS),
+  jk: z.string().min(1).max(128),
+  cur: z.string().regex(/^[A-Z]{3}$/),
+  loc: z.string().regex(/^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,4})?$/).optional().catch(undefined),
+  dev: z.enum(["mobile", "desktop"]).optional().catch(undefined),
+  country: z.string().regex(/^[A-Z]{2}$/).optional().catch(undefined),
+  ret: z.string().optional(),
+  ctags: list(100),
+  c: cartJson,
+  seen: list(50),
+  dec: list(50),
+});
+export type StorefrontQuery = z.output<typeof StorefrontQuery>;
+
+/** "gid://shopify/ProductVariant/123" -> 123; the Cart AJAX API takes numeric ids. */
+export const numericFromGid = (gid: string): number => Number(gid.slice(gid.lastIndexOf("/") + 1));
+
+/** The Cart AJAX API gives hundredths of the currency whatever its minor unit (JPY 1000 -> 100000). */
+const centsToMinor = (cents: number, currency: string) => {
+  const e = exponent(currency);
+  return e === 2 ? cents : e < 2 ? Math.round(cents / 10 ** (2 - e)) : cents * 10 ** (e - 2);
+};
+
+const toLine = ([product, variant, quantity, cents, vendor, offer, tags, collections]: CartTuple, currency: string): CartLine => {
+  const line: CartLine = {
+    productId: `gid://shopify/Product/${product}`,
+    variantId: `gid://shopify/ProductVariant/${variant}`,
+    quantity,
+    unitPrice: centsToMinor(cents, currency),
+  };
+  if (vendor) line.vendor = vendor;
+  if (tags?.length) line.tags = tags;
+  if (collections?.length) line.collectionIds = collections.map((c) => `gid://shopify/Collection/${c}`);
+  if (offer) line.attributes = { [ATTR.offer]: offer };
+  return line;
+};
+
+/** Runs the engine for one storefront moment and shapes its decision for the storefront script. */
+export function decideStorefront(payload: Payload, q: StorefrontQuery, now: number): WireResponse {
+  const lines = q.c.map((t) => toLine(t as CartTuple, q.cur));
+  const subtotal = lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0);
+  const shown = q.seen.flatMap((s) => {
+    const [offerId, moment] = s.split("@");
+    return offerId && MOMENT_IDS.includes(moment as MomentId) ? [{ offerId, moment: moment as MomentId }] : [];
+  });
+  const decision = decide({
+    now,
+    moments: [q.moment],
+    buyerKey: q.jk,
+    cart: { lines, subtotal, currency: q.cur },
+    country: q.country,
+    locale: q.loc,
+    device: q.dev,
+    buyer: { returning: q.ret === "1", tags: q.ctags },
+    journey: { shown, declined: q.dec },
+    payload,
+  });
+  const m = decision.moments[0]!;
+  const byId = prepare(payload).byId;
+  const locale = q.loc ?? payload.settings.defaultLocale;
+  const offers = m.offers.map((s): WireOffer => {
+    const o: WireOffer = {
+      id: s.offerId,
+      title: s.copy.title,
+      price: formatMoney(s.price.final, s.price.currency, locale),
+      value: s.price.final,
+      cur: s.price.currency,
+      lines: s.lines.map((l) => {
+        const line = { id: numericFromGid(l.variantId), q: l.quantity, p: { ...l.attributes } } as WireOffer["lines"][number];
+        if (l.replacesVariantId) line.r = numericFromGid(l.replacesVariantId);
+        return line;
+      }),
+    };
+    if (s.experimentId) o.exp = s.experimentId;
+    if (s.variantId) o.arm = s.variantId;
+    if (s.design) o.design = s.design;
+    if (s.copy.body) o.body = s.copy.body;
+    if (s.copy.cta) o.cta = s.copy.cta;
+    if (s.copy.decline) o.decline = s.copy.decline;
+    if (s.price.savings > 0) o.was = formatMoney(s.price.original, s.price.currency, locale);
+    const ends = byId.get(s.offerId)?.o.endsAt;
+    if (ends !== undefined) o.ends = ends;
+    return o;
+  });
+  const held = m.excluded.filter((x) => x.reason === "holdout").map((x) => ({ id: x.offerId, exp: x.detail ?? "" }));
+  return { moment: q.moment, offers, held };
+}

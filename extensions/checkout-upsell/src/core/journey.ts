@@ -1,0 +1,66 @@
+import type { JourneyState, MomentId } from "@moments/engine";
+import { opt, type Host } from "./host";
+
+/**
+ * The journey: one checkout, from the first checkout step to the order status page. Its key is
+ * the checkout token (the same on thank-you and order status, so an experiment arm follows the
+ * buyer), else a random id kept in the extension's storage. Shown, accepted and declined offers
+ * are remembered in storage under that key, so a declined offer stays hidden at later moments.
+ */
+export interface Journey {
+  key: string;
+  state: Required<JourneyState> & { shown: Array<{ offerId: string; moment: MomentId }> };
+}
+
+const KEY_SLOT = "moments:journey-key";
+const stateSlot = (key: string) => `moments:journey:${key}`;
+
+export function randomId(): string {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  if (c?.randomUUID) return c.randomUUID();
+  let s = "";
+  for (let i = 0; i < 4; i++)
+    s += Math.floor(Math.random() * 0x100000000)
+      .toString(16)
+      .padStart(8, "0");
+  return s;
+}
+
+type Stored = { shown?: Journey["state"]["shown"]; accepted?: string[]; declined?: string[] };
+
+export async function loadJourney(shopify: Host): Promise<Journey> {
+  let key = opt(shopify, "checkoutToken")?.value || undefined;
+  if (!key) {
+    key = (await shopify.storage.read<string>(KEY_SLOT).catch(() => null)) ?? undefined;
+    if (!key) {
+      key = randomId();
+      await shopify.storage.write(KEY_SLOT, key).catch(() => undefined);
+    }
+  }
+  const stored = (await shopify.storage.read<Stored>(stateSlot(key)).catch(() => null)) ?? {};
+  return {
+    key,
+    state: { shown: stored.shown ?? [], accepted: stored.accepted ?? [], declined: stored.declined ?? [] },
+  };
+}
+
+export type JourneyChange =
+  { shown: { offerId: string; moment: MomentId } } | { accepted: string } | { declined: string };
+
+/** Applies a change and persists it; the in-memory journey is updated even if storage fails. */
+export async function recordJourney(shopify: Host, journey: Journey, change: JourneyChange): Promise<Journey> {
+  const s = journey.state;
+  const next: Journey = { key: journey.key, state: { shown: s.shown, accepted: s.accepted, declined: s.declined } };
+  if ("shown" in change) {
+    if (s.shown.some((x) => x.offerId === change.shown.offerId && x.moment === change.shown.moment)) return journey;
+    next.state.shown = [...s.shown, change.shown];
+  } else if ("accepted" in change) {
+    if (s.accepted.includes(change.accepted)) return journey;
+    next.state.accepted = [...s.accepted, change.accepted];
+  } else {
+    if (s.declined.includes(change.declined)) return journey;
+    next.state.declined = [...s.declined, change.declined];
+  }
+  await shopify.storage.write(stateSlot(journey.key), next.state).catch(() => undefined);
+  return next;
+}

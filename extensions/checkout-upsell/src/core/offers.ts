@@ -1,0 +1,255 @@
+import {
+  ATTR,
+  decide,
+  decodePayload,
+  exponent,
+  type CartLine,
+  type Device,
+  type JourneyState,
+  type MomentId,
+  type Payload,
+  type ShownOffer,
+} from "@moments/engine";
+import { opt, type CartLineChange, type Host, type HostLine, type HostMetafieldEntry, type HostMoney } from "./host";
+
+/** The shop metafield the publisher writes (app/publish: namespace `$app`, key `offers`). */
+export const PAYLOAD_KEY = "offers";
+
+/** Plain data read from the checkout APIs: what the engine needs about the cart and the buyer. */
+export interface Snapshot {
+  lines: CartLine[];
+  /** Checkout line ids beside `lines` (same order), for swaps. */
+  lineIds: string[];
+  currency: string;
+  subtotal: number;
+  country?: string;
+  market?: string;
+  locale?: string;
+  device?: Device;
+  returning?: boolean;
+}
+
+/** Money from the checkout (a decimal number) to integer minor units, once, at the boundary. */
+export const toMinor = (m: HostMoney | undefined): number =>
+  m ? Math.round(m.amount * 10 ** exponent(m.currencyCode)) : 0;
+export const fromMinor = (amount: number, currency: string): number => amount / 10 ** exponent(currency);
+
+function toCartLine(l: HostLine): CartLine {
+  const attributes: Record<string, string> = {};
+  for (const a of l.attributes ?? []) if (a.value != null) attributes[a.key] = a.value;
+  const q = Math.max(1, l.quantity);
+  const line: CartLine = {
+    productId: l.merchandise.product?.id ?? "",
+    variantId: l.merchandise.id,
+    quantity: l.quantity,
+    unitPrice: Math.round(toMinor(l.cost.totalAmount) / q),
+    attributes,
+  };
+  if (l.merchandise.product?.vendor) line.vendor = l.merchandise.product.vendor;
+  if (l.merchandise.product?.productType) line.productType = l.merchandise.product.productType;
+  if (l.merchandise.sellingPlan?.id) line.sellingPlanId = l.merchandise.sellingPlan.id;
+  return line;
+}
+
+/** The checkout has no device API: the sandbox's user agent is the only hint there is. */
+export function deviceHint(userAgent: string | undefined): Device | undefined {
+  if (!userAgent) return undefined;
+  return /Mobi|Android|iPhone|iPad/i.test(userAgent) ? "mobile" : "desktop";
+}
+
+export function snapshotOf(shopify: Host, userAgent?: string): Snapshot {
+  const hostLines = shopify.lines.value ?? [];
+  const lines = hostLines.map(toCartLine);
+  const sub = opt(shopify, "cost")?.subtotalAmount?.value;
+  const loc = opt(shopify, "localization");
+  const currency =
+    sub?.currencyCode ?? loc?.currency?.value?.isoCode ?? hostLines[0]?.cost.totalAmount.currencyCode ?? "USD";
+  const snap: Snapshot = {
+    lines,
+    lineIds: hostLines.map((l) => l.id),
+    currency,
+    subtotal: sub ? toMinor(sub) : lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0),
+  };
+  const country = loc?.country?.value?.isoCode;
+  if (country) snap.country = country;
+  const market = loc?.market?.value?.id;
+  if (market) snap.market = market;
+  const locale = loc?.language?.value?.isoCode;
+  if (locale) snap.locale = locale;
+  const device = deviceHint(userAgent);
+  if (device) snap.device = device;
+  const customer = opt(shopify, "buyerIdentity")?.customer?.value;
+  if (customer && typeof customer.ordersCount === "number") snap.returning = customer.ordersCount > 0;
+  return snap;
+}
+
+export type PayloadRead = { ok: true; payload: Payload } | { ok: false; problem: string };
+
+let lastRaw: unknown;
+let lastRead: PayloadRead | undefined;
+/** Decodes the shop's published payload from the app metafields; cached by the raw value. */
+export function readPayload(entries: readonly HostMetafieldEntry[] | undefined): PayloadRead {
+  const entry = entries?.find(
+    (e) =>
+      e.metafield.key === PAYLOAD_KEY &&
+      (e.metafield.namespace === "$app" || e.metafield.namespace.startsWith("app--")),
+  );
+  if (!entry) return { ok: false, problem: "payload_missing" };
+  const raw = entry.metafield.value;
+  if (raw === lastRaw && lastRead) return lastRead;
+  const decoded = decodePayload(typeof raw === "string" ? raw : String(raw));
+  lastRaw = raw;
+  lastRead = decoded.ok
+    ? { ok: true, payload: decoded.payload }
+    : { ok: false, problem: `payload_invalid:${decoded.error.path}` };
+  return lastRead;
+}
+
+export type View =
+  | { kind: "none"; reason: string }
+  | { kind: "holdout"; offerId: string; experimentId?: string }
+  | { kind: "offer"; offer: ShownOffer };
+
+export interface ViewInput {
+  payload: Payload;
+  snapshot: Snapshot;
+  moment: MomentId;
+  journeyKey: string;
+  journey: JourneyState;
+  now: number;
+  /** Which of the moment's offers this placement shows (1 = the first). */
+  slot?: number;
+  /** Products just bought (thank-you, order status). */
+  purchased?: readonly string[];
+  buyerTags?: readonly string[];
+}
+
+/** payload -> engine input -> decision -> what this placement renders. Never throws. */
+export function decideView(v: ViewInput): View {
+  try {
+    const s = v.snapshot;
+    const decision = decide({
+      now: v.now,
+      moments: [v.moment],
+      buyerKey: v.journeyKey,
+      cart: { lines: s.lines, subtotal: s.subtotal, currency: s.currency },
+      ...(s.country ? { country: s.country } : {}),
+      ...(s.market ? { market: s.market } : {}),
+      ...(s.locale ? { locale: s.locale } : {}),
+      ...(s.device ? { device: s.device } : {}),
+      buyer: { returning: !!s.returning, tags: v.buyerTags ?? [] },
+      ...(v.purchased ? { purchasedProductIds: v.purchased } : {}),
+      journey: v.journey,
+      payload: v.payload,
+    });
+    const md = decision.moments[0];
+    if (!md) return { kind: "none", reason: "no_decision" };
+    const slot = Math.max(1, v.slot ?? 1);
+    const offer = md.offers[slot - 1];
+    if (offer) return { kind: "offer", offer };
+    const held = md.excluded.find((e) => e.reason === "holdout");
+    if (held && slot === 1)
+      return { kind: "holdout", offerId: held.offerId, ...(held.detail ? { experimentId: held.detail } : {}) };
+    return { kind: "none", reason: md.excluded[0]?.reason ?? "no_offers" };
+  } catch (error) {
+    return { kind: "none", reason: `engine_error:${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+const attrList = (a: Record<string, string>) =>
+  Object.entries(a)
+    .filter(([, value]) => value !== "")
+    .map(([key, value]) => ({ key, value }));
+
+/**
+ * The cart line changes that accept an offer: one add per item, or for a variant / plan upgrade an
+ * update of the line being replaced. The line attributes identify offer, arm and moment; the
+ * Discount Function re-checks them before it prices anything.
+ */
+export function acceptChanges(
+  offer: ShownOffer,
+  snapshot: Snapshot,
+): CartLineChange[] | { error: "line_to_upgrade_missing" } {
+  const out: CartLineChange[] = [];
+  for (const line of offer.lines) {
+    const attributes = attrList(line.attributes);
+    if (line.action === "swap") {
+      const i = snapshot.lines.findIndex((l) => l.variantId === line.replacesVariantId && !l.attributes?.[ATTR.offer]);
+      const id = snapshot.lineIds[i];
+      if (i < 0 || !id) return { error: "line_to_upgrade_missing" };
+      out.push({
+        type: "updateCartLine",
+        id,
+        merchandiseId: line.variantId,
+        quantity: line.quantity,
+        attributes,
+        ...(line.sellingPlanId ? { sellingPlanId: line.sellingPlanId } : {}),
+      });
+    } else {
+      out.push({
+        type: "addCartLine",
+        merchandiseId: line.variantId,
+        quantity: line.quantity,
+        attributes,
+        ...(line.sellingPlanId ? { sellingPlanId: line.sellingPlanId } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** Can the buyer take this offer here (draft orders and some wallets forbid cart changes)? */
+export function canAccept(
+  offer: ShownOffer,
+  instructions: { lines?: { canAddCartLine?: boolean; canUpdateCartLine?: boolean } } | undefined,
+): boolean {
+  const lines = instructions?.lines;
+  if (!lines) return true;
+  const swap = offer.lines.some((l) => l.action === "swap");
+  return swap ? lines.canUpdateCartLine !== false : lines.canAddCartLine !== false;
+}
+
+const numericId = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
+
+/**
+ * Thank-you and order status cannot change the paid order: the buyer gets a link that puts the
+ * offer's items, with their offer attributes, into a new cart and goes straight to checkout,
+ * where the Discount Function applies the published price.
+ */
+export function newCheckoutUrl(storefrontUrl: string, offer: ShownOffer): string {
+  const q = new URLSearchParams();
+  offer.lines.forEach((l, i) => {
+    q.append(`items[${i}][id]`, numericId(l.variantId));
+    q.append(`items[${i}][quantity]`, String(l.quantity));
+    if (l.sellingPlanId) q.append(`items[${i}][selling_plan]`, numericId(l.sellingPlanId));
+    for (const { key, value } of attrList(l.attributes)) q.append(`items[${i}][properties][${key}]`, value);
+  });
+  q.append("return_to", "/checkout");
+  return `${storefrontUrl.replace(/\/$/, "")}/cart/add?${q.toString()}`;
+}
+
+/**
+ * Undo for a multi-line accept that failed part way (a bundle whose second line was refused):
+ * removes the lines this offer already added, so the buyer is never left with half an offer.
+ */
+export function rollbackChanges(
+  offer: ShownOffer,
+  applied: readonly CartLineChange[],
+  lines: readonly HostLine[],
+): CartLineChange[] {
+  const out: CartLineChange[] = [];
+  const taken = new Set<string>();
+  for (const change of applied) {
+    if (change.type !== "addCartLine") continue;
+    const l = lines.find(
+      (x) =>
+        !taken.has(x.id) &&
+        x.merchandise.id === change.merchandiseId &&
+        (x.attributes ?? []).some((a) => a.key === ATTR.offer && a.value === offer.offerId),
+    );
+    if (!l) continue;
+    taken.add(l.id);
+    out.push({ type: "removeCartLine", id: l.id, quantity: change.quantity });
+  }
+  return out;
+}

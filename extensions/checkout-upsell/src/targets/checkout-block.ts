@@ -1,0 +1,3 @@
+import { mount } from "../ui/OfferBlock";
+
+export default async () => mount("checkout");

@@ -1,0 +1,171 @@
+import { describe, expect, test, vi } from "vitest";
+import { decodePayload } from "@moments/engine";
+import { EventQueue, MAX_BATCH, type OfferEvent } from "../src/core/events";
+import type { Host } from "../src/core/host";
+import { acceptChanges, decideView, deviceHint, readPayload, toMinor, type Snapshot } from "../src/core/offers";
+import { line, metafield, NOW, payloadJson } from "./support/fixtures";
+
+const payload = () => {
+  const d = decodePayload(payloadJson());
+  if (!d.ok) throw new Error(d.error.message);
+  return d.payload;
+};
+const snap = (lines: ReturnType<typeof line>[], extra: Partial<Snapshot> = {}): Snapshot => ({
+  lines: lines.map((l) => ({
+    productId: l.merchandise.product!.id,
+    variantId: l.merchandise.id,
+    quantity: l.quantity,
+    unitPrice: toMinor(l.cost.totalAmount) / l.quantity,
+    attributes: {},
+  })),
+  lineIds: lines.map((l) => l.id),
+  currency: "EUR",
+  subtotal: lines.reduce((s, l) => s + toMinor(l.cost.totalAmount), 0),
+  ...extra,
+});
+const view = (s: Snapshot, moment: "checkout" | "information" | "payment" = "checkout", journey = {}) =>
+  decideView({
+    payload: payload(),
+    snapshot: s,
+    moment,
+    journeyKey: "k1",
+    journey: { shown: [], accepted: [], declined: [], ...journey },
+    now: NOW,
+  });
+
+describe("payload -> decision -> view", () => {
+  test("GIVEN a mobile buyer with a parka WHEN deciding the checkout moment THEN the mobile-only sizing kit wins on priority", () => {
+    const v = view(snap([line("parka", "parka-m")], { device: "mobile" }));
+    expect(v.kind === "offer" && v.offer.offerId).toBe("demo-parka-sizing-mobile");
+  });
+
+  test("GIVEN a desktop buyer with a parka WHEN deciding the checkout moment THEN the mobile-only offer is not shown", () => {
+    const v = view(snap([line("parka", "parka-m")], { device: "desktop" }));
+    expect(v.kind).toBe("none");
+  });
+
+  test("GIVEN the offer was declined earlier in the journey WHEN deciding THEN it is not shown", () => {
+    const v = view(snap([line("drill")]), "checkout", { declined: ["demo-drill-case"] });
+    expect(v).toEqual({ kind: "none", reason: expect.any(String) });
+  });
+
+  test("GIVEN a payload that throws inside the engine WHEN deciding THEN nothing is shown and the reason says so", () => {
+    const broken = { ...payload(), offers: null } as unknown as ReturnType<typeof payload>;
+    const v = decideView({
+      payload: broken,
+      snapshot: snap([line("drill")]),
+      moment: "checkout",
+      journeyKey: "k",
+      journey: {},
+      now: NOW,
+    });
+    expect(v.kind === "none" && v.reason.startsWith("engine_error")).toBe(true);
+  });
+
+  test("GIVEN the metafield entries WHEN read twice THEN the payload is decoded once and reused", () => {
+    const entries = metafield(payloadJson());
+    const a = readPayload(entries);
+    expect(a.ok).toBe(true);
+    expect(readPayload(entries)).toBe(a);
+    expect(readPayload([])).toEqual({ ok: false, problem: "payload_missing" });
+    expect(readPayload(metafield("nope"))).toEqual({ ok: false, problem: "payload_invalid:" });
+  });
+
+  test("GIVEN a variant upgrade WHEN its line is not in the cart any more THEN accepting reports it instead of adding a line", () => {
+    const v = view(snap([line("parka", "parka-m")]), "information");
+    if (v.kind !== "offer") throw new Error("expected an offer");
+    expect(acceptChanges(v.offer, snap([]))).toEqual({ error: "line_to_upgrade_missing" });
+  });
+
+  test("GIVEN user agents WHEN hinted THEN phones are mobile and the rest desktop", () => {
+    expect(deviceHint("Mozilla/5.0 (iPhone; CPU iPhone OS 18_0) Mobile/15E148")).toBe("mobile");
+    expect(deviceHint("Mozilla/5.0 (X11; Linux x86_64) Chrome/156")).toBe("desktop");
+    expect(deviceHint(undefined)).toBeUndefined();
+  });
+
+  test("GIVEN checkout money WHEN converted THEN it is integer minor units per the currency's exponent", () => {
+    expect(toMinor({ amount: 31.2, currencyCode: "EUR" })).toBe(3120);
+    expect(toMinor({ amount: 0.1 + 0.2, currencyCode: "USD" })).toBe(30);
+    expect(toMinor({ amount: 2480, currencyCode: "JPY" })).toBe(2480);
+  });
+});
+
+describe("event queue", () => {
+  const shopify = { sessionToken: { get: async () => "tok" } } as unknown as Host;
+  const ev = (i: number): Omit<OfferEvent, "id" | "occurredAt"> => ({
+    type: "impression",
+    moment: "checkout",
+    surface: "checkout",
+    journeyKey: "k",
+    offerId: `o${i}`,
+    arm: "none",
+  });
+
+  test("GIVEN events pushed WHEN the delay passes THEN they go in one batch with the session token, and push never waits", async () => {
+    vi.useFakeTimers();
+    const send = vi.fn().mockResolvedValue({ ok: true, status: 200 });
+    const q = new EventQueue(
+      () => shopify,
+      () => "https://app.example",
+      send,
+      1000,
+    );
+    q.push(ev(1));
+    q.push(ev(2));
+    expect(send).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1000);
+    vi.useRealTimers();
+    expect(send).toHaveBeenCalledTimes(1);
+    const [url, init] = send.mock.calls[0]!;
+    expect(url).toBe("https://app.example/api/events");
+    expect(init.headers.Authorization).toBe("Bearer tok");
+    const body = JSON.parse(init.body) as { events: OfferEvent[] };
+    expect(body.events.map((e) => e.offerId)).toEqual(["o1", "o2"]);
+    expect(new Set(body.events.map((e) => e.id)).size).toBe(2);
+  });
+
+  test("GIVEN more than a batch WHEN flushed THEN no request carries more than the contract's maximum", async () => {
+    const send = vi.fn().mockResolvedValue({ ok: true, status: 200 });
+    const q = new EventQueue(
+      () => shopify,
+      () => "https://app.example",
+      send,
+      60_000,
+    );
+    for (let i = 0; i < MAX_BATCH + 5; i++) q.push(ev(i));
+    await q.flush();
+    await q.flush();
+    const sizes = send.mock.calls.map((c) => (JSON.parse(c[1].body) as { events: unknown[] }).events.length);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_BATCH);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(MAX_BATCH + 5);
+  });
+
+  test("GIVEN the backend is down WHEN flushed THEN the batch is retried once with the same ids, then dropped", async () => {
+    const send = vi.fn().mockRejectedValue(new Error("offline"));
+    const q = new EventQueue(
+      () => shopify,
+      () => "https://app.example",
+      send,
+      60_000,
+    );
+    q.push(ev(1));
+    await q.flush();
+    expect(q.pending).toBe(1);
+    await q.flush();
+    expect(q.pending).toBe(0);
+    const ids = send.mock.calls.map((c) => (JSON.parse(c[1].body) as { events: OfferEvent[] }).events[0]!.id);
+    expect(ids[0]).toBe(ids[1]);
+  });
+
+  test("GIVEN a once-key WHEN the same impression is pushed twice THEN it is queued once", () => {
+    const q = new EventQueue(
+      () => shopify,
+      () => undefined,
+      vi.fn(),
+      60_000,
+    );
+    q.push(ev(1), "i:k:o1:checkout");
+    q.push(ev(1), "i:k:o1:checkout");
+    expect(q.pending).toBe(1);
+  });
+});

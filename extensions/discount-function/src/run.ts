@@ -1,0 +1,146 @@
+import {
+  ATTR,
+  decodePayload,
+  exponent,
+  formatMinor,
+  isSwap,
+  offerToken,
+  verifyOfferLine,
+  type Cart,
+  type CartLine,
+  type Offer,
+  type Payload,
+} from "@moments/engine";
+import type { InputLine, Money, ProductDiscountCandidate, RunInput, RunResult } from "./types";
+
+/** Decimal string from the function input to integer minor units, without floats. */
+export function toMinor(m: Money): number {
+  const e = exponent(m.currencyCode);
+  const [int = "0", frac = ""] = m.amount.replace(/^-/, "").split(".");
+  const minor = Number(int) * 10 ** e + Number((frac + "0".repeat(e)).slice(0, e) || "0");
+  return m.amount.startsWith("-") ? -minor : minor;
+}
+
+/** A cart line that meets the offer's trigger (any of products, vendors, tags, collections). */
+function triggerStandIn(o: Offer): CartLine {
+  const t = o.targeting ?? {};
+  const line: CartLine = { productId: t.products?.[0] ?? "trigger", variantId: "trigger", quantity: 1, unitPrice: 0 };
+  if (t.vendors?.[0]) line.vendor = t.vendors[0];
+  if (t.tags?.[0]) line.tags = [t.tags[0]];
+  if (t.collections?.[0]) line.collectionIds = [t.collections[0]];
+  return line;
+}
+
+export type LineVerdict =
+  { lineId: string; ok: true; discount: number } | { lineId: string; ok: false; reason: string };
+
+const attrs = (l: InputLine): Record<string, string> => {
+  const a: Record<string, string> = {};
+  if (l.offer?.value) a[ATTR.offer] = l.offer.value;
+  if (l.arm?.value) a[ATTR.variant] = l.arm.value;
+  if (l.moment?.value) a[ATTR.moment] = l.moment.value;
+  if (l.token?.value) a[ATTR.token] = l.token.value;
+  return a;
+};
+
+function toCartLine(l: InputLine): CartLine | null {
+  if (l.merchandise.__typename !== "ProductVariant") return null;
+  const line: CartLine = {
+    productId: l.merchandise.product.id,
+    variantId: l.merchandise.id,
+    quantity: l.quantity,
+    unitPrice: toMinor(l.cost.amountPerQuantity),
+    attributes: attrs(l),
+  };
+  if (l.merchandise.product.vendor) line.vendor = l.merchandise.product.vendor;
+  if (l.merchandise.product.productType) line.productType = l.merchandise.product.productType;
+  if (l.sellingPlanAllocation) line.sellingPlanId = l.sellingPlanAllocation.sellingPlan.id;
+  return line;
+}
+
+/**
+ * The function has no clock; the shop's local date is the finest time it gets. Offers are judged
+ * at the start of that date (never before the payload was published): an offer that ended on an
+ * earlier day gets nothing. The publisher drops ended offers from the payload, so republishing
+ * when an offer ends closes the rest of that day too.
+ */
+export function functionNow(input: RunInput, payload: Payload): number {
+  const day = Date.parse(`${input.shop.localTime.date}T00:00:00Z`);
+  return Math.max(payload.publishedAt, Number.isFinite(day) ? day : 0);
+}
+
+/** Judges every line that carries an offer attribute; lines without one are not looked at. */
+export function verifyLines(input: RunInput): LineVerdict[] {
+  const offerLines = input.cart.lines.filter((l) => l.offer?.value);
+  if (offerLines.length === 0) return [];
+  const no = (lineId: string, reason: string): LineVerdict => ({ lineId, ok: false, reason });
+  const raw = input.shop.offers?.value;
+  const decoded = raw ? decodePayload(raw) : null;
+  if (!decoded?.ok) return offerLines.map((l) => no(l.id, raw ? "payload_invalid" : "payload_missing"));
+  const payload = decoded.payload;
+  const currency = input.cart.cost.subtotalAmount.currencyCode;
+  const lines: CartLine[] = [];
+  const byId = new Map<string, CartLine>();
+  for (const l of input.cart.lines) {
+    const c = toCartLine(l);
+    if (!c) continue;
+    lines.push(c);
+    byId.set(l.id, c);
+  }
+  const cart: Cart = { lines, subtotal: toMinor(input.cart.cost.subtotalAmount), currency };
+  const now = functionNow(input, payload);
+  return offerLines.map((l): LineVerdict => {
+    const line = byId.get(l.id);
+    if (!line) return no(l.id, "not_a_variant");
+    const a = line.attributes!;
+    // The token binds offer, arm and moment together; a line whose parts disagree was edited.
+    const token = a[ATTR.token] ?? "";
+    const parts = token.split("~");
+    if (
+      parts.length !== 4 ||
+      parts[0] !== a[ATTR.offer] ||
+      parts[1] !== (a[ATTR.variant] ?? "") ||
+      parts[2] !== a[ATTR.moment]
+    ) {
+      return no(l.id, "forged_token");
+    }
+    if (token !== offerToken(parts[0]!, parts[1] || undefined, parts[2]!, parseInt(parts[3]!, 36)))
+      return no(l.id, "forged_token");
+    const moment = a[ATTR.moment]!;
+    const o = payload.offers.find((x) => x.id === a[ATTR.offer]);
+    const arm = o?.experiment?.variants.find((v) => v.id === a[ATTR.variant]);
+    if (o && !(arm?.moments ?? o.moments).includes(moment as never)) return no(l.id, "moment_mismatch");
+    let verifyCart = cart;
+    if (o && moment === "thank_you" && !isSwap(o)) {
+      // A thank-you offer is taken in a new checkout: its trigger was in the order just paid, which
+      // this function cannot see. The trigger is taken as met; a price that depends on the covered
+      // line's price cannot be known here, so such offers get nothing.
+      if (o.pricing?.of === "line") return no(l.id, "covered_line_unknown");
+      verifyCart = { ...cart, lines: [...cart.lines, triggerStandIn(o)] };
+    }
+    const v = verifyOfferLine(payload, line, { now, cart: verifyCart });
+    if (!v.ok) return no(l.id, v.reason);
+    // Never more than the published discount, and never below the published final price: if the
+    // line costs less than the published list price, the buyer still pays the published price
+    // or less.
+    const actual = toMinor(l.cost.subtotalAmount);
+    const discount = Math.max(0, Math.min(v.discount, actual - v.finalTotal));
+    return { lineId: l.id, ok: true, discount };
+  });
+}
+
+export function cartLinesDiscountsGenerateRun(input: RunInput): RunResult {
+  if (!input.discount.discountClasses.includes("PRODUCT")) return { operations: [] };
+  const currency = input.cart.cost.subtotalAmount.currencyCode;
+  const candidates: ProductDiscountCandidate[] = [];
+  for (const v of verifyLines(input)) {
+    if (!v.ok || v.discount <= 0) continue;
+    candidates.push({
+      message: "Offer price",
+      targets: [{ cartLine: { id: v.lineId } }],
+      value: { fixedAmount: { amount: formatMinor(v.discount, currency), appliesToEachItem: false } },
+    });
+  }
+  if (candidates.length === 0) return { operations: [] };
+  return { operations: [{ productDiscountsAdd: { selectionStrategy: "ALL", candidates } }] };
+}

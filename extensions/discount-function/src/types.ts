@@ -1,0 +1,45 @@
+/**
+ * The function's input (the shape the input query returns) and output, written by hand from the
+ * Discount API 2026-07 schema; test/schema.test.ts checks the query, every fixture and every
+ * output against that schema, so these types cannot drift from it unnoticed.
+ */
+export interface Money {
+  amount: string;
+  currencyCode: string;
+}
+export interface Attr {
+  value: string | null;
+}
+export interface InputLine {
+  id: string;
+  quantity: number;
+  cost: { amountPerQuantity: Money; subtotalAmount: Money };
+  offer: Attr | null;
+  arm: Attr | null;
+  moment: Attr | null;
+  token: Attr | null;
+  sellingPlanAllocation: { sellingPlan: { id: string } } | null;
+  merchandise:
+    | {
+        __typename: "ProductVariant";
+        id: string;
+        product: { id: string; vendor: string | null; productType: string | null };
+      }
+    | { __typename: "CustomProduct" };
+}
+export interface RunInput {
+  cart: { cost: { subtotalAmount: Money }; lines: InputLine[] };
+  discount: { discountClasses: Array<"PRODUCT" | "ORDER" | "SHIPPING"> };
+  shop: { localTime: { date: string }; offers: { value: string } | null };
+}
+
+export interface ProductDiscountCandidate {
+  targets: Array<{ cartLine: { id: string; quantity?: number } }>;
+  value: { fixedAmount: { amount: string; appliesToEachItem?: boolean } };
+  message?: string;
+}
+export interface RunResult {
+  operations: Array<{
+    productDiscountsAdd: { selectionStrategy: "FIRST" | "MAXIMUM" | "ALL"; candidates: ProductDiscountCandidate[] };
+  }>;
+}

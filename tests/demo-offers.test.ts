@@ -1,0 +1,54 @@
+import { afterAll, describe, expect, test } from "vitest";
+import { decide } from "@moments/engine";
+import { DEMO_OFFERS, ensureDemoOffers } from "~/demo/demo-offers";
+import { ensureDemoShop } from "~/demo/seed.server";
+import { demoGateway } from "~/gateway/demo.server";
+import { getPublishedPayload, publishShop } from "~/publish/publish.server";
+import { freshDatabase } from "./support/db";
+
+const db = freshDatabase("demo-offers");
+afterAll(() => db.prisma.$disconnect());
+
+describe("demo offers", () => {
+  test("GIVEN a seeded demo shop without offers WHEN ensured and published THEN every demo offer is live in the payload, the experiment running", async () => {
+    const { shopId } = await ensureDemoShop(db.prisma);
+    expect(await ensureDemoOffers(db.prisma, shopId)).toBe(DEMO_OFFERS.length);
+    const shop = await db.prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
+    const published = await publishShop(db.prisma, shop, demoGateway(db.prisma, shopId));
+    expect(published.ok).toBe(true);
+    const payload = (await getPublishedPayload(db.prisma, shopId))!;
+    expect(payload.offers).toHaveLength(DEMO_OFFERS.length);
+    expect(new Set(payload.offers.map((o) => o.type))).toEqual(new Set(DEMO_OFFERS.map((o) => o.type)));
+    const care = payload.offers.find((o) => o.id.startsWith("demo-laptop-care"))!;
+    expect(care.experiment?.holdoutBps).toBe(1000);
+    expect(care.experiment?.variants).toHaveLength(2);
+    const rows = await db.prisma.experiment.findMany({ where: { shopId } });
+    expect(rows.map((r) => r.status)).toEqual(["running"]);
+    // The published offers decide like the model ones: a drill cart gets the tool case.
+    const d = decide({
+      now: Date.now(),
+      moments: ["checkout"],
+      buyerKey: "b",
+      cart: {
+        lines: [
+          {
+            productId: "gid://shopify/Product/8100000004",
+            variantId: "gid://shopify/ProductVariant/4600000400",
+            quantity: 1,
+            unitPrice: 12900,
+          },
+        ],
+        subtotal: 12900,
+        currency: "EUR",
+      },
+      payload,
+    });
+    expect(d.moments[0]!.offers[0]?.offerId).toMatch(/^demo-drill-case-/);
+  });
+
+  test("GIVEN the demo shop already has offers WHEN ensured again THEN nothing is added", async () => {
+    const { shopId } = await ensureDemoShop(db.prisma);
+    expect(await ensureDemoOffers(db.prisma, shopId)).toBe(0);
+    expect(await db.prisma.offer.count({ where: { shopId } })).toBe(DEMO_OFFERS.length);
+  });
+});

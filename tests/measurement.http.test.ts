@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { createHmac, randomUUID } from "node:crypto";
+import { SignJWT } from "jose";
+import { freshDatabase, type TestDatabase } from "./support/db";
+import { BROWSER_UA, realModeEnv, startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "./support/server";
+import { deliverWebhook, samplePayload } from "./support/webhooks";
+
+const SHOP = "measure-http.myshopify.com";
+let db: TestDatabase;
+let server: RunningServer;
+let shopId: string;
+
+beforeAll(async () => {
+  db = freshDatabase("measurement-http");
+  server = await startServer(realModeEnv(db.url));
+});
+afterAll(async () => {
+  await server?.stop();
+  await db?.prisma.$disconnect();
+});
+beforeEach(async () => {
+  await db.prisma.event.deleteMany();
+  await db.prisma.momentDaily.deleteMany();
+  await db.prisma.attributedLine.deleteMany();
+  await db.prisma.shop.deleteMany();
+  shopId = (await db.prisma.shop.create({ data: { domain: SHOP, name: "Measure", currency: "USD" } })).id;
+});
+
+/** A checkout UI extension's session token: HS256 with the app secret, dest = the shop. */
+const sessionToken = (shop = SHOP, secret = TEST_API_SECRET) =>
+  new SignJWT({ dest: `https://${shop}`, aud: TEST_API_KEY, sub: "gid://shopify/Customer/1" })
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuedAt()
+    .setNotBefore(Math.floor(Date.now() / 1000) - 5)
+    .setExpirationTime("5m")
+    .setJti(randomUUID())
+    .sign(new TextEncoder().encode(secret));
+
+const event = (over: Record<string, unknown> = {}) => ({
+  id: randomUUID(),
+  type: "impression",
+  moment: "checkout",
+  surface: "checkout",
+  journeyKey: "journey-1",
+  offerId: "offer-1",
+  occurredAt: Date.now(),
+  ...over,
+});
+
+const post = async (body: unknown, token?: string) =>
+  fetch(`${server.url}/api/events`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      "User-Agent": BROWSER_UA,
+      Origin: "https://extensions.shopifycdn.com",
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+
+describe("POST /api/events", () => {
+  test("GIVEN a batch signed with a checkout session token WHEN posted three times THEN it is stored once and every answer lists each event", async () => {
+    const events = Array.from({ length: 50 }, (_, i) => event({ journeyKey: `j-${i}` }));
+    const answers = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await post({ events }, await sessionToken());
+      expect(res.status).toBe(200);
+      expect(res.headers.get("access-control-allow-origin")).toBeTruthy();
+      answers.push(((await res.json()) as { results: Array<{ status: string }> }).results);
+    }
+    expect(answers[0]!.every((r) => r.status === "accepted")).toBe(true);
+    expect([...answers[1]!, ...answers[2]!].every((r) => r.status === "duplicate")).toBe(true);
+    expect(await db.prisma.event.count({ where: { shopId } })).toBe(50);
+  });
+
+  test("GIVEN a malformed event among good ones WHEN posted THEN it alone is rejected with its reason", async () => {
+    const res = await post({ events: [event(), { ...event(), occurredAt: "yesterday" }, event({ journeyKey: "j-2" })] }, await sessionToken());
+    const { results } = (await res.json()) as { results: Array<{ status: string; reason?: string }> };
+    expect(results.map((r) => r.status)).toEqual(["accepted", "rejected", "accepted"]);
+    expect(results[1]!.reason).toMatch(/^occurredAt: /);
+    expect(await db.prisma.event.count({ where: { shopId } })).toBe(2);
+  });
+
+  test("GIVEN no session token WHEN posted THEN 401 and nothing is stored", async () => {
+    const res = await post({ events: [event()] });
+    expect(res.status).toBe(401);
+    expect(await db.prisma.event.count()).toBe(0);
+  });
+
+  test("GIVEN a token signed with another secret WHEN posted THEN 401 and nothing is stored", async () => {
+    const res = await post({ events: [event()] }, await sessionToken(SHOP, "another-secret-0123456789abcdef0"));
+    expect(res.status).toBe(401);
+    expect(await db.prisma.event.count()).toBe(0);
+  });
+
+  test("GIVEN a body that is not a batch WHEN posted THEN 400 with the reason", async () => {
+    const res = await post({ events: [] }, await sessionToken());
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(/^events: /);
+  });
+
+  test("GIVEN a token for a shop that never installed WHEN posted THEN 404 with the reason", async () => {
+    const res = await post({ events: [event()] }, await sessionToken("stranger.myshopify.com"));
+    expect(res.status).toBe(404);
+  });
+
+  test("GIVEN the post-purchase extension's input token WHEN it posts events THEN they are stored for the token's shop", async () => {
+    const money = { amount: "10.00", currencyCode: "USD" };
+    const token = await new SignJWT({
+      aud: TEST_API_KEY,
+      dest: `https://${SHOP}`,
+      input_data: {
+        initialPurchase: { referenceId: "ref-1", totalPriceSet: { shopMoney: money, presentmentMoney: money }, lineItems: [] },
+        shop: { domain: SHOP },
+      },
+    })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(new TextEncoder().encode(TEST_API_SECRET));
+    const res = await post({ events: [event({ moment: "post_purchase", surface: "post_purchase" })] }, token);
+    expect(res.status).toBe(200);
+    expect(await db.prisma.event.count({ where: { shopId, surface: "post_purchase" } })).toBe(1);
+  });
+
+  test("GIVEN a CORS preflight WHEN sent THEN 204 allowing the Authorization header", async () => {
+    const res = await fetch(`${server.url}/api/events`, {
+      method: "OPTIONS",
+      headers: { "User-Agent": BROWSER_UA, Origin: "https://extensions.shopifycdn.com", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type" },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
+  });
+});
+
+describe("POST /proxy/events (app proxy)", () => {
+  const signed = (params: Record<string, string>) => {
+    const message = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join("");
+    const signature = createHmac("sha256", TEST_API_SECRET).update(message).digest("hex");
+    return new URLSearchParams({ ...params, signature }).toString();
+  };
+
+  test("GIVEN a storefront beacon (text/plain JSON) with Shopify's proxy signature WHEN posted THEN the events are stored for the signed shop", async () => {
+    const query = signed({ shop: SHOP, path_prefix: "/apps/moments", timestamp: String(Math.floor(Date.now() / 1000)), logged_in_customer_id: "" });
+    const res = await fetch(`${server.url}/proxy/events?${query}`, {
+      method: "POST",
+      headers: { "Content-Type": "text/plain;charset=UTF-8", "User-Agent": BROWSER_UA },
+      body: JSON.stringify({ events: [event({ moment: "cart", surface: "storefront" })] }),
+    });
+    expect(res.status).toBe(200);
+    expect(await db.prisma.event.count({ where: { shopId, surface: "storefront" } })).toBe(1);
+  });
+
+  test("GIVEN a forged proxy signature WHEN posted THEN it is refused and nothing is stored", async () => {
+    const res = await fetch(`${server.url}/proxy/events?shop=${SHOP}&timestamp=1&signature=${"0".repeat(64)}`, {
+      method: "POST",
+      headers: { "Content-Type": "text/plain", "User-Agent": BROWSER_UA },
+      body: JSON.stringify({ events: [event()] }),
+    });
+    expect(res.status).toBe(400);
+    expect(await db.prisma.event.count()).toBe(0);
+  });
+});
+
+describe("orders/create and refunds/create webhooks", () => {
+  test("GIVEN Shopify's sample order with offer attributes on a line WHEN delivered, then its refund THEN the upsell's revenue is attributed and netted out", async () => {
+    const order = samplePayload("orders/create", SHOP) as { line_items: Array<Record<string, unknown>>; note_attributes: unknown };
+    order.note_attributes = [{ name: "_moments_journey", value: "journey-1" }];
+    order.line_items[1]!.properties = [
+      { name: "_moments_offer", value: "offer-1" },
+      { name: "_moments_variant", value: "" },
+      { name: "_moments_moment", value: "checkout" },
+    ];
+    const send = (topic: string, body: unknown) => deliverWebhook(server.url, { topic, shop: SHOP, body: JSON.stringify(body), secret: TEST_API_SECRET });
+    expect((await send("orders/create", order)).status).toBe(200);
+    const line = await db.prisma.attributedLine.findFirstOrThrow({ where: { shopId } });
+    expect(line).toMatchObject({ offerId: "offer-1", revenueMinor: 1999, currency: "USD", refundedMinor: 0 });
+    expect((await send("refunds/create", samplePayload("refunds/create", SHOP))).status).toBe(200);
+    expect(await db.prisma.attributedLine.findFirstOrThrow({ where: { shopId } })).toMatchObject({ refundedMinor: 1999 });
+    const rollup = await db.prisma.momentDaily.findFirstOrThrow({ where: { shopId, offerId: "offer-1" } });
+    expect(rollup.attributedMinor - rollup.refundedMinor).toBe(0);
+  });
+});
