@@ -56,11 +56,15 @@ export async function startup(): Promise<{ host: string; port: number; mode: str
   await tuneSqlite(prisma).catch((error: unknown) => console.error(`Database not ready at start-up: ${error instanceof Error ? error.message : error}`));
   if (e.MOMENTS_MODE === "demo") {
     const { created, shopId } = await ensureDemoShop(prisma);
-    if (created) console.log("Seeded the demo shop (catalog, customers, order history).");
-    if (await ensureDemoOffers(prisma, shopId)) {
+    // Demo offers come with a new demo shop only: a merchant who deletes them keeps none.
+    if (created && (await ensureDemoOffers(prisma, shopId))) {
       const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
       const outcome = await publishShop(prisma, shop, demoGateway(prisma, shopId));
-      console.log(outcome.ok ? "Published the demo offers." : `Publishing the demo offers failed: ${outcome.error}`);
+      console.log(
+        outcome.ok
+          ? "Seeded the demo shop (catalog, customers, order history, offers) and published its offers."
+          : `Seeded the demo shop, but publishing its offers failed: ${outcome.error}`,
+      );
     }
   }
   await startEmailWorker();

@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { bundleForNode } from "../scripts/lib/bundle.mjs";
 import { SMTPServer } from "smtp-server";
 import { report } from "./lib/report";
 import type * as EmailRunner from "./email-runner-types";
@@ -23,20 +23,13 @@ execFileSync(process.execPath, [path.join(root, "node_modules/prisma/build/index
 
 // The app's modules import the engine workspace package (TypeScript source): bundle them here.
 const runner = path.join(root, ".tmp/bench/email-runner.mjs");
-await build({
+await bundleForNode({
   stdin: {
     contents: `export { createPrisma } from "~/db.server"; export { runBatch } from "~/email/outbox.server"; export { smtpTransport } from "~/email/transport.server"; export { demoGateway } from "~/gateway/demo.server";`,
     resolveDir: root,
     loader: "ts",
   },
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node22",
-  packages: "external",
-  alias: { "~": path.join(root, "app"), "@moments/engine": path.join(root, "packages/engine/src/index.ts") },
   outfile: runner,
-  logLevel: "error",
 });
 const app = (await import(pathToFileURL(runner).href)) as typeof EmailRunner;
 

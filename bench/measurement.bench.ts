@@ -6,23 +6,13 @@
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { build } from "esbuild";
+import { bundleForNode } from "../scripts/lib/bundle.mjs";
 
 const root = process.cwd();
 const outfile = path.join(root, ".tmp/bench/measurement-run.mjs");
-await build({
+await bundleForNode({
   entryPoints: [path.join(root, "bench/measurement/run.ts")],
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node22",
-  packages: "external",
-  alias: {
-    "~": path.join(root, "app"),
-    "@moments/engine": path.join(root, "packages/engine/src/index.ts"),
-  },
   outfile,
-  logLevel: "error",
 });
 const r = spawnSync(process.execPath, [outfile], { cwd: root, stdio: "inherit" });
 process.exit(r.status ?? 1);

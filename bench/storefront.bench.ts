@@ -10,7 +10,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { build, type Plugin } from "esbuild";
+import { build } from "esbuild";
+import { bundleForNode } from "../scripts/lib/bundle.mjs";
 import lighthouse from "lighthouse";
 import * as chromeLauncher from "chrome-launcher";
 import { report } from "./lib/report";
@@ -22,14 +23,6 @@ const root = process.cwd();
 const tmp = path.join(root, ".tmp/bench");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 5);
-
-// Workspace packages are TypeScript sources: bundle them rather than leave them to Node.
-const engineSource: Plugin = {
-  name: "engine-source",
-  setup(b) {
-    b.onResolve({ filter: /^@moments\/engine$/ }, () => ({ path: path.join(root, "packages/engine/src/index.ts") }));
-  },
-};
 
 // --- 1. the script, freshly built, and what it would weigh with the engine in the browser -------
 const built = spawnSync(process.execPath, [path.join(root, "packages/storefront/build.mjs")], { encoding: "utf8" });
@@ -49,7 +42,6 @@ const engineOnly = await build({
   format: "iife",
   target: "es2019",
   write: false,
-  plugins: [engineSource],
   logLevel: "error",
 });
 const engineBytes = engineOnly.outputFiles[0]!.contents;
@@ -72,21 +64,13 @@ report({ name: "storefront moments.css gzip", value: gzip(css) / 1024, unit: "KB
 
 // --- 2. Lighthouse: the test page with and without the embed, same run, same Chromium ---------
 const supportFile = path.join(tmp, "storefront-support.mjs");
-await build({
+await bundleForNode({
   stdin: {
     contents: `export { startStorefront, decideInProcess } from "./tests/support/storefront/server.ts"; export { storefrontPayload } from "./tests/support/storefront/fixture.ts";`,
     loader: "ts",
     resolveDir: root,
   },
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node22",
-  packages: "external",
-  alias: { "~": path.join(root, "app") },
-  plugins: [engineSource],
   outfile: supportFile,
-  logLevel: "error",
 });
 const support = (await import(pathToFileURL(supportFile).href)) as typeof StorefrontSupport & typeof StorefrontFixture;
 const shop = await support.startStorefront(support.decideInProcess(support.storefrontPayload().payload));

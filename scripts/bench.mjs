@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { bundleForNode } from "./lib/bundle.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const filter = process.argv[2] ?? "";
@@ -20,28 +20,7 @@ let met = 0;
 let failed = 0;
 for (const file of files) {
   const outfile = path.join(outDir, file.replace(/\.ts$/, ".mjs"));
-  await build({
-    entryPoints: [path.join(root, "bench", file)],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node22",
-    alias: { "~": path.join(root, "app") },
-    // npm packages stay external; the workspace packages (@moments/*) are TypeScript source, so
-    // they are bundled like the app code.
-    plugins: [
-      {
-        name: "externals",
-        setup(b) {
-          b.onResolve({ filter: /^[^./~]/ }, (args) =>
-            args.path.startsWith("@moments/") || args.path.startsWith("node:") ? undefined : { path: args.path, external: true },
-          );
-        },
-      },
-    ],
-    outfile,
-    logLevel: "error",
-  });
+  await bundleForNode({ entryPoints: [path.join(root, "bench", file)], outfile });
   console.log(`# ${file}`);
   const r = spawnSync(process.execPath, [outfile], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   process.stdout.write(r.stdout);

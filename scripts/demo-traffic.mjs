@@ -4,25 +4,11 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { bundleForNode } from "./lib/bundle.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = path.join(root, ".tmp/demo-traffic.mjs");
 mkdirSync(path.dirname(outfile), { recursive: true });
-await build({
-  entryPoints: [path.join(root, "app/demo/traffic-cli.server.ts")],
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node22",
-  packages: "external",
-  alias: {
-    "~": path.join(root, "app"),
-    "@moments/engine": path.join(root, "packages/engine/src/index.ts"),
-  },
-  loader: { ".json": "json" },
-  outfile,
-  logLevel: "error",
-});
+await bundleForNode({ entryPoints: [path.join(root, "app/demo/traffic-cli.server.ts")], outfile });
 const r = spawnSync(process.execPath, [outfile], { cwd: root, stdio: "inherit", env: process.env });
 process.exit(r.status ?? 1);

@@ -4,24 +4,13 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { bundleForNode } from "./lib/bundle.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const outfile = path.join(root, ".tmp", `email-worker-${process.env.MOMENTS_TEST_SLOT ?? "main"}.mjs`);
+const outfile = path.join(root, ".tmp", `email-worker-${process.env.MOMENTS_TEST_SLOT || "main"}.mjs`);
 mkdirSync(path.dirname(outfile), { recursive: true });
 if (process.argv[2] !== "--no-build") {
-  await build({
-    entryPoints: [path.join(root, "app/email/cli.ts")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node22",
-    packages: "external",
-    // The engine is a workspace package whose entry is TypeScript source: bundle it, not import it.
-    alias: { "~": path.join(root, "app"), "@moments/engine": path.join(root, "packages/engine/src/index.ts") },
-    outfile,
-    logLevel: "error",
-  });
+  await bundleForNode({ entryPoints: [path.join(root, "app/email/cli.ts")], outfile });
 }
 if (process.argv[2] === "--build-only") process.exit(0);
 await import(pathToFileURL(outfile).href);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { freshDatabase, type TestDatabase } from "./support/db";
 import { BROWSER_UA, demoModeEnv, startServer, type RunningServer } from "./support/server";
-import { DEFAULT_TRUTH, demoPayload, runTraffic, type TrafficReport } from "~/demo/traffic.server";
+import { baseArmId, DEFAULT_TRUTH, demoPayload, runTraffic, type TrafficReport } from "~/demo/traffic.server";
 import { getPublishedPayload } from "~/publish/publish.server";
 
 const SHOP = "moments-demo.myshopify.com";
@@ -60,9 +60,9 @@ test("GIVEN simulated buyers walking the demo journey WHEN their events and orde
 });
 
 test("GIVEN a planted +8% revenue-per-visitor lift for arm 'full' WHEN the dashboard estimates it THEN its 95% intervals cover the truth", () => {
-  const truth = Object.fromEntries(report.arms.map((a) => [a.arm, a]));
+  const truth = Object.fromEntries(report.arms.map((a) => [baseArmId(a.arm), a]));
   expect(truth.full!.lift).toBeCloseTo(0.08, 10);
-  const row = experimentRows().find((r) => r.arm === "full")!;
+  const row = experimentRows().find((r) => baseArmId(r.arm!) === "full")!;
   expect(row, csv).toBeDefined();
   const trueDiff = truth.full!.expectedRpvMinor - truth.holdout!.expectedRpvMinor;
   console.log(

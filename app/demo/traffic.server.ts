@@ -126,6 +126,9 @@ function pool(limit: number) {
   };
 }
 
+/** Demo arm ids carry a per-shop suffix (app/demo/demo-offers.ts); the planted truth names the base id. */
+export const baseArmId = (armId: string) => armId.replace(/-[a-z0-9]{8}$/, "");
+
 export async function runTraffic(options: TrafficOptions): Promise<TrafficReport> {
   const truth = options.truth ?? DEFAULT_TRUTH;
   const random = mulberry32(options.seed);
@@ -156,8 +159,8 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficReport
         return shown?.price.final ?? 0;
       });
       const meanPrice = prices.reduce((s, p) => s + p, 0) / prices.length;
-      let q = truth.takeRate[variant.id] ?? 0;
-      const lift = truth.targetLift[variant.id];
+      let q = truth.takeRate[baseArmId(variant.id)] ?? 0;
+      const lift = truth.targetLift[baseArmId(variant.id)];
       if (lift !== undefined) {
         q = meanPrice > 0 ? (lift * meanCart) / meanPrice : 0;
         if (q > 1) throw new Error(`a ${lift * 100}% lift for arm ${variant.id} needs a take rate of ${q.toFixed(2)}`);

@@ -1,4 +1,5 @@
-import type { PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
+import { ingestEvents } from "~/measurement/ingest.server";
 
 /** A shop as an installed merchant would have it: session, settings, an offer with a variant and
  * experiment, an order from a known customer, and a pending data request. */
@@ -22,6 +23,14 @@ export async function seedInstalledShop(prisma: PrismaClient, domain: string, cu
     },
   });
   await prisma.experiment.create({ data: { shopId: shop.id, offerId: offer.id, status: "running" } });
+  // Rows in the feature tables too (events with their roll-ups and exposures, an email opt-out):
+  // shop/redact must reach them through their own code paths.
+  const results = await ingestEvents(prisma, shop.id, [
+    { id: `evt-${domain}-1`, type: "impression", moment: "checkout", surface: "checkout", journeyKey: `j-${domain}`, offerId: offer.id, occurredAt: Date.now() },
+    { id: `evt-${domain}-2`, type: "accept", moment: "checkout", surface: "checkout", journeyKey: `j-${domain}`, offerId: offer.id, valueMinor: 4900, currency: "EUR", occurredAt: Date.now() },
+  ]);
+  if (results.some((r) => r.status !== "accepted")) throw new Error(`fixture events rejected: ${JSON.stringify(results)}`);
+  await prisma.emailUnsubscribe.create({ data: { shopId: shop.id, emailHash: `hash-${domain}` } });
   await prisma.order.create({
     data: {
       shopId: shop.id,
@@ -52,5 +61,20 @@ export async function rowsOf(prisma: PrismaClient, domain: string) {
     experiments: await prisma.experiment.count({ where: { shopId } }),
     orders: await prisma.order.count({ where: { shopId } }),
     dataRequests: await prisma.dataRequest.count({ where: { shopDomain: domain } }),
+    ...(await everyShopScopedTable(prisma, shopId)),
   };
+}
+
+/** Counts for every model with a `shopId` column, found from the schema itself, so that a table
+ * added later is checked by shop/redact's test without anyone remembering to list it. */
+async function everyShopScopedTable(prisma: PrismaClient, shopId: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const model of Prisma.dmmf.datamodel.models) {
+    if (!model.fields.some((f) => f.name === "shopId")) continue;
+    const delegate = (prisma as unknown as Record<string, { count(args: object): Promise<number> }>)[
+      model.name[0]!.toLowerCase() + model.name.slice(1)
+    ]!;
+    counts[`table:${model.name}`] = await delegate.count({ where: { shopId } });
+  }
+  return counts;
 }
