@@ -12,7 +12,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Browser } from "playwright-core";
-import type { OfferForm } from "~/offers/form";
+import { emptyOfferForm, type OfferForm } from "~/offers/form";
 import { launchChromium } from "../tests/support/browser";
 import { BROWSER_UA, demoModeEnv, startServer } from "../tests/support/server";
 import { percentile, report } from "./lib/report";
@@ -61,30 +61,12 @@ const found = (await (await fetch(`${server.url}/app/offers/products?q=Care%2B`,
 };
 const product = found.products[0]!;
 const form: OfferForm = {
+  ...emptyOfferForm(["EUR", "USD"]),
   name: "Laptop protection",
   type: "warranty",
-  status: "active",
-  priority: "0",
   moments: ["checkout"],
-  startsAt: "",
-  endsAt: "",
   items: [{ productId: product.id, variantId: product.variants[0]!.id, quantity: "1", title: product.title }],
-  discount: { kind: "percent", percent: "10", amounts: { EUR: "", USD: "" } },
-  pricingPercent: "",
-  pricingOf: "line",
   copy: { en: { title: "Protect your laptop for 3 years", body: "", cta: "Add", decline: "No thanks" } },
-  design: "",
-  targeting: {
-    devices: [],
-    countries: "",
-    currencies: [],
-    languages: "",
-    buyer: "any",
-    triggerProducts: [],
-    tags: "",
-    vendors: "",
-    minSubtotal: {},
-  },
   experiment: { enabled: false, holdoutPct: "10", variants: [] },
 };
 const created = await fetch(`${server.url}/app/offers/new`, {

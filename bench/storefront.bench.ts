@@ -15,13 +15,13 @@ import { bundleForNode } from "../scripts/lib/bundle.mjs";
 import lighthouse from "lighthouse";
 import * as chromeLauncher from "chrome-launcher";
 import { report } from "./lib/report";
+import { CHROMIUM, CHROMIUM_FLAGS } from "../tests/support/browser";
 import type * as StorefrontSupport from "../tests/support/storefront/server";
 import type * as StorefrontFixture from "../tests/support/storefront/fixture";
 
 // `npm run bench` runs the bundled file from .tmp/bench with the repo root as cwd.
 const root = process.cwd();
 const tmp = path.join(root, ".tmp/bench");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 5);
 
 // --- 1. the script, freshly built, and what it would weigh with the engine in the browser -------
@@ -77,17 +77,7 @@ const shop = await support.startStorefront(support.decideInProcess(support.store
 
 const chrome = await chromeLauncher.launch({
   chromePath: CHROMIUM,
-  chromeFlags: [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-extensions",
-  ],
+  chromeFlags: ["--headless=new", ...CHROMIUM_FLAGS, "--disable-extensions"],
   logLevel: "silent",
 });
 

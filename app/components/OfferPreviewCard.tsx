@@ -1,17 +1,7 @@
 import { formatMoney } from "~/lib/money";
+import type { PreviewCard } from "~/preview/preview.server";
 
-export interface OfferPreviewCardProps {
-  title: string;
-  body: string | null;
-  cta: string;
-  decline: string;
-  currency: string;
-  original: number;
-  final: number;
-  savings: number;
-  locale: string;
-  lines: Array<{ title: string; quantity: number }>;
-}
+export type OfferPreviewCardProps = Omit<PreviewCard, "design">;
 
 /**
  * The offer as the checkout block renders it: headline, text, items, price with the original

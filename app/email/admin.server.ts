@@ -5,6 +5,7 @@ import type { ShopGateway } from "~/gateway/types";
 import { renderEmail, type EmailContent } from "./content.server";
 import { checkoutUrl } from "./outbox.server";
 import { emailHash } from "./tokens.server";
+import { offerContent, scheduleFollowUp } from "./schedule.server";
 
 /** What the Emails admin page shows: counts, rates, the schedule and recent failures. */
 export async function emailOverview(prisma: PrismaClient, shopId: string) {
@@ -98,16 +99,7 @@ export async function previewEmail(
     shopDomain: shop.domain,
     firstName: "Alex",
     purchased: { title: purchased[0]?.title ?? "your last order", quantity: 1 },
-    offer: {
-      id: shown.offerId,
-      type: shown.type,
-      title: shown.copy.title,
-      body: shown.copy.body ?? null,
-      cta: shown.copy.cta ?? null,
-      items: shown.lines.map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity })),
-      price: shown.price,
-      percentOff: 0,
-    },
+    offer: offerContent(shown),
     product: { title: products[0]?.title ?? shown.copy.title, imageUrl: products[0]?.imageUrl ?? null },
     discountCode: "MOMENTS-PREVIEW",
   };
@@ -134,7 +126,6 @@ export async function previewEmail(
  * the shop's first published email offer, scheduled exactly as orders/create would schedule it.
  */
 export async function simulateDemoOrder(prisma: PrismaClient, shop: Shop, appUrl: string, now = new Date()) {
-  const { scheduleFollowUp } = await import("./schedule.server");
   const publication = await prisma.publication.findUnique({ where: { shopId: shop.id } });
   const decoded = publication ? decodePayload(publication.payload) : null;
   const offers = decoded?.ok ? decoded.payload.offers : [];

@@ -122,22 +122,27 @@ const newOutboxId = () => `ob${randomUUID().replace(/-/g, "")}`;
 
 function contentFor(shown: ShownOffer, ctx: OrderCreatedContext, sender: { brandName: string; fromAddress: string; shopDomain: string }): EmailContent {
   const first = ctx.order.lines[0];
-  const { price } = shown;
   return {
     v: 1,
     ...sender,
     firstName: ctx.order.customerFirstName,
     purchased: { title: first?.title ?? ctx.order.name ?? "", quantity: first?.quantity ?? 1 },
-    offer: {
-      id: shown.offerId,
-      type: shown.type,
-      title: shown.copy.title,
-      body: shown.copy.body ?? null,
-      cta: shown.copy.cta ?? null,
-      items: shown.lines.map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity })),
-      price: { currency: price.currency, original: price.original, final: price.final, savings: price.savings },
-      percentOff: price.original > 0 ? Math.floor((price.savings * 10000) / price.original) / 10000 : 0,
-    },
+    offer: offerContent(shown),
+  };
+}
+
+/** The offer as an email shows it: the scheduler's content and the admin's preview share it. */
+export function offerContent(shown: ShownOffer): EmailContent["offer"] {
+  const { price } = shown;
+  return {
+    id: shown.offerId,
+    type: shown.type,
+    title: shown.copy.title,
+    body: shown.copy.body ?? null,
+    cta: shown.copy.cta ?? null,
+    items: shown.lines.map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity })),
+    price: { currency: price.currency, original: price.original, final: price.final, savings: price.savings },
+    percentOff: price.original > 0 ? Math.floor((price.savings * 10000) / price.original) / 10000 : 0,
   };
 }
 
