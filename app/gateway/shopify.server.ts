@@ -77,6 +77,33 @@ export const DISCOUNT_CODE_CREATE_MUTATION = `#graphql
   }
 `;
 
+/** The title the merchant sees in Discounts; also how the app recognises its own discount. */
+export const OFFER_DISCOUNT_TITLE = "Moments offer prices";
+/** The Discount Function's handle (extensions/discount-function/shopify.extension.toml). */
+export const OFFER_DISCOUNT_FUNCTION_HANDLE = "discount-function";
+
+export const OFFER_DISCOUNTS_QUERY = `#graphql
+  query MomentsOfferDiscounts {
+    automaticDiscountNodes(first: 50, query: "type:app") {
+      nodes {
+        id
+        automaticDiscount {
+          ... on DiscountAutomaticApp { title status }
+        }
+      }
+    }
+  }
+`;
+
+export const OFFER_DISCOUNT_CREATE_MUTATION = `#graphql
+  mutation MomentsOfferDiscountCreate($discount: DiscountAutomaticAppInput!) {
+    discountAutomaticAppCreate(automaticAppDiscount: $discount) {
+      automaticAppDiscount { discountId }
+      userErrors { field message }
+    }
+  }
+`;
+
 interface ProductNode {
   id: string;
   title: string;
@@ -149,6 +176,29 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
       if (errors.length) throw new GatewayError(`Shopify did not save the offers: ${errors.map((e) => e.message).join("; ")}`);
       const updatedAt = data.metafieldsSet.metafields?.[0]?.updatedAt;
       return { publishedAt: updatedAt ? new Date(updatedAt) : new Date() };
+    },
+    async ensureOfferDiscount() {
+      const existing = await run<{
+        automaticDiscountNodes: { nodes: Array<{ automaticDiscount: { title?: string; status?: string } }> };
+      }>(admin, OFFER_DISCOUNTS_QUERY);
+      if (existing.automaticDiscountNodes.nodes.some((n) => n.automaticDiscount.title === OFFER_DISCOUNT_TITLE)) return;
+      const data = await run<{ discountAutomaticAppCreate: { userErrors: Array<{ message: string }> } }>(
+        admin,
+        OFFER_DISCOUNT_CREATE_MUTATION,
+        {
+          discount: {
+            title: OFFER_DISCOUNT_TITLE,
+            functionHandle: OFFER_DISCOUNT_FUNCTION_HANDLE,
+            discountClasses: ["PRODUCT"],
+            startsAt: new Date().toISOString(),
+            // Offer prices stack with the merchant's order and shipping discounts, not with other
+            // product discounts on the same line (the published price is the price).
+            combinesWith: { orderDiscounts: true, productDiscounts: false, shippingDiscounts: true },
+          },
+        },
+      );
+      const errors = data.discountAutomaticAppCreate.userErrors;
+      if (errors.length) throw new GatewayError(`Shopify did not create the discount that prices offers: ${errors.map((e) => e.message).join("; ")}`);
     },
     async readMetafield(key) {
       const data = await run<{ shop: { metafield: { value: string } | null } }>(admin, METAFIELD_QUERY, { key });

@@ -49,6 +49,12 @@ export interface ShopGateway {
   /** Writes the app-owned shop metafield the extensions read ($app namespace). */
   publishMetafield(key: string, jsonValue: string): Promise<PublishResult>;
   readMetafield(key: string): Promise<string | null>;
+  /**
+   * Makes sure the shop has the automatic app discount that runs Moments' Discount Function
+   * (without it, accepted offer lines are charged full price). Real mode only: the demo store
+   * prices offer lines in its journey simulation instead.
+   */
+  ensureOfferDiscount?(): Promise<void>;
   /** Creates the code; creating a code that already exists (a retry) succeeds with the same code. */
   createDiscountCode(input: DiscountCodeInput): Promise<{ code: string }>;
 }

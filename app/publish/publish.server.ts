@@ -73,6 +73,12 @@ export async function publishShop(prisma: PrismaClient, shop: Shop, gateway: Sho
         update: { payload: json, bytes, offerCount: offers, publishedAt },
       });
       outcome = { ok: true, publishedAt, bytes };
+      // The payload is live either way; without the discount, accepted offers would be charged
+      // full price, so the merchant is told in the same words as any publishing error.
+      await gateway.ensureOfferDiscount?.().catch(async (error: unknown) => {
+        await prisma.shop.update({ where: { id: shop.id }, data: { publishedAt } });
+        outcome = { ok: false, error: `Offers are published, but ${error instanceof Error ? error.message : "the offer discount could not be checked."}` };
+      });
     } catch (error) {
       outcome = { ok: false, error: error instanceof Error ? error.message : "Publishing failed for an unknown reason." };
     }
