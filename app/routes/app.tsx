@@ -19,6 +19,12 @@ export const NAV_LINKS = [
   { to: "/app/emails", label: "Emails" },
 ] as const;
 
+/** Demo-only pages: the buyer's side of the product, without a store. */
+const DEMO_LINKS = [
+  { to: "/demo/journey", label: "Buyer journey (demo)" },
+  { to: "/demo/post-purchase", label: "Post-purchase (demo)" },
+];
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
   return { demo: isDemo(), apiKey: env().SHOPIFY_API_KEY, shopName: shop.name };
@@ -30,7 +36,7 @@ export default function App() {
     // Outside the Shopify admin there is no App Bridge: plain Polaris with the app's own navigation.
     return (
       <AppProvider isEmbeddedApp={false} apiKey={apiKey}>
-        <DemoChrome shopName={shopName} links={NAV_LINKS}>
+        <DemoChrome shopName={shopName} links={[...NAV_LINKS, ...DEMO_LINKS]}>
           <Outlet />
         </DemoChrome>
       </AppProvider>
