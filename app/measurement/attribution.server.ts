@@ -21,7 +21,7 @@ type Tx = Prisma.TransactionClient;
  * The order (note) attribute every surface writes with the journey key the engine assigned arms
  * by: it links an order to its buyer's exposures, hold-out included, for RPV and AOV by arm.
  */
-export const JOURNEY_ATTRIBUTE = "_moments_journey";
+export const JOURNEY_ATTRIBUTE = ATTR.journey;
 
 /**
  * orders/create: lines carrying the offer attributes (engine ATTR) become attributed revenue

@@ -2,6 +2,7 @@ import { describe, expect, test, vi } from "vitest";
 import { decodePayload } from "@moments/engine";
 import { EventQueue, MAX_BATCH, type OfferEvent } from "../src/core/events";
 import type { Host } from "../src/core/host";
+import { tagCheckoutWithJourney } from "../src/core/journey";
 import { acceptChanges, decideView, deviceHint, readPayload, toMinor, type Snapshot } from "../src/core/offers";
 import { line, metafield, NOW, payloadJson } from "./support/fixtures";
 
@@ -167,5 +168,44 @@ describe("event queue", () => {
     q.push(ev(1), "i:k:o1:checkout");
     q.push(ev(1), "i:k:o1:checkout");
     expect(q.pending).toBe(1);
+  });
+});
+
+describe("the journey attribute on the checkout", () => {
+  const hostWith = (extra: Partial<Host>): Host =>
+    ({
+      lines: { value: [] },
+      appMetafields: { value: [] },
+      storage: { read: async () => null, write: async () => undefined },
+      i18n: { translate: (k: string) => k, formatCurrency: (n: number) => String(n) },
+      ...extra,
+    }) as Host;
+
+  test("GIVEN a checkout without it WHEN the journey loads THEN `_moments_journey` is written once with the journey key", async () => {
+    const apply = vi.fn(async () => ({ type: "success" as const }));
+    expect(await tagCheckoutWithJourney(hostWith({ applyAttributeChange: apply, attributes: { value: [] } }), "k1")).toBe(true);
+    expect(apply).toHaveBeenCalledExactlyOnceWith({ type: "updateAttribute", key: "_moments_journey", value: "k1" });
+  });
+
+  test("GIVEN the attribute already holds the key WHEN the journey loads again THEN nothing is written", async () => {
+    const apply = vi.fn(async () => ({ type: "success" as const }));
+    const host = hostWith({ applyAttributeChange: apply, attributes: { value: [{ key: "_moments_journey", value: "k1" }] } });
+    expect(await tagCheckoutWithJourney(host, "k1")).toBe(false);
+    expect(apply).not.toHaveBeenCalled();
+  });
+
+  test("GIVEN attributes cannot be updated (instructions) or the target has no such API WHEN tagging THEN nothing is attempted", async () => {
+    const apply = vi.fn(async () => ({ type: "success" as const }));
+    const locked = hostWith({ applyAttributeChange: apply, instructions: { value: { attributes: { canUpdateAttributes: false } } } });
+    expect(await tagCheckoutWithJourney(locked, "k1")).toBe(false);
+    expect(await tagCheckoutWithJourney(hostWith({}), "k1")).toBe(false);
+    expect(apply).not.toHaveBeenCalled();
+  });
+
+  test("GIVEN Shopify refuses the change (accelerated checkout) WHEN tagging THEN it resolves false and nothing throws", async () => {
+    const apply = vi.fn(async () => {
+      throw new Error("accelerated checkout");
+    });
+    expect(await tagCheckoutWithJourney(hostWith({ applyAttributeChange: apply }), "k1")).toBe(false);
   });
 });

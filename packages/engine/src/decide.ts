@@ -151,6 +151,9 @@ export const ATTR = {
   variant: "_moments_variant",
   moment: "_moments_moment",
   token: "_moments_token",
+  /** Order (cart) attribute, not a line attribute: the journey key, so that every order, hold-out
+   * buyers' included, can be compared arm by arm. */
+  journey: "_moments_journey",
 } as const;
 
 // ---------------------------------------------------------------------------------------------

@@ -62,7 +62,11 @@ export interface Host {
   buyerIdentity?: { customer?: SignalLike<{ id?: string; ordersCount?: number } | undefined> };
   appMetafields: SignalLike<HostMetafieldEntry[]>;
   checkoutToken?: SignalLike<string | undefined | null>;
-  instructions?: SignalLike<{ lines?: { canAddCartLine?: boolean; canUpdateCartLine?: boolean } } | undefined>;
+  instructions?: SignalLike<
+    { lines?: { canAddCartLine?: boolean; canUpdateCartLine?: boolean }; attributes?: { canUpdateAttributes?: boolean } } | undefined
+  >;
+  attributes?: SignalLike<HostAttribute[] | undefined>;
+  applyAttributeChange?: (change: { type: "updateAttribute"; key: string; value: string }) => Promise<CartLineChangeResult>;
   applyCartLinesChange?: (change: CartLineChange) => Promise<CartLineChangeResult>;
   storage: { read<T = unknown>(key: string): Promise<T | null>; write(key: string, data: unknown): Promise<void> };
   sessionToken?: { get(): Promise<string> };

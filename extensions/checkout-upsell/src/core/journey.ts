@@ -1,4 +1,4 @@
-import type { JourneyState, MomentId } from "@moments/engine";
+import { ATTR, type JourneyState, type MomentId } from "@moments/engine";
 import { opt, type Host } from "./host";
 
 /**
@@ -42,6 +42,20 @@ export async function loadJourney(shopify: Host): Promise<Journey> {
     key,
     state: { shown: stored.shown ?? [], accepted: stored.accepted ?? [], declined: stored.declined ?? [] },
   };
+}
+
+/**
+ * Writes the journey key on the checkout as the `_moments_journey` attribute (once), so the order
+ * webhook can join the order to this journey's experiment arms: hold-out buyers see nothing, yet
+ * their orders must count. Only checkout targets can write attributes; any refusal (accelerated
+ * checkouts, instructions) is ignored: measurement loses one order, the buyer loses nothing.
+ */
+export async function tagCheckoutWithJourney(shopify: Host, key: string): Promise<boolean> {
+  const apply = opt(shopify, "applyAttributeChange");
+  if (!apply || opt(shopify, "instructions")?.value?.attributes?.canUpdateAttributes === false) return false;
+  if (opt(shopify, "attributes")?.value?.some((a) => a.key === ATTR.journey && a.value === key)) return false;
+  const result = await apply({ type: "updateAttribute", key: ATTR.journey, value: key }).catch(() => null);
+  return result?.type === "success";
 }
 
 export type JourneyChange =

@@ -5,7 +5,7 @@ import type { MomentId, ShownOffer } from "@moments/engine";
 import { APP_URL } from "../core/config";
 import { EventQueue, type Surface } from "../core/events";
 import { host, opt, type Host } from "../core/host";
-import { loadJourney, recordJourney, type Journey } from "../core/journey";
+import { loadJourney, recordJourney, tagCheckoutWithJourney, type Journey } from "../core/journey";
 import {
   acceptChanges,
   canAccept,
@@ -90,7 +90,10 @@ export class OfferBlock extends Component<Props, State> {
       const off = signal?.subscribe?.(() => this.forceUpdate());
       if (off) this.unsubscribe.push(off);
     }
-    void loadJourney(s).then((journey) => this.setState({ journey }));
+    void loadJourney(s).then((journey) => {
+      this.setState({ journey });
+      void tagCheckoutWithJourney(s, journey.key);
+    });
   }
 
   override componentWillUnmount() {
