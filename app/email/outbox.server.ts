@@ -6,6 +6,7 @@ import type { EmailTransport } from "./transport.server";
 import { emailHash } from "./tokens.server";
 import { JOURNEY_ATTRIBUTE } from "~/measurement/attribution.server";
 import { recordEmailsSent } from "./events.server";
+import type { Dialect } from "~/db.server";
 
 /**
  * The follow-up email outbox: rows are claimed in batches with one atomic UPDATE (a lease, so a
@@ -13,8 +14,7 @@ import { recordEmailsSent } from "./events.server";
  * after the SMTP server's acceptance. Delivery is at-least-once around that acceptance; the
  * Message-ID is the same on every attempt so a duplicate is detectable. See docs/email.md.
  */
-export type Dialect = "sqlite" | "postgresql";
-export const dialectOf = (databaseUrl: string): Dialect => (/^postgres(ql)?:/.test(databaseUrl) ? "postgresql" : "sqlite");
+export { dialectOf, type Dialect } from "~/db.server";
 
 /** Retry delays after the 1st, 2nd, ... failed attempt; the last one repeats. */
 export const DEFAULT_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000];
@@ -67,16 +67,16 @@ export async function claimBatch(
   shopId?: string,
 ): Promise<OutboxMessage[]> {
   const until = new Date(now.getTime() + leaseMs);
-  const lock = dialect === "postgresql" ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
   const scope = shopId ? Prisma.sql`AND "shopId" = ${shopId}` : Prisma.empty;
+  const picked = Prisma.sql`SELECT "id" FROM "OutboxMessage" WHERE ${claimable(now)} ${scope} ORDER BY "nextAttemptAt" ASC LIMIT ${limit}`;
+  // PostgreSQL may re-run an `IN (subquery)` per outer row, so its LIMIT would not bound the
+  // claim (it took every due row); ARRAY(...) is evaluated once.
+  const target = dialect === "postgresql" ? Prisma.sql`"id" = ANY(ARRAY(${picked} FOR UPDATE SKIP LOCKED))` : Prisma.sql`"id" IN (${picked})`;
   const count = await prisma.$executeRaw`
     UPDATE "OutboxMessage"
        SET "status" = 'sending', "claimedBy" = ${claimToken}, "claimedUntil" = ${until},
            "attempts" = "attempts" + 1, "updatedAt" = ${now}
-     WHERE "id" IN (
-             SELECT "id" FROM "OutboxMessage" WHERE ${claimable(now)} ${scope}
-              ORDER BY "nextAttemptAt" ASC LIMIT ${limit} ${lock}
-           )
+     WHERE ${target}
        AND ${claimable(now)}`;
   if (count === 0) return [];
   return prisma.outboxMessage.findMany({ where: { claimedBy: claimToken, status: "sending" }, orderBy: { nextAttemptAt: "asc" } });
