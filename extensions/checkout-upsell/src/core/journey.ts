@@ -51,11 +51,16 @@ export async function loadJourney(shopify: Host): Promise<Journey> {
  * checkouts, instructions) is ignored: measurement loses one order, the buyer loses nothing.
  */
 export async function tagCheckoutWithJourney(shopify: Host, key: string): Promise<boolean> {
-  const apply = opt(shopify, "applyAttributeChange");
-  if (!apply || opt(shopify, "instructions")?.value?.attributes?.canUpdateAttributes === false) return false;
-  if (opt(shopify, "attributes")?.value?.some((a) => a.key === ATTR.journey && a.value === key)) return false;
-  const result = await apply({ type: "updateAttribute", key: ATTR.journey, value: key }).catch(() => null);
-  return result?.type === "success";
+  try {
+    const apply = opt(shopify, "applyAttributeChange");
+    if (!apply || opt(shopify, "instructions")?.value?.attributes?.canUpdateAttributes === false) return false;
+    if (opt(shopify, "attributes")?.value?.some((a) => a.key === ATTR.journey && a.value === key)) return false;
+    const result = await apply({ type: "updateAttribute", key: ATTR.journey, value: key });
+    return result.type === "success";
+  } catch {
+    // A target without these APIs, or a refused change: never an error the buyer could see.
+    return false;
+  }
 }
 
 export type JourneyChange =
