@@ -15,7 +15,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useState } from "react";
-import { MOMENTS } from "@moments/engine";
+import { MOMENTS, type MomentId } from "@moments/engine";
 import { db } from "~/db.server";
 import { LOCALES } from "~/offers/form";
 import { publishShop } from "~/publish/publish.server";
@@ -52,6 +52,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return { errors: {} as Record<string, string>, saved: true };
 };
 
+/** A label map as Polaris Select options, in the map's order. */
+const selectOptions = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
+
 export default function Settings() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<{ errors: Record<string, string>; saved: boolean }>();
@@ -60,6 +63,10 @@ export default function Settings() {
   const [form, setForm] = useState<SettingsForm>(d.form);
   const errors = result?.errors ?? {};
   const set = (k: keyof Omit<SettingsForm, "moments">) => (v: string) => setForm((f) => ({ ...f, [k]: v }));
+  const setMoment =
+    <K extends keyof SettingsForm["moments"][MomentId]>(id: MomentId, k: K) =>
+    (v: SettingsForm["moments"][MomentId][K]) =>
+      setForm((f) => ({ ...f, moments: { ...f.moments, [id]: { ...f.moments[id], [k]: v } } }));
   return (
     <Page title="Settings">
       <form
@@ -92,7 +99,7 @@ export default function Settings() {
               />
               <Select
                 label="When a buyer declines"
-                options={Object.entries(DECLINE_BEHAVIOURS).map(([value, label]) => ({ value, label }))}
+                options={selectOptions(DECLINE_BEHAVIOURS)}
                 value={form.declineBehaviour}
                 onChange={set("declineBehaviour")}
                 error={errors.declineBehaviour}
@@ -110,24 +117,14 @@ export default function Settings() {
                     <Checkbox
                       label={`${m.label}${m.plusOnly && !d.isPlus ? " (needs Shopify Plus)" : ""}`}
                       checked={form.moments[m.id].enabled}
-                      onChange={(v) =>
-                        setForm((f) => ({
-                          ...f,
-                          moments: { ...f.moments, [m.id]: { ...f.moments[m.id], enabled: v } },
-                        }))
-                      }
+                      onChange={setMoment(m.id, "enabled")}
                     />
                   </div>
                   <TextField
                     label={`Most offers at ${m.label}`}
                     type="number"
                     value={form.moments[m.id].maxOffers}
-                    onChange={(v) =>
-                      setForm((f) => ({
-                        ...f,
-                        moments: { ...f.moments, [m.id]: { ...f.moments[m.id], maxOffers: v } },
-                      }))
-                    }
+                    onChange={setMoment(m.id, "maxOffers")}
                     error={errors[`moments.${m.id}.maxOffers`]}
                     autoComplete="off"
                   />
@@ -149,7 +146,7 @@ export default function Settings() {
               />
               <Select
                 label="Show prices"
-                options={Object.entries(CURRENCY_DISPLAYS).map(([value, label]) => ({ value, label }))}
+                options={selectOptions(CURRENCY_DISPLAYS)}
                 value={form.currencyDisplay}
                 onChange={set("currencyDisplay")}
                 error={errors.currencyDisplay}
