@@ -51,4 +51,22 @@ describe("demo offers", () => {
     expect(await ensureDemoOffers(db.prisma, shopId)).toBe(0);
     expect(await db.prisma.offer.count({ where: { shopId } })).toBe(DEMO_OFFERS.length);
   });
+
+  test("GIVEN two fresh demo databases WHEN the demo offers are ensured in each THEN the experiment and arm ids match, so seeded traffic is assigned alike", async () => {
+    const other = freshDatabase("demo-offers-other");
+    try {
+      const ids = async (prisma: typeof db.prisma) => {
+        const { shopId } = await ensureDemoShop(prisma);
+        await ensureDemoOffers(prisma, shopId);
+        const experiments = await prisma.experiment.findMany({ where: { shopId }, select: { id: true } });
+        const arms = await prisma.offerVariant.findMany({ where: { offer: { shopId } }, select: { id: true }, orderBy: { id: "asc" } });
+        return { experiments: experiments.map((e) => e.id), arms: arms.map((a) => a.id) };
+      };
+      const first = await ids(db.prisma);
+      expect(first.experiments).toHaveLength(1);
+      expect(await ids(other.prisma)).toEqual(first);
+    } finally {
+      await other.prisma.$disconnect();
+    }
+  });
 });

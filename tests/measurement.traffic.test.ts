@@ -59,6 +59,12 @@ test("GIVEN simulated buyers walking the demo journey WHEN their events and orde
   expect(report.orders).toBeGreaterThan(800);
 });
 
+/**
+ * One 95% interval misses the truth one time in twenty by design. This run is reproducible (seed 7,
+ * and the demo experiment ids, on which arms are hashed, derive from the shop's domain), so the
+ * assertion below is the same every run rather than a 1-in-20 flake; that the intervals cover 95% of
+ * the time over many runs is proved on 2,000 seeded experiments in packages/stats/test/coverage.test.ts.
+ */
 test("GIVEN a planted +8% revenue-per-visitor lift for arm 'full' WHEN the dashboard estimates it THEN its 95% intervals cover the truth", () => {
   const truth = Object.fromEntries(report.arms.map((a) => [baseArmId(a.arm), a]));
   expect(truth.full!.lift).toBeCloseTo(0.08, 10);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import type { Offer } from "@moments/engine";
 import { writeOffer } from "~/offers/offers.server";
@@ -294,11 +295,14 @@ export const DEMO_OFFERS: Array<Offer & { name: string }> = [
  * Inserts the demo offers (through the offers write path, so experiment rows and moments match)
  * when the demo shop has no offer yet; returns how many were inserted. The caller publishes
  * afterwards (publishShop) so the payload holds them. Ids get a per-shop suffix: offer and arm
- * ids are primary keys across the database.
+ * ids are primary keys across the database. The suffix comes from the shop's domain, not its
+ * generated row id, so the hold-out and variant assignment (hashed on the experiment id) is the
+ * same on every fresh demo: `SEED=7 npm run demo:traffic` produces the same dashboard each time.
  */
 export async function ensureDemoOffers(prisma: PrismaClient, shopId: string): Promise<number> {
   if ((await prisma.offer.count({ where: { shopId } })) > 0) return 0;
-  const suffix = shopId.slice(-8);
+  const { domain } = await prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true } });
+  const suffix = createHash("sha256").update(domain).digest("hex").slice(0, 8);
   for (const { name, ...offer } of DEMO_OFFERS) {
     const id = `${offer.id}-${suffix}`;
     const exp = offer.experiment;
