@@ -10,6 +10,7 @@ import { ensureDemoOffers } from "./demo/demo-offers";
 import { publishShop } from "./publish/publish.server";
 import { demoGateway } from "./gateway/demo.server";
 import { startEmailWorker } from "./email/worker.server";
+import { startRetentionWorker } from "./retention/retention.server";
 import { db, tuneSqlite } from "./db.server";
 
 export const streamTimeout = 5000;
@@ -68,5 +69,6 @@ export async function startup(): Promise<{ host: string; port: number; mode: str
     }
   }
   await startEmailWorker();
+  await startRetentionWorker();
   return { host: e.HOST, port: e.PORT, mode: e.MOMENTS_MODE };
 }
