@@ -21,7 +21,7 @@ import { momentHeadlines } from "~/offers/headlines.server";
 import { previewOffer } from "~/preview/preview.server";
 import { defaultPreviewContext } from "~/preview/context";
 import { loadSettingsForm, saveSettingsForm } from "~/settings/settings.server";
-import { offerFromRow } from "~/publish/publish.server";
+import { offerFromRow, shopSettings } from "~/publish/publish.server";
 import { freshDatabase, type TestDatabase } from "./support/db";
 import { seedInstalledShop } from "./support/fixtures";
 
@@ -328,6 +328,25 @@ describe("settings", () => {
       }),
     ).toMatchObject({ enabled: false, maxOffers: 2 });
     expect((await loadSettingsForm(db.prisma, shop.id)).moments.cart).toEqual({ enabled: false, maxOffers: "2" });
+  });
+
+  it("GIVEN currency codes and 'a no ends the journey' WHEN saved THEN the published settings carry both for every surface", async () => {
+    const form = await loadSettingsForm(db.prisma, shop.id);
+    expect(await saveSettingsForm(db.prisma, shop.id, { ...form, currencyDisplay: "code", declineBehaviour: "journey" })).toEqual({ ok: true });
+    expect(await shopSettings(db.prisma, shop.id)).toMatchObject({ currencyDisplay: "code", afterDecline: "journey" });
+  });
+
+  it("GIVEN the default display and decline behaviour WHEN published THEN the payload leaves both out (engine defaults)", async () => {
+    const form = await loadSettingsForm(db.prisma, shop.id);
+    expect(await saveSettingsForm(db.prisma, shop.id, { ...form, currencyDisplay: "symbol", declineBehaviour: "offer" })).toEqual({ ok: true });
+    const published = await shopSettings(db.prisma, shop.id);
+    expect("currencyDisplay" in published || "afterDecline" in published).toBe(false);
+  });
+
+  it("GIVEN a currency display that is not one of Intl's WHEN saved THEN the field has its error", async () => {
+    const form = await loadSettingsForm(db.prisma, shop.id);
+    const r = await saveSettingsForm(db.prisma, shop.id, { ...form, currencyDisplay: "shop" });
+    expect(r).toEqual({ ok: false, errors: { currencyDisplay: "Pick how prices are shown." } });
   });
 });
 

@@ -9,7 +9,7 @@ export type OfferPreviewCardProps = Omit<PreviewCard, "design">;
  * imitates the buyer-facing surface, not the admin.
  */
 export function OfferPreviewCard(props: OfferPreviewCardProps & { mobile: boolean }) {
-  const money = (minor: number) => formatMoney(minor, props.currency, props.locale);
+  const money = (minor: number) => formatMoney(minor, props.currency, props.locale, props.currencyDisplay);
   return (
     <div
       data-testid="offer-preview-card"

@@ -1,3 +1,4 @@
+import { formatMoney } from "~/lib/money";
 import {
   ATTR,
   decide,
@@ -127,6 +128,7 @@ const REASON_TEXT: Partial<Record<Excluded["reason"], string>> = {
   segment_mismatch: "targets another buyer segment",
   no_price_in_currency: "has no price in this currency",
   declined_in_journey: "declined earlier in this journey",
+  after_decline: "the buyer said no earlier, and a no ends the journey's offers",
   accepted_in_journey: "accepted earlier in this journey",
   journey_cap_reached: "the journey's offer cap is reached",
   moment_limit_reached: "this moment's slots are taken",
@@ -135,15 +137,6 @@ const REASON_TEXT: Partial<Record<Excluded["reason"], string>> = {
   holdout: "this buyer is in the experiment's hold-out",
 };
 
-export function formatMinorFor(minor: number, currency: string, locale: string): string {
-  const digits =
-    new Intl.NumberFormat(locale, { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  const whole = Math.floor(minor / 10 ** digits);
-  const frac = String(minor % 10 ** digits).padStart(digits, "0");
-  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(
-    (digits ? `${whole}.${frac}` : `${whole}`) as `${number}`,
-  );
-}
 
 function buildSnapshot(buyer: Buyer, extra: Snapshot["lines"] = []): Snapshot {
   const lines: Snapshot["lines"] = [];
@@ -267,7 +260,7 @@ export function simulateJourney(
   };
   let snapshot = buildSnapshot(buyer);
   const strings = STRINGS[buyer.locale] ?? en.offer;
-  const money = (minor: number) => formatMinorFor(minor, buyer.currency, buyer.locale);
+  const money = (minor: number) => formatMoney(minor, buyer.currency, buyer.locale, payload.settings.currencyDisplay);
   const out: StepResult[] = [];
   const payloadJson = encodePayload(payload.offers, payload.settings, payload.publishedAt);
   for (const step of JOURNEY_STEPS) {

@@ -97,6 +97,7 @@ export async function previewEmail(
     brandName: settings?.emailSenderName || shop.name,
     fromAddress: settings?.emailSenderAddress || `no-reply@${shop.domain}`,
     shopDomain: shop.domain,
+    currencyDisplay: payload.settings.currencyDisplay,
     firstName: "Alex",
     purchased: { title: purchased[0]?.title ?? "your last order", quantity: 1 },
     offer: offerContent(shown),

@@ -1,3 +1,4 @@
+import type { CurrencyDisplay } from "@moments/engine";
 import type Mail from "nodemailer/lib/mailer";
 import { formatMoney } from "~/lib/money";
 import { signClick, signUnsubscribe } from "./tokens.server";
@@ -26,6 +27,8 @@ export interface EmailContent {
     /** Share off for the single-use code, 0..1 (0: the code only carries attribution). */
     percentOff: number;
   };
+  /** The merchant's Settings choice when scheduled (absent in older rows: "symbol"). */
+  currencyDisplay?: CurrencyDisplay;
   /** Filled at send time (gateway): product title and image of the offer's first item. */
   product?: { title: string; imageUrl: string | null };
   discountCode?: string;
@@ -88,7 +91,7 @@ export interface RenderedEmail {
 export function renderEmail(input: RenderInput): RenderedEmail {
   const c = input.content;
   const t = stringsFor(input.locale);
-  const money = (minor: number) => formatMoney(minor, c.offer.price.currency, input.locale);
+  const money = (minor: number) => formatMoney(minor, c.offer.price.currency, input.locale, c.currencyDisplay);
   const unsubToken = signUnsubscribe(input.secret, {
     shopId: input.shopId,
     emailHash: input.recipientHash,

@@ -82,6 +82,7 @@ export async function scheduleFollowUp(tx: Tx, ctx: OrderCreatedContext, opts: S
     brandName: settings?.emailSenderName || shop?.name || ctx.shopDomain,
     fromAddress: settings?.emailSenderAddress || `no-reply@${shop?.domain ?? ctx.shopDomain}`,
     shopDomain: shop?.domain ?? ctx.shopDomain,
+    currencyDisplay: decoded.payload.settings.currencyDisplay,
   });
   const id = newOutboxId();
   await tx.outboxMessage.create({
@@ -120,11 +121,15 @@ function offerDelayHours(definition: string | undefined): number | null {
 /** The outbox id is also the Message-ID's local part and the demo `.eml` file name. */
 const newOutboxId = () => `ob${randomUUID().replace(/-/g, "")}`;
 
-function contentFor(shown: ShownOffer, ctx: OrderCreatedContext, sender: { brandName: string; fromAddress: string; shopDomain: string }): EmailContent {
+function contentFor(
+  shown: ShownOffer,
+  ctx: OrderCreatedContext,
+  shopFields: Pick<EmailContent, "brandName" | "fromAddress" | "shopDomain" | "currencyDisplay">,
+): EmailContent {
   const first = ctx.order.lines[0];
   return {
     v: 1,
-    ...sender,
+    ...shopFields,
     firstName: ctx.order.customerFirstName,
     purchased: { title: first?.title ?? ctx.order.name ?? "", quantity: first?.quantity ?? 1 },
     offer: offerContent(shown),

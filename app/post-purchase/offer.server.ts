@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
-import { decide, formatMinor, type CartLine, type Decision, type MomentId, type ShownOffer } from "@moments/engine";
+import { decide, formatMinor, type CartLine, type CurrencyDisplay, type Decision, type MomentId, type ShownOffer } from "@moments/engine";
 import { decimalToMinor } from "~/lib/decimal";
 import { getPublishedPayload } from "~/publish/publish.server";
 import type { PostPurchaseInputData } from "./token.server";
@@ -89,6 +89,8 @@ export interface PostPurchaseDecision {
   /** Why there is no offer, in plain words (for logs, the demo page and the extension's tests). */
   reason?: string;
   decision?: Decision;
+  /** The merchant's price display (Settings), for the surface that formats the amounts. */
+  currencyDisplay?: CurrencyDisplay;
 }
 
 /** Offers the post-purchase API can apply: it adds variants, it cannot swap a purchased line. */
@@ -109,11 +111,14 @@ export async function decidePostPurchaseOffer(
   const payload = await getPublishedPayload(prisma, shopId);
   if (!payload) return { offer: null, reason: "nothing published" };
   const made = await offersAlreadyMadeForOrder(prisma, shopId, [purchase.referenceId, purchase.orderId ?? ""]);
-  const declined = new Set(opts.excludeAllMade ? made.all : made.declined);
+  // Only the buyer's own "no"s are declines (the "a no ends the journey" setting reads them); offers
+  // merely made, or that this surface cannot apply (swaps), are set aside by leaving them out.
+  const setAside = new Set(opts.excludeAllMade ? made.all : []);
   const moments = opts.moments ?? (["post_purchase"] as const);
+  const { currencyDisplay } = payload.settings;
   let decision: Decision | undefined;
-  // Offers the surface cannot apply (swaps) are set aside and the next one is decided.
   for (let attempt = 0; attempt < 10; attempt++) {
+    const offers = setAside.size ? payload.offers.filter((o) => !setAside.has(o.id)) : payload.offers;
     decision = decide({
       now: (opts.now ?? new Date()).getTime(),
       moments,
@@ -122,15 +127,15 @@ export async function decidePostPurchaseOffer(
       country: purchase.country,
       locale: purchase.locale,
       purchasedProductIds: purchase.lines.map((l) => l.productId),
-      journey: { accepted: made.accepted, declined: [...declined] },
-      payload,
+      journey: { accepted: made.accepted, declined: made.declined },
+      payload: { ...payload, offers },
     });
     const offer = decision.moments.flatMap((m) => m.offers)[0];
-    if (!offer) return { offer: null, reason: "no eligible offer", decision };
-    if (addable(offer)) return { offer, decision };
-    declined.add(offer.offerId);
+    if (!offer) return { offer: null, reason: "no eligible offer", decision, currencyDisplay };
+    if (addable(offer)) return { offer, decision, currencyDisplay };
+    setAside.add(offer.offerId);
   }
-  return { offer: null, reason: "no addable offer", decision };
+  return { offer: null, reason: "no addable offer", decision, currencyDisplay };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,6 +178,8 @@ export interface PostPurchaseOfferView {
   lines: Array<{ productId: string; variantId: string; quantity: number }>;
   /** The journey key the experiment arm was assigned with (events carry it). */
   journeyKey: string;
+  /** Intl currencyDisplay chosen in Settings; absent = "symbol". */
+  currencyDisplay?: CurrencyDisplay;
 }
 
 const numericId = (id: string) => {
@@ -207,7 +214,7 @@ export function priceFor(offer: ShownOffer, multiple: number) {
   return { original: original * multiple, final: final * multiple, savings: savings * multiple };
 }
 
-export function offerView(offer: ShownOffer, purchase: Purchase, step: number): PostPurchaseOfferView {
+export function offerView(offer: ShownOffer, purchase: Purchase, step: number, currencyDisplay?: CurrencyDisplay): PostPurchaseOfferView {
   const quantities: QuantityOption[] = [];
   for (let m = 1; m <= maxMultiple(offer); m++) quantities.push({ multiple: m, ...priceFor(offer, m), changes: changesFor(offer, m) });
   const view: PostPurchaseOfferView = {
@@ -229,6 +236,7 @@ export function offerView(offer: ShownOffer, purchase: Purchase, step: number): 
   if (offer.copy.cta) view.cta = offer.copy.cta;
   if (offer.copy.decline) view.decline = offer.copy.decline;
   if (offer.design) view.design = offer.design;
+  if (currencyDisplay) view.currencyDisplay = currencyDisplay;
   return view;
 }
 
@@ -241,14 +249,14 @@ export type NextOffer = { offer: PostPurchaseOfferView; shown: ShownOffer } | { 
 export async function nextPostPurchaseOffer(prisma: PrismaClient, shopId: string, purchase: Purchase, now = new Date()): Promise<NextOffer> {
   const rows = await prisma.postPurchaseOffer.findMany({ where: { shopId, referenceId: purchase.referenceId } });
   if (rows.filter((r) => r.status === "accepted").length >= MAX_ACCEPTED_PER_PURCHASE) return { offer: null, reason: "accepted limit reached" };
-  const { offer, reason } = await decidePostPurchaseOffer(prisma, shopId, purchase, { now });
+  const { offer, reason, currencyDisplay } = await decidePostPurchaseOffer(prisma, shopId, purchase, { now });
   if (!offer) return { offer: null, reason: reason ?? "no offer" };
   const existing = rows.find((r) => r.offerId === offer.offerId);
   if (existing && existing.status !== "offered") return { offer: null, reason: "offer already settled" };
   if (!existing && rows.length >= MAX_STEPS) return { offer: null, reason: "step limit reached" };
   const step = existing?.step ?? rows.length + 1;
   if (!existing) await recordOfferMade(prisma, shopId, { referenceId: purchase.referenceId, orderId: purchase.orderId }, offer, step);
-  return { offer: offerView(offer, purchase, step), shown: offer };
+  return { offer: offerView(offer, purchase, step, currencyDisplay), shown: offer };
 }
 
 /**

@@ -4,7 +4,7 @@
  * conflicts show as they would for a buyer). Nothing here prices or filters by itself.
  */
 import type { PrismaClient, Shop } from "@prisma/client";
-import { assign, decide, MOMENT_IDS, type Offer, type Payload } from "@moments/engine";
+import { assign, decide, MOMENT_IDS, type CurrencyDisplay, type Offer, type Payload } from "@moments/engine";
 import type { ShopGateway } from "~/gateway/types";
 import { experimentSpec, type OfferForm, type FieldErrors } from "~/offers/form";
 import { validateOfferForm } from "~/offers/offers.server";
@@ -20,6 +20,8 @@ export interface PreviewCard {
   cta: string;
   decline: string;
   currency: string;
+  /** Intl currencyDisplay from Settings, so the preview shows prices as buyers will see them. */
+  currencyDisplay: CurrencyDisplay;
   original: number;
   final: number;
   savings: number;
@@ -153,6 +155,7 @@ export async function previewOffer(
       cta: shown.copy.cta ?? "Add",
       decline: shown.copy.decline ?? "No thanks",
       currency: shown.price.currency,
+      currencyDisplay: payload.settings.currencyDisplay ?? "symbol",
       original: shown.price.original,
       final: shown.price.final,
       savings: shown.price.savings,

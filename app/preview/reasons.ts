@@ -21,6 +21,7 @@ export const REASON_WORDS: Record<Reason, string> = {
   accepted_in_journey: "The buyer already accepted this offer.",
   out_of_stock: "The offered product is out of stock.",
   declined_in_journey: "The buyer declined this offer earlier in the journey.",
+  after_decline: "The buyer declined an offer earlier, and your settings end the journey's offers after a decline.",
   same_product_conflict: "Another offer with the same product shows first.",
   journey_cap_reached: "The buyer has already seen as many offers as the journey cap allows.",
   moment_limit_reached: "This moment already shows as many offers as its limit allows.",

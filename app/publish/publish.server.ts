@@ -1,5 +1,6 @@
 import type { PrismaClient, Shop } from "@prisma/client";
 import {
+  CURRENCY_DISPLAYS,
   decodePayload,
   encodePayload,
   OfferSchema,
@@ -32,12 +33,16 @@ export async function shopSettings(prisma: PrismaClient, shopId: string): Promis
     prisma.shopSettings.findUnique({ where: { shopId } }),
     prisma.momentSetting.findMany({ where: { shopId } }),
   ]);
+  const display = CURRENCY_DISPLAYS.find((d) => d === settings?.currencyDisplay);
   const momentLimits: Partial<Record<MomentId, number>> = {};
   for (const m of moments) momentLimits[m.moment as MomentId] = m.enabled ? m.maxOffers : 0;
   return {
     journeyCap: settings?.journeyCap ?? 3,
     momentLimits,
     defaultLocale: settings?.defaultLocale ?? "en",
+    // Defaults are left out: every byte of the payload is read at checkout.
+    ...(display && display !== "symbol" ? { currencyDisplay: display } : {}),
+    ...(settings?.declineBehaviour === "journey" ? { afterDecline: "journey" as const } : {}),
   };
 }
 

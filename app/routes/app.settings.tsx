@@ -101,6 +101,7 @@ export default function Settings() {
                 label="When a buyer declines"
                 options={selectOptions(DECLINE_BEHAVIOURS)}
                 value={form.declineBehaviour}
+                helpText="Applies at every moment: checkout, post-purchase, storefront and email."
                 onChange={set("declineBehaviour")}
                 error={errors.declineBehaviour}
               />
@@ -148,6 +149,7 @@ export default function Settings() {
                 label="Show prices"
                 options={selectOptions(CURRENCY_DISPLAYS)}
                 value={form.currencyDisplay}
+                helpText="Prices are always in the buyer's currency, the one checkout charges; this sets how it is written."
                 onChange={set("currencyDisplay")}
                 error={errors.currencyDisplay}
               />
@@ -196,6 +198,7 @@ export default function Settings() {
                 value={form.retentionDays}
                 onChange={set("retentionDays")}
                 error={errors.retentionDays}
+                helpText="Events, measurement rollups, attributed orders and sent emails older than this are deleted daily; unsubscribes are kept."
                 autoComplete="off"
               />
             </FormLayout>

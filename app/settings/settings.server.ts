@@ -45,9 +45,9 @@ export async function loadSettingsForm(prisma: PrismaClient, shopId: string): Pr
   const byMoment = new Map(rows.map((r) => [r.moment, r]));
   return {
     journeyCap: String(s?.journeyCap ?? 3),
-    declineBehaviour: s?.declineBehaviour ?? "hide_for_journey",
+    declineBehaviour: s?.declineBehaviour ?? "offer",
     defaultLocale: s?.defaultLocale ?? "en",
-    currencyDisplay: s?.currencyDisplay ?? "presentment",
+    currencyDisplay: s?.currencyDisplay ?? "symbol",
     emailDelayHours: String(s?.emailDelayHours ?? 48),
     emailSenderName: s?.emailSenderName ?? "",
     emailSenderAddress: s?.emailSenderAddress ?? "",

@@ -105,7 +105,7 @@ export function decideStorefront(payload: Payload, q: StorefrontQuery, now: numb
     const o: WireOffer = {
       id: s.offerId,
       title: s.copy.title,
-      price: formatMoney(s.price.final, s.price.currency, locale),
+      price: formatMoney(s.price.final, s.price.currency, locale, payload.settings.currencyDisplay),
       value: s.price.final,
       cur: s.price.currency,
       lines: s.lines.map((l) => {
@@ -120,7 +120,7 @@ export function decideStorefront(payload: Payload, q: StorefrontQuery, now: numb
     if (s.copy.body) o.body = s.copy.body;
     if (s.copy.cta) o.cta = s.copy.cta;
     if (s.copy.decline) o.decline = s.copy.decline;
-    if (s.price.savings > 0) o.was = formatMoney(s.price.original, s.price.currency, locale);
+    if (s.price.savings > 0) o.was = formatMoney(s.price.original, s.price.currency, locale, payload.settings.currencyDisplay);
     const ends = byId.get(s.offerId)?.o.endsAt;
     if (ends !== undefined) o.ends = ends;
     return o;

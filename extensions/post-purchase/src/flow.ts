@@ -24,6 +24,8 @@ export interface OfferView {
   quantities: Array<{ multiple: number; original: number; final: number; savings: number; changes: AddVariantChange[] }>;
   lines: Array<{ productId: string; variantId: string; quantity: number }>;
   journeyKey: string;
+  /** Intl currencyDisplay the merchant chose in Settings; absent = "symbol". */
+  currencyDisplay?: "symbol" | "narrowSymbol" | "code";
 }
 
 export interface AddVariantChange {
@@ -306,16 +308,16 @@ export function sumDecimals(values: readonly string[]): string {
 }
 
 /** Minor units -> "€31.20" in the buyer's locale, without float arithmetic on the amount. */
-export function formatMinor(minor: number, currency: string, locale: string): string {
-  const fmt = new Intl.NumberFormat(locale, { style: "currency", currency });
+export function formatMinor(minor: number, currency: string, locale: string, currencyDisplay?: OfferView["currencyDisplay"]): string {
+  const fmt = new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay });
   const digits = fmt.resolvedOptions().maximumFractionDigits ?? 2;
   const abs = String(Math.abs(minor)).padStart(digits + 1, "0");
   const decimal = digits ? `${abs.slice(0, -digits)}.${abs.slice(-digits)}` : abs;
   return (minor < 0 ? "-" : "") + fmt.format(decimal as unknown as number);
 }
 
-export function formatDecimal(decimal: string, currency: string, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(decimal as unknown as number);
+export function formatDecimal(decimal: string, currency: string, locale: string, currencyDisplay?: OfferView["currencyDisplay"]): string {
+  return new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay }).format(decimal as unknown as number);
 }
 
 function fnv(s: string): string {

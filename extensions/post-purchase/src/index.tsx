@@ -32,8 +32,9 @@ export function PostPurchaseOffer({ api }: { api: PostPurchaseRenderApi }) {
   if (!flow || state.kind === "done") return <TextBlock>Thank you!</TextBlock>;
   const { offer, multiple, busy, preview } = state;
   const option = offer.quantities.find((q) => q.multiple === multiple) ?? offer.quantities[0]!;
-  const money = (minor: number) => formatMinor(minor, offer.currency, api.inputData.locale || offer.locale);
-  const decimal = (d: string) => formatDecimal(d, offer.currency, api.inputData.locale || offer.locale);
+  const locale = api.inputData.locale || offer.locale;
+  const money = (minor: number) => formatMinor(minor, offer.currency, locale, offer.currencyDisplay);
+  const decimal = (d: string) => formatDecimal(d, offer.currency, locale, offer.currencyDisplay);
 
   return (
     <BlockStack spacing="loose">

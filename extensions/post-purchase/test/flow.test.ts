@@ -179,4 +179,8 @@ describe("money without floats", () => {
     expect(formatMinor(3120, "EUR", "de-DE")).toBe("31,20\u00a0€");
     expect(formatMinor(500, "JPY", "en")).toBe("¥500");
   });
+  it("GIVEN the merchant chose currency codes WHEN formatted THEN the ISO code is written", () => {
+    expect(formatMinor(3120, "EUR", "en", "code")).toBe("EUR\u00a031.20");
+    expect(formatMinor(4900, "USD", "en-CA", "narrowSymbol")).toBe("$49.00");
+  });
 });

@@ -83,6 +83,7 @@ export const REASONS = [
   "accepted_in_journey",
   "out_of_stock",
   "declined_in_journey",
+  "after_decline",
   "same_product_conflict",
   "journey_cap_reached",
   "moment_limit_reached",
@@ -447,6 +448,8 @@ export function decide(input: DecideInput): Decision {
   const purchased = new Set(input.purchasedProductIds);
   const j = input.journey ?? {};
   const declined = new Set(j.declined);
+  // The merchant's "a no ends the journey" guardrail: one decline silences every later moment.
+  const stopAfterDecline = settings.afterDecline === "journey" && declined.size > 0;
   const accepted = new Set(j.accepted);
   const journeyIds = new Set<string>();
   const atMoment = new Map<string, Set<string>>();
@@ -546,6 +549,7 @@ export function decide(input: DecideInput): Decision {
       }
     }
     if (declined.has(id)) return exclude(po, "declined_in_journey");
+    if (stopAfterDecline) return exclude(po, "after_decline");
     return { po, arm, discount, from };
   };
 

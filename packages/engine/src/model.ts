@@ -124,6 +124,10 @@ export const offerSpec = obj({
   experiment: opt(experimentSpec),
 });
 
+/** Intl.NumberFormat currencyDisplay values a merchant can choose (all amounts stay in the buyer's currency). */
+export const CURRENCY_DISPLAYS = ["symbol", "narrowSymbol", "code"] as const;
+export type CurrencyDisplay = (typeof CURRENCY_DISPLAYS)[number];
+
 export const settingsSpec = obj({
   /** Max distinct offers shown per buyer journey, across all moments. */
   journeyCap: int(0, 50),
@@ -132,6 +136,10 @@ export const settingsSpec = obj({
   defaultLocale: locale,
   /** Optional price ending per currency, in minor units modulo 10^max(2, exponent), e.g. { EUR: 99 }. */
   charm: opt(rec(currency, int(0, 999))),
+  /** How buyers see prices: Intl.NumberFormat's currencyDisplay (absent = "symbol"). */
+  currencyDisplay: opt(enm(CURRENCY_DISPLAYS)),
+  /** What a decline hides: that offer (absent, "offer") or every later offer of the journey. */
+  afterDecline: opt(enm(["offer", "journey"])),
 });
 
 export const payloadSpec = obj({

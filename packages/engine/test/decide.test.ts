@@ -100,6 +100,12 @@ describe("decide: eligibility rules (one reason each)", () => {
     expect(why([offer()], { inventory: {} })).toBe("shown"));
   it("GIVEN the buyer declined the offer earlier in the journey THEN declined_in_journey", () =>
     expect(why([offer()], { journey: { declined: ["o1"] } })).toBe("declined_in_journey"));
+  it("GIVEN the default decline behaviour and another offer declined THEN this one is still shown", () =>
+    expect(why([offer()], { journey: { declined: ["other"] } })).toBe("shown"));
+  it("GIVEN afterDecline 'journey' and another offer declined THEN after_decline", () =>
+    expect(why([offer()], { journey: { declined: ["other"] } }, { afterDecline: "journey" })).toBe("after_decline"));
+  it("GIVEN afterDecline 'journey' and no decline yet THEN shown", () =>
+    expect(why([offer()], { journey: { declined: [] } }, { afterDecline: "journey" })).toBe("shown"));
 });
 
 describe("decide: guardrails and ranking", () => {

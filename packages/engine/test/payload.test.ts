@@ -115,6 +115,13 @@ describe("publish payload", () => {
     });
   });
 
+  it("GIVEN a currency display Intl does not know WHEN decoding THEN the error path is settings.currencyDisplay", () => {
+    expect(decodePayload(wireWith((w) => ((w as unknown as { settings: Record<string, unknown> }).settings.currencyDisplay = "long")))).toMatchObject({
+      ok: false,
+      error: { path: "settings.currencyDisplay" },
+    });
+  });
+
   it("PROPERTY: any schema-valid payload round-trips through the wire format", () => {
     fc.assert(
       fc.property(arb(payloadSpec), (p) => {
