@@ -311,8 +311,20 @@ export const triggered = (po: PreparedOffer, i: CartIndex): boolean =>
   anyIn(po.tTags, i.tags) ||
   anyIn(po.tVendors, i.vendors);
 
-/** The most expensive triggering non-offer line (the line a warranty covers). */
-export function coveredLine(po: PreparedOffer, lines: readonly CartLine[]): CartLine | undefined {
+/** The cart's own lines (no offer lines), most expensive first, ties in cart order. */
+export const linesByPriceDesc = (lines: readonly CartLine[]): CartLine[] =>
+  lines.filter((l) => !isOfferLine(l)).sort((a, b) => b.unitPrice - a.unitPrice);
+
+/**
+ * The most expensive triggering non-offer line (the line a warranty covers). Given the lines
+ * from `linesByPriceDesc`, the first triggering one is the answer: a decision with many
+ * warranties sorts once instead of scanning the cart per offer.
+ */
+export function coveredLine(po: PreparedOffer, lines: readonly CartLine[], byPriceDesc?: readonly CartLine[]): CartLine | undefined {
+  if (byPriceDesc) {
+    for (const l of byPriceDesc) if (!po.productIds.has(l.productId) && lineTriggers(po, l)) return l;
+    return undefined;
+  }
   let best: CartLine | undefined;
   for (const l of lines) {
     if (isOfferLine(l) || po.productIds.has(l.productId) || !lineTriggers(po, l)) continue;
@@ -445,6 +457,8 @@ export function decide(input: DecideInput): Decision {
   for (const l of lines) qty += l.quantity;
   let idx: CartIndex | undefined;
   const cartIndex = () => (idx ??= indexCart(lines));
+  let sorted: CartLine[] | undefined;
+  const byPriceDesc = () => (sorted ??= linesByPriceDesc(lines));
   const purchased = new Set(input.purchasedProductIds);
   const j = input.journey ?? {};
   const declined = new Set(j.declined);
@@ -521,7 +535,7 @@ export function decide(input: DecideInput): Decision {
       }
     } else {
       if (po.hasTrigger && !triggered(po, cartIndex())) return exclude(po, "trigger_not_in_cart");
-      if (o.pricing?.of === "line" && !(from = coveredLine(po, lines)))
+      if (o.pricing?.of === "line" && !(from = coveredLine(po, lines, byPriceDesc())))
         return exclude(po, "trigger_not_in_cart", "no line to cover");
     }
     const sub = t?.subtotal;

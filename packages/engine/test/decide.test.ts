@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { decide, offerSpec, settingsSpec, type DecideInput, type Offer, type Settings } from "../src/index";
+import { coveredLine, decide, linesByPriceDesc, offerSpec, prepare, settingsSpec, type DecideInput, type Offer, type Settings } from "../src/index";
 import { arb, cartLineArb, input, line, NOW, offer, payloadOf } from "./helpers";
 
 const run = (offers: Offer[], over: Partial<DecideInput> = {}, settings: Partial<Settings> = {}) =>
@@ -300,6 +300,15 @@ describe("decide: output", () => {
       experiment: { id: "e1", holdoutBps: 0, variants: [{ id: "late", weight: 1, moments: ["thank_you"] }] },
     });
     expect(why([o])).toBe("moment_mismatch");
+  });
+  it("PROPERTY: the covered line found in price order is the line the cart scan finds", () => {
+    fc.assert(
+      fc.property(arb(offerSpec) as fc.Arbitrary<Offer>, fc.array(cartLineArb, { maxLength: 8 }), (o, lines) => {
+        const po = prepare(payloadOf([o], { journeyCap: 3, defaultLocale: "en" })).offers[0]!;
+        expect(coveredLine(po, lines, linesByPriceDesc(lines))).toBe(coveredLine(po, lines));
+      }),
+      { numRuns: 500 },
+    );
   });
   it("PROPERTY: decide never throws on schema-valid input and is deterministic", () => {
     fc.assert(
