@@ -1,6 +1,6 @@
 /**
  * Where the app backend lives. Post-purchase extensions have no settings and no session token, so
- * the URL is fixed at build time: set it to the app's SHOPIFY_APP_URL before `shopify app deploy`.
+ * the URL is fixed at build time: `npm run deploy` writes SHOPIFY_APP_URL here first
+ * (scripts/sync-app-url.mjs) and refuses to deploy without it.
  */
 export const APP_URL = "https://moments.example.com";
-
