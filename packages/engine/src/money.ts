@@ -10,34 +10,11 @@ export interface Money {
   currency: string;
 }
 
-/** ISO 4217 minor-unit exponents that differ from 2. */
-const EXPONENTS: Record<string, number> = {
-  BIF: 0,
-  CLP: 0,
-  DJF: 0,
-  GNF: 0,
-  ISK: 0,
-  JPY: 0,
-  KMF: 0,
-  KRW: 0,
-  PYG: 0,
-  RWF: 0,
-  UGX: 0,
-  UYI: 0,
-  VND: 0,
-  VUV: 0,
-  XAF: 0,
-  XOF: 0,
-  XPF: 0,
-  BHD: 3,
-  IQD: 3,
-  JOD: 3,
-  KWD: 3,
-  LYD: 3,
-  OMR: 3,
-  TND: 3,
-};
-export const exponent = (currency: string): number => EXPONENTS[currency] ?? 2;
+/** ISO 4217 currencies whose minor-unit exponent differs from 2 (0 and 3); every other has 2. */
+const EXPONENT_0 = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split(" ");
+const EXPONENT_3 = "BHD IQD JOD KWD LYD OMR TND".split(" ");
+export const exponent = (currency: string): number =>
+  EXPONENT_0.includes(currency) ? 0 : EXPONENT_3.includes(currency) ? 3 : 2;
 
 /** Half-up rounded `percent`% of an integer amount (integer arithmetic only). */
 export const pct = (amount: number, percent: number): number => Math.floor((amount * percent + 50) / 100);

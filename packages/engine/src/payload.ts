@@ -26,12 +26,8 @@ const LONG =
     " ",
   );
 const SHORT = "abcdefghijklmnopqrstuwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-const toShort: Record<string, string> = {};
-const toLong: Record<string, string> = {};
-LONG.forEach((k, i) => {
-  toShort[k] = SHORT[i]!;
-  toLong[SHORT[i]!] = k;
-});
+/** Wire key -> model key, for decoding (the encoder builds the reverse table itself). */
+const toLong: Record<string, string> = Object.fromEntries(LONG.map((k, i) => [SHORT[i], k]));
 /** Id-valued keys and the Shopify GID type of their values. */
 const GID_TYPE: Record<string, string> = {
   productId: "Product",
@@ -49,6 +45,7 @@ const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !
 
 export function encodePayload(offers: readonly Offer[], settings: Settings, publishedAt: number): string {
   const live = offers.filter((o) => o.status === "active" && !(o.endsAt !== undefined && o.endsAt <= publishedAt));
+  const toShort: Record<string, string> = Object.fromEntries(LONG.map((k, i) => [k, SHORT[i]!]));
   const c: string[] = [];
   const shrink = (x: unknown, key: string): unknown => {
     if (typeof x === "string") {
@@ -200,15 +197,16 @@ export function decodePayload(input: unknown): DecodeResult {
     if (!Array.isArray(x)) return x;
     const rest = deref(x[6]);
     const items = deref(x[4]);
-    return {
-      ...(isObj(rest) ? rest : {}),
+    // Object.assign rather than a spread: extension bundles target ES2015, where `{ ...rest, a }`
+    // pulls in two helpers.
+    return Object.assign({}, isObj(rest) ? rest : {}, {
       a: x[0],
       c: x[1],
       d: x[2],
       e: x[3],
       h: Array.isArray(items) ? items.map((e) => item(deref(e))) : items,
       t: x[5],
-    };
+    });
   };
   const offers = Array.isArray(w.o) ? w.o.map((x) => grow(offer(x), "")) : w.o;
   if (Array.isArray(offers))

@@ -12,7 +12,7 @@ export function toZod(s: Spec): z.ZodMiniType {
     case "?":
       return z.optional(toZod(s.of));
     case "s": {
-      const str = z.string().check(z.minLength(s.min ?? 0), z.maxLength(s.max ?? 1e9));
+      const str = z.string().check(z.minLength(s.min), z.maxLength(s.max));
       return s.re ? str.check(z.regex(s.re)) : str;
     }
     case "i":
@@ -20,7 +20,7 @@ export function toZod(s: Spec): z.ZodMiniType {
     case "e":
       return z.enum(s.v as [string, ...string[]]);
     case "a":
-      return z.array(toZod(s.of)).check(z.minLength(s.min ?? 0), z.maxLength(s.max ?? 1e9));
+      return z.array(toZod(s.of)).check(z.minLength(s.min), z.maxLength(s.max));
     case "r":
       return z.partialRecord(toZod(s.key) as z.ZodMiniString, toZod(s.of));
     case "o":

@@ -5,10 +5,10 @@
  * - `schema.ts` turns the same spec into a zod/mini schema for the admin forms and the publisher.
  */
 export type Spec =
-  | { k: "s"; min?: number; max?: number; re?: RegExp }
+  | { k: "s"; min: number; max: number; re?: RegExp }
   | { k: "i"; min: number; max: number }
   | { k: "e"; v: readonly string[] }
-  | { k: "a"; of: Spec; min?: number; max?: number }
+  | { k: "a"; of: Spec; min: number; max: number }
   | { k: "r"; key: Spec; of: Spec }
   | { k: "o"; f: Record<string, Spec> }
   | { k: "u"; tag: string; of: Record<string, Spec> }
@@ -53,7 +53,7 @@ export function validate(s: Spec, x: unknown, p = ""): Issue | null {
       return x === undefined ? null : validate(s.of, x, p);
     case "s":
       if (typeof x !== "string") return bad("expected string");
-      if (x.length < (s.min ?? 0) || x.length > (s.max ?? 1e9)) return bad(`length must be ${s.min}..${s.max}`);
+      if (x.length < s.min || x.length > s.max) return bad(`length must be ${s.min}..${s.max}`);
       return s.re && !s.re.test(x) ? bad(`must match ${s.re.source}`) : null;
     case "i":
       if (typeof x !== "number" || !Number.isInteger(x)) return bad("expected integer");
@@ -62,7 +62,7 @@ export function validate(s: Spec, x: unknown, p = ""): Issue | null {
       return typeof x === "string" && s.v.includes(x) ? null : bad(`expected one of ${s.v.join("|")}`);
     case "a": {
       if (!Array.isArray(x)) return bad("expected array");
-      if (x.length < (s.min ?? 0) || x.length > (s.max ?? 1e9)) return bad(`length must be ${s.min}..${s.max}`);
+      if (x.length < s.min || x.length > s.max) return bad(`length must be ${s.min}..${s.max}`);
       for (let i = 0; i < x.length; i++) {
         const e = validate(s.of, x[i], join(p, i));
         if (e) return e;
@@ -72,7 +72,7 @@ export function validate(s: Spec, x: unknown, p = ""): Issue | null {
     case "r": {
       if (!isObj(x)) return bad("expected object");
       for (const key in x) {
-        const e = validate(s.key, key, join(p, key)) ?? validate(s.of, x[key], join(p, key));
+        const e = validate(s.key, key, join(p, key)) || validate(s.of, x[key], join(p, key));
         if (e) return e;
       }
       return null;

@@ -40,16 +40,29 @@ export interface EventSender {
 }
 
 export class EventQueue {
-  private queue: Array<{ event: OfferEvent; tries: number }> = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private seen = new Set<string>();
+  // Fields are `declare`d and assigned in the constructor: the extension bundle targets ES2015,
+  // where initialised class fields and parameter properties each become a defineProperty helper call.
+  private declare readonly shopify: () => Host;
+  private declare readonly appUrl: () => string | undefined;
+  private declare readonly send: EventSender;
+  private declare readonly delayMs: number;
+  private declare queue: Array<{ event: OfferEvent; tries: number }>;
+  private declare timer: ReturnType<typeof setTimeout> | undefined;
+  private declare seen: Set<string>;
 
   constructor(
-    private readonly shopify: () => Host,
-    private readonly appUrl: () => string | undefined,
-    private readonly send: EventSender = (url, init) => fetch(url, init),
-    private readonly delayMs = FLUSH_DELAY_MS,
-  ) {}
+    shopify: () => Host,
+    appUrl: () => string | undefined,
+    send: EventSender = (url, init) => fetch(url, init),
+    delayMs = FLUSH_DELAY_MS,
+  ) {
+    this.shopify = shopify;
+    this.appUrl = appUrl;
+    this.send = send;
+    this.delayMs = delayMs;
+    this.queue = [];
+    this.seen = new Set();
+  }
 
   /** Queues an event; `once` dedupes (e.g. one impression per offer per moment per page). */
   push(event: Omit<OfferEvent, "id" | "occurredAt"> & { occurredAt?: number }, once?: string): void {
@@ -57,7 +70,8 @@ export class EventQueue {
       if (this.seen.has(once)) return;
       this.seen.add(once);
     }
-    this.queue.push({ event: { ...event, id: randomId(), occurredAt: event.occurredAt ?? Date.now() }, tries: 0 });
+    const queued = Object.assign({}, event, { id: randomId(), occurredAt: event.occurredAt ?? Date.now() });
+    this.queue.push({ event: queued, tries: 0 });
     this.schedule(this.queue.length >= MAX_BATCH ? 0 : this.delayMs);
   }
 
@@ -77,30 +91,35 @@ export class EventQueue {
   }
 
   /** Sends what is queued now; resolves when the batches are answered (tests await it). */
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
     const base = this.appUrl();
-    if (!base || this.queue.length === 0) return;
+    if (!base || this.queue.length === 0) return Promise.resolve();
     const batch = this.queue.splice(0, MAX_BATCH);
-    let ok = false;
-    try {
-      const token = await this.shopify().sessionToken?.get();
-      const res = await this.send(`${base.replace(/\/$/, "")}/api/events`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ events: batch.map((b) => b.event) }),
-      });
+    // A promise chain rather than an async method: see the note in journey.ts.
+    return Promise.resolve()
+      .then(() => this.shopify().sessionToken?.get())
+      .then((token) =>
+        this.send(`${base.replace(/\/$/, "")}/api/events`, {
+          method: "POST",
+          // No object spread: in an ES2015 bundle it costs a helper (see the note on the fields above).
+          headers: token
+            ? { "Content-Type": "application/json", Authorization: `Bearer ${token}` }
+            : { "Content-Type": "application/json" },
+          body: JSON.stringify({ events: batch.map((b) => b.event) }),
+        }),
+      )
       // 4xx: the server judged the batch; resending the same events cannot help.
-      ok = res.ok || (res.status >= 400 && res.status < 500);
-    } catch {
-      ok = false;
-    }
-    if (!ok) {
-      const retry = batch.filter((b) => b.tries++ < 1);
-      if (retry.length) {
-        this.queue.unshift(...retry);
-        this.schedule(this.delayMs * 2);
-      }
-    }
-    if (this.queue.length) this.schedule(this.delayMs);
+      .then((res) => res.ok || (res.status >= 400 && res.status < 500))
+      .catch(() => false)
+      .then((ok) => {
+        if (!ok) {
+          const retry = batch.filter((b) => b.tries++ < 1);
+          if (retry.length) {
+            this.queue.unshift(...retry);
+            this.schedule(this.delayMs * 2);
+          }
+        }
+        if (this.queue.length) this.schedule(this.delayMs);
+      });
   }
 }

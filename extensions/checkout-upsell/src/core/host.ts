@@ -87,3 +87,6 @@ export const host = (): Host => (globalThis as unknown as { shopify: Host }).sho
  */
 export const opt = <K extends keyof Host>(shopify: Host, key: K): Host[K] | undefined =>
   key in (shopify as object) ? shopify[key] : undefined;
+
+/** The current value of a signal the target may not have (undefined then). */
+export const valueOf = <T>(signal: SignalLike<T> | undefined): T | undefined => signal?.value;

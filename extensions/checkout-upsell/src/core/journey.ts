@@ -1,5 +1,5 @@
 import { ATTR, type JourneyState, type MomentId } from "@moments/engine";
-import { opt, type Host } from "./host";
+import { opt, valueOf, type Host } from "./host";
 
 /**
  * The journey: one checkout, from the first checkout step to the order status page. Its key is
@@ -28,20 +28,30 @@ export function randomId(): string {
 
 type Stored = { shown?: Journey["state"]["shown"]; accepted?: string[]; declined?: string[] };
 
-export async function loadJourney(shopify: Host): Promise<Journey> {
-  let key = opt(shopify, "checkoutToken")?.value || undefined;
-  if (!key) {
-    key = (await shopify.storage.read<string>(KEY_SLOT).catch(() => null)) ?? undefined;
-    if (!key) {
-      key = randomId();
-      await shopify.storage.write(KEY_SLOT, key).catch(() => undefined);
-    }
-  }
-  const stored = (await shopify.storage.read<Stored>(stateSlot(key)).catch(() => null)) ?? {};
-  return {
-    key,
-    state: { shown: stored.shown ?? [], accepted: stored.accepted ?? [], declined: stored.declined ?? [] },
-  };
+// Promise chains rather than async functions here and in the component: the extension bundle
+// targets ES2015, where every async function pulls in a generator-based helper.
+
+/** Storage that never rejects: a failed read is an empty slot; a failed write only loses persistence. */
+const read = <T>(shopify: Host, slot: string) => shopify.storage.read<T>(slot).catch(() => null);
+const write = (shopify: Host, slot: string, data: unknown) => shopify.storage.write(slot, data).catch(() => undefined);
+
+export function loadJourney(shopify: Host): Promise<Journey> {
+  return Promise.resolve(valueOf(opt(shopify, "checkoutToken")))
+    .then(
+      (token) =>
+        token ||
+        read<string>(shopify, KEY_SLOT).then((kept) => {
+          if (kept) return kept;
+          const fresh = randomId();
+          return write(shopify, KEY_SLOT, fresh).then(() => fresh);
+        }),
+    )
+    .then((key) =>
+      read<Stored>(shopify, stateSlot(key)).then((stored) => ({
+        key,
+        state: { shown: stored?.shown ?? [], accepted: stored?.accepted ?? [], declined: stored?.declined ?? [] },
+      })),
+    );
 }
 
 /**
@@ -50,36 +60,34 @@ export async function loadJourney(shopify: Host): Promise<Journey> {
  * their orders must count. Only checkout targets can write attributes; any refusal (accelerated
  * checkouts, instructions) is ignored: measurement loses one order, the buyer loses nothing.
  */
-export async function tagCheckoutWithJourney(shopify: Host, key: string): Promise<boolean> {
-  try {
-    const apply = opt(shopify, "applyAttributeChange");
-    if (!apply || opt(shopify, "instructions")?.value?.attributes?.canUpdateAttributes === false) return false;
-    if (opt(shopify, "attributes")?.value?.some((a) => a.key === ATTR.journey && a.value === key)) return false;
-    const result = await apply({ type: "updateAttribute", key: ATTR.journey, value: key });
-    return result.type === "success";
-  } catch {
-    // A target without these APIs, or a refused change: never an error the buyer could see.
-    return false;
-  }
+export function tagCheckoutWithJourney(shopify: Host, key: string): Promise<boolean> {
+  return Promise.resolve()
+    .then(() => {
+      const apply = opt(shopify, "applyAttributeChange");
+      if (!apply || valueOf(opt(shopify, "instructions"))?.attributes?.canUpdateAttributes === false) return false;
+      if (valueOf(opt(shopify, "attributes"))?.some((a) => a.key === ATTR.journey && a.value === key)) return false;
+      return apply({ type: "updateAttribute", key: ATTR.journey, value: key }).then((r) => r.type === "success");
+    })
+    .catch(() => false); // A target without these APIs, or a refused change: never an error the buyer could see.
 }
 
 export type JourneyChange =
   { shown: { offerId: string; moment: MomentId } } | { accepted: string } | { declined: string };
 
 /** Applies a change and persists it; the in-memory journey is updated even if storage fails. */
-export async function recordJourney(shopify: Host, journey: Journey, change: JourneyChange): Promise<Journey> {
+export function recordJourney(shopify: Host, journey: Journey, change: JourneyChange): Promise<Journey> {
   const s = journey.state;
   const next: Journey = { key: journey.key, state: { shown: s.shown, accepted: s.accepted, declined: s.declined } };
   if ("shown" in change) {
-    if (s.shown.some((x) => x.offerId === change.shown.offerId && x.moment === change.shown.moment)) return journey;
+    if (s.shown.some((x) => x.offerId === change.shown.offerId && x.moment === change.shown.moment))
+      return Promise.resolve(journey);
     next.state.shown = [...s.shown, change.shown];
   } else if ("accepted" in change) {
-    if (s.accepted.includes(change.accepted)) return journey;
+    if (s.accepted.includes(change.accepted)) return Promise.resolve(journey);
     next.state.accepted = [...s.accepted, change.accepted];
   } else {
-    if (s.declined.includes(change.declined)) return journey;
+    if (s.declined.includes(change.declined)) return Promise.resolve(journey);
     next.state.declined = [...s.declined, change.declined];
   }
-  await shopify.storage.write(stateSlot(journey.key), next.state).catch(() => undefined);
-  return next;
+  return write(shopify, stateSlot(journey.key), next.state).then(() => next);
 }

@@ -10,7 +10,7 @@ import {
   type Payload,
   type ShownOffer,
 } from "@moments/engine";
-import { opt, type CartLineChange, type Host, type HostLine, type HostMetafieldEntry, type HostMoney } from "./host";
+import { opt, valueOf, type CartLineChange, type Host, type HostLine, type HostMetafieldEntry, type HostMoney } from "./host";
 
 /** The shop metafield the publisher writes (app/publish: namespace `$app`, key `offers`). */
 export const PAYLOAD_KEY = "offers";
@@ -37,17 +37,18 @@ export const fromMinor = (amount: number, currency: string): number => amount / 
 function toCartLine(l: HostLine): CartLine {
   const attributes: Record<string, string> = {};
   for (const a of l.attributes ?? []) if (a.value != null) attributes[a.key] = a.value;
-  const q = Math.max(1, l.quantity);
+  const product: Partial<NonNullable<HostLine["merchandise"]["product"]>> = l.merchandise.product ?? {};
   const line: CartLine = {
-    productId: l.merchandise.product?.id ?? "",
+    productId: product.id ?? "",
     variantId: l.merchandise.id,
     quantity: l.quantity,
-    unitPrice: Math.round(toMinor(l.cost.totalAmount) / q),
+    unitPrice: Math.round(toMinor(l.cost.totalAmount) / Math.max(1, l.quantity)),
     attributes,
   };
-  if (l.merchandise.product?.vendor) line.vendor = l.merchandise.product.vendor;
-  if (l.merchandise.product?.productType) line.productType = l.merchandise.product.productType;
-  if (l.merchandise.sellingPlan?.id) line.sellingPlanId = l.merchandise.sellingPlan.id;
+  if (product.vendor) line.vendor = product.vendor;
+  if (product.productType) line.productType = product.productType;
+  const plan = l.merchandise.sellingPlan?.id;
+  if (plan) line.sellingPlanId = plan;
   return line;
 }
 
@@ -60,25 +61,24 @@ export function deviceHint(userAgent: string | undefined): Device | undefined {
 export function snapshotOf(shopify: Host, userAgent?: string): Snapshot {
   const hostLines = shopify.lines.value ?? [];
   const lines = hostLines.map(toCartLine);
-  const sub = opt(shopify, "cost")?.subtotalAmount?.value;
-  const loc = opt(shopify, "localization");
-  const currency =
-    sub?.currencyCode ?? loc?.currency?.value?.isoCode ?? hostLines[0]?.cost.totalAmount.currencyCode ?? "USD";
+  const sub = valueOf(opt(shopify, "cost")?.subtotalAmount);
+  const loc = opt(shopify, "localization") ?? {};
   const snap: Snapshot = {
     lines,
     lineIds: hostLines.map((l) => l.id),
-    currency,
+    currency:
+      sub?.currencyCode ?? valueOf(loc.currency)?.isoCode ?? hostLines[0]?.cost.totalAmount.currencyCode ?? "USD",
     subtotal: sub ? toMinor(sub) : lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0),
   };
-  const country = loc?.country?.value?.isoCode;
+  const country = valueOf(loc.country)?.isoCode;
   if (country) snap.country = country;
-  const market = loc?.market?.value?.id;
+  const market = valueOf(loc.market)?.id;
   if (market) snap.market = market;
-  const locale = loc?.language?.value?.isoCode;
+  const locale = valueOf(loc.language)?.isoCode;
   if (locale) snap.locale = locale;
   const device = deviceHint(userAgent);
   if (device) snap.device = device;
-  const customer = opt(shopify, "buyerIdentity")?.customer?.value;
+  const customer = valueOf(opt(shopify, "buyerIdentity")?.customer);
   if (customer && typeof customer.ordersCount === "number") snap.returning = customer.ordersCount > 0;
   return snap;
 }
@@ -128,17 +128,18 @@ export interface ViewInput {
 export function decideView(v: ViewInput): View {
   try {
     const s = v.snapshot;
+    // Unknown facts pass as undefined, which the engine reads as absent.
     const decision = decide({
       now: v.now,
       moments: [v.moment],
       buyerKey: v.journeyKey,
       cart: { lines: s.lines, subtotal: s.subtotal, currency: s.currency },
-      ...(s.country ? { country: s.country } : {}),
-      ...(s.market ? { market: s.market } : {}),
-      ...(s.locale ? { locale: s.locale } : {}),
-      ...(s.device ? { device: s.device } : {}),
-      buyer: { returning: !!s.returning, tags: v.buyerTags ?? [] },
-      ...(v.purchased ? { purchasedProductIds: v.purchased } : {}),
+      country: s.country,
+      market: s.market,
+      locale: s.locale,
+      device: s.device,
+      buyer: { returning: !!s.returning, tags: v.buyerTags },
+      purchasedProductIds: v.purchased,
       journey: v.journey,
       payload: v.payload,
     });
@@ -148,8 +149,8 @@ export function decideView(v: ViewInput): View {
     const offer = md.offers[slot - 1];
     if (offer) return { kind: "offer", offer };
     const held = md.excluded.find((e) => e.reason === "holdout");
-    if (held && slot === 1)
-      return { kind: "holdout", offerId: held.offerId, ...(held.detail ? { experimentId: held.detail } : {}) };
+    // The hold-out's `detail` is its experiment id (always set by the engine).
+    if (held && slot === 1) return { kind: "holdout", offerId: held.offerId, experimentId: held.detail };
     return { kind: "none", reason: md.excluded[0]?.reason ?? "no_offers" };
   } catch (error) {
     return { kind: "none", reason: `engine_error:${error instanceof Error ? error.message : String(error)}` };
@@ -172,28 +173,21 @@ export function acceptChanges(
 ): CartLineChange[] | { error: "line_to_upgrade_missing" } {
   const out: CartLineChange[] = [];
   for (const line of offer.lines) {
-    const attributes = attrList(line.attributes);
+    const change: CartLineChange = {
+      type: "addCartLine",
+      merchandiseId: line.variantId,
+      quantity: line.quantity,
+      attributes: attrList(line.attributes),
+    };
     if (line.action === "swap") {
       const i = snapshot.lines.findIndex((l) => l.variantId === line.replacesVariantId && !l.attributes?.[ATTR.offer]);
       const id = snapshot.lineIds[i];
       if (i < 0 || !id) return { error: "line_to_upgrade_missing" };
-      out.push({
-        type: "updateCartLine",
-        id,
-        merchandiseId: line.variantId,
-        quantity: line.quantity,
-        attributes,
-        ...(line.sellingPlanId ? { sellingPlanId: line.sellingPlanId } : {}),
-      });
-    } else {
-      out.push({
-        type: "addCartLine",
-        merchandiseId: line.variantId,
-        quantity: line.quantity,
-        attributes,
-        ...(line.sellingPlanId ? { sellingPlanId: line.sellingPlanId } : {}),
-      });
+      // An upgrade replaces the line in place rather than adding one.
+      Object.assign(change, { type: "updateCartLine", id });
     }
+    if (line.sellingPlanId) change.sellingPlanId = line.sellingPlanId;
+    out.push(change);
   }
   return out;
 }

@@ -1,3 +1,3 @@
 import { mount } from "../ui/OfferBlock";
 
-export default async () => mount("checkout");
+export default () => mount("checkout");

@@ -1,3 +1,3 @@
 import { mount } from "../ui/OfferBlock";
 
-export default async () => mount("shipping");
+export default () => mount("shipping");

@@ -1,4 +1,4 @@
 import { mount } from "../ui/OfferBlock";
 
 // The paid order cannot change: the offer links to a new checkout.
-export default async () => mount("thank_you", "thank_you");
+export default () => mount("thank_you", "thank_you");

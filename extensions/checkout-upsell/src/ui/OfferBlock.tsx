@@ -1,10 +1,14 @@
-/** @jsxImportSource preact */
+/** @jsxRuntime classic */
+/** @jsx h */
+// Classic JSX on Preact's `h`, which `render` already bundles: the automatic runtime would add
+// preact/jsx-runtime on top of it (~0.2 KB gzip of the 16 KB budget).
 /// <reference types="@shopify/ui-extensions/purchase.checkout.block.render" />
-import { Component, render } from "preact";
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- `h` is the JSX factory named by the pragma above
+import { Component, h, render } from "preact";
 import type { MomentId, ShownOffer } from "@moments/engine";
 import { APP_URL } from "../core/config";
-import { EventQueue, type Surface } from "../core/events";
-import { host, opt, type Host } from "../core/host";
+import { EventQueue, type EventType, type OfferEvent, type Surface } from "../core/events";
+import { host, opt, valueOf, type CartLineChange, type Host } from "../core/host";
 import { loadJourney, recordJourney, tagCheckoutWithJourney, type Journey } from "../core/journey";
 import {
   acceptChanges,
@@ -29,11 +33,13 @@ export function reportOnce(problem: string) {
 }
 
 /** A merchant setting of this placement; unset keys are absent from the object. */
-const setting = (values: Record<string, unknown> | undefined, key: string) =>
-  values && key in values ? values[key] : undefined;
+const setting = (shopify: Host, key: string) => {
+  const values = valueOf(opt(shopify, "settings"));
+  return values && key in values ? values[key] : undefined;
+};
 
 const appUrl = () => {
-  const s = setting(opt(host(), "settings")?.value, "app_url");
+  const s = setting(host(), "app_url");
   return typeof s === "string" && s ? s : APP_URL;
 };
 export const events = new EventQueue(host, appUrl);
@@ -43,15 +49,14 @@ const t = (shopify: Host, key: string, options?: Record<string, unknown>) => {
   return Array.isArray(r) ? r.join("") : r;
 };
 
-const armOf = (o: ShownOffer) =>
-  o.variantId
-    ? {
-        offerId: o.offerId,
-        arm: "variant" as const,
-        variantId: o.variantId,
-        ...(o.experimentId ? { experimentId: o.experimentId } : {}),
-      }
-    : { offerId: o.offerId, arm: "none" as const };
+/** Which offer and arm an event is about. Absent ids stay undefined: JSON leaves them out. */
+type ArmFields = Pick<OfferEvent, "offerId" | "arm" | "variantId" | "experimentId">;
+const armOf = (o: ShownOffer): ArmFields => ({
+  offerId: o.offerId,
+  arm: o.variantId ? "variant" : "none",
+  variantId: o.variantId,
+  experimentId: o.experimentId,
+});
 
 type Phase = "idle" | "busy" | "done" | "error";
 interface Props {
@@ -69,12 +74,21 @@ interface State {
  * bundle (the 16 KB budget), and the host's signals only need subscribe -> forceUpdate.
  */
 export class OfferBlock extends Component<Props, State> {
-  override state: State = { journey: null, phase: "idle" };
-  private unsubscribe: Array<() => void> = [];
-  private viewKey = "";
-  private view: View = { kind: "none", reason: "loading" };
-  private snapshot!: Snapshot;
-  private announced = "";
+  // Fields assigned in the constructor rather than initialised: see the note in core/events.ts.
+  private declare unsubscribe: Array<() => void>;
+  private declare viewKey: string;
+  private declare view: View;
+  private declare snapshot: Snapshot;
+  private declare announced: string;
+
+  constructor(props: Props) {
+    super(props);
+    this.state = { journey: null, phase: "idle" };
+    this.unsubscribe = [];
+    this.viewKey = "";
+    this.view = { kind: "none", reason: "loading" };
+    this.announced = "";
+  }
 
   override componentDidMount() {
     const s = host();
@@ -107,7 +121,7 @@ export class OfferBlock extends Component<Props, State> {
     this.snapshot = snapshotOf(shopify, (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent);
     if (!journey) return (this.view = { kind: "none", reason: "loading" });
     const read = readPayload(shopify.appMetafields.value);
-    const slot = Number(setting(opt(shopify, "settings")?.value, "slot") ?? 1) || 1;
+    const slot = Number(setting(shopify, "slot")) || 1;
     const key = JSON.stringify([this.snapshot, journey.state, slot, read.ok && read.payload.publishedAt]);
     if (key === this.viewKey) return this.view;
     this.viewKey = key;
@@ -122,23 +136,28 @@ export class OfferBlock extends Component<Props, State> {
           journey: journey.state,
           now: Date.now(),
           slot,
-          ...(moment === "thank_you" ? { purchased: this.snapshot.lines.map((l) => l.productId) } : {}),
+          purchased: moment === "thank_you" ? this.snapshot.lines.map((l) => l.productId) : undefined,
         });
     return this.view;
   }
 
-  private eventBase(journey: Journey) {
+  /** Queues an event of this placement, with what is known of the buyer (unknowns left out by JSON). */
+  private track(journey: Journey, type: EventType, arm: ArmFields, once?: string, valueMinor?: number) {
     const s = this.snapshot;
-    const b: Record<string, unknown> = {
-      moment: this.props.moment,
-      surface: this.props.surface,
-      journeyKey: journey.key,
-      currency: s.currency,
-    };
-    if (s.device) b.device = s.device;
-    if (s.country) b.country = s.country;
-    if (s.returning !== undefined) b.returning = s.returning;
-    return b as { moment: MomentId; surface: Surface; journeyKey: string; currency: string };
+    events.push(
+      Object.assign(arm, {
+        type,
+        moment: this.props.moment,
+        surface: this.props.surface,
+        journeyKey: journey.key,
+        currency: s.currency,
+        device: s.device,
+        country: s.country,
+        returning: s.returning,
+        valueMinor,
+      }),
+      once,
+    );
   }
 
   /** Records what was shown (or held out) once per view: impression event and journey slot. */
@@ -147,7 +166,7 @@ export class OfferBlock extends Component<Props, State> {
     const view = this.view;
     if (!journey) return;
     if (view.kind === "none") {
-      if (view.reason.startsWith("payload_") || view.reason.startsWith("engine_error")) reportOnce(view.reason);
+      if (/^(payload_|engine_error)/.test(view.reason)) reportOnce(view.reason);
       return;
     }
     const offerId = view.kind === "offer" ? view.offer.offerId : view.offerId;
@@ -157,40 +176,45 @@ export class OfferBlock extends Component<Props, State> {
     void recordJourney(host(), journey, { shown: { offerId, moment: this.props.moment } }).then(
       (j) => j !== journey && this.setState({ journey: j }),
     );
-    const arm =
-      view.kind === "holdout"
-        ? { offerId, arm: "holdout" as const, ...(view.experimentId ? { experimentId: view.experimentId } : {}) }
-        : armOf(view.offer);
-    events.push({ ...this.eventBase(journey), type: "impression", ...arm }, once);
+    const arm: ArmFields =
+      view.kind === "holdout" ? { offerId, arm: "holdout", experimentId: view.experimentId } : armOf(view.offer);
+    this.track(journey, "impression", arm, once);
   }
 
   private decline(offer: ShownOffer, journey: Journey) {
-    events.push({ ...this.eventBase(journey), ...armOf(offer), type: "decline" });
+    this.track(journey, "decline", armOf(offer));
     void recordJourney(host(), journey, { declined: offer.offerId }).then((j) => this.setState({ journey: j }));
   }
 
-  private async accept(offer: ShownOffer, journey: Journey) {
+  /** Applies the offer's cart changes in order (a promise chain: see the note in core/journey.ts). */
+  private accept(offer: ShownOffer, journey: Journey): void {
     const shopify = host();
-    const ev = { ...this.eventBase(journey), ...armOf(offer) };
-    events.push({ ...ev, type: "click" });
+    this.track(journey, "click", armOf(offer));
     const changes = acceptChanges(offer, this.snapshot);
     const apply = opt(shopify, "applyCartLinesChange");
     if (!apply || "error" in changes) return this.setState({ phase: "error" });
     this.setState({ phase: "busy" });
-    const run = (c: (typeof changes)[number]) =>
+    const run = (c: CartLineChange) =>
       apply(c).catch((e: unknown) => ({ type: "error" as const, message: String(e) }));
-    for (const [i, change] of changes.entries()) {
-      const r = await run(change);
-      if (r.type === "success") continue;
-      for (const undo of rollbackChanges(offer, changes.slice(0, i), shopify.lines.value)) await run(undo);
-      return this.setState({ phase: "error" });
-    }
-    events.push({ ...ev, type: "accept", valueMinor: offer.price.final });
-    this.setState({
-      phase: "done",
-      done: offer,
-      journey: await recordJourney(shopify, journey, { accepted: offer.offerId }),
-    });
+    // One change after another; when one is refused, the lines already added are removed again.
+    const applyFrom = (i: number): Promise<void> => {
+      const change = changes[i];
+      if (!change) {
+        this.track(journey, "accept", armOf(offer), undefined, offer.price.final);
+        return recordJourney(shopify, journey, { accepted: offer.offerId }).then((j) =>
+          this.setState({ phase: "done", done: offer, journey: j }),
+        );
+      }
+      return run(change).then((r) => {
+        if (r.type === "success") return applyFrom(i + 1);
+        const undo = rollbackChanges(offer, changes.slice(0, i), shopify.lines.value);
+        return undo
+          .reduce<Promise<unknown>>((prev, u) => prev.then(() => run(u)), Promise.resolve())
+          .then(() => this.setState({ phase: "error" }));
+      });
+    };
+    // Started asynchronously, so a host that throws instead of rejecting cannot break the click handler.
+    void Promise.resolve(0).then(applyFrom);
   }
 
   override render() {
@@ -207,11 +231,12 @@ export class OfferBlock extends Component<Props, State> {
     if (view.kind !== "offer" || !journey) return null;
     const offer = view.offer;
     const after = this.props.moment === "thank_you";
-    if (!after && !canAccept(offer, opt(shopify, "instructions")?.value)) return null;
+    if (!after && !canAccept(offer, valueOf(opt(shopify, "instructions")))) return null;
     const cur = offer.price.currency;
     const fmt = (minor: number) => shopify.i18n.formatCurrency(fromMinor(minor, cur), { currencyCode: cur });
     const swap = offer.lines.some((l) => l.action === "swap");
-    const cta = offer.copy.cta ?? t(shopify, after ? "offer.newCheckout" : swap ? "offer.upgrade" : "offer.add");
+    // Copy strings are validated non-empty (decodePayload), so `||` falls back exactly like `??`.
+    const cta = offer.copy.cta || t(shopify, after ? "offer.newCheckout" : swap ? "offer.upgrade" : "offer.add");
     const storefront = opt(shopify, "shop")?.storefrontUrl;
     const busy = phase === "busy";
     return (
@@ -231,18 +256,18 @@ export class OfferBlock extends Component<Props, State> {
               <s-button
                 variant="primary"
                 href={newCheckoutUrl(storefront, offer)}
-                onClick={() => events.push({ ...this.eventBase(journey), ...armOf(offer), type: "click" })}
+                onClick={() => this.track(journey, "click", armOf(offer))}
               >
                 {cta}
               </s-button>
             ) : null
           ) : (
-            <s-button variant="primary" loading={busy} disabled={busy} onClick={() => void this.accept(offer, journey)}>
+            <s-button variant="primary" loading={busy} disabled={busy} onClick={() => this.accept(offer, journey)}>
               {cta}
             </s-button>
           )}
           <s-button variant="secondary" disabled={busy} onClick={() => this.decline(offer, journey)}>
-            {offer.copy.decline ?? t(shopify, "offer.decline")}
+            {offer.copy.decline || t(shopify, "offer.decline")}
           </s-button>
         </s-stack>
       </s-stack>
