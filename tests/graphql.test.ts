@@ -66,3 +66,27 @@ describe(`Admin GraphQL documents against the ${SHOPIFY_API_VERSION} Admin schem
       expect(generated, `${doc.file}: run npm run graphql-codegen`).toContain(JSON.stringify(doc.source));
   });
 });
+
+describe("the Discount Function's input variables on the offer discount (metafieldsSet)", () => {
+  it("GIVEN MomentsOfferDiscountInput WHEN validated with the variables the gateway sends THEN the Admin schema accepts both", async () => {
+    const { OFFER_DISCOUNT_INPUT_MUTATION } = await import("~/gateway/shopify.server");
+    const { OFFER_FUNCTION_INPUT_METAFIELD } = await import("~/gateway/types");
+    const { getVariableValues } = await import("graphql");
+    const doc = parse(OFFER_DISCOUNT_INPUT_MUTATION);
+    expect(validate(schema, doc).map((e) => e.message)).toEqual([]);
+    const op = doc.definitions[0]!;
+    if (op.kind !== "OperationDefinition") throw new Error("not an operation");
+    const variables = {
+      metafields: [
+        {
+          ownerId: "gid://shopify/DiscountAutomaticNode/1",
+          ...OFFER_FUNCTION_INPUT_METAFIELD,
+          type: "json",
+          value: JSON.stringify({ tags: ["tools"], collections: ["gid://shopify/Collection/1"] }),
+        },
+      ],
+    };
+    const coerced = getVariableValues(schema, op.variableDefinitions ?? [], variables);
+    expect("errors" in coerced ? coerced.errors?.map((e) => e.message) : []).toEqual([]);
+  });
+});

@@ -2,6 +2,7 @@ import { formatMoney } from "~/lib/money";
 import {
   ATTR,
   decide,
+  decodePayload,
   encodePayload,
   formatMinor,
   MOMENTS,
@@ -20,6 +21,7 @@ import {
 } from "../../extensions/checkout-upsell/src/core/offers";
 import { verifyLines } from "../../extensions/discount-function/src/run";
 import type { InputLine, RunInput } from "../../extensions/discount-function/src/types";
+import { inputVariables } from "../../extensions/discount-function/src/variables";
 import en from "../../extensions/checkout-upsell/locales/en.default.json";
 import de from "../../extensions/checkout-upsell/locales/de.json";
 import fr from "../../extensions/checkout-upsell/locales/fr.json";
@@ -154,6 +156,7 @@ function buildSnapshot(buyer: Buyer, extra: Snapshot["lines"] = []): Snapshot {
       unitPrice: buyer.currency === "EUR" ? v.eur : v.usd,
       vendor: p.vendor,
       productType: p.productType,
+      tags: p.tags,
       attributes: {},
     };
     if (v.sellingPlan) line.sellingPlanId = `gid://shopify/SellingPlan/${7700000000 + pi}`;
@@ -216,6 +219,9 @@ function discountFunctionSays(
   const m = (minor: number) => ({ amount: formatMinor(minor, cur), currencyCode: cur });
   const attr = (l: Snapshot["lines"][number], key: string) =>
     l.attributes?.[key] ? { value: l.attributes[key]! } : null;
+  // The input query's variables, as the publisher writes them on the discount.
+  const decoded = decodePayload(payloadJson);
+  const asked = decoded.ok ? inputVariables(decoded.payload) : { tags: [], collections: [] };
   const lines: InputLine[] = snapshot.lines.map((l, i) => ({
     id: `gid://shopify/CartLine/${i + 1}`,
     quantity: l.quantity,
@@ -228,7 +234,13 @@ function discountFunctionSays(
     merchandise: {
       __typename: "ProductVariant",
       id: l.variantId,
-      product: { id: l.productId, vendor: l.vendor ?? null, productType: l.productType ?? null },
+      product: {
+        id: l.productId,
+        vendor: l.vendor ?? null,
+        productType: l.productType ?? null,
+        hasTags: asked.tags.map((tag) => ({ tag, hasTag: !!l.tags?.includes(tag) })),
+        inCollections: asked.collections.map((c) => ({ collectionId: c, isMember: !!l.collectionIds?.includes(c) })),
+      },
     },
   }));
   const input: RunInput = {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import { decide, decodePayload, type CartLine, type ShownOffer } from "@moments/engine";
+import { withLineFacts } from "~/catalog/line-facts.server";
 import { env } from "~/env.server";
 import type { OrderCreatedContext, OrderCreatedHandler } from "~/orders/handlers.server";
 import type { EmailContent } from "./content.server";
@@ -48,9 +49,11 @@ export async function scheduleFollowUp(tx: Tx, ctx: OrderCreatedContext, opts: S
 
   // The order's lines are the email's "cart": they trigger offers, and what was bought is excluded.
   const sameCurrency = order.presentmentCurrency === order.currency;
-  const lines: CartLine[] = order.lines
+  const orderLines: CartLine[] = order.lines
     .filter((l) => l.productId && l.variantId)
     .map((l) => ({ productId: l.productId!, variantId: l.variantId!, quantity: l.quantity, unitPrice: sameCurrency ? l.unitMinor : 0, attributes: l.attributes }));
+  // Tag and collection triggers: facts the webhook fetched before this transaction.
+  const lines = ctx.lineFacts ? withLineFacts(orderLines, ctx.lineFacts) : orderLines;
   const decision = decide({
     now: opts.now.getTime(),
     moments: ["email"],

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
-import type { CatalogProduct, ShopGateway } from "./types";
+import { OFFER_FUNCTION_INPUT_METAFIELD, type CatalogProduct, type ShopGateway } from "./types";
 
 const APP_NAMESPACE = "$app";
 
@@ -63,6 +63,18 @@ export function demoGateway(prisma: PrismaClient, shopId: string): ShopGateway {
         where: { shopId_namespace_key: { shopId, namespace: APP_NAMESPACE, key } },
       });
       return row?.value ?? null;
+    },
+    // No discount to create: the demo prices offer lines in its journey simulation. The function's
+    // variables are kept as Shopify would keep them on the discount, for the demo to show.
+    async ensureOfferDiscount(functionInput) {
+      if (!functionInput) return;
+      const { namespace, key } = OFFER_FUNCTION_INPUT_METAFIELD;
+      const value = JSON.stringify({ tags: functionInput.tags, collections: functionInput.collections });
+      await prisma.demoMetafield.upsert({
+        where: { shopId_namespace_key: { shopId, namespace, key } },
+        create: { shopId, namespace, key, type: "json", value },
+        update: { value },
+      });
     },
     // The demo store has no checkout: the code is deterministic and recorded on the outbox row.
     async createDiscountCode(input) {

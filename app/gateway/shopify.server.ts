@@ -1,5 +1,5 @@
 import { decimalToMinor } from "~/lib/decimal";
-import { GatewayError, type CatalogProduct, type ShopGateway } from "./types";
+import { GatewayError, OFFER_FUNCTION_INPUT_METAFIELD, type CatalogProduct, type ShopGateway } from "./types";
 
 /** The slice of the library's admin client this adapter needs (easy to fake at the HTTP edge). */
 export interface AdminGraphql {
@@ -104,6 +104,16 @@ export const OFFER_DISCOUNT_CREATE_MUTATION = `#graphql
   }
 `;
 
+/** The Discount Function's input query variables, on the discount node (the function owner). */
+export const OFFER_DISCOUNT_INPUT_MUTATION = `#graphql
+  mutation MomentsOfferDiscountInput($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields { key namespace }
+      userErrors { field message code }
+    }
+  }
+`;
+
 interface ProductNode {
   id: string;
   title: string;
@@ -177,15 +187,22 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
       const updatedAt = data.metafieldsSet.metafields?.[0]?.updatedAt;
       return { publishedAt: updatedAt ? new Date(updatedAt) : new Date() };
     },
-    async ensureOfferDiscount() {
+    async ensureOfferDiscount(functionInput) {
       const existing = await run<{
-        automaticDiscountNodes: { nodes: Array<{ automaticDiscount: { title?: string; status?: string } }> };
+        automaticDiscountNodes: {
+          nodes: Array<{ id: string; automaticDiscount: { title?: string; status?: string } }>;
+        };
       }>(admin, OFFER_DISCOUNTS_QUERY);
-      if (existing.automaticDiscountNodes.nodes.some((n) => n.automaticDiscount.title === OFFER_DISCOUNT_TITLE)) return;
-      const data = await run<{ discountAutomaticAppCreate: { userErrors: Array<{ message: string }> } }>(
-        admin,
-        OFFER_DISCOUNT_CREATE_MUTATION,
-        {
+      let discountId = existing.automaticDiscountNodes.nodes.find(
+        (n) => n.automaticDiscount.title === OFFER_DISCOUNT_TITLE,
+      )?.id;
+      if (!discountId) {
+        const data = await run<{
+          discountAutomaticAppCreate: {
+            automaticAppDiscount: { discountId: string } | null;
+            userErrors: Array<{ message: string }>;
+          };
+        }>(admin, OFFER_DISCOUNT_CREATE_MUTATION, {
           discount: {
             title: OFFER_DISCOUNT_TITLE,
             functionHandle: OFFER_DISCOUNT_FUNCTION_HANDLE,
@@ -195,10 +212,29 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
             // product discounts on the same line (the published price is the price).
             combinesWith: { orderDiscounts: true, productDiscounts: false, shippingDiscounts: true },
           },
+        });
+        const errors = data.discountAutomaticAppCreate.userErrors;
+        if (errors.length) throw new GatewayError(`Shopify did not create the discount that prices offers: ${errors.map((e) => e.message).join("; ")}`);
+        discountId = data.discountAutomaticAppCreate.automaticAppDiscount?.discountId;
+      }
+      if (!functionInput) return;
+      if (!discountId) throw new GatewayError("Shopify did not say which discount prices offers, so tag and collection offers cannot be priced.");
+      const data = await run<{ metafieldsSet: { userErrors: Array<{ message: string }> } }>(
+        admin,
+        OFFER_DISCOUNT_INPUT_MUTATION,
+        {
+          metafields: [
+            {
+              ownerId: discountId,
+              ...OFFER_FUNCTION_INPUT_METAFIELD,
+              type: "json",
+              value: JSON.stringify({ tags: functionInput.tags, collections: functionInput.collections }),
+            },
+          ],
         },
       );
-      const errors = data.discountAutomaticAppCreate.userErrors;
-      if (errors.length) throw new GatewayError(`Shopify did not create the discount that prices offers: ${errors.map((e) => e.message).join("; ")}`);
+      const errors = data.metafieldsSet.userErrors;
+      if (errors.length) throw new GatewayError(`Shopify did not save the tags and collections that trigger offers: ${errors.map((e) => e.message).join("; ")}`);
     },
     async readMetafield(key) {
       const data = await run<{ shop: { metafield: { value: string } | null } }>(admin, METAFIELD_QUERY, { key });

@@ -41,6 +41,18 @@ export interface DiscountCodeInput {
   endsAt: Date;
 }
 
+/**
+ * The Discount Function's input query variables (extensions/discount-function): the trigger tags
+ * and collection ids the function asks each cart line's product about. Stored as JSON on the
+ * function owner, the automatic app discount, in the metafield the function's toml declares.
+ */
+export interface OfferFunctionInput {
+  tags: string[];
+  collections: string[];
+}
+/** `[extensions.input.variables]` in extensions/discount-function/shopify.extension.toml. */
+export const OFFER_FUNCTION_INPUT_METAFIELD = { namespace: "$app:moments", key: "function-input" } as const;
+
 export interface ShopGateway {
   readonly kind: "shopify" | "demo";
   /** Products matching a free-text query (title, vendor, tag), at most `limit`. */
@@ -51,10 +63,12 @@ export interface ShopGateway {
   readMetafield(key: string): Promise<string | null>;
   /**
    * Makes sure the shop has the automatic app discount that runs Moments' Discount Function
-   * (without it, accepted offer lines are charged full price). Real mode only: the demo store
-   * prices offer lines in its journey simulation instead.
+   * (without it, accepted offer lines are charged full price) and, when given, sets the function's
+   * input variables on it (without them, tag- and collection-triggered offers get no price).
+   * The demo store has no discount: it prices offer lines in its journey simulation and only keeps
+   * the variables.
    */
-  ensureOfferDiscount?(): Promise<void>;
+  ensureOfferDiscount?(functionInput?: OfferFunctionInput): Promise<void>;
   /** Creates the code; creating a code that already exists (a retry) succeeds with the same code. */
   createDiscountCode(input: DiscountCodeInput): Promise<{ code: string }>;
 }

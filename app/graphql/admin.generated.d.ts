@@ -68,6 +68,13 @@ export type MomentsOfferDiscountCreateMutationVariables = AdminTypes.Exact<{
 
 export type MomentsOfferDiscountCreateMutation = { discountAutomaticAppCreate?: AdminTypes.Maybe<{ automaticAppDiscount?: AdminTypes.Maybe<Pick<AdminTypes.DiscountAutomaticApp, 'discountId'>>, userErrors: Array<Pick<AdminTypes.DiscountUserError, 'field' | 'message'>> }> };
 
+export type MomentsOfferDiscountInputMutationVariables = AdminTypes.Exact<{
+  metafields: Array<AdminTypes.MetafieldsSetInput> | AdminTypes.MetafieldsSetInput;
+}>;
+
+
+export type MomentsOfferDiscountInputMutation = { metafieldsSet?: AdminTypes.Maybe<{ metafields?: AdminTypes.Maybe<Array<Pick<AdminTypes.Metafield, 'key' | 'namespace'>>>, userErrors: Array<Pick<AdminTypes.MetafieldsSetUserError, 'field' | 'message' | 'code'>> }> };
+
 interface GeneratedQueryTypes {
   "#graphql\n  query MomentsProducts($first: Int!, $query: String) {\n    products(first: $first, query: $query, sortKey: TITLE) {\n      nodes {\n        id\n        title\n        handle\n        vendor\n        productType\n        tags\n        featuredMedia { preview { image { url } } }\n        collections(first: 10) { nodes { handle } }\n        variants(first: 50) {\n          nodes { id title sku price inventoryQuantity }\n        }\n      }\n    }\n  }\n": {return: MomentsProductsQuery, variables: MomentsProductsQueryVariables},
   "#graphql\n  query MomentsProductsById($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on Product {\n        id\n        title\n        handle\n        vendor\n        productType\n        tags\n        featuredMedia { preview { image { url } } }\n        collections(first: 10) { nodes { handle } }\n        variants(first: 50) {\n          nodes { id title sku price inventoryQuantity }\n        }\n      }\n    }\n  }\n": {return: MomentsProductsByIdQuery, variables: MomentsProductsByIdQueryVariables},
@@ -80,6 +87,7 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation MomentsPublish($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields { key namespace updatedAt }\n      userErrors { field message code }\n    }\n  }\n": {return: MomentsPublishMutation, variables: MomentsPublishMutationVariables},
   "#graphql\n  mutation MomentsEmailDiscount($basicCodeDiscount: DiscountCodeBasicInput!) {\n    discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {\n      codeDiscountNode { id }\n      userErrors { field message code }\n    }\n  }\n": {return: MomentsEmailDiscountMutation, variables: MomentsEmailDiscountMutationVariables},
   "#graphql\n  mutation MomentsOfferDiscountCreate($discount: DiscountAutomaticAppInput!) {\n    discountAutomaticAppCreate(automaticAppDiscount: $discount) {\n      automaticAppDiscount { discountId }\n      userErrors { field message }\n    }\n  }\n": {return: MomentsOfferDiscountCreateMutation, variables: MomentsOfferDiscountCreateMutationVariables},
+  "#graphql\n  mutation MomentsOfferDiscountInput($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields { key namespace }\n      userErrors { field message code }\n    }\n  }\n": {return: MomentsOfferDiscountInputMutation, variables: MomentsOfferDiscountInputMutationVariables},
 }
 declare module '@shopify/admin-api-client' {
   type InputMaybe<T> = AdminTypes.InputMaybe<T>;

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient, Shop } from "@prisma/client";
 import { z } from "zod";
-import { DEVICES, MOMENT_IDS, OFFER_TYPES, OfferSchema, formatPath, type MomentId, type Offer } from "@moments/engine";
+import { DEVICES, MOMENT_IDS, OFFER_TYPES, OfferSchema, formatPath, type Offer } from "@moments/engine";
 import type { ShopGateway } from "~/gateway/types";
 import { offerFromRow, publishShop, type PublishOutcome } from "~/publish/publish.server";
 import {
@@ -356,7 +356,7 @@ const formShape = z.object({
   type: z.enum(OFFER_TYPES),
   status: z.enum(["active", "paused", "draft"]),
   priority: s,
-  moments: z.array(z.enum(MOMENT_IDS as [MomentId, ...MomentId[]])).max(9),
+  moments: z.array(z.enum(MOMENT_IDS)).max(9),
   startsAt: s,
   endsAt: s,
   items: z.array(z.object({ productId: s, variantId: s, quantity: s, title: s })).max(20),

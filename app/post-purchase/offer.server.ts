@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { decide, formatMinor, type CartLine, type CurrencyDisplay, type Decision, type MomentId, type ShownOffer } from "@moments/engine";
+import { lineFactsForPayload, withLineFacts, type GatewaySource } from "~/catalog/line-facts.server";
 import { decimalToMinor } from "~/lib/decimal";
 import { getPublishedPayload } from "~/publish/publish.server";
 import type { PostPurchaseInputData } from "./token.server";
@@ -106,10 +107,14 @@ export async function decidePostPurchaseOffer(
   prisma: PrismaClient,
   shopId: string,
   purchase: Purchase,
-  opts: { now?: Date; moments?: readonly MomentId[]; excludeAllMade?: boolean } = {},
+  opts: { now?: Date; moments?: readonly MomentId[]; excludeAllMade?: boolean; gateway?: GatewaySource } = {},
 ): Promise<PostPurchaseDecision> {
   const payload = await getPublishedPayload(prisma, shopId);
   if (!payload) return { offer: null, reason: "nothing published" };
+  // The purchase carries product ids only; tag and collection triggers need the catalog's facts
+  // (cached, so the signer's re-decision sees what the offer call saw).
+  const facts = await lineFactsForPayload(prisma, shopId, payload, purchase.lines.map((l) => l.productId), { gateway: opts.gateway });
+  const lines = withLineFacts(purchase.lines, facts);
   const made = await offersAlreadyMadeForOrder(prisma, shopId, [purchase.referenceId, purchase.orderId ?? ""]);
   // Only the buyer's own "no"s are declines (the "a no ends the journey" setting reads them); offers
   // merely made, or that this surface cannot apply (swaps), are set aside by leaving them out.
@@ -123,7 +128,7 @@ export async function decidePostPurchaseOffer(
       now: (opts.now ?? new Date()).getTime(),
       moments,
       buyerKey: buyerKeyOf(purchase),
-      cart: { lines: purchase.lines, subtotal: purchase.subtotal, currency: purchase.currency },
+      cart: { lines, subtotal: purchase.subtotal, currency: purchase.currency },
       country: purchase.country,
       locale: purchase.locale,
       purchasedProductIds: purchase.lines.map((l) => l.productId),

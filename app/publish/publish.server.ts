@@ -10,6 +10,7 @@ import {
   type Settings,
 } from "@moments/engine";
 import type { ShopGateway } from "~/gateway/types";
+import { inputVariables } from "../../extensions/discount-function/src/variables";
 
 /** The app-owned shop metafield every extension reads (namespace `$app`, type json). */
 export const PAYLOAD_METAFIELD_KEY = "offers";
@@ -78,9 +79,13 @@ export async function publishShop(prisma: PrismaClient, shop: Shop, gateway: Sho
         update: { payload: json, bytes, offerCount: offers, publishedAt },
       });
       outcome = { ok: true, publishedAt, bytes };
-      // The payload is live either way; without the discount, accepted offers would be charged
-      // full price, so the merchant is told in the same words as any publishing error.
-      await gateway.ensureOfferDiscount?.().catch(async (error: unknown) => {
+      // The payload is live either way; without the discount (or its tags and collections),
+      // accepted offers would be charged full price, so the merchant is told in the same words as
+      // any publishing error. The variables come from the payload as encoded: exactly the offers
+      // the function will read.
+      const decoded = decodePayload(json);
+      const functionInput = decoded.ok ? inputVariables(decoded.payload) : { tags: [], collections: [] };
+      await gateway.ensureOfferDiscount?.(functionInput).catch(async (error: unknown) => {
         await prisma.shop.update({ where: { id: shop.id }, data: { publishedAt } });
         outcome = { ok: false, error: `Offers are published, but ${error instanceof Error ? error.message : "the offer discount could not be checked."}` };
       });

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { lineFactsForPayload } from "~/catalog/line-facts.server";
 import { db } from "~/db.server";
 import { getPublishedPayload } from "~/publish/publish.server";
 import { verifyAppProxy } from "~/storefront/app-proxy.server";
-import { decideStorefront, StorefrontQuery } from "~/storefront/offers.server";
+import { decideStorefront, productsWithoutFacts, StorefrontQuery } from "~/storefront/offers.server";
 
 const json = (body: unknown, status = 200) =>
   Response.json(body, { status, headers: { "Cache-Control": "private, no-store" } });
@@ -21,8 +22,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     return json({ error: `${issue.path.join(".") || "query"}: ${issue.message}` }, 400);
   }
   const prisma = db();
-  const shop = await prisma.shop.findUnique({ where: { domain: auth.shop }, select: { id: true, uninstalledAt: true } });
+  const shop = await prisma.shop.findUnique({
+    where: { domain: auth.shop },
+    select: { id: true, domain: true, currency: true, isDemo: true, uninstalledAt: true },
+  });
   const payload = shop && !shop.uninstalledAt ? await getPublishedPayload(prisma, shop.id) : null;
-  if (!payload) return json({ moment: parsed.data.moment, offers: [], held: [] });
-  return json(decideStorefront(payload, parsed.data, Date.now()));
+  if (!shop || !payload) return json({ moment: parsed.data.moment, offers: [], held: [] });
+  // Tag and collection triggers need the products' facts: cached, bounded by a timeout, and
+  // only looked up when some published offer uses them.
+  const facts = await lineFactsForPayload(prisma, shop, payload, productsWithoutFacts(parsed.data));
+  return json(decideStorefront(payload, parsed.data, Date.now(), facts));
 };

@@ -1,12 +1,17 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import type { LineFacts } from "~/catalog/line-facts.server";
+import { db } from "~/db.server";
 import { handleWebhook, shopIdFor } from "~/webhooks.server";
+import { orderLineFacts } from "~/orders/line-facts.server";
 import { parseOrderCreated } from "~/orders/order-payload.server";
 import { orderCreatedHandlers } from "~/orders/handlers.server";
+import { authenticate } from "~/shopify.server";
 
 /** Records the order (the measurement baseline needs every order, upsold or not), then runs the
  * registered handlers: attribution, follow-up email. */
-export const action = ({ request }: ActionFunctionArgs) =>
-  handleWebhook(request, async (tx, { shop, payload }) => {
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const lineFacts = await factsBeforeTransaction(request);
+  return handleWebhook(request, async (tx, { shop, payload }) => {
     const order = parseOrderCreated(payload);
     const shopId = await shopIdFor(tx, shop);
     if (!shopId) return; // not installed (or redacted): nothing to attribute
@@ -30,6 +35,23 @@ export const action = ({ request }: ActionFunctionArgs) =>
       },
     });
     for (const handler of orderCreatedHandlers) {
-      await handler(tx, { shopId, shopDomain: shop, orderRowId: row.id, order });
+      await handler(tx, { shopId, shopDomain: shop, orderRowId: row.id, order, ...(lineFacts ? { lineFacts } : {}) });
     }
   });
+};
+
+/**
+ * The products' tags and collections, fetched from the Admin API before handleWebhook opens its
+ * transaction (a network call inside it would hold SQLite's write lock). The copy of the request
+ * is verified first (HMAC), so an unsigned request never reaches the Admin API; any failure here
+ * leaves the facts out and handleWebhook answers the request as usual (401, 400, ...).
+ */
+async function factsBeforeTransaction(request: Request): Promise<LineFacts | undefined> {
+  if (!request.headers.get("x-shopify-hmac-sha256")) return undefined;
+  try {
+    const { shop, payload } = await authenticate.webhook(request.clone());
+    return await orderLineFacts(db(), shop, parseOrderCreated(payload));
+  } catch {
+    return undefined;
+  }
+}

@@ -4,7 +4,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { MOMENTS, MOMENT_IDS, type MomentId } from "@moments/engine";
+import { MOMENTS, MOMENT_IDS } from "@moments/engine";
 import { LOCALES } from "~/offers/form";
 import { CURRENCY_DISPLAYS, DECLINE_BEHAVIOURS, type SettingsForm } from "./options";
 
@@ -32,7 +32,7 @@ const schema = z.object({
   emailSenderAddress: z.union([z.literal(""), z.email("Not an email address.")]),
   retentionDays: whole(30, 1095, "Keep data from 30 to 1095 days (3 years)."),
   moments: z.record(
-    z.enum(MOMENT_IDS as [MomentId, ...MomentId[]]),
+    z.enum(MOMENT_IDS),
     z.object({ enabled: z.boolean(), maxOffers: whole(0, 10, "From 0 to 10 offers.") }),
   ),
 });

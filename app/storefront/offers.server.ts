@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ATTR, decide, exponent, MOMENT_IDS, prepare, type CartLine, type MomentId, type Payload } from "@moments/engine";
 import type { CartTuple, WireOffer, WireResponse } from "../../packages/storefront/src/wire";
 import { formatMoney } from "~/lib/money";
+import { withLineFacts, type LineFacts } from "~/catalog/line-facts.server";
 
 /** The moments the storefront script decides through the app proxy. */
 export const STOREFRONT_MOMENTS = ["cart", "exit_intent"] as const;
@@ -78,9 +79,23 @@ const toLine = ([product, variant, quantity, cents, vendor, offer, tags, collect
   return line;
 };
 
-/** Runs the engine for one storefront moment and shapes its decision for the storefront script. */
-export function decideStorefront(payload: Payload, q: StorefrontQuery, now: number): WireResponse {
-  const lines = q.c.map((t) => toLine(t as CartTuple, q.cur));
+/**
+ * Products of the cart whose tags and collections the script did not send (Liquid knows them
+ * only for products rendered on the page): the ones the server looks up.
+ */
+export function productsWithoutFacts(q: StorefrontQuery): string[] {
+  // Lines an offer added never trigger offers (the engine skips them), so they need no facts.
+  const ids = q.c.filter((t) => !t[5] && !t[6]?.length && !t[7]?.length).map((t) => `gid://shopify/Product/${t[0]}`);
+  return [...new Set(ids)];
+}
+
+/**
+ * Runs the engine for one storefront moment and shapes its decision for the storefront script.
+ * `facts`: product tags and collections looked up on the server (lines the script described win).
+ */
+export function decideStorefront(payload: Payload, q: StorefrontQuery, now: number, facts?: LineFacts): WireResponse {
+  const given = q.c.map((t) => toLine(t as CartTuple, q.cur));
+  const lines = facts ? withLineFacts(given, facts) : given;
   const subtotal = lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0);
   const shown = q.seen.flatMap((s) => {
     const [offerId, moment] = s.split("@");

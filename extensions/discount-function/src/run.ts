@@ -52,8 +52,15 @@ function toCartLine(l: InputLine): CartLine | null {
     unitPrice: toMinor(l.cost.amountPerQuantity),
     attributes: attrs(l),
   };
-  if (l.merchandise.product.vendor) line.vendor = l.merchandise.product.vendor;
-  if (l.merchandise.product.productType) line.productType = l.merchandise.product.productType;
+  const product = l.merchandise.product;
+  if (product.vendor) line.vendor = product.vendor;
+  if (product.productType) line.productType = product.productType;
+  // Only the trigger tags and collections the publisher asked about are known; that is all a
+  // trigger can need.
+  const tags = product.hasTags.filter((t) => t.hasTag).map((t) => t.tag);
+  if (tags.length) line.tags = tags;
+  const collectionIds = product.inCollections.filter((c) => c.isMember).map((c) => c.collectionId);
+  if (collectionIds.length) line.collectionIds = collectionIds;
   if (l.sellingPlanAllocation) line.sellingPlanId = l.sellingPlanAllocation.sellingPlan.id;
   return line;
 }

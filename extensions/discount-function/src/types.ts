@@ -23,7 +23,15 @@ export interface InputLine {
     | {
         __typename: "ProductVariant";
         id: string;
-        product: { id: string; vendor: string | null; productType: string | null };
+        product: {
+          id: string;
+          vendor: string | null;
+          productType: string | null;
+          /** One answer per tag the publisher asked about (input query variable $tags). */
+          hasTags: Array<{ tag: string; hasTag: boolean }>;
+          /** One answer per collection id the publisher asked about ($collections). */
+          inCollections: Array<{ collectionId: string; isMember: boolean }>;
+        };
       }
     | { __typename: "CustomProduct" };
 }

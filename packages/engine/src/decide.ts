@@ -1,6 +1,6 @@
 import { assign, type Arm } from "./assign";
 import {
-  MOMENTS,
+  MOMENT_IDS,
   type Copy,
   type Device,
   type Discount,
@@ -224,7 +224,7 @@ export function prepare(payload: Payload): Prepared {
   // Per moment: offers that can never show there whatever the buyer or the time (active, no
   // schedule, moment not targeted by the offer nor by any arm) are excluded up front.
   const byMoment = new Map<string, { scan: PreparedOffer[]; mismatch: Excluded[] }>();
-  for (const { id } of MOMENTS) {
+  for (const id of MOMENT_IDS) {
     const scan: PreparedOffer[] = [];
     const mismatch: Excluded[] = [];
     for (const po of offers) {
@@ -414,7 +414,8 @@ export function effective(o: Offer, variantId: string | undefined) {
   return {
     moments: v?.moments ?? o.moments,
     discount: v?.discount ?? o.discount,
-    copy: v?.copy ? { ...o.copy, ...v.copy } : o.copy,
+    // Object.assign, not a spread: extensions are bundled for ES2015, where a spread costs a helper.
+    copy: v?.copy ? Object.assign({}, o.copy, v.copy) : o.copy,
     design: v?.design ?? o.design,
   };
 }

@@ -1,7 +1,24 @@
 import { arr, enm, int, obj, opt, rec, str, union, type Infer } from "./v";
 
-/** The buyer moments, in journey order. Checkout steps need Shopify Plus. */
-export const MOMENTS = [
+/**
+ * The moment ids, in journey order. Their own list (not derived from MOMENTS) so code that only
+ * decides, like the checkout extension, does not ship the admin's labels.
+ */
+export const MOMENT_IDS = [
+  "cart",
+  "exit_intent",
+  "checkout",
+  "information",
+  "shipping",
+  "payment",
+  "post_purchase",
+  "thank_you",
+  "email",
+] as const;
+export type MomentId = (typeof MOMENT_IDS)[number];
+
+/** The buyer moments for people: labels, and what a non-Plus shop gets instead. */
+export const MOMENTS: ReadonlyArray<{ id: MomentId; label: string; plusOnly: boolean; alternative: MomentId | null }> = [
   { id: "cart", label: "In-cart cross-sell", plusOnly: false, alternative: null },
   { id: "exit_intent", label: "Exit intent", plusOnly: false, alternative: null },
   { id: "checkout", label: "Checkout: before payment", plusOnly: true, alternative: "cart" },
@@ -11,9 +28,7 @@ export const MOMENTS = [
   { id: "post_purchase", label: "Post-purchase page", plusOnly: false, alternative: null },
   { id: "thank_you", label: "Thank-you / order status", plusOnly: false, alternative: null },
   { id: "email", label: "Follow-up email", plusOnly: false, alternative: null },
-] as const;
-export type MomentId = (typeof MOMENTS)[number]["id"];
-export const MOMENT_IDS = MOMENTS.map((m) => m.id) as readonly MomentId[];
+];
 
 export const OFFER_TYPES = [
   "product",

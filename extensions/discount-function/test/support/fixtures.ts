@@ -1,6 +1,7 @@
-import { encodePayload, offerToken, type Offer, type Settings } from "@moments/engine";
+import { decodePayload, encodePayload, offerToken, type Offer, type Settings } from "@moments/engine";
 import { DEMO_CATALOG, demoProductGid, demoVariantGid } from "~/demo/catalog";
 import { DEMO_OFFERS } from "~/demo/demo-offers";
+import { inputVariables, type InputVariables } from "../../src/variables";
 import { formatMinor } from "@moments/engine";
 import type { InputLine, RunInput } from "../../src/types";
 
@@ -19,10 +20,20 @@ export interface LineSpec {
   /** Raw attribute overrides (forgeries). */
   attrs?: Partial<Record<"offer" | "arm" | "moment" | "token", string>>;
   sellingPlanId?: string;
+  /** The product's tags in the store (default: the demo catalog's). */
+  tags?: string[];
+  /** The product's collection GIDs in the store (default: none). */
+  collections?: string[];
 }
 
+const NO_VARIABLES: InputVariables = { tags: [], collections: [] };
+
 let n = 0;
-export function inputLine(spec: LineSpec, currency: "EUR" | "USD"): InputLine {
+/**
+ * One cart line as Shopify answers the input query. `variables` are the input query's $tags and
+ * $collections (the discount's metafield): the product is asked about exactly those.
+ */
+export function inputLine(spec: LineSpec, currency: "EUR" | "USD", variables = NO_VARIABLES): InputLine {
   const pi = DEMO_CATALOG.findIndex((p) => p.key === spec.product);
   const vKey = spec.variant ?? spec.product;
   const vi = DEMO_CATALOG[pi]!.variants.findIndex((v) => v.key === vKey);
@@ -39,6 +50,8 @@ export function inputLine(spec: LineSpec, currency: "EUR" | "USD"): InputLine {
   }
   Object.assign(a, spec.attrs);
   const attr = (x: string | undefined) => (x === undefined ? null : { value: x });
+  const tags = spec.tags ?? DEMO_CATALOG[pi]!.tags;
+  const collections = spec.collections ?? [];
   return {
     id: `gid://shopify/CartLine/${++n}`,
     quantity: q,
@@ -51,7 +64,16 @@ export function inputLine(spec: LineSpec, currency: "EUR" | "USD"): InputLine {
     merchandise: {
       __typename: "ProductVariant",
       id: demoVariantGid(pi, vi),
-      product: { id: demoProductGid(pi), vendor: DEMO_CATALOG[pi]!.vendor, productType: DEMO_CATALOG[pi]!.productType },
+      product: {
+        id: demoProductGid(pi),
+        vendor: DEMO_CATALOG[pi]!.vendor,
+        productType: DEMO_CATALOG[pi]!.productType,
+        hasTags: variables.tags.map((tag) => ({ tag, hasTag: tags.includes(tag) })),
+        inCollections: variables.collections.map((collectionId) => ({
+          collectionId,
+          isMember: collections.includes(collectionId),
+        })),
+      },
     },
   };
 }
@@ -64,16 +86,26 @@ export function runInput(
     payload?: string | null;
     date?: string;
     classes?: RunInput["discount"]["discountClasses"];
+    /** The input query's variables (default: what the publisher writes for this payload). */
+    variables?: InputVariables;
   } = {},
 ): RunInput {
   const currency = opts.currency ?? "EUR";
-  const ls = lines.map((l) => inputLine(l, currency));
+  const variables = opts.variables ?? variablesFor(opts.payload === undefined ? encode(opts.offers) : opts.payload);
+  const ls = lines.map((l) => inputLine(l, currency, variables));
   const subtotal = ls.reduce((s, l) => s + Number(l.cost.subtotalAmount.amount.replace(".", "")), 0);
-  const payload =
-    opts.payload === undefined ? encodePayload(opts.offers ?? demoOffers, settings, PUBLISHED_AT) : opts.payload;
+  const payload = opts.payload === undefined ? encode(opts.offers) : opts.payload;
   return {
     cart: { cost: { subtotalAmount: { amount: formatMinor(subtotal, currency), currencyCode: currency } }, lines: ls },
     discount: { discountClasses: opts.classes ?? ["PRODUCT"] },
     shop: { localTime: { date: opts.date ?? TODAY }, offers: payload === null ? null : { value: payload } },
   };
+}
+
+const encode = (offers: Offer[] | undefined) => encodePayload(offers ?? demoOffers, settings, PUBLISHED_AT);
+
+/** The variables the publisher writes on the discount for this payload. */
+export function variablesFor(payload: string | null): InputVariables {
+  const decoded = payload ? decodePayload(payload) : null;
+  return decoded?.ok ? inputVariables(decoded.payload) : NO_VARIABLES;
 }

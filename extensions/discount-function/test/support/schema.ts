@@ -43,17 +43,23 @@ export function validateQuery(source: string): string[] {
  * the schema with the fixture as the root value (default resolvers read its fields, aliases
  * included) and compares. Non-null, enum, union and unknown-field mistakes all show up.
  */
-export async function fixtureErrors(fixture: unknown): Promise<string[]> {
+export async function fixtureErrors(
+  fixture: unknown,
+  variables?: { tags: string[]; collections: string[] },
+): Promise<string[]> {
   const doc = parse(INPUT_QUERY);
   const root = withAliasesResolved(fixture);
-  const r = await execute({ schema: discountSchema(), document: doc, rootValue: root });
+  const r = await execute({ schema: discountSchema(), document: doc, rootValue: root, variableValues: variables });
   const errors = (r.errors ?? []).map((e) => `${e.path?.join(".")}: ${e.message}`);
   if (!errors.length && JSON.stringify(r.data) !== JSON.stringify(fixture))
     errors.push("fixture has fields the query does not select");
   return errors;
 }
 
-/** Default resolvers read `attribute`, not the alias: map aliased fixture fields back to a resolver. */
+/**
+ * Default resolvers read `attribute`, not the alias: map aliased fixture fields back to a resolver.
+ * `hasTags` and `inCollections` are read as given (the variables only decide what was asked).
+ */
 function withAliasesResolved(fixture: unknown): unknown {
   const f = structuredClone(fixture) as {
     cart?: { lines?: Array<Record<string, unknown>> };
