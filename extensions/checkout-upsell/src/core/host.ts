@@ -73,8 +73,10 @@ export interface Host {
   settings?: SignalLike<Record<string, string | number | boolean | undefined> | undefined>;
   i18n: {
     translate(key: string, options?: Record<string, unknown>): string | string[];
-    formatCurrency(amount: number, options?: { currencyCode?: string }): string;
+    formatCurrency(amount: number, options?: { currencyCode?: string; currencyDisplay?: string }): string;
   };
+  /** The Storefront API (needs `api_access`); absent where a target has none. */
+  query?<T>(query: string, options?: { variables?: Record<string, unknown> }): Promise<T>;
   shop?: { storefrontUrl?: string; myshopifyDomain?: string };
 }
 

@@ -9,6 +9,7 @@ import type { MomentId, ShownOffer } from "@moments/engine";
 import { APP_URL } from "../core/config";
 import { EventQueue, type EventType, type OfferEvent, type Surface } from "../core/events";
 import { host, opt, valueOf, type CartLineChange, type Host } from "../core/host";
+import { needsFacts, withFacts } from "../core/facts";
 import { loadJourney, recordJourney, tagCheckoutWithJourney, type Journey } from "../core/journey";
 import {
   acceptChanges,
@@ -80,6 +81,8 @@ export class OfferBlock extends Component<Props, State> {
   private declare view: View;
   private declare snapshot: Snapshot;
   private declare announced: string;
+  /** The merchant's "Show prices" setting (Intl currencyDisplay), from the payload. */
+  private declare display: string | undefined;
 
   constructor(props: Props) {
     super(props);
@@ -121,6 +124,10 @@ export class OfferBlock extends Component<Props, State> {
     this.snapshot = snapshotOf(shopify, (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent);
     if (!journey) return (this.view = { kind: "none", reason: "loading" });
     const read = readPayload(shopify.appMetafields.value);
+    if (read.ok) {
+      this.display = read.payload.settings.currencyDisplay;
+      if (needsFacts(read.payload)) this.snapshot.lines = withFacts(shopify, this.snapshot.lines, () => this.forceUpdate());
+    }
     const slot = Number(setting(shopify, "slot")) || 1;
     const key = JSON.stringify([this.snapshot, journey.state, slot, read.ok && read.payload.publishedAt]);
     if (key === this.viewKey) return this.view;
@@ -233,7 +240,8 @@ export class OfferBlock extends Component<Props, State> {
     const after = this.props.moment === "thank_you";
     if (!after && !canAccept(offer, valueOf(opt(shopify, "instructions")))) return null;
     const cur = offer.price.currency;
-    const fmt = (minor: number) => shopify.i18n.formatCurrency(fromMinor(minor, cur), { currencyCode: cur });
+    const fmt = (minor: number) =>
+      shopify.i18n.formatCurrency(fromMinor(minor, cur), { currencyCode: cur, currencyDisplay: this.display });
     const swap = offer.lines.some((l) => l.action === "swap");
     // Copy strings are validated non-empty (decodePayload), so `||` falls back exactly like `??`.
     const cta = offer.copy.cta || t(shopify, after ? "offer.newCheckout" : swap ? "offer.upgrade" : "offer.add");
