@@ -5,6 +5,7 @@ import type { WireResponse } from "../packages/storefront/src/wire";
 import { decideStorefront, StorefrontQuery } from "~/storefront/offers.server";
 import { freshDatabase, type TestDatabase } from "./support/db";
 import { BROWSER_UA, realModeEnv, startServer, TEST_API_SECRET, type RunningServer } from "./support/server";
+import { appProxySignature } from "./support/shopify-signing";
 import { JACKET, KIT, SHOP } from "./support/storefront/fixture";
 import { seedStorefrontShop } from "./support/storefront/seed";
 
@@ -53,19 +54,7 @@ function storefrontPairs(overrides: Record<string, string> = {}): Pairs {
   return Object.entries(p);
 }
 
-/** Shopify's algorithm: sorted by key, `key=value` concatenated with no separator. */
-const shopifySignature = (pairs: Pairs, secret = TEST_API_SECRET) =>
-  createHmac(
-    "sha256",
-    secret,
-  )
-    .update(
-      [...pairs]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => `${k}=${v}`)
-        .join(""),
-    )
-    .digest("hex");
+const shopifySignature = appProxySignature;
 
 const get = (pairs: Pairs, signature: string | null) => {
   const q = new URLSearchParams(pairs);

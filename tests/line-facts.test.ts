@@ -1,16 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SignJWT } from "jose";
 import { encodePayload, type Offer, type Payload, type Settings } from "@moments/engine";
 import type { WireResponse } from "../packages/storefront/src/wire";
 import { lineFactsFor, lineFactsForPayload, needsLineFacts, resetLineFactsCache } from "~/catalog/line-facts.server";
 import type { CatalogProduct, ShopGateway } from "~/gateway/types";
 import { freshDatabase, type TestDatabase } from "./support/db";
-import { BROWSER_UA, realModeEnv, startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "./support/server";
+import { BROWSER_UA, realModeEnv, startServer, TEST_API_SECRET, type RunningServer } from "./support/server";
+import { appProxySignature, postPurchaseInputData, postPurchaseToken } from "./support/shopify-signing";
 import { deliverWebhook } from "./support/webhooks";
 import { orderPayload } from "./email.fixtures";
 import { ROOT } from "./support/paths";
@@ -176,20 +176,12 @@ function proxyPairs(shop: string, cart: Array<{ product: number; variant: number
   };
   return Object.entries(p);
 }
-const sign = (pairs: Pairs) =>
-  createHmac("sha256", TEST_API_SECRET)
-    .update(
-      [...pairs]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => `${k}=${v}`)
-        .join(""),
-    )
-    .digest("hex");
+
 
 async function askProxy(shop: string, cart: Array<{ product: number; variant: number }>) {
   const pairs = proxyPairs(shop, cart);
   const q = new URLSearchParams(pairs);
-  q.append("signature", sign(pairs));
+  q.append("signature", appProxySignature(pairs));
   const started = Date.now();
   const res = await fetch(`${server.url}/proxy/offers?${q}`, { headers: { "User-Agent": BROWSER_UA, Accept: "application/json" } });
   const body = (await res.json()) as WireResponse;
@@ -247,31 +239,10 @@ describe("storefront app proxy: tag and collection triggers", () => {
 // ---------------------------------------------------------------------------------------------
 // Post-purchase.
 
-async function postPurchaseToken(shop: string, referenceId: string, item: { product: number; variant: number }) {
-  const eur = (amount: string) => ({ shopMoney: { amount, currencyCode: "EUR" }, presentmentMoney: { amount, currencyCode: "EUR" } });
-  const input_data = {
-    extensionPoint: "Checkout::PostPurchase::ShouldRender",
-    initialPurchase: {
-      referenceId,
-      customerId: 5100000009,
-      destinationCountryCode: "DE",
-      totalPriceSet: eur("99.00"),
-      lineItems: [{ product: { id: item.product, title: "Item", variant: { id: item.variant, title: "Default" } }, quantity: 1, totalPriceSet: eur("99.00") }],
-    },
-    locale: "en",
-    shop: { id: 1, domain: shop, metafields: [] },
-    version: "unstable",
-  };
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ input_data, dest: shop, aud: TEST_API_KEY })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuedAt(now - 10)
-    .setExpirationTime(now + 300)
-    .sign(new TextEncoder().encode(TEST_API_SECRET));
-}
 
 async function postPurchaseOffer(shop: string, item: { product: number; variant: number }) {
-  const token = await postPurchaseToken(shop, `ref-${randomUUID()}`, item);
+  const referenceId = `ref-${randomUUID()}`;
+  const token = await postPurchaseToken(shop, postPurchaseInputData(shop, referenceId, { ...item, title: "Item", total: "99.00" }, 5100000009));
   const res = await fetch(`${server.url}/api/post-purchase/offer`, {
     method: "POST",
     headers: { "Content-Type": "application/json", "User-Agent": BROWSER_UA, Authorization: `Bearer ${token}` },

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeProtectedHeader, jwtVerify, SignJWT } from "jose";
+import { decodeProtectedHeader, jwtVerify } from "jose";
 import { encodePayload, type Offer, type Settings } from "@moments/engine";
 import { verifyChangesetToken, signPostPurchaseOffer } from "~/post-purchase/changeset.server";
 import { decidePostPurchaseOffer, linkPurchaseToOrder, offersAlreadyMadeForOrder, postPurchaseUpsellsFor, purchaseFromInput } from "~/post-purchase/offer.server";
 import { parseInputData } from "~/post-purchase/token.server";
 import { freshDatabase, type TestDatabase } from "./support/db";
 import { BROWSER_UA, realModeEnv, startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "./support/server";
+import { postPurchaseInputData, postPurchaseToken } from "./support/shopify-signing";
 
 /**
  * The post-purchase endpoints against the built server, with real HS256 signing both ways: the
@@ -55,32 +56,9 @@ afterAll(async () => {
   await db?.prisma.$disconnect();
 });
 
-function inputData(shop: string, referenceId: string) {
-  const eur = (amount: string) => ({ shopMoney: { amount, currencyCode: "EUR" }, presentmentMoney: { amount, currencyCode: "EUR" } });
-  return {
-    extensionPoint: "Checkout::PostPurchase::ShouldRender",
-    initialPurchase: {
-      referenceId,
-      customerId: 5100000001,
-      destinationCountryCode: "DE",
-      totalPriceSet: eur("129.00"),
-      lineItems: [{ product: { id: DRILL.product, title: "Drill", variant: { id: DRILL.variant, title: "Drill only" } }, quantity: 1, totalPriceSet: eur("129.00") }],
-    },
-    locale: "en",
-    shop: { id: 1, domain: shop, metafields: [] },
-    version: "unstable",
-  };
-}
-
-/** What Shopify gives the extension as `inputData.token`. */
-async function inputToken(shop: string, referenceId: string, opts: { secret?: string; expiresIn?: number } = {}) {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ input_data: inputData(shop, referenceId), dest: shop, aud: TEST_API_KEY })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuedAt(now - 10)
-    .setExpirationTime(now + (opts.expiresIn ?? 300))
-    .sign(new TextEncoder().encode(opts.secret ?? TEST_API_SECRET));
-}
+const inputData = (shop: string, referenceId: string) => postPurchaseInputData(shop, referenceId, DRILL);
+const inputToken = (shop: string, referenceId: string, opts: { secret?: string; expiresIn?: number } = {}) =>
+  postPurchaseToken(shop, inputData(shop, referenceId), opts);
 
 interface ApiAnswer {
   offer?: { offerId: string; step: number; currency: string; quantities: Array<{ multiple: number; original: number; final: number; savings: number }> } | null;

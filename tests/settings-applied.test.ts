@@ -6,6 +6,7 @@ import { decidePostPurchaseOffer, nextPostPurchaseOffer, purchaseFromInput, reco
 import { parseInputData } from "~/post-purchase/token.server";
 import { decideStorefront, StorefrontQuery } from "~/storefront/offers.server";
 import { freshDatabase, type TestDatabase } from "./support/db";
+import { postPurchaseInputData } from "./support/shopify-signing";
 
 /**
  * The Settings page's "Show prices" and "When a buyer declines" reach every surface through the
@@ -38,24 +39,8 @@ beforeAll(async () => {
 });
 afterAll(() => db?.prisma.$disconnect());
 
-function purchase(referenceId: string) {
-  const eur = (amount: string) => ({ shopMoney: { amount, currencyCode: "EUR" }, presentmentMoney: { amount, currencyCode: "EUR" } });
-  return purchaseFromInput(
-    parseInputData({
-      extensionPoint: "Checkout::PostPurchase::ShouldRender",
-      initialPurchase: {
-        referenceId,
-        customerId: 5100000001,
-        destinationCountryCode: "DE",
-        totalPriceSet: eur("129.00"),
-        lineItems: [{ product: { id: DRILL.product, title: "Drill", variant: { id: DRILL.variant, title: "Drill only" } }, quantity: 1, totalPriceSet: eur("129.00") }],
-      },
-      locale: "en",
-      shop: { id: 1, domain: "settings-applied.myshopify.com", metafields: [] },
-      version: "unstable",
-    }),
-  );
-}
+const purchase = (referenceId: string) =>
+  purchaseFromInput(parseInputData(postPurchaseInputData("settings-applied.myshopify.com", referenceId, DRILL)));
 
 describe("price display", () => {
   it("GIVEN each Intl currencyDisplay WHEN an amount is formatted THEN the currency is written that way, the amount exact", () => {

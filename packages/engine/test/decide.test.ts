@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { coveredLine, decide, linesByPriceDesc, offerSpec, prepare, settingsSpec, type DecideInput, type Offer, type Settings } from "../src/index";
+import { coveredLine, decide, linesByPriceDesc, MOMENT_IDS, offerSpec, prepare, settingsSpec, type DecideInput, type Offer, type Settings } from "../src/index";
 import { arb, cartLineArb, input, line, NOW, offer, payloadOf } from "./helpers";
 
 const run = (offers: Offer[], over: Partial<DecideInput> = {}, settings: Partial<Settings> = {}) =>
@@ -181,17 +181,7 @@ describe("decide: guardrails and ranking", () => {
             input(
               offers.map((o) => ({ ...o, status: "active" as const })),
               {
-                moments: [
-                  "cart",
-                  "exit_intent",
-                  "checkout",
-                  "information",
-                  "shipping",
-                  "payment",
-                  "post_purchase",
-                  "thank_you",
-                  "email",
-                ],
+                moments: [...MOMENT_IDS],
                 journey: { shown },
               },
               { journeyCap: cap, momentLimits: { cart: 5, checkout: 5, thank_you: 5 } },
