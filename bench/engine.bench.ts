@@ -6,6 +6,7 @@ import { brotliCompressSync } from "node:zlib";
 import { build } from "esbuild";
 import { decide, decodePayload, encodePayload, type DecideInput, type MomentId } from "../packages/engine/src/index";
 import { makeCart, makeInput, makeOffers, settings } from "../packages/engine/test/fixtures";
+import { FUNCTION_PAYLOAD_MAX_BYTES, functionPayloadJson } from "../extensions/discount-function/src/shards";
 import { percentile, report, sampleMs } from "./lib/report";
 
 // `npm run bench` runs the bundled file from .tmp/bench with the repo root as cwd.
@@ -145,6 +146,15 @@ report({
   unit: "B",
   baseline: { value: 128 * 1024, label: "metafield JSON limit" },
   budget: { limit: 32 * 1024, kind: "max" },
+});
+
+// The Discount Function's copy (no copy, no design), read in 4 metafields of 10,000 bytes.
+report({
+  name: "function payload (200 offers)",
+  value: Buffer.byteLength(functionPayloadJson(payload)),
+  unit: "B",
+  baseline: { value: payloadBytes, label: "publish payload" },
+  budget: { limit: FUNCTION_PAYLOAD_MAX_BYTES, kind: "max" },
 });
 
 if (sink < 0) console.log(sink);

@@ -90,3 +90,26 @@ describe("the Discount Function's input variables on the offer discount (metafie
     expect("errors" in coerced ? coerced.errors?.map((e) => e.message) : []).toEqual([]);
   });
 });
+
+describe("the Discount Function's payload shards (metafieldsSet next to the payload)", () => {
+  it("GIVEN MomentsPublish WHEN validated with the payload and the four shards the publisher sends THEN the Admin schema accepts both", async () => {
+    const { METAFIELDS_SET_MUTATION } = await import("~/gateway/shopify.server");
+    const { SHARD_KEYS, SHARD_METAFIELD_TYPE } = await import("../extensions/discount-function/src/shards");
+    const { getVariableValues } = await import("graphql");
+    const doc = parse(METAFIELDS_SET_MUTATION);
+    expect(validate(schema, doc).map((e) => e.message)).toEqual([]);
+    const op = doc.definitions[0]!;
+    if (op.kind !== "OperationDefinition") throw new Error("not an operation");
+    const ownerId = "gid://shopify/Shop/1";
+    const variables = {
+      metafields: [
+        { ownerId, namespace: "$app", key: "offers", type: "json", value: '{"v":1}' },
+        ...SHARD_KEYS.map((key) => ({ ownerId, namespace: "$app", key, type: SHARD_METAFIELD_TYPE, value: "-" })),
+      ],
+    };
+    // metafieldsSet takes at most 25 metafields a call, all saved or none.
+    expect(variables.metafields.length).toBeLessThanOrEqual(25);
+    const coerced = getVariableValues(schema, op.variableDefinitions ?? [], variables);
+    expect("errors" in coerced ? coerced.errors?.map((e) => e.message) : []).toEqual([]);
+  });
+});

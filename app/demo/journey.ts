@@ -20,7 +20,13 @@ import {
   type View,
 } from "../../extensions/checkout-upsell/src/core/offers";
 import { verifyLines } from "../../extensions/discount-function/src/run";
-import type { InputLine, RunInput } from "../../extensions/discount-function/src/types";
+import { functionShards, NO_SHARD } from "../../extensions/discount-function/src/shards";
+import {
+  SHARD_ALIASES,
+  type InputLine,
+  type RunInput,
+  type ShardAlias,
+} from "../../extensions/discount-function/src/types";
 import { inputVariables } from "../../extensions/discount-function/src/variables";
 import en from "../../extensions/checkout-upsell/locales/en.default.json";
 import de from "../../extensions/checkout-upsell/locales/de.json";
@@ -207,7 +213,7 @@ function applyAccept(snapshot: Snapshot, offer: ShownOffer): Snapshot {
 
 /**
  * What the Discount Function does with a cart: the function's own code on the input it would get
- * (lines in the cart's currency, the payload as the `$app` metafield holds it, the shop's date).
+ * (lines in the cart's currency, the payload as the `$app` shard metafields hold it, the shop's date).
  */
 function discountFunctionSays(
   payloadJson: string,
@@ -222,6 +228,10 @@ function discountFunctionSays(
   // The input query's variables, as the publisher writes them on the discount.
   const decoded = decodePayload(payloadJson);
   const asked = decoded.ok ? inputVariables(decoded.payload) : { tags: [], collections: [] };
+  // The function's own payload, in the shard metafields the publisher writes next to the payload.
+  const values = decoded.ok ? functionShards(decoded.payload).values : SHARD_ALIASES.map(() => NO_SHARD);
+  const shards = {} as Pick<RunInput["shop"], ShardAlias>;
+  SHARD_ALIASES.forEach((alias, i) => (shards[alias] = { value: values[i] ?? NO_SHARD }));
   const lines: InputLine[] = snapshot.lines.map((l, i) => ({
     id: `gid://shopify/CartLine/${i + 1}`,
     quantity: l.quantity,
@@ -246,7 +256,7 @@ function discountFunctionSays(
   const input: RunInput = {
     cart: { cost: { subtotalAmount: m(snapshot.subtotal) }, lines },
     discount: { discountClasses: ["PRODUCT"] },
-    shop: { localTime: { date: new Date(now).toISOString().slice(0, 10) }, offers: { value: payloadJson } },
+    shop: { localTime: { date: new Date(now).toISOString().slice(0, 10) }, ...shards },
   };
   const byId = new Map(lines.map((l, i) => [l.id, snapshot.lines[i]!]));
   return verifyLines(input).map((v) => {

@@ -50,12 +50,18 @@ export function demoGateway(prisma: PrismaClient, shopId: string): ShopGateway {
       if (ids.length === 0) return [];
       return (await loadProducts(prisma, shopId, { id: { in: ids } })).map(toCatalog);
     },
-    async publishMetafield(key, jsonValue) {
-      const row = await prisma.demoMetafield.upsert({
-        where: { shopId_namespace_key: { shopId, namespace: APP_NAMESPACE, key } },
-        create: { shopId, namespace: APP_NAMESPACE, key, type: "json", value: jsonValue },
-        update: { value: jsonValue },
-      });
+    async publishMetafield(key, jsonValue, alongside = []) {
+      // One transaction, as Shopify's metafieldsSet saves all or none.
+      const upsert = (k: string, type: string, value: string) =>
+        prisma.demoMetafield.upsert({
+          where: { shopId_namespace_key: { shopId, namespace: APP_NAMESPACE, key: k } },
+          create: { shopId, namespace: APP_NAMESPACE, key: k, type, value },
+          update: { type, value },
+        });
+      const [row] = await prisma.$transaction([
+        upsert(key, "json", jsonValue),
+        ...alongside.map((m) => upsert(m.key, m.type, m.value)),
+      ]);
       return { publishedAt: row.updatedAt };
     },
     async readMetafield(key) {

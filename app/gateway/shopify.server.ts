@@ -175,16 +175,25 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
       const data = await run<{ nodes: Array<ProductNode | null> }>(admin, PRODUCTS_BY_ID_QUERY, { ids });
       return data.nodes.filter((n): n is ProductNode => !!n && "variants" in n).map(toCatalog);
     },
-    async publishMetafield(key, jsonValue) {
+    async publishMetafield(key, jsonValue, alongside = []) {
       shopGid ??= (await run<{ shop: { id: string } }>(admin, SHOP_QUERY)).shop.id;
+      const ownerId = shopGid;
+      // One metafieldsSet call: Shopify saves all of them or none (at most 25 per call).
       const data = await run<{
-        metafieldsSet: { metafields: Array<{ updatedAt: string }> | null; userErrors: Array<{ message: string }> };
+        metafieldsSet: {
+          metafields: Array<{ key: string; updatedAt: string }> | null;
+          userErrors: Array<{ message: string }>;
+        };
       }>(admin, METAFIELDS_SET_MUTATION, {
-        metafields: [{ ownerId: shopGid, namespace: "$app", key, type: "json", value: jsonValue }],
+        metafields: [
+          { ownerId, namespace: "$app", key, type: "json", value: jsonValue },
+          ...alongside.map((m) => ({ ownerId, namespace: "$app", key: m.key, type: m.type, value: m.value })),
+        ],
       });
       const errors = data.metafieldsSet.userErrors;
       if (errors.length) throw new GatewayError(`Shopify did not save the offers: ${errors.map((e) => e.message).join("; ")}`);
-      const updatedAt = data.metafieldsSet.metafields?.[0]?.updatedAt;
+      const saved = data.metafieldsSet.metafields ?? [];
+      const updatedAt = (saved.find((m) => m.key === key) ?? saved[0])?.updatedAt;
       return { publishedAt: updatedAt ? new Date(updatedAt) : new Date() };
     },
     async ensureOfferDiscount(functionInput) {

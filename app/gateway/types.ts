@@ -53,13 +53,25 @@ export interface OfferFunctionInput {
 /** `[extensions.input.variables]` in extensions/discount-function/shopify.extension.toml. */
 export const OFFER_FUNCTION_INPUT_METAFIELD = { namespace: "$app:moments", key: "function-input" } as const;
 
+/** A `$app` shop metafield value written next to the payload (e.g. a Discount Function shard). */
+export interface AppMetafieldValue {
+  key: string;
+  value: string;
+  /** A Shopify metafield type, e.g. `multi_line_text_field`. */
+  type: string;
+}
+
 export interface ShopGateway {
   readonly kind: "shopify" | "demo";
   /** Products matching a free-text query (title, vendor, tag), at most `limit`. */
   searchProducts(query: string, limit?: number): Promise<CatalogProduct[]>;
   getProducts(ids: string[]): Promise<CatalogProduct[]>;
-  /** Writes the app-owned shop metafield the extensions read ($app namespace). */
-  publishMetafield(key: string, jsonValue: string): Promise<PublishResult>;
+  /**
+   * Writes the app-owned shop metafield the extensions read ($app namespace), and with it, in the
+   * same all-or-nothing write, `alongside`: more `$app` shop metafields (the Discount Function's
+   * payload shards), so the checkout and the function never read two different publications.
+   */
+  publishMetafield(key: string, jsonValue: string, alongside?: readonly AppMetafieldValue[]): Promise<PublishResult>;
   readMetafield(key: string): Promise<string | null>;
   /**
    * Makes sure the shop has the automatic app discount that runs Moments' Discount Function

@@ -9,7 +9,14 @@ import {
   type Payload,
   type Settings,
 } from "@moments/engine";
-import type { ShopGateway } from "~/gateway/types";
+import type { AppMetafieldValue, ShopGateway } from "~/gateway/types";
+import {
+  FUNCTION_PAYLOAD_MAX_BYTES,
+  functionShards,
+  NO_SHARD,
+  SHARD_KEYS,
+  SHARD_METAFIELD_TYPE,
+} from "../../extensions/discount-function/src/shards";
 import { inputVariables } from "../../extensions/discount-function/src/variables";
 
 /** The app-owned shop metafield every extension reads (namespace `$app`, type json). */
@@ -60,6 +67,31 @@ export async function buildPayload(prisma: PrismaClient, shopId: string, now: Da
 
 export type PublishOutcome = { ok: true; publishedAt: Date; bytes: number } | { ok: false; error: string };
 
+const formatBytes = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * The Discount Function's shard metafields for this payload (written in the same call as the
+ * payload). When the function's payload does not fit in the shards, every shard is written empty:
+ * the function then reads no payload and charges full price, rather than pricing from an older
+ * publication.
+ */
+function functionPayloadMetafields(payload: Payload | null): { metafields: AppMetafieldValue[]; problem?: string } {
+  const shards = payload ? functionShards(payload) : null;
+  const metafields = SHARD_KEYS.map((key, i) => ({
+    key,
+    type: SHARD_METAFIELD_TYPE,
+    value: shards?.values[i] ?? NO_SHARD,
+  }));
+  if (shards?.ok !== false) return { metafields };
+  return {
+    metafields,
+    problem:
+      `offer prices cannot be applied at checkout: the discount that prices accepted offers can read ` +
+      `${formatBytes(FUNCTION_PAYLOAD_MAX_BYTES)} bytes of offers, and these take ${formatBytes(shards.bytes)} bytes. ` +
+      `Until you pause or archive some offers, accepted offers are charged their full price.`,
+  };
+}
+
 /**
  * Publishes the shop's payload through its gateway (Admin API metafield in real mode, the demo
  * store in demo mode) and records the outcome on the shop, in plain words for the admin.
@@ -68,34 +100,42 @@ export async function publishShop(prisma: PrismaClient, shop: Shop, gateway: Sho
   const { json, offers } = await buildPayload(prisma, shop.id, now);
   const bytes = Buffer.byteLength(json, "utf8");
   let outcome: PublishOutcome;
+  let published: Date | null = null;
   if (bytes > METAFIELD_LIMIT_BYTES) {
     outcome = { ok: false, error: `The offers take ${Math.ceil(bytes / 1024)} KB, over Shopify's 128 KB limit. Pause or archive some offers.` };
   } else {
     try {
-      const { publishedAt } = await gateway.publishMetafield(PAYLOAD_METAFIELD_KEY, json);
+      // The payload as encoded: exactly the offers the extensions and the function will read.
+      const decoded = decodePayload(json);
+      const payload = decoded.ok ? decoded.payload : null;
+      const forFunction = functionPayloadMetafields(payload);
+      const { publishedAt } = await gateway.publishMetafield(PAYLOAD_METAFIELD_KEY, json, forFunction.metafields);
+      published = publishedAt;
       await prisma.publication.upsert({
         where: { shopId: shop.id },
         create: { shopId: shop.id, payload: json, bytes, offerCount: offers, publishedAt },
         update: { payload: json, bytes, offerCount: offers, publishedAt },
       });
-      outcome = { ok: true, publishedAt, bytes };
-      // The payload is live either way; without the discount (or its tags and collections),
-      // accepted offers would be charged full price, so the merchant is told in the same words as
-      // any publishing error. The variables come from the payload as encoded: exactly the offers
-      // the function will read.
-      const decoded = decodePayload(json);
-      const functionInput = decoded.ok ? inputVariables(decoded.payload) : { tags: [], collections: [] };
-      await gateway.ensureOfferDiscount?.(functionInput).catch(async (error: unknown) => {
-        await prisma.shop.update({ where: { id: shop.id }, data: { publishedAt } });
-        outcome = { ok: false, error: `Offers are published, but ${error instanceof Error ? error.message : "the offer discount could not be checked."}` };
+      // The payload is live either way; without the function's payload, the discount or its tags
+      // and collections, accepted offers would be charged full price, so the merchant is told in
+      // the same words as any publishing error.
+      const problems = forFunction.problem ? [forFunction.problem] : [];
+      const functionInput = payload ? inputVariables(payload) : { tags: [], collections: [] };
+      await gateway.ensureOfferDiscount?.(functionInput).catch((error: unknown) => {
+        problems.push(error instanceof Error ? error.message : "the offer discount could not be checked.");
       });
+      outcome = problems.length
+        ? { ok: false, error: `Offers are published, but ${problems.join(" Also, ")}` }
+        : { ok: true, publishedAt, bytes };
     } catch (error) {
       outcome = { ok: false, error: error instanceof Error ? error.message : "Publishing failed for an unknown reason." };
     }
   }
   await prisma.shop.update({
     where: { id: shop.id },
-    data: outcome.ok ? { publishedAt: outcome.publishedAt, publishError: null } : { publishError: outcome.error },
+    data: outcome.ok
+      ? { publishedAt: outcome.publishedAt, publishError: null }
+      : { publishError: outcome.error, ...(published ? { publishedAt: published } : {}) },
   });
   return outcome;
 }

@@ -11,7 +11,15 @@ import {
   type Offer,
   type Payload,
 } from "@moments/engine";
-import type { InputLine, Money, ProductDiscountCandidate, RunInput, RunResult } from "./types";
+import { joinShards } from "./shards";
+import {
+  SHARD_ALIASES,
+  type InputLine,
+  type Money,
+  type ProductDiscountCandidate,
+  type RunInput,
+  type RunResult,
+} from "./types";
 
 /** Decimal string from the function input to integer minor units, without floats. */
 export function toMinor(m: Money): number {
@@ -81,9 +89,10 @@ export function verifyLines(input: RunInput): LineVerdict[] {
   const offerLines = input.cart.lines.filter((l) => l.offer?.value);
   if (offerLines.length === 0) return [];
   const no = (lineId: string, reason: string): LineVerdict => ({ lineId, ok: false, reason });
-  const raw = input.shop.offers?.value;
-  const decoded = raw ? decodePayload(raw) : null;
-  if (!decoded?.ok) return offerLines.map((l) => no(l.id, raw ? "payload_invalid" : "payload_missing"));
+  const joined = joinShards(SHARD_ALIASES.map((alias) => input.shop[alias]?.value));
+  const decoded = joined.kind === "json" ? decodePayload(joined.json) : null;
+  if (!decoded?.ok)
+    return offerLines.map((l) => no(l.id, joined.kind === "missing" ? "payload_missing" : "payload_invalid"));
   const payload = decoded.payload;
   const currency = input.cart.cost.subtotalAmount.currencyCode;
   const lines: CartLine[] = [];

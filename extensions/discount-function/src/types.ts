@@ -35,10 +35,14 @@ export interface InputLine {
       }
     | { __typename: "CustomProduct" };
 }
+/** The input query's aliases for the shard metafields, in order (SHARD_KEYS in src/shards.ts). */
+export const SHARD_ALIASES = ["fn0", "fn1", "fn2", "fn3"] as const;
+export type ShardAlias = (typeof SHARD_ALIASES)[number];
 export interface RunInput {
   cart: { cost: { subtotalAmount: Money }; lines: InputLine[] };
   discount: { discountClasses: Array<"PRODUCT" | "ORDER" | "SHIPPING"> };
-  shop: { localTime: { date: string }; offers: { value: string } | null };
+  /** fn0..fn3: the `$app` metafields `fn-0`..`fn-3`, the function's payload in shards (src/shards.ts). */
+  shop: { localTime: { date: string } } & Record<ShardAlias, { value: string } | null>;
 }
 
 export interface ProductDiscountCandidate {

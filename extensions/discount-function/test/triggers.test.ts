@@ -3,7 +3,7 @@ import { decodePayload, encodePayload, type Offer } from "@moments/engine";
 import { cartLinesDiscountsGenerateRun, verifyLines } from "../src/run";
 import type { RunInput } from "../src/types";
 import { inputVariables } from "../src/variables";
-import { demoOffers, PUBLISHED_AT, runInput, settings, variablesFor } from "./support/fixtures";
+import { demoOffers, payloadOf, PUBLISHED_AT, runInput, settings, variablesFor } from "./support/fixtures";
 import { discountSchema, fixtureErrors, INPUT_QUERY, outputErrors, validateQuery } from "./support/schema";
 import { Kind, parse, print, validate } from "graphql";
 
@@ -24,7 +24,7 @@ const discounts = (input: RunInput) => {
 const reasons = (input: RunInput) => verifyLines(input).map((v) => (v.ok ? "ok" : v.reason));
 /** Each fixture is what Shopify answers for the query with the variables the publisher wrote. */
 async function expectShopifyShaped(input: RunInput) {
-  const payload = input.shop.offers?.value ?? null;
+  const payload = payloadOf(input);
   expect(await fixtureErrors(input, variablesFor(payload))).toEqual([]);
 }
 

@@ -3,7 +3,8 @@ import { DEMO_CATALOG, demoProductGid, demoVariantGid } from "~/demo/catalog";
 import { DEMO_OFFERS } from "~/demo/demo-offers";
 import { inputVariables, type InputVariables } from "../../src/variables";
 import { formatMinor } from "@moments/engine";
-import type { InputLine, RunInput } from "../../src/types";
+import { functionShards, joinShards, SHARD_MAX_BYTES, splitUtf8 } from "../../src/shards";
+import { SHARD_ALIASES, type InputLine, type RunInput, type ShardAlias } from "../../src/types";
 
 export const PUBLISHED_AT = Date.UTC(2026, 10, 20, 8);
 export const TODAY = "2026-11-24";
@@ -88,6 +89,8 @@ export function runInput(
     classes?: RunInput["discount"]["discountClasses"];
     /** The input query's variables (default: what the publisher writes for this payload). */
     variables?: InputVariables;
+    /** Raw shard values (null: no metafield), instead of what the publisher writes for `payload`. */
+    shards?: Array<string | null>;
   } = {},
 ): RunInput {
   const currency = opts.currency ?? "EUR";
@@ -98,8 +101,37 @@ export function runInput(
   return {
     cart: { cost: { subtotalAmount: { amount: formatMinor(subtotal, currency), currencyCode: currency } }, lines: ls },
     discount: { discountClasses: opts.classes ?? ["PRODUCT"] },
-    shop: { localTime: { date: opts.date ?? TODAY }, offers: payload === null ? null : { value: payload } },
+    shop: { localTime: { date: opts.date ?? TODAY }, ...shopShards(opts.shards ?? shardsFor(payload)) },
   };
+}
+
+/**
+ * The shard metafields as the publisher writes them for this (full) payload JSON: decoded, made
+ * lean and split (src/shards.ts). Null: never published (no metafield at all). A payload that does
+ * not decode is split as it is, for the function to reject.
+ */
+export function shardsFor(payload: string | null): Array<string | null> {
+  if (payload === null) return SHARD_ALIASES.map(() => null);
+  const decoded = decodePayload(payload);
+  if (decoded.ok) return functionShards(decoded.payload).values;
+  const pieces = splitUtf8(payload, SHARD_MAX_BYTES);
+  return SHARD_ALIASES.map((_, i) => pieces[i] ?? null);
+}
+
+/** Shard values (null: no such metafield) as the input query's `shop` answers them. */
+export function shopShards(values: ReadonlyArray<string | null>): Pick<RunInput["shop"], ShardAlias> {
+  const shop = {} as Pick<RunInput["shop"], ShardAlias>;
+  SHARD_ALIASES.forEach((alias, i) => {
+    const value = values[i];
+    shop[alias] = value === null || value === undefined ? null : { value };
+  });
+  return shop;
+}
+
+/** The function payload JSON an input carries (its shards joined), or null. */
+export function payloadOf(input: RunInput): string | null {
+  const joined = joinShards(SHARD_ALIASES.map((alias) => input.shop[alias]?.value));
+  return joined.kind === "json" ? joined.json : null;
 }
 
 const encode = (offers: Offer[] | undefined) => encodePayload(offers ?? demoOffers, settings, PUBLISHED_AT);

@@ -75,9 +75,12 @@ function withAliasesResolved(fixture: unknown): unknown {
     line.attribute = (args: { key: string }) => byKey[args.key] ?? null;
   }
   if (f.shop) {
-    const offers = f.shop.offers;
-    f.shop.metafield = (args: { namespace: string; key: string }) =>
-      args.namespace === "$app" && args.key === "offers" ? offers : null;
+    // fn0..fn3 alias the `$app` metafields fn-0..fn-3 (the function payload's shards).
+    const shop = f.shop;
+    f.shop.metafield = (args: { namespace: string; key: string }) => {
+      const shard = /^fn-(\d)$/.exec(args.key);
+      return args.namespace === "$app" && shard ? (shop[`fn${shard[1]}`] ?? null) : null;
+    };
   }
   return f;
 }
