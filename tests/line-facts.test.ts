@@ -24,12 +24,14 @@ import { ROOT } from "./support/paths";
 const REAL = "facts-real.myshopify.com";
 const DEMO = "facts-demo.myshopify.com";
 const PLAIN = "facts-plain.myshopify.com";
+const REAL_COLL = "facts-real-coll.myshopify.com";
 /** Shops whose Admin API hangs: one per surface, since a timeout cools a shop off for 30 s. */
 const SLOW = "facts-slow.myshopify.com";
 const SLOW_PP = "facts-slow-pp.myshopify.com";
 const SLOW_MAIL = "facts-slow-mail.myshopify.com";
 
-const PARKA = { product: 8300000001, variant: 4630000001, tags: ["winter", "outerwear"] };
+const OUTERWEAR = "gid://shopify/Collection/510001";
+const PARKA = { product: 8300000001, variant: 4630000001, tags: ["winter", "outerwear"], collections: [OUTERWEAR] };
 const TEE = { product: 8300000002, variant: 4630000002, tags: ["summer"] };
 const BOOTS = { product: 8300000003, variant: 4630000003, tags: ["winter"] };
 /** Demo store products (ids are global in the demo tables: one set per shop). */
@@ -53,12 +55,13 @@ const offer = (id: string, item: { product: number; variant: number }, targeting
 });
 const TAG_OFFER = offer("off_tag", BEANIE, { tags: ["winter"] });
 const COLL_OFFER = offer("off_coll", BULB, { collections: [DEMO_LAMP.collection] });
+const REAL_COLL_OFFER = offer("off_real_coll", BULB, { collections: [OUTERWEAR] });
 const PRODUCT_OFFER = offer("off_product", BEANIE, { products: [gid("Product", PARKA.product)] });
 
 // ---------------------------------------------------------------------------------------------
 // The fake Admin API: answers the gateway's products-by-id query from `catalog`, per shop.
 
-const catalog: Record<number, { tags: string[] }> = { [PARKA.product]: PARKA, [TEE.product]: TEE, [BOOTS.product]: BOOTS };
+const catalog: Record<number, { tags: string[]; collections?: string[] }> = { [PARKA.product]: PARKA, [TEE.product]: TEE, [BOOTS.product]: BOOTS };
 const adminCalls: Array<{ shop: string; ids: string[] }> = [];
 const callsFor = (shop: string) => adminCalls.filter((c) => c.shop === shop);
 /** Shops whose Admin API never answers (the request hangs until the test ends). */
@@ -77,7 +80,7 @@ function productNode(id: string) {
     productType: "Apparel",
     tags: p.tags,
     featuredMedia: null,
-    collections: { nodes: [] },
+    collections: { nodes: (p.collections ?? []).map((id) => ({ id })) },
     variants: { nodes: [{ id: gid("ProductVariant", n - 8300000000 + 4630000000), title: "Default", sku: null, price: "99.00", inventoryQuantity: 5 }] },
   };
 }
@@ -143,6 +146,7 @@ beforeAll(async () => {
   await seedDemoProduct(shopIds[DEMO]!, DEMO_LAMP);
   await seedDemoProduct(shopIds[DEMO]!, DEMO_RUG);
   await seedShop(PLAIN, [PRODUCT_OFFER]);
+  await seedShop(REAL_COLL, [REAL_COLL_OFFER]);
   for (const slow of [SLOW, SLOW_PP, SLOW_MAIL]) await seedShop(slow, [TAG_OFFER]);
   const preload = pathToFileURL(path.join(ROOT, "tests/support/shopify-admin-msw.mjs")).href;
   server = await startServer({
@@ -197,6 +201,11 @@ describe("storefront app proxy: tag and collection triggers", () => {
   it("GIVEN the same offer WHEN the cart holds only a product without that tag THEN nothing is offered", async () => {
     const r = await askProxy(REAL, [TEE]);
     expect(r).toMatchObject({ status: 200, ids: [] });
+  });
+
+  it("GIVEN an offer triggered by a collection GID (real mode) WHEN the cart holds a product the Admin API lists in it THEN it is offered, and not for a product outside it", async () => {
+    expect(await askProxy(REAL_COLL, [PARKA])).toMatchObject({ status: 200, ids: ["off_real_coll"] });
+    expect(await askProxy(REAL_COLL, [TEE])).toMatchObject({ status: 200, ids: [] });
   });
 
   it("GIVEN an offer triggered by a collection (demo store shop) WHEN the cart holds a product of that collection THEN it is offered, and not for a product of another collection", async () => {

@@ -17,7 +17,7 @@ export const PRODUCTS_QUERY = `#graphql
         productType
         tags
         featuredMedia { preview { image { url } } }
-        collections(first: 10) { nodes { handle } }
+        collections(first: 50) { nodes { id } }
         variants(first: 50) {
           nodes { id title sku price inventoryQuantity }
         }
@@ -37,7 +37,7 @@ export const PRODUCTS_BY_ID_QUERY = `#graphql
         productType
         tags
         featuredMedia { preview { image { url } } }
-        collections(first: 10) { nodes { handle } }
+        collections(first: 50) { nodes { id } }
         variants(first: 50) {
           nodes { id title sku price inventoryQuantity }
         }
@@ -122,7 +122,7 @@ interface ProductNode {
   productType: string;
   tags: string[];
   featuredMedia: { preview: { image: { url: string } | null } | null } | null;
-  collections: { nodes: Array<{ handle: string }> };
+  collections: { nodes: Array<{ id: string }> };
   variants: { nodes: Array<{ id: string; title: string; sku: string | null; price: string; inventoryQuantity: number | null }> };
 }
 
@@ -148,7 +148,7 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
     vendor: p.vendor,
     productType: p.productType,
     tags: p.tags,
-    collections: p.collections.nodes.map((c) => c.handle),
+    collections: p.collections.nodes.map((c) => c.id),
     imageUrl: p.featuredMedia?.preview?.image?.url ?? null,
     variants: p.variants.nodes.map((v) => ({
       id: v.id,

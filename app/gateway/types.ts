@@ -19,6 +19,10 @@ export interface CatalogProduct {
   vendor: string;
   productType: string;
   tags: string[];
+  /**
+   * Collection GIDs (`gid://shopify/Collection/N`), as offers target them and as the checkout's
+   * Storefront query and the function's `inCollections` name them. The demo store uses its handles.
+   */
   collections: string[];
   imageUrl: string | null;
   variants: CatalogVariant[];

@@ -11,7 +11,7 @@ export type MomentsProductsQueryVariables = AdminTypes.Exact<{
 
 export type MomentsProductsQuery = { products: { nodes: Array<(
       Pick<AdminTypes.Product, 'id' | 'title' | 'handle' | 'vendor' | 'productType' | 'tags'>
-      & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { nodes: Array<Pick<AdminTypes.Collection, 'handle'>> }, variants: { nodes: Array<Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'price' | 'inventoryQuantity'>> } }
+      & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'price' | 'inventoryQuantity'>> } }
     )> } };
 
 export type MomentsProductsByIdQueryVariables = AdminTypes.Exact<{
@@ -21,7 +21,7 @@ export type MomentsProductsByIdQueryVariables = AdminTypes.Exact<{
 
 export type MomentsProductsByIdQuery = { nodes: Array<AdminTypes.Maybe<(
     Pick<AdminTypes.Product, 'id' | 'title' | 'handle' | 'vendor' | 'productType' | 'tags'>
-    & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { nodes: Array<Pick<AdminTypes.Collection, 'handle'>> }, variants: { nodes: Array<Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'price' | 'inventoryQuantity'>> } }
+    & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'price' | 'inventoryQuantity'>> } }
   )>> };
 
 export type MomentsShopQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
@@ -76,8 +76,8 @@ export type MomentsOfferDiscountInputMutationVariables = AdminTypes.Exact<{
 export type MomentsOfferDiscountInputMutation = { metafieldsSet?: AdminTypes.Maybe<{ metafields?: AdminTypes.Maybe<Array<Pick<AdminTypes.Metafield, 'key' | 'namespace'>>>, userErrors: Array<Pick<AdminTypes.MetafieldsSetUserError, 'field' | 'message' | 'code'>> }> };
 
 interface GeneratedQueryTypes {
-  "#graphql\n  query MomentsProducts($first: Int!, $query: String) {\n    products(first: $first, query: $query, sortKey: TITLE) {\n      nodes {\n        id\n        title\n        handle\n        vendor\n        productType\n        tags\n        featuredMedia { preview { image { url } } }\n        collections(first: 10) { nodes { handle } }\n        variants(first: 50) {\n          nodes { id title sku price inventoryQuantity }\n        }\n      }\n    }\n  }\n": {return: MomentsProductsQuery, variables: MomentsProductsQueryVariables},
-  "#graphql\n  query MomentsProductsById($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on Product {\n        id\n        title\n        handle\n        vendor\n        productType\n        tags\n        featuredMedia { preview { image { url } } }\n        collections(first: 10) { nodes { handle } }\n        variants(first: 50) {\n          nodes { id title sku price inventoryQuantity }\n        }\n      }\n    }\n  }\n": {return: MomentsProductsByIdQuery, variables: MomentsProductsByIdQueryVariables},
+  "#graphql\n  query MomentsProducts($first: Int!, $query: String) {\n    products(first: $first, query: $query, sortKey: TITLE) {\n      nodes {\n        id\n        title\n        handle\n        vendor\n        productType\n        tags\n        featuredMedia { preview { image { url } } }\n        collections(first: 50) { nodes { id } }\n        variants(first: 50) {\n          nodes { id title sku price inventoryQuantity }\n        }\n      }\n    }\n  }\n": {return: MomentsProductsQuery, variables: MomentsProductsQueryVariables},
+  "#graphql\n  query MomentsProductsById($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on Product {\n        id\n        title\n        handle\n        vendor\n        productType\n        tags\n        featuredMedia { preview { image { url } } }\n        collections(first: 50) { nodes { id } }\n        variants(first: 50) {\n          nodes { id title sku price inventoryQuantity }\n        }\n      }\n    }\n  }\n": {return: MomentsProductsByIdQuery, variables: MomentsProductsByIdQueryVariables},
   "#graphql\n  query MomentsShop {\n    shop { id name currencyCode plan { shopifyPlus } }\n  }\n": {return: MomentsShopQuery, variables: MomentsShopQueryVariables},
   "#graphql\n  query MomentsReadMetafield($key: String!) {\n    shop { metafield(namespace: \"$app\", key: $key) { value } }\n  }\n": {return: MomentsReadMetafieldQuery, variables: MomentsReadMetafieldQueryVariables},
   "#graphql\n  query MomentsOfferDiscounts {\n    automaticDiscountNodes(first: 50, query: \"type:app\") {\n      nodes {\n        id\n        automaticDiscount {\n          ... on DiscountAutomaticApp { title status }\n        }\n      }\n    }\n  }\n": {return: MomentsOfferDiscountsQuery, variables: MomentsOfferDiscountsQueryVariables},
