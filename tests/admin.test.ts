@@ -356,3 +356,19 @@ describe("home headlines", () => {
     expect(Object.values(h).every((m) => !m.hasData && m.impressions === 0 && m.takeRateBps === null)).toBe(true);
   });
 });
+
+describe("trigger collections through the save path", () => {
+  it("GIVEN a form triggered by a demo collection WHEN saved and loaded again THEN the collection is stored, published and back in the form", async () => {
+    const [tools] = await gateway.listCollections("Tools");
+    const form = bundleForm();
+    form.name = "Bundle for tool buyers";
+    form.experiment.enabled = false;
+    form.targeting.collections = [tools!.id];
+    const result = await saveOfferForm(db.prisma, shop, gateway, null, form);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect((await published()).offers.find((o) => o.id === result.id)?.targeting).toEqual({ collections: [tools!.id] });
+    const loaded = await loadOfferForm(db.prisma, shop, gateway, result.id, true);
+    expect(loaded.form?.targeting.collections).toEqual([tools!.id]);
+    await setOffersStatus(db.prisma, shop, gateway, [result.id], "archived");
+  });
+});

@@ -113,3 +113,19 @@ describe("the Discount Function's payload shards (metafieldsSet next to the payl
     expect("errors" in coerced ? coerced.errors?.map((e) => e.message) : []).toEqual([]);
   });
 });
+
+describe("the offer editor's collection picker (collections query)", () => {
+  it("GIVEN MomentsCollections WHEN validated with a search and without one THEN the Admin schema accepts both", async () => {
+    const { COLLECTIONS_QUERY } = await import("~/gateway/shopify.server");
+    const { getVariableValues } = await import("graphql");
+    expect(documents().some((d) => d.source === COLLECTIONS_QUERY)).toBe(true);
+    const doc = parse(COLLECTIONS_QUERY);
+    expect(validate(schema, doc).map((e) => e.message)).toEqual([]);
+    const op = doc.definitions[0]!;
+    if (op.kind !== "OperationDefinition") throw new Error("not an operation");
+    for (const variables of [{ query: "title:summer*" }, { query: null }]) {
+      const coerced = getVariableValues(schema, op.variableDefinitions ?? [], variables);
+      expect("errors" in coerced ? coerced.errors?.map((e) => e.message) : []).toEqual([]);
+    }
+  });
+});

@@ -27,6 +27,8 @@ import {
 } from "~/offers/form";
 import type { PreviewResult } from "~/preview/preview.server";
 import { defaultPreviewContext } from "~/preview/context";
+import type { CollectionSummary } from "~/gateway/types";
+import { CollectionPicker } from "./CollectionPicker";
 import { DemoProductPicker, ShopifyProductPicker, type PickedVariant } from "./ProductPicker";
 import { OfferPreviewCard } from "./OfferPreviewCard";
 import { TwoColumn } from "./TwoColumn";
@@ -46,6 +48,8 @@ export interface OfferEditorProps {
   errors: FieldErrors;
   currencies: string[];
   carts: Array<{ value: string; label: string }>;
+  /** The shop's collections, for the trigger collections picker. */
+  collections: CollectionSummary[];
   demo: boolean;
   isPlus: boolean;
   submitting: boolean;
@@ -397,6 +401,13 @@ export function OfferEditor(props: OfferEditorProps) {
                     autoComplete="off"
                   />
                 </FormLayout.Group>
+                <CollectionPicker
+                  label="Trigger collections"
+                  collections={props.collections}
+                  selected={form.targeting.collections}
+                  onChange={(ids) => update((f) => ((f.targeting.collections = ids), f))}
+                  error={errors["targeting.collections"]}
+                />
                 <BlockStack gap="100">
                   <Text as="p">Trigger products (empty = any cart)</Text>
                   {form.targeting.triggerProducts.map((p, i) => (

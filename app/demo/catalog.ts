@@ -16,10 +16,41 @@ export interface DemoProductSeed {
   vendor: string;
   productType: string;
   tags: string[];
-  collections: string[];
+  /** Handles of the demo store's collections (`DEMO_COLLECTIONS`); stored and sent as their GIDs. */
+  collections: DemoCollectionHandle[];
   variants: DemoVariantSeed[];
   /** Relative weight of this product in the simulated order history (add-ons are bought less). */
   popularity: number;
+}
+
+/**
+ * The demo store's collections. Each number is fixed (not the list position) so a collection keeps
+ * its GID, and offers triggered by it keep working, when the list changes.
+ */
+export const DEMO_COLLECTIONS = [
+  { handle: "outerwear", title: "Outerwear", number: 1 },
+  { handle: "accessories", title: "Accessories", number: 2 },
+  { handle: "electronics", title: "Electronics", number: 3 },
+  { handle: "protection", title: "Protection and insurance", number: 4 },
+  { handle: "tools", title: "Tools", number: 5 },
+  { handle: "art", title: "Art", number: 6 },
+  { handle: "software", title: "Software and services", number: 7 },
+] as const;
+export type DemoCollectionHandle = (typeof DEMO_COLLECTIONS)[number]["handle"];
+
+/** A demo collection's GID, shaped like Shopify's (`gid://shopify/Collection/N`). */
+export function demoCollectionGid(handle: DemoCollectionHandle): string {
+  const c = DEMO_COLLECTIONS.find((x) => x.handle === handle)!;
+  return `gid://shopify/Collection/${9100000000 + c.number}`;
+}
+
+/**
+ * A collection as the demo store holds it -> its GID. Demo stores seeded before collections had
+ * GIDs hold handles; GIDs (and anything unknown) pass through unchanged.
+ */
+export function demoCollectionId(stored: string): string {
+  const c = DEMO_COLLECTIONS.find((x) => x.handle === stored);
+  return c ? demoCollectionGid(c.handle) : stored;
 }
 
 export const DEMO_CATALOG: DemoProductSeed[] = [

@@ -31,7 +31,7 @@ import { inputVariables } from "../../extensions/discount-function/src/variables
 import en from "../../extensions/checkout-upsell/locales/en.default.json";
 import de from "../../extensions/checkout-upsell/locales/de.json";
 import fr from "../../extensions/checkout-upsell/locales/fr.json";
-import { DEMO_CATALOG, demoProductGid, demoVariantGid } from "./catalog";
+import { DEMO_CATALOG, demoCollectionGid, demoProductGid, demoVariantGid } from "./catalog";
 
 /**
  * The buyer-journey simulator: a sample cart walks through every checkout moment with the shop's
@@ -163,6 +163,8 @@ function buildSnapshot(buyer: Buyer, extra: Snapshot["lines"] = []): Snapshot {
       vendor: p.vendor,
       productType: p.productType,
       tags: p.tags,
+      // The same GIDs the demo gateway gives and offers target (the extension asks Shopify for them).
+      collectionIds: p.collections.map(demoCollectionGid),
       attributes: {},
     };
     if (v.sellingPlan) line.sellingPlanId = `gid://shopify/SellingPlan/${7700000000 + pi}`;

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { mulberry32 } from "@moments/stats";
-import { DEMO_CATALOG, demoProductGid, demoVariantGid } from "./catalog";
+import { DEMO_CATALOG, demoCollectionGid, demoProductGid, demoVariantGid } from "./catalog";
 
 export const DEMO_SHOP = {
   domain: "moments-demo.myshopify.com",
@@ -62,7 +62,8 @@ export async function ensureDemoShop(prisma: PrismaClient, options: SeedOptions 
         vendor: p.vendor,
         productType: p.productType,
         tags: p.tags.join(","),
-        collections: p.collections.join(","),
+        // GIDs, as Shopify names collections to offers, the checkout and the Discount Function.
+        collections: p.collections.map(demoCollectionGid).join(","),
         variants: {
           create: p.variants.map((v, vi) => ({
             id: demoVariantGid(pi, vi),

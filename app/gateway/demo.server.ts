@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
+import { DEMO_COLLECTIONS, demoCollectionGid, demoCollectionId } from "~/demo/catalog";
 import { OFFER_FUNCTION_INPUT_METAFIELD, type CatalogProduct, type ShopGateway } from "./types";
 
 const APP_NAMESPACE = "$app";
@@ -22,7 +23,7 @@ function toCatalog(row: DemoProductRow): CatalogProduct {
     vendor: row.vendor,
     productType: row.productType,
     tags: list(row.tags),
-    collections: list(row.collections),
+    collections: list(row.collections).map(demoCollectionId),
     imageUrl: row.imageUrl,
     variants: row.variants.map((v) => ({
       id: v.id,
@@ -49,6 +50,13 @@ export function demoGateway(prisma: PrismaClient, shopId: string): ShopGateway {
     async getProducts(ids) {
       if (ids.length === 0) return [];
       return (await loadProducts(prisma, shopId, { id: { in: ids } })).map(toCatalog);
+    },
+    // The demo store's collections are fixed (the catalog's), so they are not stored per shop.
+    async listCollections(query = "") {
+      const q = query.trim().toLowerCase();
+      return DEMO_COLLECTIONS.filter((c) => !q || c.title.toLowerCase().includes(q) || c.handle.includes(q))
+        .map((c) => ({ id: demoCollectionGid(c.handle), title: c.title }))
+        .sort((a, b) => a.title.localeCompare(b.title));
     },
     async publishMetafield(key, jsonValue, alongside = []) {
       // One transaction, as Shopify's metafieldsSet saves all or none.

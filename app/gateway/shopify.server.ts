@@ -46,6 +46,15 @@ export const PRODUCTS_BY_ID_QUERY = `#graphql
   }
 `;
 
+/** The offer editor's collection picker: the shop's collections by title. */
+export const COLLECTIONS_QUERY = `#graphql
+  query MomentsCollections($query: String) {
+    collections(first: 100, query: $query, sortKey: TITLE) {
+      nodes { id title }
+    }
+  }
+`;
+
 export const SHOP_QUERY = `#graphql
   query MomentsShop {
     shop { id name currencyCode plan { shopifyPlus } }
@@ -174,6 +183,14 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
       if (ids.length === 0) return [];
       const data = await run<{ nodes: Array<ProductNode | null> }>(admin, PRODUCTS_BY_ID_QUERY, { ids });
       return data.nodes.filter((n): n is ProductNode => !!n && "variants" in n).map(toCatalog);
+    },
+    async listCollections(query = "") {
+      const data = await run<{ collections: { nodes: Array<{ id: string; title: string }> } }>(
+        admin,
+        COLLECTIONS_QUERY,
+        { query: query.trim() || null },
+      );
+      return data.collections.nodes.map((c) => ({ id: c.id, title: c.title }));
     },
     async publishMetafield(key, jsonValue, alongside = []) {
       shopGid ??= (await run<{ shop: { id: string } }>(admin, SHOP_QUERY)).shop.id;

@@ -21,11 +21,18 @@ export interface CatalogProduct {
   tags: string[];
   /**
    * Collection GIDs (`gid://shopify/Collection/N`), as offers target them and as the checkout's
-   * Storefront query and the function's `inCollections` name them. The demo store uses its handles.
+   * Storefront query and the function's `inCollections` name them (the demo store's too).
    */
   collections: string[];
   imageUrl: string | null;
   variants: CatalogVariant[];
+}
+
+/** A collection an offer can be triggered by (the offer editor's picker). */
+export interface CollectionSummary {
+  /** `gid://shopify/Collection/N`, as `CatalogProduct.collections` and offers name it. */
+  id: string;
+  title: string;
 }
 
 export interface PublishResult {
@@ -70,6 +77,8 @@ export interface ShopGateway {
   /** Products matching a free-text query (title, vendor, tag), at most `limit`. */
   searchProducts(query: string, limit?: number): Promise<CatalogProduct[]>;
   getProducts(ids: string[]): Promise<CatalogProduct[]>;
+  /** The shop's collections by title (at most 100), optionally those matching a search query. */
+  listCollections(query?: string): Promise<CollectionSummary[]>;
   /**
    * Writes the app-owned shop metafield the extensions read ($app namespace), and with it, in the
    * same all-or-nothing write, `alongside`: more `$app` shop metafields (the Discount Function's

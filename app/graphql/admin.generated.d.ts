@@ -24,6 +24,13 @@ export type MomentsProductsByIdQuery = { nodes: Array<AdminTypes.Maybe<(
     & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'price' | 'inventoryQuantity'>> } }
   )>> };
 
+export type MomentsCollectionsQueryVariables = AdminTypes.Exact<{
+  query?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+}>;
+
+
+export type MomentsCollectionsQuery = { collections: { nodes: Array<Pick<AdminTypes.Collection, 'id' | 'title'>> } };
+
 export type MomentsShopQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
 
@@ -78,6 +85,7 @@ export type MomentsOfferDiscountInputMutation = { metafieldsSet?: AdminTypes.May
 interface GeneratedQueryTypes {
   "#graphql\n  query MomentsProducts($first: Int!, $query: String) {\n    products(first: $first, query: $query, sortKey: TITLE) {\n      nodes {\n        id\n        title\n        handle\n        vendor\n        productType\n        tags\n        featuredMedia { preview { image { url } } }\n        collections(first: 50) { nodes { id } }\n        variants(first: 50) {\n          nodes { id title sku price inventoryQuantity }\n        }\n      }\n    }\n  }\n": {return: MomentsProductsQuery, variables: MomentsProductsQueryVariables},
   "#graphql\n  query MomentsProductsById($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on Product {\n        id\n        title\n        handle\n        vendor\n        productType\n        tags\n        featuredMedia { preview { image { url } } }\n        collections(first: 50) { nodes { id } }\n        variants(first: 50) {\n          nodes { id title sku price inventoryQuantity }\n        }\n      }\n    }\n  }\n": {return: MomentsProductsByIdQuery, variables: MomentsProductsByIdQueryVariables},
+  "#graphql\n  query MomentsCollections($query: String) {\n    collections(first: 100, query: $query, sortKey: TITLE) {\n      nodes { id title }\n    }\n  }\n": {return: MomentsCollectionsQuery, variables: MomentsCollectionsQueryVariables},
   "#graphql\n  query MomentsShop {\n    shop { id name currencyCode plan { shopifyPlus } }\n  }\n": {return: MomentsShopQuery, variables: MomentsShopQueryVariables},
   "#graphql\n  query MomentsReadMetafield($key: String!) {\n    shop { metafield(namespace: \"$app\", key: $key) { value } }\n  }\n": {return: MomentsReadMetafieldQuery, variables: MomentsReadMetafieldQueryVariables},
   "#graphql\n  query MomentsOfferDiscounts {\n    automaticDiscountNodes(first: 50, query: \"type:app\") {\n      nodes {\n        id\n        automaticDiscount {\n          ... on DiscountAutomaticApp { title status }\n        }\n      }\n    }\n  }\n": {return: MomentsOfferDiscountsQuery, variables: MomentsOfferDiscountsQueryVariables},

@@ -81,6 +81,11 @@ export interface OfferForm {
     triggerProducts: Array<{ productId: string; title: string }>;
     tags: string;
     vendors: string;
+    /**
+     * Collection GIDs (`gid://shopify/Collection/N`). Titles come from the shop's collection list;
+     * an id not in it (a deleted collection) is kept and shown as the id.
+     */
+    collections: string[];
     /** Minimum cart subtotal per currency, decimal. */
     minSubtotal: Record<string, string>;
   };
@@ -93,6 +98,9 @@ export interface OfferForm {
 }
 
 export type FieldErrors = Record<string, string>;
+
+/** The engine's limit on `targeting.collections` (packages/engine/src/model.ts `targetingSpec`). */
+export const MAX_TRIGGER_COLLECTIONS = 100;
 
 export const emptyCopy = (): CopyForm => ({ title: "", body: "", cta: "Add to order", decline: "No thanks" });
 
@@ -124,6 +132,7 @@ export function emptyOfferForm(currencies: readonly string[]): OfferForm {
       triggerProducts: [],
       tags: "",
       vendors: "",
+      collections: [],
       minSubtotal: {},
     },
     experiment: { enabled: false, holdoutPct: "10", variants: [newVariant("A"), newVariant("B")] },
@@ -207,6 +216,7 @@ export function offerToForm(
       triggerProducts: (t.products ?? []).map((p) => ({ productId: p, title: meta.titles[p] ?? p })),
       tags: (t.tags ?? []).join(", "),
       vendors: (t.vendors ?? []).join(", "),
+      collections: [...(t.collections ?? [])],
       minSubtotal: Object.fromEntries(Object.entries(t.subtotal ?? {}).map(([c, r]) => [c, minorToDecimal(r?.min, c)])),
     },
     experiment: meta.experiment
@@ -358,6 +368,12 @@ export function formToOffer(
   const languages = list(t.languages).map((l) => l.toLowerCase());
   if (languages.some((l) => !/^[a-z]{2,3}(-[a-z0-9]{2,4})?$/.test(l)))
     err("targeting.languages", "Use language codes, e.g. en, de, fr-CA.");
+  // A form posted without the field (an older page still open) triggers on no collection.
+  const collections = [...new Set((t.collections ?? []).map((c) => c.trim()).filter(Boolean))];
+  if (collections.length > MAX_TRIGGER_COLLECTIONS)
+    err("targeting.collections", `Trigger on at most ${MAX_TRIGGER_COLLECTIONS} collections.`);
+  if (collections.some((c) => c.length > 64))
+    err("targeting.collections", "A collection id is at most 64 characters, like gid://shopify/Collection/123.");
   const subtotal: Record<string, { min: number }> = {};
   for (const [c, raw] of Object.entries(t.minSubtotal)) {
     if (!raw.trim()) continue;
@@ -374,6 +390,7 @@ export function formToOffer(
   if (t.triggerProducts.length) targeting.products = t.triggerProducts.map((p) => p.productId);
   if (list(t.tags).length) targeting.tags = list(t.tags);
   if (list(t.vendors).length) targeting.vendors = list(t.vendors);
+  if (collections.length) targeting.collections = collections;
   if (Object.keys(subtotal).length) targeting.subtotal = subtotal;
 
   // Experiment arms.

@@ -378,6 +378,8 @@ const formShape = z.object({
     triggerProducts: z.array(z.object({ productId: s, title: s })).max(100),
     tags: s,
     vendors: s,
+    // Optional: a page opened before the field existed posts none (no collection triggers).
+    collections: z.array(s).max(1000).default([]),
     minSubtotal: z.record(z.string().regex(/^[A-Z]{3}$/), s),
   }),
   experiment: z.object({

@@ -41,7 +41,11 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     const moment = new URL(request.url).searchParams.get("moment");
     if (moment && (MOMENT_IDS as readonly string[]).includes(moment)) form.moments = [moment as MomentId];
   }
-  const carts = await sampleCarts(gateway).catch(() => []);
+  // Both only help the merchant pick: a catalog that cannot be read leaves the lists empty.
+  const [carts, collections] = await Promise.all([
+    sampleCarts(gateway).catch(() => []),
+    gateway.listCollections().catch(() => []),
+  ]);
   const saved = new URL(request.url).searchParams.get("saved") === "1";
   const initialPreview = form
     ? await previewOffer(db(), shop, gateway, {
@@ -58,6 +62,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     version,
     currencies,
     carts,
+    collections,
     demo,
     saved,
     initialPreview,
@@ -124,6 +129,7 @@ export default function OfferPage() {
             errors={errors}
             currencies={d.currencies}
             carts={d.carts}
+            collections={d.collections}
             demo={d.demo}
             isPlus={d.isPlus}
             submitting={submitting}
