@@ -18,7 +18,8 @@ import {
   SHARD_MAX_BYTES,
   splitUtf8,
 } from "../extensions/discount-function/src/shards";
-import { SHARD_ALIASES, type InputLine, type RunInput } from "../extensions/discount-function/src/types";
+import { SHARD_ALIASES, type RunInput } from "../extensions/discount-function/src/types";
+import { plainInputLine } from "../extensions/discount-function/test/support/fixtures";
 import { demoGateway } from "~/gateway/demo.server";
 import { OFFER_DISCOUNT_TITLE, shopifyGateway, type AdminGraphql } from "~/gateway/shopify.server";
 import { publishShop } from "~/publish/publish.server";
@@ -85,24 +86,8 @@ const functionPayload = (shards: ReadonlyArray<string | null>): Payload | null =
 /** One offer line (and its trigger) as the function's input query answers it, priced from `shards`. */
 function functionVerdict(offer: Offer, shards: ReadonlyArray<string | null>) {
   let n = 0;
-  const line = (productId: string, variantId: string, unit: number): InputLine => ({
-    id: `gid://shopify/CartLine/${++n}`,
-    quantity: 1,
-    cost: {
-      amountPerQuantity: { amount: (unit / 100).toFixed(2), currencyCode: "EUR" },
-      subtotalAmount: { amount: (unit / 100).toFixed(2), currencyCode: "EUR" },
-    },
-    offer: null,
-    arm: null,
-    moment: null,
-    token: null,
-    sellingPlanAllocation: null,
-    merchandise: {
-      __typename: "ProductVariant",
-      id: variantId,
-      product: { id: productId, vendor: null, productType: null, hasTags: [], inCollections: [] },
-    },
-  });
+  const line = (productId: string, variantId: string, unit: number) =>
+    plainInputLine(`gid://shopify/CartLine/${++n}`, productId, variantId, unit);
   const item = offer.items[0]!;
   const trigger = line(offer.targeting!.products![0]!, "gid://shopify/ProductVariant/1", 10_000);
   const added = line(item.productId, item.variantId, item.prices.EUR!);

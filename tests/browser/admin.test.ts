@@ -1,44 +1,20 @@
 import { createRequire } from "node:module";
-import { existsSync, statSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { decodePayload } from "@moments/engine";
-import { freshDatabase, type TestDatabase } from "../support/db";
-import { demoModeEnv, startServer, type RunningServer } from "../support/server";
-import { launchChromium, screenshotPath } from "../support/browser";
+import { demoAdminInChromium } from "../support/browser";
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core/axe.min.js");
 
-let db: TestDatabase;
-let server: RunningServer;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  db = freshDatabase("admin-walk");
-  server = await startServer(demoModeEnv(db.url));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-});
-afterAll(async () => {
+const session = demoAdminInChromium("admin-walk", (s) => {
   if (process.env.ADMIN_TEST_DEBUG)
     console.log(
-      server
+      s.server
         ?.output()
         .replace(/Error: No route matches URL "\/favicon.ico"[\s\S]*?\n}\n/g, "")
         .slice(0, 5000),
     );
-  await browser?.close();
-  await server?.stop();
-  await db?.prisma.$disconnect();
 });
-
-async function shot(name: string) {
-  const file = screenshotPath(name);
-  await page.screenshot({ path: file, fullPage: true });
-  expect(existsSync(file) && statSync(file).size > 10_000).toBe(true);
-}
 
 interface AxeViolation {
   id: string;
@@ -49,8 +25,8 @@ interface AxeViolation {
 
 /** axe-core in the page: serious and critical violations, as "rule: target" lines. */
 async function seriousViolations(): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
+  await session.page.addScriptTag({ path: AXE });
+  const violations = await session.page.evaluate(async () => {
     const axe = (
       window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }
     ).axe;
@@ -62,12 +38,12 @@ async function seriousViolations(): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
-const demoShop = () => db.prisma.shop.findUniqueOrThrow({ where: { domain: "moments-demo.myshopify.com" } });
-const previewCard = () => page.getByTestId("offer-preview-card");
+const demoShop = () => session.db.prisma.shop.findUniqueOrThrow({ where: { domain: "moments-demo.myshopify.com" } });
+const previewCard = () => session.page.getByTestId("offer-preview-card");
 
 async function addProduct(search: string, label: string) {
-  await page.getByLabel("Search products", { exact: true }).fill(search);
-  const add = page.getByRole("button", { name: `Add ${label}`, exact: true });
+  await session.page.getByLabel("Search products", { exact: true }).fill(search);
+  const add = session.page.getByRole("button", { name: `Add ${label}`, exact: true });
   await add.waitFor();
   await add.click();
 }
@@ -76,67 +52,67 @@ describe("the merchant admin, walked through in Chromium (demo mode)", () => {
   let offerId = "";
 
   it("GIVEN a fresh demo shop WHEN the merchant opens the home page THEN it shows the journey's moments and the setup checklist", async () => {
-    await page.goto(`${server.url}/app`);
-    await page.getByRole("heading", { name: "The buyer's journey" }).waitFor();
+    await session.page.goto(`${session.server.url}/app`);
+    await session.page.getByRole("heading", { name: "The buyer's journey" }).waitFor();
     for (const moment of ["In-cart cross-sell", "Checkout: before payment", "Post-purchase page", "Follow-up email"]) {
-      await page.getByRole("heading", { name: moment, exact: true }).waitFor();
+      await session.page.getByRole("heading", { name: moment, exact: true }).waitFor();
     }
-    expect(await page.getByRole("link", { name: /^Create offer for / }).count()).toBe(9);
-    await page.getByText("Setup checklist").waitFor();
-    await shot("admin-home");
+    expect(await session.page.getByRole("link", { name: /^Create offer for / }).count()).toBe(9);
+    await session.page.getByText("Setup checklist").waitFor();
+    await session.shot("admin-home");
   });
 
   it("GIVEN the new-offer form WHEN the merchant builds a checkout bundle with two variants and a 10% hold-out THEN the live preview shows it to a mobile buyer in Germany in EUR", async () => {
-    await page.goto(`${server.url}/app/offers/new`);
-    await page.getByLabel("Offer name").fill("Laptop essentials bundle");
-    await page.getByLabel("Offer type").selectOption("bundle");
+    await session.page.goto(`${session.server.url}/app/offers/new`);
+    await session.page.getByLabel("Offer name").fill("Laptop essentials bundle");
+    await session.page.getByLabel("Offer type").selectOption("bundle");
     // The demo shop ships with demo offers; this one must outrank them at checkout.
-    await page.getByLabel("Priority").fill("500");
-    expect(await page.getByLabel("Checkout: before payment (Shopify Plus)").isChecked()).toBe(true);
+    await session.page.getByLabel("Priority").fill("500");
+    expect(await session.page.getByLabel("Checkout: before payment (Shopify Plus)").isChecked()).toBe(true);
     await addProduct("Storage", "Stackable Tool Storage Case - Default");
     await addProduct("Cable", "Premium Braided Audio Cable - 1.5 m");
-    await page.getByLabel("Discount type").selectOption("percent");
-    await page.getByLabel("Discount (%)", { exact: true }).fill("10");
-    await page.getByLabel("Headline (en)").fill("Complete your setup");
-    await page.getByLabel("Text (en)").fill("A storage case and a braided cable, 10% off together.");
-    await page.getByLabel("Run an experiment (variants and a hold-out group)").check();
-    await page.getByLabel("Hold-out share (%)").fill("10");
-    await page.getByLabel("Variant 2 headline").fill("Your bundle, 15% off");
-    await page.getByLabel("Variant 2 discount (%)").fill("15");
+    await session.page.getByLabel("Discount type").selectOption("percent");
+    await session.page.getByLabel("Discount (%)", { exact: true }).fill("10");
+    await session.page.getByLabel("Headline (en)").fill("Complete your setup");
+    await session.page.getByLabel("Text (en)").fill("A storage case and a braided cable, 10% off together.");
+    await session.page.getByLabel("Run an experiment (variants and a hold-out group)").check();
+    await session.page.getByLabel("Hold-out share (%)").fill("10");
+    await session.page.getByLabel("Variant 2 headline").fill("Your bundle, 15% off");
+    await session.page.getByLabel("Variant 2 discount (%)").fill("15");
 
-    await page.getByLabel("Sample cart").selectOption({ label: "Aero 14 Laptop - 16 GB / 512 GB" });
-    await page.getByLabel("Device").selectOption("mobile");
-    await page.getByLabel("Country").selectOption("DE");
-    await page.getByLabel("Currency").selectOption("EUR");
-    await page.getByLabel("Experiment arm").selectOption({ label: "Variant A" });
-    await page.getByRole("button", { name: "Refresh preview" }).click();
+    await session.page.getByLabel("Sample cart").selectOption({ label: "Aero 14 Laptop - 16 GB / 512 GB" });
+    await session.page.getByLabel("Device").selectOption("mobile");
+    await session.page.getByLabel("Country").selectOption("DE");
+    await session.page.getByLabel("Currency").selectOption("EUR");
+    await session.page.getByLabel("Experiment arm").selectOption({ label: "Variant A" });
+    await session.page.getByRole("button", { name: "Refresh preview" }).click();
     await expect.poll(() => previewCard().textContent(), { timeout: 10_000 }).toContain("Complete your setup");
     // 39.00 + 24.90 = 63.90 EUR, 10% off = 57.51 EUR, struck-through original.
-    expect(await page.getByTestId("preview-final-price").textContent()).toBe("€57.51");
+    expect(await session.page.getByTestId("preview-final-price").textContent()).toBe("€57.51");
     expect(await previewCard().locator("s").textContent()).toBe("€63.90");
-    expect(await page.getByTestId("live-preview").textContent()).toContain("mobile · DE · EUR");
+    expect(await session.page.getByTestId("live-preview").textContent()).toContain("mobile · DE · EUR");
 
-    await page.getByLabel("Experiment arm").selectOption({ label: "Variant B" });
+    await session.page.getByLabel("Experiment arm").selectOption({ label: "Variant B" });
     await expect.poll(() => previewCard().textContent(), { timeout: 10_000 }).toContain("Your bundle, 15% off");
-    expect(await page.getByTestId("preview-final-price").textContent()).toBe("€54.31");
+    expect(await session.page.getByTestId("preview-final-price").textContent()).toBe("€54.31");
 
-    await page.getByLabel("Experiment arm").selectOption({ label: "Hold-out group" });
+    await session.page.getByLabel("Experiment arm").selectOption({ label: "Hold-out group" });
     await expect
-      .poll(() => page.getByTestId("live-preview").textContent(), { timeout: 10_000 })
+      .poll(() => session.page.getByTestId("live-preview").textContent(), { timeout: 10_000 })
       .toContain("hold-out group");
-    await page.getByLabel("Experiment arm").selectOption({ label: "Variant A" });
+    await session.page.getByLabel("Experiment arm").selectOption({ label: "Variant A" });
     await expect.poll(() => previewCard().count(), { timeout: 10_000 }).toBe(1);
-    await shot("admin-offer-new-preview");
+    await session.shot("admin-offer-new-preview");
   });
 
   it("GIVEN the filled form WHEN the merchant saves THEN the offer is stored, published and listed", async () => {
-    await page.getByRole("button", { name: "Save", exact: true }).click();
-    await page.waitForURL(/\/app\/offers\/off_[a-z0-9]+\?saved=1$/);
-    offerId = new URL(page.url()).pathname.split("/").pop()!;
-    await page.getByText("Saved and published").waitFor();
-    expect(await page.getByTestId("published-at").textContent()).toMatch(/^Published \d{4}-\d{2}-\d{2}/);
+    await session.page.getByRole("button", { name: "Save", exact: true }).click();
+    await session.page.waitForURL(/\/app\/offers\/off_[a-z0-9]+\?saved=1$/);
+    offerId = new URL(session.page.url()).pathname.split("/").pop()!;
+    await session.page.getByText("Saved and published").waitFor();
+    expect(await session.page.getByTestId("published-at").textContent()).toMatch(/^Published \d{4}-\d{2}-\d{2}/);
 
-    const row = await db.prisma.offer.findFirstOrThrow({
+    const row = await session.db.prisma.offer.findFirstOrThrow({
       where: { id: offerId },
       include: { variants: true, experiments: true, moments: true },
     });
@@ -144,7 +120,7 @@ describe("the merchant admin, walked through in Chromium (demo mode)", () => {
     expect(row.moments.map((m) => m.moment)).toEqual(["checkout"]);
     expect(row.variants).toHaveLength(2);
     expect(row.experiments[0]).toMatchObject({ status: "running", holdoutBps: 1000 });
-    const publication = await db.prisma.publication.findUniqueOrThrow({ where: { shopId: (await demoShop()).id } });
+    const publication = await session.db.prisma.publication.findUniqueOrThrow({ where: { shopId: (await demoShop()).id } });
     const decoded = decodePayload(publication.payload);
     if (!decoded.ok) throw new Error("published payload does not decode");
     const published = decoded.payload;
@@ -152,81 +128,81 @@ describe("the merchant admin, walked through in Chromium (demo mode)", () => {
     expect(mine?.experiment).toMatchObject({ holdoutBps: 1000 });
     expect(mine!.experiment!.variants).toHaveLength(2);
 
-    await page.goto(`${server.url}/app/offers`);
-    await page.getByRole("link", { name: "Laptop essentials bundle" }).waitFor();
-    expect(await page.getByTestId("published-at").textContent()).toMatch(/^Published/);
-    await shot("admin-offers-index");
+    await session.page.goto(`${session.server.url}/app/offers`);
+    await session.page.getByRole("link", { name: "Laptop essentials bundle" }).waitFor();
+    expect(await session.page.getByTestId("published-at").textContent()).toMatch(/^Published/);
+    await session.shot("admin-offers-index");
   });
 
   it("GIVEN the saved offer WHEN the merchant edits the headline and saves THEN the change is stored and previewed", async () => {
-    await page.getByRole("link", { name: "Laptop essentials bundle" }).click();
-    await page.waitForURL(new RegExp(`/app/offers/${offerId}$`));
-    await page.getByLabel("Headline (en)").fill("Complete your laptop setup");
-    await page.getByRole("button", { name: "Save", exact: true }).click();
-    await page.waitForURL(/\?saved=1$/);
-    await page.getByText("Saved and published").waitFor();
-    expect(await page.getByLabel("Headline (en)").inputValue()).toBe("Complete your laptop setup");
-    await page.getByLabel("Sample cart").selectOption({ label: "Aero 14 Laptop - 16 GB / 512 GB" });
+    await session.page.getByRole("link", { name: "Laptop essentials bundle" }).click();
+    await session.page.waitForURL(new RegExp(`/app/offers/${offerId}$`));
+    await session.page.getByLabel("Headline (en)").fill("Complete your laptop setup");
+    await session.page.getByRole("button", { name: "Save", exact: true }).click();
+    await session.page.waitForURL(/\?saved=1$/);
+    await session.page.getByText("Saved and published").waitFor();
+    expect(await session.page.getByLabel("Headline (en)").inputValue()).toBe("Complete your laptop setup");
+    await session.page.getByLabel("Sample cart").selectOption({ label: "Aero 14 Laptop - 16 GB / 512 GB" });
     await expect.poll(() => previewCard().textContent(), { timeout: 10_000 }).toContain("Complete your laptop setup");
-    const row = await db.prisma.offer.findUniqueOrThrow({ where: { id: offerId } });
+    const row = await session.db.prisma.offer.findUniqueOrThrow({ where: { id: offerId } });
     expect(JSON.parse(row.definition).copy.en.title).toBe("Complete your laptop setup");
-    await shot("admin-offer-edit");
+    await session.shot("admin-offer-edit");
   });
 
   it("GIVEN the offer WHEN the merchant submits a 120% discount THEN the discount field shows an error and nothing is saved", async () => {
-    const before = await db.prisma.offer.findUniqueOrThrow({ where: { id: offerId } });
-    await page.getByLabel("Discount (%)", { exact: true }).fill("120");
-    await page.getByRole("button", { name: "Save", exact: true }).click();
-    const field = page.getByLabel("Discount (%)", { exact: true });
+    const before = await session.db.prisma.offer.findUniqueOrThrow({ where: { id: offerId } });
+    await session.page.getByLabel("Discount (%)", { exact: true }).fill("120");
+    await session.page.getByRole("button", { name: "Save", exact: true }).click();
+    const field = session.page.getByLabel("Discount (%)", { exact: true });
     await expect.poll(() => field.getAttribute("aria-invalid")).toBe("true");
-    await page.getByText("The discount is a whole percentage from 1 to 100.").waitFor();
-    await page.getByText("The offer was not saved").waitFor();
-    const after = await db.prisma.offer.findUniqueOrThrow({ where: { id: offerId } });
+    await session.page.getByText("The discount is a whole percentage from 1 to 100.").waitFor();
+    await session.page.getByText("The offer was not saved").waitFor();
+    const after = await session.db.prisma.offer.findUniqueOrThrow({ where: { id: offerId } });
     expect(after.definition).toBe(before.definition);
     expect(after.updatedAt.getTime()).toBe(before.updatedAt.getTime());
-    await shot("admin-offer-invalid-discount");
+    await session.shot("admin-offer-invalid-discount");
   });
 
   it("GIVEN the listed offer WHEN the merchant selects it and pauses it THEN it is paused and unpublished", async () => {
-    await page.goto(`${server.url}/app/offers`);
-    await page.getByRole("link", { name: "Laptop essentials bundle" }).waitFor();
-    await page.locator(`input[type=checkbox][id*="${offerId}"]`).first().check({ force: true });
-    await page.getByRole("button", { name: "Pause", exact: true }).click();
+    await session.page.goto(`${session.server.url}/app/offers`);
+    await session.page.getByRole("link", { name: "Laptop essentials bundle" }).waitFor();
+    await session.page.locator(`input[type=checkbox][id*="${offerId}"]`).first().check({ force: true });
+    await session.page.getByRole("button", { name: "Pause", exact: true }).click();
     // The page first: reading the SQLite file from this process while the server commits would
     // contend for its lock (see the report on WAL mode).
-    await expect.poll(() => page.locator("table").textContent(), { timeout: 10_000 }).toContain("paused");
-    await page.waitForLoadState("networkidle");
-    expect((await db.prisma.offer.findUniqueOrThrow({ where: { id: offerId } })).status).toBe("paused");
-    const publication = await db.prisma.publication.findUniqueOrThrow({ where: { shopId: (await demoShop()).id } });
+    await expect.poll(() => session.page.locator("table").textContent(), { timeout: 10_000 }).toContain("paused");
+    await session.page.waitForLoadState("networkidle");
+    expect((await session.db.prisma.offer.findUniqueOrThrow({ where: { id: offerId } })).status).toBe("paused");
+    const publication = await session.db.prisma.publication.findUniqueOrThrow({ where: { shopId: (await demoShop()).id } });
     const decoded = decodePayload(publication.payload);
     expect(decoded.ok && decoded.payload.offers.map((o) => o.id)).not.toContain(offerId);
-    await page.getByLabel("Status").selectOption("paused");
-    await page.waitForURL(/status=paused/);
-    await page.getByRole("link", { name: "Laptop essentials bundle" }).waitFor();
-    await shot("admin-offers-paused");
+    await session.page.getByLabel("Status").selectOption("paused");
+    await session.page.waitForURL(/status=paused/);
+    await session.page.getByRole("link", { name: "Laptop essentials bundle" }).waitFor();
+    await session.shot("admin-offers-paused");
   });
 
   it("GIVEN an experiment WHEN the merchant opens Experiments THEN it lists the arms and the hold-out, with start/stop and promote", async () => {
-    await page.goto(`${server.url}/app/experiments`);
-    const card = page.locator(".Polaris-ShadowBevel", { hasText: "Laptop essentials bundle" });
+    await session.page.goto(`${session.server.url}/app/experiments`);
+    const card = session.page.locator(".Polaris-ShadowBevel", { hasText: "Laptop essentials bundle" });
     await card.getByRole("button", { name: "Stop experiment" }).waitFor();
     await card.getByRole("button", { name: "Promote winner" }).waitFor();
     expect(await card.getByText("Hold-out 10% of buyers").count()).toBe(1);
-    await shot("admin-experiments");
+    await session.shot("admin-experiments");
   });
 
   it("GIVEN Settings WHEN the merchant enters a 100 h email window THEN the field shows an error; 48 h saves", async () => {
-    await page.goto(`${server.url}/app/settings`);
-    await page.getByLabel("Send after (hours, 24 to 72)").fill("100");
-    await page.getByRole("button", { name: "Save settings" }).click();
-    await page.getByText("The follow-up email goes out 24 to 72 hours after the order.").waitFor();
-    await page.getByLabel("Send after (hours, 24 to 72)").fill("48");
-    await page.getByLabel("Journey cap (offers per buyer journey, all moments)").fill("2");
-    await page.getByRole("button", { name: "Save settings" }).click();
-    await page.getByText("Settings saved and published").waitFor();
-    const settings = await db.prisma.shopSettings.findUniqueOrThrow({ where: { shopId: (await demoShop()).id } });
+    await session.page.goto(`${session.server.url}/app/settings`);
+    await session.page.getByLabel("Send after (hours, 24 to 72)").fill("100");
+    await session.page.getByRole("button", { name: "Save settings" }).click();
+    await session.page.getByText("The follow-up email goes out 24 to 72 hours after the order.").waitFor();
+    await session.page.getByLabel("Send after (hours, 24 to 72)").fill("48");
+    await session.page.getByLabel("Journey cap (offers per buyer journey, all moments)").fill("2");
+    await session.page.getByRole("button", { name: "Save settings" }).click();
+    await session.page.getByText("Settings saved and published").waitFor();
+    const settings = await session.db.prisma.shopSettings.findUniqueOrThrow({ where: { shopId: (await demoShop()).id } });
     expect(settings).toMatchObject({ emailDelayHours: 48, journeyCap: 2 });
-    await shot("admin-settings");
+    await session.shot("admin-settings");
   });
 
   it.each([
@@ -239,8 +215,8 @@ describe("the merchant admin, walked through in Chromium (demo mode)", () => {
   ])(
     "GIVEN the %s page WHEN axe-core checks it THEN it finds no serious or critical violation",
     async (_name, path) => {
-      await page.goto(`${server.url}${path.replace(":id", offerId)}`);
-      await page.waitForLoadState("networkidle");
+      await session.page.goto(`${session.server.url}${path.replace(":id", offerId)}`);
+      await session.page.waitForLoadState("networkidle");
       expect(await seriousViolations()).toEqual([]);
     },
   );

@@ -1,7 +1,10 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect } from "vitest";
+import { freshDatabase, type TestDatabase } from "./db";
 import { SCREENSHOTS } from "./paths";
+import { demoModeEnv, startServer, type RunningServer } from "./server";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** This machine's network is closed: without these Chromium keeps trying to reach Google. */
@@ -26,4 +29,37 @@ export async function launchChromium(): Promise<Browser> {
 export function screenshotPath(name: string): string {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return path.join(SCREENSHOTS, `${name}.png`);
+}
+
+/** A demo-mode server on a fresh database with a Chromium page open on it, for admin walk-throughs. */
+export interface DemoAdminSession {
+  db: TestDatabase;
+  server: RunningServer;
+  browser: Browser;
+  page: Page;
+  /** A full-page screenshot into the run's screenshots (asserted non-trivial, for review). */
+  shot(name: string): Promise<void>;
+}
+
+/** Opens the session in `beforeAll` and closes it in `afterAll`; read its fields inside tests. */
+export function demoAdminInChromium(label: string, onClose?: (s: DemoAdminSession) => void): DemoAdminSession {
+  const s = {} as DemoAdminSession;
+  beforeAll(async () => {
+    s.db = freshDatabase(label);
+    s.server = await startServer(demoModeEnv(s.db.url));
+    s.browser = await launchChromium();
+    s.page = await s.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    s.shot = async (name) => {
+      const file = screenshotPath(name);
+      await s.page.screenshot({ path: file, fullPage: true });
+      expect(existsSync(file) && statSync(file).size > 10_000).toBe(true);
+    };
+  });
+  afterAll(async () => {
+    onClose?.(s);
+    await s.browser?.close();
+    await s.server?.stop();
+    await s.db?.prisma.$disconnect();
+  });
+  return s;
 }

@@ -14,7 +14,7 @@ import {
   splitUtf8,
 } from "../src/shards";
 import type { InputLine, RunInput } from "../src/types";
-import { demoOffers, PUBLISHED_AT, runInput, settings, shardsFor, shopShards, TODAY } from "./support/fixtures";
+import { demoOffers, plainInputLine, PUBLISHED_AT, runInput, settings, shardsFor, shopShards, TODAY } from "./support/fixtures";
 import { fixtureErrors } from "./support/schema";
 
 const bytes = (s: string) => Buffer.byteLength(s, "utf8");
@@ -128,24 +128,8 @@ describe("the function reads its payload from the shards", () => {
     if (!leanShards.ok) throw new Error("200 offers must fit");
 
     let n = 0;
-    const line = (productId: string, variantId: string, unit: number, quantity = 1): InputLine => ({
-      id: `gid://shopify/CartLine/${++n}`,
-      quantity,
-      cost: {
-        amountPerQuantity: { amount: (unit / 100).toFixed(2), currencyCode: "EUR" },
-        subtotalAmount: { amount: ((unit * quantity) / 100).toFixed(2), currencyCode: "EUR" },
-      },
-      offer: null,
-      arm: null,
-      moment: null,
-      token: null,
-      sellingPlanAllocation: null,
-      merchandise: {
-        __typename: "ProductVariant",
-        id: variantId,
-        product: { id: productId, vendor: null, productType: null, hasTags: [], inCollections: [] },
-      },
-    });
+    const line = (productId: string, variantId: string, unit: number, quantity = 1) =>
+      plainInputLine(`gid://shopify/CartLine/${++n}`, productId, variantId, unit, quantity);
     const compared: string[] = [];
     for (const o of payload.offers) {
       const moment = o.moments[0]!;

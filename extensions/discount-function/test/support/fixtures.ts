@@ -29,6 +29,29 @@ export interface LineSpec {
 
 const NO_VARIABLES: InputVariables = { tags: [], collections: [] };
 
+/**
+ * A plain EUR cart line for any product (no offer attributes, no tags or collections), as the
+ * input query answers it: for tests whose products are not the demo catalog's.
+ */
+export function plainInputLine(id: string, productId: string, variantId: string, unitMinor: number, quantity = 1): InputLine {
+  const eur = (minor: number) => ({ amount: (minor / 100).toFixed(2), currencyCode: "EUR" });
+  return {
+    id,
+    quantity,
+    cost: { amountPerQuantity: eur(unitMinor), subtotalAmount: eur(unitMinor * quantity) },
+    offer: null,
+    arm: null,
+    moment: null,
+    token: null,
+    sellingPlanAllocation: null,
+    merchandise: {
+      __typename: "ProductVariant",
+      id: variantId,
+      product: { id: productId, vendor: null, productType: null, hasTags: [], inCollections: [] },
+    },
+  };
+}
+
 let n = 0;
 /**
  * One cart line as Shopify answers the input query. `variables` are the input query's $tags and
