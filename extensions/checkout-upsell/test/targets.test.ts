@@ -62,16 +62,27 @@ function setCart(shopify: unknown, lines: ReturnType<typeof line>[], currency: "
   s.localization.currency.value = { isoCode: currency };
 }
 
-describe("purchase.checkout.block.render (before payment)", () => {
-  const ext = getExtension("purchase.checkout.block.render");
+/**
+ * The target's mock host with the demo offers published, set up before each test and unmounted
+ * after; `also` adds what a describe block needs on top.
+ */
+function withPublishedOffers<T extends Parameters<typeof getExtension>[0]>(target: T, also?: () => void) {
+  const ext = getExtension(target);
   beforeEach(() => {
     ext.setUp();
     api(ext).appMetafields.value = metafield(payloadJson());
-    api(ext).checkoutToken.value = "tok-1";
+    also?.();
   });
   afterEach(async () => {
     await unmountTarget();
     ext.tearDown();
+  });
+  return ext;
+}
+
+describe("purchase.checkout.block.render (before payment)", () => {
+  const ext = withPublishedOffers("purchase.checkout.block.render", () => {
+    api(ext).checkoutToken.value = "tok-1";
   });
 
   test("GIVEN a drill in the cart WHEN the block renders THEN it shows the tool-case offer at its published price", async () => {
@@ -262,15 +273,7 @@ describe("purchase.checkout.block.render (before payment)", () => {
 });
 
 describe("purchase.checkout.cart-line-list.render-after (before payment)", () => {
-  const ext = getExtension("purchase.checkout.cart-line-list.render-after");
-  beforeEach(() => {
-    ext.setUp();
-    api(ext).appMetafields.value = metafield(payloadJson());
-  });
-  afterEach(async () => {
-    await unmountTarget();
-    ext.tearDown();
-  });
+  const ext = withPublishedOffers("purchase.checkout.cart-line-list.render-after");
 
   test("GIVEN slot 2 and two checkout offers WHEN it renders THEN it shows the second one", async () => {
     setCart(ext.shopify, [line("drill"), line("headset", "headset-black")]);
@@ -282,15 +285,7 @@ describe("purchase.checkout.cart-line-list.render-after (before payment)", () =>
 });
 
 describe("purchase.checkout.contact.render-after (form entry)", () => {
-  const ext = getExtension("purchase.checkout.contact.render-after");
-  beforeEach(() => {
-    ext.setUp();
-    api(ext).appMetafields.value = metafield(payloadJson());
-  });
-  afterEach(async () => {
-    await unmountTarget();
-    ext.tearDown();
-  });
+  const ext = withPublishedOffers("purchase.checkout.contact.render-after");
 
   test("GIVEN a standard parka WHEN the upgrade is accepted THEN the line is swapped to the premium variant", async () => {
     const parka = line("parka", "parka-m");
@@ -315,15 +310,7 @@ describe("purchase.checkout.contact.render-after (form entry)", () => {
 });
 
 describe("purchase.checkout.shipping-option-list.render-after (shipping step)", () => {
-  const ext = getExtension("purchase.checkout.shipping-option-list.render-after");
-  beforeEach(() => {
-    ext.setUp();
-    api(ext).appMetafields.value = metafield(payloadJson());
-  });
-  afterEach(async () => {
-    await unmountTarget();
-    ext.tearDown();
-  });
+  const ext = withPublishedOffers("purchase.checkout.shipping-option-list.render-after");
 
   test("GIVEN a framed print in a USD cart WHEN it renders THEN shipping insurance is offered in USD", async () => {
     setCart(ext.shopify, [line("print", "print-50", 1, "USD")], "USD");
@@ -343,15 +330,7 @@ describe("purchase.checkout.shipping-option-list.render-after (shipping step)", 
 });
 
 describe("purchase.checkout.payment-method-list.render-after (payment step)", () => {
-  const ext = getExtension("purchase.checkout.payment-method-list.render-after");
-  beforeEach(() => {
-    ext.setUp();
-    api(ext).appMetafields.value = metafield(payloadJson());
-  });
-  afterEach(async () => {
-    await unmountTarget();
-    ext.tearDown();
-  });
+  const ext = withPublishedOffers("purchase.checkout.payment-method-list.render-after");
 
   test("GIVEN a laptop WHEN it renders for a buyer in a variant arm THEN the protection plan is priced at 10% of the laptop", async () => {
     setCart(ext.shopify, [line("laptop", "laptop-16")]);
@@ -416,15 +395,7 @@ describe("purchase.checkout.payment-method-list.render-after (payment step)", ()
 });
 
 describe("purchase.thank-you.block.render", () => {
-  const ext = getExtension("purchase.thank-you.block.render");
-  beforeEach(() => {
-    ext.setUp();
-    api(ext).appMetafields.value = metafield(payloadJson());
-  });
-  afterEach(async () => {
-    await unmountTarget();
-    ext.tearDown();
-  });
+  const ext = withPublishedOffers("purchase.thank-you.block.render");
 
   test("GIVEN a headset was bought WHEN the page renders THEN the cable offer links to a new checkout carrying the offer", async () => {
     setCart(ext.shopify, [line("headset", "headset-black")]);
@@ -440,15 +411,7 @@ describe("purchase.thank-you.block.render", () => {
 });
 
 describe("customer-account.order-status.block.render", () => {
-  const ext = getExtension("customer-account.order-status.block.render");
-  beforeEach(() => {
-    ext.setUp();
-    api(ext).appMetafields.value = metafield(payloadJson());
-  });
-  afterEach(async () => {
-    await unmountTarget();
-    ext.tearDown();
-  });
+  const ext = withPublishedOffers("customer-account.order-status.block.render");
 
   test("GIVEN a Planner subscription was bought WHEN the page renders THEN the onboarding offer is shown with a decline", async () => {
     setCart(ext.shopify, [line("saas", "saas-basic")]);
