@@ -8,7 +8,12 @@ import { MOMENT_IDS } from "@moments/engine";
  * answer `{ results: [{ id, status: "accepted" | "duplicate" | "rejected", reason? }] }` in order.
  * Shop and surface authentication come from the request, never from the event.
  */
-export const EVENT_TYPES = ["impression", "click", "accept", "decline", "exit_intent", "purchase", "unsubscribe"] as const;
+/**
+ * `exposure`: the buyer's arm in an experiment, logged where the engine decided it (engine
+ * `MomentDecision.exposures`), the same way for the hold-out and every variant. Only exposures make
+ * a journey a visitor of an arm; impressions count what buyers saw.
+ */
+export const EVENT_TYPES = ["impression", "click", "accept", "decline", "exit_intent", "purchase", "unsubscribe", "exposure"] as const;
 export const SURFACES = ["checkout", "thank_you", "order_status", "post_purchase", "storefront", "email", "demo"] as const;
 export const ARMS = ["variant", "holdout", "none"] as const;
 export const MAX_BATCH = 50;
@@ -26,6 +31,10 @@ export const EventInput = z.object({
   /** Experiment arm variant id (engine ShownOffer.variantId). */
   variantId: z.string().min(1).max(32).optional(),
   arm: z.enum(ARMS).default("none"),
+  /** Experiment version (engine Exposure.version); results are kept per version. */
+  version: z.number().int().min(1).max(1_000_000).optional(),
+  /** Exposure events: the cart subtotal at the decision (a pre-exposure covariate), minor units of `currency`. */
+  cartMinor: z.number().int().min(0).max(1e11).optional(),
   device: z.enum(["mobile", "desktop"]).optional(),
   country: z.string().regex(/^[A-Z]{2}$/).optional(),
   currency: z.string().regex(/^[A-Z]{3}$/).optional(),

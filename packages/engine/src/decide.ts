@@ -127,6 +127,8 @@ export interface ShownOffer {
   type: OfferType;
   moment: MomentId;
   rank: number;
+  /** 1-based place among the moment's selected offers, counting held-out ones (see Exposure.slot). */
+  slot: number;
   experimentId?: string;
   /** Experiment arm, when the offer runs an experiment. */
   variantId?: string;
@@ -137,10 +139,33 @@ export interface ShownOffer {
   lines: LineToAdd[];
 }
 
+/**
+ * A buyer's arm in an experiment, decided where the offer took its place at a moment: the same
+ * record for the hold-out and every variant, whatever placements, limits or lower-ranked offers do
+ * afterwards. Every surface logs these (as `exposure` events) at the point of decision, so that the
+ * arms of an experiment are compared over the same buyers (docs/measurement.md, decision 013).
+ */
+export interface Exposure {
+  experimentId: string;
+  /** The experiment's version: what a buyer in each arm sees; results are kept per version. */
+  version: number;
+  offerId: string;
+  moment: MomentId;
+  /** "holdout" or the variant (arm) id. */
+  arm: string;
+  /** 1-based place among the moment's selected offers (held-out offers keep theirs, empty). */
+  slot: number;
+  /** Pre-exposure covariate: the cart subtotal at the decision, minor units of `currency`. */
+  cartMinor: number;
+  currency: string;
+}
+
 export interface MomentDecision {
   moment: MomentId;
   offers: ShownOffer[];
   excluded: Excluded[];
+  /** Every experiment offer that took a place here, in place order, hold-out or not. */
+  exposures: Exposure[];
 }
 
 export interface Decision {
@@ -571,6 +596,7 @@ export function decide(input: DecideInput): Decision {
   const out: MomentDecision[] = [];
   for (const moment of input.moments) {
     const offers: ShownOffer[] = [];
+    const exposures: Exposure[] = [];
     const pre = P.byMoment.get(moment);
     const excluded: Excluded[] = pre ? pre.mismatch.slice() : [];
     const limit = settings.momentLimits?.[moment] ?? 1;
@@ -604,6 +630,18 @@ export function decide(input: DecideInput): Decision {
       journeyIds.add(o.id);
       usedOffers.add(o.id);
       for (const pid of po.productList) usedProducts.add(pid);
+      if (o.experiment && c.arm) {
+        exposures.push({
+          experimentId: o.experiment.id,
+          version: o.experiment.version ?? 1,
+          offerId: o.id,
+          moment,
+          arm: c.arm.kind === "holdout" ? "holdout" : c.arm.variantId,
+          slot: filledHere,
+          cartMinor: cart.subtotal,
+          currency: cart.currency,
+        });
+      }
       if (c.arm?.kind === "holdout") {
         excluded.push(exclude(po, "holdout", o.experiment!.id));
         continue;
@@ -628,6 +666,7 @@ export function decide(input: DecideInput): Decision {
         type: o.type,
         moment,
         rank: offers.length + 1,
+        slot: filledHere,
         locale: loc,
         copy,
         price: priced.price,
@@ -658,7 +697,7 @@ export function decide(input: DecideInput): Decision {
       if (eff.design) shown.design = eff.design;
       offers.push(shown);
     }
-    out.push({ moment, offers, excluded });
+    out.push({ moment, offers, excluded, exposures });
   }
   return { moments: out };
 }

@@ -117,6 +117,8 @@ export const experimentSpec = obj({
   /** Share of buyers (basis points, 0..10000) who see nothing: the hold-out. */
   holdoutBps: int(0, 10000),
   variants: arr(variantSpec, 1, 10),
+  /** Starts at 1; a change to what buyers of a running experiment see starts the next version. */
+  version: opt(int(1, 1000000)),
 });
 
 export const offerSpec = obj({

@@ -22,7 +22,7 @@ import { validate, type Issue } from "./v";
 export type DecodeResult = { ok: true; payload: Payload } | { ok: false; error: Issue };
 
 const LONG =
-  "id status type moments priority startsAt endsAt items productId variantId quantity prices sellingPlanId discount kind percent amounts pricing of copy title body cta decline design targeting products collections tags vendors subtotal min max devices countries markets currencies languages buyer customerTags excludeCustomerTags experiment holdoutBps variants weight".split(
+  "id status type moments priority startsAt endsAt items productId variantId quantity prices sellingPlanId discount kind percent amounts pricing of copy title body cta decline design targeting products collections tags vendors subtotal min max devices countries markets currencies languages buyer customerTags excludeCustomerTags experiment holdoutBps variants weight version".split(
     " ",
   );
 const SHORT = "abcdefghijklmnopqrstuwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
