@@ -6,3 +6,4 @@ export * from "./decide";
 export * from "./verify";
 export { validate, type Issue, type Spec } from "./v";
 export * from "./schema";
+export * from "./exposure";
