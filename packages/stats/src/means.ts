@@ -1,12 +1,32 @@
 import { studentTQuantile, studentTTwoSided } from "./special";
 import type { Interval } from "./proportions";
 
-/** An arm as sufficient statistics: what the daily roll-ups store (count, sum, sum of squares). */
+/**
+ * An arm as sufficient statistics: what the daily roll-ups store (count, sum, sum of squares of the
+ * outcome y, revenue per visitor). Optionally the same for a pre-exposure covariate x (the cart
+ * value at exposure, minor units) and the cross products, for regression adjustment (CUPED, see
+ * ./cuped). The covariate fields are all present or all absent; absent means no adjustment.
+ */
 export interface Sums {
   n: number;
   sum: number;
   sumSq: number;
+  /** Sum of the covariate x over the visitors. */
+  xSum?: number;
+  /** Sum of x^2. */
+  xSq?: number;
+  /** Sum of x * y. */
+  xySum?: number;
 }
+
+/** One day of one arm, as the roll-ups store it (the dashboard's name for `Sums`). */
+export type DaySums = Sums;
+
+/** Sums that carry the covariate fields. */
+export type CovariateSums = Required<Sums>;
+
+export const hasCovariate = (s: Sums): s is CovariateSums =>
+  s.xSum !== undefined && s.xSq !== undefined && s.xySum !== undefined;
 
 export interface Summary {
   n: number;
@@ -17,7 +37,11 @@ export interface Summary {
 
 export const emptySums = (): Sums => ({ n: 0, sum: 0, sumSq: 0 });
 
-export const addSums = (a: Sums, b: Sums): Sums => ({ n: a.n + b.n, sum: a.sum + b.sum, sumSq: a.sumSq + b.sumSq });
+/** Adds two sums; the covariate fields are kept only when both sides carry them. */
+export const addSums = (a: Sums, b: Sums): Sums =>
+  hasCovariate(a) && hasCovariate(b)
+    ? { n: a.n + b.n, sum: a.sum + b.sum, sumSq: a.sumSq + b.sumSq, xSum: a.xSum + b.xSum, xSq: a.xSq + b.xSq, xySum: a.xySum + b.xySum }
+    : { n: a.n + b.n, sum: a.sum + b.sum, sumSq: a.sumSq + b.sumSq };
 
 export function summarize(s: Sums): Summary {
   const mean = s.n > 0 ? s.sum / s.n : NaN;
