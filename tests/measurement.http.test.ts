@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createHmac, randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
+import { exposureEventId } from "@moments/engine";
 import { freshDatabase, type TestDatabase } from "./support/db";
 import { BROWSER_UA, realModeEnv, startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "./support/server";
 import { deliverWebhook, samplePayload } from "./support/webhooks";
@@ -22,6 +23,11 @@ beforeEach(async () => {
   await db.prisma.event.deleteMany();
   await db.prisma.momentDaily.deleteMany();
   await db.prisma.attributedLine.deleteMany();
+  await db.prisma.experimentExposure.deleteMany();
+  await db.prisma.experimentDaily.deleteMany();
+  await db.prisma.journeyOrder.deleteMany();
+  await db.prisma.refundRecord.deleteMany();
+  await db.prisma.order.deleteMany();
   await db.prisma.shop.deleteMany();
   shopId = (await db.prisma.shop.create({ data: { domain: SHOP, name: "Measure", currency: "USD" } })).id;
 });
@@ -165,7 +171,8 @@ describe("POST /proxy/events (app proxy)", () => {
 
 describe("orders/create and refunds/create webhooks", () => {
   test("GIVEN Shopify's sample order with offer attributes on a line WHEN delivered, then its refund THEN the upsell's revenue is attributed and netted out", async () => {
-    const order = samplePayload("orders/create", SHOP) as { line_items: Array<Record<string, unknown>>; note_attributes: unknown };
+    const order = samplePayload("orders/create", SHOP) as { line_items: Array<Record<string, unknown>>; note_attributes: unknown; test: boolean };
+    order.test = false; // Shopify's sample is a test order, which is never attributed
     order.note_attributes = [{ name: "_moments_journey", value: "journey-1" }];
     order.line_items[1]!.properties = [
       { name: "_moments_offer", value: "offer-1" },
@@ -180,5 +187,71 @@ describe("orders/create and refunds/create webhooks", () => {
     expect(await db.prisma.attributedLine.findFirstOrThrow({ where: { shopId } })).toMatchObject({ refundedMinor: 1999 });
     const rollup = await db.prisma.momentDaily.findFirstOrThrow({ where: { shopId, offerId: "offer-1" } });
     expect(rollup.attributedMinor - rollup.refundedMinor).toBe(0);
+  });
+});
+
+describe("net revenue through the webhooks (orders/create, refunds/create, orders/cancelled)", () => {
+  const TOTAL = 40495;
+  const send = (topic: string, body: unknown, webhookId?: string) =>
+    deliverWebhook(server.url, { topic, shop: SHOP, body: JSON.stringify(body), secret: TEST_API_SECRET, ...(webhookId ? { webhookId } : {}) });
+  const liveOrder = (over: Record<string, unknown> = {}) => ({
+    ...samplePayload("orders/create", SHOP),
+    test: false,
+    note_attributes: [{ name: "_moments_journey", value: "journey-1" }],
+    ...over,
+  });
+  const exposure = () => ({
+    id: exposureEventId("exp-1", 1, "journey-1"),
+    type: "exposure",
+    moment: "checkout",
+    surface: "checkout",
+    journeyKey: "journey-1",
+    offerId: "offer-1",
+    experimentId: "exp-1",
+    version: 1,
+    arm: "holdout",
+    cartMinor: 2500,
+    currency: "USD",
+    occurredAt: Date.now(),
+  });
+  const holdout = async () => {
+    const rows = await db.prisma.experimentDaily.findMany({ where: { shopId, arm: "holdout" } });
+    return rows.reduce(
+      (s, r) => ({ visitors: s.visitors + r.visitors, orders: s.orders + r.orders, converters: s.converters + r.converters, revenueMinor: s.revenueMinor + r.revenueMinor }),
+      { visitors: 0, orders: 0, converters: 0, revenueMinor: 0 },
+    );
+  };
+
+  test("GIVEN a hold-out exposure posted by the checkout and its order WHEN orders/cancelled is delivered twice (signed) THEN the order leaves the arm once and for all", async () => {
+    expect((await post({ events: [exposure()] }, await sessionToken())).status).toBe(200);
+    expect((await send("orders/create", liveOrder())).status).toBe(200);
+    expect(await holdout()).toEqual({ visitors: 1, orders: 1, converters: 1, revenueMinor: TOTAL });
+    const cancelled = { ...samplePayload("orders/cancelled", SHOP), test: false };
+    const webhookId = randomUUID();
+    expect((await send("orders/cancelled", cancelled, webhookId)).status).toBe(200);
+    expect((await send("orders/cancelled", cancelled, webhookId)).status).toBe(200);
+    expect((await send("orders/cancelled", cancelled)).status).toBe(200);
+    expect(await holdout()).toEqual({ visitors: 1, orders: 0, converters: 0, revenueMinor: 0 });
+  });
+
+  test("GIVEN Shopify's sample refund delivered before its order WHEN the order arrives THEN the visitor's revenue is net of it", async () => {
+    expect((await post({ events: [exposure()] }, await sessionToken())).status).toBe(200);
+    // Real order ids are exact JSON numbers (below 2^53); the samples' are not, so both name order 1001.
+    const refund = { ...samplePayload("refunds/create", SHOP), order_id: 1001 };
+    expect((await send("refunds/create", refund)).status).toBe(200);
+    expect(await db.prisma.refundRecord.findFirstOrThrow({ where: { shopId } })).toMatchObject({ pending: true });
+    expect((await send("orders/create", liveOrder({ id: 1001, admin_graphql_api_id: "gid://shopify/Order/1001" }))).status).toBe(200);
+    expect((await send("refunds/create", refund)).status).toBe(200); // a second delivery id: still once
+    // The sample refunds every line (414.95 of a 404.95 order): nothing is left, never less than nothing.
+    expect(await holdout()).toEqual({ visitors: 1, orders: 1, converters: 1, revenueMinor: 0 });
+    expect(await db.prisma.refundRecord.findFirstOrThrow({ where: { shopId } })).toMatchObject({ pending: false, orderMinor: TOTAL });
+  });
+
+  test("GIVEN Shopify's sample test order WHEN delivered THEN it is recorded but never linked to the journey", async () => {
+    expect((await post({ events: [exposure()] }, await sessionToken())).status).toBe(200);
+    expect((await send("orders/create", liveOrder({ test: true }))).status).toBe(200);
+    expect(await db.prisma.order.count({ where: { shopId } })).toBe(1);
+    expect(await db.prisma.journeyOrder.count({ where: { shopId } })).toBe(0);
+    expect(await holdout()).toEqual({ visitors: 1, orders: 0, converters: 0, revenueMinor: 0 });
   });
 });

@@ -5,7 +5,7 @@ import { realModeEnv, startServer, TEST_API_SECRET, type RunningServer } from ".
 import { deliverWebhook, samplePayload } from "./support/webhooks";
 import { rowsOf, seedInstalledShop } from "./support/fixtures";
 
-const TOPICS = ["app/uninstalled", "app/scopes_update", "orders/create", "customers/data_request", "customers/redact", "shop/redact"];
+const TOPICS = ["app/uninstalled", "app/scopes_update", "orders/create", "orders/cancelled", "refunds/create", "customers/data_request", "customers/redact", "shop/redact"];
 const SHOP_A = "alpha-store.myshopify.com";
 const SHOP_B = "beta-store.myshopify.com";
 

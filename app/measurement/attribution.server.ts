@@ -8,7 +8,7 @@ import {
   applyMomentDeltas,
   dayOf,
   DeltaMap,
-  orderDelta,
+  revisionDelta,
   type ExperimentDelta,
   type ExperimentKey,
   type MomentDelta,
@@ -24,12 +24,129 @@ type Tx = Prisma.TransactionClient;
 export const JOURNEY_ATTRIBUTE = ATTR.journey;
 
 /**
+ * The journey keys an order carries, in priority order: its `_moments_journey` attribute (the key
+ * the storefront or checkout wrote), then its checkout token (the key post-purchase and the
+ * checkout / thank-you extensions use when no attribute was written). Distinct, non-empty.
+ */
+export function orderJourneyKeys(order: { attributes: Record<string, string>; checkoutToken?: string | null }): string[] {
+  const keys = [order.attributes[JOURNEY_ATTRIBUTE]?.trim() ?? "", order.checkoutToken?.trim() ?? ""].filter(Boolean);
+  return [...new Set(keys)];
+}
+
+/** An order linked to journeys, as revenue per visitor counts it. */
+export interface LinkedOrder {
+  orderId: string;
+  /** Journey keys in priority order (see orderJourneyKeys). */
+  keys: string[];
+  totalMinor: number;
+  refundedMinor: number;
+  cancelled: boolean;
+}
+
+/** What the order counts for its visitors: its total net of refunds, or null once cancelled. */
+export const netValue = (o: Pick<LinkedOrder, "totalMinor" | "refundedMinor" | "cancelled">): number | null =>
+  o.cancelled ? null : Math.max(0, o.totalMinor - o.refundedMinor);
+
+/** Orders linked to any of `journeyKeys` (or with these order ids), with every key they carry. */
+export async function linkedOrders(tx: Tx, shopId: string, by: { journeyKeys?: string[]; orderIds?: string[] }): Promise<LinkedOrder[]> {
+  const ids = new Set(by.orderIds ?? []);
+  if (by.journeyKeys?.length) {
+    const rows = await tx.journeyOrder.findMany({ where: { shopId, journeyKey: { in: by.journeyKeys } }, select: { orderId: true } });
+    for (const r of rows) ids.add(r.orderId);
+  }
+  if (ids.size === 0) return [];
+  const rows = await tx.journeyOrder.findMany({ where: { shopId, orderId: { in: [...ids] } }, orderBy: { rank: "asc" } });
+  const orders = new Map<string, LinkedOrder>();
+  for (const r of rows.filter((r) => r.rank === 0)) {
+    orders.set(r.orderId, {
+      orderId: r.orderId,
+      keys: [r.journeyKey],
+      totalMinor: r.totalMinor,
+      refundedMinor: r.refundedMinor,
+      cancelled: r.cancelledAt !== null,
+    });
+  }
+  for (const r of rows.filter((r) => r.rank > 0)) orders.get(r.orderId)?.keys.push(r.journeyKey);
+  return [...orders.values()];
+}
+
+type ExposureRow = Awaited<ReturnType<Tx["experimentExposure"]["findMany"]>>[number];
+
+export const experimentKeyOf = (x: Pick<ExposureRow, "experimentId" | "version" | "offerId" | "arm" | "day" | "device" | "country" | "segment">): ExperimentKey => ({
+  experimentId: x.experimentId,
+  version: x.version,
+  offerId: x.offerId,
+  arm: x.arm,
+  day: x.day,
+  device: x.device,
+  country: x.country,
+  segment: x.segment,
+});
+
+/**
+ * Which exposure row of one experiment version counts an order: the row of the order's first key
+ * (priority order) that has one. A buyer reported under both keys is one order for the experiment,
+ * never two; the rule depends only on which rows exist, so refunds and cancellations find the same
+ * row whatever the arrival order.
+ */
+export function holderOf<T extends { journeyKey: string }>(keys: string[], rows: T[]): T | undefined {
+  for (const key of keys) {
+    const row = rows.find((r) => r.journeyKey === key);
+    if (row) return row;
+  }
+  return undefined;
+}
+
+/**
+ * An order's counted value changes from `before` to `after` (null: not counted): every experiment
+ * version the order's journeys were exposed to moves its holding row and ExperimentDaily by the
+ * exact difference (revisionDelta).
+ */
+async function reviseOrder(tx: Tx, shopId: string, order: LinkedOrder, before: number | null, after: number | null): Promise<void> {
+  if (before === after) return;
+  const exposures = await tx.experimentExposure.findMany({ where: { shopId, journeyKey: { in: order.keys } } });
+  const byVersion = new Map<string, ExposureRow[]>();
+  for (const x of exposures) {
+    const k = JSON.stringify([x.experimentId, x.version]);
+    byVersion.set(k, [...(byVersion.get(k) ?? []), x]);
+  }
+  const deltas = new DeltaMap<ExperimentKey, ExperimentDelta>();
+  for (const rows of byVersion.values()) {
+    const x = holderOf(order.keys, rows)!;
+    const delta = revisionDelta({ orders: x.orders, revenue: x.revenueMinor }, x.cartMinor, before, after);
+    deltas.add(experimentKeyOf(x), delta);
+    await tx.experimentExposure.update({
+      where: { id: x.id },
+      data: { orders: { increment: delta.orders ?? 0 }, revenueMinor: { increment: delta.revenueMinor ?? 0 } },
+    });
+  }
+  await applyExperimentDeltas(tx, shopId, deltas);
+}
+
+/** The dimensions a journey's figures carry: those of its first offer view or exposure. */
+export interface JourneyDims {
+  device: string;
+  country: string;
+  segment: string;
+}
+const hasDims = (d: JourneyDims) => Boolean(d.device || d.country || d.segment);
+const EMPTY_DIMS: JourneyDims = { device: "", country: "", segment: "" };
+
+/**
  * orders/create: lines carrying the offer attributes (engine ATTR) become attributed revenue
- * (line price x quantity minus the line's discounts, shop currency); the whole order counts for
- * every experiment its journey was exposed to. Runs once per order, inside the webhook's transaction.
+ * (line price x quantity minus the line's discounts, shop currency) with the dimensions of the
+ * journey's view or exposure (empty until one arrives: ingestion fills them in, relocateLines);
+ * the order is linked to every journey key it carries and counts, net, for every experiment
+ * version those journeys were exposed to. Refunds and cancellations that came first are applied
+ * last. Test orders are never linked nor attributed. Runs once per order, in the webhook's transaction.
  */
 export const attributeOrder: OrderCreatedHandler = async (tx, { shopId, order }) => {
-  const journeyKey = order.attributes[JOURNEY_ATTRIBUTE]?.trim() || "";
+  if (!order.test) await linkAndAttribute(tx, shopId, order);
+  await applyPending(tx, shopId, order.shopifyId);
+};
+
+async function linkAndAttribute(tx: Tx, shopId: string, order: Parameters<OrderCreatedHandler>[1]["order"]): Promise<void> {
+  const keys = orderJourneyKeys(order);
   const day = dayOf(order.processedAt);
   const moments = new DeltaMap<MomentKey, MomentDelta>();
 
@@ -40,33 +157,32 @@ export const attributeOrder: OrderCreatedHandler = async (tx, { shopId, order })
       select: { lineId: true },
     });
     const already = new Set(done.map((d) => d.lineId));
-    const views = journeyKey
-      ? await tx.offerView.findMany({ where: { shopId, journeyKey }, select: { offerId: true, moment: true, device: true, segment: true } })
+    const views = keys.length
+      ? await tx.offerView.findMany({ where: { shopId, journeyKey: { in: keys } }, select: { offerId: true, moment: true, device: true, country: true, segment: true } })
       : [];
+    const exposure = keys.length
+      ? (await tx.experimentExposure.findMany({ where: { shopId, journeyKey: { in: keys } }, orderBy: { firstSeenAt: "asc" } })).find(hasDims)
+      : undefined;
+    const journeyDims = views.find(hasDims) ?? exposure ?? EMPTY_DIMS;
     const countedKeys = new Set<string>();
     for (const line of offerLines) {
       if (already.has(line.lineId)) continue;
       const offerId = line.attributes[ATTR.offer]!;
       const variantId = line.attributes[ATTR.variant] ?? "";
       const moment = line.attributes[ATTR.moment] || "unknown";
-      const view = views.find((v) => v.offerId === offerId && v.moment === moment) ?? views.find((v) => v.offerId === offerId);
+      const view =
+        views.find((v) => v.offerId === offerId && v.moment === moment && hasDims(v)) ?? views.find((v) => v.offerId === offerId && hasDims(v));
+      // Country is the buyer's at the view or exposure (not the order's address): one definition
+      // across impressions, arms and attributed revenue.
+      const { device, country, segment } = view ?? journeyDims;
       const revenue = Math.max(0, line.unitMinor * line.quantity - line.discountMinor);
-      const dims = {
-        day,
-        moment,
-        offerId,
-        variantId,
-        arm: variantId ? "variant" : "none",
-        device: view?.device ?? "",
-        country: order.country ?? "",
-        segment: view?.segment ?? "",
-      };
+      const dims: MomentKey = { day, moment, offerId, variantId, arm: variantId ? "variant" : "none", device, country, segment };
       await tx.attributedLine.create({
         data: {
           shopId,
           orderId: order.shopifyId,
           lineId: line.lineId,
-          journeyKey,
+          journeyKey: keys[0] ?? "",
           quantity: line.quantity,
           currency: order.currency,
           revenueMinor: revenue,
@@ -80,28 +196,39 @@ export const attributeOrder: OrderCreatedHandler = async (tx, { shopId, order })
     await applyMomentDeltas(tx, shopId, moments);
   }
 
-  if (!journeyKey) return;
-  const linked = await tx.journeyOrder.findUnique({ where: { shopId_orderId: { shopId, orderId: order.shopifyId } } });
+  if (keys.length === 0) return;
+  const linked = await tx.journeyOrder.findFirst({ where: { shopId, orderId: order.shopifyId }, select: { orderId: true } });
   if (linked) return;
-  await tx.journeyOrder.create({
-    data: { shopId, orderId: order.shopifyId, journeyKey, totalMinor: order.totalMinor, currency: order.currency },
+  await tx.journeyOrder.createMany({
+    data: keys.map((journeyKey, rank) => ({
+      shopId,
+      orderId: order.shopifyId,
+      journeyKey,
+      rank,
+      totalMinor: rank === 0 ? order.totalMinor : 0,
+      currency: order.currency,
+    })),
   });
-  const exposures = await tx.experimentExposure.findMany({ where: { shopId, journeyKey } });
-  const experiments = new DeltaMap<ExperimentKey, ExperimentDelta>();
-  for (const x of exposures) {
-    experiments.add(
-      { experimentId: x.experimentId, offerId: x.offerId, arm: x.arm, day: x.day, device: x.device, country: x.country, segment: x.segment },
-      orderDelta(x.orders, x.revenueMinor, order.totalMinor),
-    );
-    await tx.experimentExposure.update({
-      where: { id: x.id },
-      data: { orders: { increment: 1 }, revenueMinor: { increment: order.totalMinor } },
+  const linkedOrder: LinkedOrder = { orderId: order.shopifyId, keys, totalMinor: order.totalMinor, refundedMinor: 0, cancelled: false };
+  await reviseOrder(tx, shopId, linkedOrder, null, netValue(linkedOrder));
+}
+
+/** Refunds and cancellations stored before their order: applied now, in the order's transaction. */
+async function applyPending(tx: Tx, shopId: string, orderId: string): Promise<void> {
+  const pending = await tx.refundRecord.findMany({ where: { shopId, orderId, pending: true }, orderBy: { createdAt: "asc" } });
+  for (const record of pending) {
+    const applied = record.refundId.startsWith(CANCEL_PREFIX)
+      ? await cancelNow(tx, shopId, orderId)
+      : await refundNow(tx, shopId, RefundPayload.parse(JSON.parse(record.payload)), orderId);
+    await tx.refundRecord.update({
+      where: { shopId_refundId: { shopId, refundId: record.refundId } },
+      data: { pending: false, payload: "", attributedMinor: applied.attributedMinor, orderMinor: applied.orderMinor },
     });
   }
-  await applyExperimentDeltas(tx, shopId, experiments);
-};
+}
 
 const money = z.object({ amount: z.union([z.string(), z.number()]), currency_code: z.string().length(3) });
+const shopMoney = z.object({ shop_money: money });
 const numericId = z.union([z.number(), z.string()]);
 export const RefundPayload = z.object({
   id: numericId,
@@ -112,11 +239,18 @@ export const RefundPayload = z.object({
       z.object({
         line_item_id: numericId,
         quantity: z.number().int(),
-        subtotal_set: z.object({ shop_money: money }),
+        subtotal_set: shopMoney,
+        total_tax_set: shopMoney.nullish(),
         line_item: z.object({ admin_graphql_api_id: z.string().nullish() }).nullish(),
       }),
     )
     .default([]),
+  refund_shipping_lines: z
+    .array(z.object({ subtotal_amount_set: shopMoney.nullish(), tax_amount_set: shopMoney.nullish() }))
+    .nullish(),
+  order_adjustments: z
+    .array(z.object({ kind: z.string().nullish(), amount_set: shopMoney.nullish(), tax_amount_set: shopMoney.nullish() }))
+    .nullish(),
 });
 export type RefundPayload = z.infer<typeof RefundPayload>;
 
@@ -129,33 +263,202 @@ export function parseRefund(payload: unknown): RefundPayload {
   return result.data;
 }
 
+const minorOf = (m: z.infer<typeof shopMoney> | null | undefined): number =>
+  m ? decimalToMinor(String(m.shop_money.amount), m.shop_money.currency_code) : 0;
+
 /**
- * refunds/create: refunded attributed lines come out of attributed revenue, on the day and
- * dimensions they were attributed to (so a refund never lands in a day the upsell did not).
- * Once per refund id; never more than the line earned.
+ * What a refund takes off the order's total, in shop money (the currency of the order totals we
+ * keep): refunded lines' subtotals and taxes, refunded shipping, less the order adjustments
+ * (Shopify records a shipping refund or a refund discrepancy as a negative adjustment). The
+ * refund's transactions are the money paid back, but in 2026-07 payloads only in the presentment
+ * currency, and they include failed attempts: they are not used. Shipping appears either as
+ * refund_shipping_lines or as a "shipping_refund" adjustment, never counted twice.
+ */
+export function refundOrderMinor(refund: RefundPayload): number {
+  let total = 0;
+  for (const r of refund.refund_line_items) total += minorOf(r.subtotal_set) + minorOf(r.total_tax_set);
+  const adjustments = refund.order_adjustments ?? [];
+  if (!adjustments.some((a) => a.kind === "shipping_refund")) {
+    for (const s of refund.refund_shipping_lines ?? []) total += minorOf(s.subtotal_amount_set) + minorOf(s.tax_amount_set);
+  }
+  for (const a of adjustments) total -= minorOf(a.amount_set) + minorOf(a.tax_amount_set);
+  return Math.max(0, total);
+}
+
+const refundIdOf = (refund: RefundPayload) => refund.admin_graphql_api_id ?? `gid://shopify/Refund/${refund.id}`;
+const orderGid = (id: string | number) => `gid://shopify/Order/${id}`;
+const CANCEL_PREFIX = "cancel:";
+
+/** Has orders/create for this order been handled (recorded, linked or attributed)? */
+async function orderArrived(tx: Tx, shopId: string, orderId: string): Promise<boolean> {
+  const [order, link, line] = await Promise.all([
+    tx.order.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: orderId } }, select: { id: true } }),
+    tx.journeyOrder.findFirst({ where: { shopId, orderId }, select: { orderId: true } }),
+    tx.attributedLine.findFirst({ where: { shopId, orderId }, select: { id: true } }),
+  ]);
+  return Boolean(order ?? link ?? line);
+}
+
+interface Applied {
+  attributedMinor: number;
+  orderMinor: number;
+}
+
+/**
+ * refunds/create, once per refund id: refunded attributed lines come out of attributed revenue on
+ * the day and dimensions they were attributed to (never more than the line earned), and what came
+ * off the order's total comes out of its visitors' revenue (never below zero). A refund whose
+ * order has not arrived yet is stored pending and applied when it does. Returns the attributed
+ * revenue netted now.
  */
 export async function applyRefund(tx: Tx, shopId: string, refund: RefundPayload): Promise<number> {
-  const refundId = refund.admin_graphql_api_id ?? `gid://shopify/Refund/${refund.id}`;
+  const refundId = refundIdOf(refund);
   const seen = await tx.refundRecord.findUnique({ where: { shopId_refundId: { shopId, refundId } } });
   if (seen) return 0;
+  const orderId = await refundOrderId(tx, shopId, refund);
+  if (!(await orderArrived(tx, shopId, orderId))) {
+    await tx.refundRecord.create({ data: { shopId, refundId, orderId, attributedMinor: 0, pending: true, payload: JSON.stringify(refund) } });
+    return 0;
+  }
+  const applied = await refundNow(tx, shopId, refund, orderId);
+  await tx.refundRecord.create({ data: { shopId, refundId, orderId, ...applied } });
+  return applied.attributedMinor;
+}
+
+/**
+ * The refunded order's GID. `order_id` is a JSON number, exact below 2^53 (every real Shopify id);
+ * when it names no order we hold, an attributed line of the refund (exact GIDs) names the order.
+ */
+async function refundOrderId(tx: Tx, shopId: string, refund: RefundPayload): Promise<string> {
+  const byId = orderGid(refund.order_id);
+  if (await orderArrived(tx, shopId, byId)) return byId;
+  const lineIds = refund.refund_line_items.map((r) => r.line_item?.admin_graphql_api_id).filter((id): id is string => Boolean(id));
+  if (lineIds.length === 0) return byId;
+  const line = await tx.attributedLine.findFirst({ where: { shopId, lineId: { in: lineIds } }, select: { orderId: true } });
+  return line?.orderId ?? byId;
+}
+
+async function refundNow(tx: Tx, shopId: string, refund: RefundPayload, orderId: string): Promise<Applied> {
   const moments = new DeltaMap<MomentKey, MomentDelta>();
-  let total = 0;
+  let attributedMinor = 0;
   for (const r of refund.refund_line_items) {
     // Ids above 2^53 lose digits as JSON numbers: the GID string is exact when Shopify sends it.
     const lineId = r.line_item?.admin_graphql_api_id ?? `gid://shopify/LineItem/${r.line_item_id}`;
     const line = await tx.attributedLine.findUnique({ where: { shopId_lineId: { shopId, lineId } } });
     if (!line) continue;
     const amount = decimalToMinor(String(r.subtotal_set.shop_money.amount), line.currency);
-    const netted = Math.min(Math.max(0, amount), line.revenueMinor - line.refundedMinor);
-    if (netted <= 0) continue;
-    await tx.attributedLine.update({ where: { id: line.id }, data: { refundedMinor: { increment: netted } } });
-    const { day, moment, offerId, variantId, arm, device, country, segment } = line;
-    moments.add({ day, moment, offerId, variantId, arm, device, country, segment }, { refundedMinor: netted });
-    total += netted;
+    attributedMinor += await netLine(tx, line, amount, moments);
   }
   await applyMomentDeltas(tx, shopId, moments);
-  await tx.refundRecord.create({
-    data: { shopId, refundId, orderId: `gid://shopify/Order/${refund.order_id}`, attributedMinor: total },
-  });
-  return total;
+  const orderMinor = await netOrder(tx, shopId, orderId, (remaining) => Math.min(refundOrderMinor(refund), remaining));
+  return { attributedMinor, orderMinor };
+}
+
+type LineRow = Awaited<ReturnType<Tx["attributedLine"]["findMany"]>>[number];
+
+async function netLine(tx: Tx, line: LineRow, amount: number, moments: DeltaMap<MomentKey, MomentDelta>): Promise<number> {
+  const netted = Math.min(Math.max(0, amount), line.revenueMinor - line.refundedMinor);
+  if (netted <= 0) return 0;
+  await tx.attributedLine.update({ where: { id: line.id }, data: { refundedMinor: { increment: netted } } });
+  const { day, moment, offerId, variantId, arm, device, country, segment } = line;
+  moments.add({ day, moment, offerId, variantId, arm, device, country, segment }, { refundedMinor: netted });
+  return netted;
+}
+
+/** Takes `amountOf(remaining)` off a linked order's net total and moves its visitors; returns what came off. */
+async function netOrder(tx: Tx, shopId: string, orderId: string, amountOf: (remaining: number) => number): Promise<number> {
+  const [order] = await linkedOrders(tx, shopId, { orderIds: [orderId] });
+  if (!order || order.cancelled) return 0;
+  const before = netValue(order)!;
+  const amount = Math.max(0, Math.min(amountOf(before), before));
+  if (amount === 0) return 0;
+  await tx.journeyOrder.updateMany({ where: { shopId, orderId, rank: 0 }, data: { refundedMinor: { increment: amount } } });
+  await reviseOrder(tx, shopId, order, before, before - amount);
+  return amount;
+}
+
+const CancelledPayload = z.object({
+  id: numericId,
+  admin_graphql_api_id: z.string().nullish(),
+  cancelled_at: z.string().nullish(),
+});
+
+export function parseCancelled(payload: unknown): { orderId: string } {
+  const result = CancelledPayload.safeParse(payload);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new Response(`Unexpected orders/cancelled payload at ${issue.path.join(".")}: ${issue.message}`, { status: 400 });
+  }
+  return { orderId: result.data.admin_graphql_api_id ?? orderGid(result.data.id) };
+}
+
+/**
+ * orders/cancelled, once per order: the order leaves its visitors' orders and revenue (converters
+ * too when it was the visitor's only order), and what remains of its attributed lines comes out of
+ * attributed revenue as a refund. Kept as a RefundRecord ("cancel:" + order GID) so that a
+ * cancellation that arrives before its order waits, pending, like a refund. Returns the attributed
+ * revenue netted now.
+ */
+export async function applyCancellation(tx: Tx, shopId: string, orderId: string): Promise<number> {
+  const refundId = CANCEL_PREFIX + orderId;
+  const seen = await tx.refundRecord.findUnique({ where: { shopId_refundId: { shopId, refundId } } });
+  if (seen) return 0;
+  if (!(await orderArrived(tx, shopId, orderId))) {
+    await tx.refundRecord.create({ data: { shopId, refundId, orderId, attributedMinor: 0, pending: true, payload: "{}" } });
+    return 0;
+  }
+  const applied = await cancelNow(tx, shopId, orderId);
+  await tx.refundRecord.create({ data: { shopId, refundId, orderId, ...applied } });
+  return applied.attributedMinor;
+}
+
+async function cancelNow(tx: Tx, shopId: string, orderId: string): Promise<Applied> {
+  const moments = new DeltaMap<MomentKey, MomentDelta>();
+  let attributedMinor = 0;
+  for (const line of await tx.attributedLine.findMany({ where: { shopId, orderId } })) {
+    attributedMinor += await netLine(tx, line, line.revenueMinor - line.refundedMinor, moments);
+  }
+  await applyMomentDeltas(tx, shopId, moments);
+  const [order] = await linkedOrders(tx, shopId, { orderIds: [orderId] });
+  if (!order || order.cancelled) return { attributedMinor, orderMinor: 0 };
+  const before = netValue(order)!;
+  await tx.journeyOrder.updateMany({ where: { shopId, orderId, rank: 0 }, data: { cancelledAt: new Date() } });
+  await reviseOrder(tx, shopId, order, before, null);
+  return { attributedMinor, orderMinor: before };
+}
+
+/**
+ * Lines attributed before their journey reported a view or exposure carry empty dimensions; when
+ * one arrives (ingestion), they move to its device, country and segment: a negative delta on the
+ * empty key, a positive one on the real key, so segment sums equal totals whatever the arrival order.
+ * `dims` maps journey keys to the dimensions their first event with any carried.
+ */
+export async function relocateLines(tx: Tx, shopId: string, dims: Map<string, JourneyDims>): Promise<void> {
+  if (dims.size === 0) return;
+  const orders = await linkedOrders(tx, shopId, { journeyKeys: [...dims.keys()] });
+  if (orders.length === 0) return;
+  const lines = await tx.attributedLine.findMany({ where: { shopId, orderId: { in: orders.map((o) => o.orderId) } } });
+  const moments = new DeltaMap<MomentKey, MomentDelta>();
+  for (const order of orders) {
+    const target = order.keys.map((k) => dims.get(k)).find((d) => d && hasDims(d));
+    if (!target) continue;
+    const own = lines.filter((l) => l.orderId === order.orderId);
+    const moving = own.filter((l) => !hasDims(l));
+    if (moving.length === 0) continue;
+    const keyOf = (l: LineRow, d: JourneyDims): MomentKey => ({
+      day: l.day, moment: l.moment, offerId: l.offerId, variantId: l.variantId, arm: l.arm,
+      device: d.device, country: d.country, segment: d.segment,
+    });
+    // attributedOrders counts the order once per roll-up key: recount its keys before and after.
+    const before = new Set(own.map((l) => JSON.stringify(keyOf(l, l))));
+    const after = new Set(own.map((l) => JSON.stringify(keyOf(l, hasDims(l) ? l : target))));
+    for (const l of moving) {
+      moments.add(keyOf(l, l), { attributedMinor: -l.revenueMinor, refundedMinor: -l.refundedMinor });
+      moments.add(keyOf(l, target), { attributedMinor: l.revenueMinor, refundedMinor: l.refundedMinor });
+    }
+    for (const k of before) if (!after.has(k)) moments.add(JSON.parse(k) as MomentKey, { attributedOrders: -1 });
+    for (const k of after) if (!before.has(k)) moments.add(JSON.parse(k) as MomentKey, { attributedOrders: 1 });
+    await tx.attributedLine.updateMany({ where: { id: { in: moving.map((l) => l.id) } }, data: { ...target } });
+  }
+  await applyMomentDeltas(tx, shopId, moments);
 }

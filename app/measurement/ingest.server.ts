@@ -1,12 +1,14 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { EventInput, MAX_BATCH, type EventResult } from "./contract";
+import { experimentKeyOf, holderOf, linkedOrders, netValue, relocateLines, type JourneyDims } from "./attribution.server";
 import {
   applyExperimentDeltas,
   applyMomentDeltas,
   dayOf,
   DeltaMap,
-  orderDelta,
+  revisionDelta,
   segmentOf,
+  visitorDelta,
   type ExperimentDelta,
   type ExperimentKey,
   type MomentDelta,
@@ -41,9 +43,14 @@ interface Valid {
 /** Why a well-typed event still makes no sense; null when it does. */
 function semanticProblem(e: EventInput): string | null {
   if (OFFER_EVENTS.has(e.type) && !e.offerId) return `offerId: required for ${e.type} events`;
+  if (e.type === "exposure") {
+    if (!e.experimentId) return "experimentId: required for exposure events";
+    if (!e.offerId) return "offerId: required for exposure events";
+    if (e.arm === "none") return 'arm: an exposure is "holdout" or "variant"';
+  }
   if (e.arm !== "none" && (!e.experimentId || !e.offerId)) return `experimentId: required with arm "${e.arm}"`;
   if (e.arm === "variant" && !e.variantId) return 'variantId: required with arm "variant"';
-  if (e.arm === "holdout" && e.type !== "impression") return 'type: a hold-out buyer only reports the (unseen) "impression"';
+  if (e.arm === "holdout" && e.type !== "exposure") return 'type: a hold-out buyer reports only an "exposure"';
   if (e.valueMinor !== undefined && !e.currency) return "currency: required with valueMinor";
   return null;
 }
@@ -136,6 +143,8 @@ async function storeBatch(tx: Tx, shopId: string, batch: Valid[]): Promise<Set<s
       experimentId: e.experimentId ?? null,
       variantId: e.variantId ?? null,
       arm: e.arm,
+      version: e.version ?? null,
+      cartMinor: e.cartMinor ?? null,
       device: e.device ?? null,
       country: e.country ?? null,
       currency: e.currency ?? null,
@@ -158,6 +167,8 @@ async function storeBatch(tx: Tx, shopId: string, batch: Valid[]): Promise<Set<s
     segment: segmentOf(e.returning),
   });
   for (const { event: e, occurredAt } of fresh) {
+    // An exposure is the arm assignment, not something the buyer saw: no impression, no view.
+    if (e.type === "exposure") continue;
     const delta: MomentDelta = { [COUNTER[e.type]!]: 1 };
     if (e.type === "accept" && e.valueMinor !== undefined && e.currency === shop?.currency) delta.acceptedMinor = e.valueMinor;
     moments.add(keyOf(e, occurredAt), delta);
@@ -197,19 +208,35 @@ async function storeBatch(tx: Tx, shopId: string, batch: Valid[]): Promise<Set<s
 
   await applyMomentDeltas(tx, shopId, moments);
   await recordExposures(tx, shopId, fresh);
+  await relocateLines(tx, shopId, journeyDims(fresh));
   return new Set(fresh.map((v) => v.event.id));
 }
 
+/** Per journey, the dimensions of its first view or exposure in the batch that carries any. */
+function journeyDims(fresh: Valid[]): Map<string, JourneyDims> {
+  const dims = new Map<string, JourneyDims>();
+  for (const { event: e } of fresh) {
+    if (e.type !== "impression" && e.type !== "exposure") continue;
+    if (dims.has(e.journeyKey)) continue;
+    const d = { device: e.device ?? "", country: e.country ?? "", segment: segmentOf(e.returning) };
+    if (d.device || d.country || d.segment) dims.set(e.journeyKey, d);
+  }
+  return dims;
+}
+
 /**
- * A journey's first event in an experiment makes it a visitor of its arm. Orders that arrived
- * before the exposure (the thank-you page reports after the order) are counted in at once.
+ * A journey's first `exposure` event per experiment version makes it a visitor of its arm (first
+ * one wins), with the cart at the decision as its CUPED covariate. Orders that arrived before it
+ * are counted in at once, net of their refunds, cancelled ones not; an order the buyer's other
+ * journey key already counts for this version moves here only when this key comes first in the
+ * order's keys (holderOf), so a version counts each order once.
  */
 async function recordExposures(tx: Tx, shopId: string, fresh: Valid[]): Promise<void> {
   const firstByExposure = new Map<string, Valid>();
   for (const v of fresh) {
     const e = v.event;
-    if (e.arm === "none" || !e.experimentId) continue;
-    const k = JSON.stringify([e.experimentId, e.journeyKey]);
+    if (e.type !== "exposure") continue;
+    const k = JSON.stringify([e.experimentId, e.version ?? 1, e.journeyKey]);
     if (!firstByExposure.has(k)) firstByExposure.set(k, v);
   }
   if (firstByExposure.size === 0) return;
@@ -217,55 +244,60 @@ async function recordExposures(tx: Tx, shopId: string, fresh: Valid[]): Promise<
   const journeys = [...new Set(candidates.map((v) => v.event.journeyKey))];
   const existing = await tx.experimentExposure.findMany({
     where: { shopId, journeyKey: { in: journeys } },
-    select: { experimentId: true, journeyKey: true },
+    select: { experimentId: true, version: true, journeyKey: true },
   });
-  const exposed = new Set(existing.map((x) => JSON.stringify([x.experimentId, x.journeyKey])));
-  const created = candidates.filter((v) => !exposed.has(JSON.stringify([v.event.experimentId, v.event.journeyKey])));
+  const exposed = new Set(existing.map((x) => JSON.stringify([x.experimentId, x.version, x.journeyKey])));
+  const created = candidates.filter((v) => !exposed.has(JSON.stringify([v.event.experimentId, v.event.version ?? 1, v.event.journeyKey])));
   if (created.length === 0) return;
 
-  const earlier = await tx.journeyOrder.findMany({
-    where: { shopId, journeyKey: { in: [...new Set(created.map((v) => v.event.journeyKey))] } },
-    select: { journeyKey: true, totalMinor: true },
-  });
-  const ordersByJourney = new Map<string, number[]>();
-  for (const o of earlier) ordersByJourney.set(o.journeyKey, [...(ordersByJourney.get(o.journeyKey) ?? []), o.totalMinor]);
-
+  const orders = await linkedOrders(tx, shopId, { journeyKeys: [...new Set(created.map((v) => v.event.journeyKey))] });
   const deltas = new DeltaMap<ExperimentKey, ExperimentDelta>();
-  const rows = created.map(({ event: e, occurredAt }) => {
-    const arm = e.arm === "holdout" ? "holdout" : e.variantId!;
-    const key: ExperimentKey = {
+  // One at a time: a later exposure in the batch must see the rows the earlier ones created.
+  for (const { event: e, occurredAt } of created) {
+    const version = e.version ?? 1;
+    const x = e.cartMinor ?? null;
+    const row = {
+      shopId,
       experimentId: e.experimentId!,
+      version,
+      journeyKey: e.journeyKey,
       offerId: e.offerId!,
-      arm,
+      moment: e.moment,
+      surface: e.surface,
+      arm: e.arm === "holdout" ? "holdout" : e.variantId!,
       day: dayOf(occurredAt),
       device: e.device ?? "",
       country: e.country ?? "",
       segment: segmentOf(e.returning),
-    };
-    deltas.add(key, { visitors: 1 });
-    let orders = 0;
-    let revenue = 0;
-    for (const value of ordersByJourney.get(e.journeyKey) ?? []) {
-      deltas.add(key, orderDelta(orders, revenue, value));
-      orders++;
-      revenue += value;
-    }
-    return {
-      shopId,
-      experimentId: e.experimentId!,
-      journeyKey: e.journeyKey,
-      offerId: e.offerId!,
-      moment: e.moment,
-      arm,
-      day: key.day,
-      device: key.device,
-      country: key.country,
-      segment: key.segment,
-      orders,
-      revenueMinor: revenue,
+      cartMinor: x,
       firstSeenAt: occurredAt,
     };
-  });
-  await tx.experimentExposure.createMany({ data: rows });
+    const key = experimentKeyOf(row);
+    deltas.add(key, visitorDelta(x));
+    const visitor = { orders: 0, revenue: 0 };
+    for (const order of orders.filter((o) => o.keys.includes(e.journeyKey))) {
+      const value = netValue(order);
+      if (value === null) continue;
+      const siblings = await tx.experimentExposure.findMany({
+        where: { shopId, experimentId: row.experimentId, version, journeyKey: { in: order.keys.filter((k) => k !== e.journeyKey) } },
+      });
+      const holder = holderOf(order.keys, [...siblings, row]);
+      if (holder !== row) continue;
+      // The order's lower-priority key held it so far: it moves to this row.
+      const previous = siblings[0];
+      if (previous) {
+        const out = revisionDelta({ orders: previous.orders, revenue: previous.revenueMinor }, previous.cartMinor, value, null);
+        deltas.add(experimentKeyOf(previous), out);
+        await tx.experimentExposure.update({
+          where: { id: previous.id },
+          data: { orders: { increment: out.orders ?? 0 }, revenueMinor: { increment: out.revenueMinor ?? 0 } },
+        });
+      }
+      deltas.add(key, revisionDelta(visitor, x, null, value));
+      visitor.orders += 1;
+      visitor.revenue += value;
+    }
+    await tx.experimentExposure.create({ data: { ...row, orders: visitor.orders, revenueMinor: visitor.revenue } });
+  }
   await applyExperimentDeltas(tx, shopId, deltas);
 }

@@ -37,6 +37,7 @@ export type MomentDelta = {
 
 export interface ExperimentKey {
   experimentId: string;
+  version: number;
   offerId: string;
   arm: string;
   day: string;
@@ -52,6 +53,10 @@ export type ExperimentDelta = {
   revenueMinor?: number;
   revenueSq?: number;
   orderValueSq?: number;
+  covariateN?: number;
+  covariateSum?: number;
+  covariateSq?: number;
+  crossSum?: number;
 };
 
 /** Sums deltas per roll-up key so that a batch costs one upsert per distinct key. */
@@ -77,8 +82,11 @@ const MOMENT_COUNTERS = [
   "impressions", "views", "clicks", "accepts", "declines", "exitIntents", "purchases", "unsubscribes",
   "acceptedMinor", "attributedOrders", "attributedMinor", "refundedMinor",
 ] as const;
-const EXPERIMENT_KEYS = ["experimentId", "arm", "day", "device", "country", "segment"] as const;
-const EXPERIMENT_COUNTERS = ["visitors", "converters", "orders", "revenueMinor", "revenueSq", "orderValueSq"] as const;
+const EXPERIMENT_KEYS = ["experimentId", "version", "arm", "day", "device", "country", "segment"] as const;
+const EXPERIMENT_COUNTERS = [
+  "visitors", "converters", "orders", "revenueMinor", "revenueSq", "orderValueSq",
+  "covariateN", "covariateSum", "covariateSq", "crossSum",
+] as const;
 
 /**
  * One INSERT ... ON CONFLICT DO UPDATE for all keys of a batch (SQLite and PostgreSQL both speak
@@ -122,16 +130,41 @@ export async function applyExperimentDeltas(
   }
 }
 
+/** A visitor's state in an experiment: its counted orders and their net revenue. */
+export interface VisitorState {
+  orders: number;
+  revenue: number;
+}
+
+/**
+ * One order of a visitor changes: `before` / `after` are the order's counted (net) value, null when
+ * the order does not count (not yet linked, cancelled). The roll-up keeps sums per visitor, so every
+ * sum moves by the exact difference: revenueSq by r'^2 - r^2, crossSum by x (r' - r), orderValueSq
+ * by v'^2 - v^2, converters when the visitor gains its first or loses its last order.
+ */
+export function revisionDelta(visitor: VisitorState, x: number | null, before: number | null, after: number | null): ExperimentDelta {
+  const orders = visitor.orders + (after !== null ? 1 : 0) - (before !== null ? 1 : 0);
+  const revenue = visitor.revenue - (before ?? 0) + (after ?? 0);
+  return {
+    converters: (orders > 0 ? 1 : 0) - (visitor.orders > 0 ? 1 : 0),
+    orders: orders - visitor.orders,
+    revenueMinor: revenue - visitor.revenue,
+    revenueSq: revenue * revenue - visitor.revenue * visitor.revenue,
+    orderValueSq: (after ?? 0) * (after ?? 0) - (before ?? 0) * (before ?? 0),
+    crossSum: x === null ? 0 : x * (revenue - visitor.revenue),
+  };
+}
+
 /**
  * Adds one order of `value` to an exposure that already had `orders` orders worth `revenue`:
- * the roll-up keeps sums of squares per visitor, so the visitor's square moves from r^2 to (r+v)^2.
+ * the roll-up keeps sums of squares per visitor, so the visitor's square moves from r^2 to (r+v)^2,
+ * and its cross product with the covariate `x` (when the visitor has one) from x r to x (r+v).
  */
-export function orderDelta(orders: number, revenue: number, value: number): ExperimentDelta {
-  return {
-    converters: orders === 0 ? 1 : 0,
-    orders: 1,
-    revenueMinor: value,
-    revenueSq: 2 * revenue * value + value * value,
-    orderValueSq: value * value,
-  };
+export function orderDelta(orders: number, revenue: number, value: number, x: number | null = null): ExperimentDelta {
+  return revisionDelta({ orders, revenue }, x, null, value);
+}
+
+/** A new visitor of an arm: one visitor, its covariate x (when the surface had a cart) in the CUPED sums. */
+export function visitorDelta(x: number | null): ExperimentDelta {
+  return x === null ? { visitors: 1 } : { visitors: 1, covariateN: 1, covariateSum: x, covariateSq: x * x };
 }

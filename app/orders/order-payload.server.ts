@@ -25,6 +25,8 @@ export const OrderCreatedPayload = z.object({
   created_at: z.string().nullish(),
   buyer_accepts_marketing: z.boolean().nullish(),
   note_attributes: nameValue,
+  /** The checkout's token: the journey key post-purchase and the checkout / thank-you extensions fall back on. */
+  checkout_token: z.string().nullish(),
   test: z.boolean().nullish(),
   billing_address: z.object({ country_code: z.string().nullish() }).nullish(),
   shipping_address: z.object({ country_code: z.string().nullish() }).nullish(),
@@ -88,6 +90,8 @@ export interface OrderCreated {
   sourceName: string | null;
   test: boolean;
   processedAt: Date;
+  /** The checkout token (null for orders without a checkout, e.g. drafts and POS). */
+  checkoutToken?: string | null;
   /** Order (note) attributes, e.g. the journey key the surfaces wrote. */
   attributes: Record<string, string>;
   lines: OrderLine[];
@@ -128,6 +132,7 @@ export function parseOrderCreated(payload: unknown): OrderCreated {
     sourceName: o.source_name ?? null,
     test: o.test ?? false,
     processedAt: new Date(o.processed_at ?? o.created_at ?? Date.now()),
+    checkoutToken: o.checkout_token?.trim() || null,
     attributes: toRecord(o.note_attributes),
     lines: o.line_items.map((l) => ({
       lineId: gid("LineItem", l.id, l.admin_graphql_api_id)!,

@@ -25,8 +25,11 @@ ADD COLUMN     "crossSum" DOUBLE PRECISION NOT NULL DEFAULT 0,
 ADD COLUMN     "version" INTEGER NOT NULL DEFAULT 1;
 
 -- AlterTable
-ALTER TABLE "JourneyOrder" ADD COLUMN     "cancelledAt" TIMESTAMP(3),
-ADD COLUMN     "refundedMinor" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE "JourneyOrder" DROP CONSTRAINT "JourneyOrder_pkey",
+ADD COLUMN     "cancelledAt" TIMESTAMP(3),
+ADD COLUMN     "rank" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "refundedMinor" INTEGER NOT NULL DEFAULT 0,
+ADD CONSTRAINT "JourneyOrder_pkey" PRIMARY KEY ("shopId", "orderId", "journeyKey");
 
 -- AlterTable
 ALTER TABLE "RefundRecord" ADD COLUMN     "orderMinor" INTEGER NOT NULL DEFAULT 0,

@@ -94,13 +94,14 @@ CREATE TABLE "new_JourneyOrder" (
     "shopId" TEXT NOT NULL,
     "orderId" TEXT NOT NULL,
     "journeyKey" TEXT NOT NULL,
+    "rank" INTEGER NOT NULL DEFAULT 0,
     "totalMinor" INTEGER NOT NULL,
     "refundedMinor" INTEGER NOT NULL DEFAULT 0,
     "cancelledAt" DATETIME,
     "currency" TEXT NOT NULL,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    PRIMARY KEY ("shopId", "orderId")
+    PRIMARY KEY ("shopId", "orderId", "journeyKey")
 );
 INSERT INTO "new_JourneyOrder" ("createdAt", "currency", "journeyKey", "orderId", "shopId", "totalMinor") SELECT "createdAt", "currency", "journeyKey", "orderId", "shopId", "totalMinor" FROM "JourneyOrder";
 DROP TABLE "JourneyOrder";

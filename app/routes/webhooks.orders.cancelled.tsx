@@ -1,0 +1,12 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { handleWebhook, shopIdFor } from "~/webhooks.server";
+import { applyCancellation, parseCancelled } from "~/measurement/attribution.server";
+
+/** Takes a cancelled order out of its visitors' revenue and its upsell lines out of attributed revenue (once per order). */
+export const action = ({ request }: ActionFunctionArgs) =>
+  handleWebhook(request, async (tx, { shop, payload }) => {
+    const { orderId } = parseCancelled(payload);
+    const shopId = await shopIdFor(tx, shop);
+    if (!shopId) return;
+    await applyCancellation(tx, shopId, orderId);
+  });
