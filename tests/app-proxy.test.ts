@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodePayload, encodePayload, type Offer } from "@moments/engine";
+import { decodePayload, encodePayload, exposureEventId, type Offer } from "@moments/engine";
 import type { WireResponse } from "../packages/storefront/src/wire";
 import { decideStorefront, StorefrontQuery } from "~/storefront/offers.server";
 import { freshDatabase, type TestDatabase } from "./support/db";
@@ -83,6 +83,25 @@ describe("GET /proxy/offers, signed like Shopify's app proxy", () => {
     const body = (await res.json()) as WireResponse;
     expect(body.offers.map((o) => [o.id, o.price, o.was, o.exp, o.arm])).toEqual([["off_bundle", "€45.00", "€60.00", "exp_bundle", "A"]]);
     expect(body.offers[0]!.ends).toBeGreaterThan(Date.now());
+  });
+
+  it("GIVEN the exit-intent bundle runs an experiment WHEN the proxy decides THEN it logs the buyer's exposure itself, with the deterministic id, and answers no exposures to the script", async () => {
+    const res = await signedGet(storefrontPairs({ moment: "exit_intent", jk: "journey-exposed" }));
+    const body = (await res.json()) as WireResponse & { exposures?: unknown };
+    expect(body.offers.map((o) => o.id)).toEqual(["off_bundle"]);
+    expect(body.exposures).toBeUndefined();
+    const rows = await db.prisma.event.findMany({ where: { type: "exposure", journeyKey: "journey-exposed" } });
+    expect(rows).toEqual([
+      expect.objectContaining({
+        clientEventId: exposureEventId("exp_bundle", 1, "journey-exposed"),
+        surface: "storefront",
+        moment: "exit_intent",
+        offerId: "off_bundle",
+        experimentId: "exp_bundle",
+        arm: "variant",
+        variantId: "A",
+      }),
+    ]);
   });
 
   it("GIVEN the buyer declined the bundle WHEN exit intent asks again THEN nothing is offered", async () => {
@@ -214,9 +233,21 @@ describe("decideStorefront (what the proxy answers, in process)", () => {
     expect(decideStorefront(payloadOf([jpyOffer("off_jpy", 0)]), query(900_000), Date.now()).offers).toEqual([]);
   });
 
-  it("GIVEN the buyer falls in the hold-out WHEN decided THEN nothing is shown and the hold-out is reported for the impression event", () => {
+  it("GIVEN the buyer falls in the hold-out WHEN decided THEN nothing is shown and the hold-out's exposure is there to log", () => {
     const r = decideStorefront(payloadOf([jpyOffer("off_held", 10_000)]), query(1_200_000), Date.now());
     expect(r.offers).toEqual([]);
-    expect(r.held).toEqual([{ id: "off_held", exp: "exp_off_held" }]);
+    expect(r.exposures).toEqual([
+      { experimentId: "exp_off_held", version: 1, offerId: "off_held", moment: "cart", arm: "holdout", slot: 1, cartMinor: 12_000, currency: "JPY" },
+    ]);
+  });
+
+  it("GIVEN place 1 is held out and place 2 has an offer (limit 2) WHEN decided THEN the storefront's one placement shows nothing", () => {
+    const held = jpyOffer("off_held", 10_000);
+    const next: Offer = { ...jpyOffer("off_next", 0), priority: 0, experiment: undefined, items: [{ ...held.items[0]!, productId: "gid://shopify/Product/2002", variantId: "gid://shopify/ProductVariant/20021" }] };
+    const d = decodePayload(encodePayload([held, next], { journeyCap: 3, defaultLocale: "en", momentLimits: { cart: 2 } }, Date.now()));
+    if (!d.ok) throw new Error(d.error.message);
+    const r = decideStorefront(d.payload, query(1_200_000), Date.now());
+    expect(r.offers).toEqual([]);
+    expect(r.exposures.map((x) => [x.offerId, x.arm, x.slot])).toEqual([["off_held", "holdout", 1]]);
   });
 });

@@ -253,7 +253,9 @@ describe("decline, downsell and the fallback record", () => {
 describe("events from this surface", () => {
   it("GIVEN accepts and declines through the endpoints THEN the server recorded them as contract events", async () => {
     const shopId = shopIds[SHOP_A]!;
-    const accepts = await db.prisma.event.findMany({ where: { shopId, type: "accept", journeyKey: "gid://shopify/Customer/5100000001" } });
+    // The journey key is the purchase's reference id (its checkout token), so the events join the order.
+    const signed = await db.prisma.postPurchaseUpsell.findMany({ where: { shopId }, select: { referenceId: true } });
+    const accepts = await db.prisma.event.findMany({ where: { shopId, type: "accept", journeyKey: { in: signed.map((u) => u.referenceId) } } });
     expect(accepts.length).toBeGreaterThan(0);
     expect(accepts[0]).toMatchObject({ moment: "post_purchase", surface: "post_purchase", currency: "EUR" });
     expect(await db.prisma.event.count({ where: { shopId, type: "decline", offerId: "off_case" } })).toBe(1);
@@ -261,7 +263,7 @@ describe("events from this surface", () => {
 
   it("GIVEN the extension's impression WHEN sent to /api/events with the input token THEN it is accepted", async () => {
     const token = await inputToken(SHOP_A, "ref-events");
-    const event = { id: "pp-impression-ref-events", type: "impression", moment: "post_purchase", surface: "post_purchase", journeyKey: "gid://shopify/Customer/5100000001", offerId: "off_case", arm: "none", currency: "EUR", occurredAt: Date.now() };
+    const event = { id: "pp-impression-ref-events", type: "impression", moment: "post_purchase", surface: "post_purchase", journeyKey: "ref-events", offerId: "off_case", arm: "none", currency: "EUR", occurredAt: Date.now() };
     const res = await fetch(`${server.url}/api/events`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "User-Agent": BROWSER_UA }, body: JSON.stringify({ events: [event] }) });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { results: Array<{ status: string }> }).results[0]!.status).toBe("accepted");

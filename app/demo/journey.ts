@@ -4,6 +4,7 @@ import {
   decide,
   decodePayload,
   encodePayload,
+  exposureEventFields,
   formatMinor,
   MOMENTS,
   type Device,
@@ -121,6 +122,11 @@ export interface StepResult {
   card?: OfferCard;
   /** Why nothing (or only this) is shown: the engine's exclusions with plain reasons. */
   excluded: Array<{ offerId: string; name: string; reason: string }>;
+  /**
+   * The exposure events the extension sends at this step (engine exposures, hold-out and variants
+   * alike, from every placement): what makes this buyer a visitor of an experiment's arm.
+   */
+  exposures: Array<{ eventId: string; offerId: string; name: string; experimentId: string; arm: string; slot: number }>;
   note?: string;
 }
 
@@ -330,10 +336,18 @@ export function simulateJourney(
           name: names[e.offerId] ?? e.offerId,
           reason: REASON_TEXT[e.reason] ?? e.reason.replace(/_/g, " "),
         })),
+      exposures: view.exposures.map((x) => ({
+        eventId: exposureEventFields(x, buyer.journeyKey).id,
+        offerId: x.offerId,
+        name: names[x.offerId] ?? x.offerId,
+        experimentId: x.experimentId,
+        arm: x.arm,
+        slot: x.slot,
+      })),
     };
     if (view.kind === "holdout") {
       journey.shown.push({ offerId: view.offerId, moment: step.moment });
-      result.note = `Hold-out: this buyer sees nothing for "${names[view.offerId] ?? view.offerId}"; the extension still records an exposure (arm: holdout) so the lift can be measured.`;
+      result.note = `Hold-out: this buyer sees nothing for "${names[view.offerId] ?? view.offerId}"; the extension still logs its exposure (arm: holdout), like a variant buyer's, so the lift can be measured.`;
     } else if (view.kind === "offer") {
       const offer = view.offer;
       journey.shown.push({ offerId: offer.offerId, moment: step.moment });
@@ -370,7 +384,7 @@ export function simulateJourney(
       if (offer.copy.body) card.body = offer.copy.body;
       if (offer.price.savings > 0) card.was = strings.was.replace("{{price}}", money(offer.price.original));
       if (offer.variantId) card.arm = offer.variantId;
-      if (after) card.link = newCheckoutUrl(DEMO_STOREFRONT, offer);
+      if (after) card.link = newCheckoutUrl(DEMO_STOREFRONT, offer, buyer.journeyKey);
       result.card = card;
       if (buyer.acceptAll && !after) {
         journey.accepted.push(offer.offerId);

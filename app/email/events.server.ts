@@ -13,7 +13,17 @@ type Db = PrismaClient | Prisma.TransactionClient;
  * checkout link a purchase, an opt-out an unsubscribe. Event ids derive from the outbox row (or
  * order), so a retried send or a second click never counts twice.
  */
-export const journeyKeyOf = (row: Pick<OutboxMessage, "customerId" | "recipientHash">) => row.customerId ?? row.recipientHash;
+export function journeyKeyOf(row: Pick<OutboxMessage, "customerId" | "recipientHash"> & { content?: string }): string {
+  // The order's journey key, stored with the content at scheduling; rows scheduled before it was
+  // stored keep the key they were decided with.
+  try {
+    const key = row.content ? (JSON.parse(row.content) as { journeyKey?: unknown }).journeyKey : undefined;
+    if (typeof key === "string" && key) return key;
+  } catch {
+    // content is always JSON; a row that is not keeps the fallback key
+  }
+  return row.customerId ?? row.recipientHash;
+}
 
 function offerEvent(row: OutboxMessage, type: "impression" | "click", id: string, now: Date) {
   return {
@@ -49,16 +59,6 @@ export async function recordUnsubscribe(db: Db, shopId: string, journeyKey: stri
     db,
     shopId,
     [{ id: `email-unsub-${journeyKey}`.slice(0, 64), type: "unsubscribe", moment: "email", surface: "email", journeyKey, arm: "none", occurredAt: now.getTime() }],
-    now,
-  );
-}
-
-/** A hold-out buyer gets no email, but is an exposure all the same (fair comparison of arms). */
-export async function recordEmailHoldout(db: Db, shopId: string, input: { journeyKey: string; offerId: string; experimentId: string; orderId: string }, now: Date) {
-  await ingestEvents(
-    db,
-    shopId,
-    [{ id: `email-hold-${input.orderId.split("/").pop()}`.slice(0, 64), type: "impression", moment: "email", surface: "email", journeyKey: input.journeyKey, offerId: input.offerId, experimentId: input.experimentId, arm: "holdout", occurredAt: now.getTime() }],
     now,
   );
 }

@@ -5,7 +5,7 @@ import { renderEmail, type EmailContent } from "./content.server";
 import type { EmailTransport } from "./transport.server";
 import { emailHash } from "./tokens.server";
 import { JOURNEY_ATTRIBUTE } from "~/measurement/attribution.server";
-import { recordEmailsSent } from "./events.server";
+import { journeyKeyOf, recordEmailsSent } from "./events.server";
 import type { Dialect } from "~/db.server";
 
 /**
@@ -129,14 +129,14 @@ async function completeContent(opts: DeliveryOptions, row: OutboxMessage, conten
  * Shopify cart permalink: `/cart/<variant>:<qty>,...?discount=CODE`, with cart attributes that
  * carry the moment and offer so that the order is attributed like any other moment's.
  */
-export function checkoutUrl(shopDomain: string, items: EmailContent["offer"]["items"], code: string | undefined, row: Pick<OutboxMessage, "offerId" | "variantId" | "customerId" | "recipientHash">): string {
+export function checkoutUrl(shopDomain: string, items: EmailContent["offer"]["items"], code: string | undefined, row: Pick<OutboxMessage, "offerId" | "variantId" | "customerId" | "recipientHash"> & { content?: string }): string {
   const path = items.map((i) => `${i.variantId.split("/").pop()}:${i.quantity}`).join(",");
   const q = new URLSearchParams();
   if (code) q.set("discount", code);
   q.set("attributes[_moments_moment]", "email");
   q.set("attributes[_moments_offer]", row.offerId);
   if (row.variantId) q.set("attributes[_moments_variant]", row.variantId);
-  q.set(`attributes[${JOURNEY_ATTRIBUTE}]`, row.customerId ?? row.recipientHash);
+  q.set(`attributes[${JOURNEY_ATTRIBUTE}]`, journeyKeyOf(row));
   q.set("ref", "moments-email");
   return `https://${shopDomain}/cart/${path}?${q.toString()}`;
 }

@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
-import { decide, decodePayload, type CartLine, type ShownOffer } from "@moments/engine";
+import { ATTR, decide, decodePayload, exposureEventFields, type CartLine, type ShownOffer } from "@moments/engine";
 import { withLineFacts } from "~/catalog/line-facts.server";
 import { env } from "~/env.server";
+import { ingestEvents } from "~/measurement/ingest.server";
 import type { OrderCreatedContext, OrderCreatedHandler } from "~/orders/handlers.server";
+import type { OrderCreated } from "~/orders/order-payload.server";
 import type { EmailContent } from "./content.server";
 import { messageIdFor } from "./content.server";
 import { emailHash } from "./tokens.server";
-import { recordEmailHoldout, recordEmailPurchase } from "./events.server";
+import { recordEmailPurchase } from "./events.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -23,6 +25,17 @@ export interface ScheduleOptions {
   now: Date;
   /** Public base URL of the app: the Message-ID's host. */
   appUrl: string;
+}
+
+/**
+ * The email's journey key: the journey of the order that scheduled it, so its exposures join that
+ * journey's arms and orders. The order's `_moments_journey` attribute (written by the storefront or
+ * checkout), else its checkout token (the key checkout and post-purchase use when no attribute was
+ * written); the customer or email hash only for an order that carries neither (e.g. created by API).
+ * `checkoutToken` is read when the orders/create parser provides it (app/orders).
+ */
+export function orderJourneyKey(order: OrderCreated & { checkoutToken?: string | null }): string {
+  return order.attributes[ATTR.journey] || order.checkoutToken || order.customerId || emailHash(order.email ?? "");
 }
 
 /**
@@ -54,10 +67,11 @@ export async function scheduleFollowUp(tx: Tx, ctx: OrderCreatedContext, opts: S
     .map((l) => ({ productId: l.productId!, variantId: l.variantId!, quantity: l.quantity, unitPrice: sameCurrency ? l.unitMinor : 0, attributes: l.attributes }));
   // Tag and collection triggers: facts the webhook fetched before this transaction.
   const lines = ctx.lineFacts ? withLineFacts(orderLines, ctx.lineFacts) : orderLines;
+  const journeyKey = orderJourneyKey(order);
   const decision = decide({
     now: opts.now.getTime(),
     moments: ["email"],
-    buyerKey: order.customerId ?? hash,
+    buyerKey: journeyKey,
     cart: { lines, subtotal: sameCurrency ? order.subtotalMinor : order.presentmentTotalMinor, currency: order.presentmentCurrency },
     country: order.country ?? undefined,
     locale: order.locale ?? undefined,
@@ -65,14 +79,19 @@ export async function scheduleFollowUp(tx: Tx, ctx: OrderCreatedContext, opts: S
     purchasedProductIds: lines.map((l) => l.productId),
     payload: decoded.payload,
   });
-  const shown = decision.moments[0]?.offers[0];
-  if (!shown) {
-    const held = decision.moments[0]?.excluded.find((x) => x.reason === "holdout");
-    if (held?.detail) {
-      await recordEmailHoldout(tx, shopId, { journeyKey: order.customerId ?? hash, offerId: held.offerId, experimentId: held.detail, orderId: order.shopifyId }, opts.now);
-    }
-    return { scheduled: false, reason: "no_offer" };
+  const md = decision.moments[0];
+  // Exposures where the email is decided, hold-out and variants alike, in the webhook's transaction.
+  if (md?.exposures.length) {
+    await ingestEvents(
+      tx,
+      shopId,
+      md.exposures.map((x) => Object.assign(exposureEventFields(x, journeyKey), { surface: "email" as const, occurredAt: opts.now.getTime() })),
+      opts.now,
+    );
   }
+  // One email, one placement: place 1, or no email when the buyer is held out of it.
+  const shown = md?.offers.find((o) => o.slot === 1);
+  if (!shown) return { scheduled: false, reason: "no_offer" };
 
   const [shop, settings, offerRow] = await Promise.all([
     tx.shop.findUnique({ where: { id: shopId }, select: { name: true, domain: true } }),
@@ -101,7 +120,9 @@ export async function scheduleFollowUp(tx: Tx, ctx: OrderCreatedContext, opts: S
       offerId: shown.offerId,
       variantId: shown.variantId ?? null,
       experimentId: shown.experimentId ?? null,
-      content: JSON.stringify(content),
+      // The journey key travels in the content snapshot (no column for it): the send, the click
+      // and the checkout link report under it (events.server journeyKeyOf).
+      content: JSON.stringify({ ...content, journeyKey }),
       dueAt,
       nextAttemptAt: dueAt,
       messageId: messageIdFor(id, opts.appUrl),

@@ -1,7 +1,8 @@
 import type { PrismaClient } from "@prisma/client";
-import { decide, formatMinor, type CartLine, type CurrencyDisplay, type Decision, type MomentId, type ShownOffer } from "@moments/engine";
+import { decide, exposureEventFields, formatMinor, type CartLine, type CurrencyDisplay, type Decision, type MomentId, type ShownOffer } from "@moments/engine";
 import { lineFactsForPayload, withLineFacts, type GatewaySource } from "~/catalog/line-facts.server";
 import { decimalToMinor } from "~/lib/decimal";
+import { ingestEvents } from "~/measurement/ingest.server";
 import { getPublishedPayload } from "~/publish/publish.server";
 import type { PostPurchaseInputData } from "./token.server";
 
@@ -54,8 +55,12 @@ export function purchaseFromInput(input: PostPurchaseInputData): Purchase {
   return purchase;
 }
 
-/** Experiment arms follow the buyer across moments when known, else this purchase. */
-export const buyerKeyOf = (p: Purchase) => p.customerId ?? `purchase:${p.referenceId}`;
+/**
+ * The journey key: the initial purchase's reference id, which is its checkout token (orders/create
+ * carries it as `checkout_token`), so post-purchase exposures and events join the order, and the
+ * arm is the one the checkout's journey had when it keyed by the token.
+ */
+export const buyerKeyOf = (p: Purchase) => p.referenceId;
 
 export interface OffersMade {
   offered: string[];
@@ -135,8 +140,12 @@ export async function decidePostPurchaseOffer(
       journey: { accepted: made.accepted, declined: made.declined },
       payload: { ...payload, offers },
     });
-    const offer = decision.moments.flatMap((m) => m.offers)[0];
-    if (!offer) return { offer: null, reason: "no eligible offer", decision, currencyDisplay };
+    // The page is one placement: place 1, empty when the buyer is held out of it (never the next offer).
+    const offer = decision.moments.flatMap((m) => m.offers).find((o) => o.slot === 1);
+    if (!offer) {
+      const held = decision.moments.some((m) => m.exposures.some((x) => x.slot === 1 && x.arm === "holdout"));
+      return { offer: null, reason: held ? "held out" : "no eligible offer", decision, currencyDisplay };
+    }
     if (addable(offer)) return { offer, decision, currencyDisplay };
     setAside.add(offer.offerId);
   }
@@ -254,7 +263,8 @@ export type NextOffer = { offer: PostPurchaseOfferView; shown: ShownOffer } | { 
 export async function nextPostPurchaseOffer(prisma: PrismaClient, shopId: string, purchase: Purchase, now = new Date()): Promise<NextOffer> {
   const rows = await prisma.postPurchaseOffer.findMany({ where: { shopId, referenceId: purchase.referenceId } });
   if (rows.filter((r) => r.status === "accepted").length >= MAX_ACCEPTED_PER_PURCHASE) return { offer: null, reason: "accepted limit reached" };
-  const { offer, reason, currencyDisplay } = await decidePostPurchaseOffer(prisma, shopId, purchase, { now });
+  const { offer, reason, currencyDisplay, decision } = await decidePostPurchaseOffer(prisma, shopId, purchase, { now });
+  if (decision) await recordPostPurchaseExposures(prisma, shopId, purchase, decision, now);
   if (!offer) return { offer: null, reason: reason ?? "no offer" };
   const existing = rows.find((r) => r.offerId === offer.offerId);
   if (existing && existing.status !== "offered") return { offer: null, reason: "offer already settled" };
@@ -262,6 +272,27 @@ export async function nextPostPurchaseOffer(prisma: PrismaClient, shopId: string
   const step = existing?.step ?? rows.length + 1;
   if (!existing) await recordOfferMade(prisma, shopId, { referenceId: purchase.referenceId, orderId: purchase.orderId }, offer, step);
   return { offer: offerView(offer, purchase, step, currencyDisplay), shown: offer };
+}
+
+/**
+ * Logs the decision's exposures (hold-out and variants alike) on the server, where the offer is
+ * decided: one code path, no round trip through the extension. Deterministic ids make the next
+ * call's (ShouldRender runs twice, downsells re-decide) duplicates. Never fails the buyer's flow.
+ */
+async function recordPostPurchaseExposures(prisma: PrismaClient, shopId: string, purchase: Purchase, decision: Decision, now: Date): Promise<void> {
+  const key = buyerKeyOf(purchase);
+  const events = decision.moments.flatMap((m) =>
+    m.exposures.map((x) => {
+      const e = Object.assign(exposureEventFields(x, key), { surface: "post_purchase" as const, occurredAt: now.getTime() });
+      return purchase.country ? Object.assign(e, { country: purchase.country }) : e;
+    }),
+  );
+  if (!events.length) return;
+  try {
+    await ingestEvents(prisma, shopId, events, now);
+  } catch (error) {
+    console.error("post-purchase: exposures not recorded", error);
+  }
 }
 
 /**

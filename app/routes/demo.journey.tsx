@@ -256,6 +256,21 @@ export default function DemoJourney() {
                       </Box>
                     ) : null}
                     {s.note ? <Banner tone="warning">{s.note}</Banner> : null}
+                    {s.exposures.length ? (
+                      <BlockStack gap="100">
+                        <Text as="p" variant="headingSm">
+                          Exposures logged at this moment
+                        </Text>
+                        <List>
+                          {s.exposures.map((x) => (
+                            <List.Item key={x.eventId}>
+                              {x.name}: experiment <code>{x.experimentId}</code>, arm{" "}
+                              <code>{x.arm}</code>, place {x.slot} (event <code>{x.eventId}</code>)
+                            </List.Item>
+                          ))}
+                        </List>
+                      </BlockStack>
+                    ) : null}
                     {s.card ? (
                       <BlockStack gap="100">
                         <Text as="p" variant="headingSm">

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ATTR, decide, exponent, MOMENT_IDS, prepare, type CartLine, type MomentId, type Payload } from "@moments/engine";
+import { ATTR, decide, exponent, exposureEventFields, MOMENT_IDS, prepare, type CartLine, type Exposure, type MomentId, type Payload } from "@moments/engine";
 import type { CartTuple, WireOffer, WireResponse } from "../../packages/storefront/src/wire";
 import { formatMoney } from "~/lib/money";
 import { withLineFacts, type LineFacts } from "~/catalog/line-facts.server";
@@ -89,11 +89,16 @@ export function productsWithoutFacts(q: StorefrontQuery): string[] {
   return [...new Set(ids)];
 }
 
+/** The proxy's decision: what the script renders, and the exposures the proxy logs where it decided. */
+export type StorefrontDecision = WireResponse & { exposures: Exposure[] };
+
 /**
  * Runs the engine for one storefront moment and shapes its decision for the storefront script.
- * `facts`: product tags and collections looked up on the server (lines the script described win).
+ * The storefront has one placement per moment (the cart block, the popup): it renders place 1,
+ * which is empty when that place is held out. `facts`: product tags and collections looked up on
+ * the server (lines the script described win).
  */
-export function decideStorefront(payload: Payload, q: StorefrontQuery, now: number, facts?: LineFacts): WireResponse {
+export function decideStorefront(payload: Payload, q: StorefrontQuery, now: number, facts?: LineFacts): StorefrontDecision {
   const given = q.c.map((t) => toLine(t as CartTuple, q.cur));
   const lines = facts ? withLineFacts(given, facts) : given;
   const subtotal = lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0);
@@ -116,7 +121,7 @@ export function decideStorefront(payload: Payload, q: StorefrontQuery, now: numb
   const m = decision.moments[0]!;
   const byId = prepare(payload).byId;
   const locale = q.loc ?? payload.settings.defaultLocale;
-  const offers = m.offers.map((s): WireOffer => {
+  const offers = m.offers.filter((s) => s.slot === 1).map((s): WireOffer => {
     const o: WireOffer = {
       id: s.offerId,
       title: s.copy.title,
@@ -140,6 +145,15 @@ export function decideStorefront(payload: Payload, q: StorefrontQuery, now: numb
     if (ends !== undefined) o.ends = ends;
     return o;
   });
-  const held = m.excluded.filter((x) => x.reason === "holdout").map((x) => ({ id: x.offerId, exp: x.detail ?? "" }));
-  return { moment: q.moment, offers, held };
+  return { moment: q.moment, offers, exposures: m.exposures };
+}
+
+/**
+ * The storefront's exposure events, logged by the proxy itself at the point of decision (one code
+ * path, no round trip through the browser): journey key `jk`, the engine's buyer key.
+ */
+export function storefrontExposureEvents(exposures: readonly Exposure[], q: StorefrontQuery, now: number) {
+  return exposures.map((x) =>
+    Object.assign(exposureEventFields(x, q.jk), { surface: "storefront" as const, device: q.dev, country: q.country, occurredAt: now }),
+  );
 }

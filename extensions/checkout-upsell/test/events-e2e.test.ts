@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SignJWT } from "jose";
 import { EventInput } from "~/measurement/contract";
-import { EventQueue, type OfferEvent } from "../src/core/events";
+import { EventQueue, exposureEvents, type OfferEvent } from "../src/core/events";
 import type { Host } from "../src/core/host";
 import { freshDatabase, type TestDatabase } from "../../../tests/support/db";
 import {
@@ -66,7 +66,7 @@ const sample = (type: OfferEvent["type"], extra: Partial<OfferEvent> = {}): Omit
 });
 
 describe("extension events -> /api/events", () => {
-  test("GIVEN a queued impression, click, accept and decline WHEN flushed THEN the backend accepts every one", async () => {
+  test("GIVEN a queued impression, click, accept, decline and a hold-out exposure WHEN flushed THEN the backend accepts every one", async () => {
     const host = { sessionToken: { get: sessionToken } } as unknown as Host;
     const answers: unknown[] = [];
     const sent: OfferEvent[] = [];
@@ -101,7 +101,14 @@ describe("extension events -> /api/events", () => {
         variantId: undefined,
       }),
     );
-    q.push(sample("impression", { arm: "holdout", variantId: undefined }));
+    // A hold-out buyer sends only the exposure, built as the component builds it.
+    const [exposure] = exposureEvents(
+      [{ experimentId: "demo-laptop-care-price", version: 1, offerId: "demo-laptop-care", moment: "payment", arm: "holdout", slot: 1, cartMinor: 119900, currency: "EUR" }],
+      "tok-holdout",
+      "checkout",
+      { device: "desktop", country: "DE" },
+    );
+    q.push(exposure!, exposure!.id);
     await q.flush();
     for (const e of sent) expect(EventInput.safeParse(e).success, JSON.stringify(e)).toBe(true);
     expect(answers, JSON.stringify(answers)).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { h, openDialog } from "./dom";
 import { createTracker, randomId } from "./events";
 import { watchExitIntent } from "./exit-intent";
+import { JOURNEY_ATTR, tagCart } from "./journey";
 import type { CartTuple, WireOffer, WireResponse } from "./wire";
 
 /** Rendered by snippets/moments-config.liquid (shop, buyer and page context the engine needs). */
@@ -16,6 +17,8 @@ interface Config {
   pc?: Record<string, [string[], number[]]>;
   /** The cart as Liquid rendered it: the first decision needs no /cart.js round trip. */
   cart?: CartTuple[];
+  /** The cart's `_moments_journey` attribute as Liquid rendered it ("" when it has none). */
+  jk?: string;
   css?: string;
   t: Record<"close" | "noThanks" | "add" | "endsIn" | "error", string>;
 }
@@ -71,6 +74,9 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
 
   const post = (path: string, body: unknown) =>
     fetch(cfg.root + path, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body) });
+  // The journey key rides the cart into checkout and the order; off the render path.
+  const tag = (inCart: string | undefined) => void tagCart(post, ls, jk!, inCart);
+  tag(cfg.jk);
 
   /** `atLoad`: the cart Liquid rendered is still current (it is not once anything changed it). */
   async function offers(moment: Moment, atLoad = false): Promise<WireOffer[]> {
@@ -79,9 +85,11 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
     if (!c) {
       const cart = (await (await fetch(cfg.root + "cart.js", { headers: { Accept: "application/json" } })).json()) as {
         currency?: string;
+        attributes?: Record<string, string> | null;
         items: Array<{ product_id: number; variant_id: number; quantity: number; price: number; vendor?: string; properties?: Record<string, string> | null }>;
       };
       cur = cart.currency || cur;
+      if (cart.attributes) tag(cart.attributes[JOURNEY_ATTR] || "");
       c = cart.items.map((i) => {
         const known = cfg.pc?.[i.product_id];
         return [i.product_id, i.variant_id, i.quantity, i.price, i.vendor || "", i.properties?._moments_offer || "", known?.[0] || [], known?.[1] || []];
@@ -102,8 +110,8 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
     });
     const res = await fetch(`${cfg.proxy}/offers?${q}`, { headers: { Accept: "application/json" } });
     if (!res.ok) return [];
+    // Exposures (hold-out included) were logged by the proxy where it decided; a held-out place shows nothing.
     const r = (await res.json()) as WireResponse;
-    for (const x of r.held) tracker.track({ type: "impression", moment, offerId: x.id, experimentId: x.exp, arm: "holdout" });
     const declined = list(ls, "moments_dec");
     return r.offers.filter((o) => !declined.includes(o.id));
   }

@@ -58,9 +58,11 @@ export interface WireOffer {
   lines: WireLine[];
 }
 
+/**
+ * The offers to show, by place (the script shows the first). A place the buyer is held out of is
+ * left out: the proxy logged the moment's exposures (hold-out and variants alike) where it decided.
+ */
 export interface WireResponse {
   moment: "cart" | "exit_intent";
   offers: WireOffer[];
-  /** Offers the buyer is held out of: an impression with arm "holdout" is recorded, nothing shown. */
-  held: Array<{ id: string; exp: string }>;
 }

@@ -1,4 +1,4 @@
-import type { MomentId } from "@moments/engine";
+import { exposureEventFields, type Exposure, type MomentId } from "@moments/engine";
 import type { Host } from "./host";
 import { randomId } from "./journey";
 
@@ -8,7 +8,7 @@ import { randomId } from "./journey";
  * Nothing on the render path waits for it; a failed batch is retried once, then dropped (the
  * event ids make a retry idempotent on the server).
  */
-export type EventType = "impression" | "click" | "accept" | "decline";
+export type EventType = "impression" | "click" | "accept" | "decline" | "exposure";
 export type Surface = "checkout" | "thank_you" | "order_status";
 
 export interface OfferEvent {
@@ -21,12 +21,35 @@ export interface OfferEvent {
   experimentId?: string;
   variantId?: string;
   arm: "variant" | "holdout" | "none";
+  /** Exposure events (engine exposureEventFields): experiment version and cart at the decision. */
+  version?: number;
+  cartMinor?: number;
   device?: "mobile" | "desktop";
   country?: string;
   currency?: string;
   returning?: boolean;
   valueMinor?: number;
   occurredAt: number;
+}
+
+/**
+ * The exposure events of a decision, as every placement sends them: the engine's fields and
+ * deterministic id, with the surface and what is known of the buyer (unknowns left out by JSON).
+ */
+export function exposureEvents(
+  exposures: readonly Exposure[],
+  journeyKey: string,
+  surface: Surface,
+  buyer: { device?: "mobile" | "desktop"; country?: string; returning?: boolean },
+) {
+  return exposures.map((x) =>
+    Object.assign(exposureEventFields(x, journeyKey), {
+      surface,
+      device: buyer.device,
+      country: buyer.country,
+      returning: buyer.returning,
+    }),
+  );
 }
 
 export const MAX_BATCH = 50;
@@ -64,13 +87,16 @@ export class EventQueue {
     this.seen = new Set();
   }
 
-  /** Queues an event; `once` dedupes (e.g. one impression per offer per moment per page). */
-  push(event: Omit<OfferEvent, "id" | "occurredAt"> & { occurredAt?: number }, once?: string): void {
+  /**
+   * Queues an event; `once` dedupes (e.g. one impression per offer per moment per page). An event
+   * that brings its own id keeps it (exposures: the same id on every placement and retry).
+   */
+  push(event: Omit<OfferEvent, "id" | "occurredAt"> & { id?: string; occurredAt?: number }, once?: string): void {
     if (once) {
       if (this.seen.has(once)) return;
       this.seen.add(once);
     }
-    const queued = Object.assign({}, event, { id: randomId(), occurredAt: event.occurredAt ?? Date.now() });
+    const queued = Object.assign({}, event, { id: event.id || randomId(), occurredAt: event.occurredAt ?? Date.now() });
     this.queue.push({ event: queued, tries: 0 });
     this.schedule(this.queue.length >= MAX_BATCH ? 0 : this.delayMs);
   }

@@ -2,10 +2,12 @@ import { ATTR, type JourneyState, type MomentId } from "@moments/engine";
 import { opt, valueOf, type Host } from "./host";
 
 /**
- * The journey: one checkout, from the first checkout step to the order status page. Its key is
- * the checkout token (the same on thank-you and order status, so an experiment arm follows the
- * buyer), else a random id kept in the extension's storage. Shown, accepted and declined offers
- * are remembered in storage under that key, so a declined offer stays hidden at later moments.
+ * The journey: one buyer from first sight to the order. Its key is the `_moments_journey` checkout
+ * attribute when the storefront already wrote it (its key from the first page: the cart carried it
+ * here), else the checkout token (the same on thank-you and order status, so an experiment arm
+ * follows the buyer), else a random id kept in the extension's storage. Shown, accepted and
+ * declined offers are remembered in storage under that key, so a declined offer stays hidden at
+ * later moments.
  */
 export interface Journey {
   key: string;
@@ -35,8 +37,12 @@ type Stored = { shown?: Journey["state"]["shown"]; accepted?: string[]; declined
 const read = <T>(shopify: Host, slot: string) => shopify.storage.read<T>(slot).catch(() => null);
 const write = (shopify: Host, slot: string, data: unknown) => shopify.storage.write(slot, data).catch(() => undefined);
 
+/** The `_moments_journey` attribute of the checkout (or order), when a surface wrote one. */
+const journeyAttribute = (shopify: Host) => valueOf(opt(shopify, "attributes"))?.find((a) => a.key === ATTR.journey)?.value;
+
 export function loadJourney(shopify: Host): Promise<Journey> {
-  return Promise.resolve(valueOf(opt(shopify, "checkoutToken")))
+  return Promise.resolve()
+    .then(() => journeyAttribute(shopify) || valueOf(opt(shopify, "checkoutToken")))
     .then(
       (token) =>
         token ||
@@ -55,7 +61,8 @@ export function loadJourney(shopify: Host): Promise<Journey> {
 }
 
 /**
- * Writes the journey key on the checkout as the `_moments_journey` attribute (once), so the order
+ * Writes the journey key on the checkout as the `_moments_journey` attribute when it has none
+ * (never over the storefront's key, which this journey already uses), so the order
  * webhook can join the order to this journey's experiment arms: hold-out buyers see nothing, yet
  * their orders must count. Only checkout targets can write attributes; any refusal (accelerated
  * checkouts, instructions) is ignored: measurement loses one order, the buyer loses nothing.
@@ -65,7 +72,7 @@ export function tagCheckoutWithJourney(shopify: Host, key: string): Promise<bool
     .then(() => {
       const apply = opt(shopify, "applyAttributeChange");
       if (!apply || valueOf(opt(shopify, "instructions"))?.attributes?.canUpdateAttributes === false) return false;
-      if (valueOf(opt(shopify, "attributes"))?.some((a) => a.key === ATTR.journey && a.value === key)) return false;
+      if (journeyAttribute(shopify)) return false;
       return apply({ type: "updateAttribute", key: ATTR.journey, value: key }).then((r) => r.type === "success");
     })
     .catch(() => false); // A target without these APIs, or a refused change: never an error the buyer could see.

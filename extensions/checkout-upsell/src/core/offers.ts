@@ -5,6 +5,7 @@ import {
   exponent,
   type CartLine,
   type Device,
+  type Exposure,
   type JourneyState,
   type MomentId,
   type Payload,
@@ -105,10 +106,15 @@ export function readPayload(entries: readonly HostMetafieldEntry[] | undefined):
   return lastRead;
 }
 
-export type View =
+/**
+ * What one placement renders, with the moment's experiment exposures: every placement reports all
+ * of them (their event ids are deterministic, so the server keeps one each), whatever it renders.
+ */
+export type View = { exposures: Exposure[] } & (
   | { kind: "none"; reason: string }
-  | { kind: "holdout"; offerId: string; experimentId?: string }
-  | { kind: "offer"; offer: ShownOffer };
+  | { kind: "holdout"; offerId: string; experimentId: string }
+  | { kind: "offer"; offer: ShownOffer }
+);
 
 export interface ViewInput {
   payload: Payload;
@@ -144,16 +150,18 @@ export function decideView(v: ViewInput): View {
       payload: v.payload,
     });
     const md = decision.moments[0];
-    if (!md) return { kind: "none", reason: "no_decision" };
+    if (!md) return { kind: "none", reason: "no_decision", exposures: [] };
+    const exposures = md.exposures;
+    // Placement N renders the moment's place N: its offer, or nothing when that place is held out.
+    // Places count held-out offers, so a hold-out never hands its place to the next offer.
     const slot = Math.max(1, v.slot ?? 1);
-    const offer = md.offers[slot - 1];
-    if (offer) return { kind: "offer", offer };
-    const held = md.excluded.find((e) => e.reason === "holdout");
-    // The hold-out's `detail` is its experiment id (always set by the engine).
-    if (held && slot === 1) return { kind: "holdout", offerId: held.offerId, experimentId: held.detail };
-    return { kind: "none", reason: md.excluded[0]?.reason ?? "no_offers" };
+    const offer = md.offers.find((o) => o.slot === slot);
+    if (offer) return { kind: "offer", offer, exposures };
+    const held = exposures.find((x) => x.slot === slot && x.arm === "holdout");
+    if (held) return { kind: "holdout", offerId: held.offerId, experimentId: held.experimentId, exposures };
+    return { kind: "none", reason: md.excluded[0]?.reason ?? "no_offers", exposures };
   } catch (error) {
-    return { kind: "none", reason: `engine_error:${error instanceof Error ? error.message : String(error)}` };
+    return { kind: "none", reason: `engine_error:${error instanceof Error ? error.message : String(error)}`, exposures: [] };
   }
 }
 
@@ -208,9 +216,16 @@ const numericId = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
 /**
  * Thank-you and order status cannot change the paid order: the buyer gets a link that puts the
  * offer's items, with their offer attributes, into a new cart and goes straight to checkout,
- * where the Discount Function applies the published price.
+ * where the Discount Function applies the published price. The new cart also carries the journey
+ * key as the cart attribute `_moments_journey`, so the second order is credited to the same
+ * journey (and arm) as the first.
+ *
+ * Form: `/cart/add?items[i][...]&attributes[_moments_journey]=<key>&return_to=/checkout`, not the
+ * cart permalink `/cart/<variant>:<qty>?attributes[...]`. Shopify's permalink docs take cart
+ * attributes but line item properties only for the first product (Base64 JSON) and no selling
+ * plans; an offer may be a bundle or a subscription, and every line needs its offer attributes.
  */
-export function newCheckoutUrl(storefrontUrl: string, offer: ShownOffer): string {
+export function newCheckoutUrl(storefrontUrl: string, offer: ShownOffer, journeyKey: string): string {
   const q = new URLSearchParams();
   offer.lines.forEach((l, i) => {
     q.append(`items[${i}][id]`, numericId(l.variantId));
@@ -218,6 +233,7 @@ export function newCheckoutUrl(storefrontUrl: string, offer: ShownOffer): string
     if (l.sellingPlanId) q.append(`items[${i}][selling_plan]`, numericId(l.sellingPlanId));
     for (const { key, value } of attrList(l.attributes)) q.append(`items[${i}][properties][${key}]`, value);
   });
+  q.append(`attributes[${ATTR.journey}]`, journeyKey);
   q.append("return_to", "/checkout");
   return `${storefrontUrl.replace(/\/$/, "")}/cart/add?${q.toString()}`;
 }

@@ -7,7 +7,7 @@
 import { Component, h, render } from "preact";
 import type { MomentId, ShownOffer } from "@moments/engine";
 import { APP_URL } from "../core/config";
-import { EventQueue, type EventType, type OfferEvent, type Surface } from "../core/events";
+import { EventQueue, exposureEvents, type EventType, type OfferEvent, type Surface } from "../core/events";
 import { host, opt, valueOf, type CartLineChange, type Host } from "../core/host";
 import { needsFacts, withFacts } from "../core/facts";
 import { loadJourney, recordJourney, tagCheckoutWithJourney, type Journey } from "../core/journey";
@@ -89,7 +89,7 @@ export class OfferBlock extends Component<Props, State> {
     this.state = { journey: null, phase: "idle" };
     this.unsubscribe = [];
     this.viewKey = "";
-    this.view = { kind: "none", reason: "loading" };
+    this.view = { kind: "none", reason: "loading", exposures: [] };
     this.announced = "";
   }
 
@@ -122,7 +122,7 @@ export class OfferBlock extends Component<Props, State> {
   /** payload + checkout state + journey -> the view, recomputed only when one of them changed. */
   private decide(shopify: Host, journey: Journey | null): View {
     this.snapshot = snapshotOf(shopify, (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent);
-    if (!journey) return (this.view = { kind: "none", reason: "loading" });
+    if (!journey) return (this.view = { kind: "none", reason: "loading", exposures: [] });
     const read = readPayload(shopify.appMetafields.value);
     if (read.ok) {
       this.display = read.payload.settings.currencyDisplay;
@@ -134,7 +134,7 @@ export class OfferBlock extends Component<Props, State> {
     this.viewKey = key;
     const { moment } = this.props;
     this.view = !read.ok
-      ? { kind: "none", reason: read.problem }
+      ? { kind: "none", reason: read.problem, exposures: [] }
       : decideView({
           payload: read.payload,
           snapshot: this.snapshot,
@@ -167,11 +167,16 @@ export class OfferBlock extends Component<Props, State> {
     );
   }
 
-  /** Records what was shown (or held out) once per view: impression event and journey slot. */
+  /**
+   * At the point of decision: the moment's exposures (hold-out and variants alike, from every
+   * placement: their ids are deterministic), then what this placement shows: its impression and
+   * journey slot. A held-out place shows nothing, so it has no impression, only its exposure.
+   */
   override componentDidUpdate() {
     const { journey } = this.state;
     const view = this.view;
     if (!journey) return;
+    for (const e of exposureEvents(view.exposures, journey.key, this.props.surface, this.snapshot)) events.push(e, e.id);
     if (view.kind === "none") {
       if (/^(payload_|engine_error)/.test(view.reason)) reportOnce(view.reason);
       return;
@@ -183,9 +188,7 @@ export class OfferBlock extends Component<Props, State> {
     void recordJourney(host(), journey, { shown: { offerId, moment: this.props.moment } }).then(
       (j) => j !== journey && this.setState({ journey: j }),
     );
-    const arm: ArmFields =
-      view.kind === "holdout" ? { offerId, arm: "holdout", experimentId: view.experimentId } : armOf(view.offer);
-    this.track(journey, "impression", arm, once);
+    if (view.kind === "offer") this.track(journey, "impression", armOf(view.offer), once);
   }
 
   private decline(offer: ShownOffer, journey: Journey) {
@@ -263,7 +266,7 @@ export class OfferBlock extends Component<Props, State> {
             storefront ? (
               <s-button
                 variant="primary"
-                href={newCheckoutUrl(storefront, offer)}
+                href={newCheckoutUrl(storefront, offer, journey.key)}
                 onClick={() => this.track(journey, "click", armOf(offer))}
               >
                 {cta}
