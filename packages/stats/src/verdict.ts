@@ -5,7 +5,11 @@ import type { Interval } from "./proportions";
 import { confidenceSequenceHalfWidth, msprtPValue, type Look, type SequentialResult } from "./sequential";
 import { sampleRatioMismatch, type SampleRatioMismatch } from "./srm";
 
-export type VerdictKind = "winner" | "loser" | "keep_testing" | "no_difference" | "sample_ratio_mismatch";
+/**
+ * `inconclusive`: the planned horizon ended with neither a significant difference nor an interval
+ * inside ±mde (not significant is not "no difference"); the always-valid leg keeps looking.
+ */
+export type VerdictKind = "winner" | "loser" | "keep_testing" | "no_difference" | "inconclusive" | "sample_ratio_mismatch";
 
 export interface VerdictInput {
   /** Daily sufficient statistics of the control (hold-out) arm, oldest first, since the version started. */
@@ -300,7 +304,9 @@ export function experimentVerdict(input: VerdictInput): Verdict {
     }
     if (noDifferenceDay === null) {
       equivalent = interval.lower > -mde && interval.upper < mde;
-      if (equivalent || d + 1 >= horizon) noDifferenceDay = d;
+      // The horizon ends the planned test only if the group-sequential leg ever looked: an
+      // experiment that reached its minimum traffic after the horizon has not been tested yet.
+      if (equivalent || (d + 1 >= horizon && gsLast !== null)) noDifferenceDay = d;
     }
   }
 
@@ -352,11 +358,13 @@ export function experimentVerdict(input: VerdictInput): Verdict {
       : `always-valid p = ${avP.toPrecision(2)} <= ${alphaAV.toPrecision(2)}`;
     return { ...base, ...reported, kind: decided, reason: `${by} (${alphaText}); ${describe(snap)}`, daysToDecision: null, decidedOnDay };
   }
-  if (noDifferenceDay !== null) {
-    const why = equivalent
-      ? `the difference is within ±${fmt(mde)} per visitor`
-      : `no significant difference in the planned ${horizon} days`;
+  if (noDifferenceDay !== null && equivalent) {
+    const why = `the difference is within ±${fmt(mde)} per visitor`;
     return { ...base, ...reported, kind: "no_difference", reason: `${why} (${alphaText}); ${describe(snap)}`, daysToDecision: null, decidedOnDay: noDifferenceDay };
+  }
+  if (noDifferenceDay !== null) {
+    const why = `the planned ${horizon} days ended without a significant difference, and the interval still allows differences beyond ±${fmt(mde)}; only the always-valid check keeps looking`;
+    return { ...base, ...reported, kind: "inconclusive", reason: `${why} (${alphaText}); ${describe(snap)}`, daysToDecision: null, decidedOnDay: noDifferenceDay };
   }
 
   // keep_testing: project the looks ahead at the traffic seen so far if the difference held.
