@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import express from "express";
 import compression from "compression";
 import { createRequestHandler } from "@remix-run/express";
+import { createRequestHandler as createRemixHandler, writeReadableStreamToWritable } from "@remix-run/node";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 // MOMENTS_BUILD_DIR lets parallel test runs each serve their own build.
@@ -33,7 +34,111 @@ app.disable("x-powered-by");
 app.use(compression());
 app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
-app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV ?? "production" }));
+
+/**
+ * Bodies anyone on the internet can send us, bounded while they stream in: a declared
+ * Content-Length over the limit, or received bytes passing it, is a 413 at once (before the HMAC
+ * check, before anything buffers the whole body), and the connection is closed.
+ * - webhooks 5 MB: Shopify documents no cap for HTTPS deliveries (EventBridge caps at 1,000,000
+ *   bytes), orders with hundreds of lines run to a few hundred KB, and a customers/redact naming
+ *   50,000 orders is under 1 MB; 5 MB leaves room and still bounds memory per request.
+ * - events 64 KB: a batch is at most 50 events of well under 1 KB each.
+ * - app proxy 64 KB: the storefront posts event batches (sendBeacon) and asks with a query string.
+ * docs/decisions/014-hostile-input.md
+ */
+const BODY_LIMITS = [
+  { pattern: /^\/webhooks(\/|$)/, limit: 5 * 1024 * 1024, name: "webhooks" },
+  { pattern: /^\/api\/events\/?$/, limit: 64 * 1024, name: "/api/events" },
+  { pattern: /^\/proxy(\/|$)/, limit: 64 * 1024, name: "the app proxy" },
+];
+
+const mode = process.env.NODE_ENV ?? "production";
+const handleRemix = createRemixHandler(build, mode);
+
+app.use((req, res, next) => {
+  const route = req.method === "GET" || req.method === "HEAD" ? undefined : BODY_LIMITS.find((r) => r.pattern.test(req.path));
+  if (!route) return next();
+  readBounded(req, res, route).then(
+    (body) => (body ? handOn(req, res, body) : undefined),
+    (error) => next(error),
+  );
+});
+app.all("*", createRequestHandler({ build, mode }));
+
+/** The body, or null once the request was answered 413 (or the client went away). */
+function readBounded(req, res, { limit, name }) {
+  const tooLarge = () => {
+    res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
+    res.end(`Request body too large: ${name} accept at most ${limit} bytes\n`);
+  };
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) {
+    tooLarge();
+    return Promise.resolve(null);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let received = 0;
+    let settled = false;
+    req.on("data", (chunk) => {
+      if (settled) return; // after a 413, the rest is dropped as it arrives until the socket closes
+      received += chunk.length;
+      if (received > limit) {
+        settled = true;
+        chunks.length = 0;
+        tooLarge();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (settled) return;
+      settled = true;
+      resolve(Buffer.concat(chunks));
+    });
+    req.on("error", (error) => {
+      if (settled) return;
+      settled = true;
+      reject(error);
+    });
+    req.on("close", () => {
+      if (!settled) {
+        settled = true;
+        resolve(null); // the client aborted: nobody to answer
+      }
+    });
+  });
+}
+
+/**
+ * What @remix-run/express does for every other route (it exports only its handler), with the
+ * buffered body instead of the request stream, which readBounded has consumed.
+ */
+async function handOn(req, res, body) {
+  try {
+    const [, forwardedPort] = req.get("X-Forwarded-Host")?.split(":") ?? [];
+    const [, hostPort] = req.get("host")?.split(":") ?? [];
+    const port = [forwardedPort, hostPort].map((p) => Number.parseInt(p, 10)).find(Number.isSafeInteger);
+    const url = new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
+    const headers = new Headers();
+    for (const [key, values] of Object.entries(req.headers)) {
+      for (const value of Array.isArray(values) ? values : values ? [values] : []) headers.append(key, value);
+    }
+    const controller = new AbortController();
+    res.on("close", () => res.writableFinished || controller.abort());
+    const response = await handleRemix(new Request(url.href, { method: req.method, headers, body, signal: controller.signal }));
+    res.statusMessage = response.statusText;
+    res.status(response.status);
+    for (const [key, value] of response.headers.entries()) res.append(key, value);
+    if (response.body) await writeReadableStreamToWritable(response.body, res);
+    else res.end();
+  } catch (error) {
+    console.error(error);
+    if (!res.headersSent) res.status(500).end();
+    else res.destroy();
+  }
+}
 
 const server = app.listen(listen.port, listen.host, () => {
   const { port } = server.address();

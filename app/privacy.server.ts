@@ -14,14 +14,32 @@ export interface CustomerRef {
   orderIds: string[];
 }
 
+/**
+ * Ids bound per `IN (...)`: a customers/redact may name any number of orders, and one list per
+ * statement failed beyond SQLite's bind limit (999 with Prisma) and PostgreSQL's (32767). 900, as
+ * in the retention purge, leaves room for the statement's other conditions.
+ */
+export const IDS_PER_STATEMENT = 900;
+
+/** `ids` in slices of IDS_PER_STATEMENT, duplicates dropped. */
+export function inChunks<T>(ids: readonly T[], size = IDS_PER_STATEMENT): T[][] {
+  const unique = [...new Set(ids)];
+  const out: T[][] = [];
+  for (let i = 0; i < unique.length; i += size) out.push(unique.slice(i, i + size));
+  return out;
+}
+
 /** customers/redact: personal data goes; order totals stay, anonymised, for the merchant's stats. */
 export async function redactCustomer(tx: Tx, ref: CustomerRef): Promise<void> {
   const who: Prisma.OrderWhereInput[] = [];
   if (ref.customerId) who.push({ customerId: ref.customerId });
   if (ref.email) who.push({ email: ref.email });
-  if (ref.orderIds.length) who.push({ shopifyId: { in: ref.orderIds } });
-  if (who.length === 0) return;
-  await tx.order.updateMany({ where: { shopId: ref.shopId, OR: who }, data: { customerId: null, email: null } });
+  if (who.length === 0 && ref.orderIds.length === 0) return;
+  const anonymise = { customerId: null, email: null };
+  if (who.length) await tx.order.updateMany({ where: { shopId: ref.shopId, OR: who }, data: anonymise });
+  for (const ids of inChunks(ref.orderIds)) {
+    await tx.order.updateMany({ where: { shopId: ref.shopId, shopifyId: { in: ids } }, data: anonymise });
+  }
   await redactCustomerMeasurement(tx, ref.shopId, ref.orderIds);
 
   const requests: Prisma.DataRequestWhereInput[] = [];
@@ -68,17 +86,26 @@ export async function redactShopMeasurement(tx: Tx, shopId: string): Promise<voi
  */
 export async function redactCustomerMeasurement(tx: Tx, shopId: string, orderIds: string[]): Promise<void> {
   if (orderIds.length === 0) return;
-  const linked = await tx.journeyOrder.findMany({ where: { shopId, orderId: { in: orderIds } }, select: { journeyKey: true } });
-  const lines = await tx.attributedLine.findMany({ where: { shopId, orderId: { in: orderIds } }, select: { journeyKey: true } });
-  const journeys = [...new Set([...linked, ...lines].map((j) => j.journeyKey).filter(Boolean))];
-  if (journeys.length) {
-    const byJourney = { shopId, journeyKey: { in: journeys } };
+  const journeys = new Set<string>();
+  const attributed = new Set<string>();
+  for (const ids of inChunks(orderIds)) {
+    const byOrder = { shopId, orderId: { in: ids } };
+    const linked = await tx.journeyOrder.findMany({ where: byOrder, select: { journeyKey: true } });
+    const lines = await tx.attributedLine.findMany({ where: byOrder, select: { journeyKey: true, orderId: true } });
+    for (const j of [...linked, ...lines]) if (j.journeyKey) journeys.add(j.journeyKey);
+    for (const l of lines) attributed.add(l.orderId);
+  }
+  for (const keys of inChunks([...journeys])) {
+    const byJourney = { shopId, journeyKey: { in: keys } };
     await tx.event.deleteMany({ where: byJourney });
     await tx.offerView.deleteMany({ where: byJourney });
     await tx.experimentExposure.deleteMany({ where: byJourney });
     await tx.journeyOrder.deleteMany({ where: byJourney });
   }
-  await tx.attributedLine.updateMany({ where: { shopId, orderId: { in: orderIds } }, data: { journeyKey: "" } });
+  // Only the orders found with lines above: most of a long list names orders we never attributed.
+  for (const ids of inChunks([...attributed])) {
+    await tx.attributedLine.updateMany({ where: { shopId, orderId: { in: ids } }, data: { journeyKey: "" } });
+  }
 }
 
 /** customers/data_request: recorded so the merchant can be sent what we hold. */

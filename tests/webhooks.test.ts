@@ -4,6 +4,7 @@ import { freshDatabase, type TestDatabase } from "./support/db";
 import { realModeEnv, startServer, TEST_API_SECRET, type RunningServer } from "./support/server";
 import { deliverWebhook, samplePayload } from "./support/webhooks";
 import { rowsOf, seedInstalledShop } from "./support/fixtures";
+import { signedWebhook } from "./hostile.helpers";
 
 const TOPICS = ["app/uninstalled", "app/scopes_update", "orders/create", "orders/cancelled", "refunds/create", "customers/data_request", "customers/redact", "shop/redact"];
 const SHOP_A = "alpha-store.myshopify.com";
@@ -54,6 +55,16 @@ describe.each(TOPICS)("POST /webhooks/%s", (topic) => {
     const res = await send(topic, { hmac: null });
     expect(res.status).toBe(401);
     expect(await rowsOf(db.prisma, SHOP_A)).toEqual(before);
+  });
+
+  it("GIVEN its signed sample payload under another topic's header WHEN delivered THEN 400 with the reason and nothing changes", async () => {
+    const before = { a: await rowsOf(db.prisma, SHOP_A), b: await rowsOf(db.prisma, SHOP_B) };
+    const other = topic === "orders/create" ? "shop/redact" : "orders/create";
+    const body = JSON.stringify(samplePayload(topic, SHOP_A));
+    const res = await signedWebhook(server.url, { path: `/webhooks/${topic}`, topic: other, shop: SHOP_A, body });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain(`is not this endpoint's topic (${topic})`);
+    expect({ a: await rowsOf(db.prisma, SHOP_A), b: await rowsOf(db.prisma, SHOP_B) }).toEqual(before);
   });
 
   it("GIVEN Shopify's sample payload signed with the app secret WHEN delivered THEN 200", async () => {

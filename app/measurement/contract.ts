@@ -18,18 +18,40 @@ export const SURFACES = ["checkout", "thank_you", "order_status", "post_purchase
 export const ARMS = ["variant", "holdout", "none"] as const;
 export const MAX_BATCH = 50;
 
+/**
+ * False for a string with a NUL (PostgreSQL text cannot hold U+0000: one such string failed the
+ * whole batch's insert) or a lone surrogate (not encodable as UTF-8: the database would store a
+ * replacement character, so the id or key read back would differ from the one sent).
+ */
+export function cleanText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0) return false;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = s.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return false;
+  }
+  return true;
+}
+
+/** A string field of the contract: length-bounded and clean (see cleanText); the reason names the rule. */
+export const boundedText = (min: number, max: number) =>
+  z.string().min(min).max(max).refine(cleanText, "must not contain NUL characters or lone surrogates");
+
 export const EventInput = z.object({
   /** Client-generated id (e.g. a UUID): the idempotency key, retries never double-count. */
-  id: z.string().min(8).max(64),
+  id: boundedText(8, 64),
   type: z.enum(EVENT_TYPES),
   moment: z.enum(MOMENT_IDS as unknown as [string, ...string[]]),
   surface: z.enum(SURFACES),
   /** Stable buyer / journey key: the same one the engine assigned the experiment arm with. */
-  journeyKey: z.string().min(1).max(128),
-  offerId: z.string().min(1).max(64).optional(),
-  experimentId: z.string().min(1).max(64).optional(),
+  journeyKey: boundedText(1, 128),
+  offerId: boundedText(1, 64).optional(),
+  experimentId: boundedText(1, 64).optional(),
   /** Experiment arm variant id (engine ShownOffer.variantId). */
-  variantId: z.string().min(1).max(32).optional(),
+  variantId: boundedText(1, 32).optional(),
   arm: z.enum(ARMS).default("none"),
   /** Experiment version (engine Exposure.version); results are kept per version. */
   version: z.number().int().min(1).max(1_000_000).optional(),

@@ -1,5 +1,7 @@
 import { decodeJwt } from "jose";
 import { db } from "~/db.server";
+import { env } from "~/env.server";
+import { authenticate } from "~/shopify.server";
 import { EventBatch, type EventResult } from "./contract";
 import { ingestEvents } from "./ingest.server";
 
@@ -10,11 +12,15 @@ import { ingestEvents } from "./ingest.server";
  */
 export type BatchOutcome = { status: 200; body: { results: EventResult[] } } | { status: 400 | 404 | 413; body: { error: string } };
 
-const MAX_BODY_BYTES = 256 * 1024;
+/**
+ * server.mjs refuses a larger body while it streams in (before anything buffers it); this is the
+ * same bound again for any other way the handler is reached (the Vite dev server).
+ */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 export async function ingestRequest(request: Request, shopDomain: string, now = new Date()): Promise<BatchOutcome> {
   const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) return { status: 413, body: { error: `body: at most ${MAX_BODY_BYTES} bytes` } };
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) return { status: 413, body: { error: `body: at most ${MAX_BODY_BYTES} bytes` } };
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -53,4 +59,22 @@ export function isPostPurchaseToken(request: Request): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * `authenticate.public.checkout` with the audience checked: the library verifies the signature and
+ * the dates but skips `aud` for extension tokens (`checkAudience: false`, shopify-api-js #955).
+ * Other JWTs are signed with the same app secret (the post-purchase changesets this app signs,
+ * input tokens), so only `aud` = the app's API key, which Shopify sets on every checkout session
+ * token, makes one a session token for this app; missing or different is a 401 with the reason.
+ */
+export async function authenticateCheckout(request: Request) {
+  const context = await authenticate.public.checkout(request);
+  const aud = context.sessionToken.aud as unknown;
+  const audiences = Array.isArray(aud) ? aud : aud === undefined ? [] : [aud];
+  if (!audiences.includes(env().SHOPIFY_API_KEY)) {
+    const reason = aud === undefined ? "session token has no aud claim" : "session token aud is not this app's API key";
+    throw context.cors(Response.json({ error: reason }, { status: 401 }));
+  }
+  return context;
 }

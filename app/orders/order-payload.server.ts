@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { decimalToMinor } from "~/lib/decimal";
+import { decimalToMinor, DecimalFormatError } from "~/lib/decimal";
 
 /**
  * orders/create as Moments reads it: Shopify's payload (REST shape, API 2026-07) reduced to what
@@ -103,14 +103,47 @@ const gid = (type: string, id: string | number | null | undefined, given?: strin
 const toRecord = (pairs: Array<{ name: string; value: unknown }> | null | undefined) =>
   Object.fromEntries((pairs ?? []).map((p) => [p.name, p.value == null ? "" : String(p.value)]));
 
-/** Parses and normalises; a payload of the wrong shape is a 400 with the path, not a 500. */
+const badPayload = (reason: string) => new Response(`Unexpected orders/create payload: ${reason}`, { status: 400 });
+
+/** Order amounts are stored in Int columns (32-bit on PostgreSQL): a larger one is refused, not a 500. */
+const MAX_MINOR = 2_147_483_647;
+
+/**
+ * Parses and normalises; a payload of the wrong shape, an amount that is not a plain decimal
+ * ("12,50") or out of range, or a date that is not one is a 400 with the reason, not a 500
+ * (Shopify retries a 5xx, and the same body would fail the same way each time).
+ */
 export function parseOrderCreated(payload: unknown): OrderCreated {
   const result = OrderCreatedPayload.safeParse(payload);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new Response(`Unexpected orders/create payload at ${issue.path.join(".")}: ${issue.message}`, { status: 400 });
   }
-  const o = result.data;
+  return normalise(result.data);
+}
+
+function minorOf(amount: string, currency: string, path: string): number {
+  let minor: number;
+  try {
+    minor = decimalToMinor(amount, currency);
+  } catch (error) {
+    if (error instanceof DecimalFormatError) throw badPayload(`${path}: ${error.message}`);
+    throw error;
+  }
+  if (Math.abs(minor) > MAX_MINOR) throw badPayload(`${path}: amount out of range: "${amount}"`);
+  return minor;
+}
+
+/** Years 1..9999: what both databases store (JavaScript accepts dates PostgreSQL refuses). */
+function dateOf(value: string | null | undefined, path: string): Date | null {
+  if (value == null) return null;
+  const date = new Date(value);
+  const year = date.getUTCFullYear();
+  if (Number.isNaN(date.getTime()) || year < 1 || year > 9999) throw badPayload(`${path}: not a date: "${value}"`);
+  return date;
+}
+
+function normalise(o: z.infer<typeof OrderCreatedPayload>): OrderCreated {
   const shopCurrency = o.total_price_set.shop_money.currency_code;
   const presentment = o.total_price_set.presentment_money.currency_code;
   const consentState = o.customer?.email_marketing_consent?.state;
@@ -125,23 +158,23 @@ export function parseOrderCreated(payload: unknown): OrderCreated {
     country: o.shipping_address?.country_code ?? o.billing_address?.country_code ?? null,
     currency: shopCurrency,
     presentmentCurrency: presentment,
-    totalMinor: decimalToMinor(o.total_price_set.shop_money.amount, shopCurrency),
-    subtotalMinor: decimalToMinor(o.subtotal_price_set.shop_money.amount, shopCurrency),
-    presentmentTotalMinor: decimalToMinor(o.total_price_set.presentment_money.amount, presentment),
+    totalMinor: minorOf(o.total_price_set.shop_money.amount, shopCurrency, "total_price_set.shop_money.amount"),
+    subtotalMinor: minorOf(o.subtotal_price_set.shop_money.amount, shopCurrency, "subtotal_price_set.shop_money.amount"),
+    presentmentTotalMinor: minorOf(o.total_price_set.presentment_money.amount, presentment, "total_price_set.presentment_money.amount"),
     marketingConsent: consentState ? consentState === "subscribed" : o.buyer_accepts_marketing === true,
     sourceName: o.source_name ?? null,
     test: o.test ?? false,
-    processedAt: new Date(o.processed_at ?? o.created_at ?? Date.now()),
+    processedAt: dateOf(o.processed_at, "processed_at") ?? dateOf(o.created_at, "created_at") ?? new Date(),
     checkoutToken: o.checkout_token?.trim() || null,
     attributes: toRecord(o.note_attributes),
-    lines: o.line_items.map((l) => ({
+    lines: o.line_items.map((l, i) => ({
       lineId: gid("LineItem", l.id, l.admin_graphql_api_id)!,
       productId: gid("Product", l.product_id),
       variantId: gid("ProductVariant", l.variant_id),
       title: l.title ?? "",
       quantity: l.quantity,
-      unitMinor: decimalToMinor(l.price_set.shop_money.amount, shopCurrency),
-      discountMinor: l.total_discount_set ? decimalToMinor(l.total_discount_set.shop_money.amount, shopCurrency) : 0,
+      unitMinor: minorOf(l.price_set.shop_money.amount, shopCurrency, `line_items.${i}.price_set.shop_money.amount`),
+      discountMinor: l.total_discount_set ? minorOf(l.total_discount_set.shop_money.amount, shopCurrency, `line_items.${i}.total_discount_set.shop_money.amount`) : 0,
       attributes: toRecord(l.properties),
     })),
   };

@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { authenticate } from "~/shopify.server";
-import { ingestRequest, isPostPurchaseToken, shopFromDest } from "~/measurement/http.server";
+import { authenticateCheckout, ingestRequest, isPostPurchaseToken, shopFromDest } from "~/measurement/http.server";
 import { CORS_HEADERS, verifyPostPurchaseToken } from "~/post-purchase/token.server";
 
 /**
@@ -20,7 +19,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const outcome = await ingestRequest(request, verified.shopDomain);
     return Response.json(outcome.body, { status: outcome.status, headers: CORS_HEADERS });
   }
-  const { sessionToken, cors } = await authenticate.public.checkout(request);
+  const { sessionToken, cors } = await authenticateCheckout(request);
   const outcome = await ingestRequest(request, shopFromDest(sessionToken.dest));
   return cors(Response.json(outcome.body, { status: outcome.status }));
 };

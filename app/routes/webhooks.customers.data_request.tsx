@@ -4,7 +4,7 @@ import { CustomerPayload, parsePayload, toCustomerGid } from "~/lib/webhook-payl
 import { recordDataRequest } from "~/privacy.server";
 
 export const action = ({ request }: ActionFunctionArgs) =>
-  handleWebhook(request, async (tx, { shop, payload }) => {
+  handleWebhook(request, "customers/data_request", async (tx, { shop, payload }) => {
     const body = parsePayload(CustomerPayload, payload);
     await recordDataRequest(tx, {
       shopId: await shopIdFor(tx, shop),

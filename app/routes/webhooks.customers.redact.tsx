@@ -4,7 +4,7 @@ import { CustomerPayload, parsePayload, toCustomerGid, toOrderGid } from "~/lib/
 import { redactCustomer } from "~/privacy.server";
 
 export const action = ({ request }: ActionFunctionArgs) =>
-  handleWebhook(request, async (tx, { shop, payload }) => {
+  handleWebhook(request, "customers/redact", async (tx, { shop, payload }) => {
     const body = parsePayload(CustomerPayload, payload);
     const shopId = await shopIdFor(tx, shop);
     if (!shopId) return; // nothing stored for a shop we do not know

@@ -4,7 +4,7 @@ import { applyCancellation, parseCancelled } from "~/measurement/attribution.ser
 
 /** Takes a cancelled order out of its visitors' revenue and its upsell lines out of attributed revenue (once per order). */
 export const action = ({ request }: ActionFunctionArgs) =>
-  handleWebhook(request, async (tx, { shop, payload }) => {
+  handleWebhook(request, "orders/cancelled", async (tx, { shop, payload }) => {
     const { orderId } = parseCancelled(payload);
     const shopId = await shopIdFor(tx, shop);
     if (!shopId) return;

@@ -4,7 +4,7 @@ import { applyRefund, parseRefund } from "~/measurement/attribution.server";
 
 /** Nets refunded upsell lines out of attributed revenue (once per refund id). */
 export const action = ({ request }: ActionFunctionArgs) =>
-  handleWebhook(request, async (tx, { shop, payload }) => {
+  handleWebhook(request, "refunds/create", async (tx, { shop, payload }) => {
     const refund = parseRefund(payload);
     const shopId = await shopIdFor(tx, shop);
     if (!shopId) return;

@@ -9,6 +9,8 @@ export const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (K
 
 export interface RunningServer {
   url: string;
+  /** The server process's id (e.g. to read its memory from /proc/<pid>/status). */
+  pid: number;
   output: () => string;
   stop: () => Promise<void>;
 }
@@ -50,6 +52,7 @@ export function startServer(env: Record<string, string>, timeoutMs = 20_000): Pr
         clearTimeout(timer);
         resolve({
           url: match[1]!,
+          pid: child.pid!,
           output: () => output,
           stop: () =>
             new Promise((done) => {
