@@ -11,7 +11,7 @@ const EXPERIMENTS = 1000;
 const DAYS = 120;
 const random = mulberry32(7);
 // Daily roll-ups with realistic magnitudes (2,000 visitors a day, ~300 revenue per visitor).
-const day = (lift: number): Required<Sums> => {
+const day = (lift: number): Required<Omit<Sums, "converters">> => {
   const n = 1900 + Math.floor(random() * 200);
   const mean = 300 * (1 + lift) * (1 + 0.1 * (random() - 0.5));
   const sum = n * mean;

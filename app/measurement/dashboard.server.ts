@@ -1,7 +1,8 @@
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { MOMENTS } from "@moments/engine";
-import { experimentVerdict, relativeLift, summarize, welch, wilson, type Sums, type Verdict } from "@moments/stats";
+import { wilson } from "@moments/stats";
+import { buildExperimentReports, loadReportInput, RELATIVE_MDE, type ExperimentReport, type ReportInput } from "~/experiments/report.server";
 
 /**
  * Everything the measurement dashboard and its CSV export show, from the daily roll-ups only
@@ -57,34 +58,14 @@ export interface OfferRow {
   netMinor: number;
 }
 
-export interface ArmFigures {
-  arm: string;
-  visitors: number;
-  orders: number;
-  revenueMinor: number;
-  /** Revenue per visitor, minor units (fractional). */
-  rpv: number | null;
-  /** Average order value, minor units (fractional). */
-  aov: number | null;
-}
-
-export interface ArmComparison {
-  arm: string;
-  /** RPV(arm) - RPV(hold-out) with a 95% Welch interval, minor units. */
-  incrementalRpv: { estimate: number; lower: number; upper: number } | null;
-  /** RPV(arm) / RPV(hold-out) - 1 with a 95% interval. */
-  liftRpv: { estimate: number; lower: number; upper: number } | null;
-  /** AOV(arm) - AOV(hold-out) with a 95% Welch interval. */
-  incrementalAov: { estimate: number; lower: number; upper: number } | null;
-  verdict: Verdict | null;
-}
-
-export interface ExperimentSummary {
-  experimentId: string;
-  offerId: string;
-  offerName: string;
-  arms: ArmFigures[];
-  comparisons: ArmComparison[];
+/** One bucket of a device or buyer breakdown; "unknown" holds rows without the dimension. */
+export interface BreakdownRow {
+  key: string;
+  label: string;
+  impressions: number;
+  accepts: number;
+  takeRate: Rate;
+  netMinor: number;
 }
 
 export interface DayPoint {
@@ -99,14 +80,20 @@ export interface Dashboard {
   currency: string;
   moments: OfferRow[];
   offers: OfferRow[];
-  experiments: ExperimentSummary[];
+  /**
+   * Per experiment and version, over the version's whole life whatever the date range (the range
+   * narrows only moments / offers / days / breakdowns); segment filters apply, with multiplicity.
+   */
+  experiments: ExperimentReport[];
   days: DayPoint[];
+  /** By device and by buyer segment, with an "unknown" bucket so each adds up to the total. */
+  devices: BreakdownRow[];
+  segments: BreakdownRow[];
   countries: string[];
   /** The minimum detectable effect the verdicts use, relative to the hold-out's RPV. */
   relativeMde: number;
 }
 
-const RELATIVE_MDE = 0.05;
 const momentLabel = (id: string) => MOMENTS.find((m) => m.id === id)?.label ?? id;
 
 const rate = (x: number, n: number): Rate => {
@@ -151,30 +138,30 @@ export async function dashboardData(prisma: PrismaClient, shopId: string, filter
     ...(filters.country ? { country: filters.country } : {}),
     ...(filters.segment ? { segment: filters.segment } : {}),
   };
-  const [shop, byOffer, byDay, countryRows, expRows] = await Promise.all([
+  const shown = { ...where, arm: { not: "holdout" } };
+  const [shop, byOffer, byDay, countryRows, byDevice, bySegment, experimentInput] = await Promise.all([
     prisma.shop.findUnique({ where: { id: shopId }, select: { currency: true } }),
     // Hold-out buyers saw nothing: their reported "impressions" are exposures, not impressions.
     prisma.momentDaily.groupBy({
       by: ["moment", "offerId"],
-      where: { ...where, arm: { not: "holdout" } },
+      where: shown,
       _sum: { impressions: true, clicks: true, accepts: true, declines: true, attributedMinor: true, refundedMinor: true },
     }),
     prisma.momentDaily.groupBy({
       by: ["day"],
-      where: { ...where, arm: { not: "holdout" } },
+      where: shown,
       _sum: { impressions: true, accepts: true, attributedMinor: true, refundedMinor: true },
       orderBy: { day: "asc" },
     }),
     prisma.momentDaily.groupBy({ by: ["country"], where: { shopId, day: where.day }, orderBy: { country: "asc" } }),
-    prisma.experimentDaily.groupBy({
-      by: ["experimentId", "offerId", "arm", "day"],
-      where,
-      _sum: { visitors: true, orders: true, revenueMinor: true, revenueSq: true, orderValueSq: true },
-      orderBy: { day: "asc" },
-    }),
+    prisma.momentDaily.groupBy({ by: ["device"], where: shown, _sum: { impressions: true, accepts: true, attributedMinor: true, refundedMinor: true } }),
+    prisma.momentDaily.groupBy({ by: ["segment"], where: shown, _sum: { impressions: true, accepts: true, attributedMinor: true, refundedMinor: true } }),
+    // Whole life: no day filter here (see Dashboard.experiments).
+    loadReportInput(prisma, shopId, { filters: { device: filters.device, country: filters.country, segment: filters.segment } }),
   ]);
+  const countries = countryRows.map((c) => c.country).filter(Boolean);
 
-  const offerIds = [...new Set([...byOffer.map((r) => r.offerId), ...expRows.map((r) => r.offerId)])].filter(Boolean);
+  const offerIds = [...new Set(byOffer.map((r) => r.offerId))].filter(Boolean);
   const named = offerIds.length ? await prisma.offer.findMany({ where: { shopId, id: { in: offerIds } }, select: { id: true, name: true } }) : [];
   const nameOf = (id: string) => named.find((o) => o.id === id)?.name ?? (id || "(no offer)");
 
@@ -205,79 +192,60 @@ export async function dashboardData(prisma: PrismaClient, shopId: string, filter
     currency: shop?.currency ?? "USD",
     moments,
     offers,
-    experiments: summarizeExperiments(expRows, nameOf),
+    experiments: dashboardExperiments(experimentInput, filters, countries),
+    devices: breakdown(byDevice.map((r) => ({ key: r.device, sums: r._sum })), { mobile: "Mobile", desktop: "Desktop" }),
+    segments: breakdown(bySegment.map((r) => ({ key: r.segment, sums: r._sum })), { new: "New buyers", returning: "Returning buyers" }),
     days: byDay.map((d) => ({
       day: d.day,
       impressions: d._sum.impressions ?? 0,
       accepts: d._sum.accepts ?? 0,
       netMinor: (d._sum.attributedMinor ?? 0) - (d._sum.refundedMinor ?? 0),
     })),
-    countries: countryRows.map((c) => c.country).filter(Boolean),
+    countries,
     relativeMde: RELATIVE_MDE,
   };
 }
 
-type ExpRow = {
-  experimentId: string;
-  offerId: string;
-  arm: string;
-  day: string;
-  _sum: { visitors: number | null; orders: number | null; revenueMinor: number | null; revenueSq: number | null; orderValueSq: number | null };
-};
+/**
+ * The dashboard's experiment section from its roll-up rows (the pure half of `dashboardData`). The
+ * filters' dates are deliberately not applied: each version's verdict uses its whole life, since
+ * restarting the sequential test at the window's start would inflate false positives. Segment
+ * filters were applied to the rows already; here they set the multiplicity.
+ */
+export function dashboardExperiments(input: Omit<ReportInput, "segmentViews" | "includeWithoutData">, filters: DashboardFilters, countries: readonly string[]): ExperimentReport[] {
+  return buildExperimentReports({ ...input, segmentViews: segmentViewsFor(filters, countries), includeWithoutData: false });
+}
 
-function summarizeExperiments(rows: ExpRow[], nameOf: (id: string) => string): ExperimentSummary[] {
-  const byExperiment = new Map<string, ExpRow[]>();
-  for (const r of rows) byExperiment.set(r.experimentId, [...(byExperiment.get(r.experimentId) ?? []), r]);
-  const out: ExperimentSummary[] = [];
-  for (const [experimentId, list] of byExperiment) {
-    const days = [...new Set(list.map((r) => r.day))].sort();
-    const arms = [...new Set(list.map((r) => r.arm))].sort((a, b) => (a === "holdout" ? -1 : b === "holdout" ? 1 : a.localeCompare(b)));
-    // Per arm: daily visitor sums (for the sequential test) and totals.
-    const daily = new Map<string, Sums[]>();
-    const orderSums = new Map<string, Sums>();
-    for (const arm of arms) {
-      daily.set(arm, days.map(() => ({ n: 0, sum: 0, sumSq: 0 })));
-      orderSums.set(arm, { n: 0, sum: 0, sumSq: 0 });
-    }
-    for (const r of list) {
-      const d = daily.get(r.arm)![days.indexOf(r.day)]!;
-      d.n += r._sum.visitors ?? 0;
-      d.sum += r._sum.revenueMinor ?? 0;
-      d.sumSq += r._sum.revenueSq ?? 0;
-      const o = orderSums.get(r.arm)!;
-      o.n += r._sum.orders ?? 0;
-      o.sum += r._sum.revenueMinor ?? 0;
-      o.sumSq += r._sum.orderValueSq ?? 0;
-    }
-    const total = (arm: string) => daily.get(arm)!.reduce((a, b) => ({ n: a.n + b.n, sum: a.sum + b.sum, sumSq: a.sumSq + b.sumSq }));
-    const figures: ArmFigures[] = arms.map((arm) => {
-      const t = total(arm);
-      const o = orderSums.get(arm)!;
-      return { arm, visitors: t.n, orders: o.n, revenueMinor: t.sum, rpv: t.n ? t.sum / t.n : null, aov: o.n ? o.sum / o.n : null };
-    });
-    const comparisons: ArmComparison[] = [];
-    if (arms.includes("holdout")) {
-      const control = summarize(total("holdout"));
-      const controlOrders = summarize(orderSums.get("holdout")!);
-      for (const arm of arms.filter((a) => a !== "holdout")) {
-        const treatment = summarize(total(arm));
-        const treatmentOrders = summarize(orderSums.get(arm)!);
-        const w = control.n > 1 && treatment.n > 1 ? welch(treatment, control) : null;
-        const lift = w && control.mean > 0 ? relativeLift(treatment, control) : null;
-        const aov = controlOrders.n > 1 && treatmentOrders.n > 1 ? welch(treatmentOrders, controlOrders) : null;
-        const mde = RELATIVE_MDE * (control.mean > 0 ? control.mean : 1);
-        comparisons.push({
-          arm,
-          incrementalRpv: w && Number.isFinite(w.lower) ? { estimate: w.estimate, lower: w.lower, upper: w.upper } : null,
-          liftRpv: lift && Number.isFinite(lift.lower) ? lift : null,
-          incrementalAov: aov && Number.isFinite(aov.lower) ? { estimate: aov.estimate, lower: aov.lower, upper: aov.upper } : null,
-          verdict: control.n > 1 && treatment.n > 1 ? experimentVerdict({ control: daily.get("holdout")!, treatment: daily.get(arm)!, mde }) : null,
-        });
-      }
-    }
-    out.push({ experimentId, offerId: list[0]!.offerId, offerName: nameOf(list[0]!.offerId), arms: figures, comparisons });
+/**
+ * How many segment views a filter stands for (the multiplicity of a segment verdict): each applied
+ * filter multiplies by the views the page offers for it (device 2, buyers 2, country: the countries
+ * in the list). Without a filter, 1.
+ */
+export function segmentViewsFor(filters: Pick<DashboardFilters, "device" | "country" | "segment">, countries: readonly string[]): number {
+  let views = 1;
+  if (filters.device) views *= 2;
+  if (filters.segment) views *= 2;
+  if (filters.country) views *= Math.max(1, countries.length);
+  return views;
+}
+
+type BreakdownSums = { impressions: number | null; accepts: number | null; attributedMinor: number | null; refundedMinor: number | null };
+
+function breakdown(rows: Array<{ key: string; sums: BreakdownSums }>, labels: Record<string, string>): BreakdownRow[] {
+  const acc = new Map<string, { impressions: number; accepts: number; netMinor: number }>();
+  for (const key of Object.keys(labels)) acc.set(key, { impressions: 0, accepts: 0, netMinor: 0 });
+  for (const r of rows) {
+    // Anything not a known value (empty = not reported) is "unknown", so the buckets add up.
+    const key = r.key in labels ? r.key : "unknown";
+    const a = acc.get(key) ?? { impressions: 0, accepts: 0, netMinor: 0 };
+    a.impressions += r.sums.impressions ?? 0;
+    a.accepts += r.sums.accepts ?? 0;
+    a.netMinor += (r.sums.attributedMinor ?? 0) - (r.sums.refundedMinor ?? 0);
+    acc.set(key, a);
   }
-  return out;
+  return [...acc.entries()]
+    .filter(([key, a]) => key !== "unknown" || a.impressions !== 0 || a.accepts !== 0 || a.netMinor !== 0)
+    .map(([key, a]) => ({ key, label: labels[key] ?? "Unknown", ...a, takeRate: rate(a.accepts, a.impressions) }));
 }
 
 /** The CSV export: the same rows as the page, one table after the other, RFC 4180 quoting. */
@@ -296,20 +264,28 @@ export function dashboardCsv(d: Dashboard): string {
     }
   }
   lines.push("");
-  lines.push(line(["table", "experiment", "offer_id", "arm", "visitors", "orders", "revenue_minor", "rpv_minor", "aov_minor", "incremental_rpv", "incremental_rpv_low", "incremental_rpv_high", "lift_rpv", "lift_rpv_low", "lift_rpv_high", "incremental_aov", "incremental_aov_low", "incremental_aov_high", "verdict", "always_valid_p", "days_to_decision"]));
+  lines.push(line(["table", "experiment", "offer_id", "version", "arm", "arm_name", "visitors", "orders", "revenue_minor", "rpv_minor", "aov_minor", "take_rate", "incremental_rpv", "incremental_rpv_low", "incremental_rpv_high", "lift_rpv", "lift_rpv_low", "lift_rpv_high", "incremental_aov", "incremental_aov_low", "incremental_aov_high", "verdict", "verdict_reason", "always_valid_p", "alpha_used", "comparisons", "srm_p", "srm_flagged", "days_to_decision", "decided_on_day", "variance_reduction"]));
   for (const e of d.experiments) {
-    for (const a of e.arms) {
-      const c = e.comparisons.find((x) => x.arm === a.arm);
-      lines.push(
-        line([
-          "experiment", e.experimentId, e.offerId, a.arm, a.visitors, a.orders, a.revenueMinor, a.rpv, a.aov,
-          c?.incrementalRpv?.estimate, c?.incrementalRpv?.lower, c?.incrementalRpv?.upper,
-          c?.liftRpv?.estimate, c?.liftRpv?.lower, c?.liftRpv?.upper,
-          c?.incrementalAov?.estimate, c?.incrementalAov?.lower, c?.incrementalAov?.upper,
-          c?.verdict?.kind, c?.verdict?.sequential.pValue, c?.verdict?.daysToDecision,
-        ]),
-      );
+    for (const v of e.versions) {
+      for (const a of v.arms) {
+        const c = v.comparisons.find((x) => x.arm === a.arm);
+        lines.push(
+          line([
+            "experiment", e.experimentId, e.offerId, v.version, a.arm, a.label, a.visitors, a.orders, a.revenueMinor, a.rpv, a.aov, a.takeRate,
+            c?.incrementalRpv?.estimate, c?.incrementalRpv?.lower, c?.incrementalRpv?.upper,
+            c?.liftRpv?.estimate, c?.liftRpv?.lower, c?.liftRpv?.upper,
+            c?.incrementalAov?.estimate, c?.incrementalAov?.lower, c?.incrementalAov?.upper,
+            c?.verdict?.kind, c?.verdict?.reason, c?.verdict?.pValue, c?.verdict?.alphaUsed, v.comparisonsCounted,
+            v.srm?.pValue, v.srm ? String(v.srm.flagged) : undefined, c?.verdict?.daysToDecision, c?.verdict?.decidedOnDay, c?.verdict?.varianceReduction,
+          ]),
+        );
+      }
     }
+  }
+  lines.push("");
+  lines.push(line(["table", "breakdown", "bucket", "impressions", "accepts", "take_rate", "net_minor"]));
+  for (const [name, rows] of [["device", d.devices], ["buyers", d.segments]] as const) {
+    for (const r of rows) lines.push(line(["breakdown", name, r.key, r.impressions, r.accepts, r.takeRate.value, r.netMinor]));
   }
   return lines.join("\r\n") + "\r\n";
 }

@@ -19,6 +19,7 @@ import {
   type OfferForm,
   type StoredVariant,
 } from "./form";
+import { configuredShares, describeChange, experimentFingerprint } from "./versions";
 
 export const notFound = () => new Response("Not found", { status: 404 });
 
@@ -131,12 +132,23 @@ const armId = () => `v${randomUUID().replace(/-/g, "").slice(0, 11)}`;
 
 interface ExperimentState {
   id: string;
-  status: "draft" | "running" | "stopped";
+  status: "draft" | "running" | "stopped" | "archived";
   holdoutBps: number;
   variants: StoredVariant[];
   winnerVariantId?: string | null;
   startedAt?: Date | null;
   stoppedAt?: Date | null;
+  archivedAt?: Date | null;
+  /** Set by the write path: the version buyers see after this write. */
+  version?: number;
+}
+
+/** A save that changed what buyers of a running experiment see: version `version` started. */
+export interface VersionChange {
+  experimentId: string;
+  version: number;
+  previous: number;
+  reason: string;
 }
 
 /**
@@ -147,14 +159,91 @@ interface ExperimentState {
 export async function writeOffer(
   prisma: PrismaClient,
   shopId: string,
-  input: { id: string; isNew: boolean; name: string; offer: Offer; experiment: ExperimentState | null },
-): Promise<void> {
+  input: { id: string; isNew: boolean; name: string; offer: Offer; experiment: ExperimentState | null; now?: Date },
+): Promise<{ versionStarted: VersionChange | null }> {
   const { offer, experiment } = input;
+  const now = input.now ?? new Date();
   const definition: Offer = { ...offer };
   delete definition.experiment;
   if (experiment?.status === "running" && experiment.variants.length) {
     definition.experiment = experimentSpec(experiment.id, experiment.holdoutBps, experiment.variants, offer);
   }
+  return prisma.$transaction(async (tx) => {
+    const versionStarted = experiment ? await settleVersion(tx, shopId, input.isNew ? null : input.id, experiment, offer, definition, now) : null;
+    await writeRows(tx, shopId, input, definition);
+    return { versionStarted };
+  });
+}
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * Keeps ExperimentVersion in step with what buyers see: version 1 is created lazily (a new
+ * experiment, or one from before versions existed); while the experiment runs, a new fingerprint
+ * ends the current version and starts the next; archiving ends it. Sets `definition.experiment.version`
+ * (published: the engine logs it in every exposure) and returns the change the merchant is told about.
+ */
+async function settleVersion(
+  tx: Tx,
+  shopId: string,
+  existingOfferId: string | null,
+  experiment: ExperimentState,
+  offer: Offer,
+  definition: Offer,
+  now: Date,
+): Promise<VersionChange | null> {
+  const stored = await tx.experiment.findFirst({ where: { id: experiment.id, shopId }, select: { version: true } });
+  const current = await tx.experimentVersion.findFirst({ where: { shopId, experimentId: experiment.id }, orderBy: { version: "desc" } });
+  const spec = definition.experiment;
+  if (experiment.status === "archived") {
+    if (current && !current.endedAt) await tx.experimentVersion.update({ where: { shopId_experimentId_version: { shopId, experimentId: experiment.id, version: current.version } }, data: { endedAt: now } });
+    return null;
+  }
+  if (experiment.status !== "running" || !spec) return null;
+  const fingerprint = experimentFingerprint(offer, spec);
+  const create = (version: number, startedAt: Date, s: NonNullable<Offer["experiment"]>, fp: string, reason: string, endedAt: Date | null = null) =>
+    tx.experimentVersion.create({
+      data: { shopId, experimentId: experiment.id, version, startedAt, endedAt, holdoutBps: s.holdoutBps, shares: JSON.stringify(configuredShares(s.holdoutBps, s.variants)), fingerprint: fp, reason },
+    });
+  // What buyers saw before this save: the stored definition carries the spec while it ran.
+  const previousRow = existingOfferId ? await tx.offer.findFirst({ where: { id: existingOfferId, shopId }, select: { id: true, status: true, definition: true } }) : null;
+  const previous = previousRow ? offerFromRow(previousRow) : null;
+  const previousSpec = previous?.experiment?.id === experiment.id ? previous.experiment : undefined;
+
+  let version = current?.version ?? stored?.version ?? 1;
+  let change: VersionChange | null = null;
+  if (!current) {
+    const previousFingerprint = previous && previousSpec ? experimentFingerprint(previous, previousSpec) : null;
+    if (previous && previousSpec && previousFingerprint !== fingerprint) {
+      // An experiment from before versions, edited while running: its data so far is version N.
+      await create(version, experiment.startedAt ?? now, previousSpec, previousFingerprint!, "", now);
+      const reason = describeChange({ offer: previous, spec: previousSpec }, { offer, spec });
+      await create(version + 1, now, spec, fingerprint, reason);
+      change = { experimentId: experiment.id, version: version + 1, previous: version, reason };
+      version += 1;
+    } else {
+      await create(version, experiment.startedAt ?? now, spec, fingerprint, "");
+    }
+  } else if (current.fingerprint !== fingerprint) {
+    const reason = describeChange(previous && previousSpec ? { offer: previous, spec: previousSpec } : null, { offer, spec });
+    if (!current.endedAt) await tx.experimentVersion.update({ where: { shopId_experimentId_version: { shopId, experimentId: experiment.id, version: current.version } }, data: { endedAt: now } });
+    version = current.version + 1;
+    await create(version, now, spec, fingerprint, reason);
+    change = { experimentId: experiment.id, version, previous: current.version, reason };
+  }
+  definition.experiment = { ...spec, version };
+  if (stored && stored.version !== version) await tx.experiment.update({ where: { id: experiment.id }, data: { version } });
+  experiment.version = version;
+  return change;
+}
+
+async function writeRows(
+  tx: Tx,
+  shopId: string,
+  input: { id: string; isNew: boolean; name: string; offer: Offer; experiment: ExperimentState | null },
+  definition: Offer,
+): Promise<void> {
+  const { offer, experiment } = input;
   const columns = {
     name: input.name,
     type: offer.type,
@@ -164,7 +253,7 @@ export async function writeOffer(
     endsAt: offer.endsAt === undefined ? null : new Date(offer.endsAt),
     definition: JSON.stringify(definition),
   };
-  await prisma.$transaction(async (tx) => {
+  {
     if (input.isNew) await tx.offer.create({ data: { id: input.id, shopId, ...columns } });
     else {
       const { count } = await tx.offer.updateMany({ where: { id: input.id, shopId }, data: columns });
@@ -192,16 +281,20 @@ export async function writeOffer(
       winnerVariantId: experiment.winnerVariantId ?? null,
       startedAt: experiment.startedAt ?? null,
       stoppedAt: experiment.stoppedAt ?? null,
+      archivedAt: experiment.archivedAt ?? null,
+      ...(experiment.version ? { version: experiment.version } : {}),
     };
     await tx.experiment.upsert({
       where: { id: experiment.id },
       create: { id: experiment.id, shopId, offerId: input.id, ...row },
       update: row,
     });
-  });
+  }
 }
 
-export type SaveResult = { ok: true; id: string; publish: PublishOutcome } | { ok: false; errors: FieldErrors };
+export type SaveResult =
+  | { ok: true; id: string; publish: PublishOutcome; versionStarted: VersionChange | null }
+  | { ok: false; errors: FieldErrors };
 
 /** Saves the form as a new offer (`id` null) or over the shop's existing one, then republishes. */
 export async function saveOfferForm(
@@ -218,7 +311,8 @@ export async function saveOfferForm(
   const armIds = form.experiment.variants.map((v) => (v.id && own.has(v.id) ? v.id : armId()));
   const valid = await validateOfferForm(form, offerId, gateway, armIds);
   if (!valid.ok) return valid;
-  const previous = existing?.experiments[0];
+  // An archived experiment is history: turning experiments on again starts a new one.
+  const previous = existing?.experiments[0]?.status === "archived" ? undefined : existing?.experiments[0];
   const experiment: ExperimentState | null = form.experiment.enabled
     ? {
         id: previous?.id ?? `exp_${randomUUID().replace(/-/g, "").slice(0, 16)}`,
@@ -231,7 +325,7 @@ export async function saveOfferForm(
         stoppedAt: previous?.stoppedAt,
       }
     : null;
-  await writeOffer(prisma, shop.id, {
+  const { versionStarted } = await writeOffer(prisma, shop.id, {
     id: offerId,
     isNew: !existing,
     name: form.name.trim(),
@@ -239,7 +333,7 @@ export async function saveOfferForm(
     experiment,
   });
   const publish = await publishShop(prisma, shop, gateway);
-  return { ok: true, id: offerId, publish };
+  return { ok: true, id: offerId, publish, versionStarted };
 }
 
 /** Pause / resume / archive the shop's offers (all ids must be the shop's, else 404 and no change). */
@@ -282,6 +376,7 @@ function experimentStateOf(row: OfferRow): ExperimentState | null {
     winnerVariantId: e.winnerVariantId,
     startedAt: e.startedAt,
     stoppedAt: e.stoppedAt,
+    archivedAt: e.archivedAt,
   };
 }
 
@@ -296,11 +391,14 @@ async function requireExperimentOffer(prisma: PrismaClient, shopId: string, expe
   return { row, offer, state };
 }
 
-export type ExperimentCommand = { kind: "start" } | { kind: "stop" } | { kind: "promote"; variantId: string };
+export type ExperimentCommand = { kind: "start" } | { kind: "stop" } | { kind: "archive" } | { kind: "promote"; variantId: string };
 
 /**
- * Start / stop an experiment, or promote a winner: the winner's overrides become the offer itself
- * and the experiment stops (everyone sees the winner, nobody is held out).
+ * Start / stop / archive an experiment, or promote a winner: the winner's overrides become the
+ * offer itself and the experiment stops (everyone sees the winner, nobody is held out). Archived
+ * experiments are history: never published again (the definition carries a spec only while
+ * running) and not restartable. Whether a variant has earned promotion is the caller's check
+ * (`promoteWinner` in app/experiments/report.server.ts re-checks the verdict).
  */
 export async function runExperimentCommand(
   prisma: PrismaClient,
@@ -312,9 +410,11 @@ export async function runExperimentCommand(
   const { row, offer, state } = await requireExperimentOffer(prisma, shop.id, experimentId);
   let next = offer;
   const now = new Date();
+  if (state.status === "archived") return { ok: false as const, error: "This experiment is archived; turn on an experiment in the offer to start a new one." };
   if (command.kind === "start")
     Object.assign(state, { status: "running", startedAt: state.startedAt ?? now, stoppedAt: null });
   else if (command.kind === "stop") Object.assign(state, { status: "stopped", stoppedAt: now });
+  else if (command.kind === "archive") Object.assign(state, { status: "archived", stoppedAt: state.stoppedAt ?? now, archivedAt: now });
   else {
     const winner = state.variants.find((v) => v.id === command.variantId);
     if (!winner) return { ok: false as const, error: "That variant is not part of this experiment." };
@@ -327,8 +427,8 @@ export async function runExperimentCommand(
     };
     Object.assign(state, { status: "stopped", stoppedAt: now, winnerVariantId: winner.id });
   }
-  await writeOffer(prisma, shop.id, { id: row.id, isNew: false, name: row.name, offer: next, experiment: state });
-  return { ok: true as const, publish: await publishShop(prisma, shop, gateway) };
+  const { versionStarted } = await writeOffer(prisma, shop.id, { id: row.id, isNew: false, name: row.name, offer: next, experiment: state });
+  return { ok: true as const, publish: await publishShop(prisma, shop, gateway), versionStarted };
 }
 
 export const OFFER_STATUS_FILTERS = ["active", "paused", "draft", "archived"] as const;

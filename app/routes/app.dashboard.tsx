@@ -1,13 +1,16 @@
 import { useEffect, useState, type ComponentType, type ReactNode } from "react";
 import type * as PolarisViz from "@shopify/polaris-viz";
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { db } from "~/db.server";
-import { formatMoney } from "~/lib/money";
 import { requireShop } from "~/shop-context.server";
 import { dashboardData, filtersFromUrl, type Rate } from "~/measurement/dashboard.server";
+import { VersionResults } from "~/experiments/VersionResults";
+import { money } from "~/experiments/format";
+
+export const meta: MetaFunction = () => [{ title: "Measurement · Moments" }];
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
@@ -22,16 +25,6 @@ type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 const pct = (r: Rate) => (r.value === null ? "–" : `${(r.value * 100).toFixed(1)}%`);
 const pctInterval = (r: Rate) =>
   r.value === null || r.lower === null || r.upper === null ? "–" : `${(r.value * 100).toFixed(1)}% (${(r.lower * 100).toFixed(1)}–${(r.upper * 100).toFixed(1)})`;
-
-/** Fractional minor units (a mean) shown as money, rounded to the minor unit only for display. */
-const money = (minor: number | null | undefined, currency: string) => (minor === null || minor === undefined ? "–" : formatMoney(Math.round(minor), currency));
-
-const VERDICT: Record<string, { label: string; tone: "success" | "critical" | "info" | undefined }> = {
-  winner: { label: "Winner", tone: "success" },
-  loser: { label: "Loser", tone: "critical" },
-  keep_testing: { label: "Keep testing", tone: "info" },
-  no_difference: { label: "No meaningful difference", tone: undefined },
-};
 
 /** polaris-viz measures the DOM: it is loaded in the browser only, after hydration. */
 function useViz() {
@@ -164,44 +157,43 @@ function OfferTable({ rows, currency, title }: { rows: Data["offers"]; currency:
   );
 }
 
+function Breakdown({ rows, currency, title, dimension }: { rows: Data["devices"]; currency: string; title: string; dimension: string }) {
+  return (
+    <Card padding="0">
+      <BlockStack>
+        <div style={{ padding: "var(--p-space-400)" }}>
+          <Text as="h2" variant="headingMd">{title}</Text>
+        </div>
+        <DataTable
+          columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric"]}
+          headings={[dimension, "Impressions", "Accepts", "Take rate (95% CI)", "Net revenue"]}
+          rows={rows.map((r) => [r.label, r.impressions, r.accepts, pctInterval(r.takeRate), money(r.netMinor, currency)])}
+          totals={["", rows.reduce((a, r) => a + r.impressions, 0), rows.reduce((a, r) => a + r.accepts, 0), "", money(rows.reduce((a, r) => a + r.netMinor, 0), currency)]}
+          showTotalsInFooter
+        />
+      </BlockStack>
+    </Card>
+  );
+}
+
 function Experiments({ data }: { data: Data }) {
   if (data.experiments.length === 0) return null;
+  const segmented = Boolean(data.filters.device || data.filters.country || data.filters.segment);
   return (
     <BlockStack gap="400">
       {data.experiments.map((e) => (
         <Card key={e.experimentId}>
           <BlockStack gap="300">
-            <Text as="h2" variant="headingMd">{`Experiment on ${e.offerName}`}</Text>
-            <DataTable
-              columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
-              headings={["Arm", "Visitors", "Orders", "Revenue", "Revenue per visitor", "AOV"]}
-              rows={e.arms.map((a) => [a.arm === "holdout" ? "Hold-out (no offer)" : `Variant ${a.arm}`, a.visitors, a.orders, money(a.revenueMinor, data.currency), money(a.rpv, data.currency), money(a.aov, data.currency)])}
-            />
-            {e.comparisons.map((c) => {
-              const v = c.verdict ? VERDICT[c.verdict.kind] : undefined;
-              return (
-                <BlockStack key={c.arm} gap="100">
-                  <InlineStack gap="200" blockAlign="center">
-                    <Text as="h3" variant="headingSm">{`Variant ${c.arm} vs hold-out`}</Text>
-                    {v ? <Badge tone={v.tone}>{v.label}</Badge> : null}
-                  </InlineStack>
-                  <Text as="p">
-                    {c.incrementalRpv
-                      ? `Incremental revenue per visitor: ${money(c.incrementalRpv.estimate, data.currency)} (95% CI ${money(c.incrementalRpv.lower, data.currency)} to ${money(c.incrementalRpv.upper, data.currency)})`
-                      : "Incremental revenue per visitor: not enough data"}
-                    {c.liftRpv ? `; lift ${(c.liftRpv.estimate * 100).toFixed(1)}% (${(c.liftRpv.lower * 100).toFixed(1)}% to ${(c.liftRpv.upper * 100).toFixed(1)}%)` : ""}
-                  </Text>
-                  <Text as="p" tone="subdued">
-                    {c.incrementalAov ? `AOV with the offer minus without: ${money(c.incrementalAov.estimate, data.currency)} (95% CI ${money(c.incrementalAov.lower, data.currency)} to ${money(c.incrementalAov.upper, data.currency)}). ` : ""}
-                    {c.verdict
-                      ? c.verdict.kind === "keep_testing"
-                        ? `Always-valid p = ${c.verdict.sequential.pValue.toPrecision(2)}; ${c.verdict.daysToDecision === null ? "more than a year to a decision at this traffic" : `about ${c.verdict.daysToDecision} more day(s) at this traffic`}.`
-                        : `Always-valid p = ${c.verdict.sequential.pValue.toPrecision(2)} (daily peeking is safe).`
-                      : ""}
-                  </Text>
-                </BlockStack>
-              );
-            })}
+            <InlineStack gap="200" blockAlign="center">
+              <Text as="h2" variant="headingMd">{`Experiment on ${e.offerName}`}</Text>
+              <Badge>{e.status}</Badge>
+            </InlineStack>
+            <Text as="p" tone="subdued">
+              {`Each version over its whole life, whatever the dates above${segmented ? "; this segment only, with alpha divided by the number of comparisons" : ""}.`}
+            </Text>
+            {e.versions.map((v) => (
+              <VersionResults key={v.version} v={v} currency={data.currency} />
+            ))}
           </BlockStack>
         </Card>
       ))}
@@ -225,9 +217,17 @@ export default function Dashboard() {
             <Charts data={data} />
             <OfferTable rows={data.moments} currency={data.currency} title="By moment" />
             <OfferTable rows={data.offers} currency={data.currency} title="By offer" />
+            <Layout>
+              <Layout.Section variant="oneHalf">
+                <Breakdown rows={data.devices} currency={data.currency} title="By device" dimension="Device" />
+              </Layout.Section>
+              <Layout.Section variant="oneHalf">
+                <Breakdown rows={data.segments} currency={data.currency} title="By buyer" dimension="Buyers" />
+              </Layout.Section>
+            </Layout>
             <Experiments data={data} />
             <Text as="p" tone="subdued">
-              {`Take rate: accepts per buyer shown the offer, Wilson 95% interval. Revenue: attributed order lines net of refunds. Experiments compare each variant with its hold-out by revenue per visitor (Welch 95% interval); verdicts use an always-valid sequential test (mSPRT) with a minimum effect of ${(data.relativeMde * 100).toFixed(0)}% of the hold-out's revenue per visitor.`}
+              {`Take rate: accepts per buyer shown the offer, Wilson 95% interval. Revenue: attributed order lines net of refunds. The date range narrows the moment, offer, day and breakdown tables only. Experiments compare each variant with its hold-out by revenue per visitor (net of refunds) over each version's whole life: the interval and verdict come from an always-valid sequential test (mSPRT) with a minimum effect of ${(data.relativeMde * 100).toFixed(0)}% of the hold-out's revenue per visitor, valid at every daily look, with alpha divided across variants (and segment views when a filter is applied) and a sample-ratio check against the configured split.`}
             </Text>
           </>
         )}

@@ -1,48 +1,29 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import {
-  Badge,
-  Banner,
-  BlockStack,
-  Box,
-  Button,
-  Card,
-  DataTable,
-  InlineStack,
-  Link,
-  Page,
-  Select,
-  Text,
-} from "@shopify/polaris";
+import { Form, useActionData, useLoaderData, useNavigate, useSubmit } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Link, Modal, Page, Tabs, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { db } from "~/db.server";
-import { runExperimentCommand, type ExperimentCommand } from "~/offers/offers.server";
+import { runExperimentCommand } from "~/offers/offers.server";
 import { requireShop } from "~/shop-context.server";
 import { PublishStatus } from "~/components/PublishStatus";
+import { experimentReports } from "~/experiments/report.server";
+import { promoteWinner } from "~/experiments/promote.server";
+import { VersionResults } from "~/experiments/VersionResults";
+import { intervalText } from "~/experiments/format";
 
 export const meta: MetaFunction = () => [{ title: "Experiments · Moments" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  const rows = await db().experiment.findMany({
-    where: { shopId: shop.id },
-    include: { offer: { include: { variants: { orderBy: { createdAt: "asc" } } } } },
-    orderBy: { createdAt: "desc" },
-  });
+  const archived = new URL(request.url).searchParams.get("tab") === "archived";
+  // The same reports as the dashboard (no segment filter): identical numbers on both pages.
+  const reports = await experimentReports(db(), shop.id, { includeWithoutData: true });
   return {
-    experiments: rows
-      .filter((e) => e.offer.shopId === shop.id)
-      .map((e) => ({
-        id: e.id,
-        offerId: e.offerId,
-        offerName: e.offer.name,
-        status: e.status,
-        holdoutPct: e.holdoutBps / 100,
-        startedAt: e.startedAt?.toISOString() ?? null,
-        winnerVariantId: e.winnerVariantId,
-        variants: e.offer.variants.map((v) => ({ id: v.id, name: v.name, weight: v.weight, isControl: v.isControl })),
-      })),
+    tab: archived ? ("archived" as const) : ("active" as const),
+    experiments: reports.filter((r) => r.archived === archived && r.status !== "deleted"),
+    archivedCount: reports.filter((r) => r.archived).length,
+    currency: shop.currency,
     publishedAt: shop.publishedAt?.toISOString() ?? null,
     publishError: shop.publishError,
   };
@@ -53,27 +34,42 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const body = await request.formData();
   const experimentId = String(body.get("experimentId") ?? "");
   const intent = String(body.get("intent") ?? "");
-  let command: ExperimentCommand;
-  if (intent === "start" || intent === "stop") command = { kind: intent };
-  else if (intent === "promote") command = { kind: "promote", variantId: String(body.get("variantId") ?? "") };
-  else throw new Response(`Unknown intent "${intent}".`, { status: 400 });
-  const result = await runExperimentCommand(db(), shop, gateway, experimentId, command);
+  if (intent === "promote") {
+    const result = await promoteWinner(db(), shop, gateway, experimentId, String(body.get("variantId") ?? ""));
+    if (!result.ok) return data({ error: result.error, experimentId }, { status: 422 });
+    return { error: null, experimentId };
+  }
+  if (intent !== "start" && intent !== "stop" && intent !== "archive") throw new Response(`Unknown intent "${intent}".`, { status: 400 });
+  const result = await runExperimentCommand(db(), shop, gateway, experimentId, { kind: intent });
   if (!result.ok) return data({ error: result.error, experimentId }, { status: 422 });
   return { error: null, experimentId };
 };
 
+type Data = ReturnType<typeof useLoaderData<typeof loader>>;
+type Report = Data["experiments"][number];
+
 export default function Experiments() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<{ error: string | null; experimentId: string }>();
+  const navigate = useNavigate();
+  const tabs = [
+    { id: "active", content: "Experiments" },
+    { id: "archived", content: `Archived (${d.archivedCount})` },
+  ];
   return (
-    <Page title="Experiments" subtitle="Variants, weights and a hold-out group per offer">
+    <Page title="Experiments" subtitle="Variants against a hold-out group, per version, with verdicts you can act on">
       <BlockStack gap="400">
         <PublishStatus publishedAt={d.publishedAt} publishError={d.publishError} />
+        <Tabs
+          tabs={tabs}
+          selected={d.tab === "archived" ? 1 : 0}
+          onSelect={(i) => navigate(i === 1 ? "/app/experiments?tab=archived" : "/app/experiments")}
+        />
         {d.experiments.length === 0 ? (
           <Card>
             <BlockStack gap="200">
               <Text as="h2" variant="headingMd">
-                No experiments yet
+                {d.tab === "archived" ? "No archived experiments" : "No experiments yet"}
               </Text>
               <Text as="p" tone="subdued">
                 Turn on "Run an experiment" in an offer to test copy, price or design against a hold-out group.
@@ -85,52 +81,7 @@ export default function Experiments() {
           </Card>
         ) : null}
         {d.experiments.map((e) => (
-          <Card key={e.id}>
-            <BlockStack gap="300">
-              <InlineStack align="space-between" blockAlign="center">
-                <Text as="h2" variant="headingMd">
-                  <Link url={`/app/offers/${e.offerId}`}>{e.offerName}</Link>
-                </Text>
-                <Badge tone={e.status === "running" ? "success" : undefined}>{e.status}</Badge>
-              </InlineStack>
-              {result?.experimentId === e.id && result.error ? (
-                <Banner tone="critical">
-                  <p>{result.error}</p>
-                </Banner>
-              ) : null}
-              <Text as="p" tone="subdued">
-                {`Hold-out ${e.holdoutPct}% of buyers${e.startedAt ? ` · started ${e.startedAt.slice(0, 10)}` : ""}`}
-              </Text>
-              {/* Results columns are laid out now; the measurement work fills them (take rate with
-                  confidence intervals, revenue per visitor, lift against the hold-out, verdict). */}
-              <DataTable
-                columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "text"]}
-                headings={["Variant", "Weight", "Visitors", "Take rate", "Revenue / visitor", "Verdict"]}
-                rows={[
-                  ...e.variants.map((v) => [
-                    `${v.name}${v.isControl ? " (control)" : ""}${e.winnerVariantId === v.id ? " - winner" : ""}`,
-                    v.weight,
-                    "-",
-                    "-",
-                    "-",
-                    "Not enough data yet",
-                  ]),
-                  ["Hold-out", `${e.holdoutPct}%`, "-", "-", "-", "Baseline"],
-                ]}
-              />
-              <InlineStack gap="300" blockAlign="end">
-                <Form method="post">
-                  <input type="hidden" name="experimentId" value={e.id} />
-                  <input type="hidden" name="intent" value={e.status === "running" ? "stop" : "start"} />
-                  <Button submit>{e.status === "running" ? "Stop experiment" : "Start experiment"}</Button>
-                </Form>
-                <PromoteForm experimentId={e.id} variants={e.variants} />
-                <Button url={`/app/offers/${e.offerId}`} variant="plain">
-                  Edit variants, weights and hold-out
-                </Button>
-              </InlineStack>
-            </BlockStack>
-          </Card>
+          <ExperimentCard key={e.experimentId} e={e} currency={d.currency} error={result?.experimentId === e.experimentId ? result.error : null} />
         ))}
         <Box paddingBlockEnd="400" />
       </BlockStack>
@@ -138,22 +89,93 @@ export default function Experiments() {
   );
 }
 
-function PromoteForm(props: { experimentId: string; variants: Array<{ id: string; name: string }> }) {
-  const [variantId, setVariantId] = useState(props.variants[0]?.id ?? "");
+function ExperimentCard({ e, currency, error }: { e: Report; currency: string; error: string | null }) {
+  const current = e.versions.find((v) => v.current);
+  const winners = (current?.comparisons ?? []).filter((c) => c.verdict?.kind === "winner");
+  const tone = e.status === "running" ? "success" : e.status === "archived" ? undefined : "attention";
   return (
-    <Form method="post">
-      <input type="hidden" name="experimentId" value={props.experimentId} />
-      <input type="hidden" name="intent" value="promote" />
-      <input type="hidden" name="variantId" value={variantId} />
-      <InlineStack gap="200" blockAlign="end">
-        <Select
-          label="Winner"
-          options={props.variants.map((v) => ({ value: v.id, label: v.name }))}
-          value={variantId}
-          onChange={setVariantId}
-        />
-        <Button submit>Promote winner</Button>
-      </InlineStack>
-    </Form>
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack align="space-between" blockAlign="center">
+          <Text as="h2" variant="headingMd">
+            <Link url={`/app/offers/${e.offerId}`}>{e.offerName}</Link>
+          </Text>
+          <Badge tone={tone}>{e.status}</Badge>
+        </InlineStack>
+        {error ? (
+          <Banner tone="critical">
+            <p>{error}</p>
+          </Banner>
+        ) : null}
+        <Text as="p" tone="subdued">
+          {`Hold-out ${e.holdoutPct}% of buyers${e.startedAt ? ` · started ${e.startedAt.slice(0, 10)}` : ""} · version ${e.currentVersion}` +
+            (e.winnerVariantId ? ` · promoted: ${e.variants.find((v) => v.id === e.winnerVariantId)?.name ?? e.winnerVariantId}` : "")}
+        </Text>
+        {e.versions.map((v) => (
+          <VersionResults key={v.version} v={v} currency={currency} />
+        ))}
+        {e.archived ? null : (
+          <InlineStack gap="300" blockAlign="center">
+            <Form method="post">
+              <input type="hidden" name="experimentId" value={e.experimentId} />
+              <input type="hidden" name="intent" value={e.status === "running" ? "stop" : "start"} />
+              <Button submit>{e.status === "running" ? "Stop experiment" : "Start experiment"}</Button>
+            </Form>
+            {current && e.status === "running"
+              ? winners.map((c) => <PromoteButton key={c.arm} e={e} c={c} version={current} currency={currency} />)
+              : null}
+            <Form method="post">
+              <input type="hidden" name="experimentId" value={e.experimentId} />
+              <input type="hidden" name="intent" value="archive" />
+              <Button submit tone="critical" variant="plain">
+                Archive
+              </Button>
+            </Form>
+            <Button url={`/app/offers/${e.offerId}`} variant="plain">
+              Edit variants, weights and hold-out
+            </Button>
+          </InlineStack>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
+type Version = Report["versions"][number];
+type Comparison = Version["comparisons"][number];
+
+/** Promotion asks first, naming the evidence; the action re-checks the verdict on the server. */
+function PromoteButton({ e, c, version, currency }: { e: Report; c: Comparison; version: Version; currency: string }) {
+  const [open, setOpen] = useState(false);
+  const submit = useSubmit();
+  const visitors = version.arms.map((a) => `${a.label}: ${a.visitors.toLocaleString("en-US")}`).join(", ");
+  return (
+    <>
+      <Button variant="primary" onClick={() => setOpen(true)}>{`Promote ${c.label}`}</Button>
+      <Modal
+        open={open}
+        onClose={() => setOpen(false)}
+        title={`Promote ${c.label} to everyone?`}
+        primaryAction={{
+          content: `Promote ${c.label}`,
+          onAction: () => {
+            setOpen(false);
+            submit({ experimentId: e.experimentId, intent: "promote", variantId: c.arm }, { method: "post" });
+          },
+        }}
+        secondaryActions={[{ content: "Cancel", onAction: () => setOpen(false) }]}
+      >
+        <Modal.Section>
+          <BlockStack gap="200">
+            <Text as="p">{`${c.label} becomes the offer for every buyer, the hold-out ends and the experiment stops.`}</Text>
+            <Text as="p">{`Incremental revenue per visitor vs hold-out (version ${version.version}): ${intervalText(c.incrementalRpv, currency)}, an interval valid at this look.`}</Text>
+            <Text as="p">{`Visitors per arm: ${visitors}.`}</Text>
+            {c.verdict ? (
+              <Text as="p">{`Why it is a winner: ${c.verdict.reason}.`}</Text>
+            ) : null}
+          </BlockStack>
+        </Modal.Section>
+      </Modal>
+    </>
   );
 }

@@ -47,6 +47,16 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     gateway.listCollections().catch(() => []),
   ]);
   const saved = new URL(request.url).searchParams.get("saved") === "1";
+  // A save that started a new experiment version says so (what changed, where results went).
+  const startedVersion = Number(new URL(request.url).searchParams.get("version") ?? "") || null;
+  const versionNotice =
+    id && startedVersion
+      ? await db()
+          .experimentVersion.findFirst({
+            where: { shopId: shop.id, version: startedVersion, experimentId: { in: (await db().experiment.findMany({ where: { shopId: shop.id, offerId: id }, select: { id: true } })).map((e) => e.id) } },
+            select: { version: true, reason: true },
+          })
+      : null;
   const initialPreview = form
     ? await previewOffer(db(), shop, gateway, {
         form,
@@ -65,6 +75,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     collections,
     demo,
     saved,
+    versionNotice,
     initialPreview,
     isPlus: shop.plan === "plus",
     publishedAt: shop.publishedAt?.toISOString() ?? null,
@@ -88,7 +99,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const form = parseOfferFormJson(body.get("form"));
   const result = await saveOfferForm(db(), shop, gateway, id, form);
   if (!result.ok) return data({ errors: result.errors }, { status: 422 });
-  return redirect(`/app/offers/${result.id}?saved=1`);
+  const version = result.versionStarted ? `&version=${result.versionStarted.version}` : "";
+  return redirect(`/app/offers/${result.id}?saved=1${version}`);
 };
 
 export default function OfferPage() {
@@ -118,6 +130,13 @@ export default function OfferPage() {
         {d.saved && !d.publishError ? (
           <Banner tone="success" title="Saved and published">
             <p>Buyers see this version from now on.</p>
+          </Banner>
+        ) : null}
+        {d.versionNotice ? (
+          <Banner tone="warning" title={`Experiment version ${d.versionNotice.version} started`}>
+            <p>
+              {`This changed what buyers see in a running experiment (${d.versionNotice.reason}), so it starts version ${d.versionNotice.version}; results so far stay with version ${d.versionNotice.version - 1}.`}
+            </p>
           </Banner>
         ) : null}
         <PublishStatus publishedAt={d.publishedAt} publishError={d.publishError} />

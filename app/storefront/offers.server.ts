@@ -154,6 +154,7 @@ export function decideStorefront(payload: Payload, q: StorefrontQuery, now: numb
  */
 export function storefrontExposureEvents(exposures: readonly Exposure[], q: StorefrontQuery, now: number) {
   return exposures.map((x) =>
-    Object.assign(exposureEventFields(x, q.jk), { surface: "storefront" as const, device: q.dev, country: q.country, occurredAt: now }),
+    // The segment the engine decided with (a guest is a first-time buyer), so segment figures add up.
+    Object.assign(exposureEventFields(x, q.jk), { surface: "storefront" as const, device: q.dev, country: q.country, returning: q.ret === "1", occurredAt: now }),
   );
 }

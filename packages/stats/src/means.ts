@@ -17,13 +17,15 @@ export interface Sums {
   xSq?: number;
   /** Sum of x * y. */
   xySum?: number;
+  /** Visitors with a non-zero outcome (converters), when known: gates the first look. */
+  converters?: number;
 }
 
 /** One day of one arm, as the roll-ups store it (the dashboard's name for `Sums`). */
 export type DaySums = Sums;
 
 /** Sums that carry the covariate fields. */
-export type CovariateSums = Required<Sums>;
+export type CovariateSums = Required<Omit<Sums, "converters">>;
 
 export const hasCovariate = (s: Sums): s is CovariateSums =>
   s.xSum !== undefined && s.xSq !== undefined && s.xySum !== undefined;

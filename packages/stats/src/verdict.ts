@@ -30,6 +30,12 @@ export interface VerdictInput {
   srm?: SampleRatioMismatch;
   /** Below this many visitors in either arm there is no look (default 100). */
   minPerArm?: number;
+  /**
+   * Below this many converters in either arm there is no look (default 30, applied when every day
+   * carries `converters`): with few buyers revenue per visitor is far from normal (a handful of
+   * orders, skewed values, usually a small hold-out), and the normal boundaries would over-reject.
+   */
+  minConverters?: number;
   /** Longest wait worth estimating; beyond it daysToDecision is null (default 365). */
   maxDays?: number;
 }
@@ -209,6 +215,7 @@ export function experimentVerdict(input: VerdictInput): Verdict {
   const horizon = Math.max(1, Math.round(input.horizonDays ?? 30));
   const minPerArm = input.minPerArm ?? 100;
   const minN = Math.max(2, minPerArm);
+  const minConverters = input.minConverters ?? 30;
   const maxDays = input.maxDays ?? 365;
   const mde = input.mde;
   const tau2 = mde * mde;
@@ -244,10 +251,18 @@ export function experimentVerdict(input: VerdictInput): Verdict {
   let noDifferenceDay: number | null = null;
   let equivalent = false;
 
+  const counted = input.control.slice(0, days).every((s) => s.converters !== undefined) && input.treatment.slice(0, days).every((s) => s.converters !== undefined);
+  let convC = 0;
+  let convT = 0;
   for (let d = 0; d < days; d++) {
     add(c, input.control[d]!);
     add(t, input.treatment[d]!);
+    if (counted) {
+      convC += input.control[d]!.converters!;
+      convT += input.treatment[d]!.converters!;
+    }
     if (c.n < minN || t.n < minN) continue;
+    if (counted && (convC < minConverters || convT < minConverters)) continue;
     const est = estimateOf(c, t, adjust);
     if (!(est.variance > 0)) continue;
     const se = Math.sqrt(est.variance);
@@ -349,7 +364,8 @@ export function experimentVerdict(input: VerdictInput): Verdict {
     return { ...base, ...reported, kind: "sample_ratio_mismatch", reason: srm.reason ?? "sample ratio mismatch", daysToDecision: null, decidedOnDay: null };
   }
   if (!snap) {
-    return { ...base, ...reported, kind: "keep_testing", reason: `fewer than ${minN} visitors in an arm`, daysToDecision: null, decidedOnDay: null };
+    const few = counted && (convC < minConverters || convT < minConverters) ? `${minConverters} buyers` : `${minN} visitors`;
+    return { ...base, ...reported, kind: "keep_testing", reason: `fewer than ${few} in an arm`, daysToDecision: null, decidedOnDay: null };
   }
   const alphaText = `alpha ${alphaUsed.toPrecision(2)}${comparisons > 1 ? ` (${alpha} over ${comparisons} comparisons)` : ""}`;
   if (decided) {

@@ -48,7 +48,7 @@ function poissonDraw(random: () => number, mean: number): number {
 }
 
 /** One arm's day: n visitors, revenue sums and cart-value covariate sums. */
-export function rpvDay(random: () => number, n: number, lift = 0): Required<Sums> {
+export function rpvDay(random: () => number, n: number, lift = 0): Required<Omit<Sums, "converters">> {
   let sum = 0;
   let sumSq = 0;
   let xSum = 0;
@@ -85,8 +85,8 @@ export function rpvDay(random: () => number, n: number, lift = 0): Required<Sums
 export const withoutCovariate = (days: readonly Sums[]): Sums[] => days.map((d) => ({ n: d.n, sum: d.sum, sumSq: d.sumSq }));
 
 export interface Experiment {
-  control: Required<Sums>[];
-  treatments: Required<Sums>[][];
+  control: Required<Omit<Sums, "converters">>[];
+  treatments: Required<Omit<Sums, "converters">>[][];
 }
 
 /** `count` experiments of `days` days, `arms` treatment arms each with `lift`, same daily traffic. */
@@ -94,8 +94,8 @@ export function simulateExperiments(seed: number, count: number, days: number, v
   const random = mulberry32(seed);
   const out: Experiment[] = [];
   for (let e = 0; e < count; e++) {
-    const control: Required<Sums>[] = [];
-    const treatments: Required<Sums>[][] = Array.from({ length: arms }, () => []);
+    const control: Required<Omit<Sums, "converters">>[] = [];
+    const treatments: Required<Omit<Sums, "converters">>[][] = Array.from({ length: arms }, () => []);
     for (let d = 0; d < days; d++) {
       control.push(rpvDay(random, visitorsPerDay));
       for (const t of treatments) t.push(rpvDay(random, visitorsPerDay, lift));

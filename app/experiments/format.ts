@@ -1,0 +1,45 @@
+/**
+ * How experiment figures read on both the dashboard and /app/experiments: one set of formatters, so
+ * the same report shows the same text on both pages.
+ */
+import { formatMoney } from "~/lib/money";
+
+export const VERDICT_LABEL: Record<string, { label: string; tone: "success" | "critical" | "info" | "warning" | undefined }> = {
+  winner: { label: "Winner", tone: "success" },
+  loser: { label: "Loser", tone: "critical" },
+  keep_testing: { label: "Keep testing", tone: "info" },
+  no_difference: { label: "No meaningful difference", tone: undefined },
+  inconclusive: { label: "Inconclusive", tone: "warning" },
+  sample_ratio_mismatch: { label: "Sample ratio mismatch", tone: "warning" },
+};
+
+/** Fractional minor units (a mean) shown as money, rounded to the minor unit only for display. */
+export const money = (minor: number | null | undefined, currency: string) =>
+  minor === null || minor === undefined || !Number.isFinite(minor) ? "–" : formatMoney(Math.round(minor), currency);
+
+export const percent = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? "–" : `${(x * 100).toFixed(digits)}%`);
+
+export function intervalText(i: { estimate: number; lower: number; upper: number } | null, currency: string): string {
+  return i ? `${money(i.estimate, currency)} (${money(i.lower, currency)} to ${money(i.upper, currency)})` : "not enough data";
+}
+
+interface VerdictLike {
+  kind: string;
+  daysToDecision: number | null;
+  decidedOnDay: number | null;
+}
+
+/** "decided on day N", "about N more days", or why there is no estimate. */
+export function decisionText(v: VerdictLike | null): string {
+  if (!v) return "–";
+  // decidedOnDay is the index of the deciding look: day 1 is the version's first calendar day.
+  if (v.decidedOnDay !== null) return `${v.kind === "inconclusive" ? "planned test ended" : "decided"} on day ${v.decidedOnDay + 1}`;
+  if (v.kind === "sample_ratio_mismatch") return "fix the split first";
+  return v.daysToDecision === null ? "more than a year at this traffic" : `about ${v.daysToDecision} more day(s)`;
+}
+
+/** From the earlier of its start and its first data day (data older than the version row's start is its own). */
+export const versionDates = (v: { startedAt: string | null; endedAt: string | null; firstDay: string | null; lastDay: string | null }) => {
+  const starts = [v.startedAt?.slice(0, 10), v.firstDay].filter((d): d is string => Boolean(d)).sort();
+  return `${starts[0] ?? "?"} to ${v.endedAt ? v.endedAt.slice(0, 10) : "now"}`;
+};

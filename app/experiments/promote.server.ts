@@ -1,0 +1,31 @@
+import type { PrismaClient, Shop } from "@prisma/client";
+import type { ShopGateway } from "~/gateway/types";
+import { notFound, runExperimentCommand } from "~/offers/offers.server";
+import { experimentReports } from "./report.server";
+
+export type PromoteOutcome = { ok: true } | { ok: false; error: string };
+
+/**
+ * Promotes a variant only when the current version's verdict (recomputed here, never taken from
+ * the page that asked) says it is the winner against the hold-out.
+ */
+export async function promoteWinner(
+  prisma: PrismaClient,
+  shop: Shop,
+  gateway: ShopGateway,
+  experimentId: string,
+  variantId: string,
+): Promise<PromoteOutcome> {
+  const experiment = await prisma.experiment.findFirst({ where: { id: experimentId, shopId: shop.id }, select: { id: true } });
+  if (!experiment) throw notFound();
+  const [report] = await experimentReports(prisma, shop.id, { experimentIds: [experimentId], includeWithoutData: true });
+  const version = report?.versions.find((v) => v.current);
+  const comparison = version?.comparisons.find((c) => c.arm === variantId);
+  const name = report?.variants.find((v) => v.id === variantId)?.name ?? "That variant";
+  if (!comparison?.verdict || comparison.verdict.kind !== "winner") {
+    const why = comparison?.verdict ? `its verdict is "${comparison.verdict.kind}": ${comparison.verdict.reason}` : "it has no results yet";
+    return { ok: false, error: `${name} was not promoted: in version ${version?.version ?? 1}, ${why}. Only a winner against the hold-out can be promoted.` };
+  }
+  const result = await runExperimentCommand(prisma, shop, gateway, experimentId, { kind: "promote", variantId });
+  return result.ok ? { ok: true } : { ok: false, error: result.error };
+}
