@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeProtectedHeader, jwtVerify } from "jose";
-import { encodePayload, type Offer, type Settings } from "@moments/engine";
+import { assign, encodePayload, type Offer, type Settings } from "@moments/engine";
 import { verifyChangesetToken, signPostPurchaseOffer } from "~/post-purchase/changeset.server";
 import { decidePostPurchaseOffer, linkPurchaseToOrder, offersAlreadyMadeForOrder, postPurchaseUpsellsFor, purchaseFromInput } from "~/post-purchase/offer.server";
 import { parseInputData } from "~/post-purchase/token.server";
 import { freshDatabase, type TestDatabase } from "./support/db";
 import { BROWSER_UA, realModeEnv, startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "./support/server";
 import { postPurchaseInputData, postPurchaseToken } from "./support/shopify-signing";
+import { deliverWebhook, samplePayload } from "./support/webhooks";
 
 /**
  * The post-purchase endpoints against the built server, with real HS256 signing both ways: the
@@ -267,5 +268,87 @@ describe("events from this surface", () => {
     const res = await fetch(`${server.url}/api/events`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "User-Agent": BROWSER_UA }, body: JSON.stringify({ events: [event] }) });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { results: Array<{ status: string }> }).results[0]!.status).toBe("accepted");
+  });
+});
+
+describe("an offer with a 50% hold-out experiment (many purchases, built server)", () => {
+  const SHOP_X = "pp-experiment.myshopify.com";
+  const EXPERIMENT = { id: "exp-pp", holdoutBps: 5000, variants: [{ id: "pp-v1", weight: 1 }] };
+  const N = 400;
+  const refs = Array.from({ length: N }, (_, i) => `pp-x-${i.toString(36).padStart(3, "0")}`);
+  const armOf = (ref: string) => {
+    const a = assign(EXPERIMENT, ref);
+    return a.kind === "holdout" ? "holdout" : a.variantId;
+  };
+  const answers = new Map<string, ApiAnswer>();
+  let shopX: string;
+
+  beforeAll(async () => {
+    shopX = (await db.prisma.shop.create({ data: { domain: SHOP_X, name: SHOP_X, currency: "EUR" } })).id;
+    const offers = [{ ...offer("off_exp", 100, 4600000900, 2500), experiment: EXPERIMENT }];
+    // The admin's rows behind the published experiment: the server accepts exposures of known experiments only.
+    await db.prisma.offer.create({ data: { id: "off_exp", shopId: shopX, name: "Experiment offer", type: "product", status: "active", priority: 100, definition: JSON.stringify(offers[0]) } });
+    await db.prisma.experiment.create({ data: { id: EXPERIMENT.id, shopId: shopX, offerId: "off_exp", status: "running", holdoutBps: EXPERIMENT.holdoutBps, startedAt: new Date() } });
+    const payload = encodePayload(offers, settings, Date.now() - 60_000);
+    await db.prisma.publication.create({ data: { shopId: shopX, payload, bytes: payload.length, offerCount: offers.length, publishedAt: new Date() } });
+    for (const [i, ref] of refs.entries()) {
+      const token = await inputToken(SHOP_X, ref);
+      const res = await getOffer(token);
+      expect(res.status).toBe(200);
+      answers.set(ref, res.json);
+      // The extension's ShouldRender and Render both ask: the second decision must not add an exposure.
+      if (i < 40) expect((await getOffer(token)).status).toBe(200);
+    }
+  });
+
+  const exposures = () => db.prisma.experimentExposure.findMany({ where: { shopId: shopX, experimentId: EXPERIMENT.id } });
+
+  it("GIVEN held-out purchases WHEN the page asks for an offer THEN none is made", () => {
+    const held = refs.filter((r) => armOf(r) === "holdout");
+    expect(held.length).toBeGreaterThan(0);
+    for (const ref of held) expect(answers.get(ref)!.offer, ref).toBeNull();
+  });
+
+  it("GIVEN variant purchases WHEN the page asks for an offer THEN the experiment's offer is made", () => {
+    const variant = refs.filter((r) => armOf(r) !== "holdout");
+    expect(variant.length).toBeGreaterThan(0);
+    for (const ref of variant) expect(answers.get(ref)!.offer?.offerId, ref).toBe("off_exp");
+  });
+
+  it("GIVEN every purchase asked (some twice) THEN each has exactly one post_purchase exposure keyed by its reference id, in its assigned arm", async () => {
+    const rows = await exposures();
+    expect(rows).toHaveLength(N);
+    const byKey = new Map(rows.map((r) => [r.journeyKey, r]));
+    expect([...byKey.keys()].sort()).toEqual([...refs].sort());
+    for (const ref of refs) {
+      expect(byKey.get(ref), ref).toMatchObject({ surface: "post_purchase", moment: "post_purchase", offerId: "off_exp", version: 1, arm: armOf(ref) });
+    }
+  });
+
+  it("GIVEN the exposures WHEN counting arms THEN the hold-out share is 50% within 4 standard errors", async () => {
+    const held = (await exposures()).filter((r) => r.arm === "holdout").length;
+    const se = Math.sqrt(0.25 / N);
+    expect(Math.abs(held / N - 0.5)).toBeLessThan(4 * se);
+  });
+
+  it("GIVEN a held-out and a variant purchase WHEN orders/create carries their checkout_token THEN each order's revenue goes to the exposure of its arm", async () => {
+    const heldRef = refs.find((r) => armOf(r) === "holdout")!;
+    const variantRef = refs.find((r) => armOf(r) !== "holdout")!;
+    for (const [i, ref] of [heldRef, variantRef].entries()) {
+      const order = samplePayload("orders/create", SHOP_X) as Record<string, unknown> & { line_items: Array<Record<string, unknown>> };
+      const id = 930000000 + i;
+      Object.assign(order, { id, admin_graphql_api_id: `gid://shopify/Order/${id}`, checkout_token: ref, note_attributes: [], test: false, processed_at: new Date().toISOString() });
+      order.line_items = order.line_items.map((l) => ({ ...l, properties: [] }));
+      const res = await deliverWebhook(server.url, { topic: "orders/create", shop: SHOP_X, body: JSON.stringify(order), secret: TEST_API_SECRET });
+      expect(res.status).toBe(200);
+    }
+    const orders = await db.prisma.order.findMany({ where: { shopId: shopX }, orderBy: { shopifyId: "asc" } });
+    expect(orders).toHaveLength(2);
+    expect(orders[0]!.totalMinor).toBeGreaterThan(0);
+    const rows = await exposures();
+    const byKey = new Map(rows.map((r) => [r.journeyKey, r]));
+    expect(byKey.get(heldRef)).toMatchObject({ arm: "holdout", orders: 1, revenueMinor: orders[0]!.totalMinor });
+    expect(byKey.get(variantRef)).toMatchObject({ arm: "pp-v1", orders: 1, revenueMinor: orders[1]!.totalMinor });
+    expect(rows.filter((r) => r.orders > 0).map((r) => r.journeyKey).sort()).toEqual([heldRef, variantRef].sort());
   });
 });

@@ -40,6 +40,7 @@ beforeEach(async () => {
   shop.adds.length = 0;
   shop.beacons.length = 0;
   shop.offerRequests.length = 0;
+  shop.cartUpdates.length = 0;
   shop.setCart(jacketInCart());
 });
 
@@ -350,5 +351,46 @@ describe("events", () => {
     for (const e of events) expect(EventInput.safeParse(e).success, JSON.stringify(e)).toBe(true);
     expect(events.every((e) => e.surface === "storefront" && e.device === "desktop")).toBe(true);
     expect(events.at(-1)).toMatchObject({ valueMinor: 4500, currency: "EUR", arm: "variant", experimentId: "exp_bundle", variantId: "A" });
+  });
+});
+
+describe("the journey key on the cart (cart attribute _moments_journey)", () => {
+  const journeyKeyOf = (page: Page) => page.evaluate(() => localStorage.getItem("moments_jk"));
+
+  it("GIVEN a cart without a journey key WHEN the page loads THEN the cart carries the script's moments_jk key, written once", async () => {
+    const page = await open("desktop");
+    const key = await journeyKeyOf(page);
+    expect(key).toMatch(/\S/);
+    await expect.poll(() => shop.cartAttributes()._moments_journey, { timeout: 5000 }).toBe(key);
+    expect(shop.cartUpdates).toEqual([{ attributes: { _moments_journey: key } }]);
+  });
+
+  it("GIVEN the key already written on this cart WHEN the page is reloaded and another page opened THEN nothing is written again", async () => {
+    const page = await open("desktop");
+    await expect.poll(() => shop.cartUpdates.length, { timeout: 5000 }).toBe(1);
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { __moments?: boolean }).__moments === true);
+    await open("desktop", "/cart", page.context());
+    await page.waitForTimeout(800);
+    expect(shop.cartUpdates).toHaveLength(1);
+    expect(shop.cartAttributes()._moments_journey).toBe(await journeyKeyOf(page));
+  });
+
+  it("GIVEN a cart that already carries another journey key WHEN the page loads THEN that key is kept (no write)", async () => {
+    shop.setCart(jacketInCart(), { _moments_journey: "checkout-journey-1" });
+    const page = await open("desktop");
+    expect(await journeyKeyOf(page)).not.toBe("checkout-journey-1");
+    await page.waitForTimeout(800);
+    expect(shop.cartUpdates).toHaveLength(0);
+    expect(shop.cartAttributes()._moments_journey).toBe("checkout-journey-1");
+  });
+
+  it("GIVEN the key written, then a new cart without it (after an order) WHEN the page loads again THEN the key is written on the new cart", async () => {
+    const page = await open("desktop");
+    await expect.poll(() => shop.cartUpdates.length, { timeout: 5000 }).toBe(1);
+    shop.setCart(jacketInCart());
+    await page.reload();
+    await expect.poll(() => shop.cartUpdates.length, { timeout: 5000 }).toBe(2);
+    expect(shop.cartAttributes()._moments_journey).toBe(await journeyKeyOf(page));
   });
 });

@@ -75,6 +75,11 @@ function withPublishedOffers<T extends Parameters<typeof getExtension>[0]>(targe
   });
   afterEach(async () => {
     await unmountTarget();
+    // The event queue outlives a test; what a test left queued (e.g. an accept's click) would
+    // otherwise land in the next test's sentEvents() whenever the 2 s flush timer has not fired yet.
+    const { events } = await import("../src/ui/OfferBlock");
+    ext.fetch = vi.fn().mockResolvedValue(new Response("{}"));
+    for (let i = 0; i < 10 && events.pending > 0; i++) await events.flush();
     ext.tearDown();
   });
   return ext;
@@ -437,6 +442,13 @@ describe("customer-account.order-status.block.render", () => {
 
   test("GIVEN a Planner subscription was bought WHEN the page renders THEN the onboarding offer is shown with a decline", async () => {
     setCart(ext.shopify, [line("saas", "saas-basic")]);
+    // The order's checkout token is the journey key: one in the experiment's variant arm, so the
+    // offer is shown (a random key would land in the hold-out now and then and show nothing).
+    const { assign } = await import("@moments/engine");
+    const exp = offers.find((o) => o.id === "demo-saas-onboarding-ty")!.experiment!;
+    let key = "";
+    for (let i = 0; !key; i++) if (assign(exp, `order-tok-${i}`).kind === "variant") key = `order-tok-${i}`;
+    api(ext).checkoutToken.value = key;
     await renderTarget(ext.shopify.extension.target);
     await flush();
     expect($("s-heading")?.textContent).toBe("Get set up in an hour");

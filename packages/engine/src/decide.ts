@@ -199,6 +199,8 @@ export interface PreparedOffer {
   moments: Set<string>;
   /** Some experiment arm overrides the moments. */
   armMoments: boolean;
+  /** With armMoments: every moment any arm (or the hold-out) places the offer at. */
+  anyArmMoments: Set<string>;
   ex: Partial<Record<Reason, Excluded>>;
   productIds: Set<string>;
   tProducts?: Set<string>;
@@ -227,6 +229,7 @@ export function prepare(payload: Payload): Prepared {
         o,
         moments: new Set(o.moments),
         armMoments: !!o.experiment?.variants.some((v) => v.moments),
+        anyArmMoments: new Set([...o.moments, ...(o.experiment?.variants.flatMap((v) => v.moments ?? []) ?? [])]),
         ex: {},
         productIds: new Set(o.items.map((i) => i.productId)),
         productList: [...new Set(o.items.map((i) => i.productId))],
@@ -468,7 +471,15 @@ function exclude(po: PreparedOffer, reason: Reason, detail?: string): Excluded {
 }
 
 type Candidate =
-  (Excluded & { po?: undefined }) | { po: PreparedOffer; arm?: Arm; discount?: Discount; from?: CartLine };
+  | (Excluded & { po?: undefined })
+  | {
+      po: PreparedOffer;
+      arm?: Arm;
+      discount?: Discount;
+      from?: CartLine;
+      /** The buyer's arm shows this offer at another moment: it takes its place here, empty. */
+      elsewhere?: boolean;
+    };
 
 /**
  * Decides which offers to show at each requested moment. Pure and deterministic; never throws on
@@ -522,7 +533,10 @@ export function decide(input: DecideInput): Decision {
     if (!po.armMoments && !po.moments.has(moment)) return exclude(po, "moment_mismatch");
     const arm = o.experiment ? assign(o.experiment, input.buyerKey) : undefined;
     const variant = arm?.kind === "variant" ? o.experiment!.variants.find((v) => v.id === arm.variantId) : undefined;
-    if (po.armMoments && !(variant?.moments ?? o.moments).includes(moment)) return exclude(po, "moment_mismatch");
+    // An experiment on the moment itself: every arm takes the offer's place at any arm's moment, so
+    // the exposure (the first such place in the journey) does not depend on the arm (decision 013).
+    if (po.armMoments && !po.anyArmMoments.has(moment)) return exclude(po, "moment_mismatch");
+    const elsewhere = po.armMoments && !(variant?.moments ?? o.moments).includes(moment);
     if (po.currencies && !po.currencies.has(cart.currency)) return exclude(po, "currency_mismatch", cart.currency);
     if (po.countries && !(input.country && po.countries.has(input.country)))
       return exclude(po, "country_mismatch", input.country);
@@ -574,7 +588,12 @@ export function decide(input: DecideInput): Decision {
     if (q && ((q.min !== undefined && qty < q.min) || (q.max !== undefined && qty > q.max)))
       return exclude(po, "quantity_out_of_range");
     const discount = variant?.discount ?? o.discount;
-    const missing = missingPrice(o, discount, cart.currency);
+    // An experiment offer needs a price in every live arm, not only the buyer's: taking a place
+    // must not depend on the arm (decision 013), or the arms would compare different buyers.
+    let missing = missingPrice(o, o.experiment ? undefined : discount, cart.currency);
+    if (!missing && o.experiment)
+      for (const v of o.experiment.variants)
+        if (v.weight > 0 && (missing = missingPrice(o, v.discount ?? o.discount, cart.currency))) break;
     if (missing) return exclude(po, "no_price_in_currency", missing);
     if (!swap) {
       for (const pid of po.productList) if (cartIndex().byProduct.has(pid)) return exclude(po, "already_in_cart", pid);
@@ -590,10 +609,12 @@ export function decide(input: DecideInput): Decision {
     }
     if (declined.has(id)) return exclude(po, "declined_in_journey");
     if (stopAfterDecline) return exclude(po, "after_decline");
-    return { po, arm, discount, from };
+    return { po, arm, discount, from, elsewhere };
   };
 
   const out: MomentDecision[] = [];
+  /** Experiments already exposed in this decision: the first place is the exposure. */
+  const exposed = new Set<string>();
   for (const moment of input.moments) {
     const offers: ShownOffer[] = [];
     const exposures: Exposure[] = [];
@@ -628,9 +649,13 @@ export function decide(input: DecideInput): Decision {
       slots.add(o.id);
       filledHere++;
       journeyIds.add(o.id);
-      usedOffers.add(o.id);
-      for (const pid of po.productList) usedProducts.add(pid);
-      if (o.experiment && c.arm) {
+      // An arm that shows the offer at a later moment keeps it and its products free for then.
+      if (!c.elsewhere) {
+        usedOffers.add(o.id);
+        for (const pid of po.productList) usedProducts.add(pid);
+      }
+      if (o.experiment && c.arm && !exposed.has(o.experiment.id)) {
+        exposed.add(o.experiment.id);
         exposures.push({
           experimentId: o.experiment.id,
           version: o.experiment.version ?? 1,
@@ -641,6 +666,10 @@ export function decide(input: DecideInput): Decision {
           cartMinor: cart.subtotal,
           currency: cart.currency,
         });
+      }
+      if (c.elsewhere) {
+        excluded.push(exclude(po, "moment_mismatch", "this buyer's arm shows it at another moment"));
+        continue;
       }
       if (c.arm?.kind === "holdout") {
         excluded.push(exclude(po, "holdout", o.experiment!.id));

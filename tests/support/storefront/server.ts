@@ -12,8 +12,8 @@ import { BEANIE, JACKET, KIT, SCARF, SHOP } from "./fixture";
 /**
  * A local storefront that loads the theme app extension's BUILT assets the way a theme renders
  * the blocks: the config snippet's JSON, the embed's settings JSON and a deferred script. It plays
- * Shopify's part too: the Cart AJAX API (/cart.js, /cart/add.js, /cart/change.js) on an in-memory
- * cart, and the app proxy (/apps/moments/*), either signing and forwarding to the app like
+ * Shopify's part too: the Cart AJAX API (/cart.js, /cart/add.js, /cart/change.js, /cart/update.js)
+ * on an in-memory cart with its attributes, and the app proxy (/apps/moments/*), either signing and forwarding to the app like
  * Shopify does, or deciding in process. What the page sends is recorded for the tests.
  */
 const ASSETS = path.join(ROOT, "extensions/moments-theme/assets");
@@ -81,7 +81,11 @@ export interface StorefrontServer {
   beacons: Array<{ events: Array<Record<string, unknown>> }>;
   /** Query of every /apps/moments/offers request. */
   offerRequests: URLSearchParams[];
-  setCart: (items: CartItem[]) => void;
+  /** Bodies POSTed to /cart/update.js, in order. */
+  cartUpdates: Array<{ attributes?: Record<string, string> }>;
+  /** The cart's attributes as Shopify keeps them (they become the order's note attributes). */
+  cartAttributes: () => Record<string, string>;
+  setCart: (items: CartItem[], attributes?: Record<string, string>) => void;
   embed: EmbedSettings;
   close: () => Promise<void>;
 }
@@ -101,7 +105,7 @@ const HERO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="1280" height="7
 
 const TAGS: Record<number, [string[], number[]]> = { [JACKET.product]: [["outerwear", "waterproof"], [501]] };
 
-function page(kind: "product" | "cart" | "checkout", embed: EmbedSettings | null, withBlock: boolean, cart: CartItem[]): string {
+function page(kind: "product" | "cart" | "checkout", embed: EmbedSettings | null, withBlock: boolean, cart: CartItem[], attributes: Record<string, string>): string {
   const t = LOCALE.moments;
   const config = {
     proxy: "/apps/moments",
@@ -114,6 +118,7 @@ function page(kind: "product" | "cart" | "checkout", embed: EmbedSettings | null
     pc: TAGS,
     // snippets/moments-config.liquid renders the cart's lines with their products' tags and collections.
     cart: cart.map((i) => [i.product_id, i.variant_id, i.quantity, i.price, i.vendor, i.properties?._moments_offer ?? "", ...(TAGS[i.product_id] ?? [[], []])]),
+    jk: attributes._moments_journey ?? "",
     css: "/assets/moments.css",
     t: { close: t.close, noThanks: t.no_thanks, add: t.add, endsIn: t.ends_in, error: t.error },
   };
@@ -176,13 +181,20 @@ const readBody = (req: IncomingMessage) =>
 
 export async function startStorefront(offers: OffersHandler, embed: EmbedSettings = { exit: true, xsell: "drawer", grace: 300, dwell: 300, hidden: 1000 }): Promise<StorefrontServer> {
   let cart: CartItem[] = jacketInCart();
+  let attributes: Record<string, string> = {};
   const state: Omit<StorefrontServer, "url" | "close"> = {
     adds: [],
     beacons: [],
     offerRequests: [],
-    setCart: (items) => (cart = items),
+    cartUpdates: [],
+    cartAttributes: () => ({ ...attributes }),
+    setCart: (items, attrs = {}) => {
+      cart = items;
+      attributes = { ...attrs };
+    },
     embed,
   };
+  const cartJson = () => JSON.stringify({ currency: "EUR", item_count: cart.length, items: cart, attributes });
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer) => {
     res.writeHead(status, { "Content-Type": type, "Cache-Control": "no-store" });
     res.end(body);
@@ -197,7 +209,17 @@ export async function startStorefront(offers: OffersHandler, embed: EmbedSetting
         return res.end(readFileSync(path.join(ASSETS, path.basename(p))));
       }
       if (p === "/hero.svg") return send(res, 200, "image/svg+xml", HERO_SVG);
-      if (p === "/cart.js") return send(res, 200, "application/json", JSON.stringify({ currency: "EUR", item_count: cart.length, items: cart }));
+      if (p === "/cart.js") return send(res, 200, "application/json", cartJson());
+      if (p === "/cart/update.js" && req.method === "POST") {
+        const body = JSON.parse(await readBody(req)) as StorefrontServer["cartUpdates"][number];
+        state.cartUpdates.push(body);
+        // Shopify's Cart API: a blank value removes the attribute, others are set; the cart comes back.
+        for (const [k, v] of Object.entries(body.attributes ?? {})) {
+          if (v === "" || v === null) delete attributes[k];
+          else attributes[k] = String(v);
+        }
+        return send(res, 200, "application/json", cartJson());
+      }
       if (p === "/cart/add.js" && req.method === "POST") {
         const body = JSON.parse(await readBody(req)) as StorefrontServer["adds"][number];
         state.adds.push(body);
@@ -219,9 +241,9 @@ export async function startStorefront(offers: OffersHandler, embed: EmbedSetting
         return send(res, 200, "application/json", "{}");
       }
       const withEmbed = url.searchParams.get("embed") !== "0";
-      if (p === "/" || p.startsWith("/products/")) return send(res, 200, "text/html; charset=utf-8", page("product", withEmbed ? state.embed : null, false, cart));
-      if (p === "/cart") return send(res, 200, "text/html; charset=utf-8", page("cart", withEmbed ? state.embed : null, url.searchParams.get("block") !== "0", cart));
-      if (p.startsWith("/checkouts/") || p === "/checkout") return send(res, 200, "text/html; charset=utf-8", page("checkout", state.embed, false, cart));
+      if (p === "/" || p.startsWith("/products/")) return send(res, 200, "text/html; charset=utf-8", page("product", withEmbed ? state.embed : null, false, cart, attributes));
+      if (p === "/cart") return send(res, 200, "text/html; charset=utf-8", page("cart", withEmbed ? state.embed : null, url.searchParams.get("block") !== "0", cart, attributes));
+      if (p.startsWith("/checkouts/") || p === "/checkout") return send(res, 200, "text/html; charset=utf-8", page("checkout", state.embed, false, cart, attributes));
       return send(res, 404, "text/plain", "not found");
     } catch (error) {
       return send(res, 500, "text/plain", String(error));
