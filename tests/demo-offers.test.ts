@@ -10,7 +10,7 @@ const db = freshDatabase("demo-offers");
 afterAll(() => db.prisma.$disconnect());
 
 describe("demo offers", () => {
-  test("GIVEN a seeded demo shop without offers WHEN ensured and published THEN every demo offer is live in the payload, the experiment running", async () => {
+  test("GIVEN a seeded demo shop without offers WHEN ensured and published THEN every demo offer is live in the payload, one experiment running per surface, the checkout step limited to two", async () => {
     const { shopId } = await ensureDemoShop(db.prisma);
     expect(await ensureDemoOffers(db.prisma, shopId)).toBe(DEMO_OFFERS.length);
     const shop = await db.prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
@@ -23,8 +23,13 @@ describe("demo offers", () => {
     expect(care.experiment?.holdoutBps).toBe(1000);
     expect(care.experiment?.variants).toHaveLength(2);
     const rows = await db.prisma.experiment.findMany({ where: { shopId } });
-    expect(rows.map((r) => r.status)).toEqual(["running"]);
-    // The published offers decide like the model ones: a drill cart gets the tool case.
+    expect(rows.map((r) => r.status)).toEqual(Array(8).fill("running"));
+    const experimentMoments = payload.offers.filter((o) => o.experiment).map((o) => o.moments[0]);
+    expect(new Set(experimentMoments)).toEqual(new Set(["cart", "exit_intent", "checkout", "payment", "post_purchase", "thank_you", "email"]));
+    expect(experimentMoments.filter((m) => m === "checkout")).toHaveLength(2);
+    expect(payload.settings.momentLimits?.checkout).toBe(2);
+    // The published offers decide like the model ones: a drill cart takes both checkout places,
+    // the tool case first (each shown or held out).
     const d = decide({
       now: Date.now(),
       moments: ["checkout"],
@@ -43,7 +48,11 @@ describe("demo offers", () => {
       },
       payload,
     });
-    expect(d.moments[0]!.offers[0]?.offerId).toMatch(/^demo-drill-case-/);
+    const places = d.moments[0]!.exposures.map((x) => [x.slot, x.offerId.replace(/-[a-z0-9]{8}$/, "")]);
+    expect(places).toEqual([
+      [1, "demo-drill-case"],
+      [2, "demo-drill-insurance"],
+    ]);
   });
 
   test("GIVEN the demo shop already has offers WHEN ensured again THEN nothing is added", async () => {
@@ -63,7 +72,7 @@ describe("demo offers", () => {
         return { experiments: experiments.map((e) => e.id), arms: arms.map((a) => a.id) };
       };
       const first = await ids(db.prisma);
-      expect(first.experiments).toHaveLength(1);
+      expect(first.experiments).toHaveLength(8);
       expect(await ids(other.prisma)).toEqual(first);
     } finally {
       await other.prisma.$disconnect();

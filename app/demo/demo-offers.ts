@@ -41,6 +41,11 @@ export const DEMO_OFFERS: Array<Offer & { name: string }> = [
     items: [item("tool-case", "tool-case")],
     discount: { kind: "percent", percent: 20 },
     targeting: { products: [product("drill")] },
+    experiment: {
+      id: "demo-drill-case-price",
+      holdoutBps: 5000,
+      variants: [{ id: "case20", weight: 1 }],
+    },
     copy: {
       en: {
         title: "Keep it all together",
@@ -158,7 +163,7 @@ export const DEMO_OFFERS: Array<Offer & { name: string }> = [
     targeting: { products: [product("laptop")] },
     experiment: {
       id: "demo-laptop-care-price",
-      holdoutBps: 1000,
+      holdoutBps: 3400,
       variants: [
         { id: "full", weight: 1 },
         { id: "minus15", weight: 1, discount: { kind: "percent", percent: 15 } },
@@ -199,6 +204,70 @@ export const DEMO_OFFERS: Array<Offer & { name: string }> = [
     },
   },
   {
+    id: "demo-drill-insurance",
+    name: "Shipping insurance with the drill (second checkout slot)",
+    status: "active",
+    type: "shipping_protection",
+    moments: ["checkout"],
+    priority: 45,
+    items: [item("insurance", "insurance")],
+    targeting: { products: [product("drill")] },
+    experiment: {
+      id: "demo-drill-insurance-test",
+      holdoutBps: 5000,
+      variants: [{ id: "insurance", weight: 1 }],
+    },
+    copy: {
+      en: { title: "Insure this delivery", body: "Lost or damaged parcels replaced, no questions asked." },
+      de: { title: "Diese Lieferung versichern", body: "Verlorene oder beschädigte Pakete werden ersetzt." },
+      fr: { title: "Assurez cette livraison", body: "Colis perdu ou abîmé : remplacé sans discussion." },
+    },
+  },
+  {
+    id: "demo-cart-headset-cable",
+    name: "Spare cable in the cart (headset)",
+    status: "active",
+    type: "product",
+    moments: ["cart"],
+    priority: 50,
+    items: [item("cable", "cable")],
+    targeting: { products: [product("headset")] },
+    experiment: {
+      id: "demo-cart-headset-cable-test",
+      holdoutBps: 3400,
+      variants: [
+        { id: "cablefull", weight: 1 },
+        { id: "cable20", weight: 1, discount: { kind: "percent", percent: 20 } },
+      ],
+    },
+    copy: {
+      en: { title: "A spare cable for the road", body: "The braided 1.5 m cable, added to your cart in one tap." },
+      de: { title: "Ein Ersatzkabel für unterwegs", body: "Das geflochtene 1,5-m-Kabel, mit einem Tipp im Warenkorb." },
+      fr: { title: "Un câble de rechange", body: "Le câble tressé de 1,5 m, ajouté au panier en un geste." },
+    },
+  },
+  {
+    id: "demo-exit-print-case",
+    name: "Storage case before leaving (art print, exit intent)",
+    status: "active",
+    type: "product",
+    moments: ["exit_intent"],
+    priority: 50,
+    items: [item("tool-case", "tool-case")],
+    discount: { kind: "percent", percent: 10 },
+    targeting: { products: [product("print")] },
+    experiment: {
+      id: "demo-exit-print-case-test",
+      holdoutBps: 5000,
+      variants: [{ id: "exitcase", weight: 1 }],
+    },
+    copy: {
+      en: { title: "Before you go: keep your frames safe", body: "The stackable case, 10% off if you check out now." },
+      de: { title: "Bevor du gehst: Rahmen sicher lagern", body: "Der stapelbare Koffer, 10 % günstiger beim Kauf jetzt." },
+      fr: { title: "Avant de partir : rangez vos cadres", body: "La mallette empilable, -10 % si vous commandez maintenant." },
+    },
+  },
+  {
     id: "demo-headset-cable-ty",
     name: "Cable for headset buyers (thank-you)",
     status: "active",
@@ -233,6 +302,11 @@ export const DEMO_OFFERS: Array<Offer & { name: string }> = [
     items: [item("onboarding", "onboarding")],
     discount: { kind: "fixed", amounts: { EUR: 2000, USD: 2000 } },
     targeting: { products: [product("saas")] },
+    experiment: {
+      id: "demo-saas-onboarding-ty-test",
+      holdoutBps: 5000,
+      variants: [{ id: "onboarding20", weight: 1 }],
+    },
     copy: {
       en: { title: "Get set up in an hour", body: "A guided onboarding call with our team, 20 off today." },
       de: {
@@ -256,6 +330,26 @@ export const DEMO_OFFERS: Array<Offer & { name: string }> = [
       en: { title: "Add the tool case to your order", body: "One click, no new payment details: 25% off the stackable case." },
       de: { title: "Den Werkzeugkoffer dazulegen", body: "Ein Klick, keine neuen Zahlungsdaten: 25 % Rabatt auf den Koffer." },
       fr: { title: "Ajoutez la mallette à votre commande", body: "Un clic, sans ressaisir le paiement : -25 % sur la mallette." },
+    },
+  },
+  {
+    id: "demo-pp-parka-kit",
+    name: "Sizing kit after the parka (post-purchase)",
+    status: "active",
+    type: "product",
+    moments: ["post_purchase"],
+    priority: 40,
+    items: [item("sizing-kit", "sizing-kit", 3)],
+    targeting: { products: [product("parka")] },
+    experiment: {
+      id: "demo-pp-parka-kit-test",
+      holdoutBps: 5000,
+      variants: [{ id: "ppkit", weight: 1 }],
+    },
+    copy: {
+      en: { title: "Three sizing kits for the family", body: "Add them to the order you just paid, no new payment details." },
+      de: { title: "Drei Größen-Sets für die Familie", body: "Zur eben bezahlten Bestellung, ohne neue Zahlungsdaten." },
+      fr: { title: "Trois kits de tailles pour la famille", body: "Ajoutés à la commande payée, sans ressaisir le paiement." },
     },
   },
   {
@@ -283,6 +377,11 @@ export const DEMO_OFFERS: Array<Offer & { name: string }> = [
     items: [item("onboarding", "onboarding")],
     discount: { kind: "percent", percent: 30 },
     targeting: { products: [product("saas")] },
+    experiment: {
+      id: "demo-email-onboarding-test",
+      holdoutBps: 5000,
+      variants: [{ id: "onboarding30", weight: 1 }],
+    },
     copy: {
       en: { title: "Get more out of Planner Pro", body: "Book a guided onboarding call: 30% off for the next three days." },
       de: { title: "Mehr aus Planner Pro holen", body: "Buche ein begleitetes Onboarding: 30 % Rabatt in den nächsten drei Tagen." },
@@ -290,6 +389,9 @@ export const DEMO_OFFERS: Array<Offer & { name: string }> = [
     },
   },
 ];
+
+/** The demo's moment limits (Settings): the checkout step shows two offers, one per placement. */
+export const DEMO_MOMENT_LIMITS: Partial<Record<Offer["moments"][number], number>> = { checkout: 2 };
 
 /**
  * Inserts the demo offers (through the offers write path, so experiment rows and moments match)
@@ -301,6 +403,14 @@ export const DEMO_OFFERS: Array<Offer & { name: string }> = [
  */
 export async function ensureDemoOffers(prisma: PrismaClient, shopId: string): Promise<number> {
   if ((await prisma.offer.count({ where: { shopId } })) > 0) return 0;
+  // Two competing experiments share the checkout step (two placements): its limit is 2.
+  for (const [moment, maxOffers] of Object.entries(DEMO_MOMENT_LIMITS)) {
+    await prisma.momentSetting.upsert({
+      where: { shopId_moment: { shopId, moment } },
+      create: { shopId, moment, enabled: true, maxOffers },
+      update: {},
+    });
+  }
   const { domain } = await prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true } });
   const suffix = createHash("sha256").update(domain).digest("hex").slice(0, 8);
   for (const { name, ...offer } of DEMO_OFFERS) {

@@ -1,7 +1,8 @@
 /**
  * `npm run demo:traffic`: walks simulated buyers through a running demo server (`npm run demo` in
- * another terminal) and prints the planted truth to compare with /app/dashboard.
- * Env: DEMO_URL (default http://127.0.0.1:$PORT or :3000), DATABASE_URL (the demo server's, default
+ * another terminal) through every surface and prints the planted truth per experiment to compare
+ * with /app/dashboard.
+ * Env: PORT (the demo's, default 3000) or DEMO_URL (default http://127.0.0.1:$PORT), DATABASE_URL (the demo server's, default
  * file:prisma/demo.db: read for the published payload), VISITORS (default 3000), SEED, DAYS (<= 7).
  */
 import path from "node:path";
@@ -38,6 +39,7 @@ await prisma.$disconnect();
 if (!published) console.log("Nothing published yet: using the demo offers as the payload.");
 
 console.log(`Walking ${visitors} simulated buyers through ${baseUrl} (seed ${seed}, last ${days} days)…`);
+const outboxDb = createPrisma(databaseUrl);
 const report = await runTraffic({
   baseUrl,
   shopDomain: DEMO_SHOP.domain,
@@ -48,17 +50,29 @@ const report = await runTraffic({
   seed,
   days,
   now,
+  // The follow-up emails the server scheduled: the buyer reads the offer it chose.
+  outbox: (orderIds) =>
+    outboxDb.outboxMessage.findMany({
+      where: { shopId: shop.id, orderShopifyId: { in: orderIds } },
+      select: { orderShopifyId: true, content: true, variantId: true, experimentId: true, offerId: true },
+    }),
   log: (line) => console.log(line),
 });
-console.log(`events: ${report.events.accepted} accepted, ${report.events.duplicate} duplicate, ${report.events.rejected} rejected; orders: ${report.orders}`);
-for (const reason of [...report.events.reasons, ...report.orderFailures]) console.log(`  problem: ${reason}`);
-if (report.experimentId) {
-  console.log(`Planted truth for experiment ${report.experimentId} (offer ${report.offerId}), ${report.currency}:`);
-  for (const a of report.arms) {
+await outboxDb.$disconnect();
+console.log(
+  `events: ${report.events.accepted} accepted, ${report.events.duplicate} duplicate, ${report.events.rejected} rejected; ` +
+    `orders: ${report.orders} (+${report.testOrders} test orders), ${report.cancelled} cancelled, ${report.refunds} refunds`,
+);
+for (const reason of [...report.events.reasons, ...report.webhookFailures, ...report.problems]) console.log(`  problem: ${reason}`);
+console.log(`Planted truth per experiment (${report.currency}, net of refunds and cancellations):`);
+for (const x of report.experiments) {
+  console.log(`  ${x.experimentId} (${x.surface}, moment ${x.moment}, offer ${x.offerId})`);
+  for (const a of x.arms) {
+    if (a.arm === "holdout") continue;
     console.log(
-      `  ${a.arm.padEnd(10)} visitors ${String(a.visitors).padStart(6)}  take rate ${(a.takeRate * 100).toFixed(1).padStart(5)}%  ` +
-        `true RPV ${(a.expectedRpvMinor / 100).toFixed(2)}  true lift ${(a.lift * 100).toFixed(1)}%`,
+      `    ${a.arm.padEnd(24)} take rate ${(a.takeRate * 100).toFixed(1).padStart(5)}%  price ${(a.priceMinor / 100).toFixed(2).padStart(8)}  ` +
+        `true RPV difference over hold-out ${(a.expectedDiffMinor / 100).toFixed(2)}`,
     );
   }
 }
-console.log(`Open ${baseUrl}/app/dashboard to compare the estimates with the truth.`);
+console.log(`Open ${baseUrl}/app/dashboard (or /app/experiments) to compare the estimates with the truth.`);
