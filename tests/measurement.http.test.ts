@@ -5,6 +5,7 @@ import { exposureEventId } from "@moments/engine";
 import { freshDatabase, type TestDatabase } from "./support/db";
 import { BROWSER_UA, realModeEnv, startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "./support/server";
 import { deliverWebhook, samplePayload } from "./support/webhooks";
+import { seedExperiment } from "./measurement.helpers";
 
 const SHOP = "measure-http.myshopify.com";
 let db: TestDatabase;
@@ -30,6 +31,7 @@ beforeEach(async () => {
   await db.prisma.order.deleteMany();
   await db.prisma.shop.deleteMany();
   shopId = (await db.prisma.shop.create({ data: { domain: SHOP, name: "Measure", currency: "USD" } })).id;
+  await seedExperiment(db.prisma, shopId, { id: "exp-1" });
 });
 
 /** A checkout UI extension's session token: HS256 with the app secret, dest = the shop. */

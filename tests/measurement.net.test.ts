@@ -6,6 +6,7 @@ import { samplePayload } from "./support/webhooks";
 import { ingestEvents } from "~/measurement/ingest.server";
 import { applyCancellation, applyRefund, attributeOrder, JOURNEY_ATTRIBUTE, parseRefund } from "~/measurement/attribution.server";
 import { parseOrderCreated } from "~/orders/order-payload.server";
+import { seedExperiment } from "./measurement.helpers";
 
 // Exposures in, net revenue per arm, the journey join and segment truth, on a real database
 // through the same functions the webhooks and the event endpoints call.
@@ -22,6 +23,9 @@ beforeEach(async () => {
   }
   await prisma.shop.deleteMany();
   shopId = (await prisma.shop.create({ data: { domain: SHOP, name: "Net", currency: "USD" } })).id;
+  // Exposures are accepted only for an experiment the shop has (versions 1 and 2; no version rows:
+  // these tests choose arms freely, so the arm is not checked; tests/measurement.trust.test.ts checks it).
+  for (const id of ["exp-1", "exp-a", "exp-b"]) await seedExperiment(prisma, shopId, { id, version: 2 });
 });
 
 interface ExposureOpts {
@@ -198,7 +202,7 @@ describe("exposure ingestion", () => {
     ]);
   });
 
-  test("GIVEN visitors with and without a cart and their orders WHEN rolled up THEN the CUPED sums are exact", async () => {
+  test("GIVEN visitors with and without a cart and their orders WHEN rolled up THEN the CUPED sums are exact, a visitor without a cart with covariate 0", async () => {
     await ingest(exposure("j-a", { cartMinor: 1000 }), exposure("j-b", { cartMinor: 2000 }), exposure("j-c"));
     await placeOrder({ id: 1, journey: "j-a", upsell: false });
     await placeOrder({ id: 2, journey: "j-c", upsell: false });
@@ -209,7 +213,7 @@ describe("exposure ingestion", () => {
       revenueMinor: 2 * TOTAL,
       revenueSq: 2 * TOTAL * TOTAL,
       orderValueSq: 2 * TOTAL * TOTAL,
-      covariateN: 2,
+      covariateN: 3,
       covariateSum: 3000,
       covariateSq: 1000 * 1000 + 2000 * 2000,
       crossSum: 1000 * TOTAL,
@@ -359,7 +363,7 @@ describe("one journey join", () => {
     expect(a.holdout!.revenueMinor! + a.v1!.revenueMinor!).toBe(TOTAL);
   });
 
-  test("GIVEN an order carrying both keys, counted by the token's exposure WHEN the attribute's exposure arrives later THEN the order moves to it, still once, and a refund finds it", async () => {
+  test("GIVEN an order carrying both keys, counted by the token's exposure WHEN the attribute's exposure arrives later THEN the buyer and the order move to it, once, and a refund finds it", async () => {
     await placeOrder({ id: 1, journey: "attr-1", checkoutToken: "token-1" });
     await ingest(exposure("token-1", { arm: "v1", cartMinor: 7 }));
     expect((await arms()).v1).toMatchObject({ orders: 1, revenueMinor: TOTAL });
@@ -367,7 +371,7 @@ describe("one journey join", () => {
     await refund(refundPayload(91, 1, [{ index: 0, subtotal: "89.99" }]));
     const net = TOTAL - 8999;
     const a = await arms();
-    expect(a.v1).toMatchObject({ visitors: 1, orders: 0, converters: 0, revenueMinor: 0, revenueSq: 0, orderValueSq: 0, crossSum: 0 });
+    expect(a.v1).toMatchObject({ visitors: 0, orders: 0, converters: 0, revenueMinor: 0, revenueSq: 0, orderValueSq: 0, crossSum: 0, covariateN: 0, covariateSum: 0 });
     expect(a.holdout).toMatchObject({ visitors: 1, orders: 1, converters: 1, revenueMinor: net, revenueSq: net * net, orderValueSq: net * net, crossSum: 3 * net });
   });
 

@@ -5,6 +5,7 @@ import { applyCancellation, applyRefund, attributeOrder, JOURNEY_ATTRIBUTE, pars
 import { parseOrderCreated } from "~/orders/order-payload.server";
 import { freshPostgresDatabase, startPostgres, type PostgresCluster, type PostgresDatabase } from "./support/postgres";
 import { samplePayload } from "./support/webhooks";
+import { seedExperiment } from "./measurement.helpers";
 
 // The roll-ups' raw insert-or-increment SQL (version key, Float CUPED sums, negative deltas when
 // revenue or dimensions move) on a real PostgreSQL server, not only on SQLite.
@@ -40,6 +41,7 @@ describe("net revenue roll-ups on PostgreSQL", () => {
   it("GIVEN orders before their exposures and views, a refund and a cancellation WHEN all have arrived THEN the arm's sums and the segment sums are exact", async () => {
     const prisma = db.prisma;
     const shopId = (await prisma.shop.create({ data: { domain: SHOP, name: "PG", currency: "USD" } })).id;
+    await seedExperiment(prisma, shopId, { id: "exp-1", version: 2 });
     for (const [id, journey] of [[1, "j-1"], [2, "j-2"]] as const) {
       await prisma.$transaction((tx) => attributeOrder(tx, { shopId, shopDomain: SHOP, orderRowId: `r${id}`, order: order(id, journey, `tok-${id}`) }));
     }

@@ -7,6 +7,7 @@ import { applyRefund, attributeOrder, JOURNEY_ATTRIBUTE, parseRefund } from "~/m
 import { dashboardCsv, dashboardData } from "~/measurement/dashboard.server";
 import { parseOrderCreated } from "~/orders/order-payload.server";
 import { redactCustomer, redactShop } from "~/privacy.server";
+import { seedExperiment } from "./measurement.helpers";
 
 const db = freshDatabase("measurement");
 const prisma = db.prisma;
@@ -21,6 +22,8 @@ beforeEach(async () => {
   }
   await prisma.shop.deleteMany();
   shopId = (await prisma.shop.create({ data: { domain: "measure.myshopify.com", name: "Measure", currency: "USD" } })).id;
+  // Exposures are accepted only for an experiment the shop has (no version rows: the arm is not checked).
+  for (const id of ["exp-1", "e"]) await seedExperiment(prisma, shopId, { id });
 });
 
 const event = (over: Record<string, unknown> = {}) => ({

@@ -45,6 +45,9 @@ export function orderJourneyKey(order: OrderCreated & { checkoutToken?: string |
  */
 export async function scheduleFollowUp(tx: Tx, ctx: OrderCreatedContext, opts: ScheduleOptions): Promise<ScheduleOutcome> {
   const { order, shopId } = ctx;
+  // A test order (bogus gateway, dev store) is never a buyer: no email, and no exposure that would
+  // add a visitor whose revenue is never counted (test orders are not linked to journeys).
+  if (order.test) return { scheduled: false, reason: "test_order" };
   if (!order.marketingConsent) return { scheduled: false, reason: "no_consent" };
   if (!order.email) return { scheduled: false, reason: "no_email" };
   const hash = emailHash(order.email);

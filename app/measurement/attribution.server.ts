@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { ATTR } from "@moments/engine";
@@ -16,6 +17,67 @@ import {
 } from "./rollup.server";
 
 type Tx = Prisma.TransactionClient;
+
+/**
+ * PostgreSQL or SQLite, from the client itself: a test or a worker may hold a client on another
+ * database than DATABASE_URL (db.server.ts `dialectOf` reads the URL; the client knows its provider).
+ */
+const isPostgres = (tx: Tx): boolean => (tx as unknown as { _activeProvider?: string })._activeProvider === "postgresql";
+
+/** The advisory lock id of an order or a journey of a shop: 64 bits of SHA-256, as PostgreSQL's signed bigint. */
+function lockId(shopId: string, kind: "order" | "journey", id: string): bigint {
+  return createHash("sha256").update(`${kind}\u0000${shopId}\u0000${id}`).digest().readBigInt64BE(0);
+}
+
+/**
+ * Serializes the transactions that read and write one order's or one journey's measurement rows
+ * (orders/create, refunds and cancellations, event ingestion). On PostgreSQL under READ COMMITTED
+ * two of them would each read "not there yet" and both commit (an order never counted, a refund
+ * pending forever, an order counted twice); a transaction-scoped advisory lock per order and per
+ * journey makes the second wait for the first's commit and then read it. Every transaction takes
+ * order locks before journey locks, each kind in ascending id order, so no two wait on each other
+ * in a cycle. SQLite needs nothing: a write transaction holds the database's single write lock.
+ */
+export async function lockMeasurement(tx: Tx, shopId: string, scope: { orderIds?: string[]; journeyKeys?: string[] }): Promise<void> {
+  if (!isPostgres(tx)) return;
+  const ids = (kind: "order" | "journey", values: string[] = []) =>
+    [...new Set(values.filter(Boolean).map((v) => lockId(shopId, kind, v)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const locks = [...ids("order", scope.orderIds), ...ids("journey", scope.journeyKeys)];
+  if (locks.length === 0) return;
+  // One round trip; PL/pgSQL runs the statements in order. The ids are bigints we computed, never input.
+  await tx.$executeRawUnsafe(`DO $$ BEGIN ${locks.map((l) => `PERFORM pg_advisory_xact_lock(${l.toString()});`).join(" ")} END $$`);
+}
+
+/** Journey keys plus every other key of the orders they are linked to (an order's attribute and checkout token). */
+async function journeyGroup(tx: Tx, shopId: string, journeyKeys: string[]): Promise<string[]> {
+  const orders = await linkedOrders(tx, shopId, { journeyKeys });
+  return [...new Set([...journeyKeys, ...orders.flatMap((o) => o.keys)])];
+}
+
+/** Thrown when a journey was linked to another key while we waited for its lock: the caller starts over. */
+export class LockScopeChanged extends Error {
+  constructor() {
+    super("a journey was linked to another key while waiting for its lock");
+  }
+}
+
+/**
+ * Locks the journeys an ingest transaction writes and the other keys of their orders (an exposure
+ * under one key of an order folds or reads the exposure under the other). An order linked while we
+ * waited adds keys we do not hold: with `onNewKeys: "throw"` the caller retries in a new transaction
+ * (taking them in order then); inside a caller's transaction they are taken at once, out of order,
+ * which PostgreSQL's deadlock detector resolves in the rare case it must.
+ */
+export async function lockJourneys(tx: Tx, shopId: string, journeyKeys: string[], onNewKeys: "throw" | "lock"): Promise<void> {
+  if (!isPostgres(tx) || journeyKeys.length === 0) return;
+  const group = await journeyGroup(tx, shopId, journeyKeys);
+  await lockMeasurement(tx, shopId, { journeyKeys: group });
+  const after = await journeyGroup(tx, shopId, journeyKeys);
+  const added = after.filter((k) => !group.includes(k));
+  if (added.length === 0) return;
+  if (onNewKeys === "throw") throw new LockScopeChanged();
+  await lockMeasurement(tx, shopId, { journeyKeys: added });
+}
 
 /**
  * The order (note) attribute every surface writes with the journey key the engine assigned arms
@@ -123,6 +185,68 @@ async function reviseOrder(tx: Tx, shopId: string, order: LinkedOrder, before: n
   await applyExperimentDeltas(tx, shopId, deltas);
 }
 
+/**
+ * One buyer reported under two keys of an order (its `_moments_journey` attribute and its checkout
+ * token) in one experiment version is one visitor: the exposure of the order's first key stays and
+ * `drop` (a later key's) goes, with exact negative deltas for its visitor, its covariate and every
+ * order it counted. Each such order moves to the row that holds it without `drop` (holderOf); when
+ * that is `incoming` (an exposure being created, not yet a row) the caller counts it.
+ */
+export async function dropVisitor(
+  tx: Tx,
+  shopId: string,
+  drop: ExposureRow,
+  deltas: DeltaMap<ExperimentKey, ExperimentDelta>,
+  incoming?: { journeyKey: string },
+): Promise<void> {
+  const key = experimentKeyOf(drop);
+  let state = { orders: drop.orders, revenue: drop.revenueMinor };
+  for (const order of await linkedOrders(tx, shopId, { journeyKeys: [drop.journeyKey] })) {
+    const value = netValue(order);
+    if (value === null) continue;
+    const rows = await tx.experimentExposure.findMany({
+      where: { shopId, experimentId: drop.experimentId, version: drop.version, journeyKey: { in: order.keys } },
+    });
+    if (holderOf(order.keys, rows)?.id !== drop.id) continue;
+    deltas.add(key, revisionDelta(state, drop.cartMinor, value, null));
+    state = { orders: state.orders - 1, revenue: state.revenue - value };
+    const rest: Array<ExposureRow | { journeyKey: string }> = rows.filter((r) => r.id !== drop.id);
+    const next = holderOf(order.keys, incoming ? [...rest, incoming] : rest);
+    if (!next || next === incoming || !("id" in next)) continue;
+    const delta = revisionDelta({ orders: next.orders, revenue: next.revenueMinor }, next.cartMinor, null, value);
+    deltas.add(experimentKeyOf(next), delta);
+    await tx.experimentExposure.update({
+      where: { id: next.id },
+      data: { orders: { increment: delta.orders ?? 0 }, revenueMinor: { increment: delta.revenueMinor ?? 0 } },
+    });
+  }
+  const x = drop.cartMinor;
+  deltas.add(key, x === null ? { visitors: -1 } : { visitors: -1, covariateN: -1, covariateSum: -x, covariateSq: -x * x });
+  await tx.experimentExposure.delete({ where: { id: drop.id } });
+}
+
+/**
+ * An order about to link `keys`: where one experiment version has exposures under two of them, the
+ * buyer is one visitor, that of the first key (dropVisitor). Runs before the order is linked, so
+ * the order itself is counted afterwards, once, by the row that stays.
+ */
+async function foldKeys(tx: Tx, shopId: string, keys: string[]): Promise<void> {
+  if (keys.length < 2) return;
+  const rows = await tx.experimentExposure.findMany({ where: { shopId, journeyKey: { in: keys } } });
+  const byVersion = new Map<string, ExposureRow[]>();
+  for (const x of rows) {
+    const k = JSON.stringify([x.experimentId, x.version]);
+    byVersion.set(k, [...(byVersion.get(k) ?? []), x]);
+  }
+  const deltas = new DeltaMap<ExperimentKey, ExperimentDelta>();
+  for (const group of byVersion.values()) {
+    if (group.length < 2) continue;
+    const keep = holderOf(keys, group)!;
+    for (const x of group) if (x !== keep) await dropVisitor(tx, shopId, x, deltas);
+  }
+  await applyExperimentDeltas(tx, shopId, deltas);
+}
+
 /** The dimensions a journey's figures carry: those of its first offer view or exposure. */
 export interface JourneyDims {
   device: string;
@@ -141,6 +265,7 @@ const EMPTY_DIMS: JourneyDims = { device: "", country: "", segment: "" };
  * last. Test orders are never linked nor attributed. Runs once per order, in the webhook's transaction.
  */
 export const attributeOrder: OrderCreatedHandler = async (tx, { shopId, order }) => {
+  await lockMeasurement(tx, shopId, { orderIds: [order.shopifyId], journeyKeys: order.test ? [] : orderJourneyKeys(order) });
   if (!order.test) await linkAndAttribute(tx, shopId, order);
   await applyPending(tx, shopId, order.shopifyId);
 };
@@ -199,6 +324,7 @@ async function linkAndAttribute(tx: Tx, shopId: string, order: Parameters<OrderC
   if (keys.length === 0) return;
   const linked = await tx.journeyOrder.findFirst({ where: { shopId, orderId: order.shopifyId }, select: { orderId: true } });
   if (linked) return;
+  await foldKeys(tx, shopId, keys);
   await tx.journeyOrder.createMany({
     data: keys.map((journeyKey, rank) => ({
       shopId,
@@ -299,6 +425,20 @@ async function orderArrived(tx: Tx, shopId: string, orderId: string): Promise<bo
   return Boolean(order ?? link ?? line);
 }
 
+/**
+ * A refund or cancellation holds its order's lock (taken by the caller); this takes the order's
+ * journeys too and says whether the order has arrived. When it has, any refund or cancellation of
+ * it still pending is applied first, in arrival order: with the locks none can be left behind by a
+ * race any more, but one stored before they existed is picked up here.
+ */
+async function lockOrder(tx: Tx, shopId: string, orderId: string): Promise<boolean> {
+  const keys = await tx.journeyOrder.findMany({ where: { shopId, orderId }, select: { journeyKey: true } });
+  await lockMeasurement(tx, shopId, { journeyKeys: keys.map((k) => k.journeyKey) });
+  if (!(await orderArrived(tx, shopId, orderId))) return false;
+  await applyPending(tx, shopId, orderId);
+  return true;
+}
+
 interface Applied {
   attributedMinor: number;
   orderMinor: number;
@@ -313,10 +453,12 @@ interface Applied {
  */
 export async function applyRefund(tx: Tx, shopId: string, refund: RefundPayload): Promise<number> {
   const refundId = refundIdOf(refund);
+  await lockMeasurement(tx, shopId, { orderIds: [orderGid(refund.order_id)] });
   const seen = await tx.refundRecord.findUnique({ where: { shopId_refundId: { shopId, refundId } } });
   if (seen) return 0;
   const orderId = await refundOrderId(tx, shopId, refund);
-  if (!(await orderArrived(tx, shopId, orderId))) {
+  if (orderId !== orderGid(refund.order_id)) await lockMeasurement(tx, shopId, { orderIds: [orderId] });
+  if (!(await lockOrder(tx, shopId, orderId))) {
     await tx.refundRecord.create({ data: { shopId, refundId, orderId, attributedMinor: 0, pending: true, payload: JSON.stringify(refund) } });
     return 0;
   }
@@ -401,9 +543,10 @@ export function parseCancelled(payload: unknown): { orderId: string } {
  */
 export async function applyCancellation(tx: Tx, shopId: string, orderId: string): Promise<number> {
   const refundId = CANCEL_PREFIX + orderId;
+  await lockMeasurement(tx, shopId, { orderIds: [orderId] });
   const seen = await tx.refundRecord.findUnique({ where: { shopId_refundId: { shopId, refundId } } });
   if (seen) return 0;
-  if (!(await orderArrived(tx, shopId, orderId))) {
+  if (!(await lockOrder(tx, shopId, orderId))) {
     await tx.refundRecord.create({ data: { shopId, refundId, orderId, attributedMinor: 0, pending: true, payload: "{}" } });
     return 0;
   }
