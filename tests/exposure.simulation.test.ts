@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { decodePayload, encodePayload, type Offer, type Payload } from "@moments/engine";
+import { mulberry32 } from "@moments/stats";
 import { EventQueue, exposureEvents, type OfferEvent } from "../extensions/checkout-upsell/src/core/events";
 import type { Host } from "../extensions/checkout-upsell/src/core/host";
 import { decideView, type Snapshot } from "../extensions/checkout-upsell/src/core/offers";
@@ -57,18 +58,6 @@ function payload(): Payload {
   return d.payload;
 }
 
-/** Seeded PRNG (mulberry32): the same buyers every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A random cart: log-normal value (median 80 EUR) over trigger products present at random rates. */
 function cart(r: () => number): Snapshot {
   const gauss = Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -97,7 +86,7 @@ const sent: OfferEvent[] = [];
 beforeAll(async () => {
   shopId = (await db.prisma.shop.create({ data: { domain: "sim.myshopify.com", name: "Sim", currency: "EUR" } })).id;
   const p = payload();
-  const r = rng(20260302);
+  const r = mulberry32(20260302);
   // One queue per placement, as each placement's extension instance has its own.
   const host = { sessionToken: undefined } as unknown as Host;
   const queues = PLACEMENTS.map(

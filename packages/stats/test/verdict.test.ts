@@ -35,8 +35,10 @@ test("GIVEN no buyers WHEN the Wilson interval is asked for THEN it is the whole
   expect(wilson(0, 0)).toMatchObject({ lower: 0, upper: 1 });
 });
 
+/** One day of `n` visitors with this mean and standard deviation, as daily sums. */
+const day = (n: number, mean: number, sd: number): Sums => ({ n, sum: n * mean, sumSq: n * (sd * sd + mean * mean) });
+
 test("GIVEN an experiment that reaches 100 visitors per arm only after its 30-day horizon WHEN judged THEN it is not declared 'no difference' on its first look", () => {
-  const day = (n: number, mean: number, sd: number) => ({ n, sum: n * mean, sumSq: n * (sd * sd + mean * mean) });
   const control = Array.from({ length: 35 }, () => day(3, 100, 400));
   const treatment = Array.from({ length: 35 }, () => day(3, 100, 400));
   const v = experimentVerdict({ control, treatment, mde: 5 });
@@ -44,7 +46,6 @@ test("GIVEN an experiment that reaches 100 visitors per arm only after its 30-da
 });
 
 test("GIVEN a planned horizon reached with an interval far wider than the minimum effect WHEN judged THEN the verdict is inconclusive, not no difference", () => {
-  const day = (n: number, mean: number, sd: number) => ({ n, sum: n * mean, sumSq: n * (sd * sd + mean * mean) });
   const control = Array.from({ length: 30 }, () => day(20, 100, 400));
   const treatment = Array.from({ length: 30 }, () => day(20, 100, 400));
   const v = experimentVerdict({ control, treatment, mde: 5 });
