@@ -6,6 +6,7 @@ import type { Host } from "../extensions/checkout-upsell/src/core/host";
 import { decideView, type Snapshot } from "../extensions/checkout-upsell/src/core/offers";
 import { ingestEvents } from "~/measurement/ingest.server";
 import { freshDatabase } from "./support/db";
+import { seedExperiment } from "./measurement.helpers";
 
 /**
  * The issue's simulation: many buyers through the checkout extension's own decision and event
@@ -85,6 +86,10 @@ const sent: OfferEvent[] = [];
 
 beforeAll(async () => {
   shopId = (await db.prisma.shop.create({ data: { domain: "sim.myshopify.com", name: "Sim", currency: "EUR" } })).id;
+  // The admin's rows for both experiments, with their version shares: ingestion accepts only
+  // exposures of known experiments, in the arm the engine assigns the journey.
+  await seedExperiment(db.prisma, shopId, { id: "exp_half", offerId: "off_half", variants: ["v"], holdoutBps: 5000, versionRows: true });
+  await seedExperiment(db.prisma, shopId, { id: "exp_fifth", offerId: "off_fifth", variants: ["a", "b"], holdoutBps: 2000, versionRows: true });
   const p = payload();
   const r = mulberry32(20260302);
   // One queue per placement, as each placement's extension instance has its own.

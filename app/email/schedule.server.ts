@@ -19,7 +19,7 @@ const clampDelay = (h: number) => Math.min(EMAIL_DELAY_MAX_HOURS, Math.max(EMAIL
 
 export type ScheduleOutcome =
   | { scheduled: true; outboxId: string; dueAt: Date; offerId: string }
-  | { scheduled: false; reason: "no_consent" | "no_email" | "unsubscribed" | "not_published" | "no_offer" | "already_scheduled" | "test_order" };
+  | { scheduled: false; reason: "no_consent" | "no_email" | "unsubscribed" | "not_published" | "no_offer" | "already_scheduled" };
 
 export interface ScheduleOptions {
   now: Date;
@@ -45,9 +45,6 @@ export function orderJourneyKey(order: OrderCreated & { checkoutToken?: string |
  */
 export async function scheduleFollowUp(tx: Tx, ctx: OrderCreatedContext, opts: ScheduleOptions): Promise<ScheduleOutcome> {
   const { order, shopId } = ctx;
-  // A test order (bogus gateway, dev store) is never a buyer: no email, and no exposure that would
-  // add a visitor whose revenue is never counted (test orders are not linked to journeys).
-  if (order.test) return { scheduled: false, reason: "test_order" };
   if (!order.marketingConsent) return { scheduled: false, reason: "no_consent" };
   if (!order.email) return { scheduled: false, reason: "no_email" };
   const hash = emailHash(order.email);
@@ -84,7 +81,10 @@ export async function scheduleFollowUp(tx: Tx, ctx: OrderCreatedContext, opts: S
   });
   const md = decision.moments[0];
   // Exposures where the email is decided, hold-out and variants alike, in the webhook's transaction.
-  if (md?.exposures.length) {
+  // A test order (bogus gateway: every order of a development store) still gets its email, so a
+  // merchant can try the flow, but no exposure: test orders are never linked to journeys, and a
+  // visitor whose revenue is never counted would bias the arm.
+  if (md?.exposures.length && !order.test) {
     await ingestEvents(
       tx,
       shopId,

@@ -4,6 +4,7 @@ import { EventInput } from "~/measurement/contract";
 import { EventQueue, exposureEvents, type OfferEvent } from "../src/core/events";
 import type { Host } from "../src/core/host";
 import { freshDatabase, type TestDatabase } from "../../../tests/support/db";
+import { seedExperiment } from "../../../tests/measurement.helpers";
 import {
   BROWSER_UA,
   realModeEnv,
@@ -24,9 +25,11 @@ let server: RunningServer;
 
 beforeAll(async () => {
   db = freshDatabase("checkout-events");
-  await db.prisma.shop.create({
+  const shop = await db.prisma.shop.create({
     data: { domain: DOMAIN, name: "Journey events", currency: "EUR", settings: { create: {} } },
   });
+  // The experiment the events name, as the admin stores it (exposures of unknown experiments are refused).
+  await seedExperiment(db.prisma, shop.id, { id: "demo-laptop-care-price", offerId: "demo-laptop-care", variants: ["full", "minus15"] });
   server = await startServer(realModeEnv(db.url));
 }, 60_000);
 afterAll(async () => {

@@ -48,7 +48,8 @@ describe("tag and collection triggers at checkout", () => {
   }
   beforeEach(() => {
     ext.setUp();
-    api().checkoutToken.value = "tok-facts";
+    // A checkout token in the drill case experiment's variant arm (its hold-out shows nothing).
+    api().checkoutToken.value = "tok-facts-1";
   });
   afterEach(async () => {
     await unmountTarget();

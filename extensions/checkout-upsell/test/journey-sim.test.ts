@@ -15,7 +15,7 @@ const buyer = (b: Partial<Buyer> = {}): Buyer => ({
   locale: "en",
   device: "desktop",
   returning: false,
-  journeyKey: "demo-buyer-1",
+  journeyKey: "demo-buyer-1-0", // in the variant arm of every demo experiment these tests walk
   acceptAll: false,
   ...b,
 });

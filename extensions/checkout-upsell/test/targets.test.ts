@@ -87,7 +87,7 @@ function withPublishedOffers<T extends Parameters<typeof getExtension>[0]>(targe
 
 describe("purchase.checkout.block.render (before payment)", () => {
   const ext = withPublishedOffers("purchase.checkout.block.render", () => {
-    api(ext).checkoutToken.value = "tok-1";
+    api(ext).checkoutToken.value = "tok-8";
   });
 
   test("GIVEN a drill in the cart WHEN the block renders THEN it shows the tool-case offer at its published price", async () => {
@@ -159,7 +159,7 @@ describe("purchase.checkout.block.render (before payment)", () => {
       quantity: 1,
       attributes: [
         { key: "_moments_offer", value: "demo-drill-case" },
-        // The demo tool case runs a price experiment: this journey (tok-1) is in its "case20" arm.
+        // The demo tool case runs a price experiment: this journey (tok-8) is in its "case20" arm.
         { key: "_moments_variant", value: "case20" },
         { key: "_moments_moment", value: "checkout" },
         { key: "_moments_token", value: expect.stringMatching(/^demo-drill-case~case20~checkout~/) },
@@ -178,7 +178,7 @@ describe("purchase.checkout.block.render (before payment)", () => {
       variantId: "case20",
       valueMinor: 3120,
       currency: "EUR",
-      journeyKey: "tok-1",
+      journeyKey: "tok-8",
     });
   });
 
@@ -254,7 +254,7 @@ describe("purchase.checkout.block.render (before payment)", () => {
     await renderTarget(ext.shopify.extension.target);
     await flush();
     expect($("s-heading")?.textContent).not.toBe("Keep it all together");
-    const stored = await ext.shopify.storage.read<{ declined: string[] }>("moments:journey:tok-1");
+    const stored = await ext.shopify.storage.read<{ declined: string[] }>("moments:journey:tok-8");
     expect(stored?.declined).toEqual(["demo-drill-case"]);
     expect((await sentEvents(ext)).filter((e) => e.type !== "impression").map((e) => e.type)).toEqual(["decline"]);
   });
@@ -348,14 +348,7 @@ describe("purchase.checkout.payment-method-list.render-after (payment step)", ()
     setCart(ext.shopify, [line("laptop", "laptop-16")]);
     // Find a journey key that lands in the "full" arm (deterministic assignment).
     const { assign } = await import("@moments/engine");
-    const exp = {
-      id: "demo-laptop-care-price",
-      holdoutBps: 1000,
-      variants: [
-        { id: "full", weight: 1 },
-        { id: "minus15", weight: 1 },
-      ],
-    };
+    const exp = offers.find((o) => o.id === "demo-laptop-care")!.experiment!;
     let key = "";
     for (let i = 0; !key; i++) {
       const a = assign(exp, `k${i}`);
@@ -372,14 +365,7 @@ describe("purchase.checkout.payment-method-list.render-after (payment step)", ()
   test("GIVEN a buyer in the hold-out WHEN it renders THEN nothing is shown, its exposure is sent with the deterministic id and no impression", async () => {
     setCart(ext.shopify, [line("laptop", "laptop-16")]);
     const { assign } = await import("@moments/engine");
-    const exp = {
-      id: "demo-laptop-care-price",
-      holdoutBps: 1000,
-      variants: [
-        { id: "full", weight: 1 },
-        { id: "minus15", weight: 1 },
-      ],
-    };
+    const exp = offers.find((o) => o.id === "demo-laptop-care")!.experiment!;
     let key = "";
     for (let i = 0; !key; i++) if (assign(exp, `h${i}`).kind === "holdout") key = `h${i}`;
     api(ext).checkoutToken.value = key;

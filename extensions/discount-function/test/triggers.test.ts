@@ -10,7 +10,9 @@ import { Kind, parse, print, validate } from "graphql";
 const TOOLS = "gid://shopify/Collection/9100000007";
 const drillCase = demoOffers.find((o) => o.id === "demo-drill-case")!;
 /** The demo's drill + case offer, triggered by a tag or a collection instead of the drill itself. */
-const triggeredBy = (id: string, targeting: Offer["targeting"]): Offer => ({ ...drillCase, id, targeting });
+// The tool case without its price experiment: these offers are about triggers, not arms.
+const { experiment: _experiment, ...caseWithoutExperiment } = drillCase;
+const triggeredBy = (id: string, targeting: Offer["targeting"]): Offer => ({ ...caseWithoutExperiment, id, targeting });
 const byTag = triggeredBy("case-by-tag", { tags: ["power-tools"] });
 const byCollection = triggeredBy("case-by-collection", { collections: [TOOLS] });
 const offers = [byTag, byCollection];

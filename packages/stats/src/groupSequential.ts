@@ -127,7 +127,7 @@ export function boundaryTracker(alpha: number, spending: SpendingFunction = obri
         // exp(-z^2 / 2) along the previous grid by recurrence (z drops by dz a step): two exp()
         // calls per point instead of one per pair.
         const dz = hu * inv;
-        let z = (s - u[from]!) * inv;
+        const z = (s - u[from]!) * inv;
         let e = Math.exp(-0.5 * z * z);
         let r = Math.exp(z * dz - 0.5 * dz * dz);
         const q = Math.exp(-dz * dz);

@@ -68,9 +68,11 @@ export function inputLine(spec: LineSpec, currency: "EUR" | "USD", variables = N
   const a: Record<string, string | undefined> = {};
   if (spec.offer) {
     a.offer = spec.offer.id;
-    a.arm = spec.offer.arm;
+    // A demo offer that runs an experiment is added by a buyer of one of its arms: the first, unless said.
+    const offerId = spec.offer.id;
+    a.arm = spec.offer.arm ?? demoOffers.find((o) => o.id === offerId)?.experiment?.variants[0]?.id;
     a.moment = spec.offer.moment;
-    a.token = offerToken(spec.offer.id, spec.offer.arm, spec.offer.moment, spec.offer.publishedAt ?? PUBLISHED_AT);
+    a.token = offerToken(spec.offer.id, a.arm, spec.offer.moment, spec.offer.publishedAt ?? PUBLISHED_AT);
   }
   Object.assign(a, spec.attrs);
   const attr = (x: string | undefined) => (x === undefined ? null : { value: x });
