@@ -20,7 +20,7 @@ describe("demo offers", () => {
     expect(payload.offers).toHaveLength(DEMO_OFFERS.length);
     expect(new Set(payload.offers.map((o) => o.type))).toEqual(new Set(DEMO_OFFERS.map((o) => o.type)));
     const care = payload.offers.find((o) => o.id.startsWith("demo-laptop-care"))!;
-    expect(care.experiment?.holdoutBps).toBe(1000);
+    expect(care.experiment?.holdoutBps).toBe(DEMO_OFFERS.find((o) => o.id === "demo-laptop-care")!.experiment!.holdoutBps);
     expect(care.experiment?.variants).toHaveLength(2);
     const rows = await db.prisma.experiment.findMany({ where: { shopId } });
     expect(rows.map((r) => r.status)).toEqual(Array(8).fill("running"));

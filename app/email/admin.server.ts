@@ -1,5 +1,5 @@
 import type { PrismaClient, Shop } from "@prisma/client";
-import { decide, decodePayload, type Offer, type Payload } from "@moments/engine";
+import { assign, ATTR, decide, decodePayload, type Offer, type Payload } from "@moments/engine";
 import { offerFromRow, shopSettings } from "~/publish/publish.server";
 import type { ShopGateway } from "~/gateway/types";
 import { renderEmail, type EmailContent } from "./content.server";
@@ -140,6 +140,13 @@ export async function simulateDemoOrder(prisma: PrismaClient, shop: Shop, appUrl
   if (!product?.variants[0]) return { scheduled: false as const, reason: "No product to buy in the demo store." };
   const unit = currency === "EUR" ? product.variants[0].priceEurMinor : product.variants[0].priceUsdMinor;
   const orderId = `gid://shopify/Order/${now.getTime()}`;
+  // The merchant asks to see the follow-up email: the simulated buyer is one outside the email
+  // experiment's hold-out (a held-out buyer gets no email, by design). It is a test order, so it
+  // logs no exposure and measurement never sees it.
+  let journeyKey = `demo-sim-${now.getTime()}`;
+  for (let i = 0; offer.experiment && assign(offer.experiment, journeyKey).kind === "holdout" && i < 1000; i++) {
+    journeyKey = `demo-sim-${now.getTime()}-${i}`;
+  }
   const order = {
     shopifyId: orderId,
     name: `#D${String(now.getTime()).slice(-5)}`,
@@ -158,7 +165,7 @@ export async function simulateDemoOrder(prisma: PrismaClient, shop: Shop, appUrl
     sourceName: "demo",
     test: true,
     processedAt: now,
-    attributes: {},
+    attributes: { [ATTR.journey]: journeyKey },
     lines: [{ lineId: `gid://shopify/LineItem/${now.getTime()}`, productId: product.id, variantId: product.variants[0].id, title: product.title, quantity: 1, unitMinor: unit, discountMinor: 0, attributes: {} }],
   };
   const outcome = await prisma.$transaction((tx) => scheduleFollowUp(tx, { shopId: shop.id, shopDomain: shop.domain, orderRowId: orderId, order }, { now, appUrl }));

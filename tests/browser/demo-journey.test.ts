@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { ensureDemoOffers } from "~/demo/demo-offers";
 import { demoGateway } from "~/gateway/demo.server";
-import { publishShop } from "~/publish/publish.server";
+import { assign } from "@moments/engine";
+import { getPublishedPayload, publishShop } from "~/publish/publish.server";
 import { DEMO_SHOP_DOMAIN } from "~/shop-context.server";
 import { freshDatabase, type TestDatabase } from "../support/db";
 import { BROWSER_UA, demoModeEnv, realModeEnv, startServer, type RunningServer } from "../support/server";
@@ -12,6 +13,8 @@ import { launchChromium, screenshotPath } from "../support/browser";
 let db: TestDatabase;
 let server: RunningServer;
 let browser: Browser;
+/** A buyer key outside the tool case experiment's hold-out (its held-out buyers see nothing there). */
+let buyer = "";
 
 beforeAll(async () => {
   db = freshDatabase("demo-journey");
@@ -22,6 +25,8 @@ beforeAll(async () => {
   await ensureDemoOffers(db.prisma, shop.id);
   const published = await publishShop(db.prisma, shop, demoGateway(db.prisma, shop.id));
   expect(published.ok).toBe(true);
+  const drillCase = (await getPublishedPayload(db.prisma, shop.id))!.offers.find((o) => o.id.startsWith("demo-drill-case") && o.experiment)!;
+  for (let i = 1; !buyer; i++) if (assign(drillCase.experiment!, `demo-buyer-${i}`).kind === "variant") buyer = `demo-buyer-${i}`;
   browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
@@ -34,7 +39,7 @@ describe("the demo buyer journey in Chromium", () => {
   it("GIVEN a drill, a parka and a framed print WHEN the journey page opens THEN each checkout moment shows what its extension would render, and why", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const q =
-      "item=drill&item=parka-m&item=print-50&currency=EUR&country=DE&locale=en&device=desktop&buyer=demo-buyer-1";
+      `item=drill&item=parka-m&item=print-50&currency=EUR&country=DE&locale=en&device=desktop&buyer=${buyer}`;
     const response = await page.goto(`${server.url}/demo/journey?${q}`);
     expect(response?.status()).toBe(200);
     await expect.poll(() => page.getByRole("heading", { name: "Buyer journey" }).count()).toBe(1);
@@ -51,7 +56,7 @@ describe("the demo buyer journey in Chromium", () => {
 
   it("GIVEN the German selector WHEN changed THEN the page re-renders the journey in German", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${server.url}/demo/journey?item=drill&locale=en`);
+    await page.goto(`${server.url}/demo/journey?item=drill&locale=en&buyer=${buyer}`);
     await page.getByLabel("Language").selectOption("de");
     await expect.poll(() => page.getByRole("heading", { name: "Alles an einem Platz" }).count()).toBe(1);
     await expect.poll(() => page.getByRole("button", { name: "Nein, danke" }).count()).toBeGreaterThan(0);

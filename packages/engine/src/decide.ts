@@ -199,8 +199,6 @@ export interface PreparedOffer {
   moments: Set<string>;
   /** Some experiment arm overrides the moments. */
   armMoments: boolean;
-  /** With armMoments: every moment any arm (or the hold-out) places the offer at. */
-  anyArmMoments: Set<string>;
   ex: Partial<Record<Reason, Excluded>>;
   productIds: Set<string>;
   tProducts?: Set<string>;
@@ -229,7 +227,6 @@ export function prepare(payload: Payload): Prepared {
         o,
         moments: new Set(o.moments),
         armMoments: !!o.experiment?.variants.some((v) => v.moments),
-        anyArmMoments: new Set([...o.moments, ...(o.experiment?.variants.flatMap((v) => v.moments ?? []) ?? [])]),
         ex: {},
         productIds: new Set(o.items.map((i) => i.productId)),
         productList: [...new Set(o.items.map((i) => i.productId))],
@@ -535,7 +532,8 @@ export function decide(input: DecideInput): Decision {
     const variant = arm?.kind === "variant" ? o.experiment!.variants.find((v) => v.id === arm.variantId) : undefined;
     // An experiment on the moment itself: every arm takes the offer's place at any arm's moment, so
     // the exposure (the first such place in the journey) does not depend on the arm (decision 013).
-    if (po.armMoments && !po.anyArmMoments.has(moment)) return exclude(po, "moment_mismatch");
+    if (po.armMoments && !po.moments.has(moment) && !o.experiment!.variants.some((v) => !!v.moments && v.moments.includes(moment)))
+      return exclude(po, "moment_mismatch");
     const elsewhere = po.armMoments && !(variant?.moments ?? o.moments).includes(moment);
     if (po.currencies && !po.currencies.has(cart.currency)) return exclude(po, "currency_mismatch", cart.currency);
     if (po.countries && !(input.country && po.countries.has(input.country)))
@@ -593,7 +591,7 @@ export function decide(input: DecideInput): Decision {
     let missing = missingPrice(o, o.experiment ? undefined : discount, cart.currency);
     if (!missing && o.experiment)
       for (const v of o.experiment.variants)
-        if (v.weight > 0 && (missing = missingPrice(o, v.discount ?? o.discount, cart.currency))) break;
+        if (v.weight > 0 && (missing = missingPrice(o, v.discount || o.discount, cart.currency))) break;
     if (missing) return exclude(po, "no_price_in_currency", missing);
     if (!swap) {
       for (const pid of po.productList) if (cartIndex().byProduct.has(pid)) return exclude(po, "already_in_cart", pid);
@@ -658,7 +656,7 @@ export function decide(input: DecideInput): Decision {
         exposed.add(o.experiment.id);
         exposures.push({
           experimentId: o.experiment.id,
-          version: o.experiment.version ?? 1,
+          version: o.experiment.version || 1,
           offerId: o.id,
           moment,
           arm: c.arm.kind === "holdout" ? "holdout" : c.arm.variantId,
@@ -668,7 +666,7 @@ export function decide(input: DecideInput): Decision {
         });
       }
       if (c.elsewhere) {
-        excluded.push(exclude(po, "moment_mismatch", "this buyer's arm shows it at another moment"));
+        excluded.push(exclude(po, "moment_mismatch"));
         continue;
       }
       if (c.arm?.kind === "holdout") {

@@ -38,7 +38,11 @@ const read = <T>(shopify: Host, slot: string) => shopify.storage.read<T>(slot).c
 const write = (shopify: Host, slot: string, data: unknown) => shopify.storage.write(slot, data).catch(() => undefined);
 
 /** The `_moments_journey` attribute of the checkout (or order), when a surface wrote one. */
-const journeyAttribute = (shopify: Host) => valueOf(opt(shopify, "attributes"))?.find((a) => a.key === ATTR.journey)?.value;
+const journeyAttribute = (shopify: Host): string | undefined => {
+  // A loop, not ?.: the bundle targets ES2015, where each optional chain expands.
+  for (const a of valueOf(opt(shopify, "attributes")) || []) if (a.key === ATTR.journey) return a.value || undefined;
+  return undefined;
+};
 
 export function loadJourney(shopify: Host): Promise<Journey> {
   return Promise.resolve()
