@@ -227,7 +227,7 @@ export default function Dashboard() {
             </Layout>
             <Experiments data={data} />
             <Text as="p" tone="subdued">
-              {`Take rate: accepts per buyer shown the offer, Wilson 95% interval. Revenue: attributed order lines net of refunds. The date range narrows the moment, offer, day and breakdown tables only. Experiments compare each variant with its hold-out by revenue per visitor (net of refunds) over each version's whole life: the interval and verdict come from an always-valid sequential test (mSPRT) with a minimum effect of ${(data.relativeMde * 100).toFixed(0)}% of the hold-out's revenue per visitor, valid at every daily look, with alpha divided across variants (and segment views when a filter is applied) and a sample-ratio check against the configured split.`}
+              {`Take rate: accepts per buyer shown the offer, Wilson 95% interval. Revenue: attributed order lines net of refunds. The date range narrows the moment, offer, day and breakdown tables only. Experiments compare each variant with its hold-out by revenue per visitor (net of refunds and cancellations) over each version's whole life: a test planned over 30 days of daily looks beside an always-valid test for any length, adjusted for the cart at exposure, with alpha divided across variants (and segment views when a filter is applied), a minimum effect of ${(data.relativeMde * 100).toFixed(0)}% of the hold-out's revenue per visitor and a sample-ratio check against the configured split. Looking every day is safe, and the interval shown is the one valid at the look that decided.`}
             </Text>
           </>
         )}
