@@ -43,13 +43,14 @@ function syntheticEvent(i: number, occurredAt: number) {
   const holdout = experiment && random() < 0.1;
   return {
     id: `evt-${i}-${randomUUID().slice(0, 8)}`,
-    type: holdout ? "impression" : pick(TYPES),
+    // A hold-out buyer reports only the exposure (decision 013).
+    type: holdout ? "exposure" : pick(TYPES),
     moment: MOMENTS[offer % MOMENTS.length]!,
     surface: "checkout",
     journeyKey: `journey-${Math.floor(i / 4)}`,
     offerId: `offer-${offer}`,
     experimentId: experiment ? `exp-${offer}` : undefined,
-    variantId: experiment && !holdout ? (random() < 0.5 ? "a" : "b") : undefined,
+    variantId: experiment && !holdout ? `${random() < 0.5 ? "a" : "b"}-${offer}` : undefined,
     arm: experiment ? (holdout ? "holdout" : "variant") : "none",
     device: random() < 0.6 ? "mobile" : "desktop",
     country: pick(COUNTRIES),
@@ -62,6 +63,13 @@ function syntheticEvent(i: number, occurredAt: number) {
 {
   const prisma = migrated("ingest");
   const shop = await prisma.shop.create({ data: { domain: "bench.myshopify.com", name: "Bench", currency: "USD" } });
+  // The experiments the events name, as the admin stores them: ingestion accepts exposures of
+  // known experiments, variants and offers only.
+  for (let n = 0; n < 5; n++) {
+    await prisma.offer.create({ data: { id: `offer-${n}`, shopId: shop.id, name: `Offer ${n}`, type: "product", status: "active", definition: "{}" } });
+    for (const v of ["a", "b"]) await prisma.offerVariant.create({ data: { id: `${v}-${n}`, offerId: `offer-${n}`, name: v, weight: 1 } });
+    await prisma.experiment.create({ data: { id: `exp-${n}`, shopId: shop.id, offerId: `offer-${n}`, status: "running", holdoutBps: 1000, startedAt: new Date(NOW - 30 * DAY_MS) } });
+  }
   const BATCHES = 100;
   const batches = Array.from({ length: BATCHES }, (_, b) => Array.from({ length: 50 }, (_, i) => syntheticEvent(b * 50 + i, NOW - Math.floor(random() * DAY_MS))));
   const now = new Date(NOW);
