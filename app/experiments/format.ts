@@ -25,8 +25,10 @@ export function intervalText(i: { estimate: number; lower: number; upper: number
 
 interface VerdictLike {
   kind: string;
+  reason?: string;
   daysToDecision: number | null;
   decidedOnDay: number | null;
+  lookDay?: number | null;
 }
 
 /** "decided on day N", "about N more days", or why there is no estimate. */
@@ -35,6 +37,8 @@ export function decisionText(v: VerdictLike | null): string {
   // decidedOnDay is the index of the deciding look: day 1 is the version's first calendar day.
   if (v.decidedOnDay !== null) return `${v.kind === "inconclusive" ? "planned test ended" : "decided"} on day ${v.decidedOnDay + 1}`;
   if (v.kind === "sample_ratio_mismatch") return "fix the split first";
+  // No look yet: the estimate waits for enough visitors and buyers in both arms (the reason says how many).
+  if (v.lookDay === null) return "after the first look";
   return v.daysToDecision === null ? "more than a year at this traffic" : `about ${v.daysToDecision} more day(s)`;
 }
 
