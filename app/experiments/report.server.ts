@@ -316,7 +316,7 @@ function versionReport(p: {
           : null;
       // A mismatch anywhere in the version's split invalidates every comparison of it.
       if (verdict && srm?.flagged && verdict.kind !== "sample_ratio_mismatch") {
-        verdict = { ...verdict, kind: "sample_ratio_mismatch", reason: srm.reason, daysToDecision: null, decidedOnDay: null, srm: { statistic: 0, df: 0, pValue: srm.pValue, flagged: true, reason: srm.reason } };
+        verdict = { ...verdict, kind: "sample_ratio_mismatch", reason: srm.reason, daysToDecision: null, decidedOnDay: null, srm };
       }
       const aov = controlOrders.n > 1 && treatmentOrders.n > 1 ? welch(treatmentOrders, controlOrders) : null;
       const finite = verdict && Number.isFinite(verdict.interval.lower) && Number.isFinite(verdict.interval.upper);

@@ -4,7 +4,14 @@
  * one addition to the sample-ratio check: an arm configured for 0% that got visitors is a mismatch
  * by itself (the chi-square test cannot weigh an expected count of zero).
  */
-import { experimentVerdict as verdictOf, sampleRatioMismatch as chiSquareSplit, type Sums, type Verdict as StatsVerdict, type VerdictInput } from "@moments/stats";
+import {
+  experimentVerdict as verdictOf,
+  sampleRatioMismatch as chiSquareSplit,
+  type SampleRatioMismatch,
+  type Sums,
+  type Verdict as StatsVerdict,
+  type VerdictInput,
+} from "@moments/stats";
 
 export type DaySums = Sums;
 export type { VerdictKind } from "@moments/stats";
@@ -18,13 +25,16 @@ export function experimentVerdict(input: VerdictInput): Verdict {
   return { ...v, pValue: v.sequential.pValue };
 }
 
-export function sampleRatioMismatch(observed: number[], expectedShares: number[]): { pValue: number; flagged: boolean; reason: string } {
-  if (observed.reduce((a, b) => a + b, 0) === 0) return { pValue: 1, flagged: false, reason: "no visitors to check" };
+export function sampleRatioMismatch(observed: number[], expectedShares: number[]): SampleRatioMismatch & { reason: string } {
+  const df = Math.max(1, observed.length - 1);
+  if (observed.reduce((a, b) => a + b, 0) === 0) return { statistic: 0, df, pValue: 1, flagged: false, reason: "no visitors to check" };
   for (const [i, o] of observed.entries()) {
-    if (!(expectedShares[i]! > 0) && o > 0) return { pValue: 0, flagged: true, reason: `an arm configured for 0% got ${o} visitor(s)` };
+    if (!(expectedShares[i]! > 0) && o > 0) {
+      return { statistic: Infinity, df, pValue: 0, flagged: true, reason: `an arm configured for 0% got ${o} visitor(s)` };
+    }
   }
   const live = observed.map((o, i) => [o, expectedShares[i]!] as const).filter(([, s]) => s > 0);
-  if (live.length < 2) return { pValue: 1, flagged: false, reason: "one arm only" };
+  if (live.length < 2) return { statistic: 0, df, pValue: 1, flagged: false, reason: "one arm only" };
   const r = chiSquareSplit(live.map(([o]) => o), live.map(([, s]) => s));
-  return { pValue: r.pValue, flagged: r.flagged, reason: r.reason ?? `split matches the configured shares (p = ${r.pValue.toPrecision(2)})` };
+  return { ...r, reason: r.reason ?? `split matches the configured shares (p = ${r.pValue.toPrecision(2)})` };
 }
