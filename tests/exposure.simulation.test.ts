@@ -150,7 +150,7 @@ describe("exposure simulation: competing offers, two placements, two experiments
       const share = cfg.holdoutBps / 10_000;
       const observed = held.length / n;
       const se = Math.sqrt((share * (1 - share)) / n);
-      const mean = (xs: typeof rows) => xs.reduce((s, x) => s + (x.cartMinor ?? NaN), 0) / xs.length;
+      const mean = (xs: typeof rows) => xs.reduce((s, x) => s + Number(x.cartMinor ?? NaN), 0) / xs.length;
       const heldMean = mean(held);
       const variantMean = mean(variants);
       const gap = Math.abs(heldMean - variantMean) / variantMean;

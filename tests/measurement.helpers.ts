@@ -73,23 +73,25 @@ export async function rollupVsExposures(prisma: PrismaClient, shopId: string): P
   const exposures: Record<string, Sums> = {};
   for (const x of await prisma.experimentExposure.findMany({ where: { shopId } })) {
     const w = (exposures[`${x.experimentId}/v${x.version}/${x.arm}`] ??= zero());
-    const c = x.cartMinor;
+    const c = x.cartMinor === null ? null : Number(x.cartMinor);
+    const orders = Number(x.orders);
+    const revenue = Number(x.revenueMinor);
     w.visitors += 1;
-    w.converters += x.orders > 0 ? 1 : 0;
-    w.orders += x.orders;
-    w.revenueMinor += x.revenueMinor;
-    w.revenueSq += x.revenueMinor ** 2;
+    w.converters += orders > 0 ? 1 : 0;
+    w.orders += orders;
+    w.revenueMinor += revenue;
+    w.revenueSq += revenue ** 2;
     if (c !== null) {
       w.covariateN += 1;
       w.covariateSum += c;
       w.covariateSq += c * c;
-      w.crossSum += c * x.revenueMinor;
+      w.crossSum += c * revenue;
     }
   }
   const rollup: Record<string, Sums> = {};
   for (const r of await prisma.experimentDaily.findMany({ where: { shopId } })) {
     const g = (rollup[`${r.experimentId}/v${r.version}/${r.arm}`] ??= zero());
-    for (const k of SUMS) g[k] += r[k];
+    for (const k of SUMS) g[k] += Number(r[k]);
   }
   const nonZero = (m: Record<string, Sums>) => Object.fromEntries(Object.entries(m).filter(([, s]) => SUMS.some((k) => s[k] !== 0)));
   return { rollup: nonZero(rollup), exposures: nonZero(exposures) };

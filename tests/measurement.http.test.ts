@@ -184,11 +184,11 @@ describe("orders/create and refunds/create webhooks", () => {
     const send = (topic: string, body: unknown) => deliverWebhook(server.url, { topic, shop: SHOP, body: JSON.stringify(body), secret: TEST_API_SECRET });
     expect((await send("orders/create", order)).status).toBe(200);
     const line = await db.prisma.attributedLine.findFirstOrThrow({ where: { shopId } });
-    expect(line).toMatchObject({ offerId: "offer-1", revenueMinor: 1999, currency: "USD", refundedMinor: 0 });
+    expect(line).toMatchObject({ offerId: "offer-1", revenueMinor: 1999n, currency: "USD", refundedMinor: 0n });
     expect((await send("refunds/create", samplePayload("refunds/create", SHOP))).status).toBe(200);
-    expect(await db.prisma.attributedLine.findFirstOrThrow({ where: { shopId } })).toMatchObject({ refundedMinor: 1999 });
+    expect(await db.prisma.attributedLine.findFirstOrThrow({ where: { shopId } })).toMatchObject({ refundedMinor: 1999n });
     const rollup = await db.prisma.momentDaily.findFirstOrThrow({ where: { shopId, offerId: "offer-1" } });
-    expect(rollup.attributedMinor - rollup.refundedMinor).toBe(0);
+    expect(rollup.attributedMinor - rollup.refundedMinor).toBe(0n);
   });
 });
 
@@ -219,7 +219,7 @@ describe("net revenue through the webhooks (orders/create, refunds/create, order
   const holdout = async () => {
     const rows = await db.prisma.experimentDaily.findMany({ where: { shopId, arm: "holdout" } });
     return rows.reduce(
-      (s, r) => ({ visitors: s.visitors + r.visitors, orders: s.orders + r.orders, converters: s.converters + r.converters, revenueMinor: s.revenueMinor + r.revenueMinor }),
+      (s, r) => ({ visitors: s.visitors + Number(r.visitors), orders: s.orders + Number(r.orders), converters: s.converters + Number(r.converters), revenueMinor: s.revenueMinor + Number(r.revenueMinor) }),
       { visitors: 0, orders: 0, converters: 0, revenueMinor: 0 },
     );
   };
@@ -246,7 +246,7 @@ describe("net revenue through the webhooks (orders/create, refunds/create, order
     expect((await send("refunds/create", refund)).status).toBe(200); // a second delivery id: still once
     // The sample refunds every line (414.95 of a 404.95 order): nothing is left, never less than nothing.
     expect(await holdout()).toEqual({ visitors: 1, orders: 1, converters: 1, revenueMinor: 0 });
-    expect(await db.prisma.refundRecord.findFirstOrThrow({ where: { shopId } })).toMatchObject({ pending: false, orderMinor: TOTAL });
+    expect(await db.prisma.refundRecord.findFirstOrThrow({ where: { shopId } })).toMatchObject({ pending: false, orderMinor: BigInt(TOTAL) });
   });
 
   test("GIVEN Shopify's sample test order WHEN delivered THEN it is recorded but never linked to the journey", async () => {

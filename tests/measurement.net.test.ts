@@ -154,7 +154,7 @@ async function arms() {
 /** Net attributed upsell revenue per device / segment / country, and overall. */
 async function attributed() {
   const rows = await prisma.momentDaily.findMany({ where: { shopId } });
-  const sum = (f: (r: (typeof rows)[number]) => boolean) => rows.filter(f).reduce((s, r) => s + r.attributedMinor - r.refundedMinor, 0);
+  const sum = (f: (r: (typeof rows)[number]) => boolean) => rows.filter(f).reduce((s, r) => s + Number(r.attributedMinor - r.refundedMinor), 0);
   return {
     total: sum(() => true),
     mobile: sum((r) => r.device === "mobile"),
@@ -162,7 +162,7 @@ async function attributed() {
     newBuyers: sum((r) => r.segment === "new"),
     returning: sum((r) => r.segment === "returning"),
     emptyDims: sum((r) => r.device === "" && r.country === "" && r.segment === ""),
-    orders: rows.reduce((s, r) => s + r.attributedOrders, 0),
+    orders: rows.reduce((s, r) => s + Number(r.attributedOrders), 0),
   };
 }
 

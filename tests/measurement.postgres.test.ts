@@ -70,7 +70,7 @@ describe("net revenue roll-ups on PostgreSQL", () => {
     const net = TOTAL - 8999;
     const daily = await prisma.experimentDaily.findMany({ where: { shopId } });
     const sum = (k: "visitors" | "converters" | "orders" | "revenueMinor" | "revenueSq" | "orderValueSq" | "covariateN" | "covariateSum" | "covariateSq" | "crossSum") =>
-      daily.reduce((s, r) => s + r[k], 0);
+      daily.reduce((s, r) => s + Number(r[k]), 0);
     expect(daily.every((r) => r.version === 2)).toBe(true);
     expect({
       visitors: sum("visitors"), converters: sum("converters"), orders: sum("orders"), revenueMinor: sum("revenueMinor"),
@@ -82,7 +82,7 @@ describe("net revenue roll-ups on PostgreSQL", () => {
     });
 
     const moments = await prisma.momentDaily.findMany({ where: { shopId } });
-    const net0 = (f: (r: (typeof moments)[number]) => boolean) => moments.filter(f).reduce((s, r) => s + r.attributedMinor - r.refundedMinor, 0);
+    const net0 = (f: (r: (typeof moments)[number]) => boolean) => moments.filter(f).reduce((s, r) => s + Number(r.attributedMinor - r.refundedMinor), 0);
     expect(net0(() => true)).toBe(UPSELL); // order 2's upsell went with its cancellation
     expect(net0((r) => r.device === "mobile") + net0((r) => r.device === "desktop")).toBe(net0(() => true));
     expect(net0((r) => r.device === "")).toBe(0);

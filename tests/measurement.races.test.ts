@@ -79,7 +79,7 @@ describe.each(["sqlite", "postgresql"] as const)("concurrent measurement writes 
     });
   const holdout = async (shopId: string) => {
     const rows = await prisma.experimentDaily.findMany({ where: { shopId, arm: "holdout" } });
-    return rows.reduce((s, r) => ({ visitors: s.visitors + r.visitors, orders: s.orders + r.orders, revenueMinor: s.revenueMinor + r.revenueMinor }), { visitors: 0, orders: 0, revenueMinor: 0 });
+    return rows.reduce((s, r) => ({ visitors: s.visitors + Number(r.visitors), orders: s.orders + Number(r.orders), revenueMinor: s.revenueMinor + Number(r.revenueMinor) }), { visitors: 0, orders: 0, revenueMinor: 0 });
   };
 
   test("GIVEN orders/create still open WHEN the buyer's exposure arrives during it THEN the order counts for the visitor once", async () => {

@@ -106,7 +106,7 @@ describe("POST /api/post-purchase/sign with a valid request", () => {
     expect(await verifyChangesetToken(res.json.token!, { apiKey: TEST_API_KEY, secret: TEST_API_SECRET })).toMatchObject({ ok: true });
     const rows = await db.prisma.postPurchaseUpsell.findMany({ where: { shopId: shopIds[SHOP_A], referenceId: "ref-valid" } });
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ offerId: "off_case", jti: payload.jti, finalMinor: 3120, currency: "EUR" });
+    expect(rows[0]).toMatchObject({ offerId: "off_case", jti: payload.jti, finalMinor: 3120n, currency: "EUR" });
   });
 
   it("GIVEN a quantity multiple WHEN the buyer takes three THEN the price and the quantity in the claims are three times the server's", async () => {
@@ -347,8 +347,8 @@ describe("an offer with a 50% hold-out experiment (many purchases, built server)
     expect(orders[0]!.totalMinor).toBeGreaterThan(0);
     const rows = await exposures();
     const byKey = new Map(rows.map((r) => [r.journeyKey, r]));
-    expect(byKey.get(heldRef)).toMatchObject({ arm: "holdout", orders: 1, revenueMinor: orders[0]!.totalMinor });
-    expect(byKey.get(variantRef)).toMatchObject({ arm: "pp-v1", orders: 1, revenueMinor: orders[1]!.totalMinor });
+    expect(byKey.get(heldRef)).toMatchObject({ arm: "holdout", orders: 1n, revenueMinor: orders[0]!.totalMinor });
+    expect(byKey.get(variantRef)).toMatchObject({ arm: "pp-v1", orders: 1n, revenueMinor: orders[1]!.totalMinor });
     expect(rows.filter((r) => r.orders > 0).map((r) => r.journeyKey).sort()).toEqual([heldRef, variantRef].sort());
   });
 });

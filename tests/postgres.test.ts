@@ -84,8 +84,8 @@ describe("the data layer on PostgreSQL", () => {
     expect(second.every((r) => r.status === "duplicate")).toBe(true);
     expect(await prisma.event.count({ where: { shopId: shop.id } })).toBe(30);
     const rollup = await prisma.momentDaily.findMany({ where: { shopId: shop.id } });
-    expect(rollup.reduce((n, r) => n + r.views, 0)).toBe(20);
-    expect(rollup.reduce((n, r) => n + r.accepts, 0)).toBe(10);
+    expect(rollup.reduce((n, r) => n + Number(r.views), 0)).toBe(20);
+    expect(rollup.reduce((n, r) => n + Number(r.accepts), 0)).toBe(10);
 
     const order = { ...parsedOrder("pg.myshopify.com", { id: 7001 }), attributes: { [JOURNEY_ATTRIBUTE]: "j-0" } };
     await prisma.$transaction((tx) => attributeOrder(tx, { shopId: shop.id, shopDomain: "pg.myshopify.com", orderRowId: "row", order }));

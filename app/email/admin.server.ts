@@ -1,6 +1,7 @@
 import type { PrismaClient, Shop } from "@prisma/client";
 import { assign, ATTR, decide, decodePayload, type Offer, type Payload } from "@moments/engine";
 import { offerFromRow, shopSettings } from "~/publish/publish.server";
+import { toSafeNumber } from "~/lib/bigint";
 import type { ShopGateway } from "~/gateway/types";
 import { renderEmail, type EmailContent } from "./content.server";
 import { checkoutUrl } from "./outbox.server";
@@ -138,7 +139,7 @@ export async function simulateDemoOrder(prisma: PrismaClient, shop: Shop, appUrl
   const productId = offer.targeting?.products?.[0] ?? (await prisma.demoProduct.findFirst({ where: { shopId: shop.id, id: { notIn: offer.items.map((i) => i.productId) } } }))?.id;
   const product = productId ? await prisma.demoProduct.findUnique({ where: { id: productId }, include: { variants: { take: 1 } } }) : null;
   if (!product?.variants[0]) return { scheduled: false as const, reason: "No product to buy in the demo store." };
-  const unit = currency === "EUR" ? product.variants[0].priceEurMinor : product.variants[0].priceUsdMinor;
+  const unit = toSafeNumber(currency === "EUR" ? product.variants[0].priceEurMinor : product.variants[0].priceUsdMinor, "price");
   const orderId = `gid://shopify/Order/${now.getTime()}`;
   // The merchant asks to see the follow-up email: the simulated buyer is one outside the email
   // experiment's hold-out (a held-out buyer gets no email, by design). It is a test order, so it

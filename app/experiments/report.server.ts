@@ -10,6 +10,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { welch, summarize, type Sums } from "@moments/stats";
 import { configuredShares, parseShares } from "~/offers/versions";
+import { sumsAsNumbers, toSafeNumberOrNull } from "~/lib/bigint";
 import { experimentVerdict, sampleRatioMismatch, type DaySums, type Verdict } from "./stats";
 
 /** The minimum detectable effect the verdicts use, relative to the hold-out's revenue per visitor. */
@@ -416,13 +417,13 @@ export async function loadReportInput(
       offerId: r.offerId,
       arm: r.arm,
       day: r.day,
-      visitors: r._sum.visitors ?? 0,
-      converters: r._sum.converters ?? 0,
-      orders: r._sum.orders ?? 0,
-      revenueMinor: r._sum.revenueMinor ?? 0,
+      visitors: toSafeNumberOrNull(r._sum.visitors, "visitors") ?? 0,
+      converters: toSafeNumberOrNull(r._sum.converters, "converters") ?? 0,
+      orders: toSafeNumberOrNull(r._sum.orders, "orders") ?? 0,
+      revenueMinor: toSafeNumberOrNull(r._sum.revenueMinor, "revenueMinor") ?? 0,
       revenueSq: r._sum.revenueSq ?? 0,
       orderValueSq: r._sum.orderValueSq ?? 0,
-      covariateN: r._sum.covariateN ?? 0,
+      covariateN: toSafeNumberOrNull(r._sum.covariateN, "covariateN") ?? 0,
       covariateSum: r._sum.covariateSum ?? 0,
       covariateSq: r._sum.covariateSq ?? 0,
       crossSum: r._sum.crossSum ?? 0,
@@ -450,6 +451,6 @@ export async function loadReportInput(
       shares: parseShares(v.shares),
       reason: v.reason,
     })),
-    takes: takes.map((t) => ({ offerId: t.offerId, variantId: t.variantId, day: t.day, impressions: t._sum.impressions ?? 0, accepts: t._sum.accepts ?? 0 })),
+    takes: takes.map((t) => ({ offerId: t.offerId, variantId: t.variantId, day: t.day, ...sumsAsNumbers(t._sum) })),
   };
 }

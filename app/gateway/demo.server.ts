@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
+import { toSafeNumber } from "~/lib/bigint";
 import { DEMO_COLLECTIONS, demoCollectionGid, demoCollectionId } from "~/demo/catalog";
 import { OFFER_FUNCTION_INPUT_METAFIELD, type CatalogProduct, type ShopGateway } from "./types";
 
@@ -29,7 +30,7 @@ function toCatalog(row: DemoProductRow): CatalogProduct {
       id: v.id,
       title: v.title,
       sku: v.sku,
-      prices: { EUR: v.priceEurMinor, USD: v.priceUsdMinor },
+      prices: { EUR: toSafeNumber(v.priceEurMinor, "priceEurMinor"), USD: toSafeNumber(v.priceUsdMinor, "priceUsdMinor") },
       inventory: v.inventory,
       sellingPlanId: v.sellingPlanId,
     })),

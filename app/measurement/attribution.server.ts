@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ATTR } from "@moments/engine";
 import type { OrderCreatedHandler } from "~/orders/handlers.server";
 import { decimalToMinor } from "~/lib/decimal";
+import { toSafeNumber, withNumbers } from "~/lib/bigint";
 import {
   applyExperimentDeltas,
   applyMomentDeltas,
@@ -123,8 +124,8 @@ export async function linkedOrders(tx: Tx, shopId: string, by: { journeyKeys?: s
     orders.set(r.orderId, {
       orderId: r.orderId,
       keys: [r.journeyKey],
-      totalMinor: r.totalMinor,
-      refundedMinor: r.refundedMinor,
+      totalMinor: toSafeNumber(r.totalMinor, "totalMinor"),
+      refundedMinor: toSafeNumber(r.refundedMinor, "refundedMinor"),
       cancelled: r.cancelledAt !== null,
     });
   }
@@ -132,7 +133,14 @@ export async function linkedOrders(tx: Tx, shopId: string, by: { journeyKeys?: s
   return [...orders.values()];
 }
 
-type ExposureRow = Awaited<ReturnType<Tx["experimentExposure"]["findMany"]>>[number];
+type ExposureRecord = Awaited<ReturnType<Tx["experimentExposure"]["findMany"]>>[number];
+const EXPOSURE_BIGINTS = ["orders", "revenueMinor", "cartMinor"] as const;
+/** An exposure row with its 64-bit columns as numbers (app/lib/bigint.ts). */
+type ExposureRow = ReturnType<typeof exposureOf>;
+const exposureOf = (x: ExposureRecord) => withNumbers(x, EXPOSURE_BIGINTS);
+/** Exposure rows as the database returns them (bigint) or already converted. */
+const exposuresOf = (rows: Array<ExposureRecord | ExposureRow>): ExposureRow[] =>
+  rows.map((x) => (typeof x.orders === "bigint" ? exposureOf(x as ExposureRecord) : (x as ExposureRow)));
 
 export const experimentKeyOf = (x: Pick<ExposureRow, "experimentId" | "version" | "offerId" | "arm" | "day" | "device" | "country" | "segment">): ExperimentKey => ({
   experimentId: x.experimentId,
@@ -166,7 +174,7 @@ export function holderOf<T extends { journeyKey: string }>(keys: string[], rows:
  */
 async function reviseOrder(tx: Tx, shopId: string, order: LinkedOrder, before: number | null, after: number | null): Promise<void> {
   if (before === after) return;
-  const exposures = await tx.experimentExposure.findMany({ where: { shopId, journeyKey: { in: order.keys } } });
+  const exposures = exposuresOf(await tx.experimentExposure.findMany({ where: { shopId, journeyKey: { in: order.keys } } }));
   const byVersion = new Map<string, ExposureRow[]>();
   for (const x of exposures) {
     const k = JSON.stringify([x.experimentId, x.version]);
@@ -195,18 +203,21 @@ async function reviseOrder(tx: Tx, shopId: string, order: LinkedOrder, before: n
 export async function dropVisitor(
   tx: Tx,
   shopId: string,
-  drop: ExposureRow,
+  dropRow: ExposureRecord | ExposureRow,
   deltas: DeltaMap<ExperimentKey, ExperimentDelta>,
   incoming?: { journeyKey: string },
 ): Promise<void> {
+  const [drop] = exposuresOf([dropRow]) as [ExposureRow];
   const key = experimentKeyOf(drop);
   let state = { orders: drop.orders, revenue: drop.revenueMinor };
   for (const order of await linkedOrders(tx, shopId, { journeyKeys: [drop.journeyKey] })) {
     const value = netValue(order);
     if (value === null) continue;
-    const rows = await tx.experimentExposure.findMany({
-      where: { shopId, experimentId: drop.experimentId, version: drop.version, journeyKey: { in: order.keys } },
-    });
+    const rows = exposuresOf(
+      await tx.experimentExposure.findMany({
+        where: { shopId, experimentId: drop.experimentId, version: drop.version, journeyKey: { in: order.keys } },
+      }),
+    );
     if (holderOf(order.keys, rows)?.id !== drop.id) continue;
     deltas.add(key, revisionDelta(state, drop.cartMinor, value, null));
     state = { orders: state.orders - 1, revenue: state.revenue - value };
@@ -232,7 +243,7 @@ export async function dropVisitor(
  */
 async function foldKeys(tx: Tx, shopId: string, keys: string[]): Promise<void> {
   if (keys.length < 2) return;
-  const rows = await tx.experimentExposure.findMany({ where: { shopId, journeyKey: { in: keys } } });
+  const rows = exposuresOf(await tx.experimentExposure.findMany({ where: { shopId, journeyKey: { in: keys } } }));
   const byVersion = new Map<string, ExposureRow[]>();
   for (const x of rows) {
     const k = JSON.stringify([x.experimentId, x.version]);
@@ -486,8 +497,9 @@ async function refundNow(tx: Tx, shopId: string, refund: RefundPayload, orderId:
   for (const r of refund.refund_line_items) {
     // Ids above 2^53 lose digits as JSON numbers: the GID string is exact when Shopify sends it.
     const lineId = r.line_item?.admin_graphql_api_id ?? `gid://shopify/LineItem/${r.line_item_id}`;
-    const line = await tx.attributedLine.findUnique({ where: { shopId_lineId: { shopId, lineId } } });
-    if (!line) continue;
+    const found = await tx.attributedLine.findUnique({ where: { shopId_lineId: { shopId, lineId } } });
+    if (!found) continue;
+    const line = lineOf(found);
     const amount = decimalToMinor(String(r.subtotal_set.shop_money.amount), line.currency);
     attributedMinor += await netLine(tx, line, amount, moments);
   }
@@ -496,7 +508,10 @@ async function refundNow(tx: Tx, shopId: string, refund: RefundPayload, orderId:
   return { attributedMinor, orderMinor };
 }
 
-type LineRow = Awaited<ReturnType<Tx["attributedLine"]["findMany"]>>[number];
+type LineRecord = Awaited<ReturnType<Tx["attributedLine"]["findMany"]>>[number];
+/** An attributed line with its 64-bit money as numbers (app/lib/bigint.ts). */
+type LineRow = ReturnType<typeof lineOf>;
+const lineOf = (l: LineRecord) => withNumbers(l, ["revenueMinor", "refundedMinor"] as const);
 
 async function netLine(tx: Tx, line: LineRow, amount: number, moments: DeltaMap<MomentKey, MomentDelta>): Promise<number> {
   const netted = Math.min(Math.max(0, amount), line.revenueMinor - line.refundedMinor);
@@ -558,7 +573,7 @@ export async function applyCancellation(tx: Tx, shopId: string, orderId: string)
 async function cancelNow(tx: Tx, shopId: string, orderId: string): Promise<Applied> {
   const moments = new DeltaMap<MomentKey, MomentDelta>();
   let attributedMinor = 0;
-  for (const line of await tx.attributedLine.findMany({ where: { shopId, orderId } })) {
+  for (const line of (await tx.attributedLine.findMany({ where: { shopId, orderId } })).map(lineOf)) {
     attributedMinor += await netLine(tx, line, line.revenueMinor - line.refundedMinor, moments);
   }
   await applyMomentDeltas(tx, shopId, moments);
@@ -580,7 +595,7 @@ export async function relocateLines(tx: Tx, shopId: string, dims: Map<string, Jo
   if (dims.size === 0) return;
   const orders = await linkedOrders(tx, shopId, { journeyKeys: [...dims.keys()] });
   if (orders.length === 0) return;
-  const lines = await tx.attributedLine.findMany({ where: { shopId, orderId: { in: orders.map((o) => o.orderId) } } });
+  const lines = (await tx.attributedLine.findMany({ where: { shopId, orderId: { in: orders.map((o) => o.orderId) } } })).map(lineOf);
   const moments = new DeltaMap<MomentKey, MomentDelta>();
   for (const order of orders) {
     const target = order.keys.map((k) => dims.get(k)).find((d) => d && hasDims(d));

@@ -2,6 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { MOMENTS } from "@moments/engine";
 import { wilson } from "@moments/stats";
+import { sumsAsNumbers } from "~/lib/bigint";
 import { buildExperimentReports, loadReportInput, RELATIVE_MDE, type ExperimentReport, type ReportInput } from "~/experiments/report.server";
 
 /**
@@ -168,14 +169,7 @@ export async function dashboardData(prisma: PrismaClient, shopId: string, filter
   const perMoment = new Map<string, Counters>();
   const offers: OfferRow[] = [];
   for (const r of byOffer) {
-    const c: Counters = {
-      impressions: r._sum.impressions ?? 0,
-      clicks: r._sum.clicks ?? 0,
-      accepts: r._sum.accepts ?? 0,
-      declines: r._sum.declines ?? 0,
-      attributedMinor: r._sum.attributedMinor ?? 0,
-      refundedMinor: r._sum.refundedMinor ?? 0,
-    };
+    const c: Counters = sumsAsNumbers(r._sum);
     const m = perMoment.get(r.moment) ?? zero();
     for (const k of Object.keys(c) as Array<keyof Counters>) m[k] += c[k];
     perMoment.set(r.moment, m);
@@ -193,14 +187,12 @@ export async function dashboardData(prisma: PrismaClient, shopId: string, filter
     moments,
     offers,
     experiments: dashboardExperiments(experimentInput, filters, countries),
-    devices: breakdown(byDevice.map((r) => ({ key: r.device, sums: r._sum })), { mobile: "Mobile", desktop: "Desktop" }),
-    segments: breakdown(bySegment.map((r) => ({ key: r.segment, sums: r._sum })), { new: "New buyers", returning: "Returning buyers" }),
-    days: byDay.map((d) => ({
-      day: d.day,
-      impressions: d._sum.impressions ?? 0,
-      accepts: d._sum.accepts ?? 0,
-      netMinor: (d._sum.attributedMinor ?? 0) - (d._sum.refundedMinor ?? 0),
-    })),
+    devices: breakdown(byDevice.map((r) => ({ key: r.device, sums: sumsAsNumbers(r._sum) })), { mobile: "Mobile", desktop: "Desktop" }),
+    segments: breakdown(bySegment.map((r) => ({ key: r.segment, sums: sumsAsNumbers(r._sum) })), { new: "New buyers", returning: "Returning buyers" }),
+    days: byDay.map((d) => {
+      const sums = sumsAsNumbers(d._sum);
+      return { day: d.day, impressions: sums.impressions, accepts: sums.accepts, netMinor: sums.attributedMinor - sums.refundedMinor };
+    }),
     countries,
     relativeMde: RELATIVE_MDE,
   };
@@ -229,7 +221,7 @@ export function segmentViewsFor(filters: Pick<DashboardFilters, "device" | "coun
   return views;
 }
 
-type BreakdownSums = { impressions: number | null; accepts: number | null; attributedMinor: number | null; refundedMinor: number | null };
+type BreakdownSums = { impressions: number; accepts: number; attributedMinor: number; refundedMinor: number };
 
 function breakdown(rows: Array<{ key: string; sums: BreakdownSums }>, labels: Record<string, string>): BreakdownRow[] {
   const acc = new Map<string, { impressions: number; accepts: number; netMinor: number }>();
@@ -238,9 +230,9 @@ function breakdown(rows: Array<{ key: string; sums: BreakdownSums }>, labels: Re
     // Anything not a known value (empty = not reported) is "unknown", so the buckets add up.
     const key = r.key in labels ? r.key : "unknown";
     const a = acc.get(key) ?? { impressions: 0, accepts: 0, netMinor: 0 };
-    a.impressions += r.sums.impressions ?? 0;
-    a.accepts += r.sums.accepts ?? 0;
-    a.netMinor += (r.sums.attributedMinor ?? 0) - (r.sums.refundedMinor ?? 0);
+    a.impressions += r.sums.impressions;
+    a.accepts += r.sums.accepts;
+    a.netMinor += r.sums.attributedMinor - r.sums.refundedMinor;
     acc.set(key, a);
   }
   return [...acc.entries()]

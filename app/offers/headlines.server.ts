@@ -6,6 +6,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { MOMENT_IDS, type MomentId } from "@moments/engine";
+import { sumsAsNumbers } from "~/lib/bigint";
 
 export interface MomentHeadline {
   impressions: number;
@@ -37,9 +38,8 @@ export async function momentHeadlines(
   for (const r of rows) {
     const h = result[r.moment as MomentId];
     if (!h) continue;
-    const impressions = r._sum.impressions ?? 0;
-    const accepts = r._sum.accepts ?? 0;
-    const net = (r._sum.attributedMinor ?? 0) - (r._sum.refundedMinor ?? 0);
+    const { impressions, accepts, attributedMinor, refundedMinor } = sumsAsNumbers(r._sum);
+    const net = attributedMinor - refundedMinor;
     h.impressions = impressions;
     h.accepts = accepts;
     h.takeRateBps = impressions > 0 ? Math.round((Math.min(accepts, impressions) / impressions) * 10000) : null;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { decimalToMinor, DecimalFormatError } from "~/lib/decimal";
+import { MAX_AMOUNT_MINOR } from "~/lib/bigint";
 
 /**
  * orders/create as Moments reads it: Shopify's payload (REST shape, API 2026-07) reduced to what
@@ -105,8 +106,12 @@ const toRecord = (pairs: Array<{ name: string; value: unknown }> | null | undefi
 
 const badPayload = (reason: string) => new Response(`Unexpected orders/create payload: ${reason}`, { status: 400 });
 
-/** Order amounts are stored in Int columns (32-bit on PostgreSQL): a larger one is refused, not a 500. */
-const MAX_MINOR = 2_147_483_647;
+/**
+ * Order amounts are 64-bit columns, computed on as numbers (decision 015): the bound is the event
+ * contract's (1e11 minor units), so that sums over any realistic shop stay exact. A larger one is
+ * refused with its reason, not a 500.
+ */
+const MAX_MINOR = MAX_AMOUNT_MINOR;
 
 /**
  * Parses and normalises; a payload of the wrong shape, an amount that is not a plain decimal

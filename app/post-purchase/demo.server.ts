@@ -1,6 +1,7 @@
 import type { Order, Shop } from "@prisma/client";
 import { formatMinor } from "@moments/engine";
 import { SignJWT } from "jose";
+import { toSafeNumber } from "~/lib/bigint";
 import { purchaseFromInput, type Purchase } from "./offer.server";
 import { verifyInputToken } from "./token.server";
 import type { AppCredentials } from "./changeset.server";
@@ -38,7 +39,7 @@ export async function demoPurchase(shop: Shop, order: Order, creds: AppCredentia
     initialPurchase: {
       referenceId: demoReferenceId(order),
       customerId: order.customerId ? Number(numeric(order.customerId)) : undefined,
-      totalPriceSet: money(order.totalMinor),
+      totalPriceSet: money(toSafeNumber(order.totalMinor, "totalMinor")),
       lineItems: lines.map((l) => ({
         product: { id: Number(numeric(l.productId!)), title: "", variant: { id: Number(numeric(l.variantId!)), title: "" } },
         quantity: l.quantity,

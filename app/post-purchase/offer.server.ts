@@ -2,6 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import { decide, exposureEventFields, formatMinor, type CartLine, type CurrencyDisplay, type Decision, type MomentId, type ShownOffer } from "@moments/engine";
 import { lineFactsForPayload, withLineFacts, type GatewaySource } from "~/catalog/line-facts.server";
 import { decimalToMinor } from "~/lib/decimal";
+import { toSafeNumber } from "~/lib/bigint";
 import { ingestEvents } from "~/measurement/ingest.server";
 import { getPublishedPayload } from "~/publish/publish.server";
 import type { PostPurchaseInputData } from "./token.server";
@@ -348,7 +349,7 @@ export async function postPurchaseUpsellsFor(prisma: PrismaClient, shopId: strin
     variantIds: JSON.parse(r.variantIds) as string[],
     quantity: r.quantity,
     currency: r.currency,
-    finalMinor: r.finalMinor,
+    finalMinor: toSafeNumber(r.finalMinor, "finalMinor"),
     jti: r.jti,
     signedAt: r.signedAt,
   }));

@@ -8,6 +8,7 @@ import { DemoChrome } from "~/components/DemoChrome";
 import { db } from "~/db.server";
 import { env, isDemo } from "~/env.server";
 import { formatMoney } from "~/lib/money";
+import { toSafeNumber } from "~/lib/bigint";
 import { recordEvent, signPostPurchaseOffer, verifyChangesetToken } from "~/post-purchase/changeset.server";
 import { appCredentials } from "~/post-purchase/context.server";
 import { demoPurchase, demoReferenceId } from "~/post-purchase/demo.server";
@@ -35,7 +36,7 @@ async function context(request: Request) {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { prisma, shop, orders, order } = await context(request);
-  const base = { shopName: shop.name, apiKey: env().SHOPIFY_API_KEY, orders: orders.map((o) => ({ id: o.shopifyId, name: o.name ?? o.shopifyId, total: formatMoney(o.totalMinor, o.currency) })) };
+  const base = { shopName: shop.name, apiKey: env().SHOPIFY_API_KEY, orders: orders.map((o) => ({ id: o.shopifyId, name: o.name ?? o.shopifyId, total: formatMoney(toSafeNumber(o.totalMinor, "totalMinor"), o.currency) })) };
   if (!order) return { ...base, order: null, offer: null, reason: "The demo shop has no orders.", history: [], upsells: [] };
   const { purchase } = await demoPurchase(shop, order, appCredentials());
   const next = await nextPostPurchaseOffer(prisma, shop.id, purchase);
@@ -49,11 +50,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   ]);
   return {
     ...base,
-    order: { id: order.shopifyId, name: order.name ?? order.shopifyId, total: formatMoney(order.totalMinor, order.currency), referenceId, lines: purchase.lines.length },
+    order: { id: order.shopifyId, name: order.name ?? order.shopifyId, total: formatMoney(toSafeNumber(order.totalMinor, "totalMinor"), order.currency), referenceId, lines: purchase.lines.length },
     offer: next.offer,
     reason: next.offer ? null : next.reason,
-    history: history.map((h) => ({ step: h.step, offerId: h.offerId, status: h.status, price: formatMoney(h.finalMinor, h.currency) })),
-    upsells: upsells.map((u) => ({ jti: u.jti, offerId: u.offerId, price: formatMoney(u.finalMinor, u.currency) })),
+    history: history.map((h) => ({ step: h.step, offerId: h.offerId, status: h.status, price: formatMoney(toSafeNumber(h.finalMinor, "finalMinor"), h.currency) })),
+    upsells: upsells.map((u) => ({ jti: u.jti, offerId: u.offerId, price: formatMoney(toSafeNumber(u.finalMinor, "finalMinor"), u.currency) })),
   };
 }
 
