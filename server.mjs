@@ -54,12 +54,20 @@ const BODY_LIMITS = [
 
 const mode = process.env.NODE_ENV ?? "production";
 const handleRemix = createRemixHandler(build, mode);
+// The event endpoints skip Remix (app/entry.server.tsx `hotPaths`); a thrown Response is the answer.
+const hotPaths = build.entry.module.hotPaths ?? {};
+const hotHandler = (handler) => (request) => handler(request).catch((thrown) => {
+  if (thrown instanceof Response) return thrown;
+  throw thrown;
+});
 
 app.use((req, res, next) => {
+  const hot = Object.hasOwn(hotPaths, req.path) ? hotHandler(hotPaths[req.path]) : undefined;
+  if (hot && req.method === "OPTIONS") return handOn(req, res, undefined, hot);
   const route = req.method === "GET" || req.method === "HEAD" ? undefined : BODY_LIMITS.find((r) => r.pattern.test(req.path));
   if (!route) return next();
   readBounded(req, res, route).then(
-    (body) => (body ? handOn(req, res, body) : undefined),
+    (body) => (body ? handOn(req, res, body, hot ?? handleRemix) : undefined),
     (error) => next(error),
   );
 });
@@ -113,9 +121,10 @@ function readBounded(req, res, { limit, name }) {
 
 /**
  * What @remix-run/express does for every other route (it exports only its handler), with the
- * buffered body instead of the request stream, which readBounded has consumed.
+ * buffered body instead of the request stream, which readBounded has consumed, and the handler
+ * given (Remix, or a hot path).
  */
-async function handOn(req, res, body) {
+async function handOn(req, res, body, handler) {
   try {
     const [, forwardedPort] = req.get("X-Forwarded-Host")?.split(":") ?? [];
     const [, hostPort] = req.get("host")?.split(":") ?? [];
@@ -127,7 +136,7 @@ async function handOn(req, res, body) {
     }
     const controller = new AbortController();
     res.on("close", () => res.writableFinished || controller.abort());
-    const response = await handleRemix(new Request(url.href, { method: req.method, headers, body, signal: controller.signal }));
+    const response = await handler(new Request(url.href, { method: req.method, headers, body, signal: controller.signal }));
     res.statusMessage = response.statusText;
     res.status(response.status);
     for (const [key, value] of response.headers.entries()) res.append(key, value);

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import type { Client, Config, InStatement, ResultSet, Transaction } from "@libsql/client";
 import type { PrismaPg } from "@prisma/adapter-pg";
 import { env } from "./env.server";
 
@@ -11,19 +12,74 @@ export const dialectOf = (databaseUrl: string): Dialect => (/^postgres(ql)?:/.te
 /**
  * A Prisma client in JS engine mode: libsql for `file:` URLs, node-postgres for `postgres(ql)://`
  * (docs/decisions/002-database.md). The PostgreSQL client is generated from the same schema by
- * scripts/prisma-postgres.mjs into node_modules/.prisma-postgres/client; it is loaded only when
- * asked for, at run time (resolved from node_modules like @prisma/client's own `.prisma/client`),
- * so the SQLite path neither loads nor bundles it.
+ * scripts/prisma-postgres.mjs into node_modules/.prisma-postgres/client, with its own copy of
+ * Prisma's runtime (raw SQL and error checks go through app/lib/sql.server.ts, which depends on
+ * neither runtime's classes); it is loaded only when asked for, at run time (resolved from
+ * node_modules like @prisma/client's own `.prisma/client`), so the SQLite path neither loads nor
+ * bundles it.
  */
-export function createPrisma(databaseUrl: string): PrismaClient {
-  if (dialectOf(databaseUrl) === "postgresql") return createPostgresPrisma(databaseUrl);
+export function createPrisma(databaseUrl: string, poolSize = 10): PrismaClient {
+  if (dialectOf(databaseUrl) === "postgresql") return createPostgresPrisma(databaseUrl, poolSize);
   if (!databaseUrl.startsWith("file:")) {
     throw new Error("DATABASE_URL must be file:... (SQLite) or postgresql://... (see docs/decisions/002-database.md)");
   }
-  return new PrismaClient({ adapter: new PrismaLibSQL({ url: databaseUrl }) });
+  return new PrismaClient({ adapter: new OneConnectionLibSQL({ url: databaseUrl }) });
 }
 
-function createPostgresPrisma(databaseUrl: string): PrismaClient {
+/**
+ * Prisma's libsql adapter on a client whose interactive transactions run on its one long-lived,
+ * tuned connection. @libsql/client (0.8) hands each transaction the current connection and opens a
+ * new one for the client: every transaction paid a connection open and schema parse, and ran with
+ * SQLite's per-connection defaults (synchronous=FULL: an fsync per commit, 4-5 ms on this disk;
+ * busy_timeout 0). The adapter already holds its lock for the whole of a transaction, so no other
+ * statement of this client can land inside it: the same connection is safe. BEGIN IMMEDIATE takes
+ * the write lock up front, so a second process (the email worker) waits busy_timeout for it instead
+ * of failing when a deferred transaction upgrades.
+ */
+class OneConnectionLibSQL extends PrismaLibSQL {
+  override createClient(config: Config): Client {
+    const client = super.createClient(config);
+    // The sqlite3 client runs a statement synchronously when called: these apply before any other.
+    // WAL lets readers (another process, a test) read while one writes; NORMAL sync in WAL mode still
+    // survives a crashed process (only an OS crash can lose the last commits).
+    for (const pragma of ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000"]) {
+      client.execute(pragma).catch((error: unknown) => console.error(`SQLite ${pragma} failed: ${error instanceof Error ? error.message : error}`));
+    }
+    const transaction = async (): Promise<Transaction> => {
+      await client.execute("BEGIN IMMEDIATE");
+      let closed = false;
+      const end = async (statement: "COMMIT" | "ROLLBACK") => {
+        if (closed) return;
+        closed = true;
+        await client.execute(statement);
+      };
+      return {
+        execute: (stmt: InStatement) => client.execute(stmt),
+        batch: async (stmts: InStatement[]) => {
+          const results: ResultSet[] = [];
+          for (const stmt of stmts) results.push(await client.execute(stmt));
+          return results;
+        },
+        executeMultiple: () => Promise.reject(new Error("executeMultiple inside a transaction is not supported")),
+        commit: () => end("COMMIT"),
+        rollback: () => end("ROLLBACK"),
+        close: () => void end("ROLLBACK").catch(() => undefined),
+        get closed() {
+          return closed;
+        },
+      };
+    };
+    return new Proxy(client, {
+      get(target, prop) {
+        if (prop === "transaction") return transaction;
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  }
+}
+
+function createPostgresPrisma(databaseUrl: string, poolSize: number): PrismaClient {
   const require = createRequire(import.meta.url);
   const { PrismaPg: Adapter } = require("@prisma/adapter-pg") as { PrismaPg: typeof PrismaPg };
   let generated: { PrismaClient: new (options: { adapter: PrismaPg }) => unknown };
@@ -35,7 +91,10 @@ function createPostgresPrisma(databaseUrl: string): PrismaClient {
     );
   }
   // Same models, same API: only the SQL dialect differs, so the SQLite client's type describes it.
-  return new generated.PrismaClient({ adapter: new Adapter({ connectionString: databaseUrl }) }) as PrismaClient;
+  // A request that finds every pooled connection busy fails after 5 s (the callers answer 503 with
+  // Retry-After) instead of waiting without bound, node-postgres's default.
+  const adapter = new Adapter({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 });
+  return new generated.PrismaClient({ adapter }) as PrismaClient;
 }
 
 declare global {
@@ -44,21 +103,8 @@ declare global {
 }
 
 export function db(): PrismaClient {
-  globalThis.__momentsPrisma ??= createPrisma(env().DATABASE_URL);
+  globalThis.__momentsPrisma ??= createPrisma(env().DATABASE_URL, env().DATABASE_POOL_SIZE);
   return globalThis.__momentsPrisma;
-}
-
-/**
- * WAL lets the app, the email worker and tests read while one writes, and NORMAL sync in WAL mode
- * still survives a crashed process (only an OS crash can lose the last commits). busy_timeout
- * makes a second writer wait instead of failing with SQLITE_BUSY.
- */
-export async function tuneSqlite(prisma: PrismaClient, databaseUrl = env().DATABASE_URL): Promise<void> {
-  // PRAGMAs are SQLite's; PostgreSQL is tuned on the server.
-  if (dialectOf(databaseUrl) !== "sqlite") return;
-  await prisma.$queryRawUnsafe("PRAGMA journal_mode=WAL");
-  await prisma.$queryRawUnsafe("PRAGMA synchronous=NORMAL");
-  await prisma.$queryRawUnsafe("PRAGMA busy_timeout=5000");
 }
 
 export async function databaseReachable(): Promise<boolean> {

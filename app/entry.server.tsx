@@ -11,9 +11,21 @@ import { publishShop } from "./publish/publish.server";
 import { demoGateway } from "./gateway/demo.server";
 import { startEmailWorker } from "./email/worker.server";
 import { startRetentionWorker } from "./retention/retention.server";
-import { db, tuneSqlite } from "./db.server";
+import { db } from "./db.server";
+import { checkoutEventsResponse, proxyEventsResponse } from "./measurement/http.server";
 
 export const streamTimeout = 5000;
+
+/**
+ * The event endpoints, which every buyer of every shop calls, served by server.mjs straight from
+ * these handlers (the same ones the routes call, with the same verification) without Remix's
+ * per-request work: route matching, loader/action dispatch and error boundaries are for pages.
+ * A handler that throws a Response (the auth helpers do) answers with it.
+ */
+export const hotPaths: Record<string, (request: Request) => Promise<Response>> = {
+  "/api/events": checkoutEventsResponse,
+  "/proxy/events": proxyEventsResponse,
+};
 
 export default async function handleRequest(
   request: Request,
@@ -53,8 +65,6 @@ export default async function handleRequest(
 export async function startup(): Promise<{ host: string; port: number; mode: string }> {
   const e = env();
   const prisma = db();
-  // An unreachable database must not stop start-up: /healthz reports it (503) to the platform.
-  await tuneSqlite(prisma).catch((error: unknown) => console.error(`Database not ready at start-up: ${error instanceof Error ? error.message : error}`));
   if (e.MOMENTS_MODE === "demo") {
     const { created, shopId } = await ensureDemoShop(prisma);
     // Demo offers come with a new demo shop only: a merchant who deletes them keeps none.

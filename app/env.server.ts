@@ -14,6 +14,8 @@ const base = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   MOMENTS_MODE: z.enum(["shopify", "demo"]).default("shopify"),
   DATABASE_URL: databaseUrl.default("file:./prisma/dev.db"),
+  // PostgreSQL only: connections per app instance (keep instances x size under the server's max_connections).
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).optional(),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),

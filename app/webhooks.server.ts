@@ -1,4 +1,5 @@
-import { Prisma } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
+import { isUniqueViolation } from "~/lib/sql.server";
 import { db } from "./db.server";
 import { DecimalFormatError } from "./lib/decimal";
 import { cleanText } from "./measurement/contract";
@@ -86,7 +87,7 @@ export async function handleWebhook(
       { timeout: TRANSACTION_TIMEOUT_MS },
     );
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (isUniqueViolation(error)) {
       return new Response(null, { status: 200 }); // already processed: a redelivery
     }
     // Parse helpers throw a 400 Response with the reason; the amount parser a typed error.

@@ -50,17 +50,6 @@ const prisma = (args, extraEnv = {}) =>
   });
 
 prisma(["generate"]);
-// A client generated to a custom output brings its own copy of Prisma's runtime. The app builds its
-// raw SQL with `Prisma.sql` and recognises errors with `instanceof Prisma.PrismaClientKnownRequestError`
-// from @prisma/client, so both clients must share one runtime: point the PostgreSQL client at
-// @prisma/client's (the SQLite client's generated code does the same). Same package version.
-const entry = path.join(output, "index.js");
-const code = readFileSync(entry, "utf8");
-const shared = code.replaceAll("require('./runtime/client.js')", "require('@prisma/client/runtime/client.js')");
-if (shared === code && !code.includes("require('@prisma/client/runtime/client.js')")) {
-  throw new Error(`${entry}: the runtime require to share was not found (did the Prisma version change?)`);
-}
-writeFileSync(entry, shared);
 console.log(`Generated the PostgreSQL Prisma client into ${path.relative(root, output)}`);
 
 if (process.argv[2] === "migration") {

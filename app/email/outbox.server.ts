@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { Prisma, type OutboxMessage, type PrismaClient } from "@prisma/client";
+import type { OutboxMessage, Prisma, PrismaClient } from "@prisma/client";
+import { empty, execute, sql } from "~/lib/sql.server";
 import type { ShopGateway } from "~/gateway/types";
 import { renderEmail, type EmailContent } from "./content.server";
 import type { EmailTransport } from "./transport.server";
@@ -49,7 +50,7 @@ export interface BatchResult {
 }
 
 const claimable = (now: Date) =>
-  Prisma.sql`(("status" = 'pending' AND "nextAttemptAt" <= ${now}) OR ("status" = 'sending' AND "claimedUntil" < ${now}))`;
+  sql`(("status" = 'pending' AND "nextAttemptAt" <= ${now}) OR ("status" = 'sending' AND "claimedUntil" < ${now}))`;
 
 /**
  * Claims up to `limit` due messages for `claimToken` in one statement: pending ones whose time
@@ -67,17 +68,17 @@ export async function claimBatch(
   shopId?: string,
 ): Promise<OutboxMessage[]> {
   const until = new Date(now.getTime() + leaseMs);
-  const scope = shopId ? Prisma.sql`AND "shopId" = ${shopId}` : Prisma.empty;
-  const picked = Prisma.sql`SELECT "id" FROM "OutboxMessage" WHERE ${claimable(now)} ${scope} ORDER BY "nextAttemptAt" ASC LIMIT ${limit}`;
+  const scope = shopId ? sql`AND "shopId" = ${shopId}` : empty;
+  const picked = sql`SELECT "id" FROM "OutboxMessage" WHERE ${claimable(now)} ${scope} ORDER BY "nextAttemptAt" ASC LIMIT ${limit}`;
   // PostgreSQL may re-run an `IN (subquery)` per outer row, so its LIMIT would not bound the
   // claim (it took every due row); ARRAY(...) is evaluated once.
-  const target = dialect === "postgresql" ? Prisma.sql`"id" = ANY(ARRAY(${picked} FOR UPDATE SKIP LOCKED))` : Prisma.sql`"id" IN (${picked})`;
-  const count = await prisma.$executeRaw`
+  const target = dialect === "postgresql" ? sql`"id" = ANY(ARRAY(${picked} FOR UPDATE SKIP LOCKED))` : sql`"id" IN (${picked})`;
+  const count = await execute(prisma, sql`
     UPDATE "OutboxMessage"
        SET "status" = 'sending', "claimedBy" = ${claimToken}, "claimedUntil" = ${until},
            "attempts" = "attempts" + 1, "updatedAt" = ${now}
      WHERE ${target}
-       AND ${claimable(now)}`;
+       AND ${claimable(now)}`);
   if (count === 0) return [];
   return prisma.outboxMessage.findMany({ where: { claimedBy: claimToken, status: "sending" }, orderBy: { nextAttemptAt: "asc" } });
 }

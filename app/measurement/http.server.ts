@@ -2,6 +2,10 @@ import { decodeJwt } from "jose";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { authenticate } from "~/shopify.server";
+import { isDatabaseBusy } from "~/lib/sql.server";
+import { CORS_HEADERS, verifyPostPurchaseToken } from "~/post-purchase/token.server";
+import { Overloaded } from "./commit-queue.server";
+import { verifyCheckoutSessionToken } from "./session-token.server";
 import { EventBatch, type EventResult } from "./contract";
 import { ingestEvents } from "./ingest.server";
 
@@ -10,7 +14,10 @@ import { ingestEvents } from "./ingest.server";
  * text/plain JSON sendBeacon posts) holds `{ events: [...] }`; the shop is the one the caller
  * authenticated, never one named in the body.
  */
-export type BatchOutcome = { status: 200; body: { results: EventResult[] } } | { status: 400 | 404 | 413; body: { error: string } };
+export type BatchOutcome =
+  | { status: 200; body: { results: EventResult[] } }
+  | { status: 400 | 404 | 413; body: { error: string } }
+  | { status: 503; body: { error: string }; retryAfterSeconds: number };
 
 /**
  * server.mjs refuses a larger body while it streams in (before anything buffers it); this is the
@@ -32,9 +39,89 @@ export async function ingestRequest(request: Request, shopDomain: string, now = 
     const issue = batch.error.issues[0]!;
     return { status: 400, body: { error: `${issue.path.join(".") || "body"}: ${issue.message}` } };
   }
-  const shop = await db().shop.findUnique({ where: { domain: shopDomain }, select: { id: true, uninstalledAt: true } });
-  if (!shop || shop.uninstalledAt) return { status: 404, body: { error: `shop ${shopDomain} is not installed` } };
-  return { status: 200, body: { results: await ingestEvents(db(), shop.id, batch.data.events, now) } };
+  try {
+    const shop = await installedShop(shopDomain);
+    if (!shop) return { status: 404, body: { error: `shop ${shopDomain} is not installed` } };
+    return { status: 200, body: { results: await ingestEvents(db(), shop.id, batch.data.events, now, shop) } };
+  } catch (error) {
+    // Saturated, not broken: the client keeps its batch and sends it again after Retry-After.
+    if (error instanceof Overloaded) return { status: 503, body: { error: error.message }, retryAfterSeconds: error.retryAfterSeconds };
+    if (isDatabaseBusy(error)) return { status: 503, body: { error: "the database is busy: retry shortly" }, retryAfterSeconds: 2 };
+    throw error;
+  }
+}
+
+interface InstalledShop {
+  id: string;
+  currency: string;
+}
+const SHOP_TTL_MS = 5_000;
+const SHOP_CACHE_MAX = 10_000;
+const shops = new Map<string, { shop: InstalledShop; until: number }>();
+
+/**
+ * The installed shop a request authenticated as, remembered for 5 s: every batch would otherwise
+ * read the same row. Only installed shops are kept (an unknown domain is read every time), so an
+ * uninstall or a currency change reaches ingestion within 5 s. The map is bounded: past 10,000
+ * shops it starts over.
+ */
+async function installedShop(domain: string): Promise<InstalledShop | null> {
+  const now = Date.now();
+  const hit = shops.get(domain);
+  if (hit && hit.until > now) return hit.shop;
+  const row = await db().shop.findUnique({ where: { domain }, select: { id: true, uninstalledAt: true, currency: true } });
+  if (!row || row.uninstalledAt) {
+    shops.delete(domain);
+    return null;
+  }
+  if (shops.size >= SHOP_CACHE_MAX) shops.clear();
+  const shop = { id: row.id, currency: row.currency };
+  shops.set(domain, { shop, until: now + SHOP_TTL_MS });
+  return shop;
+}
+
+/** An uninstall or a redaction in this process takes effect on ingestion at once (other instances: within 5 s). */
+export const forgetShop = (domain: string): void => void shops.delete(domain);
+
+const outcomeResponse = (outcome: BatchOutcome, headers: Record<string, string> = {}): Response =>
+  Response.json(outcome.body, {
+    status: outcome.status,
+    headers: outcome.status === 503 ? { ...headers, "Retry-After": String(outcome.retryAfterSeconds) } : headers,
+  });
+
+/**
+ * POST /api/events: checkout, thank-you and order-status extensions (checkout session token) and
+ * the post-purchase page (its input token). Extensions call cross-origin: CORS on every answer.
+ * Served by the route and, without Remix's per-request work, by server.mjs's hot path.
+ */
+export async function checkoutEventsResponse(request: Request): Promise<Response> {
+  if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS_HEADERS });
+  if (request.method !== "POST") return Response.json({ error: "POST { events: [...] }" }, { status: 405, headers: CORS_HEADERS });
+  if (isPostPurchaseToken(request)) {
+    const verified = await verifyPostPurchaseToken(request);
+    return outcomeResponse(await ingestRequest(request, verified.shopDomain), CORS_HEADERS);
+  }
+  const e = env();
+  const checked = verifyCheckoutSessionToken(request.headers.get("authorization"), e.SHOPIFY_API_SECRET, e.SHOPIFY_API_KEY);
+  // Extensions run on Shopify's origins: the same CORS answer the library gives them.
+  const origin = request.headers.get("origin");
+  const cors: Record<string, string> =
+    origin && origin !== e.SHOPIFY_APP_URL
+      ? { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "Authorization, Content-Type", "Access-Control-Expose-Headers": "X-Shopify-API-Request-Failure-Reauthorize-Url" }
+      : {};
+  if (!checked.ok) return Response.json({ error: checked.reason }, { status: 401, headers: cors });
+  return outcomeResponse(await ingestRequest(request, shopFromDest(checked.token.dest)), cors);
+}
+
+/**
+ * POST /proxy/events: storefront events (in-cart, exit intent) through the app proxy. Shopify signs
+ * the query, the shop comes from it; sendBeacon posts text/plain JSON, which ingestRequest reads.
+ */
+export async function proxyEventsResponse(request: Request): Promise<Response> {
+  if (request.method !== "POST") return Response.json({ error: "POST { events: [...] }" }, { status: 405 });
+  await authenticate.public.appProxy(request);
+  const shop = new URL(request.url).searchParams.get("shop") ?? "";
+  return outcomeResponse(await ingestRequest(request, shop));
 }
 
 /** `dest` of a session token ("https://shop.myshopify.com") -> "shop.myshopify.com". */
@@ -59,22 +146,4 @@ export function isPostPurchaseToken(request: Request): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * `authenticate.public.checkout` with the audience checked: the library verifies the signature and
- * the dates but skips `aud` for extension tokens (`checkAudience: false`, shopify-api-js #955).
- * Other JWTs are signed with the same app secret (the post-purchase changesets this app signs,
- * input tokens), so only `aud` = the app's API key, which Shopify sets on every checkout session
- * token, makes one a session token for this app; missing or different is a 401 with the reason.
- */
-export async function authenticateCheckout(request: Request) {
-  const context = await authenticate.public.checkout(request);
-  const aud = context.sessionToken.aud as unknown;
-  const audiences = Array.isArray(aud) ? aud : aud === undefined ? [] : [aud];
-  if (!audiences.includes(env().SHOPIFY_API_KEY)) {
-    const reason = aud === undefined ? "session token has no aud claim" : "session token aud is not this app's API key";
-    throw context.cors(Response.json({ error: reason }, { status: 401 }));
-  }
-  return context;
 }

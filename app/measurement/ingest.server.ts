@@ -1,12 +1,14 @@
-import { Prisma, type PrismaClient } from "@prisma/client";
-import { assign, decodePayload, type ExperimentLike } from "@moments/engine";
+import { randomUUID } from "node:crypto";
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { dialectOfClient, join, query, raw, sql, tuple } from "~/lib/sql.server";
 import { EventInput, MAX_BATCH, type EventResult } from "./contract";
+import { verifyExposures, type Valid } from "./exposure-check.server";
+import { CommitQueue } from "./commit-queue.server";
 import {
   dropVisitor,
   experimentKeyOf,
   linkedOrders,
   lockJourneys,
-  LockScopeChanged,
   netValue,
   relocateLines,
   type JourneyDims,
@@ -56,12 +58,6 @@ const COUNTER: Record<string, keyof MomentDelta> = {
   unsubscribe: "unsubscribes",
 };
 
-interface Valid {
-  index: number;
-  event: EventInput;
-  occurredAt: Date;
-}
-
 /** Why a well-typed event still makes no sense; null when it does. */
 function semanticProblem(e: EventInput): string | null {
   if (OFFER_EVENTS.has(e.type) && !e.offerId) return `offerId: required for ${e.type} events`;
@@ -98,11 +94,19 @@ const isClient = (db: Db): db is PrismaClient => typeof (db as PrismaClient).$tr
 /**
  * Stores a batch of events for one shop (authenticated by the caller: the shop never comes from
  * the event). Each event is accepted, a duplicate of one already stored (same client event id:
- * a retry, counted once), or rejected alone with its reason. Accepted events and their roll-up
- * increments are written in one transaction, so a crash never leaves counts without events.
- * Results come back in input order.
+ * a retry, or a concurrent copy of the batch, counted once), or rejected alone with its reason.
+ * Accepted events and their roll-up increments are written in one transaction, so a crash never
+ * leaves counts without events. On a client, the write joins the client's commit queue: batches
+ * that arrive together share one transaction (commit-queue.server.ts). Results come back in input
+ * order. `shop.currency` saves a read when the caller has the shop.
  */
-export async function ingestEvents(db: Db, shopId: string, rawEvents: unknown[], now: Date = new Date()): Promise<EventResult[]> {
+export async function ingestEvents(
+  db: Db,
+  shopId: string,
+  rawEvents: unknown[],
+  now: Date = new Date(),
+  shop?: { currency: string },
+): Promise<EventResult[]> {
   const results: EventResult[] = new Array(rawEvents.length);
   const valid: Valid[] = [];
   const seen = new Set<string>();
@@ -134,172 +138,103 @@ export async function ingestEvents(db: Db, shopId: string, rawEvents: unknown[],
   });
   if (trusted.length === 0) return results;
 
-  let stored: Set<string>;
-  if (!isClient(db)) stored = await storeBatch(db, shopId, trusted, "lock");
-  else {
-    const run = (tx: Tx) => storeBatch(tx, shopId, trusted, "throw");
-    for (let attempt = 1; ; attempt++) {
-      try {
-        stored = await db.$transaction(run, { timeout: 30_000 });
-        break;
-      } catch (error) {
-        // A concurrent retry of the same batch won the race (its events now read as duplicates), or
-        // an order linked one of the batch's journeys to another key while we waited for its lock.
-        const again =
-          (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") || error instanceof LockScopeChanged;
-        if (!again || attempt >= 3) throw error;
-      }
-    }
-  }
+  const currency = shop ? shop.currency : ((await db.shop.findUnique({ where: { id: shopId }, select: { currency: true } }))?.currency ?? "");
+  const stored = isClient(db)
+    ? await commitQueueFor(db).submit({ shopId, currency, events: trusted })
+    : await storeBatch(db, shopId, currency, trusted, "lock");
   for (const v of trusted) results[v.index] = { id: v.event.id, status: stored.has(v.event.id) ? "accepted" : "duplicate" };
   return results;
 }
 
-/** What an exposure is checked against: the experiment as the shop configured it. */
-interface KnownExperiment {
-  offerId: string;
-  current: number;
-  /** Versions with an ExperimentVersion row: their arms' shares and hold-out. */
-  versions: Map<number, { holdoutBps: number; shares: Record<string, number> | null }>;
-  /** Arm ids ever configured: the offer's variants now and those in any version's shares. */
-  variants: Set<string>;
-  /** The engine's spec per version, where the published payload carries it. */
-  published: Map<number, ExperimentLike>;
+const queues = new WeakMap<PrismaClient, CommitQueue>();
+
+/**
+ * The client's commit queue (one per client, so per process for the app's own). SQLite has one
+ * writer: one transaction at a time. PostgreSQL overlaps two, so that one's round trips hide the
+ * other's; more would mostly wait on the same roll-up rows.
+ */
+function commitQueueFor(prisma: PrismaClient): CommitQueue {
+  let queue = queues.get(prisma);
+  if (!queue) {
+    const parallel = dialectOfClient(prisma) === "postgresql" ? 2 : 1;
+    queue = new CommitQueue(prisma, storeBatch, { maxQueuedEvents: 5_000, maxEventsPerCommit: 1_000, parallel });
+    queues.set(prisma, queue);
+  }
+  return queue;
 }
 
-function sharesOf(json: string): Record<string, number> | null {
-  try {
-    const v = JSON.parse(json) as unknown;
-    if (!v || typeof v !== "object" || Array.isArray(v)) return null;
-    const out: Record<string, number> = {};
-    for (const [k, share] of Object.entries(v)) if (typeof share === "number" && share >= 0) out[k] = share;
-    return out;
-  } catch {
-    return null;
+// Bound parameters per INSERT stay under SQLite's 32,766 (21 a row).
+const EVENT_CHUNK = 1_000;
+const EVENT_COLUMNS = [
+  "id", "shopId", "clientEventId", "type", "moment", "surface", "journeyKey", "offerId", "experimentId", "variantId", "arm",
+  "version", "cartMinor", "device", "country", "currency", "returning", "valueMinor", "occurredAt", "day", "receivedAt",
+] as const;
+
+/**
+ * Inserts the events not stored yet and returns their client ids: one multi-row INSERT ... ON
+ * CONFLICT DO NOTHING RETURNING per chunk. A concurrent copy of the batch in another transaction
+ * waits on the unique index and then skips (never an error); rows go in id order so that two such
+ * transactions take the index entries in the same order.
+ */
+async function insertEvents(tx: Tx, shopId: string, batch: Valid[]): Promise<Set<string>> {
+  const receivedAt = new Date();
+  const sorted = [...batch].sort((a, b) => (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0));
+  const inserted = new Set<string>();
+  for (let i = 0; i < sorted.length; i += EVENT_CHUNK) {
+    const rows = sorted.slice(i, i + EVENT_CHUNK).map(({ event: e, occurredAt }) =>
+      tuple([
+        randomUUID(), shopId, e.id, e.type, e.moment, e.surface, e.journeyKey, e.offerId ?? null, e.experimentId ?? null,
+        e.variantId ?? null, e.arm, e.version ?? null,
+        // As sent, within the covariate's cap (CART_CAP_MINOR).
+        e.cartMinor === undefined ? null : Math.min(e.cartMinor, CART_CAP_MINOR),
+        e.device ?? null, e.country ?? null, e.currency ?? null, e.returning ?? null, e.valueMinor ?? null,
+        occurredAt, dayOf(occurredAt), receivedAt,
+      ]),
+    );
+    const returned = await query<{ clientEventId: string }>(
+      tx,
+      sql`INSERT INTO "Event" (${raw(EVENT_COLUMNS.map((c) => `"${c}"`).join(", "))}) VALUES ${join(rows)}
+          ON CONFLICT ("shopId", "clientEventId") DO NOTHING RETURNING "clientEventId"`,
+    );
+    for (const r of returned) inserted.add(r.clientEventId);
   }
+  return inserted;
 }
 
 /**
- * Exposure events come from buyers' browsers (and anyone who can reach the event endpoints): one
- * that names an experiment, version or variant the shop never configured, or an arm the engine
- * would not assign to its journey key, is refused with its reason instead of becoming a visitor.
- * The engine's assignment is deterministic (assign), so the server recomputes it from the version's
- * configuration: the published payload's spec when it carries that version (exact weights), else
- * the ExperimentVersion row's shares (rendezvous hashing depends only on the weights' ratios, which
- * the shares keep), else (a version with neither, from before versions were recorded) the arm is
- * not checked. Three reads a batch, whatever its size, and none without an exposure.
+ * The first impression of an offer at a moment per journey among `candidates` (one per key):
+ * OfferView rows inserted now, i.e. journeys that had not seen it before. One statement.
  */
-async function verifyExposures(db: Db, shopId: string, batch: Valid[]): Promise<Map<number, string>> {
-  const problems = new Map<number, string>();
-  const exposures = batch.filter((v) => v.event.type === "exposure");
-  if (exposures.length === 0) return problems;
-  const ids = [...new Set(exposures.map((v) => v.event.experimentId!))];
-  const [experiments, versions, publication] = await Promise.all([
-    db.experiment.findMany({
-      where: { shopId, id: { in: ids } },
-      select: { id: true, offerId: true, version: true, offer: { select: { variants: { select: { id: true } } } } },
-    }),
-    db.experimentVersion.findMany({ where: { shopId, experimentId: { in: ids } }, select: { experimentId: true, version: true, holdoutBps: true, shares: true } }),
-    db.publication.findUnique({ where: { shopId }, select: { payload: true } }),
-  ]);
-  const known = new Map<string, KnownExperiment>();
-  for (const x of experiments) {
-    known.set(x.id, { offerId: x.offerId, current: x.version, versions: new Map(), variants: new Set(x.offer.variants.map((v) => v.id)), published: new Map() });
-  }
-  for (const v of versions) {
-    const x = known.get(v.experimentId);
-    if (!x) continue;
-    const shares = sharesOf(v.shares);
-    x.versions.set(v.version, { holdoutBps: v.holdoutBps, shares });
-    for (const arm of Object.keys(shares ?? {})) if (arm !== "holdout") x.variants.add(arm);
-  }
-  const decoded = publication ? decodePayload(publication.payload) : null;
-  if (decoded?.ok) {
-    for (const offer of decoded.payload.offers) {
-      const spec = offer.experiment;
-      const x = spec && known.get(spec.id);
-      if (!spec || !x || offer.id !== x.offerId) continue;
-      x.published.set(spec.version ?? 1, spec);
-      for (const v of spec.variants) x.variants.add(v.id);
-    }
-  }
-
-  for (const { index, event: e } of exposures) {
-    const x = known.get(e.experimentId!);
-    const version = e.version ?? 1;
-    let problem: string | null = null;
-    if (!x) problem = "experimentId: unknown experiment";
-    else if (e.offerId !== x.offerId) problem = "offerId: not this experiment's offer";
-    else if (!(x.versions.has(version) || x.published.has(version) || version <= x.current)) problem = "version: unknown version of this experiment";
-    else if (e.arm === "variant" && !x.variants.has(e.variantId!)) problem = "variantId: not a variant of this experiment";
-    else {
-      const config = configOf(e.experimentId!, x, version);
-      if (config) {
-        const arm = assign(config, e.journeyKey);
-        const expected = arm.kind === "holdout" ? "holdout" : arm.variantId;
-        const reported = e.arm === "holdout" ? "holdout" : e.variantId;
-        if (expected !== reported) problem = "arm: does not match the assignment for this journey";
-      }
-    }
-    if (problem) problems.set(index, problem);
-  }
-  return problems;
+async function firstViews(tx: Tx, shopId: string, candidates: Valid[]): Promise<Valid[]> {
+  if (candidates.length === 0) return [];
+  const rows = candidates.map(({ event: e }) =>
+    tuple([shopId, e.journeyKey, e.offerId!, e.moment, e.device ?? "", e.country ?? "", segmentOf(e.returning), e.arm]),
+  );
+  const returned = await query<{ journeyKey: string; offerId: string; moment: string }>(
+    tx,
+    sql`INSERT INTO "OfferView" ("shopId", "journeyKey", "offerId", "moment", "device", "country", "segment", "arm") VALUES ${join(rows)}
+        ON CONFLICT ("shopId", "journeyKey", "offerId", "moment") DO NOTHING RETURNING "journeyKey", "offerId", "moment"`,
+  );
+  const inserted = new Set(returned.map((r) => JSON.stringify([r.journeyKey, r.offerId, r.moment])));
+  return candidates.filter((v) => inserted.has(JSON.stringify([v.event.journeyKey, v.event.offerId, v.event.moment])));
 }
 
-/** The assignment configuration of one version: the published spec, else the version row's shares; null when neither is known. */
-function configOf(id: string, x: KnownExperiment, version: number): ExperimentLike | null {
-  const published = x.published.get(version);
-  if (published) return published;
-  const row = x.versions.get(version);
-  if (!row?.shares) return null;
-  const variants = Object.entries(row.shares)
-    .filter(([arm]) => arm !== "holdout")
-    .map(([arm, share]) => ({ id: arm, weight: share }));
-  return { id, holdoutBps: row.holdoutBps, variants };
-}
-
-/** Writes the new events of a batch with their roll-up increments; returns the ids it stored. */
-async function storeBatch(tx: Tx, shopId: string, batch: Valid[], onNewKeys: "throw" | "lock"): Promise<Set<string>> {
+/**
+ * Writes the new events of a batch (of one shop) with their roll-up increments; returns the ids
+ * it stored. Round trips do not grow with the batch: the events, the first views and the roll-up
+ * are one statement each; exposures (rare: one per experiment and journey) cost a few more.
+ */
+export async function storeBatch(tx: Tx, shopId: string, currency: string, batch: Valid[], onNewKeys: "throw" | "lock"): Promise<Set<string>> {
   // The journeys whose visitors, views and attributed lines this batch writes (see lockJourneys).
   const touched = batch.filter((v) => v.event.type === "exposure" || v.event.type === "impression").map((v) => v.event.journeyKey);
   await lockJourneys(tx, shopId, [...new Set(touched)], onNewKeys);
-  const existing = await tx.event.findMany({
-    where: { shopId, clientEventId: { in: batch.map((v) => v.event.id) } },
-    select: { clientEventId: true },
-  });
-  const known = new Set(existing.map((e) => e.clientEventId));
-  const unseen = batch.filter((v) => !known.has(v.event.id));
-  if (unseen.length === 0) return new Set();
-  // An exposure under an order's second key when its first key is already the visitor: not stored.
+  const inserted = await insertEvents(tx, shopId, batch);
+  const unseen = batch.filter((v) => inserted.has(v.event.id));
+  if (unseen.length === 0) return inserted;
+  // An exposure under an order's second key when its first key is already the visitor: not kept.
   const sameBuyer = await recordExposures(tx, shopId, unseen);
+  if (sameBuyer.size) await tx.event.deleteMany({ where: { shopId, clientEventId: { in: [...sameBuyer] } } });
   const fresh = unseen.filter((v) => !sameBuyer.has(v.event.id));
-  if (fresh.length === 0) return new Set();
-
-  const shop = await tx.shop.findUnique({ where: { id: shopId }, select: { currency: true } });
-  await tx.event.createMany({
-    data: fresh.map(({ event: e, occurredAt }) => ({
-      shopId,
-      clientEventId: e.id,
-      type: e.type,
-      moment: e.moment,
-      surface: e.surface,
-      journeyKey: e.journeyKey,
-      offerId: e.offerId ?? null,
-      experimentId: e.experimentId ?? null,
-      variantId: e.variantId ?? null,
-      arm: e.arm,
-      version: e.version ?? null,
-      // As sent, but within the cap (an INT4 column on PostgreSQL).
-      cartMinor: e.cartMinor === undefined ? null : Math.min(e.cartMinor, CART_CAP_MINOR),
-      device: e.device ?? null,
-      country: e.country ?? null,
-      currency: e.currency ?? null,
-      returning: e.returning ?? null,
-      valueMinor: e.valueMinor ?? null,
-      occurredAt,
-      day: dayOf(occurredAt),
-    })),
-  });
 
   const moments = new DeltaMap<MomentKey, MomentDelta>();
   const keyOf = (e: EventInput, occurredAt: Date): MomentKey => ({
@@ -316,7 +251,7 @@ async function storeBatch(tx: Tx, shopId: string, batch: Valid[], onNewKeys: "th
     // An exposure is the arm assignment, not something the buyer saw: no impression, no view.
     if (e.type === "exposure") continue;
     const delta: MomentDelta = { [COUNTER[e.type]!]: 1 };
-    if (e.type === "accept" && e.valueMinor !== undefined && e.currency === shop?.currency) delta.acceptedMinor = e.valueMinor;
+    if (e.type === "accept" && e.valueMinor !== undefined && e.currency === currency) delta.acceptedMinor = e.valueMinor;
     moments.add(keyOf(e, occurredAt), delta);
   }
 
@@ -327,30 +262,7 @@ async function storeBatch(tx: Tx, shopId: string, batch: Valid[], onNewKeys: "th
     const k = JSON.stringify([v.event.journeyKey, v.event.offerId, v.event.moment]);
     if (!impressions.has(k)) impressions.set(k, v);
   }
-  if (impressions.size) {
-    const candidates = [...impressions.values()];
-    const seenViews = await tx.offerView.findMany({
-      where: { shopId, journeyKey: { in: [...new Set(candidates.map((v) => v.event.journeyKey))] } },
-      select: { journeyKey: true, offerId: true, moment: true },
-    });
-    const viewed = new Set(seenViews.map((s) => JSON.stringify([s.journeyKey, s.offerId, s.moment])));
-    const firsts = candidates.filter((v) => !viewed.has(JSON.stringify([v.event.journeyKey, v.event.offerId, v.event.moment])));
-    if (firsts.length) {
-      await tx.offerView.createMany({
-        data: firsts.map(({ event: e }) => ({
-          shopId,
-          journeyKey: e.journeyKey,
-          offerId: e.offerId!,
-          moment: e.moment,
-          device: e.device ?? "",
-          country: e.country ?? "",
-          segment: segmentOf(e.returning),
-          arm: e.arm,
-        })),
-      });
-      for (const v of firsts) moments.add(keyOf(v.event, v.occurredAt), { impressions: 1 });
-    }
-  }
+  for (const v of await firstViews(tx, shopId, [...impressions.values()])) moments.add(keyOf(v.event, v.occurredAt), { impressions: 1 });
 
   await applyMomentDeltas(tx, shopId, moments);
   await relocateLines(tx, shopId, journeyDims(fresh));

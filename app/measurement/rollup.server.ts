@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { Prisma } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
+import { execute, join, raw, sql, tuple } from "~/lib/sql.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -90,7 +91,9 @@ const EXPERIMENT_COUNTERS = [
 
 /**
  * One INSERT ... ON CONFLICT DO UPDATE for all keys of a batch (SQLite and PostgreSQL both speak
- * it): a batch costs one statement, not one upsert per key.
+ * it): a batch costs one statement, not one upsert per key. Rows go in key order, so that two
+ * transactions (two app instances on PostgreSQL) lock the same roll-up rows in the same order and
+ * never wait on each other in a cycle.
  */
 async function bulkIncrement(
   tx: Tx,
@@ -103,13 +106,24 @@ async function bulkIncrement(
   if (rows.length === 0) return;
   const q = (c: string) => `"${c}"`;
   const columns = ["id", "shopId", ...keys, ...extra, ...counters];
-  const values = rows.map((r) => Prisma.sql`(${Prisma.join(columns.map((c) => r[c] ?? (counters.includes(c) ? 0 : "")))})`);
-  const conflict = ["shopId", ...keys].map(q).join(", ");
+  const conflict = ["shopId", ...keys];
+  const sortKey = (r: Record<string, string | number | undefined>) => JSON.stringify(conflict.map((c) => r[c] ?? ""));
+  const sorted = rows.map((r) => ({ r, k: sortKey(r) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  const values = sorted.map(({ r }) => tuple(columns.map((c) => bindable(r[c] ?? (counters.includes(c) ? 0 : "")))));
   const updates = counters.map((c) => `${q(c)} = ${q(table)}.${q(c)} + excluded.${q(c)}`).join(", ");
-  await tx.$executeRaw(
-    Prisma.sql`INSERT INTO ${Prisma.raw(q(table))} (${Prisma.raw(columns.map(q).join(", "))}) VALUES ${Prisma.join(values)} ON CONFLICT (${Prisma.raw(conflict)}) DO UPDATE SET ${Prisma.raw(updates)}`,
+  await execute(
+    tx,
+    sql`INSERT INTO ${raw(q(table))} (${raw(columns.map(q).join(", "))}) VALUES ${join(values)} ON CONFLICT (${raw(conflict.map(q).join(", "))}) DO UPDATE SET ${raw(updates)}`,
   );
 }
+
+/**
+ * Prisma refuses a raw parameter that is a whole number past 2^53 ("can't be represented as a
+ * JavaScript number"); the Float sums of squares reach that (a 1e8 order squared). As a bigint it
+ * binds, and the database stores it in the Float column as the same value.
+ */
+const bindable = (v: string | number): string | number | bigint =>
+  typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v) ? BigInt(v) : v;
 
 // Statement size stays well under SQLite's 32,766 bound parameters.
 const CHUNK = 500;

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
-import { Prisma, type PrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
+import { isUniqueViolation } from "~/lib/sql.server";
 import { jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import { ingestEvents } from "~/measurement/ingest.server";
@@ -149,7 +150,7 @@ export async function signPostPurchaseOffer(
     });
   } catch (error) {
     if (error instanceof Refusal) return { ok: false, status: error.status, reason: error.message };
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return { ok: false, status: 409, reason: "offer already signed for this purchase" };
+    if (isUniqueViolation(error)) return { ok: false, status: 409, reason: "offer already signed for this purchase" };
     throw error;
   }
   const token = await signChangeset(claims, creds.secret);

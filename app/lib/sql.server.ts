@@ -1,0 +1,106 @@
+/**
+ * Raw SQL for both databases without Prisma's `Prisma.sql` namespace: the PostgreSQL client is a
+ * second generated client with its own copy of Prisma's runtime, whose `Sql` and error classes are
+ * not @prisma/client's (docs/decisions/002-database.md). A fragment here is plain data, rendered
+ * per dialect (`?` placeholders for SQLite, `$n` for PostgreSQL) and run through the client's
+ * `$queryRawUnsafe` / `$executeRawUnsafe`, whose parameters Prisma still binds: nothing is spliced
+ * into the text but identifiers and SQL written in this codebase (`raw`).
+ */
+export interface SqlFragment {
+  readonly parts: ReadonlyArray<string | SqlParam>;
+}
+interface SqlParam {
+  readonly value: unknown;
+}
+
+const isFragment = (v: unknown): v is SqlFragment => typeof v === "object" && v !== null && Array.isArray((v as SqlFragment).parts);
+
+export function sql(strings: TemplateStringsArray, ...values: unknown[]): SqlFragment {
+  const parts: Array<string | SqlParam> = [];
+  strings.forEach((s, i) => {
+    parts.push(s);
+    if (i >= values.length) return;
+    const v = values[i];
+    if (isFragment(v)) parts.push(...v.parts);
+    else parts.push({ value: v });
+  });
+  return { parts };
+}
+
+/** SQL text written in this codebase (identifiers, keywords): never input. */
+export const raw = (text: string): SqlFragment => ({ parts: [text] });
+export const empty: SqlFragment = { parts: [] };
+
+export function join(fragments: SqlFragment[], separator = ", "): SqlFragment {
+  const parts: Array<string | SqlParam> = [];
+  fragments.forEach((f, i) => {
+    if (i > 0) parts.push(separator);
+    parts.push(...f.parts);
+  });
+  return { parts };
+}
+
+/** A parenthesised list of bound values: `(?, ?, ?)`. */
+export const tuple = (values: unknown[]): SqlFragment => ({
+  parts: ["(", ...values.flatMap((value, i) => (i === 0 ? [{ value }] : [", ", { value }])), ")"],
+});
+
+export type SqlDialect = "sqlite" | "postgresql";
+
+export function render(fragment: SqlFragment, dialect: SqlDialect): { text: string; params: unknown[] } {
+  let text = "";
+  const params: unknown[] = [];
+  for (const part of fragment.parts) {
+    if (typeof part === "string") text += part;
+    else {
+      params.push(part.value);
+      text += dialect === "postgresql" ? `$${params.length}` : "?";
+    }
+  }
+  return { text, params };
+}
+
+interface RawClient {
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}
+
+/** The client's own provider: a test or a worker may hold a client on another database than DATABASE_URL. */
+export const dialectOfClient = (client: unknown): SqlDialect =>
+  (client as { _activeProvider?: string })._activeProvider === "postgresql" ? "postgresql" : "sqlite";
+
+export function execute(client: RawClient, fragment: SqlFragment): Promise<number> {
+  const { text, params } = render(fragment, dialectOfClient(client));
+  return client.$executeRawUnsafe(text, ...params);
+}
+
+export function query<T>(client: RawClient, fragment: SqlFragment): Promise<T[]> {
+  const { text, params } = render(fragment, dialectOfClient(client));
+  return client.$queryRawUnsafe<T[]>(text, ...params);
+}
+
+/**
+ * Prisma's error codes, read without `instanceof` (each generated client has its own error
+ * classes): P2002 unique constraint; P2034 write conflict or deadlock (retry the transaction);
+ * P2024 no pooled connection in time and P2028 a transaction that could not start in time.
+ */
+export const prismaCode = (error: unknown): string | undefined =>
+  typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "string"
+    ? (error as { code: string }).code
+    : undefined;
+
+export const isUniqueViolation = (error: unknown): boolean => prismaCode(error) === "P2002";
+export const isRetryableConflict = (error: unknown): boolean => prismaCode(error) === "P2034" || /deadlock detected|could not serialize/i.test(messageOf(error));
+
+/**
+ * The database is saturated rather than broken: the pool had no connection in time, a transaction
+ * could not start in time, or SQLite's write lock stayed busy past busy_timeout. Callers answer 503
+ * with Retry-After (the client tries again later), never 500.
+ */
+export const isDatabaseBusy = (error: unknown): boolean => {
+  const code = prismaCode(error);
+  if (code === "P2024" || code === "P2028") return true;
+  return /SQLITE_BUSY|database is locked|Unable to start a transaction in the given time|Timed out fetching a new connection|too many clients already|remaining connection slots are reserved|timeout exceeded when trying to connect/i.test(messageOf(error));
+};
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,0 +1,142 @@
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { isRetryableConflict, isUniqueViolation } from "~/lib/sql.server";
+import { LockScopeChanged } from "./attribution.server";
+import type { Valid } from "./exposure-check.server";
+
+type Tx = Prisma.TransactionClient;
+
+export interface Submission {
+  shopId: string;
+  currency: string;
+  events: Valid[];
+}
+
+/** Writes one shop's events in a transaction; returns the client ids it stored. */
+export type StoreEvents = (tx: Tx, shopId: string, currency: string, events: Valid[], onNewKeys: "throw") => Promise<Set<string>>;
+
+/** More events are waiting for the database than the queue holds: the caller answers 503 + Retry-After. */
+export class Overloaded extends Error {
+  readonly retryAfterSeconds = 1;
+  constructor(queued: number) {
+    super(`ingestion is saturated (${queued} events waiting to be written): retry shortly`);
+  }
+}
+
+export interface CommitQueueOptions {
+  /** Events waiting at most; a batch that would pass it is refused at once (memory stays bounded). */
+  maxQueuedEvents: number;
+  /** Events per transaction at most. */
+  maxEventsPerCommit: number;
+  /** Transactions in flight at once (1 on SQLite: it has one writer). */
+  parallel: number;
+}
+
+interface Entry {
+  submission: Submission;
+  resolve: (stored: Set<string>) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for event batches. Each request's batch waits here while a transaction is in
+ * flight; the next transaction takes everything that gathered meanwhile (per shop, merged into one
+ * storeBatch: one INSERT of events, one roll-up upsert). Under load a transaction carries many
+ * requests' events, so the database work per event falls as concurrency rises, and an idle server
+ * still commits a lone batch at once (nothing waits on a timer). A batch is answered only after its
+ * transaction committed: what is acknowledged is durable.
+ */
+export class CommitQueue {
+  private readonly pending: Entry[] = [];
+  private queued = 0;
+  private active = 0;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly store: StoreEvents,
+    private readonly options: CommitQueueOptions,
+  ) {}
+
+  submit(submission: Submission): Promise<Set<string>> {
+    const n = submission.events.length;
+    if (this.queued > 0 && this.queued + n > this.options.maxQueuedEvents) return Promise.reject(new Overloaded(this.queued));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ submission, resolve, reject });
+      this.queued += n;
+      if (this.active < this.options.parallel) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.active++;
+    try {
+      while (this.pending.length) {
+        const group: Entry[] = [];
+        let n = 0;
+        while (this.pending.length && (group.length === 0 || n + this.pending[0]!.submission.events.length <= this.options.maxEventsPerCommit)) {
+          const entry = this.pending.shift()!;
+          group.push(entry);
+          n += entry.submission.events.length;
+        }
+        try {
+          const stored = await this.commit(group);
+          group.forEach((entry, i) => entry.resolve(stored[i]!));
+        } catch (error) {
+          if (group.length === 1) group[0]!.reject(error);
+          // One batch's failure must not fail the others that happened to share its transaction.
+          else for (const entry of group) await this.commit([entry]).then((s) => entry.resolve(s[0]!), entry.reject);
+        } finally {
+          this.queued -= n;
+        }
+      }
+    } finally {
+      this.active--;
+    }
+  }
+
+  /** One transaction for the group, retried when a concurrent writer won a race; stored ids per entry. */
+  private async commit(group: Entry[]): Promise<Array<Set<string>>> {
+    // Per shop, each event id once: the first entry that carries it owns its answer; a copy in a
+    // later entry (a client's retry racing its first attempt) reads as a duplicate.
+    const owner = new Map<string, Entry>();
+    const byShop = new Map<string, { currency: string; events: Valid[] }>();
+    for (const entry of group) {
+      const { shopId, currency, events } = entry.submission;
+      const shop = byShop.get(shopId) ?? byShop.set(shopId, { currency, events: [] }).get(shopId)!;
+      for (const v of events) {
+        const key = `${shopId}\u0000${v.event.id}`;
+        if (owner.has(key)) continue;
+        owner.set(key, entry);
+        shop.events.push(v);
+      }
+    }
+    const shops = [...byShop.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const stored = await this.prisma.$transaction(
+          async (tx) => {
+            const out = new Set<string>();
+            for (const [shopId, { currency, events }] of shops) {
+              for (const id of await this.store(tx, shopId, currency, events, "throw")) out.add(`${shopId}\u0000${id}`);
+            }
+            return out;
+          },
+          { timeout: 30_000, maxWait: 5_000 },
+        );
+        return group.map((entry) => {
+          const mine = new Set<string>();
+          for (const v of entry.submission.events) {
+            const key = `${entry.submission.shopId}\u0000${v.event.id}`;
+            if (owner.get(key) === entry && stored.has(key)) mine.add(v.event.id);
+          }
+          return mine;
+        });
+      } catch (error) {
+        // Another instance committed the same events first (its rows now read as duplicates), an
+        // order linked a journey to another key while we waited for its lock, or PostgreSQL broke a
+        // deadlock by aborting us: all resolve by running the transaction again.
+        const again = isUniqueViolation(error) || isRetryableConflict(error) || error instanceof LockScopeChanged;
+        if (!again || attempt >= 4) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { assign, decodePayload, type ExperimentLike } from "@moments/engine";
+import type { EventInput } from "./contract";
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+export interface Valid {
+  index: number;
+  event: EventInput;
+  occurredAt: Date;
+}
+
+/** What an exposure is checked against: the experiment as the shop configured it. */
+interface KnownExperiment {
+  offerId: string;
+  current: number;
+  /** Versions with an ExperimentVersion row: their arms' shares and hold-out. */
+  versions: Map<number, { holdoutBps: number; shares: Record<string, number> | null }>;
+  /** Arm ids ever configured: the offer's variants now and those in any version's shares. */
+  variants: Set<string>;
+  /** The engine's spec per version, where the published payload carries it. */
+  published: Map<number, ExperimentLike>;
+}
+
+function sharesOf(json: string): Record<string, number> | null {
+  try {
+    const v = JSON.parse(json) as unknown;
+    if (!v || typeof v !== "object" || Array.isArray(v)) return null;
+    const out: Record<string, number> = {};
+    for (const [k, share] of Object.entries(v)) if (typeof share === "number" && share >= 0) out[k] = share;
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Exposure events come from buyers' browsers (and anyone who can reach the event endpoints): one
+ * that names an experiment, version or variant the shop never configured, or an arm the engine
+ * would not assign to its journey key, is refused with its reason instead of becoming a visitor.
+ * The engine's assignment is deterministic (assign), so the server recomputes it from the version's
+ * configuration: the published payload's spec when it carries that version (exact weights), else
+ * the ExperimentVersion row's shares (rendezvous hashing depends only on the weights' ratios, which
+ * the shares keep), else (a version with neither, from before versions were recorded) the arm is
+ * not checked. Three reads a batch, whatever its size, and none without an exposure.
+ */
+export async function verifyExposures(db: Db, shopId: string, batch: Valid[]): Promise<Map<number, string>> {
+  const problems = new Map<number, string>();
+  const exposures = batch.filter((v) => v.event.type === "exposure");
+  if (exposures.length === 0) return problems;
+  const ids = [...new Set(exposures.map((v) => v.event.experimentId!))];
+  const [experiments, versions, publication] = await Promise.all([
+    db.experiment.findMany({
+      where: { shopId, id: { in: ids } },
+      select: { id: true, offerId: true, version: true, offer: { select: { variants: { select: { id: true } } } } },
+    }),
+    db.experimentVersion.findMany({ where: { shopId, experimentId: { in: ids } }, select: { experimentId: true, version: true, holdoutBps: true, shares: true } }),
+    db.publication.findUnique({ where: { shopId }, select: { payload: true } }),
+  ]);
+  const known = new Map<string, KnownExperiment>();
+  for (const x of experiments) {
+    known.set(x.id, { offerId: x.offerId, current: x.version, versions: new Map(), variants: new Set(x.offer.variants.map((v) => v.id)), published: new Map() });
+  }
+  for (const v of versions) {
+    const x = known.get(v.experimentId);
+    if (!x) continue;
+    const shares = sharesOf(v.shares);
+    x.versions.set(v.version, { holdoutBps: v.holdoutBps, shares });
+    for (const arm of Object.keys(shares ?? {})) if (arm !== "holdout") x.variants.add(arm);
+  }
+  const decoded = publication ? decodePayload(publication.payload) : null;
+  if (decoded?.ok) {
+    for (const offer of decoded.payload.offers) {
+      const spec = offer.experiment;
+      const x = spec && known.get(spec.id);
+      if (!spec || !x || offer.id !== x.offerId) continue;
+      x.published.set(spec.version ?? 1, spec);
+      for (const v of spec.variants) x.variants.add(v.id);
+    }
+  }
+
+  for (const { index, event: e } of exposures) {
+    const x = known.get(e.experimentId!);
+    const version = e.version ?? 1;
+    let problem: string | null = null;
+    if (!x) problem = "experimentId: unknown experiment";
+    else if (e.offerId !== x.offerId) problem = "offerId: not this experiment's offer";
+    else if (!(x.versions.has(version) || x.published.has(version) || version <= x.current)) problem = "version: unknown version of this experiment";
+    else if (e.arm === "variant" && !x.variants.has(e.variantId!)) problem = "variantId: not a variant of this experiment";
+    else {
+      const config = configOf(e.experimentId!, x, version);
+      if (config) {
+        const arm = assign(config, e.journeyKey);
+        const expected = arm.kind === "holdout" ? "holdout" : arm.variantId;
+        const reported = e.arm === "holdout" ? "holdout" : e.variantId;
+        if (expected !== reported) problem = "arm: does not match the assignment for this journey";
+      }
+    }
+    if (problem) problems.set(index, problem);
+  }
+  return problems;
+}
+
+/** The assignment configuration of one version: the published spec, else the version row's shares; null when neither is known. */
+function configOf(id: string, x: KnownExperiment, version: number): ExperimentLike | null {
+  const published = x.published.get(version);
+  if (published) return published;
+  const row = x.versions.get(version);
+  if (!row?.shares) return null;
+  const variants = Object.entries(row.shares)
+    .filter(([arm]) => arm !== "holdout")
+    .map(([arm, share]) => ({ id: arm, weight: share }));
+  return { id, holdoutBps: row.holdoutBps, variants };
+}
+
