@@ -45,10 +45,48 @@ function sharesOf(json: string): Record<string, number> | null {
  * not checked. Three reads a batch, whatever its size, and none without an exposure.
  */
 export async function verifyExposures(db: Db, shopId: string, batch: Valid[]): Promise<Map<number, string>> {
-  const problems = new Map<number, string>();
   const exposures = batch.filter((v) => v.event.type === "exposure");
-  if (exposures.length === 0) return problems;
+  if (exposures.length === 0) return new Map();
   const ids = [...new Set(exposures.map((v) => v.event.experimentId!))];
+  const cache = isClient(db) ? cacheOf(db, shopId) : null;
+  if (cache && ids.every((id) => cache.known.has(id))) {
+    const problems = check(cache.known, exposures);
+    if (problems.size === 0) return problems;
+  }
+  // Not cached, or refused by what was cached: decide on what the database says now.
+  const known = await loadExperiments(db, shopId, ids);
+  if (cache) for (const id of ids) cache.known.set(id, known.get(id) ?? null);
+  return check(known, exposures);
+}
+
+const isClient = (db: Db): db is PrismaClient => typeof (db as PrismaClient).$transaction === "function";
+
+const CACHE_TTL_MS = 10_000;
+const CACHE_SHOPS_MAX = 10_000;
+const caches = new WeakMap<PrismaClient, Map<string, { known: Map<string, KnownExperiment | null>; until: number }>>();
+
+/**
+ * What a shop's experiments were, remembered for 10 s per client: every exposure batch would
+ * otherwise read three tables and decode the published payload. A version's configuration never
+ * changes once buyers saw it (a change is a new version), so what is remembered stays right for the
+ * versions it knows; anything it refuses (a new version, experiment or variant) is checked against
+ * the database before the refusal stands. What it can let through for up to 10 s: an exposure of
+ * an experiment deleted meanwhile.
+ */
+function cacheOf(db: PrismaClient, shopId: string) {
+  let shops = caches.get(db);
+  if (!shops) caches.set(db, (shops = new Map()));
+  const now = Date.now();
+  let entry = shops.get(shopId);
+  if (!entry || entry.until <= now) {
+    if (shops.size >= CACHE_SHOPS_MAX) shops.clear();
+    entry = { known: new Map(), until: now + CACHE_TTL_MS };
+    shops.set(shopId, entry);
+  }
+  return entry;
+}
+
+async function loadExperiments(db: Db, shopId: string, ids: string[]): Promise<Map<string, KnownExperiment>> {
   const [experiments, versions, publication] = await Promise.all([
     db.experiment.findMany({
       where: { shopId, id: { in: ids } },
@@ -78,7 +116,11 @@ export async function verifyExposures(db: Db, shopId: string, batch: Valid[]): P
       for (const v of spec.variants) x.variants.add(v.id);
     }
   }
+  return known;
+}
 
+function check(known: ReadonlyMap<string, KnownExperiment | null>, exposures: Valid[]): Map<number, string> {
+  const problems = new Map<number, string>();
   for (const { index, event: e } of exposures) {
     const x = known.get(e.experimentId!);
     const version = e.version ?? 1;

@@ -313,7 +313,13 @@ async function recordExposures(tx: Tx, shopId: string, fresh: Valid[]): Promise<
 
   const orders = await linkedOrders(tx, shopId, { journeyKeys: [...new Set(created.map((v) => v.event.journeyKey))] });
   const deltas = new DeltaMap<ExperimentKey, ExperimentDelta>();
-  // One at a time: a later exposure in the batch must see the rows the earlier ones created or dropped.
+  // Exposures of journeys without orders (nearly all: the exposure comes before the order) go in
+  // one createMany; they are written before an exposure with orders is handled, because that one
+  // must see the rows the earlier ones created (one at a time, in batch order).
+  const plain: Prisma.ExperimentExposureCreateManyInput[] = [];
+  const flush = async () => {
+    if (plain.length) await tx.experimentExposure.createMany({ data: plain.splice(0) });
+  };
   for (const { event: e, occurredAt } of created) {
     const version = e.version ?? 1;
     const x = cartOf(e);
@@ -334,6 +340,12 @@ async function recordExposures(tx: Tx, shopId: string, fresh: Valid[]): Promise<
       firstSeenAt: occurredAt,
     };
     const own = orders.filter((o) => o.keys.includes(e.journeyKey));
+    if (own.length === 0) {
+      deltas.add(experimentKeyOf(row), visitorDelta(x));
+      plain.push({ ...row, orders: 0, revenueMinor: 0 });
+      continue;
+    }
+    await flush();
     const earlier = new Set(own.flatMap((o) => o.keys.slice(0, o.keys.indexOf(e.journeyKey))));
     const later = new Set(own.flatMap((o) => o.keys.slice(o.keys.indexOf(e.journeyKey) + 1)));
     const siblings = earlier.size + later.size
@@ -358,6 +370,7 @@ async function recordExposures(tx: Tx, shopId: string, fresh: Valid[]): Promise<
     }
     await tx.experimentExposure.create({ data: { ...row, orders: visitor.orders, revenueMinor: visitor.revenue } });
   }
+  await flush();
   await applyExperimentDeltas(tx, shopId, deltas);
   return sameBuyer;
 }
