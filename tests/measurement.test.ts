@@ -1,6 +1,7 @@
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
 import { randomUUID } from "node:crypto";
 import { freshDatabase } from "./support/db";
+import { numbers } from "./support/numbers";
 import { samplePayload } from "./support/webhooks";
 import { ingestEvents } from "~/measurement/ingest.server";
 import { applyRefund, attributeOrder, JOURNEY_ATTRIBUTE, parseRefund } from "~/measurement/attribution.server";
@@ -108,7 +109,10 @@ describe("attribution", () => {
   const arms = async () => {
     const rows = await prisma.experimentDaily.groupBy({ by: ["arm"], where: { shopId }, _sum: { visitors: true, orders: true, revenueMinor: true } });
     return Object.fromEntries(
-      rows.map((r) => [r.arm, { visitors: r._sum.visitors, orders: r._sum.orders, revenueMinor: r._sum.revenueMinor, aov: r._sum.revenueMinor! / r._sum.orders! }]),
+      rows.map((r) => {
+        const sum = numbers(r._sum);
+        return [r.arm, { visitors: sum.visitors, orders: sum.orders, revenueMinor: sum.revenueMinor, aov: sum.revenueMinor! / sum.orders! }];
+      }),
     );
   };
 

@@ -54,7 +54,7 @@ afterAll(async () => {
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 async function dashboardCsv(now: number, filter = ""): Promise<string> {
   const res = await fetch(`${server.url}/app/dashboard.csv?from=${day(now - 7 * DAY)}&to=${day(now + DAY)}${filter}`, { headers: { "User-Agent": BROWSER_UA } });
-  expect(res.status).toBe(200);
+  expect(res.status, `the server's last output:\n${server.output().slice(-3000)}`).toBe(200);
   return res.text();
 }
 

@@ -42,11 +42,14 @@ export function demoGateway(prisma: PrismaClient, shopId: string): ShopGateway {
   return {
     kind: "demo",
     async searchProducts(query, limit = 25) {
-      const q = query.trim();
-      const where = q
-        ? { OR: [{ title: { contains: q } }, { vendor: { contains: q } }, { tags: { contains: q } }] }
-        : {};
-      return (await loadProducts(prisma, shopId, where, limit)).map(toCatalog);
+      const q = query.trim().toLowerCase();
+      if (!q) return (await loadProducts(prisma, shopId, {}, limit)).map(toCatalog);
+      // Case-insensitive like Shopify's product search. Prisma's `contains` is not portable here:
+      // SQLite's LIKE ignores ASCII case only, PostgreSQL's is case-sensitive, and `mode:
+      // "insensitive"` does not exist on SQLite. The demo catalog is a few dozen rows per shop.
+      const matches = (s: string) => s.toLowerCase().includes(q);
+      const rows = await loadProducts(prisma, shopId, {});
+      return rows.filter((r) => matches(r.title) || matches(r.vendor) || matches(r.tags)).slice(0, limit).map(toCatalog);
     },
     async getProducts(ids) {
       if (ids.length === 0) return [];
