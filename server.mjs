@@ -1,5 +1,6 @@
 // The app's HTTP server: the Remix build behind Express, with start-up checks first.
 // Used by `npm start` (real mode), `npm run demo` and the tests (against the built server).
+import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import express from "express";
@@ -54,34 +55,31 @@ const BODY_LIMITS = [
 
 const mode = process.env.NODE_ENV ?? "production";
 const handleRemix = createRemixHandler(build, mode);
-// The event endpoints skip Remix (app/entry.server.tsx `hotPaths`); a thrown Response is the answer.
+// The event endpoints are served straight from their handlers (app/entry.server.tsx `hotPaths`),
+// before Express and Remix; a thrown Response is the answer.
 const hotPaths = build.entry.module.hotPaths ?? {};
-const hotHandler = (handler) => (request) => handler(request).catch((thrown) => {
-  if (thrown instanceof Response) return thrown;
-  throw thrown;
-});
 
 app.use((req, res, next) => {
-  const hot = Object.hasOwn(hotPaths, req.path) ? hotHandler(hotPaths[req.path]) : undefined;
-  if (hot && req.method === "OPTIONS") return handOn(req, res, undefined, hot);
   const route = req.method === "GET" || req.method === "HEAD" ? undefined : BODY_LIMITS.find((r) => r.pattern.test(req.path));
   if (!route) return next();
   readBounded(req, res, route).then(
-    (body) => (body ? handOn(req, res, body, hot ?? handleRemix) : undefined),
+    (body) => (body ? handOn(req, res, body) : undefined),
     (error) => next(error),
   );
 });
 app.all("*", createRequestHandler({ build, mode }));
 
+const DRAIN_BYTES = 16 * 1024 * 1024;
+
 /** The body, or null once the request was answered 413 (or the client went away). */
 function readBounded(req, res, { limit, name }) {
-  const tooLarge = () => {
-    res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
+  const tooLarge = (close) => {
+    res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", ...(close ? { Connection: "close" } : {}) });
     res.end(`Request body too large: ${name} accept at most ${limit} bytes\n`);
   };
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) {
-    tooLarge();
+    tooLarge(true); // refused before reading: the body is never read, the connection closes
     return Promise.resolve(null);
   }
   return new Promise((resolve, reject) => {
@@ -89,12 +87,17 @@ function readBounded(req, res, { limit, name }) {
     let received = 0;
     let settled = false;
     req.on("data", (chunk) => {
-      if (settled) return; // after a 413, the rest is dropped as it arrives until the socket closes
       received += chunk.length;
+      if (settled) {
+        // After a 413 the rest is read and dropped, so that the client, still sending, reads the
+        // answer instead of a reset; past DRAIN_BYTES more the connection is cut.
+        if (received > limit + DRAIN_BYTES) req.socket.destroy();
+        return;
+      }
       if (received > limit) {
         settled = true;
         chunks.length = 0;
-        tooLarge();
+        tooLarge(false);
         resolve(null);
         return;
       }
@@ -121,10 +124,9 @@ function readBounded(req, res, { limit, name }) {
 
 /**
  * What @remix-run/express does for every other route (it exports only its handler), with the
- * buffered body instead of the request stream, which readBounded has consumed, and the handler
- * given (Remix, or a hot path).
+ * buffered body instead of the request stream, which readBounded has consumed.
  */
-async function handOn(req, res, body, handler) {
+async function handOn(req, res, body) {
   try {
     const [, forwardedPort] = req.get("X-Forwarded-Host")?.split(":") ?? [];
     const [, hostPort] = req.get("host")?.split(":") ?? [];
@@ -136,7 +138,7 @@ async function handOn(req, res, body, handler) {
     }
     const controller = new AbortController();
     res.on("close", () => res.writableFinished || controller.abort());
-    const response = await handler(new Request(url.href, { method: req.method, headers, body, signal: controller.signal }));
+    const response = await handleRemix(new Request(url.href, { method: req.method, headers, body, signal: controller.signal }));
     res.statusMessage = response.statusText;
     res.status(response.status);
     for (const [key, value] of response.headers.entries()) res.append(key, value);
@@ -149,7 +151,40 @@ async function handOn(req, res, body, handler) {
   }
 }
 
-const server = app.listen(listen.port, listen.host, () => {
+/**
+ * POST and OPTIONS to an event endpoint, with no middleware in between: the same body limit, the
+ * handler's Response written back whole (JSON of a few hundred bytes).
+ */
+async function serveHot(req, res, handler) {
+  try {
+    const path = req.url.split("?", 1)[0];
+    const body = req.method === "OPTIONS" ? undefined : await readBounded(req, res, BODY_LIMITS.find((r) => r.pattern.test(path)));
+    if (body === null) return;
+    const headers = new Headers();
+    for (const [key, values] of Object.entries(req.headers)) {
+      for (const value of Array.isArray(values) ? values : values ? [values] : []) headers.append(key, value);
+    }
+    const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, { method: req.method, headers, body });
+    const response = await handler(request).catch((thrown) => {
+      if (thrown instanceof Response) return thrown;
+      throw thrown;
+    });
+    const payload = Buffer.from(await response.arrayBuffer());
+    res.writeHead(response.status, [...response.headers.entries()].flat().concat("Content-Length", String(payload.length)));
+    res.end(payload);
+  } catch (error) {
+    console.error(error);
+    if (!res.headersSent) res.writeHead(500).end();
+    else res.destroy();
+  }
+}
+
+const server = http.createServer((req, res) => {
+  const path = req.url.split("?", 1)[0];
+  if ((req.method === "POST" || req.method === "OPTIONS") && Object.hasOwn(hotPaths, path)) serveHot(req, res, hotPaths[path]);
+  else app(req, res);
+});
+server.listen(listen.port, listen.host, () => {
   const { port } = server.address();
   // Tests and scripts read this line to find the port (PORT=0 picks a free one).
   console.log(`Moments (${listen.mode} mode) listening on http://${listen.host === "0.0.0.0" ? "localhost" : listen.host}:${port}`);

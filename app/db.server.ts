@@ -42,7 +42,7 @@ class OneConnectionLibSQL extends PrismaLibSQL {
     // The sqlite3 client runs a statement synchronously when called: these apply before any other.
     // WAL lets readers (another process, a test) read while one writes; NORMAL sync in WAL mode still
     // survives a crashed process (only an OS crash can lose the last commits).
-    for (const pragma of ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000"]) {
+    for (const pragma of ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA cache_size=-65536"]) {
       client.execute(pragma).catch((error: unknown) => console.error(`SQLite ${pragma} failed: ${error instanceof Error ? error.message : error}`));
     }
     const transaction = async (): Promise<Transaction> => {

@@ -4,6 +4,7 @@ import { exposureEventId } from "@moments/engine";
 import type { PrismaClient } from "@prisma/client";
 import { toSafeNumber, UnsafeIntegerError } from "~/lib/bigint";
 import { dashboardData } from "~/measurement/dashboard.server";
+import { CART_CAP_MINOR } from "~/measurement/ingest.server";
 import { freshDatabase } from "./support/db";
 import { freshPostgresDatabase, startPostgres, type PostgresCluster } from "./support/postgres";
 import { BROWSER_UA, realModeEnv, startServer, TEST_API_SECRET, type RunningServer } from "./support/server";
@@ -160,8 +161,8 @@ function money64Suite(name: string, open: () => Promise<Backend & { close: () =>
       ]);
       const exposures = await b.prisma.experimentExposure.findMany({ where: { shopId }, orderBy: { journeyKey: "asc" }, select: { orders: true, revenueMinor: true, cartMinor: true } });
       expect(exposures).toEqual([
-        { orders: 1n, revenueMinor: BigInt(IDR_25M), cartMinor: BigInt(MAX) },
-        { orders: 1n, revenueMinor: BigInt(MAX), cartMinor: BigInt(MAX) },
+        { orders: 1n, revenueMinor: BigInt(IDR_25M), cartMinor: BigInt(CART_CAP_MINOR) },
+        { orders: 1n, revenueMinor: BigInt(MAX), cartMinor: BigInt(CART_CAP_MINOR) },
       ]);
       const daily = await b.prisma.experimentDaily.findMany({ where: { shopId, arm: "holdout" } });
       const sum = (k: "visitors" | "converters" | "orders" | "revenueMinor" | "covariateN") => daily.reduce((s, r) => s + r[k], 0n);

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ATTR } from "@moments/engine";
 import type { OrderCreatedHandler } from "~/orders/handlers.server";
 import { decimalToMinor } from "~/lib/decimal";
+import { join, query, sql } from "~/lib/sql.server";
 import { toSafeNumber, withNumbers } from "~/lib/bigint";
 import {
   applyExperimentDeltas,
@@ -114,7 +115,10 @@ export const netValue = (o: Pick<LinkedOrder, "totalMinor" | "refundedMinor" | "
 export async function linkedOrders(tx: Tx, shopId: string, by: { journeyKeys?: string[]; orderIds?: string[] }): Promise<LinkedOrder[]> {
   const ids = new Set(by.orderIds ?? []);
   if (by.journeyKeys?.length) {
-    const rows = await tx.journeyOrder.findMany({ where: { shopId, journeyKey: { in: by.journeyKeys } }, select: { orderId: true } });
+    // Raw: ingestion asks this for every batch with views or exposures, nearly always of journeys
+    // without an order yet, and Prisma's query planning cost more than the index lookup.
+    const keys = by.journeyKeys.map((k) => sql`${k}`);
+    const rows = await query<{ orderId: string }>(tx, sql`SELECT "orderId" FROM "JourneyOrder" WHERE "shopId" = ${shopId} AND "journeyKey" IN (${join(keys)})`);
     for (const r of rows) ids.add(r.orderId);
   }
   if (ids.size === 0) return [];

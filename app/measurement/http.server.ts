@@ -2,7 +2,7 @@ import { decodeJwt } from "jose";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { authenticate } from "~/shopify.server";
-import { isDatabaseBusy } from "~/lib/sql.server";
+import { isDatabaseBusy, query, sql } from "~/lib/sql.server";
 import { CORS_HEADERS, verifyPostPurchaseToken } from "~/post-purchase/token.server";
 import { Overloaded } from "./commit-queue.server";
 import { verifyCheckoutSessionToken } from "./session-token.server";
@@ -51,37 +51,18 @@ export async function ingestRequest(request: Request, shopDomain: string, now = 
   }
 }
 
-interface InstalledShop {
-  id: string;
-  currency: string;
-}
-const SHOP_TTL_MS = 5_000;
-const SHOP_CACHE_MAX = 10_000;
-const shops = new Map<string, { shop: InstalledShop; until: number }>();
-
 /**
- * The installed shop a request authenticated as, remembered for 5 s: every batch would otherwise
- * read the same row. Only installed shops are kept (an unknown domain is read every time), so an
- * uninstall or a currency change reaches ingestion within 5 s. The map is bounded: past 10,000
- * shops it starts over.
+ * The installed shop a request authenticated as, read on every batch (not cached: a shop deleted by
+ * shop/redact and installed again has a new id, and a remembered one would file events under the
+ * deleted shop). Raw: one index lookup, without Prisma's query planning on the hot path.
  */
-async function installedShop(domain: string): Promise<InstalledShop | null> {
-  const now = Date.now();
-  const hit = shops.get(domain);
-  if (hit && hit.until > now) return hit.shop;
-  const row = await db().shop.findUnique({ where: { domain }, select: { id: true, uninstalledAt: true, currency: true } });
-  if (!row || row.uninstalledAt) {
-    shops.delete(domain);
-    return null;
-  }
-  if (shops.size >= SHOP_CACHE_MAX) shops.clear();
-  const shop = { id: row.id, currency: row.currency };
-  shops.set(domain, { shop, until: now + SHOP_TTL_MS });
-  return shop;
+async function installedShop(domain: string): Promise<{ id: string; currency: string } | null> {
+  const [row] = await query<{ id: string; currency: string; uninstalledAt: unknown }>(
+    db(),
+    sql`SELECT "id", "currency", "uninstalledAt" FROM "Shop" WHERE "domain" = ${domain}`,
+  );
+  return row && row.uninstalledAt === null ? { id: row.id, currency: row.currency } : null;
 }
-
-/** An uninstall or a redaction in this process takes effect on ingestion at once (other instances: within 5 s). */
-export const forgetShop = (domain: string): void => void shops.delete(domain);
 
 const outcomeResponse = (outcome: BatchOutcome, headers: Record<string, string> = {}): Response =>
   Response.json(outcome.body, {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient } from "@prisma/client";
-import { dialectOfClient, join, query, raw, sql, tuple } from "~/lib/sql.server";
+import { dialectOfClient, insertJsonRows, join, query, sql, sqlTimestamp, type JsonColumn } from "~/lib/sql.server";
 import { EventInput, MAX_BATCH, type EventResult } from "./contract";
 import { verifyExposures, type Valid } from "./exposure-check.server";
 import { CommitQueue } from "./commit-queue.server";
@@ -163,57 +163,49 @@ function commitQueueFor(prisma: PrismaClient): CommitQueue {
   return queue;
 }
 
-// Bound parameters per INSERT stay under SQLite's 32,766 (21 a row).
-const EVENT_CHUNK = 1_000;
-const EVENT_COLUMNS = [
-  "id", "shopId", "clientEventId", "type", "moment", "surface", "journeyKey", "offerId", "experimentId", "variantId", "arm",
-  "version", "cartMinor", "device", "country", "currency", "returning", "valueMinor", "occurredAt", "day", "receivedAt",
-] as const;
+const EVENT_COLUMNS: readonly JsonColumn[] = [
+  { name: "id", pg: "text" }, { name: "shopId", pg: "text" }, { name: "clientEventId", pg: "text" }, { name: "type", pg: "text" },
+  { name: "moment", pg: "text" }, { name: "surface", pg: "text" }, { name: "journeyKey", pg: "text" }, { name: "offerId", pg: "text" },
+  { name: "experimentId", pg: "text" }, { name: "variantId", pg: "text" }, { name: "arm", pg: "text" }, { name: "version", pg: "integer" },
+  { name: "cartMinor", pg: "bigint" }, { name: "device", pg: "text" }, { name: "country", pg: "text" }, { name: "currency", pg: "text" },
+  { name: "returning", pg: "boolean" }, { name: "valueMinor", pg: "bigint" }, { name: "occurredAt", pg: "timestamp(3)" },
+  { name: "day", pg: "text" }, { name: "receivedAt", pg: "timestamp(3)" },
+];
 
 /**
- * Inserts the events not stored yet and returns their client ids: one multi-row INSERT ... ON
- * CONFLICT DO NOTHING RETURNING per chunk. A concurrent copy of the batch in another transaction
- * waits on the unique index and then skips (never an error); rows go in id order so that two such
+ * Inserts the events not stored yet and returns their client ids: one INSERT ... ON CONFLICT DO
+ * NOTHING RETURNING for the batch. A concurrent copy of the batch in another transaction waits on
+ * the unique index and then skips (never an error); rows go in id order so that two such
  * transactions take the index entries in the same order.
  */
 async function insertEvents(tx: Tx, shopId: string, batch: Valid[]): Promise<Set<string>> {
-  const receivedAt = new Date();
-  const sorted = [...batch].sort((a, b) => (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0));
-  const inserted = new Set<string>();
-  for (let i = 0; i < sorted.length; i += EVENT_CHUNK) {
-    const rows = sorted.slice(i, i + EVENT_CHUNK).map(({ event: e, occurredAt }) =>
-      tuple([
-        randomUUID(), shopId, e.id, e.type, e.moment, e.surface, e.journeyKey, e.offerId ?? null, e.experimentId ?? null,
-        e.variantId ?? null, e.arm, e.version ?? null,
-        // As sent, within the covariate's cap (CART_CAP_MINOR).
-        e.cartMinor === undefined ? null : Math.min(e.cartMinor, CART_CAP_MINOR),
-        e.device ?? null, e.country ?? null, e.currency ?? null, e.returning ?? null, e.valueMinor ?? null,
-        occurredAt, dayOf(occurredAt), receivedAt,
-      ]),
-    );
-    const returned = await query<{ clientEventId: string }>(
-      tx,
-      sql`INSERT INTO "Event" (${raw(EVENT_COLUMNS.map((c) => `"${c}"`).join(", "))}) VALUES ${join(rows)}
-          ON CONFLICT ("shopId", "clientEventId") DO NOTHING RETURNING "clientEventId"`,
-    );
-    for (const r of returned) inserted.add(r.clientEventId);
-  }
-  return inserted;
+  const receivedAt = sqlTimestamp(new Date());
+  const rows = [...batch]
+    .sort((a, b) => (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0))
+    .map(({ event: e, occurredAt }) => ({
+      id: randomUUID(), shopId, clientEventId: e.id, type: e.type, moment: e.moment, surface: e.surface, journeyKey: e.journeyKey,
+      offerId: e.offerId, experimentId: e.experimentId, variantId: e.variantId, arm: e.arm, version: e.version,
+      // As sent, within the covariate's cap (CART_CAP_MINOR).
+      cartMinor: e.cartMinor === undefined ? null : Math.min(e.cartMinor, CART_CAP_MINOR),
+      device: e.device, country: e.country, currency: e.currency, returning: e.returning, valueMinor: e.valueMinor,
+      occurredAt: sqlTimestamp(occurredAt), day: dayOf(occurredAt), receivedAt,
+    }));
+  const returned = await insertJsonRows<{ clientEventId: string }>(tx, "Event", EVENT_COLUMNS, rows, ["shopId", "clientEventId"], ["clientEventId"]);
+  return new Set(returned.map((r) => r.clientEventId));
 }
+
+const VIEW_COLUMNS: readonly JsonColumn[] = ["shopId", "journeyKey", "offerId", "moment", "device", "country", "segment", "arm"].map((name) => ({ name, pg: "text" }));
 
 /**
  * The first impression of an offer at a moment per journey among `candidates` (one per key):
  * OfferView rows inserted now, i.e. journeys that had not seen it before. One statement.
  */
 async function firstViews(tx: Tx, shopId: string, candidates: Valid[]): Promise<Valid[]> {
-  if (candidates.length === 0) return [];
-  const rows = candidates.map(({ event: e }) =>
-    tuple([shopId, e.journeyKey, e.offerId!, e.moment, e.device ?? "", e.country ?? "", segmentOf(e.returning), e.arm]),
-  );
-  const returned = await query<{ journeyKey: string; offerId: string; moment: string }>(
-    tx,
-    sql`INSERT INTO "OfferView" ("shopId", "journeyKey", "offerId", "moment", "device", "country", "segment", "arm") VALUES ${join(rows)}
-        ON CONFLICT ("shopId", "journeyKey", "offerId", "moment") DO NOTHING RETURNING "journeyKey", "offerId", "moment"`,
+  const rows = candidates.map(({ event: e }) => ({
+    shopId, journeyKey: e.journeyKey, offerId: e.offerId!, moment: e.moment, device: e.device ?? "", country: e.country ?? "", segment: segmentOf(e.returning), arm: e.arm,
+  }));
+  const returned = await insertJsonRows<{ journeyKey: string; offerId: string; moment: string }>(
+    tx, "OfferView", VIEW_COLUMNS, rows, ["shopId", "journeyKey", "offerId", "moment"], ["journeyKey", "offerId", "moment"],
   );
   const inserted = new Set(returned.map((r) => JSON.stringify([r.journeyKey, r.offerId, r.moment])));
   return candidates.filter((v) => inserted.has(JSON.stringify([v.event.journeyKey, v.event.offerId, v.event.moment])));
@@ -303,11 +295,11 @@ async function recordExposures(tx: Tx, shopId: string, fresh: Valid[]): Promise<
   if (firstByExposure.size === 0) return sameBuyer;
   const candidates = [...firstByExposure.values()];
   const journeys = [...new Set(candidates.map((v) => v.event.journeyKey))];
-  const existing = await tx.experimentExposure.findMany({
-    where: { shopId, journeyKey: { in: journeys } },
-    select: { experimentId: true, version: true, journeyKey: true },
-  });
-  const exposed = new Set(existing.map((x) => JSON.stringify([x.experimentId, x.version, x.journeyKey])));
+  const existing = await query<{ experimentId: string; version: number | bigint; journeyKey: string }>(
+    tx,
+    sql`SELECT "experimentId", "version", "journeyKey" FROM "ExperimentExposure" WHERE "shopId" = ${shopId} AND "journeyKey" IN (${join(journeys.map((k) => sql`${k}`))})`,
+  );
+  const exposed = new Set(existing.map((x) => JSON.stringify([x.experimentId, Number(x.version), x.journeyKey])));
   const created = candidates.filter((v) => !exposed.has(JSON.stringify([v.event.experimentId, v.event.version ?? 1, v.event.journeyKey])));
   if (created.length === 0) return sameBuyer;
 

@@ -119,11 +119,13 @@ async function bulkIncrement(
 
 /**
  * Prisma refuses a raw parameter that is a whole number past 2^53 ("can't be represented as a
- * JavaScript number"); the Float sums of squares reach that (a 1e8 order squared). As a bigint it
- * binds, and the database stores it in the Float column as the same value.
+ * JavaScript number"), and past 2^63 no integer type binds it; the Float sums of squares get there
+ * (a 1e11 order squared is 1e22). Such a value goes as its decimal text (String of a double reads
+ * back as the same double), which the Float column's type (REAL affinity on SQLite, float8 on
+ * PostgreSQL) turns back into the number before the upsert adds it.
  */
-const bindable = (v: string | number): string | number | bigint =>
-  typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v) ? BigInt(v) : v;
+const bindable = (v: string | number): string | number =>
+  typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v) ? String(v) : v;
 
 // Statement size stays well under SQLite's 32,766 bound parameters.
 const CHUNK = 500;

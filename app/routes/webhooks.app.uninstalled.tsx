@@ -1,11 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleWebhook } from "~/webhooks.server";
-import { forgetShop } from "~/measurement/http.server";
 
 /** Sessions go at once; the shop's data stays until shop/redact (48 h later) or a reinstall. */
 export const action = ({ request }: ActionFunctionArgs) =>
   handleWebhook(request, "app/uninstalled", async (tx, { shop }) => {
     await tx.session.deleteMany({ where: { shop } });
     await tx.shop.updateMany({ where: { domain: shop, uninstalledAt: null }, data: { uninstalledAt: new Date() } });
-    forgetShop(shop);
   });

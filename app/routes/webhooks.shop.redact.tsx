@@ -3,7 +3,6 @@ import { z } from "zod";
 import { handleWebhook } from "~/webhooks.server";
 import { parsePayload } from "~/lib/webhook-payloads.server";
 import { redactShop } from "~/privacy.server";
-import { forgetShop } from "~/measurement/http.server";
 
 const ShopRedact = z.object({ shop_id: z.union([z.number(), z.string()]).nullish(), shop_domain: z.string().min(1) });
 
@@ -21,6 +20,5 @@ export const action = ({ request }: ActionFunctionArgs) =>
     if (payload && typeof payload === "object" && ("customer" in payload || "orders_to_redact" in payload)) {
       throw new Response("shop/redact payload carries a customer: it is a customers/* body", { status: 400 });
     }
-    forgetShop(shop);
     return redactShop(tx, shop, webhookId);
   });
