@@ -13,6 +13,7 @@ import { startEmailWorker } from "./email/worker.server";
 import { startRetentionWorker } from "./retention/retention.server";
 import { db } from "./db.server";
 import { checkoutEventsResponse, proxyEventsResponse } from "./measurement/http.server";
+import { configureIngestion } from "./measurement/ingest.server";
 
 export const streamTimeout = 5000;
 
@@ -65,6 +66,7 @@ export default async function handleRequest(
 export async function startup(): Promise<{ host: string; port: number; mode: string }> {
   const e = env();
   const prisma = db();
+  configureIngestion({ maxQueuedEvents: e.INGEST_MAX_QUEUED_EVENTS });
   if (e.MOMENTS_MODE === "demo") {
     const { created, shopId } = await ensureDemoShop(prisma);
     // Demo offers come with a new demo shop only: a merchant who deletes them keeps none.

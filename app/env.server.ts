@@ -16,6 +16,9 @@ const base = z.object({
   DATABASE_URL: databaseUrl.default("file:./prisma/dev.db"),
   // PostgreSQL only: connections per app instance (keep instances x size under the server's max_connections).
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  // Events waiting to be written, per instance, before /api/events and /proxy/events answer 503 +
+  // Retry-After (docs/decisions/017-data-layer-and-hot-path.md).
+  INGEST_MAX_QUEUED_EVENTS: z.coerce.number().int().min(50).max(1_000_000).default(5_000),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).optional(),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),

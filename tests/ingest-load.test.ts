@@ -3,13 +3,16 @@ import { realModeEnv, startServer, type RunningServer } from "./support/server";
 import { seedInstalledShop } from "./support/fixtures";
 import {
   AckLedger,
+  acknowledges,
   buyerBatch,
   inParallel,
   isBackpressure,
   openLoadDatabase,
+  retryAfterMs,
   rollupsAndEvents,
   sendBatch,
   serverErrors,
+  sleep,
   statusReport,
   stopLoadDatabases,
   storedCounts,
@@ -149,5 +152,67 @@ describe("PostgreSQL with a pool of 2 connections under 50 clients at once", () 
     const acceptedNotStored = [...accepted].filter((id) => !stored.has(id)).length;
     const twice = [...stored.values()].filter((n) => n !== 1).length;
     expect({ storedNotAccepted, acceptedNotStored, twice }, JSON.stringify(statusReport(answers).counts)).toEqual({ storedNotAccepted: 0, acceptedNotStored: 0, twice: 0 });
+  });
+});
+
+describe("backpressure: a queue of 50 events under 40 clients at once", () => {
+  const CLIENTS = 40;
+  const BATCHES_EACH = 3;
+  /** A full batch: while one is waiting or being written, the next one finds the queue full. */
+  const SIZE = 50;
+  const MAX_ATTEMPTS = 60;
+  const tag = "queue";
+  let db: LoadDatabase;
+  let server: RunningServer;
+  let shopId: string;
+  const answers: Answer[] = [];
+  const sent: LoadEvent[] = [];
+  let unacknowledged = 0;
+
+  beforeAll(async () => {
+    db = await openLoadDatabase("suite", "ingest_queue");
+    server = await startServer({ ...realModeEnv(db.url), EMAIL_WORKER: "off", INGEST_MAX_QUEUED_EVENTS: "50" });
+    shopId = (await seedInstalledShop(db.prisma, SHOP)).id;
+    // Every client sends its batches one after the other and, like the surfaces, sends a refused
+    // batch again after Retry-After until it is acknowledged (bounded in attempts).
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        for (let b = 0; b < BATCHES_EACH; b++) {
+          const batch = buyerBatch(tag, SIZE);
+          sent.push(...batch);
+          let done = false;
+          for (let attempt = 0; attempt < MAX_ATTEMPTS && !done; attempt++) {
+            const answer = await sendBatch(server.url, SHOP, batch);
+            answers.push(answer);
+            done = acknowledges(answer, batch);
+            if (!done) await sleep(Math.min(retryAfterMs(answer) || 200, 1_000));
+          }
+          if (!done) unacknowledged++;
+        }
+      }),
+    );
+    console.info(`queue of 50: answers ${JSON.stringify(statusReport(answers).counts)}`);
+  }, 240_000);
+  afterAll(async () => {
+    await server?.stop();
+    await db?.prisma.$disconnect();
+  });
+
+  it("GIVEN INGEST_MAX_QUEUED_EVENTS=50 WHEN 40 clients post batches of 50 at once THEN the overflow is answered 503 with Retry-After and a reason, and nothing else but 2xx", () => {
+    const other = statusReport(answers.filter((a) => !(a.status >= 200 && a.status < 300) && !isBackpressure(a)));
+    expect(other, serverErrors(server.output())).toEqual({ counts: {}, samples: {} });
+    expect(answers.filter((a) => a.status === 503 && isBackpressure(a)).length, JSON.stringify(statusReport(answers).counts)).toBeGreaterThan(0);
+  });
+
+  it("GIVEN INGEST_MAX_QUEUED_EVENTS=50 WHEN refused batches are sent again after Retry-After THEN every batch is acknowledged and each event stored exactly once", async () => {
+    const stored = await storedCounts(db.prisma, shopId, tag);
+    const missing = sent.filter((e) => !stored.has(e.id)).length;
+    const twice = [...stored.values()].filter((n) => n !== 1).length;
+    expect({ unacknowledged, stored: stored.size, missing, twice }).toEqual({ unacknowledged: 0, stored: sent.length, missing: 0, twice: 0 });
+  });
+
+  it("GIVEN INGEST_MAX_QUEUED_EVENTS=50 WHEN the load is over THEN the roll-ups equal the stored events", async () => {
+    const { rollups, events } = await rollupsAndEvents(db.prisma, shopId);
+    expect(rollups).toEqual(events);
   });
 });

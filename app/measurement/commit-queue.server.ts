@@ -70,6 +70,10 @@ export class CommitQueue {
     this.active++;
     try {
       while (this.pending.length) {
+        // A turn of the event loop first: requests that arrived meanwhile get read and join this
+        // group. Without it a synchronous driver (SQLite's) runs each transaction to its end in
+        // microtasks, and every batch would commit alone.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const group: Entry[] = [];
         let n = 0;
         while (this.pending.length && (group.length === 0 || n + this.pending[0]!.submission.events.length <= this.options.maxEventsPerCommit)) {

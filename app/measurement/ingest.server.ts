@@ -147,6 +147,12 @@ export async function ingestEvents(
 }
 
 const queues = new WeakMap<PrismaClient, CommitQueue>();
+let maxQueuedEvents = 5_000;
+
+/** The server's bound on events waiting for the database (env INGEST_MAX_QUEUED_EVENTS), set at start-up. */
+export function configureIngestion(options: { maxQueuedEvents: number }): void {
+  maxQueuedEvents = options.maxQueuedEvents;
+}
 
 /**
  * The client's commit queue (one per client, so per process for the app's own). SQLite has one
@@ -157,7 +163,7 @@ function commitQueueFor(prisma: PrismaClient): CommitQueue {
   let queue = queues.get(prisma);
   if (!queue) {
     const parallel = dialectOfClient(prisma) === "postgresql" ? 2 : 1;
-    queue = new CommitQueue(prisma, storeBatch, { maxQueuedEvents: 5_000, maxEventsPerCommit: 1_000, parallel });
+    queue = new CommitQueue(prisma, storeBatch, { maxQueuedEvents, maxEventsPerCommit: 1_000, parallel });
     queues.set(prisma, queue);
   }
   return queue;
