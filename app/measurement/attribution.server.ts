@@ -111,6 +111,16 @@ export interface LinkedOrder {
 export const netValue = (o: Pick<LinkedOrder, "totalMinor" | "refundedMinor" | "cancelled">): number | null =>
   o.cancelled ? null : Math.max(0, o.totalMinor - o.refundedMinor);
 
+/** Which of `journeyKeys` an order is linked to: one index probe (ingestion asks it once a batch, and nearly always hears "none"). */
+export async function journeysWithOrders(tx: Tx, shopId: string, journeyKeys: string[]): Promise<Set<string>> {
+  if (journeyKeys.length === 0) return new Set();
+  const rows = await query<{ journeyKey: string }>(
+    tx,
+    sql`SELECT DISTINCT "journeyKey" FROM "JourneyOrder" WHERE "shopId" = ${shopId} AND "journeyKey" IN (${join(journeyKeys.map((k) => sql`${k}`))})`,
+  );
+  return new Set(rows.map((r) => r.journeyKey));
+}
+
 /** Orders linked to any of `journeyKeys` (or with these order ids), with every key they carry. */
 export async function linkedOrders(tx: Tx, shopId: string, by: { journeyKeys?: string[]; orderIds?: string[] }): Promise<LinkedOrder[]> {
   const ids = new Set(by.orderIds ?? []);

@@ -14,6 +14,13 @@ export interface Submission {
 /** Writes one shop's events in a transaction; returns the client ids it stored. */
 export type StoreEvents = (tx: Tx, shopId: string, currency: string, events: Valid[], onNewKeys: "throw") => Promise<Set<string>>;
 
+/** A row this transaction meant to create was created by another one meanwhile: run it again. */
+export class WrittenConcurrently extends Error {
+  constructor(what: string) {
+    super(`${what} was written by another transaction meanwhile`);
+  }
+}
+
 /** More events are waiting for the database than the queue holds: the caller answers 503 + Retry-After. */
 export class Overloaded extends Error {
   readonly retryAfterSeconds = 1;
@@ -138,7 +145,7 @@ export class CommitQueue {
         // Another instance committed the same events first (its rows now read as duplicates), an
         // order linked a journey to another key while we waited for its lock, or PostgreSQL broke a
         // deadlock by aborting us: all resolve by running the transaction again.
-        const again = isUniqueViolation(error) || isRetryableConflict(error) || error instanceof LockScopeChanged;
+        const again = isUniqueViolation(error) || isRetryableConflict(error) || error instanceof LockScopeChanged || error instanceof WrittenConcurrently;
         if (!again || attempt >= 4) throw error;
       }
     }

@@ -3,13 +3,14 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import { dialectOfClient, insertJsonRows, join, query, sql, sqlTimestamp, type JsonColumn } from "~/lib/sql.server";
 import { EventInput, MAX_BATCH, type EventResult } from "./contract";
 import { verifyExposures, type Valid } from "./exposure-check.server";
-import { CommitQueue } from "./commit-queue.server";
+import { CommitQueue, WrittenConcurrently } from "./commit-queue.server";
 import {
   dropVisitor,
   experimentKeyOf,
   linkedOrders,
   lockJourneys,
   netValue,
+  journeysWithOrders,
   relocateLines,
   type JourneyDims,
 } from "./attribution.server";
@@ -230,7 +231,10 @@ export async function storeBatch(tx: Tx, shopId: string, currency: string, batch
   const unseen = batch.filter((v) => inserted.has(v.event.id));
   if (unseen.length === 0) return inserted;
   // An exposure under an order's second key when its first key is already the visitor: not kept.
-  const sameBuyer = await recordExposures(tx, shopId, unseen);
+  // Journeys with an order already (rare: views and exposures come before the order) are the only
+  // ones whose exposures fold into an order's other key or whose order lines take the view's dims.
+  const ordered = await journeysWithOrders(tx, shopId, [...new Set(unseen.map((v) => v.event.journeyKey))]);
+  const sameBuyer = await recordExposures(tx, shopId, unseen, ordered);
   if (sameBuyer.size) await tx.event.deleteMany({ where: { shopId, clientEventId: { in: [...sameBuyer] } } });
   const fresh = unseen.filter((v) => !sameBuyer.has(v.event.id));
 
@@ -263,7 +267,7 @@ export async function storeBatch(tx: Tx, shopId: string, currency: string, batch
   for (const v of await firstViews(tx, shopId, [...impressions.values()])) moments.add(keyOf(v.event, v.occurredAt), { impressions: 1 });
 
   await applyMomentDeltas(tx, shopId, moments);
-  await relocateLines(tx, shopId, journeyDims(fresh));
+  await relocateLines(tx, shopId, journeyDims(fresh.filter((v) => ordered.has(v.event.journeyKey))));
   return new Set(fresh.map((v) => v.event.id));
 }
 
@@ -279,6 +283,13 @@ function journeyDims(fresh: Valid[]): Map<string, JourneyDims> {
   return dims;
 }
 
+const EXPOSURE_COLUMNS: readonly JsonColumn[] = [
+  ...["id", "shopId", "experimentId"].map((name) => ({ name, pg: "text" as const })),
+  { name: "version", pg: "integer" },
+  ...["journeyKey", "offerId", "moment", "surface", "arm", "day", "device", "country", "segment"].map((name) => ({ name, pg: "text" as const })),
+  { name: "cartMinor", pg: "bigint" }, { name: "orders", pg: "bigint" }, { name: "revenueMinor", pg: "bigint" }, { name: "firstSeenAt", pg: "timestamp(3)" },
+];
+
 /**
  * A journey's first `exposure` event per experiment version makes it a visitor of its arm (first
  * one wins), with the cart at the decision as its CUPED covariate (capped at CART_CAP_MINOR; 0 when
@@ -289,7 +300,7 @@ function journeyDims(fresh: Valid[]): Map<string, JourneyDims> {
  * has one is not recorded (its event id is returned: the caller reports it as a duplicate), and one
  * under an earlier key takes the place of the later key's (dropVisitor), orders included.
  */
-async function recordExposures(tx: Tx, shopId: string, fresh: Valid[]): Promise<Set<string>> {
+async function recordExposures(tx: Tx, shopId: string, fresh: Valid[], ordered: ReadonlySet<string>): Promise<Set<string>> {
   const sameBuyer = new Set<string>();
   const firstByExposure = new Map<string, Valid>();
   for (const v of fresh) {
@@ -309,14 +320,18 @@ async function recordExposures(tx: Tx, shopId: string, fresh: Valid[]): Promise<
   const created = candidates.filter((v) => !exposed.has(JSON.stringify([v.event.experimentId, v.event.version ?? 1, v.event.journeyKey])));
   if (created.length === 0) return sameBuyer;
 
-  const orders = await linkedOrders(tx, shopId, { journeyKeys: [...new Set(created.map((v) => v.event.journeyKey))] });
+  const withOrders = [...new Set(created.map((v) => v.event.journeyKey))].filter((k) => ordered.has(k));
+  const orders = withOrders.length ? await linkedOrders(tx, shopId, { journeyKeys: withOrders }) : [];
   const deltas = new DeltaMap<ExperimentKey, ExperimentDelta>();
   // Exposures of journeys without orders (nearly all: the exposure comes before the order) go in
   // one createMany; they are written before an exposure with orders is handled, because that one
   // must see the rows the earlier ones created (one at a time, in batch order).
-  const plain: Prisma.ExperimentExposureCreateManyInput[] = [];
+  const plain: Array<Record<string, unknown>> = [];
   const flush = async () => {
-    if (plain.length) await tx.experimentExposure.createMany({ data: plain.splice(0) });
+    const rows = plain.splice(0).map((r) => ({ ...r, id: randomUUID(), firstSeenAt: sqlTimestamp(r.firstSeenAt as Date) }));
+    const inserted = await insertJsonRows(tx, "ExperimentExposure", EXPOSURE_COLUMNS, rows, ["shopId", "experimentId", "version", "journeyKey"], ["id"]);
+    // Their visitors are already in the deltas: one that lost a race must not count twice.
+    if (inserted.length !== rows.length) throw new WrittenConcurrently("an exposure");
   };
   for (const { event: e, occurredAt } of created) {
     const version = e.version ?? 1;
