@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@prisma/client";
 import { dayOf } from "~/measurement/rollup.server";
+import { labelsLeft } from "./retention.helpers";
 import { BATCH_SIZE, cutoffFor, PURGED_TABLES, purgeExpiredData, scheduleRetention, type PurgedTable } from "~/retention/retention.server";
 import { freshDatabase, type TestDatabase } from "./support/db";
 import { freshPostgresDatabase, startPostgres, type PostgresCluster, type PostgresDatabase } from "./support/postgres";
@@ -83,24 +84,6 @@ async function seedAroundCutoff(prisma: PrismaClient, shopId: string, retentionD
   await seedRowsAt(prisma, shopId, "new", new Date(cutoff.getTime() + MINUTE), dayOf(cutoff));
 }
 
-/** The labels left in every purged table for one shop. */
-async function labelsLeft(prisma: PrismaClient, shopId: string): Promise<Record<PurgedTable, string[]>> {
-  const where = { shopId };
-  const sorted = (xs: string[]) => [...xs].sort();
-  return {
-    Event: sorted((await prisma.event.findMany({ where })).map((r) => r.clientEventId)),
-    OfferView: sorted((await prisma.offerView.findMany({ where })).map((r) => r.journeyKey)),
-    ExperimentExposure: sorted((await prisma.experimentExposure.findMany({ where })).map((r) => r.journeyKey)),
-    MomentDaily: sorted((await prisma.momentDaily.findMany({ where })).map((r) => r.offerId)),
-    ExperimentDaily: sorted((await prisma.experimentDaily.findMany({ where })).map((r) => r.offerId)),
-    AttributedLine: sorted((await prisma.attributedLine.findMany({ where })).map((r) => r.lineId)),
-    JourneyOrder: sorted((await prisma.journeyOrder.findMany({ where })).map((r) => r.orderId)),
-    RefundRecord: sorted((await prisma.refundRecord.findMany({ where })).map((r) => r.refundId)),
-    OutboxMessage: sorted((await prisma.outboxMessage.findMany({ where })).map((r) => r.orderShopifyId)),
-    PostPurchaseOffer: sorted((await prisma.postPurchaseOffer.findMany({ where })).map((r) => r.referenceId)),
-    PostPurchaseUpsell: sorted((await prisma.postPurchaseUpsell.findMany({ where })).map((r) => r.referenceId)),
-  };
-}
 
 const every = <T,>(value: T) => Object.fromEntries(PURGED_TABLES.map((t) => [t, value])) as Record<PurgedTable, T>;
 
