@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
 import { realModeEnv, startServer, type RunningServer } from "./support/server";
 import { seedInstalledShop } from "./support/fixtures";
 import {
@@ -214,5 +215,47 @@ describe("backpressure: a queue of 50 events under 40 clients at once", () => {
   it("GIVEN INGEST_MAX_QUEUED_EVENTS=50 WHEN the load is over THEN the roll-ups equal the stored events", async () => {
     const { rollups, events } = await rollupsAndEvents(db.prisma, shopId);
     expect(rollups).toEqual(events);
+  });
+});
+
+describe("PostgreSQL pool exhaustion: one connection, held by a transaction that waits on a lock", () => {
+  const tag = "exhausted";
+  let db: LoadDatabase;
+  let server: RunningServer;
+  let holder: pg.Client;
+  let first: Answer;
+  let second: Answer;
+  let firstBatch: LoadEvent[];
+
+  beforeAll(async () => {
+    db = await openLoadDatabase("postgresql", "ingest_exhausted");
+    server = await startServer({ ...realModeEnv(db.url), EMAIL_WORKER: "off", DATABASE_POOL_SIZE: "1" });
+    await seedInstalledShop(db.prisma, SHOP);
+    // Another client of the database holds a lock that every event insert waits for: the first
+    // batch's transaction takes the server's only connection and waits on it.
+    holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    await holder.query('BEGIN; LOCK TABLE "Event" IN EXCLUSIVE MODE');
+    firstBatch = buyerBatch(tag, EVENTS_PER_BATCH);
+    const pendingFirst = sendBatch(server.url, SHOP, firstBatch, 30_000);
+    await sleep(500);
+    second = await sendBatch(server.url, SHOP, buyerBatch(tag, EVENTS_PER_BATCH), 30_000);
+    await holder.query("COMMIT");
+    first = await pendingFirst;
+  }, 120_000);
+  afterAll(async () => {
+    await holder?.end().catch(() => undefined);
+    await server?.stop();
+    await db?.prisma.$disconnect();
+  });
+
+  it("GIVEN DATABASE_POOL_SIZE=1 and its connection held WHEN another batch arrives THEN 503 with Retry-After and a reason, not 500", () => {
+    expect({ status: second.status, backpressure: isBackpressure(second) }, `${second.text}; server: ${serverErrors(server.output())}`).toEqual({ status: 503, backpressure: true });
+  });
+
+  it("GIVEN the held connection is released WHEN the first batch's transaction goes on THEN it is acknowledged and stored", async () => {
+    expect(acknowledges(first, firstBatch), first.text).toBe(true);
+    const stored = await storedCounts(db.prisma, (await db.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } })).id, tag);
+    expect(stored.size).toBe(firstBatch.length);
   });
 });
