@@ -51,7 +51,14 @@ class OneConnectionLibSQL extends PrismaLibSQL {
       const end = async (statement: "COMMIT" | "ROLLBACK") => {
         if (closed) return;
         closed = true;
-        await client.execute(statement);
+        try {
+          await client.execute(statement);
+        } catch (error) {
+          // A COMMIT that failed leaves the transaction open on the one connection every later
+          // statement uses: roll it back (Prisma's own rollback would find this one closed).
+          if (statement === "COMMIT") await client.execute("ROLLBACK").catch(() => undefined);
+          throw error;
+        }
       };
       return {
         execute: (stmt: InStatement) => client.execute(stmt),
