@@ -2,8 +2,12 @@ import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import type { Client, Config, InStatement, ResultSet, Transaction } from "@libsql/client";
+import { Sqlite3Client } from "@libsql/client/sqlite3";
+import LibsqlDatabase from "libsql";
 import type { PrismaPg } from "@prisma/adapter-pg";
+import type pg from "pg";
 import { env } from "./env.server";
+import { ConnectionLock, postgresDriver, registerDriver, sqliteDriver, type Driver } from "./lib/driver.server";
 
 export type Dialect = "sqlite" | "postgresql";
 /** Which database a DATABASE_URL names: the one place raw SQL and start-up decide on. */
@@ -23,7 +27,28 @@ export function createPrisma(databaseUrl: string, poolSize = 10): PrismaClient {
   if (!databaseUrl.startsWith("file:")) {
     throw new Error("DATABASE_URL must be file:... (SQLite) or postgresql://... (see docs/decisions/002-database.md)");
   }
-  return new PrismaClient({ adapter: new OneConnectionLibSQL({ url: databaseUrl }) });
+  const adapter = new OneConnectionLibSQL({ url: databaseUrl });
+  const prisma = new PrismaClient({ adapter });
+  // Prisma connects when its first query runs; the driver needs the connection now.
+  registerDriver(prisma, lazySqliteDriver(prisma, adapter));
+  return prisma;
+}
+
+/** The driver on the adapter's current connection, connecting Prisma first when it has not yet. */
+function lazySqliteDriver(prisma: PrismaClient, adapter: OneConnectionLibSQL): Driver {
+  const byDatabase = new WeakMap<LibsqlDatabase.Database, Driver>();
+  const current = async (): Promise<Driver> => {
+    if (!adapter.database?.open) await prisma.$connect();
+    const database = adapter.database!;
+    let driver = byDatabase.get(database);
+    if (!driver) byDatabase.set(database, (driver = sqliteDriver(database, adapter.lock)));
+    return driver;
+  };
+  return {
+    dialect: "sqlite",
+    read: async (text, params) => (await current()).read(text, params),
+    transaction: async (work) => (await current()).transaction(work),
+  };
 }
 
 /**
@@ -31,22 +56,44 @@ export function createPrisma(databaseUrl: string, poolSize = 10): PrismaClient {
  * tuned connection. @libsql/client (0.8) hands each transaction the current connection and opens a
  * new one for the client: every transaction paid a connection open and schema parse, and ran with
  * SQLite's per-connection defaults (synchronous=FULL: an fsync per commit, 4-5 ms on this disk;
- * busy_timeout 0). The adapter already holds its lock for the whole of a transaction, so no other
- * statement of this client can land inside it: the same connection is safe. BEGIN IMMEDIATE takes
- * the write lock up front, so a second process (the email worker) waits busy_timeout for it instead
- * of failing when a deferred transaction upgrades.
+ * busy_timeout 0). BEGIN IMMEDIATE takes the write lock up front, so a second process (the email
+ * worker) waits busy_timeout for it instead of failing when a deferred transaction upgrades.
+ * The connection is opened here, so the event hot path's driver (driver.server.ts) runs on it too;
+ * `lock` keeps the two apart: a transaction of either holds it from BEGIN to COMMIT, and Prisma's
+ * lone statements wait for it.
  */
 class OneConnectionLibSQL extends PrismaLibSQL {
+  readonly lock = new ConnectionLock();
+  database: LibsqlDatabase.Database | undefined;
+
   override createClient(config: Config): Client {
-    const client = super.createClient(config);
-    // The sqlite3 client runs a statement synchronously when called: these apply before any other.
+    const database = new LibsqlDatabase(sqlitePath(config.url));
+    this.database = database;
     // WAL lets readers (another process, a test) read while one writes; NORMAL sync in WAL mode still
-    // survives a crashed process (only an OS crash can lose the last commits).
-    for (const pragma of ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA cache_size=-65536"]) {
-      client.execute(pragma).catch((error: unknown) => console.error(`SQLite ${pragma} failed: ${error instanceof Error ? error.message : error}`));
+    // survives a crashed process (only an OS crash can lose the last commits). A checkpoint every
+    // 10,000 pages (40 MB of WAL) instead of 1,000 halves the hot path's writes: an event's random
+    // index pages are copied to the database file once per checkpoint, not once per 1,000 pages
+    // (docs/decisions/018-hot-path-driver.md); the WAL file is cut back to 64 MB after one.
+    for (const pragma of [
+      "PRAGMA journal_mode=WAL",
+      "PRAGMA synchronous=NORMAL",
+      "PRAGMA busy_timeout=5000",
+      "PRAGMA cache_size=-65536",
+      "PRAGMA wal_autocheckpoint=10000",
+      "PRAGMA journal_size_limit=67108864",
+    ]) {
+      database.prepare(pragma).all();
     }
+    const client = new Sqlite3Client(sqlitePath(config.url), {}, database, "number");
+    const lock = this.lock;
     const transaction = async (): Promise<Transaction> => {
-      await client.execute("BEGIN IMMEDIATE");
+      const release = await lock.acquire();
+      try {
+        await client.execute("BEGIN IMMEDIATE");
+      } catch (error) {
+        release();
+        throw error;
+      }
       let closed = false;
       const end = async (statement: "COMMIT" | "ROLLBACK") => {
         if (closed) return;
@@ -58,6 +105,8 @@ class OneConnectionLibSQL extends PrismaLibSQL {
           // statement uses: roll it back (Prisma's own rollback would find this one closed).
           if (statement === "COMMIT") await client.execute("ROLLBACK").catch(() => undefined);
           throw error;
+        } finally {
+          release();
         }
       };
       return {
@@ -79,11 +128,19 @@ class OneConnectionLibSQL extends PrismaLibSQL {
     return new Proxy(client, {
       get(target, prop) {
         if (prop === "transaction") return transaction;
+        // Outside a transaction, a statement waits for the lock: it must not land inside the hot path's.
+        if (prop === "execute") return (stmt: InStatement) => lock.run(() => target.execute(stmt));
+        if (prop === "executeMultiple") return (text: string) => lock.run(() => target.executeMultiple(text));
         const value: unknown = Reflect.get(target, prop, target);
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
   }
+}
+
+/** `file:./dev.db`, `file:/abs/dev.db`, `file:///abs/dev.db` -> the path libsql opens. */
+function sqlitePath(url: string): string {
+  return url.replace(/^file:(\/\/(localhost)?(?=\/))?/, "").replace(/\?.*$/, "");
 }
 
 function createPostgresPrisma(databaseUrl: string, poolSize: number): PrismaClient {
@@ -100,8 +157,14 @@ function createPostgresPrisma(databaseUrl: string, poolSize: number): PrismaClie
   // Same models, same API: only the SQL dialect differs, so the SQLite client's type describes it.
   // A request that finds every pooled connection busy fails after 5 s (the callers answer 503 with
   // Retry-After) instead of waiting without bound, node-postgres's default.
-  const adapter = new Adapter({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 });
-  return new generated.PrismaClient({ adapter }) as PrismaClient;
+  // One pool for Prisma and the hot path's driver (driver.server.ts), so DATABASE_POOL_SIZE bounds both.
+  const { Pool, types } = require("pg") as typeof pg;
+  const pool = new Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 });
+  // An idle connection the server dropped (a restart, a killed backend) is an event, not a crash.
+  pool.on("error", (error) => console.error(`PostgreSQL pool: idle connection lost: ${error.message}`));
+  const prisma = new generated.PrismaClient({ adapter: new Adapter(pool, { disposeExternalPool: true }) }) as PrismaClient;
+  registerDriver(prisma, postgresDriver(pool, types));
+  return prisma;
 }
 
 declare global {

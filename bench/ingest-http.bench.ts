@@ -29,11 +29,12 @@ import { report } from "./lib/report";
 const root = process.cwd();
 const SECONDS = 5;
 // BENCH_INGEST_CONNECTIONS=10 and BENCH_INGEST_ONLY=sqlite narrow a run while working on the hot
-// path; BENCH_INGEST_PROFILE=<dir> has the servers write CPU profiles there.
+// path (BENCH_INGEST_BATCHES=50 one batch size); BENCH_INGEST_PROFILE=<dir> has the servers write
+// CPU profiles there.
 const CONNECTIONS = process.env.BENCH_INGEST_CONNECTIONS ? process.env.BENCH_INGEST_CONNECTIONS.split(",").map(Number) : [1, 10, 50];
 const ONLY = process.env.BENCH_INGEST_ONLY?.split(",");
 const PROFILE = process.env.BENCH_INGEST_PROFILE;
-const BATCHES = [5, 50] as const;
+const BATCHES = process.env.BENCH_INGEST_BATCHES ? process.env.BENCH_INGEST_BATCHES.split(",").map(Number) : [5, 50];
 const BUDGET_CONNECTIONS = 10;
 /** How long the server may take to finish requests autocannon abandoned at the end of a run. */
 const DRAIN_CAP_MS = 60_000;
@@ -353,7 +354,7 @@ async function measure(s: Setup) {
       report({
         // Requests still unanswered when the run stopped have no latency: how many there were says
         // how much the figure leaves out.
-        name: `${name} p99 of answered requests (${r.unanswered / batch} unanswered when the run stopped)`,
+        name: `${name} p99 of answered requests (p50 ${r.run.p50} ms; ${r.unanswered / batch} unanswered when the run stopped)`,
         value: r.run.p99,
         unit: "ms",
         baseline: { value: hz.p99, label: `healthz c${c} p99` },

@@ -60,7 +60,8 @@ export function render(fragment: SqlFragment, dialect: SqlDialect): { text: stri
   return { text, params };
 }
 
-interface RawClient {
+/** What raw SQL runs on: a Prisma client or transaction, or a driver session (driver.server.ts). */
+export interface RawClient {
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
 }
@@ -89,8 +90,11 @@ export const prismaCode = (error: unknown): string | undefined =>
     ? (error as { code: string }).code
     : undefined;
 
-export const isUniqueViolation = (error: unknown): boolean => prismaCode(error) === "P2002";
-export const isRetryableConflict = (error: unknown): boolean => prismaCode(error) === "P2034" || /deadlock detected|could not serialize/i.test(messageOf(error));
+/** Also the drivers' own codes, for statements run on the driver (driver.server.ts): PostgreSQL's SQLSTATE, libsql's names. */
+export const isUniqueViolation = (error: unknown): boolean =>
+  ["P2002", "23505", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"].includes(prismaCode(error) ?? "");
+export const isRetryableConflict = (error: unknown): boolean =>
+  ["P2034", "40P01", "40001"].includes(prismaCode(error) ?? "") || /deadlock detected|could not serialize/i.test(messageOf(error));
 
 /**
  * The database is saturated rather than broken: the pool had no connection in time, a transaction

@@ -5,6 +5,7 @@ import { ATTR } from "@moments/engine";
 import type { OrderCreatedHandler } from "~/orders/handlers.server";
 import { decimalToMinor } from "~/lib/decimal";
 import { join, query, sql } from "~/lib/sql.server";
+import { requirePrisma, type SqlTx } from "~/lib/driver.server";
 import { toSafeNumber, withNumbers } from "~/lib/bigint";
 import {
   applyExperimentDeltas,
@@ -24,7 +25,7 @@ type Tx = Prisma.TransactionClient;
  * PostgreSQL or SQLite, from the client itself: a test or a worker may hold a client on another
  * database than DATABASE_URL (db.server.ts `dialectOf` reads the URL; the client knows its provider).
  */
-const isPostgres = (tx: Tx): boolean => (tx as unknown as { _activeProvider?: string })._activeProvider === "postgresql";
+const isPostgres = (tx: SqlTx): boolean => (tx as unknown as { _activeProvider?: string })._activeProvider === "postgresql";
 
 /** The advisory lock id of an order or a journey of a shop: 64 bits of SHA-256, as PostgreSQL's signed bigint. */
 function lockId(shopId: string, kind: "order" | "journey", id: string): bigint {
@@ -40,7 +41,7 @@ function lockId(shopId: string, kind: "order" | "journey", id: string): bigint {
  * order locks before journey locks, each kind in ascending id order, so no two wait on each other
  * in a cycle. SQLite needs nothing: a write transaction holds the database's single write lock.
  */
-export async function lockMeasurement(tx: Tx, shopId: string, scope: { orderIds?: string[]; journeyKeys?: string[] }): Promise<void> {
+export async function lockMeasurement(tx: SqlTx, shopId: string, scope: { orderIds?: string[]; journeyKeys?: string[] }): Promise<void> {
   if (!isPostgres(tx)) return;
   const ids = (kind: "order" | "journey", values: string[] = []) =>
     [...new Set(values.filter(Boolean).map((v) => lockId(shopId, kind, v)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -51,7 +52,7 @@ export async function lockMeasurement(tx: Tx, shopId: string, scope: { orderIds?
 }
 
 /** Journey keys plus every other key of the orders they are linked to (an order's attribute and checkout token). */
-async function journeyGroup(tx: Tx, shopId: string, journeyKeys: string[]): Promise<string[]> {
+async function journeyGroup(tx: SqlTx, shopId: string, journeyKeys: string[]): Promise<string[]> {
   const orders = await linkedOrders(tx, shopId, { journeyKeys });
   return [...new Set([...journeyKeys, ...orders.flatMap((o) => o.keys)])];
 }
@@ -70,7 +71,7 @@ export class LockScopeChanged extends Error {
  * (taking them in order then); inside a caller's transaction they are taken at once, out of order,
  * which PostgreSQL's deadlock detector resolves in the rare case it must.
  */
-export async function lockJourneys(tx: Tx, shopId: string, journeyKeys: string[], onNewKeys: "throw" | "lock"): Promise<void> {
+export async function lockJourneys(tx: SqlTx, shopId: string, journeyKeys: string[], onNewKeys: "throw" | "lock"): Promise<void> {
   if (!isPostgres(tx) || journeyKeys.length === 0) return;
   const group = await journeyGroup(tx, shopId, journeyKeys);
   await lockMeasurement(tx, shopId, { journeyKeys: group });
@@ -112,7 +113,7 @@ export const netValue = (o: Pick<LinkedOrder, "totalMinor" | "refundedMinor" | "
   o.cancelled ? null : Math.max(0, o.totalMinor - o.refundedMinor);
 
 /** Which of `journeyKeys` an order is linked to: one index probe (ingestion asks it once a batch, and nearly always hears "none"). */
-export async function journeysWithOrders(tx: Tx, shopId: string, journeyKeys: string[]): Promise<Set<string>> {
+export async function journeysWithOrders(tx: SqlTx, shopId: string, journeyKeys: string[]): Promise<Set<string>> {
   if (journeyKeys.length === 0) return new Set();
   const rows = await query<{ journeyKey: string }>(
     tx,
@@ -122,7 +123,7 @@ export async function journeysWithOrders(tx: Tx, shopId: string, journeyKeys: st
 }
 
 /** Orders linked to any of `journeyKeys` (or with these order ids), with every key they carry. */
-export async function linkedOrders(tx: Tx, shopId: string, by: { journeyKeys?: string[]; orderIds?: string[] }): Promise<LinkedOrder[]> {
+export async function linkedOrders(tx: SqlTx, shopId: string, by: { journeyKeys?: string[]; orderIds?: string[] }): Promise<LinkedOrder[]> {
   const ids = new Set(by.orderIds ?? []);
   if (by.journeyKeys?.length) {
     // Raw: ingestion asks this for every batch with views or exposures, nearly always of journeys
@@ -132,7 +133,7 @@ export async function linkedOrders(tx: Tx, shopId: string, by: { journeyKeys?: s
     for (const r of rows) ids.add(r.orderId);
   }
   if (ids.size === 0) return [];
-  const rows = await tx.journeyOrder.findMany({ where: { shopId, orderId: { in: [...ids] } }, orderBy: { rank: "asc" } });
+  const rows = await requirePrisma(tx, "orders linked to journeys").journeyOrder.findMany({ where: { shopId, orderId: { in: [...ids] } }, orderBy: { rank: "asc" } });
   const orders = new Map<string, LinkedOrder>();
   for (const r of rows.filter((r) => r.rank === 0)) {
     orders.set(r.orderId, {

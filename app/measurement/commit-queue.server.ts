@@ -1,9 +1,8 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
 import { isRetryableConflict, isUniqueViolation } from "~/lib/sql.server";
+import { driverOf, NeedsPrismaTransaction, type SqlTx } from "~/lib/driver.server";
 import { LockScopeChanged } from "./attribution.server";
 import type { Valid } from "./exposure-check.server";
-
-type Tx = Prisma.TransactionClient;
 
 export interface Submission {
   shopId: string;
@@ -12,7 +11,7 @@ export interface Submission {
 }
 
 /** Writes one shop's events in a transaction; returns the client ids it stored. */
-export type StoreEvents = (tx: Tx, shopId: string, currency: string, events: Valid[], onNewKeys: "throw") => Promise<Set<string>>;
+export type StoreEvents = (tx: SqlTx, shopId: string, currency: string, events: Valid[], onNewKeys: "throw") => Promise<Set<string>>;
 
 /** A row this transaction meant to create was created by another one meanwhile: run it again. */
 export class WrittenConcurrently extends Error {
@@ -104,6 +103,23 @@ export class CommitQueue {
     }
   }
 
+  /**
+   * On the driver under the client when it has one (driver.server.ts); through Prisma when it has
+   * none, or when the group needs Prisma's models (events of journeys that already have orders:
+   * rare, since views and exposures come before the order). The driver's attempt is rolled back.
+   */
+  private async transaction<T>(work: (tx: SqlTx) => Promise<T>): Promise<T> {
+    const driver = driverOf(this.prisma);
+    if (driver) {
+      try {
+        return await driver.transaction(work);
+      } catch (error) {
+        if (!(error instanceof NeedsPrismaTransaction)) throw error;
+      }
+    }
+    return this.prisma.$transaction(work, { timeout: 30_000, maxWait: 5_000 });
+  }
+
   /** One transaction for the group, retried when a concurrent writer won a race; stored ids per entry. */
   private async commit(group: Entry[]): Promise<Array<Set<string>>> {
     // Per shop, each event id once: the first entry that carries it owns its answer; a copy in a
@@ -123,16 +139,13 @@ export class CommitQueue {
     const shops = [...byShop.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (let attempt = 1; ; attempt++) {
       try {
-        const stored = await this.prisma.$transaction(
-          async (tx) => {
-            const out = new Set<string>();
-            for (const [shopId, { currency, events }] of shops) {
-              for (const id of await this.store(tx, shopId, currency, events, "throw")) out.add(`${shopId}\u0000${id}`);
-            }
-            return out;
-          },
-          { timeout: 30_000, maxWait: 5_000 },
-        );
+        const stored = await this.transaction(async (tx) => {
+          const out = new Set<string>();
+          for (const [shopId, { currency, events }] of shops) {
+            for (const id of await this.store(tx, shopId, currency, events, "throw")) out.add(`${shopId}\u0000${id}`);
+          }
+          return out;
+        });
         return group.map((entry) => {
           const mine = new Set<string>();
           for (const v of entry.submission.events) {

@@ -2,7 +2,8 @@ import { decodeJwt } from "jose";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { authenticate } from "~/shopify.server";
-import { isDatabaseBusy, query, sql } from "~/lib/sql.server";
+import { isDatabaseBusy, sql } from "~/lib/sql.server";
+import { readDirect } from "~/lib/driver.server";
 import { CORS_HEADERS, verifyPostPurchaseToken } from "~/post-purchase/token.server";
 import { Overloaded } from "./commit-queue.server";
 import { verifyCheckoutSessionToken } from "./session-token.server";
@@ -54,10 +55,10 @@ export async function ingestRequest(request: Request, shopDomain: string, now = 
 /**
  * The installed shop a request authenticated as, read on every batch (not cached: a shop deleted by
  * shop/redact and installed again has a new id, and a remembered one would file events under the
- * deleted shop). Raw: one index lookup, without Prisma's query planning on the hot path.
+ * deleted shop). On the driver: one index lookup, without Prisma's per-query cost on the hot path.
  */
 async function installedShop(domain: string): Promise<{ id: string; currency: string } | null> {
-  const [row] = await query<{ id: string; currency: string; uninstalledAt: unknown }>(
+  const [row] = await readDirect<{ id: string; currency: string; uninstalledAt: unknown }>(
     db(),
     sql`SELECT "id", "currency", "uninstalledAt" FROM "Shop" WHERE "domain" = ${domain}`,
   );

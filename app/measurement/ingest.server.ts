@@ -1,6 +1,7 @@
-import { randomUUID } from "node:crypto";
+import { timeOrderedId } from "~/lib/time-ordered-id";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { dialectOfClient, insertJsonRows, join, query, sql, sqlTimestamp, type JsonColumn } from "~/lib/sql.server";
+import { requirePrisma, type SqlTx } from "~/lib/driver.server";
 import { EventInput, MAX_BATCH, type EventResult } from "./contract";
 import { verifyExposures, type Valid } from "./exposure-check.server";
 import { CommitQueue, WrittenConcurrently } from "./commit-queue.server";
@@ -185,12 +186,12 @@ const EVENT_COLUMNS: readonly JsonColumn[] = [
  * the unique index and then skips (never an error); rows go in id order so that two such
  * transactions take the index entries in the same order.
  */
-async function insertEvents(tx: Tx, shopId: string, batch: Valid[]): Promise<Set<string>> {
+async function insertEvents(tx: SqlTx, shopId: string, batch: Valid[]): Promise<Set<string>> {
   const receivedAt = sqlTimestamp(new Date());
   const rows = [...batch]
     .sort((a, b) => (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0))
     .map(({ event: e, occurredAt }) => ({
-      id: randomUUID(), shopId, clientEventId: e.id, type: e.type, moment: e.moment, surface: e.surface, journeyKey: e.journeyKey,
+      id: timeOrderedId(), shopId, clientEventId: e.id, type: e.type, moment: e.moment, surface: e.surface, journeyKey: e.journeyKey,
       offerId: e.offerId, experimentId: e.experimentId, variantId: e.variantId, arm: e.arm, version: e.version,
       // As sent, within the covariate's cap (CART_CAP_MINOR).
       cartMinor: e.cartMinor === undefined ? null : Math.min(e.cartMinor, CART_CAP_MINOR),
@@ -207,7 +208,7 @@ const VIEW_COLUMNS: readonly JsonColumn[] = ["shopId", "journeyKey", "offerId", 
  * The first impression of an offer at a moment per journey among `candidates` (one per key):
  * OfferView rows inserted now, i.e. journeys that had not seen it before. One statement.
  */
-async function firstViews(tx: Tx, shopId: string, candidates: Valid[]): Promise<Valid[]> {
+async function firstViews(tx: SqlTx, shopId: string, candidates: Valid[]): Promise<Valid[]> {
   const rows = candidates.map(({ event: e }) => ({
     shopId, journeyKey: e.journeyKey, offerId: e.offerId!, moment: e.moment, device: e.device ?? "", country: e.country ?? "", segment: segmentOf(e.returning), arm: e.arm,
   }));
@@ -223,7 +224,7 @@ async function firstViews(tx: Tx, shopId: string, candidates: Valid[]): Promise<
  * it stored. Round trips do not grow with the batch: the events, the first views and the roll-up
  * are one statement each; exposures (rare: one per experiment and journey) cost a few more.
  */
-export async function storeBatch(tx: Tx, shopId: string, currency: string, batch: Valid[], onNewKeys: "throw" | "lock"): Promise<Set<string>> {
+export async function storeBatch(tx: SqlTx, shopId: string, currency: string, batch: Valid[], onNewKeys: "throw" | "lock"): Promise<Set<string>> {
   // The journeys whose visitors, views and attributed lines this batch writes (see lockJourneys).
   const touched = batch.filter((v) => v.event.type === "exposure" || v.event.type === "impression").map((v) => v.event.journeyKey);
   await lockJourneys(tx, shopId, [...new Set(touched)], onNewKeys);
@@ -234,8 +235,10 @@ export async function storeBatch(tx: Tx, shopId: string, currency: string, batch
   // Journeys with an order already (rare: views and exposures come before the order) are the only
   // ones whose exposures fold into an order's other key or whose order lines take the view's dims.
   const ordered = await journeysWithOrders(tx, shopId, [...new Set(unseen.map((v) => v.event.journeyKey))]);
+  // What follows for such journeys reads and moves orders and attributed lines with Prisma's models.
+  if (ordered.size > 0) requirePrisma(tx, "events of journeys that have orders");
   const sameBuyer = await recordExposures(tx, shopId, unseen, ordered);
-  if (sameBuyer.size) await tx.event.deleteMany({ where: { shopId, clientEventId: { in: [...sameBuyer] } } });
+  if (sameBuyer.size) await requirePrisma(tx, "an exposure folded into its order").event.deleteMany({ where: { shopId, clientEventId: { in: [...sameBuyer] } } });
   const fresh = unseen.filter((v) => !sameBuyer.has(v.event.id));
 
   const moments = new DeltaMap<MomentKey, MomentDelta>();
@@ -267,7 +270,7 @@ export async function storeBatch(tx: Tx, shopId: string, currency: string, batch
   for (const v of await firstViews(tx, shopId, [...impressions.values()])) moments.add(keyOf(v.event, v.occurredAt), { impressions: 1 });
 
   await applyMomentDeltas(tx, shopId, moments);
-  await relocateLines(tx, shopId, journeyDims(fresh.filter((v) => ordered.has(v.event.journeyKey))));
+  if (ordered.size > 0) await relocateLines(requirePrisma(tx, "lines of journeys that have orders"), shopId, journeyDims(fresh.filter((v) => ordered.has(v.event.journeyKey))));
   return new Set(fresh.map((v) => v.event.id));
 }
 
@@ -300,7 +303,7 @@ const EXPOSURE_COLUMNS: readonly JsonColumn[] = [
  * has one is not recorded (its event id is returned: the caller reports it as a duplicate), and one
  * under an earlier key takes the place of the later key's (dropVisitor), orders included.
  */
-async function recordExposures(tx: Tx, shopId: string, fresh: Valid[], ordered: ReadonlySet<string>): Promise<Set<string>> {
+async function recordExposures(tx: SqlTx, shopId: string, fresh: Valid[], ordered: ReadonlySet<string>): Promise<Set<string>> {
   const sameBuyer = new Set<string>();
   const firstByExposure = new Map<string, Valid>();
   for (const v of fresh) {
@@ -328,7 +331,7 @@ async function recordExposures(tx: Tx, shopId: string, fresh: Valid[], ordered: 
   // must see the rows the earlier ones created (one at a time, in batch order).
   const plain: Array<Record<string, unknown>> = [];
   const flush = async () => {
-    const rows = plain.splice(0).map((r) => ({ ...r, id: randomUUID(), firstSeenAt: sqlTimestamp(r.firstSeenAt as Date) }));
+    const rows = plain.splice(0).map((r) => ({ ...r, id: timeOrderedId(), firstSeenAt: sqlTimestamp(r.firstSeenAt as Date) }));
     const inserted = await insertJsonRows(tx, "ExperimentExposure", EXPOSURE_COLUMNS, rows, ["shopId", "experimentId", "version", "journeyKey"], ["id"]);
     // Their visitors are already in the deltas: one that lost a race must not count twice.
     if (inserted.length !== rows.length) throw new WrittenConcurrently("an exposure");
@@ -359,16 +362,17 @@ async function recordExposures(tx: Tx, shopId: string, fresh: Valid[], ordered: 
       continue;
     }
     await flush();
+    const prisma = requirePrisma(tx, "an exposure of a journey with orders");
     const earlier = new Set(own.flatMap((o) => o.keys.slice(0, o.keys.indexOf(e.journeyKey))));
     const later = new Set(own.flatMap((o) => o.keys.slice(o.keys.indexOf(e.journeyKey) + 1)));
     const siblings = earlier.size + later.size
-      ? await tx.experimentExposure.findMany({ where: { shopId, experimentId: row.experimentId, version, journeyKey: { in: [...earlier, ...later] } } })
+      ? await prisma.experimentExposure.findMany({ where: { shopId, experimentId: row.experimentId, version, journeyKey: { in: [...earlier, ...later] } } })
       : [];
     if (siblings.some((s) => earlier.has(s.journeyKey))) {
       sameBuyer.add(e.id);
       continue;
     }
-    for (const s of siblings) await dropVisitor(tx, shopId, s, deltas, row);
+    for (const s of siblings) await dropVisitor(prisma, shopId, s, deltas, row);
 
     const key = experimentKeyOf(row);
     deltas.add(key, visitorDelta(x));
@@ -381,7 +385,7 @@ async function recordExposures(tx: Tx, shopId: string, fresh: Valid[], ordered: 
       visitor.orders += 1;
       visitor.revenue += value;
     }
-    await tx.experimentExposure.create({ data: { ...row, orders: visitor.orders, revenueMinor: visitor.revenue } });
+    await prisma.experimentExposure.create({ data: { ...row, orders: visitor.orders, revenueMinor: visitor.revenue } });
   }
   await flush();
   await applyExperimentDeltas(tx, shopId, deltas);

@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Prisma } from "@prisma/client";
 import { execute, join, raw, sql, tuple } from "~/lib/sql.server";
-
-type Tx = Prisma.TransactionClient;
+import type { SqlTx } from "~/lib/driver.server";
 
 /** UTC calendar day of an instant: the roll-ups' and the dashboard's day. */
 export const dayOf = (at: Date | number): string => new Date(at).toISOString().slice(0, 10);
@@ -96,7 +94,7 @@ const EXPERIMENT_COUNTERS = [
  * never wait on each other in a cycle.
  */
 async function bulkIncrement(
-  tx: Tx,
+  tx: SqlTx,
   table: "MomentDaily" | "ExperimentDaily",
   keys: readonly string[],
   extra: readonly string[],
@@ -130,13 +128,13 @@ const bindable = (v: string | number): string | number =>
 // Statement size stays well under SQLite's 32,766 bound parameters.
 const CHUNK = 500;
 
-export async function applyMomentDeltas(tx: Tx, shopId: string, deltas: DeltaMap<MomentKey, MomentDelta>): Promise<void> {
+export async function applyMomentDeltas(tx: SqlTx, shopId: string, deltas: DeltaMap<MomentKey, MomentDelta>): Promise<void> {
   const rows = deltas.values().map(({ key, delta }) => ({ id: randomUUID(), shopId, ...key, ...delta }));
   for (let i = 0; i < rows.length; i += CHUNK) await bulkIncrement(tx, "MomentDaily", MOMENT_KEYS, [], MOMENT_COUNTERS, rows.slice(i, i + CHUNK));
 }
 
 export async function applyExperimentDeltas(
-  tx: Tx,
+  tx: SqlTx,
   shopId: string,
   deltas: DeltaMap<ExperimentKey, ExperimentDelta>,
 ): Promise<void> {
