@@ -17,6 +17,7 @@ import { query, render, type RawClient, type SqlDialect, type SqlFragment } from
 export interface SqlSession extends RawClient {
   readonly _activeProvider: SqlDialect;
   readonly driverSession: true;
+  readonly bindsCheaply: true;
 }
 
 /** A transaction through Prisma or one on the driver: what the hot path's SQL runs in. */
@@ -159,6 +160,7 @@ export function sqliteDriver(db: Database.Database, lock: ConnectionLock): Drive
   const session: SqlSession = {
     _activeProvider: "sqlite",
     driverSession: true,
+    bindsCheaply: true,
     $queryRawUnsafe: <T>(text: string, ...params: unknown[]) => Promise.resolve(statements.query(text, params) as T),
     $executeRawUnsafe: (text: string, ...params: unknown[]) => Promise.resolve(statements.execute(text, params)),
   };
@@ -214,6 +216,7 @@ export function postgresDriver(pool: pg.Pool, types: typeof pg.types): Driver {
       const session: SqlSession = {
         _activeProvider: "postgresql",
         driverSession: true,
+    bindsCheaply: true,
         $queryRawUnsafe: async <T>(text: string, ...params: unknown[]) => (await run(client, text, params)).rows as T,
         $executeRawUnsafe: async (text: string, ...params: unknown[]) => (await run(client, text, params)).rowCount ?? 0,
       };

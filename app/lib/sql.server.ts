@@ -62,6 +62,8 @@ export function render(fragment: SqlFragment, dialect: SqlDialect): { text: stri
 
 /** What raw SQL runs on: a Prisma client or transaction, or a driver session (driver.server.ts). */
 export interface RawClient {
+  /** True on a driver session (driver.server.ts): bound values cost the native driver nothing each, unlike Prisma. */
+  readonly bindsCheaply?: boolean;
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
 }
@@ -119,8 +121,10 @@ export interface JsonColumn {
  * INSERT ... ON CONFLICT (...) DO NOTHING RETURNING ... of many rows bound as ONE parameter, a JSON
  * array the database unpacks (SQLite `json_each`, PostgreSQL `jsonb_to_recordset`): Prisma's cost
  * per bound parameter dominated a 50-event batch's 1,050 parameters; one JSON string costs one.
- * Values must be JSON-able as the column wants them: DateTime as `sqliteTimestamp` / ISO text,
- * booleans as booleans, integers as numbers. Rows go in the order given.
+ * On SQLite's driver, where a bound value costs nothing, rows go as VALUES instead (a third less
+ * work per row than unpacking JSON; sqliteValueRows). Values must be JSON-able as the column wants
+ * them: DateTime as `sqliteTimestamp` / ISO text, booleans as booleans, integers as numbers. Rows
+ * go in the order given.
  */
 export async function insertJsonRows<R>(
   client: RawClient,
@@ -133,6 +137,7 @@ export async function insertJsonRows<R>(
   if (rows.length === 0) return [];
   const q = (c: string) => `"${c}"`;
   const dialect = dialectOfClient(client);
+  if (dialect === "sqlite" && client.bindsCheaply) return sqliteValueRows(client, table, columns, rows, conflict, returning);
   const json = JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c.name, r[c.name] ?? null]))));
   const from =
     dialect === "postgresql"
@@ -147,3 +152,33 @@ export async function insertJsonRows<R>(
 
 /** A DateTime as Prisma stores it on SQLite (ISO 8601 with an explicit +00:00), and PostgreSQL parses. */
 export const sqlTimestamp = (at: Date): string => at.toISOString().replace("Z", "+00:00");
+
+/**
+ * insertJsonRows as VALUES statements, in chunks of 128, 64, ... 1 rows, so that each table needs
+ * at most eight statement texts (each prepared once by the driver) and any chunk stays far below
+ * SQLite's 32,766 bound values.
+ */
+async function sqliteValueRows<R>(
+  client: RawClient,
+  table: string,
+  columns: readonly JsonColumn[],
+  rows: ReadonlyArray<Record<string, unknown>>,
+  conflict: readonly string[],
+  returning: readonly string[],
+): Promise<R[]> {
+  const q = (c: string) => `"${c}"`;
+  const tuple = `(${columns.map(() => "?").join(", ")})`;
+  const head = `INSERT INTO ${q(table)} (${columns.map((c) => q(c.name)).join(", ")}) VALUES `;
+  const tail = ` ON CONFLICT (${conflict.map(q).join(", ")}) DO NOTHING RETURNING ${returning.map(q).join(", ")}`;
+  const out: R[] = [];
+  let at = 0;
+  for (let size = 128; size >= 1; size >>= 1) {
+    while (rows.length - at >= size) {
+      const chunk = rows.slice(at, at + size);
+      at += size;
+      const params = chunk.flatMap((r) => columns.map((c) => r[c.name] ?? null));
+      out.push(...(await client.$queryRawUnsafe<R[]>(head + Array(size).fill(tuple).join(", ") + tail, ...params)));
+    }
+  }
+  return out;
+}

@@ -182,14 +182,17 @@ const EVENT_COLUMNS: readonly JsonColumn[] = [
 
 /**
  * Inserts the events not stored yet and returns their client ids: one INSERT ... ON CONFLICT DO
- * NOTHING RETURNING for the batch. A concurrent copy of the batch in another transaction waits on
- * the unique index and then skips (never an error); rows go in id order so that two such
- * transactions take the index entries in the same order.
+ * NOTHING RETURNING for the batch. An event is its journey's event id: a client's retry, or a
+ * concurrent copy of the batch, carries both. A copy in another transaction waits on the unique
+ * index and then skips (never an error); rows go in that index's order (journey, then id) so that
+ * two such transactions take its entries in the same order.
  */
 async function insertEvents(tx: SqlTx, shopId: string, batch: Valid[]): Promise<Set<string>> {
   const receivedAt = sqlTimestamp(new Date());
   const rows = [...batch]
-    .sort((a, b) => (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0))
+    .map((v) => ({ v, key: `${v.event.journeyKey}\u0000${v.event.id}` }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ v }) => v)
     .map(({ event: e, occurredAt }) => ({
       id: timeOrderedId(), shopId, clientEventId: e.id, type: e.type, moment: e.moment, surface: e.surface, journeyKey: e.journeyKey,
       offerId: e.offerId, experimentId: e.experimentId, variantId: e.variantId, arm: e.arm, version: e.version,
@@ -198,7 +201,7 @@ async function insertEvents(tx: SqlTx, shopId: string, batch: Valid[]): Promise<
       device: e.device, country: e.country, currency: e.currency, returning: e.returning, valueMinor: e.valueMinor,
       occurredAt: sqlTimestamp(occurredAt), day: dayOf(occurredAt), receivedAt,
     }));
-  const returned = await insertJsonRows<{ clientEventId: string }>(tx, "Event", EVENT_COLUMNS, rows, ["shopId", "clientEventId"], ["clientEventId"]);
+  const returned = await insertJsonRows<{ clientEventId: string }>(tx, "Event", EVENT_COLUMNS, rows, ["shopId", "journeyKey", "clientEventId"], ["clientEventId"]);
   return new Set(returned.map((r) => r.clientEventId));
 }
 
@@ -237,7 +240,8 @@ export async function storeBatch(tx: SqlTx, shopId: string, currency: string, ba
   const ordered = await journeysWithOrders(tx, shopId, [...new Set(unseen.map((v) => v.event.journeyKey))]);
   // What follows for such journeys reads and moves orders and attributed lines with Prisma's models.
   if (ordered.size > 0) requirePrisma(tx, "events of journeys that have orders");
-  const sameBuyer = await recordExposures(tx, shopId, unseen, ordered);
+  const experiments = new DeltaMap<ExperimentKey, ExperimentDelta>();
+  const sameBuyer = await recordExposures(tx, shopId, unseen, ordered, experiments);
   if (sameBuyer.size) await requirePrisma(tx, "an exposure folded into its order").event.deleteMany({ where: { shopId, clientEventId: { in: [...sameBuyer] } } });
   const fresh = unseen.filter((v) => !sameBuyer.has(v.event.id));
 
@@ -269,6 +273,9 @@ export async function storeBatch(tx: SqlTx, shopId: string, currency: string, ba
   }
   for (const v of await firstViews(tx, shopId, [...impressions.values()])) moments.add(keyOf(v.event, v.occurredAt), { impressions: 1 });
 
+  // The roll-ups last: their rows are the ones every transaction of the shop writes, and on
+  // PostgreSQL a row stays locked until COMMIT, so the fewer statements after them the better.
+  await applyExperimentDeltas(tx, shopId, experiments);
   await applyMomentDeltas(tx, shopId, moments);
   if (ordered.size > 0) await relocateLines(requirePrisma(tx, "lines of journeys that have orders"), shopId, journeyDims(fresh.filter((v) => ordered.has(v.event.journeyKey))));
   return new Set(fresh.map((v) => v.event.id));
@@ -301,9 +308,16 @@ const EXPOSURE_COLUMNS: readonly JsonColumn[] = [
  * One buyer is one visitor per version even when reported under both keys of an order (attribute
  * first, then checkout token): an exposure under a later key of an order whose earlier key already
  * has one is not recorded (its event id is returned: the caller reports it as a duplicate), and one
- * under an earlier key takes the place of the later key's (dropVisitor), orders included.
+ * under an earlier key takes the place of the later key's (dropVisitor), orders included. The
+ * roll-up increments go into `deltas`, which the caller applies.
  */
-async function recordExposures(tx: SqlTx, shopId: string, fresh: Valid[], ordered: ReadonlySet<string>): Promise<Set<string>> {
+async function recordExposures(
+  tx: SqlTx,
+  shopId: string,
+  fresh: Valid[],
+  ordered: ReadonlySet<string>,
+  deltas: DeltaMap<ExperimentKey, ExperimentDelta>,
+): Promise<Set<string>> {
   const sameBuyer = new Set<string>();
   const firstByExposure = new Map<string, Valid>();
   for (const v of fresh) {
@@ -325,14 +339,13 @@ async function recordExposures(tx: SqlTx, shopId: string, fresh: Valid[], ordere
 
   const withOrders = [...new Set(created.map((v) => v.event.journeyKey))].filter((k) => ordered.has(k));
   const orders = withOrders.length ? await linkedOrders(tx, shopId, { journeyKeys: withOrders }) : [];
-  const deltas = new DeltaMap<ExperimentKey, ExperimentDelta>();
   // Exposures of journeys without orders (nearly all: the exposure comes before the order) go in
   // one createMany; they are written before an exposure with orders is handled, because that one
   // must see the rows the earlier ones created (one at a time, in batch order).
   const plain: Array<Record<string, unknown>> = [];
   const flush = async () => {
     const rows = plain.splice(0).map((r) => ({ ...r, id: timeOrderedId(), firstSeenAt: sqlTimestamp(r.firstSeenAt as Date) }));
-    const inserted = await insertJsonRows(tx, "ExperimentExposure", EXPOSURE_COLUMNS, rows, ["shopId", "experimentId", "version", "journeyKey"], ["id"]);
+    const inserted = await insertJsonRows(tx, "ExperimentExposure", EXPOSURE_COLUMNS, rows, ["shopId", "journeyKey", "experimentId", "version"], ["id"]);
     // Their visitors are already in the deltas: one that lost a race must not count twice.
     if (inserted.length !== rows.length) throw new WrittenConcurrently("an exposure");
   };
@@ -388,6 +401,5 @@ async function recordExposures(tx: SqlTx, shopId: string, fresh: Valid[], ordere
     await prisma.experimentExposure.create({ data: { ...row, orders: visitor.orders, revenueMinor: visitor.revenue } });
   }
   await flush();
-  await applyExperimentDeltas(tx, shopId, deltas);
   return sameBuyer;
 }
