@@ -8,6 +8,7 @@
  * `$executeRawUnsafe`, `_activeProvider`); code that needs Prisma's model API inside it calls
  * `requirePrisma`, and the caller runs the transaction again through Prisma.
  */
+import { createHash } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import type Database from "libsql";
 import type pg from "pg";
@@ -206,8 +207,25 @@ const toPostgres = (value: unknown): unknown => (typeof value === "bigint" ? val
 /** The driver on the pool Prisma's PostgreSQL client uses (db.server.ts passes the same pool to both). */
 export function postgresDriver(pool: pg.Pool, types: typeof pg.types): Driver {
   const parsers = postgresTypes(types);
+  // A statement with parameters is prepared once per connection under a name derived from its text:
+  // PostgreSQL then skips parsing and planning it on every batch. Texts without parameters (the
+  // advisory-lock block, whose ids are in its text) stay unnamed, so the names stay few.
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (!name) {
+      if (names.size >= 2_000) names.clear();
+      names.set(text, (name = `m_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`));
+    }
+    return name;
+  };
   const run = async <T>(client: pg.Pool | pg.PoolClient, text: string, params: unknown[]) =>
-    (await client.query({ text, values: params.map(toPostgres), types: parsers })) as pg.QueryResult & { rows: T[] };
+    (await client.query({
+      text,
+      values: params.map(toPostgres),
+      types: parsers,
+      ...(params.length ? { name: nameOf(text) } : {}),
+    })) as pg.QueryResult & { rows: T[] };
   return {
     dialect: "postgresql",
     read: async <T>(text: string, params: unknown[]) => (await run<T>(pool, text, params)).rows,

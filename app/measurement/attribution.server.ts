@@ -51,10 +51,13 @@ export async function lockMeasurement(tx: SqlTx, shopId: string, scope: { orderI
   await tx.$executeRawUnsafe(`DO $$ BEGIN ${locks.map((l) => `PERFORM pg_advisory_xact_lock(${l.toString()});`).join(" ")} END $$`);
 }
 
-/** Journey keys plus every other key of the orders they are linked to (an order's attribute and checkout token). */
-async function journeyGroup(tx: SqlTx, shopId: string, journeyKeys: string[]): Promise<string[]> {
-  const orders = await linkedOrders(tx, shopId, { journeyKeys });
-  return [...new Set([...journeyKeys, ...orders.flatMap((o) => o.keys)])];
+/**
+ * Journey keys plus every other key of the orders they are linked to (an order's attribute and
+ * checkout token), and which of `journeyKeys` have an order.
+ */
+async function journeyGroup(tx: SqlTx, shopId: string, journeyKeys: string[]): Promise<{ keys: string[]; ordered: Set<string> }> {
+  const linked = (await linkedOrders(tx, shopId, { journeyKeys })).flatMap((o) => o.keys);
+  return { keys: [...new Set([...journeyKeys, ...linked])], ordered: new Set(journeyKeys.filter((k) => linked.includes(k))) };
 }
 
 /** Thrown when a journey was linked to another key while we waited for its lock: the caller starts over. */
@@ -69,17 +72,21 @@ export class LockScopeChanged extends Error {
  * under one key of an order folds or reads the exposure under the other). An order linked while we
  * waited adds keys we do not hold: with `onNewKeys: "throw"` the caller retries in a new transaction
  * (taking them in order then); inside a caller's transaction they are taken at once, out of order,
- * which PostgreSQL's deadlock detector resolves in the rare case it must.
+ * which PostgreSQL's deadlock detector resolves in the rare case it must. Returns which of
+ * `journeyKeys` have an order, read after the locks (what journeysWithOrders answers); null on
+ * SQLite, which needs no lock (its write transaction holds the database's one write lock).
  */
-export async function lockJourneys(tx: SqlTx, shopId: string, journeyKeys: string[], onNewKeys: "throw" | "lock"): Promise<void> {
-  if (!isPostgres(tx) || journeyKeys.length === 0) return;
+export async function lockJourneys(tx: SqlTx, shopId: string, journeyKeys: string[], onNewKeys: "throw" | "lock"): Promise<Set<string> | null> {
+  if (!isPostgres(tx)) return null;
+  if (journeyKeys.length === 0) return new Set();
   const group = await journeyGroup(tx, shopId, journeyKeys);
-  await lockMeasurement(tx, shopId, { journeyKeys: group });
+  await lockMeasurement(tx, shopId, { journeyKeys: group.keys });
   const after = await journeyGroup(tx, shopId, journeyKeys);
-  const added = after.filter((k) => !group.includes(k));
-  if (added.length === 0) return;
+  const added = after.keys.filter((k) => !group.keys.includes(k));
+  if (added.length === 0) return after.ordered;
   if (onNewKeys === "throw") throw new LockScopeChanged();
   await lockMeasurement(tx, shopId, { journeyKeys: added });
+  return after.ordered;
 }
 
 /**

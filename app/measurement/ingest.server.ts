@@ -228,16 +228,16 @@ async function firstViews(tx: SqlTx, shopId: string, candidates: Valid[]): Promi
  * are one statement each; exposures (rare: one per experiment and journey) cost a few more.
  */
 export async function storeBatch(tx: SqlTx, shopId: string, currency: string, batch: Valid[], onNewKeys: "throw" | "lock"): Promise<Set<string>> {
-  // The journeys whose visitors, views and attributed lines this batch writes (see lockJourneys).
-  const touched = batch.filter((v) => v.event.type === "exposure" || v.event.type === "impression").map((v) => v.event.journeyKey);
-  await lockJourneys(tx, shopId, [...new Set(touched)], onNewKeys);
+  // Every journey of the batch is locked (see lockJourneys), not only those whose visitors, views
+  // and attributed lines it writes: the same round trip then says which journeys have an order.
+  const locked = await lockJourneys(tx, shopId, [...new Set(batch.map((v) => v.event.journeyKey))], onNewKeys);
   const inserted = await insertEvents(tx, shopId, batch);
   const unseen = batch.filter((v) => inserted.has(v.event.id));
   if (unseen.length === 0) return inserted;
   // An exposure under an order's second key when its first key is already the visitor: not kept.
   // Journeys with an order already (rare: views and exposures come before the order) are the only
   // ones whose exposures fold into an order's other key or whose order lines take the view's dims.
-  const ordered = await journeysWithOrders(tx, shopId, [...new Set(unseen.map((v) => v.event.journeyKey))]);
+  const ordered = locked ?? (await journeysWithOrders(tx, shopId, [...new Set(unseen.map((v) => v.event.journeyKey))]));
   // What follows for such journeys reads and moves orders and attributed lines with Prisma's models.
   if (ordered.size > 0) requirePrisma(tx, "events of journeys that have orders");
   const experiments = new DeltaMap<ExperimentKey, ExperimentDelta>();
@@ -328,13 +328,49 @@ async function recordExposures(
   }
   if (firstByExposure.size === 0) return sameBuyer;
   const candidates = [...firstByExposure.values()];
+  const rowOf = ({ event: e, occurredAt }: Valid) => ({
+    shopId,
+    experimentId: e.experimentId!,
+    version: e.version ?? 1,
+    journeyKey: e.journeyKey,
+    offerId: e.offerId!,
+    moment: e.moment,
+    surface: e.surface,
+    arm: e.arm === "holdout" ? "holdout" : e.variantId!,
+    day: dayOf(occurredAt),
+    device: e.device ?? "",
+    country: e.country ?? "",
+    segment: segmentOf(e.returning),
+    cartMinor: cartOf(e),
+    firstSeenAt: occurredAt,
+  });
+  const insertRows = (rows: Array<ReturnType<typeof rowOf> & { orders: number; revenueMinor: number }>) =>
+    insertJsonRows<{ experimentId: string; version: number | bigint; journeyKey: string }>(
+      tx,
+      "ExperimentExposure",
+      EXPOSURE_COLUMNS,
+      rows.map((r) => ({ ...r, id: timeOrderedId(), firstSeenAt: sqlTimestamp(r.firstSeenAt) })),
+      ["shopId", "journeyKey", "experimentId", "version"],
+      ["experimentId", "version", "journeyKey"],
+    );
+  const keyOf = (x: { experimentId: string; version: number | bigint; journeyKey: string }) => JSON.stringify([x.experimentId, Number(x.version), x.journeyKey]);
+
+  if (!candidates.some((v) => ordered.has(v.event.journeyKey))) {
+    // No journey here has an order (nearly always: the exposure comes before the order): the insert
+    // itself says which exposures are new. One of the same journey in a concurrent transaction waits
+    // on the unique index and is skipped here; that transaction counts its visitor.
+    const rows = candidates.map((v) => ({ ...rowOf(v), orders: 0, revenueMinor: 0 }));
+    const inserted = new Set((await insertRows(rows)).map(keyOf));
+    for (const row of rows) if (inserted.has(keyOf(row))) deltas.add(experimentKeyOf(row), visitorDelta(row.cartMinor));
+    return sameBuyer;
+  }
   const journeys = [...new Set(candidates.map((v) => v.event.journeyKey))];
   const existing = await query<{ experimentId: string; version: number | bigint; journeyKey: string }>(
     tx,
     sql`SELECT "experimentId", "version", "journeyKey" FROM "ExperimentExposure" WHERE "shopId" = ${shopId} AND "journeyKey" IN (${join(journeys.map((k) => sql`${k}`))})`,
   );
-  const exposed = new Set(existing.map((x) => JSON.stringify([x.experimentId, Number(x.version), x.journeyKey])));
-  const created = candidates.filter((v) => !exposed.has(JSON.stringify([v.event.experimentId, v.event.version ?? 1, v.event.journeyKey])));
+  const exposed = new Set(existing.map(keyOf));
+  const created = candidates.filter((v) => !exposed.has(keyOf(rowOf(v))));
   if (created.length === 0) return sameBuyer;
 
   const withOrders = [...new Set(created.map((v) => v.event.journeyKey))].filter((k) => ordered.has(k));
@@ -342,32 +378,17 @@ async function recordExposures(
   // Exposures of journeys without orders (nearly all: the exposure comes before the order) go in
   // one createMany; they are written before an exposure with orders is handled, because that one
   // must see the rows the earlier ones created (one at a time, in batch order).
-  const plain: Array<Record<string, unknown>> = [];
+  const plain: Array<ReturnType<typeof rowOf> & { orders: number; revenueMinor: number }> = [];
   const flush = async () => {
-    const rows = plain.splice(0).map((r) => ({ ...r, id: timeOrderedId(), firstSeenAt: sqlTimestamp(r.firstSeenAt as Date) }));
-    const inserted = await insertJsonRows(tx, "ExperimentExposure", EXPOSURE_COLUMNS, rows, ["shopId", "journeyKey", "experimentId", "version"], ["id"]);
+    const rows = plain.splice(0);
+    const inserted = await insertRows(rows);
     // Their visitors are already in the deltas: one that lost a race must not count twice.
     if (inserted.length !== rows.length) throw new WrittenConcurrently("an exposure");
   };
-  for (const { event: e, occurredAt } of created) {
-    const version = e.version ?? 1;
-    const x = cartOf(e);
-    const row = {
-      shopId,
-      experimentId: e.experimentId!,
-      version,
-      journeyKey: e.journeyKey,
-      offerId: e.offerId!,
-      moment: e.moment,
-      surface: e.surface,
-      arm: e.arm === "holdout" ? "holdout" : e.variantId!,
-      day: dayOf(occurredAt),
-      device: e.device ?? "",
-      country: e.country ?? "",
-      segment: segmentOf(e.returning),
-      cartMinor: x,
-      firstSeenAt: occurredAt,
-    };
+  for (const v of created) {
+    const e = v.event;
+    const row = rowOf(v);
+    const { version, cartMinor: x } = row;
     const own = orders.filter((o) => o.keys.includes(e.journeyKey));
     if (own.length === 0) {
       deltas.add(experimentKeyOf(row), visitorDelta(x));
