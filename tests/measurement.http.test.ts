@@ -257,3 +257,38 @@ describe("net revenue through the webhooks (orders/create, refunds/create, order
     expect(await holdout()).toEqual({ visitors: 1, orders: 0, converters: 0, revenueMinor: 0 });
   });
 });
+
+describe("the installed shop behind a batch (remembered a few seconds per process)", () => {
+  const accepted = async (events: unknown[]) => {
+    const res = await post({ events }, await sessionToken());
+    return { status: res.status, body: (await res.json()) as { results?: Array<{ status: string }> } };
+  };
+
+  test("GIVEN a shop whose batch was just accepted WHEN shop/redact deletes it and it is installed again THEN the next batch is stored under the new install, nothing under the old id", async () => {
+    expect((await accepted([event()])).status).toBe(200);
+    const redact = JSON.stringify(samplePayload("shop/redact", SHOP));
+    const res = await deliverWebhook(server.url, { topic: "shop/redact", shop: SHOP, body: redact, secret: TEST_API_SECRET });
+    expect(res.status).toBe(200);
+    expect(await db.prisma.shop.count({ where: { id: shopId } })).toBe(0);
+    const again = (await db.prisma.shop.create({ data: { domain: SHOP, name: "Measure", currency: "USD" } })).id;
+
+    const next = event({ journeyKey: "after-reinstall" });
+    const answer = await accepted([next]);
+
+    expect(answer).toEqual({ status: 200, body: { results: [{ id: next.id, status: "accepted" }] } });
+    expect(await db.prisma.event.count({ where: { shopId: again, clientEventId: next.id } })).toBe(1);
+    expect(await db.prisma.event.count({ where: { shopId } })).toBe(0);
+  });
+
+  test("GIVEN a shop whose batch was just accepted WHEN app/uninstalled arrives THEN the next batch is answered 404 and nothing of it is stored", async () => {
+    expect((await accepted([event()])).status).toBe(200);
+    const res = await deliverWebhook(server.url, { topic: "app/uninstalled", shop: SHOP, body: JSON.stringify(samplePayload("app/uninstalled", SHOP)), secret: TEST_API_SECRET });
+    expect(res.status).toBe(200);
+
+    const next = event({ journeyKey: "after-uninstall" });
+    const answer = await accepted([next]);
+
+    expect(answer.status).toBe(404);
+    expect(await db.prisma.event.count({ where: { clientEventId: next.id } })).toBe(0);
+  });
+});

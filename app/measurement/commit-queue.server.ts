@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
-import { isRetryableConflict, isUniqueViolation } from "~/lib/sql.server";
+import { isRetryableConflict, isUniqueViolation, join, query, sql } from "~/lib/sql.server";
 import { driverOf, NeedsPrismaTransaction, type SqlTx } from "~/lib/driver.server";
 import { LockScopeChanged } from "./attribution.server";
 import type { Valid } from "./exposure-check.server";
@@ -17,6 +17,16 @@ export type StoreEvents = (tx: SqlTx, shopId: string, currency: string, events: 
 export class WrittenConcurrently extends Error {
   constructor(what: string) {
     super(`${what} was written by another transaction meanwhile`);
+  }
+}
+
+/**
+ * The shop a batch was queued for is no longer installed (uninstalled, or deleted by shop/redact
+ * since the caller looked it up): its events are not stored; the caller answers 404.
+ */
+export class ShopNotInstalled extends Error {
+  constructor(readonly shopId: string) {
+    super("the shop is not installed");
   }
 }
 
@@ -42,6 +52,9 @@ interface Entry {
   resolve: (stored: Set<string>) => void;
   reject: (error: unknown) => void;
 }
+
+const settle = (entry: Entry, result: Set<string> | ShopNotInstalled) =>
+  result instanceof ShopNotInstalled ? entry.reject(result) : entry.resolve(result);
 
 /**
  * Group commit for event batches. Each request's batch waits here while a transaction is in
@@ -89,11 +102,11 @@ export class CommitQueue {
         }
         try {
           const stored = await this.commit(group);
-          group.forEach((entry, i) => entry.resolve(stored[i]!));
+          group.forEach((entry, i) => settle(entry, stored[i]!));
         } catch (error) {
           if (group.length === 1) group[0]!.reject(error);
           // One batch's failure must not fail the others that happened to share its transaction.
-          else for (const entry of group) await this.commit([entry]).then((s) => entry.resolve(s[0]!), entry.reject);
+          else for (const entry of group) await this.commit([entry]).then((s) => settle(entry, s[0]!), entry.reject);
         } finally {
           this.queued -= n;
         }
@@ -120,8 +133,13 @@ export class CommitQueue {
     return this.prisma.$transaction(work, { timeout: 30_000, maxWait: 5_000 });
   }
 
-  /** One transaction for the group, retried when a concurrent writer won a race; stored ids per entry. */
-  private async commit(group: Entry[]): Promise<Array<Set<string>>> {
+  /**
+   * One transaction for the group, retried when a concurrent writer won a race; stored ids per
+   * entry. The transaction first reads which of the group's shops are installed (one statement
+   * for the group: callers may have taken the shop from a cache); a shop that is not gets nothing
+   * stored and its entries a ShopNotInstalled.
+   */
+  private async commit(group: Entry[]): Promise<Array<Set<string> | ShopNotInstalled>> {
     // Per shop, each event id once: the first entry that carries it owns its answer; a copy in a
     // later entry (a client's retry racing its first attempt) reads as a duplicate.
     const owner = new Map<string, Entry>();
@@ -139,14 +157,21 @@ export class CommitQueue {
     const shops = [...byShop.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (let attempt = 1; ; attempt++) {
       try {
-        const stored = await this.transaction(async (tx) => {
+        const { stored, installed } = await this.transaction(async (tx) => {
           const out = new Set<string>();
+          const rows = await query<{ id: string }>(
+            tx,
+            sql`SELECT "id" FROM "Shop" WHERE "id" IN (${join(shops.map(([id]) => sql`${id}`))}) AND "uninstalledAt" IS NULL`,
+          );
+          const live = new Set(rows.map((r) => r.id));
           for (const [shopId, { currency, events }] of shops) {
+            if (!live.has(shopId)) continue;
             for (const id of await this.store(tx, shopId, currency, events, "throw")) out.add(`${shopId}\u0000${id}`);
           }
-          return out;
+          return { stored: out, installed: live };
         });
         return group.map((entry) => {
+          if (!installed.has(entry.submission.shopId)) return new ShopNotInstalled(entry.submission.shopId);
           const mine = new Set<string>();
           for (const v of entry.submission.events) {
             const key = `${entry.submission.shopId}\u0000${v.event.id}`;

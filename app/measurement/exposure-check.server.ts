@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { assign, decodePayload, type ExperimentLike } from "@moments/engine";
 import type { EventInput } from "./contract";
+import { ShopNotInstalled } from "./commit-queue.server";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -87,7 +88,8 @@ function cacheOf(db: PrismaClient, shopId: string) {
 }
 
 async function loadExperiments(db: Db, shopId: string, ids: string[]): Promise<Map<string, KnownExperiment>> {
-  const [experiments, versions, publication] = await Promise.all([
+  const [shop, experiments, versions, publication] = await Promise.all([
+    db.shop.findFirst({ where: { id: shopId, uninstalledAt: null }, select: { id: true } }),
     db.experiment.findMany({
       where: { shopId, id: { in: ids } },
       select: { id: true, offerId: true, version: true, offer: { select: { variants: { select: { id: true } } } } },
@@ -95,6 +97,8 @@ async function loadExperiments(db: Db, shopId: string, ids: string[]): Promise<M
     db.experimentVersion.findMany({ where: { shopId, experimentId: { in: ids } }, select: { experimentId: true, version: true, holdoutBps: true, shares: true } }),
     db.publication.findUnique({ where: { shopId }, select: { payload: true } }),
   ]);
+  // A caller's remembered shop id may be of a shop deleted since (http.server.ts): not "unknown experiment".
+  if (!shop) throw new ShopNotInstalled(shopId);
   const known = new Map<string, KnownExperiment>();
   for (const x of experiments) {
     known.set(x.id, { offerId: x.offerId, current: x.version, versions: new Map(), variants: new Set(x.offer.variants.map((v) => v.id)), published: new Map() });

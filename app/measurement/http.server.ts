@@ -5,7 +5,7 @@ import { authenticate } from "~/shopify.server";
 import { isDatabaseBusy, sql } from "~/lib/sql.server";
 import { readDirect } from "~/lib/driver.server";
 import { CORS_HEADERS, verifyPostPurchaseToken } from "~/post-purchase/token.server";
-import { Overloaded } from "./commit-queue.server";
+import { Overloaded, ShopNotInstalled } from "./commit-queue.server";
 import { verifyCheckoutSessionToken } from "./session-token.server";
 import { EventBatch, type EventResult } from "./contract";
 import { ingestEvents } from "./ingest.server";
@@ -40,10 +40,20 @@ export async function ingestRequest(request: Request, shopDomain: string, now = 
     const issue = batch.error.issues[0]!;
     return { status: 400, body: { error: `${issue.path.join(".") || "body"}: ${issue.message}` } };
   }
+  const notInstalled = { status: 404 as const, body: { error: `shop ${shopDomain} is not installed` } };
   try {
-    const shop = await installedShop(shopDomain);
-    if (!shop) return { status: 404, body: { error: `shop ${shopDomain} is not installed` } };
-    return { status: 200, body: { results: await ingestEvents(db(), shop.id, batch.data.events, now, shop) } };
+    for (let attempt = 1; ; attempt++) {
+      const shop = await installedShop(shopDomain);
+      if (!shop) return notInstalled;
+      try {
+        return { status: 200, body: { results: await ingestEvents(db(), shop.id, batch.data.events, now, shop) } };
+      } catch (error) {
+        // The remembered shop is gone: read it again once (installed again under a new id, or not).
+        if (!(error instanceof ShopNotInstalled)) throw error;
+        installedShops.delete(shopDomain);
+        if (attempt >= 2) return notInstalled;
+      }
+    }
   } catch (error) {
     // Saturated, not broken: the client keeps its batch and sends it again after Retry-After.
     if (error instanceof Overloaded) return { status: 503, body: { error: error.message }, retryAfterSeconds: error.retryAfterSeconds };
@@ -52,17 +62,33 @@ export async function ingestRequest(request: Request, shopDomain: string, now = 
   }
 }
 
+const SHOP_CACHE_MS = 5_000;
+const SHOP_CACHE_MAX = 10_000;
+const installedShops = new Map<string, { id: string; currency: string; until: number }>();
+
 /**
- * The installed shop a request authenticated as, read on every batch (not cached: a shop deleted by
- * shop/redact and installed again has a new id, and a remembered one would file events under the
- * deleted shop). On the driver: one index lookup, without Prisma's per-query cost on the hot path.
+ * The installed shop a request authenticated as, remembered for 5 s per process: a read per batch
+ * was a round trip per request, while the commit that stores the batch checks the shop once per
+ * transaction anyway (commit-queue.server.ts): a shop uninstalled, or deleted by shop/redact and
+ * installed again under a new id, gets nothing stored under the remembered id, and the request a
+ * 404 that drops the entry. A miss reads on the driver (one index lookup, no Prisma on the hot path).
  */
 async function installedShop(domain: string): Promise<{ id: string; currency: string } | null> {
+  const now = Date.now();
+  const known = installedShops.get(domain);
+  if (known && known.until > now) return known;
   const [row] = await readDirect<{ id: string; currency: string; uninstalledAt: unknown }>(
     db(),
     sql`SELECT "id", "currency", "uninstalledAt" FROM "Shop" WHERE "domain" = ${domain}`,
   );
-  return row && row.uninstalledAt === null ? { id: row.id, currency: row.currency } : null;
+  if (!row || row.uninstalledAt !== null) {
+    installedShops.delete(domain);
+    return null;
+  }
+  if (installedShops.size >= SHOP_CACHE_MAX) installedShops.clear();
+  const shop = { id: row.id, currency: row.currency, until: now + SHOP_CACHE_MS };
+  installedShops.set(domain, shop);
+  return shop;
 }
 
 const outcomeResponse = (outcome: BatchOutcome, headers: Record<string, string> = {}): Response =>
