@@ -136,22 +136,18 @@ export async function insertJsonRows<R>(
 ): Promise<R[]> {
   if (rows.length === 0) return [];
   const q = (c: string) => `"${c}"`;
+  const into = `INSERT INTO ${q(table)} (${columns.map((c) => q(c.name)).join(", ")})`;
+  const onConflict = `ON CONFLICT (${conflict.map(q).join(", ")}) DO NOTHING RETURNING ${returning.map(q).join(", ")}`;
   const dialect = dialectOfClient(client);
-  if (dialect === "sqlite" && client.bindsCheaply) return sqliteValueRows(client, table, columns, rows, conflict, returning);
+  if (dialect === "sqlite" && client.bindsCheaply) return sqliteValueRows(client, into, onConflict, columns, rows);
   const json = JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c.name, r[c.name] ?? null]))));
   const from =
     dialect === "postgresql"
       ? sql`SELECT ${raw(columns.map((c) => `j.${q(c.name)}`).join(", "))} FROM jsonb_to_recordset(${json}::jsonb) AS j(${raw(columns.map((c) => `${q(c.name)} ${c.pg}`).join(", "))})`
       : // WHERE true: SQLite needs it to tell an upsert's ON from a join's after INSERT ... SELECT.
         sql`SELECT ${raw(columns.map((c) => `j.value ->> '${c.name}'`).join(", "))} FROM json_each(${json}) AS j WHERE true`;
-  return query<R>(
-    client,
-    sql`INSERT INTO ${raw(q(table))} (${raw(columns.map((c) => q(c.name)).join(", "))}) ${from} ON CONFLICT (${raw(conflict.map(q).join(", "))}) DO NOTHING RETURNING ${raw(returning.map(q).join(", "))}`,
-  );
+  return query<R>(client, sql`${raw(into)} ${from} ${raw(onConflict)}`);
 }
-
-/** A DateTime as Prisma stores it on SQLite (ISO 8601 with an explicit +00:00), and PostgreSQL parses. */
-export const sqlTimestamp = (at: Date): string => at.toISOString().replace("Z", "+00:00");
 
 /**
  * insertJsonRows as VALUES statements, in chunks of 128, 64, ... 1 rows, so that each table needs
@@ -160,16 +156,12 @@ export const sqlTimestamp = (at: Date): string => at.toISOString().replace("Z", 
  */
 async function sqliteValueRows<R>(
   client: RawClient,
-  table: string,
+  into: string,
+  onConflict: string,
   columns: readonly JsonColumn[],
   rows: ReadonlyArray<Record<string, unknown>>,
-  conflict: readonly string[],
-  returning: readonly string[],
 ): Promise<R[]> {
-  const q = (c: string) => `"${c}"`;
   const tuple = `(${columns.map(() => "?").join(", ")})`;
-  const head = `INSERT INTO ${q(table)} (${columns.map((c) => q(c.name)).join(", ")}) VALUES `;
-  const tail = ` ON CONFLICT (${conflict.map(q).join(", ")}) DO NOTHING RETURNING ${returning.map(q).join(", ")}`;
   const out: R[] = [];
   let at = 0;
   for (let size = 128; size >= 1; size >>= 1) {
@@ -177,8 +169,11 @@ async function sqliteValueRows<R>(
       const chunk = rows.slice(at, at + size);
       at += size;
       const params = chunk.flatMap((r) => columns.map((c) => r[c.name] ?? null));
-      out.push(...(await client.$queryRawUnsafe<R[]>(head + Array(size).fill(tuple).join(", ") + tail, ...params)));
+      out.push(...(await client.$queryRawUnsafe<R[]>(`${into} VALUES ${Array(size).fill(tuple).join(", ")} ${onConflict}`, ...params)));
     }
   }
   return out;
 }
+
+/** A DateTime as Prisma stores it on SQLite (ISO 8601 with an explicit +00:00), and PostgreSQL parses. */
+export const sqlTimestamp = (at: Date): string => at.toISOString().replace("Z", "+00:00");
