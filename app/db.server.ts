@@ -138,9 +138,13 @@ class OneConnectionLibSQL extends PrismaLibSQL {
   }
 }
 
-/** `file:./dev.db`, `file:/abs/dev.db`, `file:///abs/dev.db` -> the path libsql opens. */
+/**
+ * `file:./dev.db`, `file:/abs/dev.db`, `file:///abs/dev.db` -> the path libsql opens, percent-escapes
+ * decoded as libsql's own URL parsing does. Query parameters (libsql's remote options) are not used
+ * for a local file.
+ */
 function sqlitePath(url: string): string {
-  return url.replace(/^file:(\/\/(localhost)?(?=\/))?/, "").replace(/\?.*$/, "");
+  return decodeURIComponent(url.replace(/^file:(\/\/(localhost)?(?=\/))?/, "").replace(/\?.*$/, ""));
 }
 
 function createPostgresPrisma(databaseUrl: string, poolSize: number): PrismaClient {

@@ -1,5 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import { redactCustomerEmail, redactShopEmail } from "./email/privacy.server";
+import { dialectOfClient, query, raw, sql } from "./lib/sql.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -57,7 +58,12 @@ export async function redactShop(tx: Tx, domain: string, keepWebhookId: string):
   await tx.dataRequest.deleteMany({ where: { shopDomain: domain } });
   // The redact delivery itself stays recorded, so that its redelivery remains a no-op.
   await tx.webhookEvent.deleteMany({ where: { shopDomain: domain, webhookId: { not: keepWebhookId } } });
-  const redacted = await tx.shop.findUnique({ where: { domain }, select: { id: true } });
+  // Locked before its data goes: an ingest commit holding the row (FOR SHARE, commit-queue.server.ts)
+  // finishes first and its events are deleted below; one that starts later finds the shop gone.
+  const [redacted] = await query<{ id: string }>(
+    tx,
+    sql`SELECT "id" FROM "Shop" WHERE "domain" = ${domain}${raw(dialectOfClient(tx) === "postgresql" ? " FOR UPDATE" : "")}`,
+  );
   if (redacted) await redactShopMeasurement(tx, redacted.id);
   // Post-purchase upsells (no personal data; referenceId/orderId only): gone with the shop.
   if (redacted) await tx.postPurchaseOffer.deleteMany({ where: { shopId: redacted.id } });

@@ -18,6 +18,8 @@ afterAll(async () => {
   await db?.prisma.$disconnect();
 });
 
+// SQLite: one connection, one lock; PostgreSQL: another pooled connection, READ COMMITTED.
+const sqlite = process.env.MOMENTS_TEST_DATABASE !== "postgresql";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const statement = (fragment: ReturnType<typeof sql>) => render(fragment, driver.dialect);
 
@@ -40,8 +42,6 @@ describe("the driver under the app's Prisma client", () => {
     expect(await db.prisma.shop.count({ where: { domain } })).toBe(0);
   });
 
-  // SQLite: one connection, one lock; PostgreSQL: another pooled connection, READ COMMITTED.
-  const sqlite = process.env.MOMENTS_TEST_DATABASE !== "postgresql";
   test(`GIVEN a Prisma transaction still open WHEN a driver transaction starts THEN ${sqlite ? "it runs after Prisma's commit and reads what it wrote" : "it runs alongside and does not see the uncommitted row"}`, async () => {
     const domain = "driver-order.myshopify.com";
     const order: string[] = [];
@@ -61,6 +61,39 @@ describe("the driver under the app's Prisma client", () => {
 
     expect(order).toEqual(sqlite ? ["prisma wrote", "prisma commits", "driver starts"] : ["prisma wrote", "driver starts", "prisma commits"]);
     expect(seen).toBe(sqlite ? 1 : 0);
+  });
+
+  test(`GIVEN a driver transaction still open WHEN Prisma reads THEN ${sqlite ? "the read waits for the commit and sees the row" : "the read runs alongside and does not see the uncommitted row"}`, async () => {
+    const domain = "driver-first.myshopify.com";
+    const order: string[] = [];
+    const driverSide = driver.transaction(async (s) => {
+      await s.$executeRawUnsafe(
+        ...toArgs(statement(sql`INSERT INTO "Shop" ("id", "domain", "name", "currency", "updatedAt") VALUES (${"shop-first"}, ${domain}, ${"F"}, ${"EUR"}, ${new Date()})`)),
+      );
+      order.push("driver wrote");
+      await sleep(150);
+      order.push("driver commits");
+    });
+    await sleep(30);
+    const seen = await db.prisma.shop.count({ where: { domain } });
+    order.push("prisma read");
+    await driverSide;
+
+    expect(order).toEqual(sqlite ? ["driver wrote", "driver commits", "prisma read"] : ["driver wrote", "prisma read", "driver commits"]);
+    expect(seen).toBe(sqlite ? 1 : 0);
+  });
+
+  test("GIVEN a DateTime written through the driver as a Date WHEN Prisma reads it THEN it is the same instant", async () => {
+    const at = new Date("2026-03-29T01:30:15.250Z");
+    await driver.transaction((s) =>
+      s.$executeRawUnsafe(
+        ...toArgs(statement(sql`INSERT INTO "Shop" ("id", "domain", "name", "currency", "installedAt", "updatedAt") VALUES (${"shop-date"}, ${"driver-date.myshopify.com"}, ${"D"}, ${"EUR"}, ${at}, ${at})`)),
+      ),
+    );
+
+    const shop = await db.prisma.shop.findUniqueOrThrow({ where: { domain: "driver-date.myshopify.com" } });
+
+    expect(shop.installedAt.toISOString()).toBe(at.toISOString());
   });
 
   test("GIVEN a row already stored WHEN the driver inserts it again THEN the error reads as a unique violation", async () => {

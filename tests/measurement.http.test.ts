@@ -258,6 +258,21 @@ describe("net revenue through the webhooks (orders/create, refunds/create, order
   });
 });
 
+describe("an event's identity: its client id within its journey", () => {
+  test("GIVEN one client event id under two journeys in one batch WHEN posted, then posted again THEN both are accepted and stored once, then both read as duplicates", async () => {
+    const id = randomUUID();
+    const events = [event({ id, journeyKey: "journey-a" }), event({ id, journeyKey: "journey-b" })];
+
+    const first = await post({ events }, await sessionToken());
+    const again = await post({ events }, await sessionToken());
+
+    expect(((await first.json()) as { results: Array<{ status: string }> }).results.map((r) => r.status)).toEqual(["accepted", "accepted"]);
+    expect(((await again.json()) as { results: Array<{ status: string }> }).results.map((r) => r.status)).toEqual(["duplicate", "duplicate"]);
+    const stored = await db.prisma.event.findMany({ where: { shopId, clientEventId: id }, select: { journeyKey: true } });
+    expect(stored.map((e) => e.journeyKey).sort()).toEqual(["journey-a", "journey-b"]);
+  });
+});
+
 describe("the installed shop behind a batch (remembered a few seconds per process)", () => {
   const accepted = async (events: unknown[]) => {
     const res = await post({ events }, await sessionToken());

@@ -202,43 +202,55 @@ function postgresTypes(types: typeof pg.types): pg.CustomTypesConfig {
   };
 }
 
-const toPostgres = (value: unknown): unknown => (typeof value === "bigint" ? value.toString() : value === undefined ? null : value);
+/**
+ * bigint as text (exact); a Date as UTC ISO text: node-postgres would send local time with an offset,
+ * which a timestamp-without-time-zone column (Prisma's DateTime) drops.
+ */
+const toPostgres = (value: unknown): unknown =>
+  typeof value === "bigint" ? value.toString() : value instanceof Date ? value.toISOString() : value === undefined ? null : value;
 
 /** The driver on the pool Prisma's PostgreSQL client uses (db.server.ts passes the same pool to both). */
 export function postgresDriver(pool: pg.Pool, types: typeof pg.types): Driver {
   const parsers = postgresTypes(types);
-  // A statement with parameters is prepared once per connection under a name derived from its text:
-  // PostgreSQL then skips parsing and planning it on every batch. Texts without parameters (the
-  // advisory-lock block, whose ids are in its text) stay unnamed, so the names stay few.
+  // A statement whose rows travel as one JSON parameter (insertJsonRows: the events, views and
+  // exposures of every batch) has one text per table: it is prepared once per connection under a
+  // name derived from that text, so PostgreSQL skips parsing and planning it on every batch. Other
+  // texts vary with their number of values (roll-up rows, IN lists) and stay unnamed, so the
+  // server keeps a handful of prepared statements per connection. (A transaction-mode pooler in
+  // front of PostgreSQL must support prepared statements: PgBouncer 1.21+ with max_prepared_statements.)
   const names = new Map<string, string>();
   const nameOf = (text: string) => {
     let name = names.get(text);
-    if (!name) {
-      if (names.size >= 2_000) names.clear();
-      names.set(text, (name = `m_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`));
-    }
+    if (!name) names.set(text, (name = `m_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`));
     return name;
   };
+  const fixedText = (text: string, params: unknown[]) => params.length === 1 && text.includes("jsonb_to_recordset");
   const run = async <T>(client: pg.Pool | pg.PoolClient, text: string, params: unknown[]) =>
     (await client.query({
       text,
       values: params.map(toPostgres),
       types: parsers,
-      ...(params.length ? { name: nameOf(text) } : {}),
+      ...(fixedText(text, params) ? { name: nameOf(text) } : {}),
     })) as pg.QueryResult & { rows: T[] };
   return {
     dialect: "postgresql",
     read: async <T>(text: string, params: unknown[]) => (await run<T>(pool, text, params)).rows,
     async transaction(work) {
       const client = await pool.connect();
+      // pg-pool drops its idle listener on checkout; a connection lost mid-transaction (a restart, a
+      // killed backend) must fail this transaction, not crash the process with an unhandled 'error'.
+      let broken: Error | undefined;
+      const lost = (error: Error) => {
+        broken = error;
+      };
+      client.on("error", lost);
       const session: SqlSession = {
         _activeProvider: "postgresql",
         driverSession: true,
-    bindsCheaply: true,
+        bindsCheaply: true,
         $queryRawUnsafe: async <T>(text: string, ...params: unknown[]) => (await run(client, text, params)).rows as T,
         $executeRawUnsafe: async (text: string, ...params: unknown[]) => (await run(client, text, params)).rowCount ?? 0,
       };
-      let broken: Error | undefined;
       try {
         await client.query("BEGIN");
         const result = await work(session);
@@ -250,7 +262,8 @@ export function postgresDriver(pool: pg.Pool, types: typeof pg.types): Driver {
         });
         throw error;
       } finally {
-        // A connection that could not roll back is not given to the next caller.
+        client.removeListener("error", lost);
+        // A connection that was lost or could not roll back is not given to the next caller.
         client.release(broken);
       }
     },

@@ -1,8 +1,8 @@
 import type { PrismaClient } from "@prisma/client";
-import { isRetryableConflict, isUniqueViolation, join, query, sql } from "~/lib/sql.server";
+import { dialectOfClient, isRetryableConflict, isUniqueViolation, join, query, raw, sql } from "~/lib/sql.server";
 import { driverOf, NeedsPrismaTransaction, type SqlTx } from "~/lib/driver.server";
 import { LockScopeChanged } from "./attribution.server";
-import type { Valid } from "./exposure-check.server";
+import { eventKey, type Valid } from "./exposure-check.server";
 
 export interface Submission {
   shopId: string;
@@ -10,7 +10,7 @@ export interface Submission {
   events: Valid[];
 }
 
-/** Writes one shop's events in a transaction; returns the client ids it stored. */
+/** Writes one shop's events in a transaction; returns the keys (eventKey) of those it stored. */
 export type StoreEvents = (tx: SqlTx, shopId: string, currency: string, events: Valid[], onNewKeys: "throw") => Promise<Set<string>>;
 
 /** A row this transaction meant to create was created by another one meanwhile: run it again. */
@@ -148,7 +148,7 @@ export class CommitQueue {
       const { shopId, currency, events } = entry.submission;
       const shop = byShop.get(shopId) ?? byShop.set(shopId, { currency, events: [] }).get(shopId)!;
       for (const v of events) {
-        const key = `${shopId}\u0000${v.event.id}`;
+        const key = `${shopId}\u0000${eventKey(v.event)}`;
         if (owner.has(key)) continue;
         owner.set(key, entry);
         shop.events.push(v);
@@ -161,12 +161,14 @@ export class CommitQueue {
           const out = new Set<string>();
           const rows = await query<{ id: string }>(
             tx,
-            sql`SELECT "id" FROM "Shop" WHERE "id" IN (${join(shops.map(([id]) => sql`${id}`))}) AND "uninstalledAt" IS NULL`,
+            // FOR SHARE on PostgreSQL: shop/redact locks the shop row before deleting its data
+            // (privacy.server.ts), so it waits for this commit, or this reads the shop gone.
+            sql`SELECT "id" FROM "Shop" WHERE "id" IN (${join(shops.map(([id]) => sql`${id}`))}) AND "uninstalledAt" IS NULL${raw(dialectOfClient(tx) === "postgresql" ? " FOR SHARE" : "")}`,
           );
           const live = new Set(rows.map((r) => r.id));
           for (const [shopId, { currency, events }] of shops) {
             if (!live.has(shopId)) continue;
-            for (const id of await this.store(tx, shopId, currency, events, "throw")) out.add(`${shopId}\u0000${id}`);
+            for (const key of await this.store(tx, shopId, currency, events, "throw")) out.add(`${shopId}\u0000${key}`);
           }
           return { stored: out, installed: live };
         });
@@ -174,8 +176,8 @@ export class CommitQueue {
           if (!installed.has(entry.submission.shopId)) return new ShopNotInstalled(entry.submission.shopId);
           const mine = new Set<string>();
           for (const v of entry.submission.events) {
-            const key = `${entry.submission.shopId}\u0000${v.event.id}`;
-            if (owner.get(key) === entry && stored.has(key)) mine.add(v.event.id);
+            const key = `${entry.submission.shopId}\u0000${eventKey(v.event)}`;
+            if (owner.get(key) === entry && stored.has(key)) mine.add(eventKey(v.event));
           }
           return mine;
         });

@@ -5,6 +5,12 @@ import { ShopNotInstalled } from "./commit-queue.server";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
+/**
+ * An event's identity: its client id within its journey (the Event table's unique key with the
+ * shop). A retry carries both; two journeys may use the same id and are two events.
+ */
+export const eventKey = (e: { journeyKey: string; id: string }): string => `${e.journeyKey}\u0000${e.id}`;
+
 export interface Valid {
   index: number;
   event: EventInput;
@@ -43,7 +49,9 @@ function sharesOf(json: string): Record<string, number> | null {
  * configuration: the published payload's spec when it carries that version (exact weights), else
  * the ExperimentVersion row's shares (rendezvous hashing depends only on the weights' ratios, which
  * the shares keep), else (a version with neither, from before versions were recorded) the arm is
- * not checked. Three reads a batch, whatever its size, and none without an exposure.
+ * not checked. Four reads (the shop and its configuration) when the shop's configuration is not
+ * remembered, whatever the batch's size; none without an exposure. A shop that is gone throws
+ * ShopNotInstalled.
  */
 export async function verifyExposures(db: Db, shopId: string, batch: Valid[]): Promise<Map<number, string>> {
   const exposures = batch.filter((v) => v.event.type === "exposure");

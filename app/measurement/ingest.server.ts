@@ -3,7 +3,7 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import { dialectOfClient, insertJsonRows, join, query, sql, sqlTimestamp, type JsonColumn } from "~/lib/sql.server";
 import { requirePrisma, type SqlTx } from "~/lib/driver.server";
 import { EventInput, MAX_BATCH, type EventResult } from "./contract";
-import { verifyExposures, type Valid } from "./exposure-check.server";
+import { eventKey, verifyExposures, type Valid } from "./exposure-check.server";
 import { CommitQueue, WrittenConcurrently } from "./commit-queue.server";
 import {
   dropVisitor,
@@ -95,8 +95,9 @@ const isClient = (db: Db): db is PrismaClient => typeof (db as PrismaClient).$tr
 
 /**
  * Stores a batch of events for one shop (authenticated by the caller: the shop never comes from
- * the event). Each event is accepted, a duplicate of one already stored (same client event id:
- * a retry, or a concurrent copy of the batch, counted once), or rejected alone with its reason.
+ * the event). Each event is accepted, a duplicate of one already stored (same client event id in
+ * the same journey: a retry, or a concurrent copy of the batch, counted once), or rejected alone
+ * with its reason.
  * Accepted events and their roll-up increments are written in one transaction, so a crash never
  * leaves counts without events. On a client, the write joins the client's commit queue: batches
  * that arrive together share one transaction (commit-queue.server.ts). Results come back in input
@@ -123,11 +124,11 @@ export async function ingestEvents(
       results[index] = v.result;
       return;
     }
-    if (seen.has(v.event.id)) {
+    if (seen.has(eventKey(v.event))) {
       results[index] = { id: v.event.id, status: "duplicate" };
       return;
     }
-    seen.add(v.event.id);
+    seen.add(eventKey(v.event));
     valid.push({ index, event: v.event, occurredAt: v.occurredAt });
   });
   if (valid.length === 0) return results;
@@ -144,7 +145,7 @@ export async function ingestEvents(
   const stored = isClient(db)
     ? await commitQueueFor(db).submit({ shopId, currency, events: trusted })
     : await storeBatch(db, shopId, currency, trusted, "lock");
-  for (const v of trusted) results[v.index] = { id: v.event.id, status: stored.has(v.event.id) ? "accepted" : "duplicate" };
+  for (const v of trusted) results[v.index] = { id: v.event.id, status: stored.has(eventKey(v.event)) ? "accepted" : "duplicate" };
   return results;
 }
 
@@ -181,7 +182,7 @@ const EVENT_COLUMNS: readonly JsonColumn[] = [
 ];
 
 /**
- * Inserts the events not stored yet and returns their client ids: one INSERT ... ON CONFLICT DO
+ * Inserts the events not stored yet and returns their keys (eventKey): one INSERT ... ON CONFLICT DO
  * NOTHING RETURNING for the batch. An event is its journey's event id: a client's retry, or a
  * concurrent copy of the batch, carries both. A copy in another transaction waits on the unique
  * index and then skips (never an error); rows go in that index's order (journey, then id) so that
@@ -201,8 +202,10 @@ async function insertEvents(tx: SqlTx, shopId: string, batch: Valid[]): Promise<
       device: e.device, country: e.country, currency: e.currency, returning: e.returning, valueMinor: e.valueMinor,
       occurredAt: sqlTimestamp(occurredAt), day: dayOf(occurredAt), receivedAt,
     }));
-  const returned = await insertJsonRows<{ clientEventId: string }>(tx, "Event", EVENT_COLUMNS, rows, ["shopId", "journeyKey", "clientEventId"], ["clientEventId"]);
-  return new Set(returned.map((r) => r.clientEventId));
+  const returned = await insertJsonRows<{ journeyKey: string; clientEventId: string }>(
+    tx, "Event", EVENT_COLUMNS, rows, ["shopId", "journeyKey", "clientEventId"], ["journeyKey", "clientEventId"],
+  );
+  return new Set(returned.map((r) => eventKey({ journeyKey: r.journeyKey, id: r.clientEventId })));
 }
 
 const VIEW_COLUMNS: readonly JsonColumn[] = ["shopId", "journeyKey", "offerId", "moment", "device", "country", "segment", "arm"].map((name) => ({ name, pg: "text" }));
@@ -232,7 +235,7 @@ export async function storeBatch(tx: SqlTx, shopId: string, currency: string, ba
   // and attributed lines it writes: the same round trip then says which journeys have an order.
   const locked = await lockJourneys(tx, shopId, [...new Set(batch.map((v) => v.event.journeyKey))], onNewKeys);
   const inserted = await insertEvents(tx, shopId, batch);
-  const unseen = batch.filter((v) => inserted.has(v.event.id));
+  const unseen = batch.filter((v) => inserted.has(eventKey(v.event)));
   if (unseen.length === 0) return inserted;
   // An exposure under an order's second key when its first key is already the visitor: not kept.
   // Journeys with an order already (rare: views and exposures come before the order) are the only
@@ -242,8 +245,12 @@ export async function storeBatch(tx: SqlTx, shopId: string, currency: string, ba
   if (ordered.size > 0) requirePrisma(tx, "events of journeys that have orders");
   const experiments = new DeltaMap<ExperimentKey, ExperimentDelta>();
   const sameBuyer = await recordExposures(tx, shopId, unseen, ordered, experiments);
-  if (sameBuyer.size) await requirePrisma(tx, "an exposure folded into its order").event.deleteMany({ where: { shopId, clientEventId: { in: [...sameBuyer] } } });
-  const fresh = unseen.filter((v) => !sameBuyer.has(v.event.id));
+  const folded = unseen.filter((v) => sameBuyer.has(eventKey(v.event)));
+  if (folded.length) {
+    const byKey = folded.map((v) => ({ journeyKey: v.event.journeyKey, clientEventId: v.event.id }));
+    await requirePrisma(tx, "an exposure folded into its order").event.deleteMany({ where: { shopId, OR: byKey } });
+  }
+  const fresh = unseen.filter((v) => !sameBuyer.has(eventKey(v.event)));
 
   const moments = new DeltaMap<MomentKey, MomentDelta>();
   const keyOf = (e: EventInput, occurredAt: Date): MomentKey => ({
@@ -278,7 +285,7 @@ export async function storeBatch(tx: SqlTx, shopId: string, currency: string, ba
   await applyExperimentDeltas(tx, shopId, experiments);
   await applyMomentDeltas(tx, shopId, moments);
   if (ordered.size > 0) await relocateLines(requirePrisma(tx, "lines of journeys that have orders"), shopId, journeyDims(fresh.filter((v) => ordered.has(v.event.journeyKey))));
-  return new Set(fresh.map((v) => v.event.id));
+  return new Set(fresh.map((v) => eventKey(v.event)));
 }
 
 /** Per journey, the dimensions of its first view or exposure in the batch that carries any. */
@@ -307,7 +314,7 @@ const EXPOSURE_COLUMNS: readonly JsonColumn[] = [
  * Orders that arrived before it are counted in at once, net of their refunds, cancelled ones not.
  * One buyer is one visitor per version even when reported under both keys of an order (attribute
  * first, then checkout token): an exposure under a later key of an order whose earlier key already
- * has one is not recorded (its event id is returned: the caller reports it as a duplicate), and one
+ * has one is not recorded (its eventKey is returned: the caller reports it as a duplicate), and one
  * under an earlier key takes the place of the later key's (dropVisitor), orders included. The
  * roll-up increments go into `deltas`, which the caller applies.
  */
@@ -403,7 +410,7 @@ async function recordExposures(
       ? await prisma.experimentExposure.findMany({ where: { shopId, experimentId: row.experimentId, version, journeyKey: { in: [...earlier, ...later] } } })
       : [];
     if (siblings.some((s) => earlier.has(s.journeyKey))) {
-      sameBuyer.add(e.id);
+      sameBuyer.add(eventKey(e));
       continue;
     }
     for (const s of siblings) await dropVisitor(prisma, shopId, s, deltas, row);
