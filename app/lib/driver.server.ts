@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import type Database from "libsql";
 import type pg from "pg";
-import { query, render, type RawClient, type SqlDialect, type SqlFragment } from "./sql.server";
+import { query, render, sqlTimestamp, type RawClient, type SqlDialect, type SqlFragment } from "./sql.server";
 
 /** A transaction on the driver, usable wherever raw SQL takes a client. */
 export interface SqlSession extends RawClient {
@@ -39,7 +39,7 @@ export class NeedsPrismaTransaction extends Error {
   }
 }
 
-export const isDriverSession = (tx: SqlTx): tx is SqlSession => (tx as Partial<SqlSession>).driverSession === true;
+const isDriverSession = (tx: SqlTx): tx is SqlSession => (tx as Partial<SqlSession>).driverSession === true;
 
 /** The Prisma transaction `tx` is, or a NeedsPrismaTransaction when it is a driver session (rare paths only). */
 export function requirePrisma(tx: SqlTx, why: string): Prisma.TransactionClient {
@@ -141,14 +141,15 @@ class SqliteStatements {
 function toSqlite(value: unknown): unknown {
   if (value === undefined) return null;
   if (typeof value === "boolean") return value ? 1 : 0;
-  if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
+  if (value instanceof Date) return sqlTimestamp(value);
   return value;
 }
 
-function fromSqlite(value: unknown): unknown {
-  if (typeof value === "bigint") return value >= Number.MIN_SAFE_INTEGER && value <= Number.MAX_SAFE_INTEGER ? Number(value) : value;
-  return value;
-}
+/** A 64-bit integer as a number when exact, as the bigint past 2^53 (both drivers' reads). */
+const exactInteger = (value: bigint): number | bigint =>
+  value >= Number.MIN_SAFE_INTEGER && value <= Number.MAX_SAFE_INTEGER ? Number(value) : value;
+
+const fromSqlite = (value: unknown): unknown => (typeof value === "bigint" ? exactInteger(value) : value);
 
 /**
  * The driver on the SQLite connection Prisma's client uses. `lock` is the one Prisma's statements
@@ -192,10 +193,7 @@ const TIMESTAMP = 1114;
 function postgresTypes(types: typeof pg.types): pg.CustomTypesConfig {
   return {
     getTypeParser: ((oid: number, format?: "text" | "binary") => {
-      if (oid === INT8) return (text: string) => {
-        const n = Number(text);
-        return Number.isSafeInteger(n) ? n : BigInt(text);
-      };
+      if (oid === INT8) return (text: string) => exactInteger(BigInt(text));
       if (oid === TIMESTAMP) return (text: string) => new Date(`${text.replace(" ", "T")}Z`);
       return types.getTypeParser(oid, format ?? "text");
     }) as pg.CustomTypesConfig["getTypeParser"],
@@ -212,10 +210,10 @@ const toPostgres = (value: unknown): unknown =>
 /** The driver on the pool Prisma's PostgreSQL client uses (db.server.ts passes the same pool to both). */
 export function postgresDriver(pool: pg.Pool, types: typeof pg.types): Driver {
   const parsers = postgresTypes(types);
-  // A statement whose rows travel as one JSON parameter (insertJsonRows: the events, views and
-  // exposures of every batch) has one text per table: it is prepared once per connection under a
-  // name derived from that text, so PostgreSQL skips parsing and planning it on every batch. Other
-  // texts vary with their number of values (roll-up rows, IN lists) and stay unnamed, so the
+  // A statement with exactly one parameter has a fixed text (the row inserts of every batch, whose
+  // rows travel as one JSON parameter; the shop lookup): it is prepared once per connection under a
+  // name derived from that text, so PostgreSQL skips parsing and planning it on every batch. Texts
+  // with more vary with their number of values (roll-up rows, IN lists) and stay unnamed, so the
   // server keeps a handful of prepared statements per connection. (A transaction-mode pooler in
   // front of PostgreSQL must support prepared statements: PgBouncer 1.21+ with max_prepared_statements.)
   const names = new Map<string, string>();
@@ -224,13 +222,12 @@ export function postgresDriver(pool: pg.Pool, types: typeof pg.types): Driver {
     if (!name) names.set(text, (name = `m_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`));
     return name;
   };
-  const fixedText = (text: string, params: unknown[]) => params.length === 1 && text.includes("jsonb_to_recordset");
   const run = async <T>(client: pg.Pool | pg.PoolClient, text: string, params: unknown[]) =>
     (await client.query({
       text,
       values: params.map(toPostgres),
       types: parsers,
-      ...(fixedText(text, params) ? { name: nameOf(text) } : {}),
+      ...(params.length === 1 ? { name: nameOf(text) } : {}),
     })) as pg.QueryResult & { rows: T[] };
   return {
     dialect: "postgresql",

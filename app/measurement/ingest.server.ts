@@ -191,9 +191,7 @@ const EVENT_COLUMNS: readonly JsonColumn[] = [
 async function insertEvents(tx: SqlTx, shopId: string, batch: Valid[]): Promise<Set<string>> {
   const receivedAt = sqlTimestamp(new Date());
   const rows = [...batch]
-    .map((v) => ({ v, key: `${v.event.journeyKey}\u0000${v.event.id}` }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .map(({ v }) => v)
+    .sort((a, b) => (eventKey(a.event) < eventKey(b.event) ? -1 : eventKey(a.event) > eventKey(b.event) ? 1 : 0))
     .map(({ event: e, occurredAt }) => ({
       id: timeOrderedId(), shopId, clientEventId: e.id, type: e.type, moment: e.moment, surface: e.surface, journeyKey: e.journeyKey,
       offerId: e.offerId, experimentId: e.experimentId, variantId: e.variantId, arm: e.arm, version: e.version,
