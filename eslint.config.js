@@ -2,6 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import globals from "globals";
 import enginePurity from "./packages/engine/eslint.purity.js";
+import boundaries from "./eslint.boundaries.js";
 
 export default tseslint.config(
   {
@@ -28,4 +29,5 @@ export default tseslint.config(
     },
   },
   ...enginePurity,
+  ...boundaries,
 );

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { decodePayload, encodePayload, type Offer, type Payload } from "@moments/engine";
 import { mulberry32 } from "@moments/stats";
-import { EventQueue, exposureEvents, type OfferEvent } from "../extensions/checkout-upsell/src/core/events";
-import type { Host } from "../extensions/checkout-upsell/src/core/host";
-import { decideView, type Snapshot } from "../extensions/checkout-upsell/src/core/offers";
+import {
+  decideView,
+  EventQueue,
+  exposureEvents,
+  type Host,
+  type OfferEvent,
+  type Snapshot,
+} from "@moments/surfaces/checkout";
 import { ingestEvents } from "~/measurement/ingest.server";
 import { freshDatabase } from "./support/db";
 import { seedExperiment } from "./measurement.helpers";

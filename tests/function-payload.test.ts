@@ -9,16 +9,17 @@ import type { Shop } from "@prisma/client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { decodePayload, type Offer, type Payload } from "@moments/engine";
 import { makeOffers } from "../packages/engine/test/fixtures";
-import { verifyLines } from "../extensions/discount-function/src/run";
+import { verifyLines } from "@moments/surfaces/discount";
 import {
   joinShards,
   leanOffer,
   NO_SHARD,
+  type RunInput,
+  SHARD_ALIASES,
   SHARD_KEYS,
   SHARD_MAX_BYTES,
   splitUtf8,
-} from "../extensions/discount-function/src/shards";
-import { SHARD_ALIASES, type RunInput } from "../extensions/discount-function/src/types";
+} from "@moments/contracts";
 import { plainInputLine } from "../extensions/discount-function/test/support/fixtures";
 import { demoGateway } from "~/gateway/demo.server";
 import { OFFER_DISCOUNT_TITLE, shopifyGateway, type AdminGraphql } from "~/gateway/shopify.server";

@@ -94,7 +94,7 @@ describe("the Discount Function's input variables on the offer discount (metafie
 describe("the Discount Function's payload shards (metafieldsSet next to the payload)", () => {
   it("GIVEN MomentsPublish WHEN validated with the payload and the four shards the publisher sends THEN the Admin schema accepts both", async () => {
     const { METAFIELDS_SET_MUTATION } = await import("~/gateway/shopify.server");
-    const { SHARD_KEYS, SHARD_METAFIELD_TYPE } = await import("../extensions/discount-function/src/shards");
+    const { SHARD_KEYS, SHARD_METAFIELD_TYPE } = await import("@moments/contracts");
     const { getVariableValues } = await import("graphql");
     const doc = parse(METAFIELDS_SET_MUTATION);
     expect(validate(schema, doc).map((e) => e.message)).toEqual([]);

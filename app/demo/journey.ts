@@ -19,16 +19,17 @@ import {
   newCheckoutUrl,
   type Snapshot,
   type View,
-} from "../../extensions/checkout-upsell/src/core/offers";
-import { verifyLines } from "../../extensions/discount-function/src/run";
-import { functionShards, NO_SHARD } from "../../extensions/discount-function/src/shards";
+} from "@moments/surfaces/checkout";
+import { verifyLines } from "@moments/surfaces/discount";
 import {
-  SHARD_ALIASES,
+  functionShards,
   type InputLine,
+  inputVariables,
+  NO_SHARD,
   type RunInput,
+  SHARD_ALIASES,
   type ShardAlias,
-} from "../../extensions/discount-function/src/types";
-import { inputVariables } from "../../extensions/discount-function/src/variables";
+} from "@moments/contracts";
 import en from "../../extensions/checkout-upsell/locales/en.default.json";
 import de from "../../extensions/checkout-upsell/locales/de.json";
 import fr from "../../extensions/checkout-upsell/locales/fr.json";
@@ -37,7 +38,7 @@ import { DEMO_CATALOG, demoCollectionGid, demoProductGid, demoVariantGid } from 
 /**
  * The buyer-journey simulator: a sample cart walks through every checkout moment with the shop's
  * published payload, the same engine and the same view-model code the checkout extension runs
- * (extensions/checkout-upsell/src/core), so what this page shows is what the extension would
+ * (packages/surfaces/src/checkout), so what this page shows is what the extension would
  * render, and why. Pure: the route feeds it the payload and the buyer.
  */
 export const JOURNEY_STEPS: ReadonlyArray<{ moment: MomentId; target: string; surface: string }> = [

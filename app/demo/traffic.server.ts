@@ -2,9 +2,13 @@ import { createHmac, randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import { ATTR, decodePayload, encodePayload, type CartLine, type MomentId, type Payload, type ShownOffer } from "@moments/engine";
 import { mulberry32 } from "@moments/stats";
-import { decideView, type Snapshot, type View } from "../../extensions/checkout-upsell/src/core/offers";
+import {
+  decideView,
+  exposureEvents,
+  type Snapshot,
+  type View,
+} from "@moments/surfaces/checkout";
 import { createTracker } from "../../packages/storefront/src/events";
-import { exposureEvents } from "../../extensions/checkout-upsell/src/core/events";
 import type { CartTuple, WireResponse } from "../../packages/storefront/src/wire";
 import { SHOPIFY_API_VERSION } from "~/lib/api-version";
 import { DEMO_CATALOG, demoProductGid, demoVariantGid } from "./catalog";

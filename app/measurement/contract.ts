@@ -1,22 +1,17 @@
 import { z } from "zod";
+import { ARMS, EVENT_TYPES, MAX_BATCH, SURFACES, type WireEvent } from "@moments/contracts";
 import { MOMENT_IDS } from "@moments/engine";
+import type { Holds, SameKeys } from "~/lib/contract-check";
+
+export { MAX_BATCH, type EventResult } from "@moments/contracts";
 
 /**
- * The one event format every surface sends (checkout, thank-you, order status, post-purchase,
- * storefront, email, the demo journey). POST /api/events (session token) and the app proxy's
- * /proxy/events (signature) take `{ events: EventInput[] }`, at most MAX_BATCH a request, and
- * answer `{ results: [{ id, status: "accepted" | "duplicate" | "rejected", reason? }] }` in order.
- * Shop and surface authentication come from the request, never from the event.
+ * The server's side of the event contract (@moments/contracts WireEvent, which every surface's
+ * events are typed with): POST /api/events (session token) and the app proxy's /proxy/events
+ * (signature) take `{ events }`, at most MAX_BATCH a request, validate each event here, and answer
+ * `{ results: EventResult[] }` in order. Shop and surface authentication come from the request,
+ * never from the event.
  */
-/**
- * `exposure`: the buyer's arm in an experiment, logged where the engine decided it (engine
- * `MomentDecision.exposures`), the same way for the hold-out and every variant. Only exposures make
- * a journey a visitor of an arm; impressions count what buyers saw.
- */
-export const EVENT_TYPES = ["impression", "click", "accept", "decline", "exit_intent", "purchase", "unsubscribe", "exposure"] as const;
-export const SURFACES = ["checkout", "thank_you", "order_status", "post_purchase", "storefront", "email", "demo"] as const;
-export const ARMS = ["variant", "holdout", "none"] as const;
-export const MAX_BATCH = 50;
 
 /**
  * False for a string with a NUL (PostgreSQL text cannot hold U+0000: one such string failed the
@@ -70,6 +65,10 @@ export type EventInput = z.infer<typeof EventInput>;
 
 export const EventBatch = z.object({ events: z.array(z.unknown()).min(1).max(MAX_BATCH) });
 
-export type EventResult =
-  | { id: string; status: "accepted" | "duplicate" }
-  | { id: string | null; status: "rejected"; reason: string };
+// The schema and the contract's type describe one shape: the same fields, and every event a
+// surface can build fits the schema's types (its bounds are checked at run time). A drift on
+// either side fails the typecheck.
+export type EventContractChecks = [
+  Holds<SameKeys<WireEvent, z.input<typeof EventInput>>>,
+  Holds<WireEvent extends z.input<typeof EventInput> ? true : false>,
+];

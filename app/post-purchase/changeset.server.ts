@@ -3,6 +3,8 @@ import type { PrismaClient } from "@prisma/client";
 import { isUniqueViolation } from "~/lib/sql.server";
 import { jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
+import type { AddVariantChange, SignBody } from "@moments/contracts";
+import type { Holds, SameKeys } from "~/lib/contract-check";
 import { ingestEvents } from "~/measurement/ingest.server";
 import {
   buyerKeyOf,
@@ -11,7 +13,6 @@ import {
   MAX_ACCEPTED_PER_PURCHASE,
   maxMultiple,
   priceFor,
-  type AddVariantChange,
   type Purchase,
 } from "./offer.server";
 
@@ -84,6 +85,8 @@ export const SignRequest = z.object({
   expected: z.object({ final: z.number().int().min(0), currency: z.string().length(3) }),
 });
 export type SignRequest = z.infer<typeof SignRequest>;
+/** The schema validates the contract's SignBody, the body the extension sends: a drift fails the typecheck. */
+export type SignContractChecks = [Holds<SameKeys<SignBody, z.input<typeof SignRequest>>>, Holds<SignBody extends z.input<typeof SignRequest> ? true : false>];
 
 export type SignOutcome =
   | { ok: true; token: string; claims: ChangesetClaims; upsellId: string }

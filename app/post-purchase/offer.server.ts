@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
+import type { AddVariantChange, PostPurchaseOfferView, QuantityOption } from "@moments/contracts";
 import { decide, exposureEventFields, formatMinor, type CartLine, type CurrencyDisplay, type Decision, type MomentId, type ShownOffer } from "@moments/engine";
 import { lineFactsForPayload, withLineFacts, type GatewaySource } from "~/catalog/line-facts.server";
 import { decimalToMinor } from "~/lib/decimal";
@@ -154,48 +155,8 @@ export async function decidePostPurchaseOffer(
 }
 
 // ---------------------------------------------------------------------------------------------
-// What the extension receives and what gets signed: both built from the server's ShownOffer.
-
-export interface AddVariantChange {
-  type: "add_variant";
-  variantId: number;
-  quantity: number;
-  discount?: { value: number; valueType: "percentage" | "fixed_amount"; title: string };
-}
-
-export interface QuantityOption {
-  /** Multiple of the offer's published quantities (1 = the offer as published). */
-  multiple: number;
-  original: number;
-  final: number;
-  savings: number;
-  /** Unsigned, for `calculateChangeset` (shipping and tax preview); the signed one is the server's. */
-  changes: AddVariantChange[];
-}
-
-export interface PostPurchaseOfferView {
-  referenceId: string;
-  step: number;
-  offerId: string;
-  experimentId?: string;
-  armVariantId?: string;
-  moment: MomentId;
-  type: string;
-  locale: string;
-  title: string;
-  body?: string;
-  cta?: string;
-  decline?: string;
-  design?: string;
-  currency: string;
-  /** Formatting-free minor units; the extension formats them in the buyer's locale. */
-  quantities: QuantityOption[];
-  lines: Array<{ productId: string; variantId: string; quantity: number }>;
-  /** The journey key the experiment arm was assigned with (events carry it). */
-  journeyKey: string;
-  /** Intl currencyDisplay chosen in Settings; absent = "symbol". */
-  currencyDisplay?: CurrencyDisplay;
-}
+// What the extension receives and what gets signed (shapes in @moments/contracts, shared with the
+// extension): both built from the server's ShownOffer.
 
 const numericId = (id: string) => {
   const n = Number(id.slice(id.lastIndexOf("/") + 1));

@@ -13,11 +13,11 @@ import type { AppMetafieldValue, ShopGateway } from "~/gateway/types";
 import {
   FUNCTION_PAYLOAD_MAX_BYTES,
   functionShards,
+  inputVariables,
   NO_SHARD,
   SHARD_KEYS,
   SHARD_METAFIELD_TYPE,
-} from "../../extensions/discount-function/src/shards";
-import { inputVariables } from "../../extensions/discount-function/src/variables";
+} from "@moments/contracts";
 
 /** The app-owned shop metafield every extension reads (namespace `$app`, type json). */
 export const PAYLOAD_METAFIELD_KEY = "offers";

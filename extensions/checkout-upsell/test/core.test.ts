@@ -1,9 +1,19 @@
 import { describe, expect, test, vi } from "vitest";
 import { assign, decodePayload, encodePayload, type Offer } from "@moments/engine";
-import { EventQueue, MAX_BATCH, type OfferEvent } from "../src/core/events";
-import type { Host } from "../src/core/host";
-import { loadJourney, tagCheckoutWithJourney } from "../src/core/journey";
-import { acceptChanges, decideView, deviceHint, readPayload, toMinor, type Snapshot } from "../src/core/offers";
+import {
+  acceptChanges,
+  decideView,
+  deviceHint,
+  EventQueue,
+  type Host,
+  loadJourney,
+  MAX_BATCH,
+  type OfferEvent,
+  readPayload,
+  type Snapshot,
+  tagCheckoutWithJourney,
+  toMinor,
+} from "@moments/surfaces/checkout";
 import { line, metafield, NOW, payloadJson } from "./support/fixtures";
 
 const payload = () => {

@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SignJWT } from "jose";
 import { EventInput } from "~/measurement/contract";
-import { EventQueue, exposureEvents, type OfferEvent } from "../src/core/events";
-import type { Host } from "../src/core/host";
+import {
+  EventQueue,
+  exposureEvents,
+  type Host,
+  type OfferEvent,
+} from "@moments/surfaces/checkout";
 import { freshDatabase, type TestDatabase } from "../../../tests/support/db";
 import { seedExperiment } from "../../../tests/measurement.helpers";
 import {

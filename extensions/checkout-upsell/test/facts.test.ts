@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { getExtension } from "@shopify/ui-extensions-tester";
 import type { Offer } from "@moments/engine";
 import { SHOPIFY_API_VERSION } from "~/lib/api-version";
-import { FACTS_QUERY } from "../src/core/facts";
+import { FACTS_QUERY } from "@moments/surfaces/checkout";
 import { installMiniDom, type MiniElement } from "./support/mini-dom";
 import { line, metafield, offers, payloadJson, settings } from "./support/fixtures";
 import { renderTarget, unmountTarget } from "./support/render";

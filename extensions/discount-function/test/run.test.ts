@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { Offer } from "@moments/engine";
-import { cartLinesDiscountsGenerateRun, verifyLines } from "../src/run";
-import type { RunInput } from "../src/types";
+import { cartLinesDiscountsGenerateRun, verifyLines } from "@moments/surfaces/discount";
+import type { RunInput } from "@moments/contracts";
 import { demoOffers, PUBLISHED_AT, runInput } from "./support/fixtures";
 import { outputErrors } from "./support/schema";
 

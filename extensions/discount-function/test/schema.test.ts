@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { cartLinesDiscountsGenerateRun } from "../src/run";
+import { cartLinesDiscountsGenerateRun } from "@moments/surfaces/discount";
 import { runInput } from "./support/fixtures";
 import { fixtureErrors, INPUT_QUERY, outputErrors, validateQuery } from "./support/schema";
 

@@ -2,18 +2,19 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { decodePayload, encodePayload, type Offer, type Payload } from "@moments/engine";
 import { makeOffers, settings as shopSettings } from "../../../packages/engine/test/fixtures";
-import { verifyLines } from "../src/run";
+import { verifyLines } from "@moments/surfaces/discount";
 import {
   functionPayloadJson,
   functionShards,
+  type InputLine,
   joinShards,
   leanOffer,
   NO_SHARD,
+  type RunInput,
   SHARD_KEYS,
   SHARD_MAX_BYTES,
   splitUtf8,
-} from "../src/shards";
-import type { InputLine, RunInput } from "../src/types";
+} from "@moments/contracts";
 import { demoOffers, plainInputLine, PUBLISHED_AT, runInput, settings, shardsFor, shopShards, TODAY } from "./support/fixtures";
 import { fixtureErrors } from "./support/schema";
 

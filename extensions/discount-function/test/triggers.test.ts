@@ -1,8 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { decodePayload, encodePayload, type Offer } from "@moments/engine";
-import { cartLinesDiscountsGenerateRun, verifyLines } from "../src/run";
-import type { RunInput } from "../src/types";
-import { inputVariables } from "../src/variables";
+import { cartLinesDiscountsGenerateRun, verifyLines } from "@moments/surfaces/discount";
+import {
+  inputVariables,
+  type RunInput,
+} from "@moments/contracts";
 import { demoOffers, payloadOf, PUBLISHED_AT, runInput, settings, variablesFor } from "./support/fixtures";
 import { discountSchema, fixtureErrors, INPUT_QUERY, outputErrors, validateQuery } from "./support/schema";
 import { Kind, parse, print, validate } from "graphql";

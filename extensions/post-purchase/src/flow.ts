@@ -5,56 +5,20 @@
  * failure ends in `done()` or `render: false`.
  */
 
-/** The offer as the app backend sends it (app/post-purchase/offer.server.ts PostPurchaseOfferView). */
-export interface OfferView {
-  referenceId: string;
-  step: number;
-  offerId: string;
-  experimentId?: string;
-  armVariantId?: string;
-  moment: string;
-  type: string;
-  locale: string;
-  title: string;
-  body?: string;
-  cta?: string;
-  decline?: string;
-  design?: string;
-  currency: string;
-  quantities: Array<{ multiple: number; original: number; final: number; savings: number; changes: AddVariantChange[] }>;
-  lines: Array<{ productId: string; variantId: string; quantity: number }>;
-  journeyKey: string;
-  /** Intl currencyDisplay the merchant chose in Settings; absent = "symbol". */
-  currencyDisplay?: "symbol" | "narrowSymbol" | "code";
-}
+import type { AddVariantChange, PostPurchaseOfferView, SignBody, WireEvent } from "@moments/contracts";
 
-export interface AddVariantChange {
-  type: "add_variant";
-  variantId: number;
-  quantity: number;
-  discount?: { value: number; valueType: "percentage" | "fixed_amount"; title: string };
-}
+/** The offer as the app backend sends it. */
+export type OfferView = PostPurchaseOfferView;
+export type { AddVariantChange, SignBody };
 
-export interface SignBody {
-  referenceId: string;
-  offerId: string;
-  multiple: number;
-  expected: { final: number; currency: string };
-}
-
-/** The contract's event (app/measurement/contract.ts EventInput), as this surface sends it. */
-export interface PostPurchaseEvent {
-  id: string;
+/** The contract's event (@moments/contracts WireEvent), as this surface sends it. */
+export interface PostPurchaseEvent extends WireEvent {
   type: "impression";
   moment: "post_purchase";
   surface: "post_purchase";
-  journeyKey: string;
   offerId: string;
-  experimentId?: string;
-  variantId?: string;
   arm: "variant" | "none";
   currency: string;
-  occurredAt: number;
 }
 
 export interface Backend {

@@ -1,23 +1,14 @@
-/** The subset of app/measurement/contract.ts EventInput the storefront sends. */
-export interface StorefrontEvent {
-  id: string;
+import { MAX_BATCH, type WireEvent } from "@moments/contracts";
+
+/** The contract's event (@moments/contracts WireEvent) as the storefront sends it. */
+export interface StorefrontEvent extends WireEvent {
   type: "impression" | "click" | "accept" | "decline" | "exit_intent";
   moment: "cart" | "exit_intent";
   surface: "storefront";
-  journeyKey: string;
-  offerId?: string;
-  experimentId?: string;
-  variantId?: string;
   arm: "variant" | "holdout" | "none";
-  device?: "mobile" | "desktop";
-  currency?: string;
-  valueMinor?: number;
-  occurredAt: number;
 }
 
 export type EventFields = Pick<StorefrontEvent, "type" | "moment"> & Partial<Omit<StorefrontEvent, "type" | "moment">>;
-
-const MAX_BATCH = 50;
 
 export const randomId = (): string => {
   const b = new Uint8Array(16);

@@ -7,22 +7,34 @@
 import { Component, h, render } from "preact";
 import type { MomentId, ShownOffer } from "@moments/engine";
 import { APP_URL } from "../core/config";
-import { EventQueue, exposureEvents, type EventType, type OfferEvent, type Surface } from "../core/events";
-import { host, opt, valueOf, type CartLineChange, type Host } from "../core/host";
-import { needsFacts, withFacts } from "../core/facts";
-import { loadJourney, recordJourney, tagCheckoutWithJourney, type Journey } from "../core/journey";
 import {
   acceptChanges,
   canAccept,
   decideView,
+  EventQueue,
+  exposureEvents,
   fromMinor,
+  host,
+  loadJourney,
+  needsFacts,
   newCheckoutUrl,
+  opt,
   readPayload,
+  recordJourney,
   rollbackChanges,
   snapshotOf,
+  tagCheckoutWithJourney,
+  valueOf,
+  withFacts,
+  type CartLineChange,
+  type EventType,
+  type Host,
+  type Journey,
+  type OfferEvent,
   type Snapshot,
+  type Surface,
   type View,
-} from "../core/offers";
+} from "@moments/surfaces/checkout";
 
 const reported = new Set<string>();
 /** A broken payload or engine failure renders nothing and is reported once per page. */

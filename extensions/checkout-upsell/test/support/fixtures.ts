@@ -1,7 +1,7 @@
 import { encodePayload, type Offer, type Settings } from "@moments/engine";
 import { DEMO_OFFERS } from "~/demo/demo-offers";
 import { DEMO_CATALOG, demoProductGid, demoVariantGid } from "~/demo/catalog";
-import type { HostLine, HostMetafieldEntry } from "../../src/core/host";
+import type { HostLine, HostMetafieldEntry } from "@moments/surfaces/checkout";
 
 export const NOW = Date.UTC(2026, 10, 24, 9);
 export const settings: Settings = { journeyCap: 3, momentLimits: { checkout: 2 }, defaultLocale: "en" };

@@ -1,10 +1,19 @@
 import { decodePayload, encodePayload, offerToken, type Offer, type Settings } from "@moments/engine";
 import { DEMO_CATALOG, demoProductGid, demoVariantGid } from "~/demo/catalog";
 import { DEMO_OFFERS } from "~/demo/demo-offers";
-import { inputVariables, type InputVariables } from "../../src/variables";
+import {
+  functionShards,
+  type InputLine,
+  inputVariables,
+  type InputVariables,
+  joinShards,
+  type RunInput,
+  SHARD_ALIASES,
+  SHARD_MAX_BYTES,
+  type ShardAlias,
+  splitUtf8,
+} from "@moments/contracts";
 import { formatMinor } from "@moments/engine";
-import { functionShards, joinShards, SHARD_MAX_BYTES, splitUtf8 } from "../../src/shards";
-import { SHARD_ALIASES, type InputLine, type RunInput, type ShardAlias } from "../../src/types";
 
 export const PUBLISHED_AT = Date.UTC(2026, 10, 20, 8);
 export const TODAY = "2026-11-24";

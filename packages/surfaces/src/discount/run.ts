@@ -11,15 +11,15 @@ import {
   type Offer,
   type Payload,
 } from "@moments/engine";
-import { joinShards } from "./shards";
 import {
+  joinShards,
   SHARD_ALIASES,
   type InputLine,
   type Money,
   type ProductDiscountCandidate,
   type RunInput,
   type RunResult,
-} from "./types";
+} from "@moments/contracts";
 
 /** Decimal string from the function input to integer minor units, without floats. */
 export function toMinor(m: Money): number {

@@ -1,35 +1,23 @@
+import { MAX_BATCH, type EventArm, type EventSurface, type WireEvent } from "@moments/contracts";
 import { exposureEventFields, type Exposure, type MomentId } from "@moments/engine";
 import type { Host } from "./host";
 import { randomId } from "./journey";
 
 /**
- * Client side of the shared event contract (app/measurement/contract.ts): the extension queues
+ * Client side of the shared event contract (@moments/contracts WireEvent): the extension queues
  * events and posts them in batches to `${appUrl}/api/events` with the checkout session token.
  * Nothing on the render path waits for it; a failed batch is retried once, then dropped (the
  * event ids make a retry idempotent on the server).
  */
-export type EventType = "impression" | "click" | "accept" | "decline" | "exposure";
-export type Surface = "checkout" | "thank_you" | "order_status";
+export type EventType = Extract<WireEvent["type"], "impression" | "click" | "accept" | "decline" | "exposure">;
+export type Surface = Extract<EventSurface, "checkout" | "thank_you" | "order_status">;
 
-export interface OfferEvent {
-  id: string;
+/** The contract's event as the checkout, thank-you and order-status blocks send it. */
+export interface OfferEvent extends WireEvent {
   type: EventType;
   moment: MomentId;
   surface: Surface;
-  journeyKey: string;
-  offerId?: string;
-  experimentId?: string;
-  variantId?: string;
-  arm: "variant" | "holdout" | "none";
-  /** Exposure events (engine exposureEventFields): experiment version and cart at the decision. */
-  version?: number;
-  cartMinor?: number;
-  device?: "mobile" | "desktop";
-  country?: string;
-  currency?: string;
-  returning?: boolean;
-  valueMinor?: number;
-  occurredAt: number;
+  arm: EventArm;
 }
 
 /**
@@ -52,7 +40,7 @@ export function exposureEvents(
   );
 }
 
-export const MAX_BATCH = 50;
+export { MAX_BATCH };
 export const FLUSH_DELAY_MS = 2000;
 
 export interface EventSender {

@@ -1,7 +1,8 @@
 /**
- * The function's input (the shape the input query returns) and output, written by hand from the
- * Discount API 2026-07 schema; test/schema.test.ts checks the query, every fixture and every
- * output against that schema, so these types cannot drift from it unnoticed.
+ * The Discount Function's input (the shape its input query returns) and output, written by hand
+ * from the Discount API 2026-07 schema; extensions/discount-function/test/schema.test.ts checks the
+ * query, every fixture and every output against that schema, so these types cannot drift from it
+ * unnoticed.
  */
 export interface Money {
   amount: string;
@@ -35,13 +36,13 @@ export interface InputLine {
       }
     | { __typename: "CustomProduct" };
 }
-/** The input query's aliases for the shard metafields, in order (SHARD_KEYS in src/shards.ts). */
+/** The input query's aliases for the shard metafields, in order (SHARD_KEYS in function-shards.ts). */
 export const SHARD_ALIASES = ["fn0", "fn1", "fn2", "fn3"] as const;
 export type ShardAlias = (typeof SHARD_ALIASES)[number];
 export interface RunInput {
   cart: { cost: { subtotalAmount: Money }; lines: InputLine[] };
   discount: { discountClasses: Array<"PRODUCT" | "ORDER" | "SHIPPING"> };
-  /** fn0..fn3: the `$app` metafields `fn-0`..`fn-3`, the function's payload in shards (src/shards.ts). */
+  /** fn0..fn3: the `$app` metafields `fn-0`..`fn-3`, the function's payload in shards (function-shards.ts). */
   shop: { localTime: { date: string } } & Record<ShardAlias, { value: string } | null>;
 }
 
