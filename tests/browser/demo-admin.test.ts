@@ -34,6 +34,18 @@ describe("the demo admin in Chromium", () => {
     await page.close();
   });
 
+  it("GIVEN a path no route serves WHEN a browser opens it THEN the root error page shows the status and a title", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const response = await page.goto(`${server.url}/no-such-page`);
+    expect(response?.status()).toBe(404);
+    await expect.poll(() => page.getByRole("heading", { name: "This page does not exist" }).count()).toBe(1);
+    expect(await page.title()).toBe("404 · Moments");
+    const file = screenshotPath("root-error-404");
+    await page.screenshot({ path: file, fullPage: true });
+    expect(existsSync(file)).toBe(true);
+    await page.close();
+  });
+
   it("GIVEN the demo server WHEN asked where it listens THEN it is loopback only", () => {
     expect(new URL(server.url).hostname).toBe("127.0.0.1");
   });
