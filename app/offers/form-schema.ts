@@ -1,0 +1,166 @@
+/**
+ * The offer form as one zod schema, shared by the browser and the server: the form's shape, then
+ * its rules (form-rules.ts) as a transform into the engine's `Offer`. Issues are keyed by the
+ * form's field paths ("discount.amounts.EUR"), in form order; the first per field is the message.
+ * Prices of items are never taken from the form: they come from the catalog, through `context`.
+ */
+import { z } from "zod";
+import { DEVICES, OFFER_TYPES, type MomentId, type Offer } from "@moments/engine";
+import type { FieldErrors, OfferForm, StoredVariant } from "./form-model";
+import * as rules from "./form-rules";
+
+function buildShape() {
+  const text = z.string();
+  const copyShape = z.object({ title: text, body: text, cta: text, decline: text });
+  const variantShape = z.object({
+    id: text,
+    name: text,
+    weight: text,
+    title: text,
+    body: text,
+    discountPercent: text,
+    design: text,
+  });
+  return z.object({
+    name: text,
+    type: z.enum(OFFER_TYPES),
+    status: z.enum(["active", "paused", "draft"]),
+    priority: text,
+    // Unknown moments (e.g. from a page of an older app version) are dropped by the rules, not refused.
+    moments: z.array(z.custom<MomentId>((m) => typeof m === "string")),
+    startsAt: text,
+    endsAt: text,
+    items: z.array(z.object({ productId: text, variantId: text, quantity: text, title: text })),
+    discount: z.object({
+      kind: z.enum(["none", "percent", "fixed", "bundle_price"]),
+      percent: text,
+      amounts: z.record(z.string(), text),
+    }),
+    pricingPercent: text,
+    pricingOf: z.enum(["line", "subtotal"]),
+    copy: z.record(z.string(), copyShape),
+    design: text,
+    targeting: z.object({
+      devices: z.array(z.enum(DEVICES)),
+      countries: text,
+      currencies: z.array(z.string()),
+      languages: text,
+      buyer: z.enum(["any", "first_time", "returning"]),
+      triggerProducts: z.array(z.object({ productId: text, title: text })),
+      tags: text,
+      vendors: text,
+      // Optional: a page opened before the field existed posts none (no collection triggers).
+      collections: z.array(text).default([]),
+      minSubtotal: z.record(z.string(), text),
+    }),
+    experiment: z.object({ enabled: z.boolean(), holdoutPct: text, variants: z.array(variantShape) }),
+  });
+}
+
+let shape: ReturnType<typeof buildShape> | undefined;
+
+/**
+ * The form's structure (strings as inputs hold them). Size limits against abusive requests belong
+ * to the request boundary; the rules say what is too long in the merchant's words. Built on first
+ * use, so pages that only need the form's model do not carry zod.
+ */
+export const offerFormShape = () => (shape ??= buildShape());
+
+/** What the schema needs besides the form. */
+export interface OfferFormContext {
+  /** The offer's id (kept as given). */
+  id: string;
+  /** variantId -> per-currency minor units, read from the catalog by the caller. */
+  prices: Record<string, Record<string, number>>;
+  /** Existing arm ids by position (stable: a new id would reassign buyers). */
+  armIds: string[];
+}
+
+/** A valid form: the engine offer, and the arms as the experiment rows store them. */
+export interface ParsedOfferForm {
+  offer: Offer;
+  /** The arms (names, overrides), in form order. */
+  variants: StoredVariant[];
+  holdoutBps: number;
+}
+
+/**
+ * The offer form's schema: shape, then rules, transforming into the engine's `Offer`. The rules
+ * check what the engine's `OfferSchema` cannot say in plain words; the server still validates the
+ * result with `OfferSchema`.
+ */
+export function offerFormSchema(context: OfferFormContext) {
+  return offerFormShape().transform((form, ctx): ParsedOfferForm => {
+    let valid = true;
+    const report: rules.Report = (field, message) => {
+      valid = false;
+      ctx.addIssue({ code: "custom", message, path: field.split("."), input: form });
+    };
+    const { priority, moments, startsAt, endsAt } = rules.basics(form, report);
+    const items = rules.items(form, context.prices, report);
+    const discount = rules.discount(form, items, report);
+    const pricing = rules.pricing(form, report);
+    const copy = rules.copy(form, report);
+    const targeting = rules.targeting(form, report);
+    const { variants, holdoutBps } = rules.experiment(form, context.armIds, report);
+    if (!valid) return z.NEVER;
+
+    const offer: Offer = {
+      id: context.id,
+      status: form.status,
+      type: form.type,
+      moments,
+      priority: priority!,
+      items,
+      copy,
+    };
+    if (startsAt !== null) offer.startsAt = startsAt;
+    if (endsAt !== null) offer.endsAt = endsAt;
+    if (discount) offer.discount = discount;
+    if (pricing) offer.pricing = pricing;
+    if (form.design.trim()) offer.design = form.design.trim();
+    if (Object.keys(targeting).length) offer.targeting = targeting;
+    return { offer, variants, holdoutBps };
+  });
+}
+
+/** Zod issues -> the form's field errors: the first message per field key. */
+export function fieldErrors(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) errors[issue.path.map(String).join(".")] ??= issue.message;
+  return errors;
+}
+
+export interface FormToOfferResult {
+  offer: Offer | null;
+  /** The arms as the experiment rows store them (names, overrides), in form order. */
+  variants: StoredVariant[];
+  holdoutBps: number;
+  errors: FieldErrors;
+}
+
+/**
+ * Form -> engine offer (`id` and `status` as given), through the form's schema. Item prices come
+ * from `prices` (variantId -> per-currency minor units, read from the catalog by the caller).
+ */
+export function formToOffer(
+  form: OfferForm,
+  id: string,
+  prices: Record<string, Record<string, number>>,
+  armIds: string[],
+): FormToOfferResult {
+  const parsed = offerFormSchema({ id, prices, armIds }).safeParse(form);
+  if (parsed.success) return { ...parsed.data, errors: {} };
+  // The arms as far as they are valid, as before the schema (callers only read the errors).
+  const { variants, holdoutBps } = rules.experiment(form, armIds, () => {});
+  return { offer: null, variants, holdoutBps, errors: fieldErrors(parsed.error.issues) };
+}
+
+/** Engine schema issue path ("items[0].quantity") -> the form's field key ("items.0.quantity"). */
+export function fieldKeyForPath(path: string): string {
+  const key = path.replace(/\[(\d+)\]/g, ".$1");
+  if (key.startsWith("experiment.holdoutBps")) return "experiment.holdoutPct";
+  if (/^items\.\d+\.prices/.test(key)) return key.replace(/\.prices.*$/, "");
+  if (key.startsWith("discount.prices")) return key.replace("discount.prices", "discount.amounts");
+  return key;
+}
