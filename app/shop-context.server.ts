@@ -1,8 +1,8 @@
 import type { Shop } from "@prisma/client";
 import { db } from "./db.server";
 import { isDemo } from "./env.server";
-import { demoGateway } from "./gateway/demo.server";
-import { SHOP_QUERY, shopifyGateway } from "./gateway/shopify.server";
+import { gatewayForShop } from "./gateway/for-shop.server";
+import { SHOP_QUERY } from "./gateway/shopify.server";
 import type { ShopGateway } from "./gateway/types";
 import { authenticate } from "./shopify.server";
 
@@ -14,8 +14,9 @@ export interface ShopContext {
 }
 
 /**
- * The one place that answers "which shop is this request for?". Every loader and action starts
- * here and scopes every query by `shop.id`, so one merchant can never reach another's data.
+ * The one place that answers "which shop is this admin request for?": the seeded demo shop in demo
+ * mode, the session's shop otherwise. Every loader and action starts here and scopes every query
+ * by `shop.id`, so one merchant can never reach another's data. Its store is gatewayForShop's.
  */
 export async function requireShop(request: Request): Promise<ShopContext> {
   const prisma = db();
@@ -24,7 +25,7 @@ export async function requireShop(request: Request): Promise<ShopContext> {
     if (!shop) {
       throw new Response("The demo shop is not seeded yet: run `npm run demo`.", { status: 503 });
     }
-    return { shop, gateway: demoGateway(prisma, shop.id) };
+    return { shop, gateway: await gatewayForShop(prisma, shop) };
   }
 
   const { session, admin } = await authenticate.admin(request);
@@ -47,5 +48,5 @@ export async function requireShop(request: Request): Promise<ShopContext> {
       update: details,
     });
   }
-  return { shop, gateway: shopifyGateway(admin, shop.currency) };
+  return { shop, gateway: await gatewayForShop(prisma, shop, admin) };
 }

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { CartLine, Payload } from "@moments/engine";
 import type { ShopGateway } from "~/gateway/types";
-import { demoGateway } from "~/gateway/demo.server";
+import { gatewayForShop, SHOP_REF_SELECT, type ShopRef } from "~/gateway/for-shop.server";
 
 /**
  * Product tags and collections for the surfaces the server decides (storefront proxy,
@@ -180,25 +180,6 @@ export function withLineFacts<L extends CartLine>(lines: readonly L[], facts: Li
   });
 }
 
-/** What a surface needs to know about the shop to reach its catalog. */
-export interface ShopRef {
-  id: string;
-  domain: string;
-  currency: string;
-  isDemo: boolean;
-}
-
-/**
- * The shop's gateway outside an admin request: the demo store for demo shops, otherwise the Admin
- * API with the shop's offline session (as the email worker does for discount codes).
- */
-export async function gatewayForShop(prisma: PrismaClient, shop: ShopRef): Promise<ShopGateway> {
-  if (shop.isDemo) return demoGateway(prisma, shop.id);
-  const [{ shopify }, { shopifyGateway }] = await Promise.all([import("~/shopify.server"), import("~/gateway/shopify.server")]);
-  const { admin } = await shopify().unauthenticated.admin(shop.domain);
-  return shopifyGateway(admin, shop.currency);
-}
-
 /**
  * The one call the surfaces make: facts for the products of `lines`, only when the payload has an
  * offer that needs them (otherwise nothing is looked up at all). Never throws.
@@ -217,7 +198,7 @@ export async function lineFactsForPayload(
     (async () => {
       const ref =
         typeof shop === "string"
-          ? await prisma.shop.findUniqueOrThrow({ where: { id: shop }, select: { id: true, domain: true, currency: true, isDemo: true } })
+          ? await prisma.shop.findUniqueOrThrow({ where: { id: shop }, select: SHOP_REF_SELECT })
           : shop;
       return gatewayForShop(prisma, ref);
     });

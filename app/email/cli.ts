@@ -1,7 +1,8 @@
 import { createPrisma } from "~/db.server";
 import { dialectOf, runBatch, type DeliveryOptions } from "./outbox.server";
 import { smtpTransport } from "./transport.server";
-import { gatewayResolver, runEmailLoop } from "./worker.server";
+import { gatewayResolver } from "~/gateway/for-shop.server";
+import { runEmailLoop } from "./worker.server";
 
 /**
  * The outbox worker as a process of its own (scripts/email-worker.mjs bundles and runs this):

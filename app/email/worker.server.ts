@@ -1,8 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
-import type { ShopGateway } from "~/gateway/types";
-import { demoGateway } from "~/gateway/demo.server";
+import { gatewayResolver } from "~/gateway/for-shop.server";
 import { dialectOf, runBatch, type DeliveryOptions } from "./outbox.server";
 import { emlTransport, smtpTransport, type EmailTransport } from "./transport.server";
 
@@ -59,17 +58,6 @@ export function transportFromEnv(e: { SMTP_URL?: string; EMAIL_OUTBOX_DIR?: stri
   if (e.SMTP_URL) return smtpTransport(e.SMTP_URL);
   if (e.MOMENTS_MODE === "demo") return emlTransport(emailOutboxDir(e.EMAIL_OUTBOX_DIR));
   return null;
-}
-
-/** Demo shops use the demo store; installed shops get an Admin API client from their offline session. */
-export function gatewayResolver(prisma: PrismaClient): (shopId: string) => Promise<ShopGateway> {
-  return async (shopId) => {
-    const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
-    if (shop.isDemo) return demoGateway(prisma, shop.id);
-    const [{ shopify }, { shopifyGateway }] = await Promise.all([import("~/shopify.server"), import("~/gateway/shopify.server")]);
-    const { admin } = await shopify().unauthenticated.admin(shop.domain);
-    return shopifyGateway(admin, shop.currency);
-  };
 }
 
 /** Demo mode: the demo shop's pending messages become due now and are written to the demo outbox. */
