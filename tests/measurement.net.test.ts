@@ -5,7 +5,9 @@ import { freshDatabase } from "./support/db";
 import { numbers } from "./support/numbers";
 import { samplePayload } from "./support/webhooks";
 import { ingestEvents } from "~/measurement/ingest.server";
-import { applyCancellation, applyRefund, attributeOrder, JOURNEY_ATTRIBUTE, parseRefund } from "~/measurement/attribution.server";
+import { attributeOrder } from "~/measurement/attribution.server";
+import { applyCancellation, applyRefund, parseRefund } from "~/measurement/refunds.server";
+import { JOURNEY_ATTRIBUTE } from "~/measurement/journeys.server";
 import { parseOrderCreated } from "~/orders/order-payload.server";
 import { seedExperiment } from "./measurement.helpers";
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exposureEventId } from "@moments/engine";
 import { ingestEvents } from "~/measurement/ingest.server";
-import { applyCancellation, applyRefund, attributeOrder, JOURNEY_ATTRIBUTE, parseRefund } from "~/measurement/attribution.server";
+import { attributeOrder } from "~/measurement/attribution.server";
+import { applyCancellation, applyRefund, parseRefund } from "~/measurement/refunds.server";
+import { JOURNEY_ATTRIBUTE } from "~/measurement/journeys.server";
 import { parseOrderCreated } from "~/orders/order-payload.server";
 import { freshPostgresDatabase, startPostgres, type PostgresCluster, type PostgresDatabase } from "./support/postgres";
 import { samplePayload } from "./support/webhooks";

@@ -1,6 +1,7 @@
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
 import { encodePayload, exposureEventId, type Offer } from "@moments/engine";
-import { CART_CAP_MINOR, ingestEvents } from "~/measurement/ingest.server";
+import { CART_CAP_MINOR } from "~/measurement/exposures.server";
+import { ingestEvents } from "~/measurement/ingest.server";
 import { freshDatabase } from "./support/db";
 import { numbers } from "./support/numbers";
 import { armOf, keyInArm, seedExperiment } from "./measurement.helpers";

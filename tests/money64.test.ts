@@ -4,7 +4,7 @@ import { exposureEventId } from "@moments/engine";
 import type { PrismaClient } from "@prisma/client";
 import { toSafeNumber, UnsafeIntegerError } from "~/lib/bigint";
 import { dashboardData } from "~/measurement/dashboard.server";
-import { CART_CAP_MINOR } from "~/measurement/ingest.server";
+import { CART_CAP_MINOR } from "~/measurement/exposures.server";
 import { freshDatabase } from "./support/db";
 import { freshPostgresDatabase, startPostgres, type PostgresCluster } from "./support/postgres";
 import { BROWSER_UA, realModeEnv, startServer, TEST_API_SECRET, type RunningServer } from "./support/server";

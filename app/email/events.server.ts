@@ -1,7 +1,7 @@
 import type { OutboxMessage, Prisma, PrismaClient } from "@prisma/client";
 import { ATTR } from "@moments/engine";
 import { ingestEvents } from "~/measurement/ingest.server";
-import { JOURNEY_ATTRIBUTE } from "~/measurement/attribution.server";
+import { JOURNEY_ATTRIBUTE } from "~/measurement/journeys.server";
 import { MAX_BATCH } from "~/measurement/contract";
 import type { OrderCreated } from "~/orders/order-payload.server";
 

@@ -5,7 +5,7 @@ import type { ShopGateway } from "~/gateway/types";
 import { renderEmail, type EmailContent } from "./content.server";
 import type { EmailTransport } from "./transport.server";
 import { emailHash } from "./tokens.server";
-import { JOURNEY_ATTRIBUTE } from "~/measurement/attribution.server";
+import { JOURNEY_ATTRIBUTE } from "~/measurement/journeys.server";
 import { journeyKeyOf, recordEmailsSent } from "./events.server";
 import type { Dialect } from "~/db.server";
 

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { dialectOfClient, isRetryableConflict, isUniqueViolation, join, query, raw, sql } from "~/lib/sql.server";
 import { driverOf, NeedsPrismaTransaction, type SqlTx } from "~/lib/driver.server";
-import { LockScopeChanged } from "./attribution.server";
+import { LockScopeChanged } from "./journeys.server";
 import { eventKey, type Valid } from "./exposure-check.server";
 
 export interface Submission {

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleWebhook, shopIdFor } from "~/webhooks.server";
-import { applyCancellation, parseCancelled } from "~/measurement/attribution.server";
+import { applyCancellation, parseCancelled } from "~/measurement/refunds.server";
 
 /** Takes a cancelled order out of its visitors' revenue and its upsell lines out of attributed revenue (once per order). */
 export const action = ({ request }: ActionFunctionArgs) =>

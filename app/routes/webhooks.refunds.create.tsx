@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleWebhook, shopIdFor } from "~/webhooks.server";
-import { applyRefund, parseRefund } from "~/measurement/attribution.server";
+import { applyRefund, parseRefund } from "~/measurement/refunds.server";
 
 /** Nets refunded upsell lines out of attributed revenue (once per refund id). */
 export const action = ({ request }: ActionFunctionArgs) =>
