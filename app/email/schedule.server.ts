@@ -4,7 +4,7 @@ import { ATTR, decide, decodePayload, exposureEventFields, type CartLine, type S
 import { withLineFacts } from "~/catalog/line-facts.server";
 import { env } from "~/env.server";
 import { ingestEvents } from "~/measurement/ingest.server";
-import type { OrderCreatedContext, OrderCreatedHandler } from "~/orders/handlers.server";
+import type { OrderCreatedContext, OrderCreatedHandler } from "~/orders/order-created";
 import type { OrderCreated } from "~/orders/order-payload.server";
 import type { EmailContent } from "./content.server";
 import { messageIdFor } from "./content.server";

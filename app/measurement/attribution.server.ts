@@ -1,6 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import { ATTR } from "@moments/engine";
-import type { OrderCreatedHandler } from "~/orders/handlers.server";
+import type { OrderCreatedHandler } from "~/orders/order-created";
 import { linkedOrders, lockMeasurement, netValue, orderJourneyKeys, type LinkedOrder } from "./journeys.server";
 import { applyPending, lineOf, type LineRow } from "./refunds.server";
 import { foldKeys, reviseOrder } from "./visitors.server";
