@@ -2,6 +2,7 @@ import type { Prisma } from "@prisma/client";
 import { isUniqueViolation } from "~/lib/sql.server";
 import { db } from "./db.server";
 import { DecimalFormatError } from "./lib/decimal";
+import { refusalStatus } from "./lib/errors";
 import { cleanText } from "./measurement/contract";
 import { authenticate } from "./shopify.server";
 
@@ -90,11 +91,10 @@ export async function handleWebhook(
     if (isUniqueViolation(error)) {
       return new Response(null, { status: 200 }); // already processed: a redelivery
     }
-    // Parse helpers throw a 400 Response with the reason; the amount parser a typed error.
-    if (error instanceof Response && error.status >= 400 && error.status < 500) {
-      return refuse(topic, error.status, await error.text());
-    }
+    // Parse helpers refuse with InvalidInput and its reason; a bare amount error names the topic.
     if (error instanceof DecimalFormatError) return refuse(topic, 400, `Unexpected ${topic} payload: ${error.message}`);
+    const status = refusalStatus(error);
+    if (status !== null) return refuse(topic, status, (error as Error).message);
     throw error;
   }
   return new Response(null, { status: 200 });

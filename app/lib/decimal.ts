@@ -1,3 +1,4 @@
+import { InvalidInput } from "./errors";
 import { exponent } from "@moments/engine";
 
 /**
@@ -5,7 +6,7 @@ import { exponent } from "@moments/engine";
  * integers. Typed so that a request boundary can answer 400 with the reason: the amount came from
  * the caller (a webhook payload, a token), not from a bug of ours.
  */
-export class DecimalFormatError extends RangeError {
+export class DecimalFormatError extends InvalidInput {
   override name = "DecimalFormatError";
 }
 

@@ -1,13 +1,12 @@
 import { z } from "zod";
+import { InvalidInput } from "./errors";
 
 /** A signed payload that does not have the documented shape is a 400 with the reason, not a 500. */
 export function parsePayload<T extends z.ZodType>(schema: T, payload: unknown): z.infer<T> {
   const result = schema.safeParse(payload);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw new Response(`Unexpected webhook payload at ${issue.path.join(".") || "(root)"}: ${issue.message}`, {
-      status: 400,
-    });
+    throw new InvalidInput(`Unexpected webhook payload at ${issue.path.join(".") || "(root)"}: ${issue.message}`);
   }
   return result.data;
 }

@@ -4,6 +4,7 @@ import { MOMENTS } from "@moments/engine";
 import { wilson } from "@moments/stats";
 import { sumsAsNumbers } from "~/lib/bigint";
 import { buildExperimentReports, loadReportInput, RELATIVE_MDE, type ExperimentReport, type ReportInput } from "~/experiments/report.server";
+import { InvalidInput } from "~/lib/errors";
 
 /**
  * Everything the measurement dashboard and its CSV export show, from the daily roll-ups only
@@ -32,7 +33,7 @@ export function filtersFromUrl(url: URL, now = new Date()): DashboardFilters {
   const parsed = DashboardFilters.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new Response(`Bad filter ${issue.path.join(".")}: ${issue.message}`, { status: 400 });
+    throw new InvalidInput(`Bad filter ${issue.path.join(".")}: ${issue.message}`);
   }
   return parsed.data;
 }

@@ -1,6 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { decimalToMinor } from "~/lib/decimal";
+import { InvalidInput } from "~/lib/errors";
 import { withNumbers } from "~/lib/bigint";
 import { linkedOrders, lockMeasurement, netValue } from "./journeys.server";
 import { reviseOrder } from "./visitors.server";
@@ -56,7 +57,7 @@ export function parseRefund(payload: unknown): RefundPayload {
   const result = RefundPayload.safeParse(payload);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw new Response(`Unexpected refunds/create payload at ${issue.path.join(".")}: ${issue.message}`, { status: 400 });
+    throw new InvalidInput(`Unexpected refunds/create payload at ${issue.path.join(".")}: ${issue.message}`);
   }
   return result.data;
 }
@@ -205,7 +206,7 @@ export function parseCancelled(payload: unknown): { orderId: string } {
   const result = CancelledPayload.safeParse(payload);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw new Response(`Unexpected orders/cancelled payload at ${issue.path.join(".")}: ${issue.message}`, { status: 400 });
+    throw new InvalidInput(`Unexpected orders/cancelled payload at ${issue.path.join(".")}: ${issue.message}`);
   }
   return { orderId: result.data.admin_graphql_api_id ?? orderGid(result.data.id) };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { decimalToMinor, DecimalFormatError } from "~/lib/decimal";
+import { InvalidInput } from "~/lib/errors";
 import { MAX_AMOUNT_MINOR } from "~/lib/bigint";
 
 /**
@@ -104,7 +105,7 @@ const gid = (type: string, id: string | number | null | undefined, given?: strin
 const toRecord = (pairs: Array<{ name: string; value: unknown }> | null | undefined) =>
   Object.fromEntries((pairs ?? []).map((p) => [p.name, p.value == null ? "" : String(p.value)]));
 
-const badPayload = (reason: string) => new Response(`Unexpected orders/create payload: ${reason}`, { status: 400 });
+const badPayload = (reason: string) => new InvalidInput(`Unexpected orders/create payload: ${reason}`);
 
 /**
  * Order amounts are 64-bit columns, computed on as numbers (decision 015): the bound is the event
@@ -122,7 +123,7 @@ export function parseOrderCreated(payload: unknown): OrderCreated {
   const result = OrderCreatedPayload.safeParse(payload);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw new Response(`Unexpected orders/create payload at ${issue.path.join(".")}: ${issue.message}`, { status: 400 });
+    throw new InvalidInput(`Unexpected orders/create payload at ${issue.path.join(".")}: ${issue.message}`);
   }
   return normalise(result.data);
 }

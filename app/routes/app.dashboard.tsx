@@ -5,6 +5,7 @@ import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { db } from "~/db.server";
+import { answeringRefusals } from "~/lib/errors";
 import { requireShop } from "~/shop-context.server";
 import { dashboardData, filtersFromUrl, type Rate } from "~/measurement/dashboard.server";
 import { VersionResults } from "~/experiments/VersionResults";
@@ -14,11 +15,12 @@ export const meta: MetaFunction = () => [{ title: "Measurement · Moments" }];
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop } = await requireShop(request);
-  const filters = filtersFromUrl(new URL(request.url));
-  return dashboardData(db(), shop.id, filters);
-};
+export const loader = ({ request }: LoaderFunctionArgs) =>
+  answeringRefusals(async () => {
+    const { shop } = await requireShop(request);
+    const filters = filtersFromUrl(new URL(request.url));
+    return dashboardData(db(), shop.id, filters);
+  });
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 
