@@ -5,12 +5,31 @@
  * Prices of items are never taken from the form: they come from the catalog, through `context`.
  */
 import { z } from "zod";
-import { DEVICES, OFFER_TYPES, type MomentId, type Offer } from "@moments/engine";
+import { DEVICES, MOMENT_IDS, OFFER_TYPES, type MomentId, type Offer } from "@moments/engine";
 import type { FieldErrors, OfferForm, StoredVariant } from "./form-model";
 import * as rules from "./form-rules";
 
-function buildShape() {
-  const text = z.string();
+/**
+ * What a request boundary adds to the form's shape: sizes against abusive requests (the longest
+ * string, the most entries per list), and, with them, currency and locale keys and moments checked
+ * where they are read, so a tampered request is refused before the rules see it.
+ */
+export interface OfferFormBounds {
+  text: number;
+  lists: { moments: number; items: number; devices: number; currencies: number; triggerProducts: number; collections: number; variants: number };
+}
+
+const CURRENCY_KEY = /^[A-Z]{3}$/;
+const LOCALE_KEY = /^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$/;
+
+function buildShape(bounds?: OfferFormBounds) {
+  const text = bounds ? z.string().max(bounds.text) : z.string();
+  const list = <T extends z.ZodType>(item: T, name: keyof OfferFormBounds["lists"]) => (bounds ? z.array(item).max(bounds.lists[name]) : z.array(item));
+  const currency = bounds ? z.string().regex(CURRENCY_KEY) : z.string();
+  const locale = bounds ? z.string().regex(LOCALE_KEY) : z.string();
+  // Unknown moments (e.g. from a page of an older app version) are dropped by the rules, not
+  // refused; only a bounded (server) read refuses them, as it always has.
+  const moment: z.ZodType<MomentId> = bounds ? z.enum(MOMENT_IDS) : z.custom<MomentId>((m) => typeof m === "string");
   const copyShape = z.object({ title: text, body: text, cta: text, decline: text });
   const variantShape = z.object({
     id: text,
@@ -26,34 +45,33 @@ function buildShape() {
     type: z.enum(OFFER_TYPES),
     status: z.enum(["active", "paused", "draft"]),
     priority: text,
-    // Unknown moments (e.g. from a page of an older app version) are dropped by the rules, not refused.
-    moments: z.array(z.custom<MomentId>((m) => typeof m === "string")),
+    moments: list(moment, "moments"),
     startsAt: text,
     endsAt: text,
-    items: z.array(z.object({ productId: text, variantId: text, quantity: text, title: text })),
+    items: list(z.object({ productId: text, variantId: text, quantity: text, title: text }), "items"),
     discount: z.object({
       kind: z.enum(["none", "percent", "fixed", "bundle_price"]),
       percent: text,
-      amounts: z.record(z.string(), text),
+      amounts: z.record(currency, text),
     }),
     pricingPercent: text,
     pricingOf: z.enum(["line", "subtotal"]),
-    copy: z.record(z.string(), copyShape),
+    copy: z.record(locale, copyShape),
     design: text,
     targeting: z.object({
-      devices: z.array(z.enum(DEVICES)),
+      devices: list(z.enum(DEVICES), "devices"),
       countries: text,
-      currencies: z.array(z.string()),
+      currencies: list(currency, "currencies"),
       languages: text,
       buyer: z.enum(["any", "first_time", "returning"]),
-      triggerProducts: z.array(z.object({ productId: text, title: text })),
+      triggerProducts: list(z.object({ productId: text, title: text }), "triggerProducts"),
       tags: text,
       vendors: text,
       // Optional: a page opened before the field existed posts none (no collection triggers).
-      collections: z.array(text).default([]),
-      minSubtotal: z.record(z.string(), text),
+      collections: list(text, "collections").default([]),
+      minSubtotal: z.record(currency, text),
     }),
-    experiment: z.object({ enabled: z.boolean(), holdoutPct: text, variants: z.array(variantShape) }),
+    experiment: z.object({ enabled: z.boolean(), holdoutPct: text, variants: list(variantShape, "variants") }),
   });
 }
 
@@ -61,10 +79,10 @@ let shape: ReturnType<typeof buildShape> | undefined;
 
 /**
  * The form's structure (strings as inputs hold them). Size limits against abusive requests belong
- * to the request boundary; the rules say what is too long in the merchant's words. Built on first
- * use, so pages that only need the form's model do not carry zod.
+ * to the request boundary, which passes its `bounds`; the rules say what is too long in the
+ * merchant's words. Built on first use, so pages that only need the form's model do not carry zod.
  */
-export const offerFormShape = () => (shape ??= buildShape());
+export const offerFormShape = (bounds?: OfferFormBounds) => (bounds ? buildShape(bounds) : (shape ??= buildShape()));
 
 /** What the schema needs besides the form. */
 export interface OfferFormContext {

@@ -1,0 +1,241 @@
+import { item, product, type DemoOffer } from "./demo-offer-items";
+
+/** Demo offers shown before the order is paid: storefront cart, exit intent and the checkout steps. */
+export const CHECKOUT_OFFERS: DemoOffer[] = [
+  {
+    id: "demo-drill-case",
+    name: "Tool case with the drill",
+    status: "active",
+    type: "product",
+    moments: ["checkout"],
+    priority: 50,
+    items: [item("tool-case", "tool-case")],
+    discount: { kind: "percent", percent: 20 },
+    targeting: { products: [product("drill")] },
+    experiment: {
+      id: "demo-drill-case-price",
+      holdoutBps: 5000,
+      variants: [{ id: "case20", weight: 1 }],
+    },
+    copy: {
+      en: {
+        title: "Keep it all together",
+        body: "The stackable case fits the drill and both batteries. 20% off with your drill.",
+      },
+      de: {
+        title: "Alles an einem Platz",
+        body: "Der stapelbare Koffer fasst Bohrer und beide Akkus. 20 % günstiger mit deinem Bohrer.",
+      },
+      fr: {
+        title: "Tout au même endroit",
+        body: "La mallette empilable accueille la perceuse et ses deux batteries. -20 % avec votre perceuse.",
+      },
+    },
+  },
+  {
+    id: "demo-headset-bundle",
+    name: "Spare cable + insurance bundle",
+    status: "active",
+    type: "bundle",
+    moments: ["checkout"],
+    priority: 40,
+    items: [item("cable", "cable"), item("insurance", "insurance")],
+    discount: { kind: "bundle_price", prices: { EUR: 2490, USD: 2690 } },
+    targeting: { products: [product("headset")] },
+    copy: {
+      en: {
+        title: "Travel-ready bundle",
+        body: "A spare braided cable and shipping insurance for the price of the cable.",
+      },
+      de: { title: "Reise-Bundle", body: "Ein Ersatzkabel und Versandversicherung zum Preis des Kabels." },
+      fr: { title: "Pack voyage", body: "Un câble de rechange et l'assurance livraison au prix du câble." },
+    },
+  },
+  {
+    id: "demo-parka-upgrade",
+    name: "Parka: upgrade to Gore-Tex",
+    status: "active",
+    type: "variant_upgrade",
+    moments: ["information"],
+    priority: 60,
+    items: [item("parka", "parka-premium-m")],
+    discount: { kind: "percent", percent: 10 },
+    targeting: { products: [product("parka")] },
+    copy: {
+      en: {
+        title: "Upgrade to Premium Gore-Tex",
+        body: "Fully waterproof shell, 10% off the upgrade today.",
+        cta: "Upgrade my parka",
+      },
+      de: {
+        title: "Upgrade auf Premium Gore-Tex",
+        body: "Vollständig wasserdicht, heute 10 % günstiger.",
+        cta: "Parka upgraden",
+      },
+      fr: {
+        title: "Passez au Gore-Tex Premium",
+        body: "Coque entièrement imperméable, -10 % aujourd'hui.",
+        cta: "Améliorer ma parka",
+      },
+    },
+  },
+  {
+    id: "demo-parka-sizing-mobile",
+    name: "Sizing kit (mobile micro-offer)",
+    status: "active",
+    type: "discount",
+    moments: ["checkout"],
+    priority: 70,
+    items: [item("sizing-kit", "sizing-kit")],
+    discount: { kind: "percent", percent: 50 },
+    targeting: { products: [product("parka")], devices: ["mobile"] },
+    copy: {
+      en: { title: "Not sure about the size?", body: "Try the sizing kit at home: half price on mobile today." },
+      de: { title: "Unsicher bei der Größe?", body: "Probier das Größen-Set zu Hause: heute mobil zum halben Preis." },
+      fr: {
+        title: "Un doute sur la taille ?",
+        body: "Essayez le kit de tailles chez vous : moitié prix sur mobile aujourd'hui.",
+      },
+    },
+  },
+  {
+    id: "demo-print-insurance",
+    name: "Shipping insurance for art prints",
+    status: "active",
+    type: "shipping_protection",
+    moments: ["shipping"],
+    priority: 50,
+    items: [item("insurance", "insurance")],
+    targeting: { products: [product("print")] },
+    copy: {
+      en: {
+        title: "Insure your framed print",
+        body: "Glass breaks. Damaged or lost parcels are replaced, no questions asked.",
+      },
+      de: {
+        title: "Versichere deinen Kunstdruck",
+        body: "Glas bricht. Beschädigte oder verlorene Pakete werden ersetzt.",
+      },
+      fr: {
+        title: "Assurez votre tirage encadré",
+        body: "Le verre se casse. Colis abîmé ou perdu : remplacé sans discussion.",
+      },
+    },
+  },
+  {
+    id: "demo-laptop-care",
+    name: "Care+ for the laptop",
+    status: "active",
+    type: "warranty",
+    moments: ["payment"],
+    priority: 80,
+    items: [item("laptop-warranty", "laptop-warranty")],
+    pricing: { percent: 10, of: "line" },
+    targeting: { products: [product("laptop")] },
+    experiment: {
+      id: "demo-laptop-care-price",
+      holdoutBps: 3400,
+      variants: [
+        { id: "full", weight: 1 },
+        { id: "minus15", weight: 1, discount: { kind: "percent", percent: 15 } },
+      ],
+    },
+    copy: {
+      en: {
+        title: "Protect your laptop for 3 years",
+        body: "Accidental damage and battery cover, priced at 10% of your laptop.",
+      },
+      de: {
+        title: "3 Jahre Schutz für deinen Laptop",
+        body: "Unfallschäden und Akku abgedeckt, für 10 % des Laptoppreises.",
+      },
+      fr: {
+        title: "Protégez votre ordinateur 3 ans",
+        body: "Dommages accidentels et batterie couverts, pour 10 % du prix.",
+      },
+    },
+  },
+  {
+    id: "demo-saas-pro",
+    name: "Planner Basic -> Pro plan",
+    status: "active",
+    type: "subscription_upgrade",
+    moments: ["payment"],
+    priority: 40,
+    items: [item("saas", "saas-pro")],
+    discount: { kind: "percent", percent: 20 },
+    targeting: { products: [product("saas")] },
+    copy: {
+      en: { title: "Go Pro for 20% less", body: "Unlimited projects and team sharing on the monthly plan." },
+      de: { title: "Pro für 20 % weniger", body: "Unbegrenzte Projekte und Team-Freigabe im Monatsplan." },
+      fr: {
+        title: "Passez à Pro pour 20 % de moins",
+        body: "Projets illimités et partage en équipe, formule mensuelle.",
+      },
+    },
+  },
+  {
+    id: "demo-drill-insurance",
+    name: "Shipping insurance with the drill (second checkout slot)",
+    status: "active",
+    type: "shipping_protection",
+    moments: ["checkout"],
+    priority: 45,
+    items: [item("insurance", "insurance")],
+    targeting: { products: [product("drill")] },
+    experiment: {
+      id: "demo-drill-insurance-test",
+      holdoutBps: 5000,
+      variants: [{ id: "insurance", weight: 1 }],
+    },
+    copy: {
+      en: { title: "Insure this delivery", body: "Lost or damaged parcels replaced, no questions asked." },
+      de: { title: "Diese Lieferung versichern", body: "Verlorene oder beschädigte Pakete werden ersetzt." },
+      fr: { title: "Assurez cette livraison", body: "Colis perdu ou abîmé : remplacé sans discussion." },
+    },
+  },
+  {
+    id: "demo-cart-headset-cable",
+    name: "Spare cable in the cart (headset)",
+    status: "active",
+    type: "product",
+    moments: ["cart"],
+    priority: 50,
+    items: [item("cable", "cable")],
+    targeting: { products: [product("headset")] },
+    experiment: {
+      id: "demo-cart-headset-cable-test",
+      holdoutBps: 3400,
+      variants: [
+        { id: "cablefull", weight: 1 },
+        { id: "cable20", weight: 1, discount: { kind: "percent", percent: 20 } },
+      ],
+    },
+    copy: {
+      en: { title: "A spare cable for the road", body: "The braided 1.5 m cable, added to your cart in one tap." },
+      de: { title: "Ein Ersatzkabel für unterwegs", body: "Das geflochtene 1,5-m-Kabel, mit einem Tipp im Warenkorb." },
+      fr: { title: "Un câble de rechange", body: "Le câble tressé de 1,5 m, ajouté au panier en un geste." },
+    },
+  },
+  {
+    id: "demo-exit-print-case",
+    name: "Storage case before leaving (art print, exit intent)",
+    status: "active",
+    type: "product",
+    moments: ["exit_intent"],
+    priority: 50,
+    items: [item("tool-case", "tool-case")],
+    discount: { kind: "percent", percent: 10 },
+    targeting: { products: [product("print")] },
+    experiment: {
+      id: "demo-exit-print-case-test",
+      holdoutBps: 5000,
+      variants: [{ id: "exitcase", weight: 1 }],
+    },
+    copy: {
+      en: { title: "Before you go: keep your frames safe", body: "The stackable case, 10% off if you check out now." },
+      de: { title: "Bevor du gehst: Rahmen sicher lagern", body: "Der stapelbare Koffer, 10 % günstiger beim Kauf jetzt." },
+      fr: { title: "Avant de partir : rangez vos cadres", body: "La mallette empilable, -10 % si vous commandez maintenant." },
+    },
+  },
+];
