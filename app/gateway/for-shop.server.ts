@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
+import { shopify } from "~/shopify.server";
 import { demoGateway } from "./demo.server";
-import type { AdminGraphql } from "./shopify.server";
+import { shopifyGateway, type AdminGraphql } from "./shopify.server";
 import type { ShopGateway } from "./types";
 
 /** What reaching a shop's store needs to know about the shop. */
@@ -17,14 +18,11 @@ export const SHOP_REF_SELECT = { id: true, domain: true, currency: true, isDemo:
  * The one place that decides demo or real (decision 003): the seeded demo shop's store is the demo
  * tables; an installed shop's is Shopify's Admin API, through the admin request's client when
  * there is one (`requireShop`), else through the shop's offline session (app proxy, webhooks,
- * workers). Shopify's modules load only for a real shop, so the demo and the workers that never
- * meet one do not read Shopify's configuration.
+ * workers).
  */
 export async function gatewayForShop(prisma: PrismaClient, shop: ShopRef, admin?: AdminGraphql): Promise<ShopGateway> {
   if (shop.isDemo) return demoGateway(prisma, shop.id);
-  const { shopifyGateway } = await import("./shopify.server");
   if (admin) return shopifyGateway(admin, shop.currency);
-  const { shopify } = await import("~/shopify.server");
   const { admin: offline } = await shopify().unauthenticated.admin(shop.domain);
   return shopifyGateway(offline, shop.currency);
 }

@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -7,7 +8,6 @@ import { getExtension } from "@shopify/ui-extensions-tester";
 import type { Offer } from "@moments/engine";
 import { SHOPIFY_API_VERSION } from "~/lib/api-version";
 import { FACTS_QUERY } from "@moments/surfaces/checkout";
-import { installMiniDom, type MiniElement } from "./support/mini-dom";
 import { line, metafield, offers, payloadJson, settings } from "./support/fixtures";
 import { renderTarget, unmountTarget } from "./support/render";
 
@@ -15,12 +15,10 @@ import { renderTarget, unmountTarget } from "./support/render";
  * Tag- and collection-triggered offers at checkout: the line API has no tags or collections, so
  * the block asks the Storefront API for them, once per product, only when an offer needs them.
  */
-installMiniDom();
-
 const flush = async () => {
   for (let i = 0; i < 6; i++) await new Promise((r) => setTimeout(r, 0));
 };
-const heading = () => (document.body.querySelector("s-heading") as unknown as MiniElement | null)?.textContent;
+const heading = () => document.body.querySelector("s-heading")?.textContent;
 
 const drillCase = offers.find((o) => o.id === "demo-drill-case")!;
 const byTag: Offer = { ...drillCase, targeting: { tags: ["power-tools"] } };
@@ -53,6 +51,10 @@ describe("tag and collection triggers at checkout", () => {
   });
   afterEach(async () => {
     await unmountTarget();
+    // The impressions these renders queued go to a stub, not to the placeholder app URL.
+    const { events } = await import("../src/ui/OfferBlock");
+    ext.fetch = vi.fn().mockResolvedValue(new Response("{}"));
+    for (let i = 0; i < 10 && events.pending > 0; i++) await events.flush();
     ext.tearDown();
   });
 

@@ -1,17 +1,15 @@
+// @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { getExtension } from "@shopify/ui-extensions-tester";
 import { EventInput } from "~/measurement/contract";
-import { installMiniDom, type MiniElement } from "./support/mini-dom";
 import { line, metafield, offers, payloadJson, variantGid } from "./support/fixtures";
 import { renderTarget, unmountTarget } from "./support/render";
-
-installMiniDom();
 
 const flush = async () => {
   for (let i = 0; i < 6; i++) await new Promise((r) => setTimeout(r, 0));
 };
-const $ = (s: string) => document.body.querySelector(s) as unknown as MiniElement | null;
-const $$ = (s: string) => document.body.querySelectorAll(s) as unknown as MiniElement[];
+const $ = (s: string) => document.body.querySelector<HTMLElement>(s);
+const $$ = (s: string) => [...document.body.querySelectorAll<HTMLElement>(s)];
 const buttons = () => $$("s-button");
 
 /** The mock `shopify` fields these tests set (the tester's proxy lets any of them be replaced). */
