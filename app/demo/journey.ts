@@ -15,6 +15,7 @@ import {
 } from "@moments/engine";
 import {
   acceptChanges,
+  decideInput,
   decideView,
   newCheckoutUrl,
   type Snapshot,
@@ -310,19 +311,7 @@ export function simulateJourney(
     };
     // The extension's own view model, and the engine's full decision for the "why".
     const view = decideView(input);
-    const decision = decide({
-      now,
-      moments: [step.moment],
-      buyerKey: buyer.journeyKey,
-      cart: { lines: snapshot.lines, subtotal: snapshot.subtotal, currency: snapshot.currency },
-      country: buyer.country,
-      locale: buyer.locale,
-      device: buyer.device,
-      buyer: { returning: buyer.returning, tags: [] },
-      ...(after ? { purchasedProductIds: purchased } : {}),
-      journey,
-      payload,
-    }).moments[0]!;
+    const decision = decide(decideInput(input)).moments[0]!;
     const result: StepResult = {
       moment: step.moment,
       label: meta.label,

@@ -43,6 +43,16 @@ export function holderOf<T extends { journeyKey: string }>(keys: string[], rows:
   return undefined;
 }
 
+/** The exposures under `journeyKeys`, grouped per experiment version. */
+async function exposuresByVersion(tx: Tx, shopId: string, journeyKeys: string[]): Promise<ExposureRow[][]> {
+  const byVersion = new Map<string, ExposureRow[]>();
+  for (const x of exposuresOf(await tx.experimentExposure.findMany({ where: { shopId, journeyKey: { in: journeyKeys } } }))) {
+    const k = JSON.stringify([x.experimentId, x.version]);
+    byVersion.set(k, [...(byVersion.get(k) ?? []), x]);
+  }
+  return [...byVersion.values()];
+}
+
 /**
  * An order's counted value changes from `before` to `after` (null: not counted): every experiment
  * version the order's journeys were exposed to moves its holding row and ExperimentDaily by the
@@ -50,14 +60,8 @@ export function holderOf<T extends { journeyKey: string }>(keys: string[], rows:
  */
 export async function reviseOrder(tx: Tx, shopId: string, order: LinkedOrder, before: number | null, after: number | null): Promise<void> {
   if (before === after) return;
-  const exposures = exposuresOf(await tx.experimentExposure.findMany({ where: { shopId, journeyKey: { in: order.keys } } }));
-  const byVersion = new Map<string, ExposureRow[]>();
-  for (const x of exposures) {
-    const k = JSON.stringify([x.experimentId, x.version]);
-    byVersion.set(k, [...(byVersion.get(k) ?? []), x]);
-  }
   const deltas = new DeltaMap<ExperimentKey, ExperimentDelta>();
-  for (const rows of byVersion.values()) {
+  for (const rows of await exposuresByVersion(tx, shopId, order.keys)) {
     const x = holderOf(order.keys, rows)!;
     const delta = revisionDelta({ orders: x.orders, revenue: x.revenueMinor }, x.cartMinor, before, after);
     deltas.add(experimentKeyOf(x), delta);
@@ -119,14 +123,8 @@ export async function dropVisitor(
  */
 export async function foldKeys(tx: Tx, shopId: string, keys: string[]): Promise<void> {
   if (keys.length < 2) return;
-  const rows = exposuresOf(await tx.experimentExposure.findMany({ where: { shopId, journeyKey: { in: keys } } }));
-  const byVersion = new Map<string, ExposureRow[]>();
-  for (const x of rows) {
-    const k = JSON.stringify([x.experimentId, x.version]);
-    byVersion.set(k, [...(byVersion.get(k) ?? []), x]);
-  }
   const deltas = new DeltaMap<ExperimentKey, ExperimentDelta>();
-  for (const group of byVersion.values()) {
+  for (const group of await exposuresByVersion(tx, shopId, keys)) {
     if (group.length < 2) continue;
     const keep = holderOf(keys, group)!;
     for (const x of group) if (x !== keep) await dropVisitor(tx, shopId, x, deltas);

@@ -4,6 +4,7 @@ import {
   decodePayload,
   exponent,
   type CartLine,
+  type DecideInput,
   type Device,
   type Exposure,
   type JourneyState,
@@ -130,25 +131,30 @@ export interface ViewInput {
   buyerTags?: readonly string[];
 }
 
+/** The engine's input for one placement: what the checkout knows, as the engine reads it. */
+export function decideInput(v: ViewInput): DecideInput {
+  const s = v.snapshot;
+  // Unknown facts pass as undefined, which the engine reads as absent.
+  return {
+    now: v.now,
+    moments: [v.moment],
+    buyerKey: v.journeyKey,
+    cart: { lines: s.lines, subtotal: s.subtotal, currency: s.currency },
+    country: s.country,
+    market: s.market,
+    locale: s.locale,
+    device: s.device,
+    buyer: { returning: !!s.returning, tags: v.buyerTags },
+    purchasedProductIds: v.purchased,
+    journey: v.journey,
+    payload: v.payload,
+  };
+}
+
 /** payload -> engine input -> decision -> what this placement renders. Never throws. */
 export function decideView(v: ViewInput): View {
   try {
-    const s = v.snapshot;
-    // Unknown facts pass as undefined, which the engine reads as absent.
-    const decision = decide({
-      now: v.now,
-      moments: [v.moment],
-      buyerKey: v.journeyKey,
-      cart: { lines: s.lines, subtotal: s.subtotal, currency: s.currency },
-      country: s.country,
-      market: s.market,
-      locale: s.locale,
-      device: s.device,
-      buyer: { returning: !!s.returning, tags: v.buyerTags },
-      purchasedProductIds: v.purchased,
-      journey: v.journey,
-      payload: v.payload,
-    });
+    const decision = decide(decideInput(v));
     const md = decision.moments[0];
     if (!md) return { kind: "none", reason: "no_decision", exposures: [] };
     const exposures = md.exposures;
