@@ -3,7 +3,7 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import type { AppCredentials } from "./changeset.server";
 import { purchaseFromInput, type Purchase } from "./offer.server";
-import { jsonError, verifyPostPurchaseToken, type VerifiedPostPurchase } from "./token.server";
+import { CORS_HEADERS, jsonError, verifyPostPurchaseToken, type VerifiedPostPurchase } from "./token.server";
 
 export interface PostPurchaseContext {
   shop: Shop;
@@ -39,4 +39,21 @@ export async function jsonBody(request: Request): Promise<unknown> {
   } catch {
     throw jsonError(400, "body is not JSON");
   }
+}
+
+/** GET and the other methods of a post-purchase endpoint: the CORS preflight, else 405. */
+export const postPurchaseLoader = ({ request }: { request: Request }) =>
+  request.method === "OPTIONS" ? new Response(null, { status: 204, headers: CORS_HEADERS }) : jsonError(405, "use POST");
+
+/**
+ * A post-purchase endpoint's POST: the preflight and 405 as in postPurchaseLoader, then the
+ * verified purchase and its JSON body for `work`.
+ */
+export async function postPurchaseAction(
+  request: Request,
+  work: (context: PostPurchaseContext, body: unknown) => Promise<Response>,
+): Promise<Response> {
+  if (request.method !== "POST") return postPurchaseLoader({ request });
+  const context = await requirePostPurchase(request);
+  return work(context, await jsonBody(request));
 }
