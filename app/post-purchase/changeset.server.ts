@@ -12,6 +12,7 @@ import {
   decidePostPurchaseOffer,
   MAX_ACCEPTED_PER_PURCHASE,
   maxMultiple,
+  offerColumns,
   priceFor,
   type Purchase,
 } from "./offer.server";
@@ -133,12 +134,7 @@ export async function signPostPurchaseOffer(
       const row = await tx.postPurchaseUpsell.create({
         data: {
           shopId,
-          referenceId: purchase.referenceId,
-          orderId: purchase.orderId ?? null,
-          offerId: offer.offerId,
-          experimentId: offer.experimentId ?? null,
-          armVariantId: offer.variantId ?? null,
-          moment: offer.moment,
+          ...offerColumns(purchase, offer),
           variantIds: JSON.stringify(offer.lines.map((l) => l.variantId)),
           quantity: request.multiple,
           jti: claims.jti,

@@ -262,6 +262,16 @@ async function recordPostPurchaseExposures(prisma: PrismaClient, shopId: string,
  * call it too (referenceId = the order GID when there was no post-purchase page), so that
  * `offersAlreadyMadeForOrder` sees every surface's offers.
  */
+/** What every post-purchase row (an offer made, an upsell signed) keeps of the purchase and the offer. */
+export const offerColumns = (purchase: { referenceId: string; orderId?: string }, offer: ShownOffer) => ({
+  referenceId: purchase.referenceId,
+  orderId: purchase.orderId ?? null,
+  offerId: offer.offerId,
+  experimentId: offer.experimentId ?? null,
+  armVariantId: offer.variantId ?? null,
+  moment: offer.moment,
+});
+
 export async function recordOfferMade(
   prisma: PrismaClient,
   shopId: string,
@@ -273,12 +283,7 @@ export async function recordOfferMade(
     where: { shopId_referenceId_offerId: { shopId, referenceId: order.referenceId, offerId: offer.offerId } },
     create: {
       shopId,
-      referenceId: order.referenceId,
-      orderId: order.orderId ?? null,
-      offerId: offer.offerId,
-      experimentId: offer.experimentId ?? null,
-      armVariantId: offer.variantId ?? null,
-      moment: offer.moment,
+      ...offerColumns(order, offer),
       step,
       currency: offer.price.currency,
       finalMinor: offer.price.final,
