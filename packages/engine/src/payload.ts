@@ -57,14 +57,14 @@ export function encodePayload(offers: readonly Offer[], settings: Settings, publ
     if (!isObj(x)) return x;
     if (MONEY_KEYS.has(key)) {
       for (const cur in x) if (!c.includes(cur)) c.push(cur);
-      return c.map((cur) => x[cur] ?? null);
+      return c.map((cur) => (x[cur] === undefined ? null : x[cur]));
     }
     const out: Obj = {};
     for (const k in x) {
       // Defaults left out of the wire: status "active" (the only status published), quantity 1.
       if (x[k] === undefined || (k === "status" && key === "") || (k === "quantity" && key === "items" && x[k] === 1))
         continue;
-      out[toShort[k] ?? k] = shrink(x[k], k);
+      out[toShort[k] || k] = shrink(x[k], k);
     }
     return out;
   };
@@ -74,7 +74,7 @@ export function encodePayload(offers: readonly Offer[], settings: Settings, publ
     if (Array.isArray(x)) {
       if (MONEY_KEYS.has(key)) while (x.length < c.length) x.push(null);
       else for (const e of x) pad(e, key);
-    } else if (isObj(x)) for (const k in x) pad(x[k], toLong[k] ?? k);
+    } else if (isObj(x)) for (const k in x) pad(x[k], toLong[k] || k);
   };
   o.forEach((x) => pad(x, ""));
   // Positional form: offer = [id, type, moments, priority, items, copy, {other fields}?],
@@ -83,7 +83,7 @@ export function encodePayload(offers: readonly Offer[], settings: Settings, publ
     const { a, c: type, d, e, h, t, ...rest } = x;
     const items = (h as Obj[]).map(({ i, j, k, l, m }) => {
       const row = [i, j, ...(l as unknown[])];
-      if (k !== undefined || m !== undefined) row.push(k ?? 1);
+      if (k !== undefined || m !== undefined) row.push(k === undefined ? 1 : k);
       if (m !== undefined) row.push(m);
       return row;
     });
@@ -101,8 +101,8 @@ export function encodePayload(offers: readonly Offer[], settings: Settings, publ
     const count = (x: unknown) => {
       const j = key(x);
       if (j === undefined) return;
-      counts.set(j, (counts.get(j) ?? 0) + 1);
-      if (chosen?.has(j)) {
+      counts.set(j, (counts.get(j) || 0) + 1);
+      if (chosen && chosen.has(j)) {
         if (seen.has(j)) return;
         seen.add(j);
       }
@@ -156,8 +156,8 @@ export function decodePayload(input: unknown): DecodeResult {
   }
   if (!isObj(w)) return fail("", "expected object");
   if (w.v !== 1) return fail("v", "unsupported version");
-  const c = w.c ?? [];
-  const s = w.s ?? [];
+  const c = w.c === undefined || w.c === null ? [] : w.c;
+  const s = w.s === undefined || w.s === null ? [] : w.s;
   if (!Array.isArray(c)) return fail("c", "expected currency table");
   if (!Array.isArray(s)) return fail("s", "expected shared values");
   let depth = 0;
@@ -185,7 +185,7 @@ export function decodePayload(input: unknown): DecodeResult {
     if (!isObj(x)) return x;
     const out: Obj = {};
     for (const k in x) {
-      const long = toLong[k] ?? k;
+      const long = toLong[k] || k;
       out[long] = grow(x[k], long);
     }
     return out;
@@ -212,8 +212,10 @@ export function decodePayload(input: unknown): DecodeResult {
   if (Array.isArray(offers))
     for (const of of offers) {
       if (!isObj(of)) continue;
-      of.status ??= "active";
-      if (Array.isArray(of.items)) for (const it of of.items) if (isObj(it)) it.quantity ??= 1;
+      if (of.status === undefined || of.status === null) of.status = "active";
+      if (Array.isArray(of.items))
+        for (const it of of.items)
+          if (isObj(it) && (it.quantity === undefined || it.quantity === null)) it.quantity = 1;
     }
   const payload = { v: 1, publishedAt: w.publishedAt, settings: w.settings, offers };
   const error = validate(payloadSpec, payload);

@@ -45,53 +45,63 @@ export interface Issue {
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 const join = (p: string, key: string | number) => (typeof key === "number" ? `${p}[${key}]` : p ? `${p}.${key}` : key);
 
+/** The keys from the issue back up to the value validated (innermost first): a path is built once. */
+const trail: Array<string | number> = [];
+
 /** First issue found (depth-first, in spec order), or null when the value matches. Never throws. */
 export function validate(s: Spec, x: unknown, p = ""): Issue | null {
-  const bad = (message: string): Issue => ({ path: p, message });
+  trail.length = 0;
+  const message = check(s, x);
+  if (message === null) return null;
+  for (let i = trail.length; i--;) p = join(p, trail[i]!);
+  return { path: p, message };
+}
+
+/** The issue's message, or null; on an issue, the keys down to it are in `trail`. */
+function check(s: Spec, x: unknown): string | null {
   switch (s.k) {
     case "?":
-      return x === undefined ? null : validate(s.of, x, p);
+      return x === undefined ? null : check(s.of, x);
     case "s":
-      if (typeof x !== "string") return bad("expected string");
-      if (x.length < s.min || x.length > s.max) return bad(`length must be ${s.min}..${s.max}`);
-      return s.re && !s.re.test(x) ? bad(`must match ${s.re.source}`) : null;
+      if (typeof x !== "string") return "expected string";
+      if (x.length < s.min || x.length > s.max) return `length must be ${s.min}..${s.max}`;
+      return s.re && !s.re.test(x) ? `must match ${s.re.source}` : null;
     case "i":
-      if (typeof x !== "number" || !Number.isInteger(x)) return bad("expected integer");
-      return x < s.min || x > s.max ? bad(`must be ${s.min}..${s.max}`) : null;
+      if (typeof x !== "number" || !Number.isInteger(x)) return "expected integer";
+      return x < s.min || x > s.max ? `must be ${s.min}..${s.max}` : null;
     case "e":
-      return typeof x === "string" && s.v.includes(x) ? null : bad(`expected one of ${s.v.join("|")}`);
+      return typeof x === "string" && s.v.includes(x) ? null : `expected one of ${s.v.join("|")}`;
     case "a": {
-      if (!Array.isArray(x)) return bad("expected array");
-      if (x.length < s.min || x.length > s.max) return bad(`length must be ${s.min}..${s.max}`);
+      if (!Array.isArray(x)) return "expected array";
+      if (x.length < s.min || x.length > s.max) return `length must be ${s.min}..${s.max}`;
       for (let i = 0; i < x.length; i++) {
-        const e = validate(s.of, x[i], join(p, i));
-        if (e) return e;
+        const e = check(s.of, x[i]);
+        if (e) return (trail.push(i), e);
       }
       return null;
     }
     case "r": {
-      if (!isObj(x)) return bad("expected object");
+      if (!isObj(x)) return "expected object";
       for (const key in x) {
-        const e = validate(s.key, key, join(p, key)) || validate(s.of, x[key], join(p, key));
-        if (e) return e;
+        const e = check(s.key, key) || check(s.of, x[key]);
+        if (e) return (trail.push(key), e);
       }
       return null;
     }
     case "o": {
-      if (!isObj(x)) return bad("expected object");
+      if (!isObj(x)) return "expected object";
       for (const key in s.f) {
-        const e = validate(s.f[key]!, x[key], join(p, key));
-        if (e) return e;
+        const e = check(s.f[key]!, x[key]);
+        if (e) return (trail.push(key), e);
       }
       return null;
     }
     case "u": {
-      if (!isObj(x)) return bad("expected object");
+      if (!isObj(x)) return "expected object";
       const t = x[s.tag];
-      const branch = typeof t === "string" && Object.hasOwn(s.of, t) ? s.of[t] : undefined;
-      return branch
-        ? validate(branch, x, p)
-        : { path: join(p, s.tag), message: `expected one of ${Object.keys(s.of).join("|")}` };
+      if (typeof t === "string" && Object.hasOwn(s.of, t)) return check(s.of[t]!, x);
+      trail.push(s.tag);
+      return `expected one of ${Object.keys(s.of).join("|")}`;
     }
   }
 }

@@ -56,7 +56,7 @@ export interface VerifyContext {
  */
 export function verifyOfferLine(payload: Payload, line: CartLine, ctx: VerifyContext): VerifyResult {
   const no = (reason: VerifyReason, detail?: string): VerifyResult => ({ ok: false, reason, detail });
-  const a = line.attributes ?? {};
+  const a = line.attributes || {};
   const offerId = a[ATTR.offer];
   if (!offerId) return no("missing_attributes");
   const po = prepare(payload).byId.get(offerId);
@@ -74,15 +74,15 @@ export function verifyOfferLine(payload: Payload, line: CartLine, ctx: VerifyCon
     }
   } else if (armId) return no("unknown_variant", armId);
   const idx = o.items.findIndex(
-    (it) => it.variantId === line.variantId && (it.sellingPlanId ?? "") === (line.sellingPlanId ?? ""),
+    (it) => it.variantId === line.variantId && (it.sellingPlanId || "") === (line.sellingPlanId || ""),
   );
   if (idx < 0) return no("variant_mismatch", line.variantId);
   const lines = ctx.cart.lines;
   const swap = isSwap(o);
-  let covered = o.pricing?.of === "subtotal" ? ctx.cart.subtotal : 0;
+  let covered = o.pricing && o.pricing.of === "subtotal" ? ctx.cart.subtotal : 0;
   if (!swap) {
     if (!triggered(po, indexCart(lines))) return no("trigger_removed");
-    if (o.pricing?.of === "line") {
+    if (o.pricing && o.pricing.of === "line") {
       const c = coveredLine(po, lines);
       if (!c) return no("trigger_removed");
       covered = c.unitPrice;
