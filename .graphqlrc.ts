@@ -58,7 +58,10 @@ export default {
           pluckConfig,
           generates: {
             "./app/graphql/admin.types.d.ts": {
-              plugins: ["typescript"],
+              // The Shopify preset's operations (admin.generated.d.ts) name AdminTypes.Exact for every
+              // operation's variables; @graphql-codegen/typescript 6 no longer emits it, and unresolved
+              // in a .d.ts (skipLibCheck) it made every variables type `any`.
+              plugins: [{ add: { content: "export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };" } }, "typescript"],
               config: { defaultScalarType: "string", scalars: { JSON: "unknown" }, enumsAsTypes: true },
             },
             "./app/graphql/admin.generated.d.ts": {

@@ -2,8 +2,8 @@ import type { Shop } from "@prisma/client";
 import { db } from "./db.server";
 import { isDemo } from "./env.server";
 import { gatewayForShop } from "./gateway/for-shop.server";
-import { SHOP_QUERY } from "./gateway/shopify.server";
-import type { ShopGateway } from "./gateway/types";
+import { SHOP_QUERY } from "./gateway/admin-documents";
+import { GatewayError, type ShopGateway } from "./gateway/types";
 import { authenticate } from "./shopify.server";
 
 export const DEMO_SHOP_DOMAIN = "moments-demo.myshopify.com";
@@ -32,9 +32,8 @@ export async function requireShop(request: Request): Promise<ShopContext> {
   let shop = await prisma.shop.findUnique({ where: { domain: session.shop } });
   if (!shop || shop.uninstalledAt) {
     const response = await admin.graphql(SHOP_QUERY);
-    const { data } = (await response.json()) as {
-      data: { shop: { name: string; currencyCode: string; plan: { shopifyPlus: boolean } } };
-    };
+    const { data } = await response.json();
+    if (!data) throw new GatewayError("Shopify did not send the shop's name and currency. Try again in a moment.");
     const details = {
       name: data.shop.name,
       currency: data.shop.currencyCode,

@@ -31,7 +31,7 @@ function fakeShopify() {
   const metafields = new Map<string, { type: string; value: string }>();
   const calls: Array<Array<{ key: string; type: string; value: string; namespace: string }>> = [];
   const admin: AdminGraphql = {
-    async graphql(query, options) {
+    async graphql(query: string, options?: { variables?: Record<string, unknown> }) {
       if (query.includes("MomentsShop"))
         return Response.json({
           data: { shop: { id: "gid://shopify/Shop/5", name: "s", currencyCode: "EUR", plan: { shopifyPlus: true } } },

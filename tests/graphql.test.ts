@@ -19,18 +19,57 @@ beforeAll(() => {
   schema = buildClientSchema(json.data);
 });
 
-/** `#graphql` documents in app/ source files, as codegen's pluck finds them. */
-function documents(): Array<{ file: string; source: string }> {
-  const out: Array<{ file: string; source: string }> = [];
+interface Literal {
+  file: string;
+  /** The constant it is assigned to (`const NAME = \`#graphql ...\``), as codegen's pluck reads it. */
+  name: string | undefined;
+  text: string;
+}
+
+/** Every `#graphql` template literal in app/ source files, as written (`${NAME}` unresolved). */
+function literals(): Literal[] {
+  const out: Literal[] = [];
   const dir = path.join(ROOT, "app");
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !/\.(ts|tsx)$/.test(entry.name) || entry.name.endsWith(".d.ts")) continue;
     const file = path.join(entry.parentPath, entry.name);
     const text = readFileSync(file, "utf8");
-    for (const m of text.matchAll(/`(#graphql[\s\S]*?)`/g))
-      out.push({ file: path.relative(ROOT, file), source: m[1]! });
+    for (const m of text.matchAll(/`(#graphql[\s\S]*?)`/g)) {
+      const name = /\s(\w+)\s*=\s*$/.exec(text.slice(0, m.index))?.[1];
+      out.push({ file: path.relative(ROOT, file), name, text: m[1]! });
+    }
   }
   return out;
+}
+
+/**
+ * `#graphql` documents in app/ source files, as codegen's pluck finds them and as they are sent:
+ * each `${NAME}` (a fragment) replaced by the `#graphql` literal assigned to NAME. `operations`
+ * hold a query or mutation; `fragments` are the literals of fragments alone (resolved too), validated and typed
+ * within the operations that interpolate them.
+ */
+function discover(): { operations: Array<{ file: string; source: string }>; fragments: Literal[] } {
+  const all = literals();
+  const byName = new Map(all.flatMap((l) => (l.name ? [[l.name, l] as const] : [])));
+  const resolve = (l: Literal, seen: string[]): string =>
+    l.text.replace(/\$\{\s*(\w+)\s*\}/g, (_, name: string) => {
+      const inner = byName.get(name);
+      if (!inner || seen.includes(name)) throw new Error(`${l.file}: \${${name}} is not a #graphql literal of app/`);
+      return resolve(inner, [...seen, name]);
+    });
+  const isOperation = (source: string) => /(^|\n)\s*(query|mutation|subscription)\b/.test(source);
+  const operations: Array<{ file: string; source: string }> = [];
+  const fragments: Literal[] = [];
+  for (const l of all) {
+    const source = resolve(l, l.name ? [l.name] : []);
+    if (isOperation(source)) operations.push({ file: l.file, source });
+    else fragments.push({ ...l, text: source });
+  }
+  return { operations, fragments };
+}
+
+function documents(): Array<{ file: string; source: string }> {
+  return discover().operations;
 }
 
 describe(`Admin GraphQL documents against the ${SHOPIFY_API_VERSION} Admin schema`, () => {
@@ -54,6 +93,23 @@ describe(`Admin GraphQL documents against the ${SHOPIFY_API_VERSION} Admin schem
       expect(errors.map((e) => `${doc.file}: ${e.message}`)).toEqual([]);
     },
   );
+
+  it("GIVEN the fragments WHEN the documents are scanned THEN each is a fragment alone and spread by an operation (so validated and typed there)", () => {
+    const { operations, fragments } = discover();
+    for (const f of fragments) {
+      const defs = parse(f.text).definitions;
+      expect(defs.length, `${f.file}: ${f.name}`).toBeGreaterThan(0);
+      for (const def of defs) {
+        expect(def.kind, `${f.file}: ${f.name}`).toBe("FragmentDefinition");
+        if (def.kind !== "FragmentDefinition") continue;
+        const spread = new RegExp(`\\.\\.\\.\\s*${def.name.value}\\b`);
+        expect(
+          operations.some((op) => spread.test(op.source)),
+          `${f.file}: ${def.name.value} is never spread`,
+        ).toBe(true);
+      }
+    }
+  });
 
   it("GIVEN a document with a field the schema lacks WHEN validated THEN it is rejected (the check is real)", () => {
     const errors = validate(schema, parse("query Bad { shop { noSuchField } }"));

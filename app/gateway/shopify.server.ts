@@ -1,156 +1,111 @@
+import type {
+  AdminOperations,
+  ApiClientRequestOptions,
+  FetchResponseBody,
+  ResponseWithType,
+  ReturnData,
+} from "@shopify/admin-api-client";
 import { decimalToMinor } from "~/lib/decimal";
+import {
+  COLLECTIONS_QUERY,
+  DISCOUNT_CODE_CREATE_MUTATION,
+  METAFIELD_QUERY,
+  METAFIELDS_SET_MUTATION,
+  OFFER_DISCOUNT_CREATE_MUTATION,
+  OFFER_DISCOUNT_INPUT_MUTATION,
+  OFFER_DISCOUNTS_QUERY,
+  PRODUCTS_BY_ID_QUERY,
+  PRODUCTS_QUERY,
+  SHOP_QUERY,
+} from "./admin-documents";
+import type { MomentsProductFieldsFragment } from "~/graphql/admin.generated";
 import { GatewayError, OFFER_FUNCTION_INPUT_METAFIELD, type CatalogProduct, type ShopGateway } from "./types";
 
-/** The slice of the library's admin client this adapter needs (easy to fake at the HTTP edge). */
+export {
+  COLLECTIONS_QUERY,
+  DISCOUNT_CODE_CREATE_MUTATION,
+  METAFIELD_QUERY,
+  METAFIELDS_SET_MUTATION,
+  OFFER_DISCOUNT_CREATE_MUTATION,
+  OFFER_DISCOUNT_INPUT_MUTATION,
+  OFFER_DISCOUNTS_QUERY,
+  PRODUCTS_BY_ID_QUERY,
+  PRODUCTS_QUERY,
+  SHOP_QUERY,
+};
+
+/**
+ * The documents codegen generated types for (app/graphql/admin.generated.d.ts): the keys of
+ * AdminOperations without its catch-all index signatures, so a string codegen has not seen (a
+ * document built at run time, or one changed without `npm run graphql-codegen`) fails tsc.
+ */
+export type AdminDocument = keyof {
+  [
+    K in keyof AdminOperations as string extends K ? never : number extends K ? never : symbol extends K ? never : K
+  ]: true;
+};
+/** A document's result (`data`), as generated. */
+export type AdminData<D extends AdminDocument> = ReturnData<D, AdminOperations>;
+/** A document's variables, as the library types them from the generated ones. */
+export type AdminVariables<D extends AdminDocument> = ApiClientRequestOptions<D, AdminOperations>["variables"];
+
+/** A document's response: `json()` is `{ data }` typed by the generated result. */
+export type AdminResponse<D extends AdminDocument> = ResponseWithType<
+  FetchResponseBody<ReturnData<D, AdminOperations>>
+>;
+
+/**
+ * The slice of the library's admin client (`admin.graphql`) this adapter needs, easy to fake at the
+ * HTTP edge: a generated document, its variables and its answer typed by AdminQueries/AdminMutations.
+ */
 export interface AdminGraphql {
-  graphql(query: string, options?: { variables?: Record<string, unknown> }): Promise<Response>;
+  graphql<D extends AdminDocument>(query: D, options?: { variables?: AdminVariables<D> }): Promise<AdminResponse<D>>;
 }
 
-export const PRODUCTS_QUERY = `#graphql
-  query MomentsProducts($first: Int!, $query: String) {
-    products(first: $first, query: $query, sortKey: TITLE) {
-      nodes {
-        id
-        title
-        handle
-        vendor
-        productType
-        tags
-        featuredMedia { preview { image { url } } }
-        collections(first: 50) { nodes { id } }
-        variants(first: 50) {
-          nodes { id title sku price inventoryQuantity }
-        }
-      }
-    }
-  }
-`;
+/** The messages of a GraphQL error response (`errors: [{ message }]`), if it is one. */
+function errorMessages(body: object): unknown[] | undefined {
+  if (!("errors" in body) || !Array.isArray(body.errors)) return undefined;
+  return body.errors.map((e: unknown) =>
+    typeof e === "object" && e !== null && "message" in e ? e.message : undefined,
+  );
+}
 
-export const PRODUCTS_BY_ID_QUERY = `#graphql
-  query MomentsProductsById($ids: [ID!]!) {
-    nodes(ids: $ids) {
-      ... on Product {
-        id
-        title
-        handle
-        vendor
-        productType
-        tags
-        featuredMedia { preview { image { url } } }
-        collections(first: 50) { nodes { id } }
-        variants(first: 50) {
-          nodes { id title sku price inventoryQuantity }
-        }
-      }
-    }
-  }
-`;
+/** A document's variables argument: none for a document without variables, required otherwise. */
+type VariablesArgument<D extends AdminDocument> =
+  AdminOperations[D]["variables"] extends Record<string, never> ? [] : [variables: NonNullable<AdminVariables<D>>];
 
-/** The offer editor's collection picker: the shop's collections by title. */
-export const COLLECTIONS_QUERY = `#graphql
-  query MomentsCollections($query: String) {
-    collections(first: 100, query: $query, sortKey: TITLE) {
-      nodes { id title }
-    }
+async function run<D extends AdminDocument>(
+  admin: AdminGraphql,
+  query: D,
+  ...[variables]: VariablesArgument<D>
+): Promise<AdminData<D>> {
+  let response: AdminResponse<D>;
+  try {
+    response = await admin.graphql(query, variables ? { variables } : undefined);
+  } catch (error) {
+    throw new GatewayError("Shopify could not be reached. Try again in a moment.", error);
   }
-`;
-
-export const SHOP_QUERY = `#graphql
-  query MomentsShop {
-    shop { id name currencyCode plan { shopifyPlus } }
+  const body = await response.json();
+  const errors = errorMessages(body);
+  if (errors?.length || !body.data) {
+    throw new GatewayError(`Shopify refused the request: ${errors?.join("; ") ?? "no data"}`);
   }
-`;
-
-export const METAFIELDS_SET_MUTATION = `#graphql
-  mutation MomentsPublish($metafields: [MetafieldsSetInput!]!) {
-    metafieldsSet(metafields: $metafields) {
-      metafields { key namespace updatedAt }
-      userErrors { field message code }
-    }
-  }
-`;
-
-export const METAFIELD_QUERY = `#graphql
-  query MomentsReadMetafield($key: String!) {
-    shop { metafield(namespace: "$app", key: $key) { value } }
-  }
-`;
-
-/** Follow-up email: a single-use code for one buyer on the offer's variants (usageLimit 1). */
-export const DISCOUNT_CODE_CREATE_MUTATION = `#graphql
-  mutation MomentsEmailDiscount($basicCodeDiscount: DiscountCodeBasicInput!) {
-    discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
-      codeDiscountNode { id }
-      userErrors { field message code }
-    }
-  }
-`;
+  return body.data;
+}
 
 /** The title the merchant sees in Discounts; also how the app recognises its own discount. */
 export const OFFER_DISCOUNT_TITLE = "Moments offer prices";
 /** The Discount Function's handle (extensions/discount-function/shopify.extension.toml). */
 export const OFFER_DISCOUNT_FUNCTION_HANDLE = "discount-function";
 
-export const OFFER_DISCOUNTS_QUERY = `#graphql
-  query MomentsOfferDiscounts {
-    automaticDiscountNodes(first: 50, query: "type:app") {
-      nodes {
-        id
-        automaticDiscount {
-          ... on DiscountAutomaticApp { title status }
-        }
-      }
-    }
-  }
-`;
-
-export const OFFER_DISCOUNT_CREATE_MUTATION = `#graphql
-  mutation MomentsOfferDiscountCreate($discount: DiscountAutomaticAppInput!) {
-    discountAutomaticAppCreate(automaticAppDiscount: $discount) {
-      automaticAppDiscount { discountId }
-      userErrors { field message }
-    }
-  }
-`;
-
-/** The Discount Function's input query variables, on the discount node (the function owner). */
-export const OFFER_DISCOUNT_INPUT_MUTATION = `#graphql
-  mutation MomentsOfferDiscountInput($metafields: [MetafieldsSetInput!]!) {
-    metafieldsSet(metafields: $metafields) {
-      metafields { key namespace }
-      userErrors { field message code }
-    }
-  }
-`;
-
-interface ProductNode {
-  id: string;
-  title: string;
-  handle: string;
-  vendor: string;
-  productType: string;
-  tags: string[];
-  featuredMedia: { preview: { image: { url: string } | null } | null } | null;
-  collections: { nodes: Array<{ id: string }> };
-  variants: { nodes: Array<{ id: string; title: string; sku: string | null; price: string; inventoryQuantity: number | null }> };
-}
-
-async function run<T>(admin: AdminGraphql, query: string, variables?: Record<string, unknown>): Promise<T> {
-  let response: Response;
-  try {
-    response = await admin.graphql(query, variables ? { variables } : undefined);
-  } catch (error) {
-    throw new GatewayError("Shopify could not be reached. Try again in a moment.", error);
-  }
-  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
-  if (body.errors?.length || !body.data) {
-    throw new GatewayError(`Shopify refused the request: ${body.errors?.map((e) => e.message).join("; ") ?? "no data"}`);
-  }
-  return body.data;
+/** A mutation's payload, which the schema lets be null (Shopify then answers with errors, above). */
+function payload<P>(p: P | null | undefined): P {
+  if (p == null) throw new GatewayError("Shopify refused the request: no data");
+  return p;
 }
 
 export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopGateway {
-  const toCatalog = (p: ProductNode): CatalogProduct => ({
+  const toCatalog = (p: MomentsProductFieldsFragment): CatalogProduct => ({
     id: p.id,
     title: p.title,
     handle: p.handle,
@@ -162,9 +117,9 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
     variants: p.variants.nodes.map((v) => ({
       id: v.id,
       title: v.title,
-      sku: v.sku,
+      sku: v.sku ?? null,
       prices: { [shopCurrency]: decimalToMinor(v.price, shopCurrency) },
-      inventory: v.inventoryQuantity,
+      inventory: v.inventoryQuantity ?? null,
       sellingPlanId: null,
     })),
   });
@@ -173,7 +128,7 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
   return {
     kind: "shopify",
     async searchProducts(query, limit = 25) {
-      const data = await run<{ products: { nodes: ProductNode[] } }>(admin, PRODUCTS_QUERY, {
+      const data = await run(admin, PRODUCTS_QUERY, {
         first: limit,
         query: query.trim() || null,
       });
@@ -181,54 +136,38 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
     },
     async getProducts(ids) {
       if (ids.length === 0) return [];
-      const data = await run<{ nodes: Array<ProductNode | null> }>(admin, PRODUCTS_BY_ID_QUERY, { ids });
-      return data.nodes.filter((n): n is ProductNode => !!n && "variants" in n).map(toCatalog);
+      const data = await run(admin, PRODUCTS_BY_ID_QUERY, { ids });
+      return data.nodes.filter((n): n is MomentsProductFieldsFragment => !!n && "variants" in n).map(toCatalog);
     },
     async listCollections(query = "") {
-      const data = await run<{ collections: { nodes: Array<{ id: string; title: string }> } }>(
-        admin,
-        COLLECTIONS_QUERY,
-        { query: query.trim() || null },
-      );
+      const data = await run(admin, COLLECTIONS_QUERY, { query: query.trim() || null });
       return data.collections.nodes.map((c) => ({ id: c.id, title: c.title }));
     },
     async publishMetafield(key, jsonValue, alongside = []) {
-      shopGid ??= (await run<{ shop: { id: string } }>(admin, SHOP_QUERY)).shop.id;
+      shopGid ??= (await run(admin, SHOP_QUERY)).shop.id;
       const ownerId = shopGid;
       // One metafieldsSet call: Shopify saves all of them or none (at most 25 per call).
-      const data = await run<{
-        metafieldsSet: {
-          metafields: Array<{ key: string; updatedAt: string }> | null;
-          userErrors: Array<{ message: string }>;
-        };
-      }>(admin, METAFIELDS_SET_MUTATION, {
+      const data = await run(admin, METAFIELDS_SET_MUTATION, {
         metafields: [
           { ownerId, namespace: "$app", key, type: "json", value: jsonValue },
           ...alongside.map((m) => ({ ownerId, namespace: "$app", key: m.key, type: m.type, value: m.value })),
         ],
       });
-      const errors = data.metafieldsSet.userErrors;
-      if (errors.length) throw new GatewayError(`Shopify did not save the offers: ${errors.map((e) => e.message).join("; ")}`);
-      const saved = data.metafieldsSet.metafields ?? [];
+      const result = payload(data.metafieldsSet);
+      const errors = result.userErrors;
+      if (errors.length)
+        throw new GatewayError(`Shopify did not save the offers: ${errors.map((e) => e.message).join("; ")}`);
+      const saved = result.metafields ?? [];
       const updatedAt = (saved.find((m) => m.key === key) ?? saved[0])?.updatedAt;
       return { publishedAt: updatedAt ? new Date(updatedAt) : new Date() };
     },
     async ensureOfferDiscount(functionInput) {
-      const existing = await run<{
-        automaticDiscountNodes: {
-          nodes: Array<{ id: string; automaticDiscount: { title?: string; status?: string } }>;
-        };
-      }>(admin, OFFER_DISCOUNTS_QUERY);
+      const existing = await run(admin, OFFER_DISCOUNTS_QUERY);
       let discountId = existing.automaticDiscountNodes.nodes.find(
         (n) => n.automaticDiscount.title === OFFER_DISCOUNT_TITLE,
       )?.id;
       if (!discountId) {
-        const data = await run<{
-          discountAutomaticAppCreate: {
-            automaticAppDiscount: { discountId: string } | null;
-            userErrors: Array<{ message: string }>;
-          };
-        }>(admin, OFFER_DISCOUNT_CREATE_MUTATION, {
+        const data = await run(admin, OFFER_DISCOUNT_CREATE_MUTATION, {
           discount: {
             title: OFFER_DISCOUNT_TITLE,
             functionHandle: OFFER_DISCOUNT_FUNCTION_HANDLE,
@@ -239,37 +178,42 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
             combinesWith: { orderDiscounts: true, productDiscounts: false, shippingDiscounts: true },
           },
         });
-        const errors = data.discountAutomaticAppCreate.userErrors;
-        if (errors.length) throw new GatewayError(`Shopify did not create the discount that prices offers: ${errors.map((e) => e.message).join("; ")}`);
-        discountId = data.discountAutomaticAppCreate.automaticAppDiscount?.discountId;
+        const created = payload(data.discountAutomaticAppCreate);
+        const errors = created.userErrors;
+        if (errors.length)
+          throw new GatewayError(
+            `Shopify did not create the discount that prices offers: ${errors.map((e) => e.message).join("; ")}`,
+          );
+        discountId = created.automaticAppDiscount?.discountId;
       }
       if (!functionInput) return;
-      if (!discountId) throw new GatewayError("Shopify did not say which discount prices offers, so tag and collection offers cannot be priced.");
-      const data = await run<{ metafieldsSet: { userErrors: Array<{ message: string }> } }>(
-        admin,
-        OFFER_DISCOUNT_INPUT_MUTATION,
-        {
-          metafields: [
-            {
-              ownerId: discountId,
-              ...OFFER_FUNCTION_INPUT_METAFIELD,
-              type: "json",
-              value: JSON.stringify({ tags: functionInput.tags, collections: functionInput.collections }),
-            },
-          ],
-        },
-      );
-      const errors = data.metafieldsSet.userErrors;
-      if (errors.length) throw new GatewayError(`Shopify did not save the tags and collections that trigger offers: ${errors.map((e) => e.message).join("; ")}`);
+      if (!discountId)
+        throw new GatewayError(
+          "Shopify did not say which discount prices offers, so tag and collection offers cannot be priced.",
+        );
+      const data = await run(admin, OFFER_DISCOUNT_INPUT_MUTATION, {
+        metafields: [
+          {
+            ownerId: discountId,
+            ...OFFER_FUNCTION_INPUT_METAFIELD,
+            type: "json",
+            value: JSON.stringify({ tags: functionInput.tags, collections: functionInput.collections }),
+          },
+        ],
+      });
+      const result = payload(data.metafieldsSet);
+      const errors = result.userErrors;
+      if (errors.length)
+        throw new GatewayError(
+          `Shopify did not save the tags and collections that trigger offers: ${errors.map((e) => e.message).join("; ")}`,
+        );
     },
     async readMetafield(key) {
-      const data = await run<{ shop: { metafield: { value: string } | null } }>(admin, METAFIELD_QUERY, { key });
+      const data = await run(admin, METAFIELD_QUERY, { key });
       return data.shop.metafield?.value ?? null;
     },
     async createDiscountCode(input) {
-      const data = await run<{
-        discountCodeBasicCreate: { codeDiscountNode: { id: string } | null; userErrors: Array<{ field: string[] | null; message: string; code: string | null }> };
-      }>(admin, DISCOUNT_CODE_CREATE_MUTATION, {
+      const data = await run(admin, DISCOUNT_CODE_CREATE_MUTATION, {
         basicCodeDiscount: {
           title: input.title,
           code: input.code,
@@ -284,7 +228,7 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
           },
         },
       });
-      const errors = data.discountCodeBasicCreate.userErrors;
+      const errors = payload(data.discountCodeBasicCreate).userErrors;
       // A retry after a crash finds its own code already there: that is success, not a failure.
       if (errors.length && !errors.every((e) => e.code === "TAKEN" && (e.field ?? []).includes("code"))) {
         throw new GatewayError(`Shopify did not create the discount code: ${errors.map((e) => e.message).join("; ")}`);

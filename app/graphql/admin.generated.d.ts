@@ -3,6 +3,13 @@
 /* eslint-disable */
 import type * as AdminTypes from './admin.types.js';
 
+export type MomentsProductFieldsFragment = (
+  Pick<AdminTypes.Product, 'id' | 'title' | 'handle' | 'vendor' | 'productType' | 'tags'>
+  & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'price' | 'inventoryQuantity'>> } }
+);
+
+export type MomentsMetafieldsSetErrorsFragment = Pick<AdminTypes.MetafieldsSetUserError, 'field' | 'message' | 'code'>;
+
 export type MomentsProductsQueryVariables = AdminTypes.Exact<{
   first: AdminTypes.Scalars['Int']['input'];
   query?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
@@ -83,8 +90,8 @@ export type MomentsOfferDiscountInputMutationVariables = AdminTypes.Exact<{
 export type MomentsOfferDiscountInputMutation = { metafieldsSet?: AdminTypes.Maybe<{ metafields?: AdminTypes.Maybe<Array<Pick<AdminTypes.Metafield, 'key' | 'namespace'>>>, userErrors: Array<Pick<AdminTypes.MetafieldsSetUserError, 'field' | 'message' | 'code'>> }> };
 
 interface GeneratedQueryTypes {
-  "#graphql\n  query MomentsProducts($first: Int!, $query: String) {\n    products(first: $first, query: $query, sortKey: TITLE) {\n      nodes {\n        id\n        title\n        handle\n        vendor\n        productType\n        tags\n        featuredMedia { preview { image { url } } }\n        collections(first: 50) { nodes { id } }\n        variants(first: 50) {\n          nodes { id title sku price inventoryQuantity }\n        }\n      }\n    }\n  }\n": {return: MomentsProductsQuery, variables: MomentsProductsQueryVariables},
-  "#graphql\n  query MomentsProductsById($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on Product {\n        id\n        title\n        handle\n        vendor\n        productType\n        tags\n        featuredMedia { preview { image { url } } }\n        collections(first: 50) { nodes { id } }\n        variants(first: 50) {\n          nodes { id title sku price inventoryQuantity }\n        }\n      }\n    }\n  }\n": {return: MomentsProductsByIdQuery, variables: MomentsProductsByIdQueryVariables},
+  "#graphql\n  query MomentsProducts($first: Int!, $query: String) {\n    products(first: $first, query: $query, sortKey: TITLE) {\n      nodes { ...MomentsProductFields }\n    }\n  }\n  #graphql\n  fragment MomentsProductFields on Product {\n    id\n    title\n    handle\n    vendor\n    productType\n    tags\n    featuredMedia { preview { image { url } } }\n    collections(first: 50) { nodes { id } }\n    variants(first: 50) {\n      nodes { id title sku price inventoryQuantity }\n    }\n  }\n\n": {return: MomentsProductsQuery, variables: MomentsProductsQueryVariables},
+  "#graphql\n  query MomentsProductsById($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on Product { ...MomentsProductFields }\n    }\n  }\n  #graphql\n  fragment MomentsProductFields on Product {\n    id\n    title\n    handle\n    vendor\n    productType\n    tags\n    featuredMedia { preview { image { url } } }\n    collections(first: 50) { nodes { id } }\n    variants(first: 50) {\n      nodes { id title sku price inventoryQuantity }\n    }\n  }\n\n": {return: MomentsProductsByIdQuery, variables: MomentsProductsByIdQueryVariables},
   "#graphql\n  query MomentsCollections($query: String) {\n    collections(first: 100, query: $query, sortKey: TITLE) {\n      nodes { id title }\n    }\n  }\n": {return: MomentsCollectionsQuery, variables: MomentsCollectionsQueryVariables},
   "#graphql\n  query MomentsShop {\n    shop { id name currencyCode plan { shopifyPlus } }\n  }\n": {return: MomentsShopQuery, variables: MomentsShopQueryVariables},
   "#graphql\n  query MomentsReadMetafield($key: String!) {\n    shop { metafield(namespace: \"$app\", key: $key) { value } }\n  }\n": {return: MomentsReadMetafieldQuery, variables: MomentsReadMetafieldQueryVariables},
@@ -92,10 +99,10 @@ interface GeneratedQueryTypes {
 }
 
 interface GeneratedMutationTypes {
-  "#graphql\n  mutation MomentsPublish($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields { key namespace updatedAt }\n      userErrors { field message code }\n    }\n  }\n": {return: MomentsPublishMutation, variables: MomentsPublishMutationVariables},
+  "#graphql\n  mutation MomentsPublish($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields { key namespace updatedAt }\n      userErrors { ...MomentsMetafieldsSetErrors }\n    }\n  }\n  #graphql\n  fragment MomentsMetafieldsSetErrors on MetafieldsSetUserError {\n    field\n    message\n    code\n  }\n\n": {return: MomentsPublishMutation, variables: MomentsPublishMutationVariables},
   "#graphql\n  mutation MomentsEmailDiscount($basicCodeDiscount: DiscountCodeBasicInput!) {\n    discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {\n      codeDiscountNode { id }\n      userErrors { field message code }\n    }\n  }\n": {return: MomentsEmailDiscountMutation, variables: MomentsEmailDiscountMutationVariables},
   "#graphql\n  mutation MomentsOfferDiscountCreate($discount: DiscountAutomaticAppInput!) {\n    discountAutomaticAppCreate(automaticAppDiscount: $discount) {\n      automaticAppDiscount { discountId }\n      userErrors { field message }\n    }\n  }\n": {return: MomentsOfferDiscountCreateMutation, variables: MomentsOfferDiscountCreateMutationVariables},
-  "#graphql\n  mutation MomentsOfferDiscountInput($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields { key namespace }\n      userErrors { field message code }\n    }\n  }\n": {return: MomentsOfferDiscountInputMutation, variables: MomentsOfferDiscountInputMutationVariables},
+  "#graphql\n  mutation MomentsOfferDiscountInput($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields { key namespace }\n      userErrors { ...MomentsMetafieldsSetErrors }\n    }\n  }\n  #graphql\n  fragment MomentsMetafieldsSetErrors on MetafieldsSetUserError {\n    field\n    message\n    code\n  }\n\n": {return: MomentsOfferDiscountInputMutation, variables: MomentsOfferDiscountInputMutationVariables},
 }
 declare module '@shopify/admin-api-client' {
   type InputMaybe<T> = AdminTypes.InputMaybe<T>;

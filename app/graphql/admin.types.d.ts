@@ -1,3 +1,4 @@
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 /** All built-in and custom scalars, mapped to their actual values */

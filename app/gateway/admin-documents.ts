@@ -1,0 +1,126 @@
+/**
+ * Every Admin GraphQL document the app sends, with the fragments they share. Each is a #graphql
+ * literal (`as const` where a fragment is interpolated, so its type stays the literal string):
+ * `npm run graphql-codegen` keys the operation's result and variables types by that string in
+ * app/graphql/admin.generated.d.ts, and `admin.graphql(DOCUMENT, { variables })` is typed by them.
+ * (They live here, not under app/graphql/, which .graphqlrc.ts keeps out of codegen's documents.)
+ * A fragment is interpolated after the operation that spreads it, as codegen's pluck expects.
+ */
+
+/** A product as the offer editor and the catalog read it: one list for search and by-id reads. */
+export const PRODUCT_FIELDS_FRAGMENT = `#graphql
+  fragment MomentsProductFields on Product {
+    id
+    title
+    handle
+    vendor
+    productType
+    tags
+    featuredMedia { preview { image { url } } }
+    collections(first: 50) { nodes { id } }
+    variants(first: 50) {
+      nodes { id title sku price inventoryQuantity }
+    }
+  }
+`;
+
+/** What a metafieldsSet call refused, per metafield. */
+export const METAFIELDS_SET_ERRORS_FRAGMENT = `#graphql
+  fragment MomentsMetafieldsSetErrors on MetafieldsSetUserError {
+    field
+    message
+    code
+  }
+`;
+
+export const PRODUCTS_QUERY = `#graphql
+  query MomentsProducts($first: Int!, $query: String) {
+    products(first: $first, query: $query, sortKey: TITLE) {
+      nodes { ...MomentsProductFields }
+    }
+  }
+  ${PRODUCT_FIELDS_FRAGMENT}
+` as const;
+
+export const PRODUCTS_BY_ID_QUERY = `#graphql
+  query MomentsProductsById($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Product { ...MomentsProductFields }
+    }
+  }
+  ${PRODUCT_FIELDS_FRAGMENT}
+` as const;
+
+/** The offer editor's collection picker: the shop's collections by title. */
+export const COLLECTIONS_QUERY = `#graphql
+  query MomentsCollections($query: String) {
+    collections(first: 100, query: $query, sortKey: TITLE) {
+      nodes { id title }
+    }
+  }
+`;
+
+export const SHOP_QUERY = `#graphql
+  query MomentsShop {
+    shop { id name currencyCode plan { shopifyPlus } }
+  }
+`;
+
+export const METAFIELDS_SET_MUTATION = `#graphql
+  mutation MomentsPublish($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields { key namespace updatedAt }
+      userErrors { ...MomentsMetafieldsSetErrors }
+    }
+  }
+  ${METAFIELDS_SET_ERRORS_FRAGMENT}
+` as const;
+
+export const METAFIELD_QUERY = `#graphql
+  query MomentsReadMetafield($key: String!) {
+    shop { metafield(namespace: "$app", key: $key) { value } }
+  }
+`;
+
+/** Follow-up email: a single-use code for one buyer on the offer's variants (usageLimit 1). */
+export const DISCOUNT_CODE_CREATE_MUTATION = `#graphql
+  mutation MomentsEmailDiscount($basicCodeDiscount: DiscountCodeBasicInput!) {
+    discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
+      codeDiscountNode { id }
+      userErrors { field message code }
+    }
+  }
+`;
+
+export const OFFER_DISCOUNTS_QUERY = `#graphql
+  query MomentsOfferDiscounts {
+    automaticDiscountNodes(first: 50, query: "type:app") {
+      nodes {
+        id
+        automaticDiscount {
+          ... on DiscountAutomaticApp { title status }
+        }
+      }
+    }
+  }
+`;
+
+export const OFFER_DISCOUNT_CREATE_MUTATION = `#graphql
+  mutation MomentsOfferDiscountCreate($discount: DiscountAutomaticAppInput!) {
+    discountAutomaticAppCreate(automaticAppDiscount: $discount) {
+      automaticAppDiscount { discountId }
+      userErrors { field message }
+    }
+  }
+`;
+
+/** The Discount Function's input query variables, on the discount node (the function owner). */
+export const OFFER_DISCOUNT_INPUT_MUTATION = `#graphql
+  mutation MomentsOfferDiscountInput($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields { key namespace }
+      userErrors { ...MomentsMetafieldsSetErrors }
+    }
+  }
+  ${METAFIELDS_SET_ERRORS_FRAGMENT}
+` as const;
