@@ -165,7 +165,7 @@ describe("saving offers (one write path)", () => {
 
   it("GIVEN the saved offer WHEN loaded and saved again THEN the arms keep their ids (buyers keep their arm)", async () => {
     const before = await db.prisma.offerVariant.findMany({ where: { offerId }, orderBy: { createdAt: "asc" } });
-    const { form } = await loadOfferForm(db.prisma, shop, gateway, offerId, true);
+    const { form } = await loadOfferForm(db.prisma, shop, gateway, offerId);
     form!.copy.en!.title = "Edited";
     const result = await saveOfferForm(db.prisma, shop, gateway, offerId, form!);
     expect(result.ok).toBe(true);
@@ -367,7 +367,7 @@ describe("trigger collections through the save path", () => {
     const result = await saveOfferForm(db.prisma, shop, gateway, null, form);
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect((await published()).offers.find((o) => o.id === result.id)?.targeting).toEqual({ collections: [tools!.id] });
-    const loaded = await loadOfferForm(db.prisma, shop, gateway, result.id, true);
+    const loaded = await loadOfferForm(db.prisma, shop, gateway, result.id);
     expect(loaded.form?.targeting.collections).toEqual([tools!.id]);
     await setOffersStatus(db.prisma, shop, gateway, [result.id], "archived");
   });

@@ -84,7 +84,7 @@ describe("experiment versions", () => {
     await seedArmDays(db.prisma, { ...base, version: 1, arm: "holdout", visitorsPerDay: 20, seed: 1 });
     await seedArmDays(db.prisma, { ...base, version: 1, arm: variants[0]!.id, visitorsPerDay: 90, seed: 2 });
 
-    const { form } = await loadOfferForm(db.prisma, shop, gateway, offerId, true);
+    const { form } = await loadOfferForm(db.prisma, shop, gateway, offerId);
     form!.experiment.holdoutPct = "20";
     const saved = await saveOfferForm(db.prisma, shop, gateway, offerId, form!);
     if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
@@ -110,7 +110,7 @@ describe("experiment versions", () => {
 
   it("GIVEN a running experiment WHEN only the offer's admin name changes THEN no version starts", async () => {
     const { offerId, experiment } = await createExperiment("Versions rename");
-    const { form } = await loadOfferForm(db.prisma, shop, gateway, offerId, true);
+    const { form } = await loadOfferForm(db.prisma, shop, gateway, offerId);
     form!.name = "Versions renamed";
     const saved = await saveOfferForm(db.prisma, shop, gateway, offerId, form!);
     if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
@@ -122,7 +122,7 @@ describe("experiment versions", () => {
   it("GIVEN an experiment from before versions (no version row) WHEN its price changes while running THEN its data stays version 1 and version 2 starts", async () => {
     const { offerId, experiment } = await createExperiment("Versions legacy");
     await db.prisma.experimentVersion.deleteMany({ where: { experimentId: experiment.id } });
-    const { form } = await loadOfferForm(db.prisma, shop, gateway, offerId, true);
+    const { form } = await loadOfferForm(db.prisma, shop, gateway, offerId);
     form!.experiment.variants[1]!.discountPercent = "20";
     const saved = await saveOfferForm(db.prisma, shop, gateway, offerId, form!);
     if (!saved.ok) throw new Error(JSON.stringify(saved.errors));

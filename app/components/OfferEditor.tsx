@@ -12,6 +12,7 @@ import { PriceCard } from "./offer-editor/PriceCard";
 import { ProductsCard } from "./offer-editor/ProductsCard";
 import { TargetingCard } from "./offer-editor/TargetingCard";
 import { useOfferForm } from "./offer-editor/useOfferForm";
+import type { CatalogKind } from "~/gateway/types";
 
 export interface OfferEditorProps {
   offerId: string | null;
@@ -21,7 +22,8 @@ export interface OfferEditorProps {
   carts: Array<{ value: string; label: string }>;
   /** The shop's collections, for the trigger collections picker. */
   collections: CollectionSummary[];
-  demo: boolean;
+  /** Whose catalog the product pickers search (ShopGateway.kind). */
+  catalog: CatalogKind;
   isPlus: boolean;
   submitting: boolean;
   /** The preview for the default sample buyer, computed with the page. */
@@ -48,14 +50,14 @@ export function OfferEditor(props: OfferEditorProps) {
             ) : null}
             <BasicsCard {...card} />
             <MomentsCard {...card} isPlus={props.isPlus} />
-            <ProductsCard {...card} demo={props.demo} currency={currency0} />
+            <ProductsCard {...card} catalog={props.catalog} currency={currency0} />
             <PriceCard {...card} currencies={currencies} />
             <CopyCard {...card} />
             <TargetingCard
               {...card}
               currencies={currencies}
               collections={props.collections}
-              demo={props.demo}
+              catalog={props.catalog}
               currency={currency0}
             />
             <ExperimentCard {...card} />

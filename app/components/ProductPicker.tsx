@@ -3,6 +3,7 @@ import { useFetcher } from "@remix-run/react";
 import { BlockStack, Button, InlineStack, Text, TextField } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { formatMoney } from "~/lib/money";
+import type { CatalogKind } from "~/gateway/types";
 
 export interface PickedVariant {
   productId: string;
@@ -84,4 +85,19 @@ export function ShopifyProductPicker(props: { label: string; onPick: (v: PickedV
     }
   };
   return <Button onClick={() => void pick()}>{props.label}</Button>;
+}
+
+/**
+ * The picker for the shop's catalog: the demo store's search, or App Bridge's resource picker
+ * (the gateway's `kind`, decided once by gatewayForShop).
+ */
+export function ProductPicker(props: {
+  catalog: CatalogKind;
+  label: string;
+  actionLabel: string;
+  onPick: (v: PickedVariant) => void;
+  currency: string;
+}) {
+  const { catalog, ...picker } = props;
+  return catalog === "demo" ? <DemoProductPicker {...picker} /> : <ShopifyProductPicker label={picker.label} onPick={picker.onPick} />;
 }

@@ -41,6 +41,7 @@ function toCatalog(row: DemoProductRow): CatalogProduct {
 export function demoGateway(prisma: PrismaClient, shopId: string): ShopGateway {
   return {
     kind: "demo",
+    currencies: ["EUR", "USD"],
     async searchProducts(query, limit = 25) {
       const q = query.trim().toLowerCase();
       if (!q) return (await loadProducts(prisma, shopId, {}, limit)).map(toCatalog);

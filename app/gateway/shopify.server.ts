@@ -127,6 +127,7 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
 
   return {
     kind: "shopify",
+    currencies: [shopCurrency],
     async searchProducts(query, limit = 25) {
       const data = await run(admin, PRODUCTS_QUERY, {
         first: limit,

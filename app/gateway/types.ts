@@ -72,8 +72,13 @@ export interface AppMetafieldValue {
   type: string;
 }
 
+/** Whose catalog a shop has: Shopify's (Admin API) or the demo store's. */
+export type CatalogKind = "shopify" | "demo";
+
 export interface ShopGateway {
-  readonly kind: "shopify" | "demo";
+  readonly kind: CatalogKind;
+  /** The currencies the admin asks amounts in: the catalog's (the demo store prices in EUR and USD). */
+  readonly currencies: readonly string[];
   /** Products matching a free-text query (title, vendor, tag), at most `limit`. */
   searchProducts(query: string, limit?: number): Promise<CatalogProduct[]>;
   getProducts(ids: string[]): Promise<CatalogProduct[]>;

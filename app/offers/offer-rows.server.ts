@@ -9,11 +9,6 @@ import { offerToForm, type StoredVariant } from "./form";
 
 export const notFound = () => new Response("Not found", { status: 404 });
 
-/** Currencies the admin asks amounts in: the catalog's (EUR and USD in the demo store) or the shop's. */
-export function shopCurrencies(shop: Shop, demo: boolean): string[] {
-  return demo ? ["EUR", "USD"] : [shop.currency];
-}
-
 export const offerInclude = {
   moments: true,
   variants: { orderBy: { createdAt: "asc" } },
@@ -41,10 +36,10 @@ export function storedVariants(row: OfferRow): StoredVariant[] {
 }
 
 /** Loads the form for an existing offer (item titles looked up in the catalog). */
-export async function loadOfferForm(prisma: PrismaClient, shop: Shop, gateway: ShopGateway, id: string, demo: boolean) {
+export async function loadOfferForm(prisma: PrismaClient, shop: Shop, gateway: ShopGateway, id: string) {
   const row = await requireOffer(prisma, shop.id, id);
   const offer = offerFromRow(row);
-  const currencies = shopCurrencies(shop, demo);
+  const currencies = [...gateway.currencies];
   if (!offer) return { row, form: null, currencies };
   const productIds = [...new Set([...offer.items.map((i) => i.productId), ...(offer.targeting?.products ?? [])])];
   const titles: Record<string, string> = {};

@@ -16,7 +16,7 @@ import { notFound, offerInclude, requireOffer, storedVariants, type OfferRow } f
 import { writeOffer, type ExperimentState, type VersionChange } from "./offer-write.server";
 
 export { catalogPrices, parseOfferFormJson, validateOfferForm, type ValidationResult } from "./offer-form.server";
-export { OFFER_STATUS_FILTERS, listOffers, loadOfferForm, notFound, requireOffer, shopCurrencies, storedVariants, type OfferRow } from "./offer-rows.server";
+export { OFFER_STATUS_FILTERS, listOffers, loadOfferForm, notFound, requireOffer, storedVariants, type OfferRow } from "./offer-rows.server";
 export { writeOffer, type VersionChange } from "./offer-write.server";
 
 const armId = () => `v${randomUUID().replace(/-/g, "").slice(0, 11)}`;

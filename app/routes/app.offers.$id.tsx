@@ -4,7 +4,6 @@ import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-r
 import { Badge, Banner, BlockStack, Page } from "@shopify/polaris";
 import { MOMENT_IDS, type MomentId } from "@moments/engine";
 import { db } from "~/db.server";
-import { isDemo } from "~/env.server";
 import { emptyOfferForm, type FieldErrors, type OfferForm } from "~/offers/form";
 import {
   loadOfferForm,
@@ -12,7 +11,6 @@ import {
   requireOffer,
   saveOfferForm,
   setOffersStatus,
-  shopCurrencies,
 } from "~/offers/offers.server";
 import { previewOffer, sampleCarts } from "~/preview/preview.server";
 import { defaultPreviewContext } from "~/preview/context";
@@ -24,14 +22,13 @@ export const meta: MetaFunction = () => [{ title: "Offer · Moments" }];
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop, gateway } = await requireShop(request);
-  const demo = isDemo();
   const id = params.id === "new" ? null : (params.id ?? null);
   let form: OfferForm | null;
   let status = "draft";
   let version = "new";
-  let currencies = shopCurrencies(shop, demo);
+  let currencies = [...gateway.currencies];
   if (id) {
-    const loaded = await loadOfferForm(db(), shop, gateway, id, demo);
+    const loaded = await loadOfferForm(db(), shop, gateway, id);
     form = loaded.form;
     status = loaded.row.status;
     version = loaded.row.updatedAt.toISOString();
@@ -73,7 +70,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     currencies,
     carts,
     collections,
-    demo,
+    catalog: gateway.kind,
     saved,
     versionNotice,
     initialPreview,
@@ -149,7 +146,7 @@ export default function OfferPage() {
             currencies={d.currencies}
             carts={d.carts}
             collections={d.collections}
-            demo={d.demo}
+            catalog={d.catalog}
             isPlus={d.isPlus}
             submitting={submitting}
             initialPreview={d.initialPreview}

@@ -1,15 +1,16 @@
 import { BlockStack, Box, Button, Card, InlineError, InlineStack, Text, TextField } from "@shopify/polaris";
-import { DemoProductPicker, ShopifyProductPicker } from "../ProductPicker";
+import { ProductPicker } from "../ProductPicker";
 import type { CardProps } from "./types";
+import type { CatalogKind } from "~/gateway/types";
 
 /** The products offered, each with its quantity. */
 export function ProductsCard({
   form,
   errors,
   fields,
-  demo,
+  catalog,
   currency,
-}: CardProps & { demo: boolean; currency: string }) {
+}: CardProps & { catalog: CatalogKind; currency: string }) {
   return (
     <Card>
       <BlockStack gap="300">
@@ -42,11 +43,13 @@ export function ProductsCard({
           </InlineStack>
         ))}
         {errors.items ? <InlineError message={errors.items} fieldID="items" /> : null}
-        {demo ? (
-          <DemoProductPicker label="Search products" actionLabel="Add" currency={currency} onPick={fields.addItem} />
-        ) : (
-          <ShopifyProductPicker label="Select products" onPick={fields.addItem} />
-        )}
+        <ProductPicker
+          catalog={catalog}
+          label={catalog === "demo" ? "Search products" : "Select products"}
+          actionLabel="Add"
+          currency={currency}
+          onPick={fields.addItem}
+        />
       </BlockStack>
     </Card>
   );

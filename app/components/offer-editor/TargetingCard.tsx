@@ -12,8 +12,9 @@ import {
 import type { OfferForm } from "~/offers/form";
 import type { CollectionSummary } from "~/gateway/types";
 import { CollectionPicker } from "../CollectionPicker";
-import { DemoProductPicker, ShopifyProductPicker } from "../ProductPicker";
+import { ProductPicker } from "../ProductPicker";
 import type { CardProps } from "./types";
+import type { CatalogKind } from "~/gateway/types";
 
 type Targeting = OfferForm["targeting"];
 
@@ -32,13 +33,13 @@ export interface TargetingCardProps extends CardProps {
   currencies: string[];
   /** The shop's collections, for the trigger collections picker. */
   collections: CollectionSummary[];
-  demo: boolean;
+  catalog: CatalogKind;
   /** The currency the demo product search shows prices in. */
   currency: string;
 }
 
 /** Who sees the offer (devices, countries, languages, currencies, buyers, triggers) and when. */
-export function TargetingCard({ form, errors, fields, currencies, collections, demo, currency }: TargetingCardProps) {
+export function TargetingCard({ form, errors, fields, currencies, collections, catalog, currency }: TargetingCardProps) {
   const t = form.targeting;
   return (
     <Card>
@@ -121,16 +122,13 @@ export function TargetingCard({ form, errors, fields, currencies, collections, d
               </Button>
             </InlineStack>
           ))}
-          {demo ? (
-            <DemoProductPicker
-              label="Search trigger products"
-              actionLabel="Add trigger"
-              currency={currency}
-              onPick={fields.addTrigger}
-            />
-          ) : (
-            <ShopifyProductPicker label="Select trigger products" onPick={fields.addTrigger} />
-          )}
+          <ProductPicker
+            catalog={catalog}
+            label={catalog === "demo" ? "Search trigger products" : "Select trigger products"}
+            actionLabel="Add trigger"
+            currency={currency}
+            onPick={fields.addTrigger}
+          />
         </BlockStack>
         <FormLayout.Group>
           {currencies.map((c) => (
