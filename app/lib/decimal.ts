@@ -1,5 +1,5 @@
 import { InvalidInput } from "./errors";
-import { exponent } from "@moments/engine";
+import { parseMinor } from "@moments/engine";
 
 /**
  * A decimal string that is not one (e.g. "12,50", "", "1e3") or whose minor units leave the safe
@@ -11,16 +11,14 @@ export class DecimalFormatError extends InvalidInput {
 }
 
 /**
- * Shopify's decimal strings ("12.50") -> integer minor units of `currency`, without a float.
- * Throws DecimalFormatError on anything that is not a plain decimal.
+ * Shopify's decimal strings ("12.50") -> integer minor units of `currency` (the engine's
+ * parseMinor). Throws DecimalFormatError on anything that is not a plain decimal of the currency.
  */
 export function decimalToMinor(decimal: string, currency: string): number {
-  const e = exponent(currency);
-  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(String(decimal).trim());
-  if (!match) throw new DecimalFormatError(`not a decimal amount: "${decimal}"`);
-  const [, sign, whole, frac = ""] = match;
-  const padded = (frac + "0".repeat(e)).slice(0, e);
-  const minor = Number(whole) * 10 ** e + Number(padded || "0");
-  if (!Number.isSafeInteger(minor)) throw new DecimalFormatError(`amount out of range: "${decimal}"`);
-  return sign ? -minor : minor;
+  const minor = parseMinor(String(decimal), currency);
+  if (minor === null) {
+    const plain = /^-?\d+(\.\d+)?$/.test(String(decimal).trim());
+    throw new DecimalFormatError(plain ? `amount out of range: "${decimal}"` : `not a decimal amount: "${decimal}"`);
+  }
+  return minor;
 }

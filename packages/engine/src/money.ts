@@ -31,6 +31,24 @@ export function charmDown(amount: number, ending: number, currency: string): num
   return c >= 0 ? c : amount;
 }
 
+/**
+ * A decimal string ("12.50", "-3", "1250.0") -> integer minor units of `currency`, without a
+ * float; null when it is not one: anything but an optional minus, digits and an optional point
+ * with digits, a digit past the currency's exponent that is not zero (0.5 JPY, 1.2505 BHD: never
+ * rounded away), or beyond the safe integers. The one converter of the app, the admin's form
+ * and the Discount Function.
+ */
+export function parseMinor(decimal: string, currency: string): number | null {
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(decimal.trim());
+  if (!m) return null;
+  const e = exponent(currency);
+  const fraction = m[3] || "";
+  if (/[^0]/.test(fraction.slice(e))) return null;
+  const minor = Number(m[2]) * Math.pow(10, e) + Number((fraction + "000").slice(0, e) || "0");
+  if (!Number.isSafeInteger(minor)) return null;
+  return m[1] ? -minor : minor;
+}
+
 /** Formats minor units for display without floats: 1299 EUR -> "12.99". */
 export function formatMinor(amount: number, currency: string): string {
   const e = exponent(currency);

@@ -1,7 +1,7 @@
 import {
   ATTR,
   decodePayload,
-  exponent,
+  parseMinor,
   formatMinor,
   isSwap,
   offerToken,
@@ -23,10 +23,9 @@ import {
 
 /** Decimal string from the function input to integer minor units, without floats. */
 export function toMinor(m: Money): number {
-  const e = exponent(m.currencyCode);
-  const [int = "0", frac = ""] = m.amount.replace(/^-/, "").split(".");
-  const minor = Number(int) * 10 ** e + Number((frac + "0".repeat(e)).slice(0, e) || "0");
-  return m.amount.startsWith("-") ? -minor : minor;
+  // Shopify's Decimal is always a plain decimal; one that is not counts as nothing.
+  const minor = parseMinor(m.amount, m.currencyCode);
+  return minor === null ? 0 : minor;
 }
 
 /** A cart line that meets the offer's trigger (any of products, vendors, tags, collections). */
