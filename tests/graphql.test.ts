@@ -125,7 +125,7 @@ describe(`Admin GraphQL documents against the ${SHOPIFY_API_VERSION} Admin schem
 
 describe("the Discount Function's input variables on the offer discount (metafieldsSet)", () => {
   it("GIVEN MomentsOfferDiscountInput WHEN validated with the variables the gateway sends THEN the Admin schema accepts both", async () => {
-    const { OFFER_DISCOUNT_INPUT_MUTATION } = await import("~/gateway/shopify.server");
+    const { OFFER_DISCOUNT_INPUT_MUTATION } = await import("~/gateway/admin-documents");
     const { OFFER_FUNCTION_INPUT_METAFIELD } = await import("~/gateway/types");
     const { getVariableValues } = await import("graphql");
     const doc = parse(OFFER_DISCOUNT_INPUT_MUTATION);
@@ -149,7 +149,7 @@ describe("the Discount Function's input variables on the offer discount (metafie
 
 describe("the Discount Function's payload shards (metafieldsSet next to the payload)", () => {
   it("GIVEN MomentsPublish WHEN validated with the payload and the four shards the publisher sends THEN the Admin schema accepts both", async () => {
-    const { METAFIELDS_SET_MUTATION } = await import("~/gateway/shopify.server");
+    const { METAFIELDS_SET_MUTATION } = await import("~/gateway/admin-documents");
     const { SHARD_KEYS, SHARD_METAFIELD_TYPE } = await import("@moments/contracts");
     const { getVariableValues } = await import("graphql");
     const doc = parse(METAFIELDS_SET_MUTATION);
@@ -172,7 +172,7 @@ describe("the Discount Function's payload shards (metafieldsSet next to the payl
 
 describe("the offer editor's collection picker (collections query)", () => {
   it("GIVEN MomentsCollections WHEN validated with a search and without one THEN the Admin schema accepts both", async () => {
-    const { COLLECTIONS_QUERY } = await import("~/gateway/shopify.server");
+    const { COLLECTIONS_QUERY } = await import("~/gateway/admin-documents");
     const { getVariableValues } = await import("graphql");
     expect(documents().some((d) => d.source === COLLECTIONS_QUERY)).toBe(true);
     const doc = parse(COLLECTIONS_QUERY);

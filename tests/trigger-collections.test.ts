@@ -10,7 +10,8 @@ import { DEMO_CATALOG, DEMO_COLLECTIONS, demoCollectionGid, demoCollectionId } f
 import { simulateJourney } from "~/demo/journey";
 import { ensureDemoShop } from "~/demo/seed.server";
 import { demoGateway } from "~/gateway/demo.server";
-import { COLLECTIONS_QUERY, shopifyGateway } from "~/gateway/shopify.server";
+import { COLLECTIONS_QUERY } from "~/gateway/admin-documents";
+import { shopifyGateway } from "~/gateway/shopify.server";
 import type { CatalogProduct, ShopGateway } from "~/gateway/types";
 import { emptyOfferForm, formToOffer, offerToForm, type OfferForm } from "~/offers/form";
 import { parseOfferFormJson } from "~/offers/offers.server";

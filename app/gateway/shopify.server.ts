@@ -21,19 +21,6 @@ import {
 import type { MomentsProductFieldsFragment } from "~/graphql/admin.generated";
 import { GatewayError, OFFER_FUNCTION_INPUT_METAFIELD, type CatalogProduct, type ShopGateway } from "./types";
 
-export {
-  COLLECTIONS_QUERY,
-  DISCOUNT_CODE_CREATE_MUTATION,
-  METAFIELD_QUERY,
-  METAFIELDS_SET_MUTATION,
-  OFFER_DISCOUNT_CREATE_MUTATION,
-  OFFER_DISCOUNT_INPUT_MUTATION,
-  OFFER_DISCOUNTS_QUERY,
-  PRODUCTS_BY_ID_QUERY,
-  PRODUCTS_QUERY,
-  SHOP_QUERY,
-};
-
 /**
  * The documents codegen generated types for (app/graphql/admin.generated.d.ts): the keys of
  * AdminOperations without its catch-all index signatures, so a string codegen has not seen (a
