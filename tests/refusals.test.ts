@@ -33,4 +33,16 @@ describe("a feature's refusal answered at the route (app/lib/errors.ts)", () => 
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/csv");
   });
+
+  it("GIVEN an offer form that is not JSON WHEN posted THEN 400 with the reason, nothing saved", async () => {
+    const before = await db.prisma.offer.count();
+    const res = await fetch(`${server.url}/app/offers/new`, {
+      method: "POST",
+      headers: { "User-Agent": BROWSER_UA, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ intent: "save", form: "{not json" }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("The offer form must be sent as JSON");
+    expect(await db.prisma.offer.count()).toBe(before);
+  });
 });

@@ -4,6 +4,7 @@
  */
 import { OfferSchema, formatPath, type Offer } from "@moments/engine";
 import type { ShopGateway } from "~/gateway/types";
+import { InvalidInput } from "~/lib/errors";
 import { fieldKeyForPath, formToOffer, type FieldErrors, type OfferForm, type StoredVariant } from "./form";
 import { offerFormShape, type OfferFormBounds } from "./form-schema";
 
@@ -53,25 +54,28 @@ export async function validateOfferForm(
 }
 
 // The form arrives as JSON in one form field; its shape is checked before anything reads it, so a
-// malformed request is a 400 with a reason, never a 500.
+// malformed request is a 400 with a reason, never a 500. The text bound only bounds memory: it is
+// far above what the form's rules allow (a headline of 120 characters, a text of 500), so text a
+// merchant typed too long comes back as that field's error with the form kept, never as a refusal
+// of the whole request (which lost the unsaved offer).
 const REQUEST_BOUNDS: OfferFormBounds = {
-  text: 2000,
+  text: 100_000,
   lists: { moments: 9, items: 20, devices: 2, currencies: 200, triggerProducts: 100, collections: 1000, variants: 10 },
 };
 let requestShape: ReturnType<typeof offerFormShape> | undefined;
 
-/** The posted form, or a 400 Response saying what is wrong with its shape. */
+/** The posted form, or InvalidInput saying what is wrong with its shape. */
 export function parseOfferFormJson(raw: FormDataEntryValue | null): OfferForm {
   let json: unknown;
   try {
     json = JSON.parse(typeof raw === "string" ? raw : "");
   } catch {
-    throw new Response("The offer form must be sent as JSON in the `form` field.", { status: 400 });
+    throw new InvalidInput("The offer form must be sent as JSON in the `form` field.");
   }
   const parsed = (requestShape ??= offerFormShape(REQUEST_BOUNDS)).safeParse(json);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    throw new Response(`Malformed offer form at ${i.path.join(".") || "(root)"}: ${i.message}`, { status: 400 });
+    throw new InvalidInput(`Malformed offer form at ${i.path.join(".") || "(root)"}: ${i.message}`);
   }
   return parsed.data as OfferForm;
 }

@@ -4,6 +4,7 @@ import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-r
 import { Badge, Banner, BlockStack, Page } from "@shopify/polaris";
 import { MOMENT_IDS, type MomentId } from "@moments/engine";
 import { db } from "~/db.server";
+import { answeringRefusals } from "~/lib/errors";
 import { emptyOfferForm, type FieldErrors, type OfferForm } from "~/offers/form";
 import {
   loadOfferForm,
@@ -80,25 +81,26 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   };
 };
 
-export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { shop, gateway } = await requireShop(request);
-  const id = params.id === "new" ? null : (params.id ?? null);
-  const body = await request.formData();
-  const intent = String(body.get("intent") ?? "save");
-  if (intent === "pause" || intent === "resume") {
-    if (!id) throw new Response("Nothing to pause: the offer is not saved yet.", { status: 400 });
-    await requireOffer(db(), shop.id, id);
-    await setOffersStatus(db(), shop, gateway, [id], intent === "pause" ? "paused" : "active");
-    return redirect(`/app/offers/${id}`);
-  }
-  if (intent !== "save") throw new Response(`Unknown intent "${intent}".`, { status: 400 });
-  if (id) await requireOffer(db(), shop.id, id);
-  const form = parseOfferFormJson(body.get("form"));
-  const result = await saveOfferForm(db(), shop, gateway, id, form);
-  if (!result.ok) return data({ errors: result.errors }, { status: 422 });
-  const version = result.versionStarted ? `&version=${result.versionStarted.version}` : "";
-  return redirect(`/app/offers/${result.id}?saved=1${version}`);
-};
+export const action = ({ request, params }: ActionFunctionArgs) =>
+  answeringRefusals(async () => {
+    const { shop, gateway } = await requireShop(request);
+    const id = params.id === "new" ? null : (params.id ?? null);
+    const body = await request.formData();
+    const intent = String(body.get("intent") ?? "save");
+    if (intent === "pause" || intent === "resume") {
+      if (!id) throw new Response("Nothing to pause: the offer is not saved yet.", { status: 400 });
+      await requireOffer(db(), shop.id, id);
+      await setOffersStatus(db(), shop, gateway, [id], intent === "pause" ? "paused" : "active");
+      return redirect(`/app/offers/${id}`);
+    }
+    if (intent !== "save") throw new Response(`Unknown intent "${intent}".`, { status: 400 });
+    if (id) await requireOffer(db(), shop.id, id);
+    const form = parseOfferFormJson(body.get("form"));
+    const result = await saveOfferForm(db(), shop, gateway, id, form);
+    if (!result.ok) return data({ errors: result.errors }, { status: 422 });
+    const version = result.versionStarted ? `&version=${result.versionStarted.version}` : "";
+    return redirect(`/app/offers/${result.id}?saved=1${version}`);
+  });
 
 export default function OfferPage() {
   const d = useLoaderData<typeof loader>();

@@ -167,6 +167,22 @@ describe("the merchant admin, walked through in Chromium (demo mode)", () => {
     await session.shot("admin-offer-invalid-discount");
   });
 
+  it("GIVEN the offer WHEN the merchant pastes a 2,500-character text THEN that field says it is too long and every edit on the page is kept", async () => {
+    const before = await session.db.prisma.offer.findUniqueOrThrow({ where: { id: offerId } });
+    await session.page.getByLabel("Discount (%)", { exact: true }).fill("15");
+    const long = "Everything you need for the road. ".repeat(74).slice(0, 2500);
+    await session.page.getByLabel("Text (en)").fill(long);
+    await session.page.getByRole("button", { name: "Save", exact: true }).click();
+    await session.page.locator("form").getByText("Keep the text under 500 characters.").waitFor();
+    await session.page.getByText("The offer was not saved").waitFor();
+    // The page is the editor still, with what the merchant typed: nothing to type again.
+    expect(await session.page.getByLabel("Text (en)").inputValue()).toBe(long);
+    expect(await session.page.getByLabel("Discount (%)", { exact: true }).inputValue()).toBe("15");
+    const after = await session.db.prisma.offer.findUniqueOrThrow({ where: { id: offerId } });
+    expect(after.definition).toBe(before.definition);
+    await session.shot("admin-offer-text-too-long");
+  });
+
   it("GIVEN the listed offer WHEN the merchant selects it and pauses it THEN it is paused and unpublished", async () => {
     await session.page.goto(`${session.server.url}/app/offers`);
     await session.page.getByRole("link", { name: "Laptop essentials bundle" }).waitFor();
