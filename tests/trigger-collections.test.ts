@@ -18,6 +18,7 @@ import { parseOfferFormJson } from "~/offers/offers.server";
 import { previewOffer } from "~/preview/preview.server";
 import { defaultPreviewContext } from "~/preview/context";
 import { freshDatabase, type TestDatabase } from "./support/db";
+import { refusalResponse } from "~/lib/errors";
 
 const TOOLS = demoCollectionGid("tools");
 
@@ -86,7 +87,7 @@ describe("the offer form's trigger collections", () => {
     expect(parseOfferFormJson(JSON.stringify({ ...caseByCollection([]), targeting: form })).targeting.collections).toEqual([]);
   });
 
-  it("GIVEN trigger collections that are not a list of ids WHEN read THEN a 400 names the field", () => {
+  it("GIVEN trigger collections that are not a list of ids WHEN read THEN a 400 names the field", async () => {
     const bad = JSON.stringify({ ...caseByCollection([]), targeting: { ...caseByCollection([]).targeting, collections: [1] } });
     let thrown: unknown;
     try {
@@ -94,8 +95,9 @@ describe("the offer form's trigger collections", () => {
     } catch (e) {
       thrown = e;
     }
-    expect(thrown).toBeInstanceOf(Response);
-    expect((thrown as Response).status).toBe(400);
+    const answer = refusalResponse(thrown);
+    expect(answer?.status).toBe(400);
+    expect(await answer!.text()).toContain("targeting.collections");
   });
 });
 
