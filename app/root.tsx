@@ -8,6 +8,7 @@ function Document({ title, children }: { title?: string; children: ReactNode }) 
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <link rel="preconnect" href="https://cdn.shopify.com/" />
+        <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
         {title ? <title>{title}</title> : null}
         <Meta />
         <Links />

@@ -116,3 +116,27 @@ describe("the form's money converter", () => {
     }
   });
 });
+
+describe("an amount off that would give the products away", () => {
+  it("GIVEN 500 EUR off a 24.90 EUR product WHEN the form is saved THEN the amount field says it would give it away", () => {
+    const r = mapped({ EUR: "500" });
+    expect(r.offer).toBeNull();
+    expect(r.errors["discount.amounts.EUR"]).toBe("The amount off must be below the items' price (24.90 EUR): this would give them away.");
+  });
+
+  it("GIVEN exactly the product's price off WHEN the form is saved THEN it is refused too", () => {
+    expect(mapped({ EUR: "24.90" }).errors["discount.amounts.EUR"]).toContain("would give them away");
+  });
+
+  it("GIVEN an amount off below the price in every currency WHEN the form is saved THEN it is accepted", () => {
+    const r = mapped({ EUR: "24.89", CLP: "5000" });
+    expect(r.errors).toEqual({});
+    expect(r.offer!.discount).toEqual({ kind: "fixed", amounts: { EUR: 2489, CLP: 5000 } });
+  });
+
+  it("GIVEN a warranty priced as a percentage WHEN its amount off exceeds the product's list price THEN no list total applies and it is not refused for that", () => {
+    const form = amountOffForm({ EUR: "30" });
+    form.pricingPercent = "10";
+    expect(formToOffer(form, "o1", PRICES, []).errors["discount.amounts.EUR"]).toBeUndefined();
+  });
+});

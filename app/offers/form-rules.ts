@@ -3,7 +3,7 @@
  * plain-words message per field key ("items.0.quantity") and returns that part of the engine's
  * `Offer`. The form's zod schema (form-schema.ts) runs them in form order.
  */
-import { MOMENT_IDS, type Discount, type Offer } from "@moments/engine";
+import { formatMinor, MOMENT_IDS, type Discount, type Offer } from "@moments/engine";
 import { MAX_TRIGGER_COLLECTIONS, type OfferForm, type StoredVariant } from "./form-model";
 import { decimalToMinor } from "./money";
 
@@ -84,12 +84,16 @@ export function discount(form: OfferForm, offered: Item[], err: Report): Discoun
     if (minor === null) err(`discount.amounts.${c}`, `Not an amount: write it like 12.50.`);
     else amounts[c] = minor;
   }
-  if (d.kind === "fixed") return { kind: "fixed", amounts };
   for (const c of currencies) {
     const total = offered.reduce((s, it) => s + (it.prices[c] ?? 0) * it.quantity, 0);
-    if (amounts[c] !== undefined && total > 0 && amounts[c]! >= total)
-      err(`discount.amounts.${c}`, `The bundle price must be below the items' total price.`);
+    if (amounts[c] === undefined || total <= 0 || amounts[c]! < total) continue;
+    // An amount off as large as the price is a typo far more often than a gift: the engine would
+    // price the offer at zero. (A warranty priced as a percentage has no list total to compare.)
+    if (d.kind === "bundle_price") err(`discount.amounts.${c}`, `The bundle price must be below the items' total price.`);
+    else if (!form.pricingPercent.trim())
+      err(`discount.amounts.${c}`, `The amount off must be below the items' price (${formatMinor(total, c)} ${c}): this would give them away.`);
   }
+  if (d.kind === "fixed") return { kind: "fixed", amounts };
   return { kind: "bundle_price", prices: amounts };
 }
 

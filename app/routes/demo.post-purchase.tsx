@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { Badge, BlockStack, Box, Button, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
@@ -15,6 +15,8 @@ import { demoPurchase, demoReferenceId } from "~/post-purchase/demo.server";
 import { nextPostPurchaseOffer, recordDecline } from "~/post-purchase/offer.server";
 import { NAV_LINKS } from "~/routes/app";
 import { DEMO_SHOP_DOMAIN } from "~/shop-context.server";
+
+export const meta: MetaFunction = () => [{ title: "Post-purchase page (demo) · Moments" }];
 
 /**
  * Demo only: the post-purchase page for a demo order, through the same server code the extension

@@ -183,6 +183,17 @@ describe("the merchant admin, walked through in Chromium (demo mode)", () => {
     await session.shot("admin-offer-text-too-long");
   });
 
+  it("GIVEN the offer WHEN the merchant types 100% off and a 0% hold-out THEN each field says what that does before anything is saved", async () => {
+    await session.page.getByLabel("Discount (%)", { exact: true }).fill("100");
+    await session.page.getByText("100% off gives the products away: buyers pay nothing for them. Keep it only for a free gift.").waitFor();
+    await session.page.getByLabel("Hold-out share (%)").fill("0");
+    await session.page.getByText(/^With no hold-out, nobody is left out to compare with/).waitFor();
+    await session.shot("admin-offer-warnings");
+    await session.page.getByLabel("Discount (%)", { exact: true }).fill("15");
+    await session.page.getByLabel("Hold-out share (%)").fill("10");
+    expect(await session.page.getByText("100% off gives the products away", { exact: false }).count()).toBe(0);
+  });
+
   it("GIVEN the listed offer WHEN the merchant selects it and pauses it THEN it is paused and unpublished", async () => {
     await session.page.goto(`${session.server.url}/app/offers`);
     await session.page.getByRole("link", { name: "Laptop essentials bundle" }).waitFor();

@@ -34,6 +34,24 @@ describe("the demo admin in Chromium", () => {
     await page.close();
   });
 
+  it("GIVEN every admin and demo page WHEN a browser opens it THEN it has a title and nothing it loads answers 404 (favicon included)", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const missing: string[] = [];
+    page.on("response", (r) => {
+      if (r.status() === 404) missing.push(r.url());
+    });
+    const titles: Record<string, string> = {};
+    for (const path of ["/app", "/app/offers", "/app/experiments", "/app/dashboard", "/app/settings", "/app/emails", "/demo/journey", "/demo/post-purchase"]) {
+      const response = await page.goto(`${server.url}${path}`);
+      expect(response?.status(), path).toBe(200);
+      await page.waitForLoadState("networkidle");
+      titles[path] = await page.title();
+    }
+    expect(Object.entries(titles).filter(([, title]) => !title.endsWith("· Moments"))).toEqual([]);
+    expect(missing).toEqual([]);
+    await page.close();
+  });
+
   it("GIVEN a path no route serves WHEN a browser opens it THEN the root error page shows the status and a title", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const response = await page.goto(`${server.url}/no-such-page`);

@@ -34,6 +34,11 @@ export function ExperimentCard({ form, errors, fields }: CardProps) {
               value={e.holdoutPct}
               onChange={(v) => fields.setExperiment("holdoutPct", v)}
               error={errors["experiment.holdoutPct"]}
+              helpText={
+                Number(e.holdoutPct.trim() || "0") === 0
+                  ? "With no hold-out, nobody is left out to compare with: the variants are compared with each other, but the offer's own incremental revenue cannot be measured."
+                  : undefined
+              }
               autoComplete="off"
             />
             {errors["experiment.variants"] ? (

@@ -36,6 +36,11 @@ export function PriceCard({ form, errors, fields, currencies }: CardProps & { cu
             value={form.discount.percent}
             onChange={(v) => fields.setDiscount("percent", v)}
             error={errors["discount.percent"]}
+            helpText={
+              form.discount.percent.trim() === "100"
+                ? "100% off gives the products away: buyers pay nothing for them. Keep it only for a free gift."
+                : undefined
+            }
             autoComplete="off"
           />
         ) : null}
