@@ -20,7 +20,7 @@ export const NAV_LINKS = [
 ] as const;
 
 /** Demo-only pages: the buyer's side of the product, without a store. */
-const DEMO_LINKS = [
+export const DEMO_LINKS = [
   { to: "/demo/journey", label: "Buyer journey (demo)" },
   { to: "/demo/post-purchase", label: "Post-purchase (demo)" },
 ];

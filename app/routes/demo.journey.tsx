@@ -22,10 +22,12 @@ import enTranslations from "@shopify/polaris/locales/en.json";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { useState } from "react";
 import { decodePayload, type Payload } from "@moments/engine";
+import { DemoChrome } from "~/components/DemoChrome";
 import { CART_CHOICES, simulateJourney, type Buyer } from "~/demo/journey";
 import { db } from "~/db.server";
 import { isDemo } from "~/env.server";
 import { buildPayload, getPublishedPayload } from "~/publish/publish.server";
+import { DEMO_LINKS, NAV_LINKS } from "~/routes/app";
 import { requireShop } from "~/shop-context.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
@@ -108,217 +110,219 @@ export default function DemoJourney() {
   const options = (xs: readonly string[]) => xs.map((x) => ({ label: x, value: x }));
   return (
     <AppProvider i18n={enTranslations}>
-      <Page
-        title="Buyer journey"
-        subtitle={`${shopName}: what each checkout extension would render for this cart, and why`}
-        backAction={{ content: "Admin", url: "/app" }}
-      >
-        <Layout>
-          <Layout.Section>
-            <Banner tone="info">
-              Demo mode. The same published payload, offer engine and view-model code as the checkout extension
-              {source === "draft" ? " (nothing published yet: this is what publishing would produce now)" : ""}.{" "}
-              {offerCount} live offer{offerCount === 1 ? "" : "s"}.
-            </Banner>
-          </Layout.Section>
-          <Layout.Section variant="oneThird">
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  Sample cart
-                </Text>
-                <BlockStack gap="100">
-                  {choices.map((c) => (
-                    <Checkbox
-                      key={c.key}
-                      label={c.label}
-                      checked={cart.includes(c.key)}
-                      onChange={(on) => setCart(on ? [...cart, c.key] : cart.filter((x) => x !== c.key))}
-                    />
-                  ))}
-                </BlockStack>
-                <Button variant="primary" onClick={() => go({ cart })}>
-                  Walk this cart through checkout
-                </Button>
-              </BlockStack>
-            </Card>
-          </Layout.Section>
-          <Layout.Section>
-            <BlockStack gap="400">
+      <DemoChrome shopName={shopName} links={[...NAV_LINKS, ...DEMO_LINKS]}>
+        <Page
+          title="Buyer journey"
+          subtitle={`${shopName}: what each checkout extension would render for this cart, and why`}
+          backAction={{ content: "Admin", url: "/app" }}
+        >
+          <Layout>
+            <Layout.Section>
+              <Banner tone="info">
+                Demo mode. The same published payload, offer engine and view-model code as the checkout extension
+                {source === "draft" ? " (nothing published yet: this is what publishing would produce now)" : ""}.{" "}
+                {offerCount} live offer{offerCount === 1 ? "" : "s"}.
+              </Banner>
+            </Layout.Section>
+            <Layout.Section variant="oneThird">
               <Card>
-                <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
-                  <Select
-                    label="Device"
-                    options={options(["desktop", "mobile"])}
-                    value={buyer.device}
-                    onChange={(v) => go({ device: v })}
-                  />
-                  <Select
-                    label="Country"
-                    options={options(COUNTRIES)}
-                    value={buyer.country}
-                    onChange={(v) => go({ country: v })}
-                  />
-                  <Select
-                    label="Currency"
-                    options={options(CURRENCIES)}
-                    value={buyer.currency}
-                    onChange={(v) => go({ currency: v })}
-                  />
-                  <Select
-                    label="Language"
-                    options={options(LOCALES)}
-                    value={buyer.locale}
-                    onChange={(v) => go({ locale: v })}
-                  />
-                </InlineGrid>
-                <Box paddingBlockStart="300">
-                  <InlineStack gap="400">
-                    <Checkbox
-                      label="Returning buyer"
-                      checked={buyer.returning}
-                      onChange={(v) => go({ returning: v })}
-                    />
-                    <Checkbox
-                      label="Buyer accepts every offer"
-                      checked={buyer.acceptAll}
-                      onChange={(v) => go({ acceptAll: v })}
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    Sample cart
+                  </Text>
+                  <BlockStack gap="100">
+                    {choices.map((c) => (
+                      <Checkbox
+                        key={c.key}
+                        label={c.label}
+                        checked={cart.includes(c.key)}
+                        onChange={(on) => setCart(on ? [...cart, c.key] : cart.filter((x) => x !== c.key))}
+                      />
+                    ))}
+                  </BlockStack>
+                  <Button variant="primary" onClick={() => go({ cart })}>
+                    Walk this cart through checkout
+                  </Button>
+                </BlockStack>
+              </Card>
+            </Layout.Section>
+            <Layout.Section>
+              <BlockStack gap="400">
+                <Card>
+                  <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
+                    <Select
+                      label="Device"
+                      options={options(["desktop", "mobile"])}
+                      value={buyer.device}
+                      onChange={(v) => go({ device: v })}
                     />
                     <Select
-                      label="Journey key (decides experiment arms)"
-                      labelInline
-                      options={options([
-                        "demo-buyer-1",
-                        "demo-buyer-2",
-                        "demo-buyer-3",
-                        "demo-buyer-4",
-                        "demo-buyer-5",
-                      ])}
-                      value={buyer.journeyKey}
-                      onChange={(v) => go({ journeyKey: v })}
+                      label="Country"
+                      options={options(COUNTRIES)}
+                      value={buyer.country}
+                      onChange={(v) => go({ country: v })}
                     />
-                  </InlineStack>
-                </Box>
-              </Card>
-              {steps.map((s) => (
-                <Card key={s.moment}>
-                  <BlockStack gap="300">
-                    <InlineStack gap="200" blockAlign="center">
-                      <Text as="h2" variant="headingMd">
-                        {s.label}
-                      </Text>
-                      {s.plusOnly ? <Badge tone="info">Shopify Plus</Badge> : null}
-                      {s.kind === "offer" ? (
-                        <Badge tone="success">Shows an offer</Badge>
-                      ) : s.kind === "holdout" ? (
-                        <Badge tone="attention">Hold-out</Badge>
-                      ) : (
-                        <Badge>Renders nothing</Badge>
-                      )}
+                    <Select
+                      label="Currency"
+                      options={options(CURRENCIES)}
+                      value={buyer.currency}
+                      onChange={(v) => go({ currency: v })}
+                    />
+                    <Select
+                      label="Language"
+                      options={options(LOCALES)}
+                      value={buyer.locale}
+                      onChange={(v) => go({ locale: v })}
+                    />
+                  </InlineGrid>
+                  <Box paddingBlockStart="300">
+                    <InlineStack gap="400">
+                      <Checkbox
+                        label="Returning buyer"
+                        checked={buyer.returning}
+                        onChange={(v) => go({ returning: v })}
+                      />
+                      <Checkbox
+                        label="Buyer accepts every offer"
+                        checked={buyer.acceptAll}
+                        onChange={(v) => go({ acceptAll: v })}
+                      />
+                      <Select
+                        label="Journey key (decides experiment arms)"
+                        labelInline
+                        options={options([
+                          "demo-buyer-1",
+                          "demo-buyer-2",
+                          "demo-buyer-3",
+                          "demo-buyer-4",
+                          "demo-buyer-5",
+                        ])}
+                        value={buyer.journeyKey}
+                        onChange={(v) => go({ journeyKey: v })}
+                      />
                     </InlineStack>
-                    <Text as="p" tone="subdued">
-                      {s.surface} · <code>{s.target}</code>
-                    </Text>
-                    {s.card ? (
-                      <Box
-                        padding="400"
-                        borderWidth="025"
-                        borderColor="border"
-                        borderRadius="200"
-                        background="bg-surface-secondary"
-                      >
-                        <BlockStack gap="200">
-                          <Text as="h3" variant="headingSm">
-                            {s.card.title}
-                          </Text>
-                          {s.card.body ? <Text as="p">{s.card.body}</Text> : null}
-                          <InlineStack gap="200">
-                            <Text as="span" fontWeight="bold">
-                              {s.card.price}
-                            </Text>
-                            {s.card.was ? (
-                              <Text as="span" tone="subdued">
-                                {s.card.was}
-                              </Text>
-                            ) : null}
-                          </InlineStack>
-                          <InlineStack gap="200">
-                            {s.card.link ? (
-                              <Button variant="primary" url={s.card.link} external>
-                                {s.card.cta}
-                              </Button>
-                            ) : (
-                              <Button variant="primary">{s.card.cta}</Button>
-                            )}
-                            <Button>{s.card.decline}</Button>
-                          </InlineStack>
-                        </BlockStack>
-                      </Box>
-                    ) : null}
-                    {s.note ? <Banner tone="warning">{s.note}</Banner> : null}
-                    {s.exposures.length ? (
-                      <BlockStack gap="100">
-                        <Text as="p" variant="headingSm">
-                          Exposures logged at this moment
-                        </Text>
-                        <List>
-                          {s.exposures.map((x) => (
-                            <List.Item key={x.eventId}>
-                              {x.name}: experiment <code>{x.experimentId}</code>, arm{" "}
-                              <code>{x.arm}</code>, place {x.slot} (event <code>{x.eventId}</code>)
-                            </List.Item>
-                          ))}
-                        </List>
-                      </BlockStack>
-                    ) : null}
-                    {s.card ? (
-                      <BlockStack gap="100">
-                        <Text as="p" variant="headingSm">
-                          Why and what happens on accept
-                        </Text>
-                        <List>
-                          <List.Item>
-                            Offer <code>{s.card.offerId}</code> ({s.card.type.replace(/_/g, " ")})
-                            {s.card.arm ? `, experiment arm "${s.card.arm}"` : ""}
-                          </List.Item>
-                          {s.card.changes.map((c) => (
-                            <List.Item key={c}>
-                              <code>{c}</code>
-                            </List.Item>
-                          ))}
-                          {s.card.functionCheck.map((c) => (
-                            <List.Item key={c}>{c}</List.Item>
-                          ))}
-                        </List>
-                      </BlockStack>
-                    ) : null}
-                    {s.excluded.length ? (
-                      <BlockStack gap="100">
-                        <Text as="p" variant="headingSm">
-                          Not shown here
-                        </Text>
-                        <List>
-                          {s.excluded.map((e) => (
-                            <List.Item key={e.offerId}>
-                              {e.name}: {e.reason}
-                            </List.Item>
-                          ))}
-                        </List>
-                      </BlockStack>
-                    ) : null}
-                  </BlockStack>
+                  </Box>
                 </Card>
-              ))}
-              <Card>
-                <Text as="p">
-                  Between payment and thank-you, wallets aside, the post-purchase page can add to the paid order:{" "}
-                  <Link url="/demo/post-purchase">see the post-purchase moment</Link>.
-                </Text>
-              </Card>
-            </BlockStack>
-          </Layout.Section>
-        </Layout>
-      </Page>
+                {steps.map((s) => (
+                  <Card key={s.moment}>
+                    <BlockStack gap="300">
+                      <InlineStack gap="200" blockAlign="center">
+                        <Text as="h2" variant="headingMd">
+                          {s.label}
+                        </Text>
+                        {s.plusOnly ? <Badge tone="info">Shopify Plus</Badge> : null}
+                        {s.kind === "offer" ? (
+                          <Badge tone="success">Shows an offer</Badge>
+                        ) : s.kind === "holdout" ? (
+                          <Badge tone="attention">Hold-out</Badge>
+                        ) : (
+                          <Badge>Renders nothing</Badge>
+                        )}
+                      </InlineStack>
+                      <Text as="p" tone="subdued">
+                        {s.surface} · <code>{s.target}</code>
+                      </Text>
+                      {s.card ? (
+                        <Box
+                          padding="400"
+                          borderWidth="025"
+                          borderColor="border"
+                          borderRadius="200"
+                          background="bg-surface-secondary"
+                        >
+                          <BlockStack gap="200">
+                            <Text as="h3" variant="headingSm">
+                              {s.card.title}
+                            </Text>
+                            {s.card.body ? <Text as="p">{s.card.body}</Text> : null}
+                            <InlineStack gap="200">
+                              <Text as="span" fontWeight="bold">
+                                {s.card.price}
+                              </Text>
+                              {s.card.was ? (
+                                <Text as="span" tone="subdued">
+                                  {s.card.was}
+                                </Text>
+                              ) : null}
+                            </InlineStack>
+                            <InlineStack gap="200">
+                              {s.card.link ? (
+                                <Button variant="primary" url={s.card.link} external>
+                                  {s.card.cta}
+                                </Button>
+                              ) : (
+                                <Button variant="primary">{s.card.cta}</Button>
+                              )}
+                              <Button>{s.card.decline}</Button>
+                            </InlineStack>
+                          </BlockStack>
+                        </Box>
+                      ) : null}
+                      {s.note ? <Banner tone="warning">{s.note}</Banner> : null}
+                      {s.exposures.length ? (
+                        <BlockStack gap="100">
+                          <Text as="p" variant="headingSm">
+                            Exposures logged at this moment
+                          </Text>
+                          <List>
+                            {s.exposures.map((x) => (
+                              <List.Item key={x.eventId}>
+                                {x.name}: experiment <code>{x.experimentId}</code>, arm{" "}
+                                <code>{x.arm}</code>, place {x.slot} (event <code>{x.eventId}</code>)
+                              </List.Item>
+                            ))}
+                          </List>
+                        </BlockStack>
+                      ) : null}
+                      {s.card ? (
+                        <BlockStack gap="100">
+                          <Text as="p" variant="headingSm">
+                            Why and what happens on accept
+                          </Text>
+                          <List>
+                            <List.Item>
+                              Offer <code>{s.card.offerId}</code> ({s.card.type.replace(/_/g, " ")})
+                              {s.card.arm ? `, experiment arm "${s.card.arm}"` : ""}
+                            </List.Item>
+                            {s.card.changes.map((c) => (
+                              <List.Item key={c}>
+                                <code>{c}</code>
+                              </List.Item>
+                            ))}
+                            {s.card.functionCheck.map((c) => (
+                              <List.Item key={c}>{c}</List.Item>
+                            ))}
+                          </List>
+                        </BlockStack>
+                      ) : null}
+                      {s.excluded.length ? (
+                        <BlockStack gap="100">
+                          <Text as="p" variant="headingSm">
+                            Not shown here
+                          </Text>
+                          <List>
+                            {s.excluded.map((e) => (
+                              <List.Item key={e.offerId}>
+                                {e.name}: {e.reason}
+                              </List.Item>
+                            ))}
+                          </List>
+                        </BlockStack>
+                      ) : null}
+                    </BlockStack>
+                  </Card>
+                ))}
+                <Card>
+                  <Text as="p">
+                    Between payment and thank-you, wallets aside, the post-purchase page can add to the paid order:{" "}
+                    <Link url="/demo/post-purchase">see the post-purchase moment</Link>.
+                  </Text>
+                </Card>
+              </BlockStack>
+            </Layout.Section>
+          </Layout>
+        </Page>
+      </DemoChrome>
     </AppProvider>
   );
 }

@@ -13,7 +13,7 @@ import { recordEvent, signPostPurchaseOffer, verifyChangesetToken } from "~/post
 import { appCredentials } from "~/post-purchase/context.server";
 import { demoPurchase, demoReferenceId } from "~/post-purchase/demo.server";
 import { nextPostPurchaseOffer, recordDecline } from "~/post-purchase/offer.server";
-import { NAV_LINKS } from "~/routes/app";
+import { DEMO_LINKS, NAV_LINKS } from "~/routes/app";
 import { DEMO_SHOP_DOMAIN } from "~/shop-context.server";
 
 export const meta: MetaFunction = () => [{ title: "Post-purchase page (demo) · Moments" }];
@@ -50,13 +50,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
     prisma.postPurchaseOffer.findMany({ where: { shopId: shop.id, referenceId }, orderBy: { step: "asc" } }),
     prisma.postPurchaseUpsell.findMany({ where: { shopId: shop.id, referenceId }, orderBy: { signedAt: "asc" } }),
   ]);
+  // The merchant's names for the offers, not their ids (an offer deleted since keeps its id).
+  const offerIds = [...new Set([...history, ...upsells].map((r) => r.offerId))];
+  const named = await prisma.offer.findMany({ where: { shopId: shop.id, id: { in: offerIds } }, select: { id: true, name: true } });
+  const nameOf = (id: string) => named.find((o) => o.id === id)?.name ?? id;
   return {
     ...base,
     order: { id: order.shopifyId, name: order.name ?? order.shopifyId, total: formatMoney(toSafeNumber(order.totalMinor, "totalMinor"), order.currency), referenceId, lines: purchase.lines.length },
     offer: next.offer,
     reason: next.offer ? null : next.reason,
-    history: history.map((h) => ({ step: h.step, offerId: h.offerId, status: h.status, price: formatMoney(toSafeNumber(h.finalMinor, "finalMinor"), h.currency) })),
-    upsells: upsells.map((u) => ({ jti: u.jti, offerId: u.offerId, price: formatMoney(toSafeNumber(u.finalMinor, "finalMinor"), u.currency) })),
+    history: history.map((h) => ({ step: h.step, offerId: h.offerId, offer: nameOf(h.offerId), status: h.status, price: formatMoney(toSafeNumber(h.finalMinor, "finalMinor"), h.currency) })),
+    upsells: upsells.map((u) => ({ jti: u.jti, offer: nameOf(u.offerId), price: formatMoney(toSafeNumber(u.finalMinor, "finalMinor"), u.currency) })),
   };
 }
 
@@ -102,7 +106,7 @@ export default function DemoPostPurchase() {
 
   return (
     <AppProvider isEmbeddedApp={false} apiKey={data.apiKey}>
-      <DemoChrome shopName={data.shopName} links={NAV_LINKS}>
+      <DemoChrome shopName={data.shopName} links={[...NAV_LINKS, ...DEMO_LINKS]}>
         <Page title="Post-purchase page (demo)" subtitle="Between payment and the thank-you page: one click adds to the order just paid.">
           <Layout>
             <Layout.Section variant="oneThird">
@@ -206,12 +210,12 @@ export default function DemoPostPurchase() {
                     {data.history.length === 0 ? <Text as="p">None yet.</Text> : null}
                     {data.history.map((h) => (
                       <Text as="p" key={h.offerId}>
-                        Step {h.step}: {h.offerId} · {h.price} · {h.status}
+                        {`Step ${h.step}: ${h.offer} · ${h.price} · ${h.status}`}
                       </Text>
                     ))}
                     {data.upsells.map((u) => (
                       <Text as="p" key={u.jti} tone="subdued">
-                        Signed {u.offerId} · {u.price} · jti {u.jti}
+                        {`Signed: ${u.offer} · ${u.price} · jti ${u.jti}`}
                       </Text>
                     ))}
                   </BlockStack>

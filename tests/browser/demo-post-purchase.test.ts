@@ -61,6 +61,11 @@ describe("/demo/post-purchase in Chromium", () => {
     expect(existsSync(file) && statSync(file).size > 10_000).toBe(true);
     await page.getByRole("button", { name: "No thanks" }).click();
     await expect.poll(() => page.getByRole("heading", { name: "One-click case" }).count()).toBe(1);
+    // The history names the offers as the merchant did, never by their ids.
+    const history = (await page.getByRole("heading", { name: "Offers made for this purchase" }).locator("xpath=..").textContent()) ?? "";
+    expect(history).toMatch(/Step 1: [^·]*onboarding[^·]* · /i);
+    expect(history).not.toMatch(/off_[a-z0-9]/);
+    await page.screenshot({ path: screenshotPath("demo-post-purchase-history"), fullPage: true });
     await page.close();
   });
 });
