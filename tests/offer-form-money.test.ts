@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { OfferSchema, type Offer } from "@moments/engine";
 import { emptyOfferForm, formToOffer, offerToForm, type OfferForm } from "~/offers/form";
-import { decimalToMinor, minorToDecimal } from "~/offers/money";
+import { typedAmountToMinor, minorToTypedAmount } from "~/offers/money";
 
 const VARIANT = "gid://shopify/ProductVariant/1";
 const PRICES = { [VARIANT]: { CLP: 25000, BHD: 9500, JPY: 3000, EUR: 2490 } };
@@ -93,15 +93,15 @@ describe("the offer form's amounts in the currency's own minor unit", () => {
 
 describe("the form's money converter", () => {
   it("GIVEN a comma as the decimal separator WHEN converted THEN it reads like a point", () => {
-    expect(decimalToMinor("12,5", "EUR")).toBe(1250);
+    expect(typedAmountToMinor("12,5", "EUR")).toBe(1250);
   });
 
   it("GIVEN a decimal in JPY WHEN converted THEN it is not an amount (the yen has no decimals)", () => {
-    expect(decimalToMinor("300.5", "JPY")).toBeNull();
+    expect(typedAmountToMinor("300.5", "JPY")).toBeNull();
   });
 
   it("GIVEN an amount beyond the safe integers WHEN converted THEN it is not an amount", () => {
-    expect(decimalToMinor("99999999999999999", "EUR")).toBeNull();
+    expect(typedAmountToMinor("99999999999999999", "EUR")).toBeNull();
   });
 
   it("GIVEN any amount in CLP, BHD, JPY or EUR WHEN converted to a decimal and back THEN it is unchanged", () => {
@@ -112,7 +112,7 @@ describe("the form's money converter", () => {
       [300, "JPY"],
       [2490, "EUR"],
     ] as const) {
-      expect(decimalToMinor(minorToDecimal(minor, currency), currency)).toBe(minor);
+      expect(typedAmountToMinor(minorToTypedAmount(minor, currency), currency)).toBe(minor);
     }
   });
 });

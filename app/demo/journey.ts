@@ -16,7 +16,7 @@ import {
 import {
   acceptChanges,
   decideInput,
-  decideView,
+  viewOf,
   newCheckoutUrl,
   type Snapshot,
   type View,
@@ -310,8 +310,9 @@ export function simulateJourney(
       ...(after ? { purchased } : {}),
     };
     // The extension's own view model, and the engine's full decision for the "why".
-    const view = decideView(input);
+    // One decision: the placement's view of it (as the extension renders) and all of it for the "why".
     const decision = decide(decideInput(input)).moments[0]!;
+    const view = viewOf(decision);
     const result: StepResult = {
       moment: step.moment,
       label: meta.label,

@@ -15,11 +15,11 @@ import type { TrafficOptions, TrafficReport, TrafficTruth } from "./traffic-mode
 export const CURRENCY = "EUR";
 export const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36 moments-demo-traffic";
 
-export const minorToDecimal = (minor: number) => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`;
+export const minorToTypedAmount = (minor: number) => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`;
 export const numericTail = (gid: string) => Number(gid.slice(gid.lastIndexOf("/") + 1));
 const money = (minor: number) => ({
-  shop_money: { amount: minorToDecimal(minor), currency_code: CURRENCY },
-  presentment_money: { amount: minorToDecimal(minor), currency_code: CURRENCY },
+  shop_money: { amount: minorToTypedAmount(minor), currency_code: CURRENCY },
+  presentment_money: { amount: minorToTypedAmount(minor), currency_code: CURRENCY },
 });
 
 /** A line of a simulated order. */
@@ -133,11 +133,11 @@ export function createShopify(options: TrafficOptions, truth: TrafficTruth, rand
     initialPurchase: {
       referenceId: checkoutToken,
       destinationCountryCode: country,
-      totalPriceSet: { shopMoney: { amount: minorToDecimal(lines.reduce((s, l) => s + l.final, 0)), currencyCode: CURRENCY }, presentmentMoney: { amount: minorToDecimal(lines.reduce((s, l) => s + l.final, 0)), currencyCode: CURRENCY } },
+      totalPriceSet: { shopMoney: { amount: minorToTypedAmount(lines.reduce((s, l) => s + l.final, 0)), currencyCode: CURRENCY }, presentmentMoney: { amount: minorToTypedAmount(lines.reduce((s, l) => s + l.final, 0)), currencyCode: CURRENCY } },
       lineItems: lines.map((l) => ({
         product: { id: numericTail(l.variant.productId), title: l.variant.title, variant: { id: numericTail(l.variant.variantId), title: l.variant.title } },
         quantity: l.quantity,
-        totalPriceSet: { shopMoney: { amount: minorToDecimal(l.final), currencyCode: CURRENCY }, presentmentMoney: { amount: minorToDecimal(l.final), currencyCode: CURRENCY } },
+        totalPriceSet: { shopMoney: { amount: minorToTypedAmount(l.final), currencyCode: CURRENCY }, presentmentMoney: { amount: minorToTypedAmount(l.final), currencyCode: CURRENCY } },
       })),
     },
     locale: "en",

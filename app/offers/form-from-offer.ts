@@ -1,7 +1,7 @@
 /** An engine `Offer` -> the offer form (what the editor opens with). */
 import type { Offer } from "@moments/engine";
 import { emptyOfferForm, type OfferForm, type StoredVariant } from "./form-model";
-import { minorToDecimal } from "./money";
+import { minorToTypedAmount } from "./money";
 
 const isoMinute = (ms: number | undefined) => (ms === undefined ? "" : new Date(ms).toISOString().slice(0, 16));
 
@@ -20,7 +20,7 @@ export function offerToForm(
   const amounts = Object.fromEntries(
     meta.currencies.map((c) => [
       c,
-      d && d.kind !== "percent" ? minorToDecimal((d.kind === "fixed" ? d.amounts : d.prices)[c], c) : "",
+      d && d.kind !== "percent" ? minorToTypedAmount((d.kind === "fixed" ? d.amounts : d.prices)[c], c) : "",
     ]),
   );
   const t = offer.targeting ?? {};
@@ -59,7 +59,7 @@ export function offerToForm(
       tags: (t.tags ?? []).join(", "),
       vendors: (t.vendors ?? []).join(", "),
       collections: [...(t.collections ?? [])],
-      minSubtotal: Object.fromEntries(Object.entries(t.subtotal ?? {}).map(([c, r]) => [c, minorToDecimal(r?.min, c)])),
+      minSubtotal: Object.fromEntries(Object.entries(t.subtotal ?? {}).map(([c, r]) => [c, minorToTypedAmount(r?.min, c)])),
     },
     experiment: meta.experiment
       ? {

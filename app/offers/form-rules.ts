@@ -5,7 +5,7 @@
  */
 import { formatMinor, MOMENT_IDS, type Discount, type Offer } from "@moments/engine";
 import { MAX_TRIGGER_COLLECTIONS, type OfferForm, type StoredVariant } from "./form-model";
-import { decimalToMinor } from "./money";
+import { typedAmountToMinor } from "./money";
 
 /** Reports a message for a field key (the first message reported for a key is the one shown). */
 export type Report = (field: string, message: string) => void;
@@ -80,7 +80,7 @@ export function discount(form: OfferForm, offered: Item[], err: Report): Discoun
       );
       continue;
     }
-    const minor = decimalToMinor(raw, c);
+    const minor = typedAmountToMinor(raw, c);
     if (minor === null) err(`discount.amounts.${c}`, `Not an amount: write it like 12.50.`);
     else amounts[c] = minor;
   }
@@ -145,7 +145,7 @@ export function targeting(form: OfferForm, err: Report): NonNullable<Offer["targ
   const subtotal: Record<string, { min: number }> = {};
   for (const [c, raw] of Object.entries(t.minSubtotal)) {
     if (!raw.trim()) continue;
-    const minor = decimalToMinor(raw, c);
+    const minor = typedAmountToMinor(raw, c);
     if (minor === null) err(`targeting.minSubtotal.${c}`, "Not an amount: write it like 50.00.");
     else subtotal[c] = { min: minor };
   }

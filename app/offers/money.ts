@@ -7,7 +7,7 @@ import { formatMinor, parseMinor } from "@moments/engine";
  */
 
 /** Minor units -> the decimal string an input shows (1250 BHD -> "1.250"); "" when absent. */
-export function minorToDecimal(minor: number | undefined, currency: string): string {
+export function minorToTypedAmount(minor: number | undefined, currency: string): string {
   return minor === undefined ? "" : formatMinor(minor, currency);
 }
 
@@ -16,7 +16,7 @@ export function minorToDecimal(minor: number | undefined, currency: string): str
  * an amount in that currency: not a plain non-negative decimal (a comma reads as the point), more
  * decimals than the currency has (any for CLP, a fourth for BHD), or beyond the safe integers.
  */
-export function decimalToMinor(typed: string, currency: string): number | null {
+export function typedAmountToMinor(typed: string, currency: string): number | null {
   const plain = typed.trim();
   if (!/^\d+([.,]\d+)?$/.test(plain)) return null;
   return parseMinor(plain.replace(",", "."), currency);

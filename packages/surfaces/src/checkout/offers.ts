@@ -8,6 +8,7 @@ import {
   type Device,
   type Exposure,
   type JourneyState,
+  type MomentDecision,
   type MomentId,
   type Payload,
   type ShownOffer,
@@ -151,21 +152,24 @@ export function decideInput(v: ViewInput): DecideInput {
   };
 }
 
+/** What placement `slot` (1 = the first) renders of the moment's decision. */
+export function viewOf(md: MomentDecision | undefined, slot?: number): View {
+  if (!md) return { kind: "none", reason: "no_decision", exposures: [] };
+  const exposures = md.exposures;
+  // Placement N renders the moment's place N: its offer, or nothing when that place is held out.
+  // Places count held-out offers, so a hold-out never hands its place to the next offer.
+  const place = Math.max(1, slot ?? 1);
+  const offer = md.offers.find((o) => o.slot === place);
+  if (offer) return { kind: "offer", offer, exposures };
+  const held = exposures.find((x) => x.slot === place && x.arm === "holdout");
+  if (held) return { kind: "holdout", offerId: held.offerId, experimentId: held.experimentId, exposures };
+  return { kind: "none", reason: md.excluded[0]?.reason ?? "no_offers", exposures };
+}
+
 /** payload -> engine input -> decision -> what this placement renders. Never throws. */
 export function decideView(v: ViewInput): View {
   try {
-    const decision = decide(decideInput(v));
-    const md = decision.moments[0];
-    if (!md) return { kind: "none", reason: "no_decision", exposures: [] };
-    const exposures = md.exposures;
-    // Placement N renders the moment's place N: its offer, or nothing when that place is held out.
-    // Places count held-out offers, so a hold-out never hands its place to the next offer.
-    const slot = Math.max(1, v.slot ?? 1);
-    const offer = md.offers.find((o) => o.slot === slot);
-    if (offer) return { kind: "offer", offer, exposures };
-    const held = exposures.find((x) => x.slot === slot && x.arm === "holdout");
-    if (held) return { kind: "holdout", offerId: held.offerId, experimentId: held.experimentId, exposures };
-    return { kind: "none", reason: md.excluded[0]?.reason ?? "no_offers", exposures };
+    return viewOf(decide(decideInput(v)).moments[0], v.slot);
   } catch (error) {
     return { kind: "none", reason: `engine_error:${error instanceof Error ? error.message : String(error)}`, exposures: [] };
   }
