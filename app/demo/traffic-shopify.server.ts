@@ -6,7 +6,7 @@
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
-import { ATTR } from "@moments/engine";
+import { ATTR, formatMinor } from "@moments/engine";
 import { createTracker } from "../../packages/storefront/src/events";
 import { SHOPIFY_API_VERSION } from "~/lib/api-version";
 import type { Ledger } from "./traffic-ledger";
@@ -15,11 +15,12 @@ import type { TrafficOptions, TrafficReport, TrafficTruth } from "./traffic-mode
 export const CURRENCY = "EUR";
 export const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36 moments-demo-traffic";
 
-export const minorToTypedAmount = (minor: number) => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`;
+/** Minor units as the decimal string Shopify's payloads carry, in the demo shop's currency. */
+const shopAmount = (minor: number) => formatMinor(minor, CURRENCY);
 export const numericTail = (gid: string) => Number(gid.slice(gid.lastIndexOf("/") + 1));
 const money = (minor: number) => ({
-  shop_money: { amount: minorToTypedAmount(minor), currency_code: CURRENCY },
-  presentment_money: { amount: minorToTypedAmount(minor), currency_code: CURRENCY },
+  shop_money: { amount: shopAmount(minor), currency_code: CURRENCY },
+  presentment_money: { amount: shopAmount(minor), currency_code: CURRENCY },
 });
 
 /** A line of a simulated order. */
@@ -133,11 +134,11 @@ export function createShopify(options: TrafficOptions, truth: TrafficTruth, rand
     initialPurchase: {
       referenceId: checkoutToken,
       destinationCountryCode: country,
-      totalPriceSet: { shopMoney: { amount: minorToTypedAmount(lines.reduce((s, l) => s + l.final, 0)), currencyCode: CURRENCY }, presentmentMoney: { amount: minorToTypedAmount(lines.reduce((s, l) => s + l.final, 0)), currencyCode: CURRENCY } },
+      totalPriceSet: { shopMoney: { amount: shopAmount(lines.reduce((s, l) => s + l.final, 0)), currencyCode: CURRENCY }, presentmentMoney: { amount: shopAmount(lines.reduce((s, l) => s + l.final, 0)), currencyCode: CURRENCY } },
       lineItems: lines.map((l) => ({
         product: { id: numericTail(l.variant.productId), title: l.variant.title, variant: { id: numericTail(l.variant.variantId), title: l.variant.title } },
         quantity: l.quantity,
-        totalPriceSet: { shopMoney: { amount: minorToTypedAmount(l.final), currencyCode: CURRENCY }, presentmentMoney: { amount: minorToTypedAmount(l.final), currencyCode: CURRENCY } },
+        totalPriceSet: { shopMoney: { amount: shopAmount(l.final), currencyCode: CURRENCY }, presentmentMoney: { amount: shopAmount(l.final), currencyCode: CURRENCY } },
       })),
     },
     locale: "en",
