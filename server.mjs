@@ -51,6 +51,8 @@ const BODY_LIMITS = [
   { pattern: /^\/webhooks(\/|$)/, limit: 5 * 1024 * 1024, name: "webhooks" },
   { pattern: /^\/api\/events\/?$/, limit: 64 * 1024, name: "/api/events" },
   { pattern: /^\/proxy(\/|$)/, limit: 64 * 1024, name: "the app proxy" },
+  // Demo mode's stand-in for Shopify's app proxy (404 in real mode): the same bound.
+  { pattern: /^\/apps\/moments(\/|$)/, limit: 64 * 1024, name: "the app proxy" },
 ];
 
 const mode = process.env.NODE_ENV ?? "production";

@@ -11,6 +11,8 @@ import { publishShop } from "./publish/publish.server";
 import { demoGateway } from "./gateway/demo.server";
 import { startEmailWorker } from "./email/worker.server";
 import { startRetentionWorker } from "./retention/retention.server";
+import { republishStalePayloads } from "./publish/republish.server";
+import { gatewayForShop } from "./gateway/for-shop.server";
 import { db } from "./db.server";
 import { checkoutEventsResponse, proxyEventsResponse } from "./measurement/http.server";
 import { configureIngestion } from "./measurement/ingest.server";
@@ -82,5 +84,12 @@ export async function startup(): Promise<{ host: string; port: number; mode: str
   }
   await startEmailWorker();
   await startRetentionWorker();
+  // In the background: the server listens meanwhile, and a shop that fails keeps its error.
+  void republishStalePayloads(prisma, (shop) => gatewayForShop(prisma, shop)).then(
+    (r) =>
+      r.republished + r.failed > 0 &&
+      console.log(`Republished ${r.republished} shops' offers in the current payload format (${r.failed} failed).`),
+    (error: unknown) => console.error("[moments] republishing stale payloads failed:", error),
+  );
   return { host: e.HOST, port: e.PORT, mode: e.MOMENTS_MODE };
 }

@@ -68,6 +68,9 @@ export async function redactShop(tx: Tx, domain: string, keepWebhookId: string):
   // Post-purchase upsells (no personal data; referenceId/orderId only): gone with the shop.
   if (redacted) await tx.postPurchaseOffer.deleteMany({ where: { shopId: redacted.id } });
   if (redacted) await tx.postPurchaseUpsell.deleteMany({ where: { shopId: redacted.id } });
+  // Thank-you order edits (order and offer ids only) and the demo store's orders: gone with the shop.
+  if (redacted) await tx.thankYouOrderEdit.deleteMany({ where: { shopId: redacted.id } });
+  if (redacted) await tx.demoOrder.deleteMany({ where: { shopId: redacted.id } });
   if (redacted) await redactShopEmail(tx, redacted.id);
   // Shop cascades to settings, moments, offers, variants, experiments, orders, demo data.
   await tx.shop.deleteMany({ where: { domain } });

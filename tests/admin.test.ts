@@ -202,14 +202,14 @@ describe("saving offers (one write path)", () => {
   it("GIVEN variant B WHEN promoted THEN the offer becomes B for everyone and the experiment stops with B as winner", async () => {
     const exp = await db.prisma.experiment.findFirstOrThrow({ where: { offerId } });
     const b = await db.prisma.offerVariant.findFirstOrThrow({ where: { offerId, name: "B" } });
-    await runExperimentCommand(db.prisma, shop, gateway, exp.id, { kind: "promote", variantId: b.id });
+    await runExperimentCommand(db.prisma, shop, gateway, exp.id, { kind: "promote", armId: b.id });
     const offer: Offer = (await published()).offers[0]!;
     expect(offer.experiment).toBeUndefined();
     expect(offer.discount).toEqual({ kind: "percent", percent: 15 });
     expect(offer.copy.en!.title).toBe("15% off");
     expect(await db.prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } })).toMatchObject({
       status: "stopped",
-      winnerVariantId: b.id,
+      winnerArmId: b.id,
     });
   });
 

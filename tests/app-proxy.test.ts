@@ -99,7 +99,7 @@ describe("GET /proxy/offers, signed like Shopify's app proxy", () => {
         offerId: "off_bundle",
         experimentId: "exp_bundle",
         arm: "variant",
-        variantId: "A",
+        armId: "A",
       }),
     ]);
   });

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { decide } from "@moments/engine";
 import { DEMO_OFFERS, ensureDemoOffers } from "~/demo/demo-offers";
+import { simulateJourney } from "~/demo/journey";
 import { ensureDemoShop } from "~/demo/seed.server";
 import { demoGateway } from "~/gateway/demo.server";
 import { getPublishedPayload, publishShop } from "~/publish/publish.server";
@@ -53,6 +54,24 @@ describe("demo offers", () => {
       [1, "demo-drill-case"],
       [2, "demo-drill-insurance"],
     ]);
+  });
+
+  test("GIVEN the published demo offers WHEN the demo journey walks Planner Basic (on its plan) THEN the Basic -> Pro plan upgrade shows at payment, swapping the line to Pro on the plan at Pro's price less 20%; with Pro it is already in the cart", async () => {
+    const { shopId } = await ensureDemoShop(db.prisma);
+    await ensureDemoOffers(db.prisma, shopId);
+    const shop = await db.prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
+    await publishShop(db.prisma, shop, demoGateway(db.prisma, shopId));
+    const payload = (await getPublishedPayload(db.prisma, shopId))!;
+    const buyer = (cart: string[]) => ({ cart, currency: "EUR" as const, country: "DE", locale: "en" as const, device: "desktop" as const, returning: false, journeyKey: "demo-buyer-1", acceptAll: false });
+    const payment = (cart: string[]) => simulateJourney(payload, buyer(cart), Date.now()).find((s) => s.moment === "payment")!;
+    const basic = payment(["saas-basic"]);
+    expect(basic.card?.offerId).toMatch(/^demo-saas-pro-/);
+    expect(basic.card?.price).toBe("€39.20");
+    expect(basic.card?.changes).toEqual([expect.stringMatching(/^updateCartLine gid:\/\/shopify\/CartLine\/saas-basic -> gid:\/\/shopify\/ProductVariant\/\d+ on gid:\/\/shopify\/SellingPlan\/\d+ x1 /)]);
+    expect(basic.card?.functionCheck).toEqual([expect.stringContaining("Discount Function takes off €9.80")]);
+    const pro = payment(["saas-pro"]);
+    expect(pro.card).toBeUndefined();
+    expect(pro.excluded).toContainEqual(expect.objectContaining({ offerId: expect.stringMatching(/^demo-saas-pro-/), reason: "already in the cart" }));
   });
 
   test("GIVEN the demo shop already has offers WHEN ensured again THEN nothing is added", async () => {

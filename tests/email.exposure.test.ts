@@ -16,7 +16,7 @@ const SHOP = "email-exposure.myshopify.com";
 const EXPERIMENT = { id: "exp-email", holdoutBps: 5000, variants: [{ id: "ev1", weight: 1 }] };
 const armOf = (key: string) => {
   const a = assign(EXPERIMENT, key);
-  return a.kind === "holdout" ? "holdout" : a.variantId;
+  return a.kind === "holdout" ? "holdout" : a.armId;
 };
 /** The first key of the form `${prefix}-n` in the arm. */
 const keyIn = (arm: string, prefix: string) => {
@@ -73,7 +73,7 @@ describe("email exposures on orders/create (built server, signed webhooks)", () 
     p.test = true;
     await send(p);
     expect(await exposures()).toEqual([]);
-    expect(await outbox(7900)).toMatchObject({ variantId: "ev1" });
+    expect(await outbox(7900)).toMatchObject({ armId: "ev1" });
   });
 
   it("GIVEN a variant buyer's order with a _moments_journey attribute WHEN delivered THEN the email is scheduled in the variant and its exposure is logged under the attribute", async () => {
@@ -83,7 +83,7 @@ describe("email exposures on orders/create (built server, signed webhooks)", () 
       expect.objectContaining({ journeyKey: journey, arm: "ev1", surface: "email", moment: "email", version: 1, offerId: expect.any(String) }),
     ]);
     const row = await outbox(7001);
-    expect(row).toMatchObject({ experimentId: EXPERIMENT.id, variantId: "ev1" });
+    expect(row).toMatchObject({ experimentId: EXPERIMENT.id, armId: "ev1" });
     expect(JSON.parse(row!.content).journeyKey).toBe(journey);
   });
 
@@ -118,7 +118,7 @@ describe("email exposures on orders/create (built server, signed webhooks)", () 
     for (const [i, journey] of keys.entries()) {
       const row = await outbox(7100 + i);
       if (armOf(journey) === "holdout") expect(row, journey).toBeNull();
-      else expect(row?.variantId, journey).toBe("ev1");
+      else expect(row?.armId, journey).toBe("ev1");
     }
   });
 });

@@ -173,7 +173,7 @@ describe("promote and archive", () => {
     const e = (await db.prisma.experiment.findMany({ include: { offer: true } })).find((x) => x.offer.name === "Old winner")!;
     const variants = await db.prisma.offerVariant.findMany({ where: { offerId: e.offerId }, orderBy: { createdAt: "asc" } });
     expect(await promoteWinner(db.prisma, shop, gateway, e.id, variants[0]!.id)).toEqual({ ok: true });
-    expect(await db.prisma.experiment.findUniqueOrThrow({ where: { id: e.id } })).toMatchObject({ status: "stopped", winnerVariantId: variants[0]!.id });
+    expect(await db.prisma.experiment.findUniqueOrThrow({ where: { id: e.id } })).toMatchObject({ status: "stopped", winnerArmId: variants[0]!.id });
   });
 
   it("GIVEN a running experiment WHEN archived THEN it is archived, its version ends, it is not published, and it cannot restart", async () => {

@@ -120,7 +120,7 @@ beforeAll(async () => {
       // the impression of what this placement shows.
       for (const e of exposureEvents(view.exposures, journeyKey, "checkout", snapshot)) queues[k]!.push(Object.assign(e, { occurredAt: NOW }), e.id);
       if (view.kind === "offer")
-        queues[k]!.push({ type: "impression", moment: "checkout", surface: "checkout", journeyKey, offerId: view.offer.offerId, experimentId: view.offer.experimentId, variantId: view.offer.variantId, arm: view.offer.variantId ? "variant" : "none", currency: "EUR", occurredAt: NOW });
+        queues[k]!.push({ type: "impression", moment: "checkout", surface: "checkout", journeyKey, offerId: view.offer.offerId, experimentId: view.offer.experimentId, armId: view.offer.armId, arm: view.offer.armId ? "variant" : "none", currency: "EUR", occurredAt: NOW });
     });
     if (i % 500 === 499) for (const q of queues) while (q.pending) await q.flush();
   }

@@ -45,7 +45,7 @@ describe.each(["sqlite", "postgresql"] as const)("one buyer under two keys on %s
     await seedExperiment(prisma, shopId, { id: s.experimentId, offerId: s.offerId, variants: [s.variant] });
     const exposure = (journeyKey: string, arm: "holdout" | "variant", cartMinor: number) => ({
       id: exposureEventId(s.experimentId, 1, journeyKey), type: "exposure", moment: "checkout", surface: "checkout", journeyKey,
-      offerId: s.offerId, experimentId: s.experimentId, version: 1, arm, ...(arm === "variant" ? { variantId: s.variant } : {}),
+      offerId: s.offerId, experimentId: s.experimentId, version: 1, arm, ...(arm === "variant" ? { armId: s.variant } : {}),
       cartMinor, currency: "USD", occurredAt: NOW.getTime(),
     });
     const ingest = (...events: unknown[]) => ingestEvents(prisma, shopId, events, NOW);

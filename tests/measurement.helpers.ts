@@ -50,7 +50,7 @@ export async function seedExperiment(prisma: PrismaClient, shopId: string, o: Se
 /** The arm the engine assigns a journey key: "holdout" or the variant id. */
 export const armOf = (config: ExperimentLike, journeyKey: string): string => {
   const arm = assign(config, journeyKey);
-  return arm.kind === "holdout" ? "holdout" : arm.variantId;
+  return arm.kind === "holdout" ? "holdout" : arm.armId;
 };
 
 /** The first key `${prefix}-0`, `${prefix}-1`, ... the engine assigns to `arm`. */

@@ -5,7 +5,7 @@ import { exposureEventId } from "@moments/engine";
 import { freshDatabase, type TestDatabase } from "./support/db";
 import { BROWSER_UA, realModeEnv, startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "./support/server";
 import { deliverWebhook, samplePayload } from "./support/webhooks";
-import { seedExperiment } from "./measurement.helpers";
+import { keyInArm, seedExperiment } from "./measurement.helpers";
 
 const SHOP = "measure-http.myshopify.com";
 let db: TestDatabase;
@@ -54,6 +54,30 @@ const event = (over: Record<string, unknown> = {}) => ({
   occurredAt: Date.now(),
   ...over,
 });
+
+/** The post-purchase extension's input token (Shopify's `inputData.token`), signed with the app secret. */
+const postPurchaseToken = (referenceId = "ref-1") => {
+  const money = { amount: "10.00", currencyCode: "USD" };
+  return new SignJWT({
+    aud: TEST_API_KEY,
+    dest: `https://${SHOP}`,
+    input_data: {
+      initialPurchase: { referenceId, totalPriceSet: { shopMoney: money, presentmentMoney: money }, lineItems: [] },
+      shop: { domain: SHOP },
+    },
+  })
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuedAt()
+    .setExpirationTime("5m")
+    .sign(new TextEncoder().encode(TEST_API_SECRET));
+};
+
+/** An app proxy query with Shopify's signature (sorted key=value pairs, HMAC-SHA256 with the app secret). */
+const signed = (params: Record<string, string>) => {
+  const message = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join("");
+  const signature = createHmac("sha256", TEST_API_SECRET).update(message).digest("hex");
+  return new URLSearchParams({ ...params, signature }).toString();
+};
 
 const post = async (body: unknown, token?: string) =>
   fetch(`${server.url}/api/events`, {
@@ -114,20 +138,7 @@ describe("POST /api/events", () => {
   });
 
   test("GIVEN the post-purchase extension's input token WHEN it posts events THEN they are stored for the token's shop", async () => {
-    const money = { amount: "10.00", currencyCode: "USD" };
-    const token = await new SignJWT({
-      aud: TEST_API_KEY,
-      dest: `https://${SHOP}`,
-      input_data: {
-        initialPurchase: { referenceId: "ref-1", totalPriceSet: { shopMoney: money, presentmentMoney: money }, lineItems: [] },
-        shop: { domain: SHOP },
-      },
-    })
-      .setProtectedHeader({ alg: "HS256" })
-      .setIssuedAt()
-      .setExpirationTime("5m")
-      .sign(new TextEncoder().encode(TEST_API_SECRET));
-    const res = await post({ events: [event({ moment: "post_purchase", surface: "post_purchase" })] }, token);
+    const res = await post({ events: [event({ moment: "post_purchase", surface: "post_purchase" })] }, await postPurchaseToken());
     expect(res.status).toBe(200);
     expect(await db.prisma.event.count({ where: { shopId, surface: "post_purchase" } })).toBe(1);
   });
@@ -143,12 +154,6 @@ describe("POST /api/events", () => {
 });
 
 describe("POST /proxy/events (app proxy)", () => {
-  const signed = (params: Record<string, string>) => {
-    const message = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join("");
-    const signature = createHmac("sha256", TEST_API_SECRET).update(message).digest("hex");
-    return new URLSearchParams({ ...params, signature }).toString();
-  };
-
   test("GIVEN a storefront beacon (text/plain JSON) with Shopify's proxy signature WHEN posted THEN the events are stored for the signed shop", async () => {
     const query = signed({ shop: SHOP, path_prefix: "/apps/moments", timestamp: String(Math.floor(Date.now() / 1000)), logged_in_customer_id: "" });
     const res = await fetch(`${server.url}/proxy/events?${query}`, {
@@ -168,6 +173,71 @@ describe("POST /proxy/events (app proxy)", () => {
     });
     expect(res.status).toBe(400);
     expect(await db.prisma.event.count()).toBe(0);
+  });
+});
+
+describe("events from extensions deployed before decision 020: the arm as `variantId`", () => {
+  type Results = { results: Array<{ id: string; status: string; reason?: string }> };
+  const config = { id: "exp-1", holdoutBps: 1000, variants: [{ id: "v1", weight: 1 }] };
+  /** What an old checkout extension sends for a buyer in arm v1: its exposure and an impression. */
+  const legacyPair = (journeyKey: string, over: Record<string, unknown> = {}) => [
+    event({ type: "exposure", journeyKey, experimentId: "exp-1", version: 1, arm: "variant", variantId: "v1", cartMinor: 5000, currency: "USD", ...over }),
+    event({ journeyKey, experimentId: "exp-1", arm: "variant", variantId: "v1", ...over }),
+  ];
+  const stored = (journeyKey: string) =>
+    db.prisma.event.findMany({ where: { shopId, journeyKey }, select: { type: true, surface: true, armId: true }, orderBy: { type: "asc" } });
+
+  test("GIVEN a checkout batch with the legacy field WHEN posted to /api/events THEN each event is stored with its arm, the exposure counts a visitor of v1 and the roll-up names the arm", async () => {
+    const journeyKey = keyInArm(config, "v1", "legacy-checkout");
+    const res = await post({ events: legacyPair(journeyKey) }, await sessionToken());
+
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Results).results.map((r) => r.status)).toEqual(["accepted", "accepted"]);
+    expect(await stored(journeyKey)).toEqual([
+      { type: "exposure", surface: "checkout", armId: "v1" },
+      { type: "impression", surface: "checkout", armId: "v1" },
+    ]);
+    expect(await db.prisma.experimentExposure.findMany({ where: { shopId, journeyKey }, select: { experimentId: true, arm: true } })).toEqual([{ experimentId: "exp-1", arm: "v1" }]);
+    expect(await db.prisma.momentDaily.findMany({ where: { shopId, offerId: "offer-1" }, select: { armId: true, arm: true, impressions: true } })).toEqual([
+      { armId: "v1", arm: "variant", impressions: 1n },
+    ]);
+  });
+
+  test("GIVEN a storefront beacon with the legacy field WHEN posted to /proxy/events THEN it is stored with its arm", async () => {
+    const journeyKey = keyInArm(config, "v1", "legacy-storefront");
+    const query = signed({ shop: SHOP, path_prefix: "/apps/moments", timestamp: String(Math.floor(Date.now() / 1000)), logged_in_customer_id: "" });
+    const res = await fetch(`${server.url}/proxy/events?${query}`, {
+      method: "POST",
+      headers: { "Content-Type": "text/plain;charset=UTF-8", "User-Agent": BROWSER_UA },
+      body: JSON.stringify({ events: legacyPair(journeyKey, { moment: "cart", surface: "storefront" }) }),
+    });
+
+    expect(res.status).toBe(200);
+    expect(await stored(journeyKey)).toEqual([
+      { type: "exposure", surface: "storefront", armId: "v1" },
+      { type: "impression", surface: "storefront", armId: "v1" },
+    ]);
+  });
+
+  test("GIVEN the post-purchase extension's impression with the legacy field WHEN posted with its input token THEN it is stored with its arm", async () => {
+    const journeyKey = keyInArm(config, "v1", "legacy-pp");
+    const impression = event({ journeyKey, moment: "post_purchase", surface: "post_purchase", experimentId: "exp-1", arm: "variant", variantId: "v1" });
+    const res = await post({ events: [impression] }, await postPurchaseToken(journeyKey));
+
+    expect(((await res.json()) as Results).results).toEqual([{ id: impression.id, status: "accepted" }]);
+    expect(await stored(journeyKey)).toEqual([{ type: "impression", surface: "post_purchase", armId: "v1" }]);
+  });
+
+  test("GIVEN a legacy arm the server refuses, and an event with both names WHEN posted THEN the refusal names the field sent and `armId` wins over `variantId`", async () => {
+    const journeyKey = keyInArm(config, "v1", "legacy-both");
+    const tooLong = event({ journeyKey, experimentId: "exp-1", arm: "variant", variantId: "v".repeat(33) });
+    const both = event({ journeyKey, experimentId: "exp-1", arm: "variant", armId: "v1", variantId: "stale" });
+    const res = await post({ events: [tooLong, both] }, await sessionToken());
+
+    const { results } = (await res.json()) as Results;
+    expect(results.map((r) => r.status)).toEqual(["rejected", "accepted"]);
+    expect(results[0]!.reason).toMatch(/^variantId: /);
+    expect(await stored(journeyKey)).toEqual([{ type: "impression", surface: "checkout", armId: "v1" }]);
   });
 });
 

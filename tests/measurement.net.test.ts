@@ -55,7 +55,7 @@ const exposure = (journeyKey: string, o: ExposureOpts = {}) => {
     experimentId,
     version,
     arm: arm === "holdout" ? "holdout" : "variant",
-    ...(arm === "holdout" ? {} : { variantId: arm }),
+    ...(arm === "holdout" ? {} : { armId: arm }),
     ...(o.cartMinor === undefined ? {} : { cartMinor: o.cartMinor }),
     currency: "USD",
     ...(o.device ? { device: o.device } : {}),
@@ -229,16 +229,16 @@ describe("exposure ingestion", () => {
   });
 
   test("GIVEN a variant buyer's impression WHEN ingested THEN it counts as an impression of the variant but makes no visitor", async () => {
-    await ingest(impression("j-1", { experimentId: "exp-1", arm: "variant", variantId: "v1" }));
+    await ingest(impression("j-1", { experimentId: "exp-1", arm: "variant", armId: "v1" }));
     expect(await prisma.experimentExposure.count({ where: { shopId } })).toBe(0);
     expect(numbers(await prisma.momentDaily.findFirst({ where: { shopId } }))).toMatchObject({ arm: "variant", impressions: 1 });
   });
 
   test("GIVEN an exposure without its experiment or with a variant arm but no variant id WHEN ingested THEN it is rejected with the reason", async () => {
     const { experimentId: _e, ...noExperiment } = exposure("j-1");
-    const noVariant = { ...exposure("j-2", { arm: "v1" }), variantId: undefined };
+    const noVariant = { ...exposure("j-2", { arm: "v1" }), armId: undefined };
     const results = await ingest(noExperiment, noVariant);
-    expect(results.map((r) => r.status === "rejected" && r.reason)).toEqual(["experimentId: required for exposure events", 'variantId: required with arm "variant"']);
+    expect(results.map((r) => r.status === "rejected" && r.reason)).toEqual(["experimentId: required for exposure events", 'armId: required with arm "variant"']);
   });
 });
 

@@ -106,7 +106,7 @@ describe("ingestion", () => {
 describe("attribution", () => {
   // The buyer's arm, as every surface reports it at the decision (an exposure, hold-out and variant alike).
   const experiment = (journeyKey: string, arm: "variant" | "holdout") =>
-    event({ type: "exposure", journeyKey, experimentId: "exp-1", version: 1, arm, variantId: arm === "variant" ? "v1" : undefined, cartMinor: 5000, currency: "USD" });
+    event({ type: "exposure", journeyKey, experimentId: "exp-1", version: 1, arm, armId: arm === "variant" ? "v1" : undefined, cartMinor: 5000, currency: "USD" });
   /** Visitors, orders and revenue per arm, from the ExperimentDaily roll-up the dashboard reads. */
   const arms = async () => {
     const rows = await prisma.experimentDaily.groupBy({ by: ["arm"], where: { shopId }, _sum: { visitors: true, orders: true, revenueMinor: true } });

@@ -40,7 +40,7 @@ beforeAll(async () => {
     outbox: (orderIds) =>
       db.prisma.outboxMessage.findMany({
         where: { shopId: shop.id, orderShopifyId: { in: orderIds } },
-        select: { orderShopifyId: true, content: true, variantId: true, experimentId: true, offerId: true },
+        select: { orderShopifyId: true, content: true, armId: true, experimentId: true, offerId: true },
       }),
   });
   csv = await dashboardCsv(now);

@@ -32,7 +32,7 @@ const exposure = (journeyKey: string, arm: string, o: { experimentId?: string; v
     experimentId,
     version,
     arm: arm === "holdout" ? "holdout" : "variant",
-    ...(arm === "holdout" ? {} : { variantId: arm }),
+    ...(arm === "holdout" ? {} : { armId: arm }),
     ...(o.cartMinor === undefined ? {} : { cartMinor: o.cartMinor }),
     currency: "USD",
     occurredAt: NOW.getTime(),
@@ -58,7 +58,7 @@ describe("what an exposure must name", () => {
 
   test("GIVEN an exposure with a variant id the experiment never had WHEN ingested THEN it is rejected and creates no arm", async () => {
     await seedExperiment(prisma, shopId, { id: "exp-t", offerId: "offer-t", variants: ["vt1"] });
-    expect((await ingest(exposure("j-1", "anything")))[0]).toMatchObject({ status: "rejected", reason: "variantId: not a variant of this experiment" });
+    expect((await ingest(exposure("j-1", "anything")))[0]).toMatchObject({ status: "rejected", reason: "armId: not an arm of this experiment" });
     expect(await prisma.experimentDaily.count()).toBe(0);
   });
 

@@ -48,7 +48,7 @@ describe("settings_values: the old Settings choices become the engine's", () => 
   });
 
   it("GIVEN PostgreSQL settings saved with the old choices WHEN the migration runs THEN they read 'offer' and 'symbol'", async () => {
-    cluster = await startPostgres();
+    cluster ??= await startPostgres();
     const files = postgresMigrations();
     const at = files.findIndex((f) => f.endsWith("_settings_values.sql"));
     expect(at).toBeGreaterThan(0);
@@ -66,6 +66,77 @@ describe("settings_values: the old Settings choices become the engine's", () => 
         { shopId: "s1", declineBehaviour: "offer", currencyDisplay: "symbol" },
         { shopId: "s2", declineBehaviour: "offer", currencyDisplay: "symbol" },
       ]);
+    } finally {
+      await client.end();
+    }
+  }, 60_000);
+});
+
+/**
+ * arm_id (decision 020): the experiment arm columns are renamed with RENAME COLUMN, so the arms
+ * stored before it read back under the new names, and the roll-up's unique key still holds.
+ * `NOW` is each dialect's timestamp literal.
+ */
+const ARM_ROWS = [
+  `INSERT INTO "Shop" ("id", "domain", "name", "currency", "createdAt", "updatedAt") VALUES ('s1', 's1.myshopify.com', 's1', 'EUR', NOW, NOW)`,
+  `INSERT INTO "Offer" ("id", "shopId", "name", "type", "definition", "createdAt", "updatedAt") VALUES ('o1', 's1', 'o1', 'product', '{}', NOW, NOW)`,
+  `INSERT INTO "Experiment" ("id", "shopId", "offerId", "status", "winnerVariantId", "createdAt") VALUES ('e1', 's1', 'o1', 'stopped', 'arm-w', NOW)`,
+  `INSERT INTO "Event" ("id", "shopId", "clientEventId", "type", "moment", "surface", "journeyKey", "offerId", "experimentId", "variantId", "arm", "occurredAt", "day", "receivedAt")
+   VALUES ('ev1', 's1', 'c1', 'impression', 'checkout', 'checkout', 'j1', 'o1', 'e1', 'arm-e', 'variant', NOW, '2026-12-01', NOW)`,
+  `INSERT INTO "MomentDaily" ("id", "shopId", "day", "moment", "offerId", "variantId", "arm", "impressions") VALUES ('md1', 's1', '2026-12-01', 'checkout', 'o1', 'arm-m', 'variant', 7)`,
+  `INSERT INTO "AttributedLine" ("id", "shopId", "orderId", "lineId", "offerId", "variantId", "moment", "arm", "day", "quantity", "currency", "revenueMinor", "createdAt")
+   VALUES ('al1', 's1', 'order-1', 'line-1', 'o1', 'arm-a', 'checkout', 'variant', '2026-12-01', 1, 'EUR', 1000, NOW)`,
+  `INSERT INTO "OutboxMessage" ("id", "shopId", "orderShopifyId", "recipient", "recipientHash", "locale", "currency", "offerId", "variantId", "content", "dueAt", "nextAttemptAt", "messageId", "createdAt", "updatedAt")
+   VALUES ('ob1', 's1', 'order-1', 'b@example.com', 'h', 'en', 'EUR', 'o1', 'arm-o', '{}', NOW, NOW, '<m1@moments>', NOW, NOW)`,
+  `INSERT INTO "PostPurchaseOffer" ("id", "shopId", "referenceId", "offerId", "armVariantId", "step", "currency", "finalMinor", "createdAt", "updatedAt")
+   VALUES ('ppo1', 's1', 'ref-1', 'o1', 'arm-p', 1, 'EUR', 500, NOW, NOW)`,
+  `INSERT INTO "PostPurchaseUpsell" ("id", "shopId", "referenceId", "offerId", "armVariantId", "variantIds", "quantity", "jti", "changes", "currency", "finalMinor", "signedAt")
+   VALUES ('ppu1', 's1', 'ref-1', 'o1', 'arm-u', '[]', 1, 'jti-1', '[]', 'EUR', 500, NOW)`,
+];
+const ARM_READS: Array<[string, string]> = [
+  [`SELECT "winnerArmId" AS v FROM "Experiment"`, "arm-w"],
+  [`SELECT "armId" AS v FROM "Event"`, "arm-e"],
+  [`SELECT "armId" AS v FROM "MomentDaily"`, "arm-m"],
+  [`SELECT "armId" AS v FROM "AttributedLine"`, "arm-a"],
+  [`SELECT "armId" AS v FROM "OutboxMessage"`, "arm-o"],
+  [`SELECT "armId" AS v FROM "PostPurchaseOffer"`, "arm-p"],
+  [`SELECT "armId" AS v FROM "PostPurchaseUpsell"`, "arm-u"],
+];
+/** The same roll-up key again: refused by the renamed unique index. */
+const ARM_DUPLICATE = `INSERT INTO "MomentDaily" ("id", "shopId", "day", "moment", "offerId", "armId", "arm") VALUES ('md2', 's1', '2026-12-01', 'checkout', 'o1', 'arm-m', 'variant')`;
+
+describe("arm_id: the experiment arm columns renamed, the stored arms kept", () => {
+  it("GIVEN SQLite rows written with the old arm columns WHEN the migration runs THEN every arm reads back under its new name and the roll-up key is still unique", async () => {
+    const names = sqliteMigrations();
+    const at = names.findIndex((n) => n.endsWith("_arm_id"));
+    expect(at).toBeGreaterThan(0);
+    const client = createClient({ url: `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "moments-mig-")), "m.db")}` });
+    try {
+      for (const n of names.slice(0, at)) await client.executeMultiple(readFileSync(path.join(SQLITE_DIR, n, "migration.sql"), "utf8"));
+      for (const statement of ARM_ROWS) await client.execute(statement.replaceAll("NOW", "0"));
+      await client.executeMultiple(readFileSync(path.join(SQLITE_DIR, names[at]!, "migration.sql"), "utf8"));
+      for (const [query, arm] of ARM_READS) expect((await client.execute(query)).rows.map((r) => r.v), query).toEqual([arm]);
+      expect((await client.execute(`SELECT "impressions" FROM "MomentDaily"`)).rows.map((r) => Number(r.impressions))).toEqual([7]);
+      await expect(client.execute(ARM_DUPLICATE)).rejects.toThrow(/UNIQUE/);
+    } finally {
+      client.close();
+    }
+  });
+
+  it("GIVEN PostgreSQL rows written with the old arm columns WHEN the migration runs THEN every arm reads back under its new name and the roll-up key is still unique", async () => {
+    cluster ??= await startPostgres();
+    const files = postgresMigrations();
+    const at = files.findIndex((f) => f.endsWith("_arm_id.sql"));
+    expect(at).toBeGreaterThan(0);
+    const client = new pg.Client({ connectionString: await cluster.createDatabase("arm_id") });
+    await client.connect();
+    try {
+      for (const f of files.slice(0, at)) await client.query(readFileSync(path.join(POSTGRES_DIR, f), "utf8"));
+      for (const statement of ARM_ROWS) await client.query(statement.replaceAll("NOW", "now()"));
+      await client.query(readFileSync(path.join(POSTGRES_DIR, files[at]!), "utf8"));
+      for (const [query, arm] of ARM_READS) expect((await client.query(query)).rows.map((r: { v: string }) => r.v), query).toEqual([arm]);
+      expect((await client.query(`SELECT "impressions" FROM "MomentDaily"`)).rows.map((r: { impressions: string }) => Number(r.impressions))).toEqual([7]);
+      await expect(client.query(ARM_DUPLICATE)).rejects.toThrow(/unique/);
     } finally {
       await client.end();
     }

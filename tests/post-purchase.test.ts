@@ -62,7 +62,16 @@ const inputToken = (shop: string, referenceId: string, opts: { secret?: string; 
   postPurchaseToken(shop, inputData(shop, referenceId), opts);
 
 interface ApiAnswer {
-  offer?: { offerId: string; step: number; currency: string; quantities: Array<{ multiple: number; original: number; final: number; savings: number }> } | null;
+  offer?: {
+    offerId: string;
+    step: number;
+    currency: string;
+    experimentId?: string;
+    armId?: string;
+    /** The arm under its first name, for post-purchase extensions deployed before decision 020. */
+    armVariantId?: string;
+    quantities: Array<{ multiple: number; original: number; final: number; savings: number }>;
+  } | null;
   token?: string;
   error?: string;
   reason?: string;
@@ -246,7 +255,7 @@ describe("decline, downsell and the fallback record", () => {
     await linkPurchaseToOrder(db.prisma, shopId, "ref-valid", "gid://shopify/Order/820982911946154508");
     const upsells = await postPurchaseUpsellsFor(db.prisma, shopId, "gid://shopify/Order/820982911946154508");
     expect(upsells).toEqual([
-      expect.objectContaining({ referenceId: "ref-valid", offerId: "off_case", moment: "post_purchase", armVariantId: null, variantIds: ["gid://shopify/ProductVariant/4600000500"], finalMinor: 3120, currency: "EUR" }),
+      expect.objectContaining({ referenceId: "ref-valid", offerId: "off_case", moment: "post_purchase", armId: null, variantIds: ["gid://shopify/ProductVariant/4600000500"], finalMinor: 3120, currency: "EUR" }),
     ]);
   });
 });
@@ -278,7 +287,7 @@ describe("an offer with a 50% hold-out experiment (many purchases, built server)
   const refs = Array.from({ length: N }, (_, i) => `pp-x-${i.toString(36).padStart(3, "0")}`);
   const armOf = (ref: string) => {
     const a = assign(EXPERIMENT, ref);
-    return a.kind === "holdout" ? "holdout" : a.variantId;
+    return a.kind === "holdout" ? "holdout" : a.armId;
   };
   const answers = new Map<string, ApiAnswer>();
   let shopX: string;
@@ -313,6 +322,12 @@ describe("an offer with a 50% hold-out experiment (many purchases, built server)
     const variant = refs.filter((r) => armOf(r) !== "holdout");
     expect(variant.length).toBeGreaterThan(0);
     for (const ref of variant) expect(answers.get(ref)!.offer?.offerId, ref).toBe("off_exp");
+  });
+
+  it("GIVEN variant purchases WHEN the offer is answered THEN it names the buyer's arm as armId and, for extensions deployed before decision 020, as armVariantId", () => {
+    for (const ref of refs.filter((r) => armOf(r) !== "holdout")) {
+      expect(answers.get(ref)!.offer, ref).toMatchObject({ experimentId: EXPERIMENT.id, armId: armOf(ref), armVariantId: armOf(ref) });
+    }
   });
 
   it("GIVEN every purchase asked (some twice) THEN each has exactly one post_purchase exposure keyed by its reference id, in its assigned arm", async () => {

@@ -19,5 +19,6 @@ export async function labelsLeft(prisma: PrismaClient, shopId: string): Promise<
     OutboxMessage: sorted((await prisma.outboxMessage.findMany({ where })).map((r) => r.orderShopifyId)),
     PostPurchaseOffer: sorted((await prisma.postPurchaseOffer.findMany({ where })).map((r) => r.referenceId)),
     PostPurchaseUpsell: sorted((await prisma.postPurchaseUpsell.findMany({ where })).map((r) => r.referenceId)),
+    ThankYouOrderEdit: sorted((await prisma.thankYouOrderEdit.findMany({ where })).map((r) => r.orderId)),
   };
 }

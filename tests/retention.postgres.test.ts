@@ -57,6 +57,9 @@ async function seedRows(prisma: PrismaClient, shopId: string, labels: string[], 
   await prisma.postPurchaseUpsell.createMany({
     data: labels.map((l) => ({ shopId, referenceId: l, offerId: "offer-1", variantIds: "[]", quantity: 1, jti: `${shopId}-${l}`, changes: "[]", currency: "USD", finalMinor: 999, signedAt: at })),
   });
+  await prisma.thankYouOrderEdit.createMany({
+    data: labels.map((l) => ({ shopId, orderId: l, offerId: "offer-1", moment: "thank_you", journeyKey: l, status: "committed", currency: "USD", finalMinor: 999, createdAt: at })),
+  });
 }
 
 async function seedOutbox(prisma: PrismaClient, shopId: string, labels: string[], status: string, at: Date) {

@@ -54,6 +54,9 @@ async function seedRowsAt(prisma: PrismaClient, shopId: string, label: string, a
   await prisma.postPurchaseUpsell.create({
     data: { shopId, referenceId: label, offerId: "offer-1", variantIds: "[]", quantity: 1, jti: `${shopId}-${label}`, changes: "[]", currency: "USD", finalMinor: 999, signedAt: at },
   });
+  await prisma.thankYouOrderEdit.create({
+    data: { shopId, orderId: label, offerId: "offer-1", moment: "thank_you", journeyKey: label, status: "committed", currency: "USD", finalMinor: 999, createdAt: at },
+  });
 }
 
 async function outboxMessage(prisma: PrismaClient, shopId: string, label: string, status: string, at: Date) {

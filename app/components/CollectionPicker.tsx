@@ -1,7 +1,8 @@
 import { useEffect, useState } from "react";
-import { useFetcher } from "@remix-run/react";
 import { Autocomplete, BlockStack, InlineStack, Tag } from "@shopify/polaris";
 import type { CollectionSummary } from "~/gateway/types";
+import { useT } from "~/i18n/context";
+import { useLatestJson } from "~/lib/use-latest-json";
 
 /** The most collections the offer page loads; a full page means the shop may have more. */
 export const COLLECTIONS_PAGE = 100;
@@ -19,16 +20,18 @@ export function CollectionPicker(props: {
   onChange: (ids: string[]) => void;
   error?: string;
 }) {
+  const tr = useT();
   const [input, setInput] = useState("");
-  const search = useFetcher<{ collections: CollectionSummary[] }>();
-  const { load } = search;
+  // The newest search wins (an older one in flight is aborted); a save leaving the page aborts it too.
+  const search = useLatestJson<{ collections: CollectionSummary[] }>();
+  const { run } = search;
   const partial = props.collections.length >= COLLECTIONS_PAGE;
   const q = input.trim().toLowerCase();
   useEffect(() => {
     if (!partial || !q) return;
-    const t = setTimeout(() => load(`/app/offers/collections?q=${encodeURIComponent(q)}`), 250);
+    const t = setTimeout(() => run(`/app/offers/collections?q=${encodeURIComponent(q)}`), 250);
     return () => clearTimeout(t);
-  }, [partial, q, load]);
+  }, [partial, q, run]);
   const found = partial && q ? (search.data?.collections ?? []) : [];
   const known = new Map([...props.collections, ...found].map((c) => [c.id, c.title]));
   // Titles of collections picked from a server search stay known after the search changes.
@@ -49,15 +52,19 @@ export function CollectionPicker(props: {
           setPicked((p) => ({ ...p, ...Object.fromEntries(found.map((c) => [c.id, c.title])) }));
           props.onChange(ids);
         }}
-        loading={partial && !!q && search.state !== "idle"}
-        emptyState={<p style={{ padding: 8 }}>{props.collections.length ? "No collection matches." : "The shop has no collections."}</p>}
+        loading={partial && !!q && search.loading}
+        emptyState={<p style={{ padding: 8 }}>{props.collections.length ? tr("pickers.noCollection") : tr("pickers.noCollections")}</p>}
         textField={
           <Autocomplete.TextField
             label={props.label}
             value={input}
             onChange={setInput}
-            placeholder="Search collections"
-            helpText="A product from any of them in the cart triggers the offer"
+            placeholder={tr("pickers.searchCollections")}
+            helpText={
+              partial && q && search.error
+                ? tr("pickers.collectionsSearchFailed", { count: COLLECTIONS_PAGE, reason: search.error })
+                : tr("pickers.collectionsHelp")
+            }
             autoComplete="off"
             error={props.error}
           />

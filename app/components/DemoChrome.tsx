@@ -1,6 +1,8 @@
 import { NavLink } from "@remix-run/react";
 import { Banner, Box, InlineStack, Text } from "@shopify/polaris";
 import type { ReactNode } from "react";
+import type { AdminKey } from "~/i18n/catalogue";
+import { useT } from "~/i18n/context";
 
 // Tabs like the admin's navigation, in Polaris tokens: no underlined links, the current page marked.
 const TAB = {
@@ -13,8 +15,15 @@ const TAB = {
 } as const;
 const ACTIVE_TAB = { color: "var(--p-color-text)", background: "var(--p-color-bg-surface-selected)", fontWeight: 650 } as const;
 
-/** Demo mode's stand-in for the Shopify admin frame: who you are, where you can go. */
-export function DemoChrome(props: { shopName: string; links: ReadonlyArray<{ to: string; label: string }>; children: ReactNode }) {
+/** `document`: a page outside the Remix app (the demo storefront's theme pages), loaded whole. */
+export type DemoLink = { to: string; label: AdminKey; document?: boolean };
+
+/**
+ * Demo mode's stand-in for the Shopify admin frame: who you are, where you can go. `aside`: what
+ * sits at the end of the bar (the admin's language switch, standing in for the admin's own setting).
+ */
+export function DemoChrome(props: { shopName: string; links: ReadonlyArray<DemoLink>; aside?: ReactNode; children: ReactNode }) {
+  const t = useT();
   return (
     <div>
       <header>
@@ -29,8 +38,15 @@ export function DemoChrome(props: { shopName: string; links: ReadonlyArray<{ to:
             <nav aria-label="Moments">
               <InlineStack gap="100">
                 {props.links.map((l) => (
-                  <NavLink key={l.to} to={l.to} end prefetch="intent" style={({ isActive }) => (isActive ? { ...TAB, ...ACTIVE_TAB } : TAB)}>
-                    {l.label}
+                  <NavLink
+                    key={l.to}
+                    to={l.to}
+                    end
+                    reloadDocument={l.document}
+                    prefetch={l.document ? "none" : "intent"}
+                    style={({ isActive }) => (isActive ? { ...TAB, ...ACTIVE_TAB } : TAB)}
+                  >
+                    {t(l.label)}
                   </NavLink>
                 ))}
               </InlineStack>
@@ -39,9 +55,12 @@ export function DemoChrome(props: { shopName: string; links: ReadonlyArray<{ to:
         </Box>
       </header>
       <Box padding="300">
-        <Banner tone="info">
-          Demo mode: a local demo store, no Shopify login. Nothing here reaches a real shop.
-        </Banner>
+        <InlineStack gap="300" blockAlign="center" wrap={false}>
+          <div style={{ flex: 1, minWidth: 0 }}>
+            <Banner tone="info">{t("demo.banner")}</Banner>
+          </div>
+          {props.aside}
+        </InlineStack>
       </Box>
       <main>{props.children}</main>
     </div>

@@ -1,10 +1,12 @@
 import { Banner, BlockStack, Button, InlineStack } from "@shopify/polaris";
-import type { FieldErrors, OfferForm } from "~/offers/form";
+import type { DownsellChoice, FieldErrors, OfferForm } from "~/offers/form";
 import type { PreviewResult } from "~/preview/preview.server";
 import type { CollectionSummary } from "~/gateway/types";
 import { TwoColumn } from "./TwoColumn";
 import { BasicsCard } from "./offer-editor/BasicsCard";
 import { CopyCard } from "./offer-editor/CopyCard";
+import { DesignCard } from "./offer-editor/DesignCard";
+import { DownsellCard } from "./offer-editor/DownsellCard";
 import { ExperimentCard } from "./offer-editor/ExperimentCard";
 import { LivePreview } from "./offer-editor/LivePreview";
 import { MomentsCard } from "./offer-editor/MomentsCard";
@@ -26,6 +28,10 @@ export interface OfferEditorProps {
   catalog: CatalogKind;
   isPlus: boolean;
   submitting: boolean;
+  /** The offer was saved with a design that is not a layout (read as the default), in plain words. */
+  designNotice?: string | null;
+  /** The shop's other offers, for "When declined, show" (decision 027). */
+  downsells: DownsellChoice[];
   /** The preview for the default sample buyer, computed with the page. */
   initialPreview: PreviewResult | null;
   onSave: (form: OfferForm) => void;
@@ -53,6 +59,7 @@ export function OfferEditor(props: OfferEditorProps) {
             <ProductsCard {...card} catalog={props.catalog} currency={currency0} />
             <PriceCard {...card} currencies={currencies} />
             <CopyCard {...card} />
+            <DesignCard {...card} notice={props.designNotice} />
             <TargetingCard
               {...card}
               currencies={currencies}
@@ -61,6 +68,7 @@ export function OfferEditor(props: OfferEditorProps) {
               currency={currency0}
             />
             <ExperimentCard {...card} />
+            <DownsellCard {...card} choices={props.downsells} />
             <InlineStack align="end">
               <Button variant="primary" submit loading={props.submitting}>
                 Save

@@ -1,9 +1,9 @@
 import { useEffect, useState } from "react";
-import { useFetcher } from "@remix-run/react";
 import { BlockStack, Button, InlineStack, Text, TextField } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import { formatMoney } from "~/lib/money";
+import { useFormat, useT } from "~/i18n/context";
 import type { CatalogKind } from "~/gateway/types";
+import { useLatestJson } from "~/lib/use-latest-json";
 
 export interface PickedVariant {
   productId: string;
@@ -27,18 +27,21 @@ export function DemoProductPicker(props: {
   onPick: (v: PickedVariant) => void;
   currency: string;
 }) {
-  const fetcher = useFetcher<SearchResult>();
+  // The newest search wins (an older one in flight is aborted); a save leaving the page aborts it too.
+  const search = useLatestJson<SearchResult>();
+  const tr = useT();
+  const format = useFormat();
   const [q, setQ] = useState("");
-  const { load } = fetcher;
+  const { run } = search;
   useEffect(() => {
     if (!q.trim()) return;
-    const t = setTimeout(() => load(`/app/offers/products?q=${encodeURIComponent(q)}`), 200);
+    const t = setTimeout(() => run(`/app/offers/products?q=${encodeURIComponent(q)}`), 200);
     return () => clearTimeout(t);
-  }, [q, load]);
-  const products = q.trim() ? (fetcher.data?.products ?? []) : [];
+  }, [q, run]);
+  const products = q.trim() ? (search.data?.products ?? []) : [];
   return (
     <BlockStack gap="200">
-      <TextField label={props.label} value={q} onChange={setQ} autoComplete="off" placeholder="Title, vendor or tag" />
+      <TextField label={props.label} value={q} onChange={setQ} autoComplete="off" placeholder={tr("pickers.searchPlaceholder")} />
       <div style={{ maxHeight: 220, overflowY: "auto" }}>
         <BlockStack gap="100">
           {products.flatMap((p) =>
@@ -49,11 +52,11 @@ export function DemoProductPicker(props: {
                 <InlineStack key={v.id} align="space-between" blockAlign="center" wrap={false}>
                   <Text as="span">
                     {title}
-                    {price !== undefined ? ` (${formatMoney(price, props.currency)})` : ""}
+                    {price !== undefined ? ` (${format.money(price, props.currency)})` : ""}
                   </Text>
                   <Button
                     size="slim"
-                    accessibilityLabel={`${props.actionLabel} ${title}`}
+                    accessibilityLabel={tr("pickers.pickNamed", { action: props.actionLabel, title })}
                     onClick={() => props.onPick({ productId: p.id, variantId: v.id, title })}
                   >
                     {props.actionLabel}
@@ -62,9 +65,14 @@ export function DemoProductPicker(props: {
               );
             }),
           )}
-          {q.trim() && fetcher.state === "idle" && products.length === 0 ? (
+          {q.trim() && search.error ? (
+            <Text as="p" tone="critical">
+              {tr("pickers.searchFailed", { reason: search.error })}
+            </Text>
+          ) : null}
+          {q.trim() && !search.loading && !search.error && search.data && products.length === 0 ? (
             <Text as="p" tone="subdued">
-              No product matches.
+              {tr("pickers.noProduct")}
             </Text>
           ) : null}
         </BlockStack>

@@ -80,6 +80,14 @@ export const DEMO_CATALOG: DemoProductSeed[] = [
     variants: [{ key: "onboarding", title: "60 minutes", eur: 9900, usd: 9900, inventory: 100000 }] },
 ];
 
+/**
+ * A demo product's image: an illustration the app serves (public/demo-products/), a path on the
+ * app's own origin, as the offer model allows for the demo (decision 024).
+ */
+export function demoImageUrl(productKey: string): string {
+  return `/demo-products/${productKey}.svg`;
+}
+
 /** Stable numeric ids so demo gids look like Shopify's and stay the same across reseeds. */
 export function demoProductGid(index: number): string {
   return `gid://shopify/Product/${8100000000 + index}`;

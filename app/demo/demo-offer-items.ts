@@ -1,5 +1,5 @@
-import type { Offer } from "@moments/engine";
-import { DEMO_CATALOG, demoProductGid, demoVariantGid } from "./catalog";
+import { splitImageUrl, type Offer } from "@moments/engine";
+import { DEMO_CATALOG, demoImageUrl, demoProductGid, demoVariantGid } from "./catalog";
 
 /** A demo offer as listed: the engine's offer plus the name the merchant sees in the admin. */
 export type DemoOffer = Offer & { name: string };
@@ -25,4 +25,14 @@ export function item(productKey: string, variantKey: string, quantity = 1) {
   // Mirrors the seed: a selling plan per subscription product (app/demo/seed.server.ts).
   if (v.sellingPlan) it.sellingPlanId = `gid://shopify/SellingPlan/${7700000000 + pi}`;
   return it;
+}
+
+/**
+ * The offer with its first product's image, as the editor saves it (the catalog's image of the
+ * first item; app/offers/form-rules.ts `image`).
+ */
+export function withProductImage<T extends Offer>(offer: T): T {
+  const product = DEMO_CATALOG.find((_, i) => demoProductGid(i) === offer.items[0]?.productId);
+  const image = product ? splitImageUrl(demoImageUrl(product.key)) : null;
+  return offer.image || !image ? offer : { ...offer, image };
 }

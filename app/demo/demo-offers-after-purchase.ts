@@ -15,15 +15,15 @@ export const AFTER_PURCHASE_OFFERS: DemoOffer[] = [
     copy: {
       en: {
         title: "One more thing for your headset",
-        body: "A braided spare cable, 15% off in a new one-tap checkout.",
+        body: "A braided spare cable, 15% off, added to the order you just paid.",
       },
       de: {
         title: "Noch etwas für dein Headset",
-        body: "Ein geflochtenes Ersatzkabel, 15 % günstiger in einem neuen Checkout.",
+        body: "Ein geflochtenes Ersatzkabel, 15 % günstiger, zur eben bezahlten Bestellung.",
       },
       fr: {
         title: "Un dernier accessoire",
-        body: "Un câble tressé de rechange, -15 % dans un nouveau paiement express.",
+        body: "Un câble tressé de rechange, -15 %, ajouté à la commande payée.",
       },
     },
   },
@@ -34,6 +34,7 @@ export const AFTER_PURCHASE_OFFERS: DemoOffer[] = [
     type: "service_addon",
     moments: ["thank_you"],
     priority: 20,
+    design: "banner",
     items: [item("onboarding", "onboarding")],
     discount: { kind: "fixed", amounts: { EUR: 2000, USD: 2000 } },
     targeting: { products: [product("saas")] },
@@ -58,9 +59,12 @@ export const AFTER_PURCHASE_OFFERS: DemoOffer[] = [
     type: "product",
     moments: ["post_purchase"],
     priority: 30,
+    design: "banner",
     items: [item("tool-case", "tool-case")],
     discount: { kind: "percent", percent: 25 },
     targeting: { products: [product("drill")] },
+    // Declined, the page offers the shipping insurance in its place (a linked downsell, decision 027).
+    downsell: "demo-pp-drill-insurance",
     copy: {
       en: { title: "Add the tool case to your order", body: "One click, no new payment details: 25% off the stackable case." },
       de: { title: "Den Werkzeugkoffer dazulegen", body: "Ein Klick, keine neuen Zahlungsdaten: 25 % Rabatt auf den Koffer." },
@@ -94,6 +98,7 @@ export const AFTER_PURCHASE_OFFERS: DemoOffer[] = [
     type: "shipping_protection",
     moments: ["post_purchase"],
     priority: 10,
+    design: "compact",
     items: [item("insurance", "insurance")],
     targeting: { products: [product("drill")] },
     copy: {

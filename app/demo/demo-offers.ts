@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import type { Offer } from "@moments/engine";
 import { writeOffer } from "~/offers/offers.server";
-import type { DemoOffer } from "./demo-offer-items";
+import { withProductImage, type DemoOffer } from "./demo-offer-items";
 import { AFTER_PURCHASE_OFFERS } from "./demo-offers-after-purchase";
 import { CHECKOUT_OFFERS } from "./demo-offers-checkout";
 
@@ -10,7 +10,7 @@ import { CHECKOUT_OFFERS } from "./demo-offers-checkout";
  * A handful of realistic offers for the demo shop, one per offer type and checkout moment, so a
  * newcomer's buyer journey shows the product working before they create an offer themselves.
  */
-export const DEMO_OFFERS: DemoOffer[] = [...CHECKOUT_OFFERS, ...AFTER_PURCHASE_OFFERS];
+export const DEMO_OFFERS: DemoOffer[] = [...CHECKOUT_OFFERS, ...AFTER_PURCHASE_OFFERS].map(withProductImage);
 
 /** The demo's moment limits (Settings): the checkout step shows two offers, one per placement. */
 export const DEMO_MOMENT_LIMITS: Partial<Record<Offer["moments"][number], number>> = { checkout: 2 };
@@ -42,7 +42,8 @@ export async function ensureDemoOffers(prisma: PrismaClient, shopId: string): Pr
       id,
       isNew: true,
       name,
-      offer: { ...offer, id },
+      // A linked downsell names the other demo offer by its id in this shop (same suffix).
+      offer: { ...offer, id, ...(offer.downsell ? { downsell: `${offer.downsell}-${suffix}` } : {}) },
       experiment: exp
         ? {
             id: `${exp.id}-${suffix}`,
@@ -53,7 +54,10 @@ export async function ensureDemoOffers(prisma: PrismaClient, shopId: string): Pr
               id: `${v.id}-${suffix}`,
               name: v.discount?.kind === "percent" ? `${v.discount.percent}% off` : "Full price",
               weight: v.weight,
-              overrides: v.discount?.kind === "percent" ? { discountPercent: v.discount.percent } : {},
+              overrides: {
+                ...(v.discount?.kind === "percent" ? { discountPercent: v.discount.percent } : {}),
+                ...(v.design ? { design: v.design } : {}),
+              },
             })),
           }
         : null,

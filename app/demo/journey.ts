@@ -15,6 +15,7 @@ import {
 } from "@moments/engine";
 import {
   acceptChanges,
+  isReplaced,
   decideInput,
   viewOf,
   newCheckoutUrl,
@@ -35,6 +36,7 @@ import en from "../../extensions/checkout-upsell/locales/en.default.json";
 import de from "../../extensions/checkout-upsell/locales/de.json";
 import fr from "../../extensions/checkout-upsell/locales/fr.json";
 import { DEMO_CATALOG, demoCollectionGid, demoProductGid, demoVariantGid } from "./catalog";
+import { buyerCard, orderEditSteps, type BuyerCard } from "./journey-view";
 
 /**
  * The buyer-journey simulator: a sample cart walks through every checkout moment with the shop's
@@ -112,6 +114,8 @@ export interface OfferCard {
   offerId: string;
   type: string;
   arm?: string;
+  /** The card as the surface renders it: layout, product image, price (decision 024). */
+  view: BuyerCard;
 }
 
 export interface StepResult {
@@ -130,10 +134,14 @@ export interface StepResult {
    */
   exposures: Array<{ eventId: string; offerId: string; name: string; experimentId: string; arm: string; slot: number }>;
   note?: string;
+  /** Thank-you: the order just paid (the cart at payment), which the order edit adds to (decision 026). */
+  order?: Snapshot["lines"];
 }
 
 const REASON_TEXT: Partial<Record<Excluded["reason"], string>> = {
   moment_mismatch: "runs at another moment",
+  swap_unavailable: "an upgrade swaps a cart line, which only works before payment",
+  downsell_only: "a downsell: shown only after the offer that names it is declined",
   trigger_not_in_cart: "its trigger product is not in the cart",
   already_in_cart: "already in the cart",
   already_purchased: "just bought",
@@ -208,7 +216,7 @@ function applyAccept(snapshot: Snapshot, offer: ShownOffer): Snapshot {
       attributes: add.attributes,
     };
     if (add.action === "swap") {
-      const i = lines.findIndex((l) => l.variantId === add.replacesVariantId && !l.attributes?.[ATTR.offer]);
+      const i = lines.findIndex((l) => isReplaced(l, add));
       if (i >= 0)
         lines[i] = { ...lines[i]!, ...line, ...(add.sellingPlanId ? { sellingPlanId: add.sellingPlanId } : {}) };
     } else lines.push({ ...line, ...(add.sellingPlanId ? { sellingPlanId: add.sellingPlanId } : {}) });
@@ -247,7 +255,7 @@ function discountFunctionSays(
     quantity: l.quantity,
     cost: { amountPerQuantity: m(l.unitPrice), subtotalAmount: m(l.unitPrice * l.quantity) },
     offer: attr(l, ATTR.offer),
-    arm: attr(l, ATTR.variant),
+    arm: attr(l, ATTR.arm),
     moment: attr(l, ATTR.moment),
     token: attr(l, ATTR.token),
     sellingPlanAllocation: l.sellingPlanId ? { sellingPlan: { id: l.sellingPlanId } } : null,
@@ -298,6 +306,7 @@ export function simulateJourney(
   for (const step of JOURNEY_STEPS) {
     const meta = MOMENTS.find((m) => m.id === step.moment)!;
     const after = step.moment === "thank_you";
+    const newCheckout = after && payload.settings.thankYouAccept === "new_checkout";
     // After the order, the cart is the order just paid: its products are the "just bought" ones.
     const purchased = snapshot.lines.map((l) => l.productId);
     const input = {
@@ -345,44 +354,45 @@ export function simulateJourney(
       const changes = acceptChanges(offer, snapshot);
       const swap = offer.lines.some((l) => l.action === "swap");
       const accepted = applyAccept(snapshot, offer);
+      const cta = offer.copy.cta ?? (newCheckout ? strings.newCheckout : swap ? strings.upgrade : strings.add);
+      const decline = offer.copy.decline ?? strings.decline;
       const card: OfferCard = {
         title: offer.copy.title,
         price: money(offer.price.final),
-        cta: offer.copy.cta ?? (after ? strings.newCheckout : swap ? strings.upgrade : strings.add),
-        decline: offer.copy.decline ?? strings.decline,
+        cta,
+        decline,
         changes:
-          "error" in changes
+          after && !newCheckout
+            ? orderEditSteps(offer, money)
+            : "error" in changes
             ? ["the line to upgrade is missing: nothing would change"]
             : changes.map((c) =>
                 c.type === "addCartLine"
                   ? `addCartLine ${c.merchandiseId} x${c.quantity} [${(c.attributes ?? []).map((a) => `${a.key}=${a.value}`).join(", ")}]`
                   : c.type === "updateCartLine"
-                    ? `updateCartLine ${c.id} -> ${c.merchandiseId} [${(c.attributes ?? []).map((a) => `${a.key}=${a.value}`).join(", ")}]`
+                    ? `updateCartLine ${c.id} -> ${c.merchandiseId}${c.sellingPlanId ? ` on ${c.sellingPlanId}` : ""} x${c.quantity} [${(c.attributes ?? []).map((a) => `${a.key}=${a.value}`).join(", ")}]`
                     : `removeCartLine ${c.id}`,
               ),
-        // Checkout moments: the cart after accepting. Thank-you: a new checkout holding only the offer.
-        functionCheck: discountFunctionSays(
-          payloadJson,
-          after
-            ? { ...accepted, lines: accepted.lines.filter((l) => l.attributes?.[ATTR.offer] === offer.offerId) }
-            : accepted,
-          now,
-          money,
-        ),
+        // Checkout moments: the cart after accepting. Thank-you: a new checkout holding only the offer
+        // (added to the paid order instead, the order edit's discount prices it: no function runs).
+        functionCheck: after && !newCheckout ? [] : discountFunctionSays(payloadJson, after ? { ...accepted, lines: accepted.lines.filter((l) => l.attributes?.[ATTR.offer] === offer.offerId) } : accepted, now, money),
         offerId: offer.offerId,
         type: offer.type,
+        view: buyerCard(offer, { cta, decline }, payload.settings.currencyDisplay),
       };
       if (offer.copy.body) card.body = offer.copy.body;
       if (offer.price.savings > 0) card.was = strings.was.replace("{{price}}", money(offer.price.original));
-      if (offer.variantId) card.arm = offer.variantId;
-      if (after) card.link = newCheckoutUrl(DEMO_STOREFRONT, offer, buyer.journeyKey);
+      if (offer.armId) card.arm = offer.armId;
+      if (newCheckout) card.link = newCheckoutUrl(DEMO_STOREFRONT, offer, buyer.journeyKey);
       result.card = card;
       if (buyer.acceptAll && !after) {
         journey.accepted.push(offer.offerId);
         snapshot = accepted;
       }
     }
+    if (after) result.order = snapshot.lines;
     out.push(result);
   }
   return out;
 }
+

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { mulberry32 } from "@moments/stats";
-import { DEMO_CATALOG, demoCollectionGid, demoProductGid, demoVariantGid } from "./catalog";
+import { DEMO_CATALOG, demoCollectionGid, demoImageUrl, demoProductGid, demoVariantGid } from "./catalog";
 
 export const DEMO_SHOP = {
   domain: "moments-demo.myshopify.com",
@@ -64,6 +64,7 @@ export async function ensureDemoShop(prisma: PrismaClient, options: SeedOptions 
         tags: p.tags.join(","),
         // GIDs, as Shopify names collections to offers, the checkout and the Discount Function.
         collections: p.collections.map(demoCollectionGid).join(","),
+        imageUrl: demoImageUrl(p.key),
         variants: {
           create: p.variants.map((v, vi) => ({
             id: demoVariantGid(pi, vi),

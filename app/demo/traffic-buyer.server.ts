@@ -98,7 +98,7 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
       for (const o of w.offers) {
         seen.push(`${o.id}@${moment}`);
         if (o.exp && o.arm) seenArm(o.exp, o.arm, o.value, main.variantId);
-        const ev = { moment, offerId: o.id, experimentId: o.exp, variantId: o.arm, arm: o.arm ? ("variant" as const) : ("none" as const) };
+        const ev = { moment, offerId: o.id, experimentId: o.exp, armId: o.arm, arm: o.arm ? ("variant" as const) : ("none" as const) };
         tracker.track({ type: "impression", ...ev, occurredAt: stamp() });
         if (takes(o.exp, o.arm)) {
           tracker.track({ type: "click", ...ev, occurredAt: stamp() });
@@ -136,7 +136,7 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
         journey.shown.push({ offerId, moment });
         // A held-out place shows nothing: its exposure is all it reports.
         if (view.kind !== "offer") continue;
-        const arm = { offerId, arm: view.offer.variantId ? "variant" : "none", variantId: view.offer.variantId, experimentId: view.offer.experimentId };
+        const arm = { offerId, arm: view.offer.armId ? "variant" : "none", armId: view.offer.armId, experimentId: view.offer.experimentId };
         checkoutEvents.push({ ...common, ...arm, id: randomUUID(), type: "impression", moment, surface, occurredAt: stamp() });
       }
       const first = views[0]!.view.exposures;
@@ -148,9 +148,9 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
       for (const { view } of render(moment, "checkout")) {
         if (view.kind !== "offer") continue;
         const o = view.offer;
-        notePrice(o.experimentId, o.variantId, o.price.final, main.variantId);
-        const arm = { offerId: o.offerId, arm: o.variantId ? "variant" : "none", variantId: o.variantId, experimentId: o.experimentId };
-        if (takes(o.experimentId, o.variantId)) {
+        notePrice(o.experimentId, o.armId, o.price.final, main.variantId);
+        const arm = { offerId: o.offerId, arm: o.armId ? "variant" : "none", armId: o.armId, experimentId: o.experimentId };
+        if (takes(o.experimentId, o.armId)) {
           checkoutEvents.push({ ...common, ...arm, id: randomUUID(), type: "click", moment, surface: "checkout", occurredAt: stamp() });
           checkoutEvents.push({ ...common, ...arm, id: randomUUID(), type: "accept", moment, surface: "checkout", valueMinor: o.price.final, occurredAt: stamp() });
           journey.accepted.push(o.offerId);
@@ -172,8 +172,8 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
     for (let step = 0; step < 3 && ppAnswer.offer; step++) {
       const o = ppAnswer.offer;
       const price = o.quantities.find((q) => q.multiple === 1)?.final ?? 0;
-      if (o.experimentId && o.armVariantId) seenArm(o.experimentId, o.armVariantId, price, main.variantId);
-      if (!takes(o.experimentId, o.armVariantId)) {
+      if (o.experimentId && o.armId) seenArm(o.experimentId, o.armId, price, main.variantId);
+      if (!takes(o.experimentId, o.armId)) {
         ppAnswer = await pp("/api/post-purchase/offer", { declineOfferId: o.offerId });
         continue;
       }
@@ -198,9 +198,9 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
     for (const { view } of render("thank_you", "thank_you", purchased)) {
       if (view.kind !== "offer") continue;
       const o = view.offer;
-      notePrice(o.experimentId, o.variantId, o.price.final, main.variantId);
-      const arm = { offerId: o.offerId, arm: o.variantId ? "variant" : "none", variantId: o.variantId, experimentId: o.experimentId };
-      if (takes(o.experimentId, o.variantId)) {
+      notePrice(o.experimentId, o.armId, o.price.final, main.variantId);
+      const arm = { offerId: o.offerId, arm: o.armId ? "variant" : "none", armId: o.armId, experimentId: o.experimentId };
+      if (takes(o.experimentId, o.armId)) {
         checkoutEvents.push({ ...common, ...arm, id: randomUUID(), type: "click", moment: "thank_you", surface: "thank_you", occurredAt: stamp() });
         // The new checkout's order: the journey attribute from the link, the offer's line attributes.
         await placeOrder(offerLines(o), { journeyKey, checkoutToken: `${checkoutToken}-ty`, email: null, at: orderAt + 120_000, country });
@@ -224,8 +224,8 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
       const row = byOrder.get(e.orderId);
       if (!row) continue;
       const content = JSON.parse(row.content) as { checkoutUrl?: string; offer: { id: string; items: Array<{ productId: string; variantId: string; quantity: number }>; price: { final: number; original: number } } };
-      if (row.experimentId && row.variantId) seenArm(row.experimentId, row.variantId, content.offer.price.final, e.main);
-      if (!takes(row.experimentId ?? undefined, row.variantId ?? undefined)) continue;
+      if (row.experimentId && row.armId) seenArm(row.experimentId, row.armId, content.offer.price.final, e.main);
+      if (!takes(row.experimentId ?? undefined, row.armId ?? undefined)) continue;
       const link = content.checkoutUrl ? new URL(content.checkoutUrl) : null;
       const journeyKey = link?.searchParams.get(`attributes[${ATTR.journey}]`) || e.journeyKey;
       const share = content.offer.items.length ? content.offer.price.final / content.offer.items.length : 0;
@@ -234,7 +234,7 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
         quantity: it.quantity,
         list: Math.round((content.offer.price.original * it.quantity) / Math.max(1, content.offer.items.length)),
         final: Math.round(share),
-        properties: { [ATTR.offer]: row.offerId, ...(row.variantId ? { [ATTR.variant]: row.variantId } : {}), [ATTR.moment]: "email" },
+        properties: { [ATTR.offer]: row.offerId, ...(row.armId ? { [ATTR.arm]: row.armId } : {}), [ATTR.moment]: "email" },
       }));
       await mailers.run(async () => void (await placeOrder(lines, { journeyKey, checkoutToken: `${e.checkoutToken}-em`, email: null, at: e.at + 48 * 3600_000 > options.now ? options.now - 60_000 : e.at + 48 * 3600_000, country: e.country })));
     }

@@ -54,7 +54,7 @@ const report = await runTraffic({
   outbox: (orderIds) =>
     outboxDb.outboxMessage.findMany({
       where: { shopId: shop.id, orderShopifyId: { in: orderIds } },
-      select: { orderShopifyId: true, content: true, variantId: true, experimentId: true, offerId: true },
+      select: { orderShopifyId: true, content: true, armId: true, experimentId: true, offerId: true },
     }),
   log: (line) => console.log(line),
 });

@@ -45,7 +45,7 @@ export interface PostPurchaseAnswer {
   offer?: {
     offerId: string;
     experimentId?: string;
-    armVariantId?: string;
+    armId?: string;
     currency: string;
     quantities: Array<{ multiple: number; final: number }>;
     lines: Array<{ productId: string; variantId: string; quantity: number }>;

@@ -105,7 +105,7 @@ export async function previewEmail(
     product: { title: products[0]?.title ?? shown.copy.title, imageUrl: products[0]?.imageUrl ?? null },
     discountCode: "MOMENTS-PREVIEW",
   };
-  const fake = { offerId: shown.offerId, variantId: null, customerId: null, recipientHash: emailHash(recipient) };
+  const fake = { offerId: shown.offerId, armId: null, customerId: null, recipientHash: emailHash(recipient) };
   content.checkoutUrl = checkoutUrl(shop.domain, content.offer.items, content.discountCode, fake);
   const rendered = renderEmail({
     outboxId: "preview",
@@ -114,7 +114,8 @@ export async function previewEmail(
     customerId: null,
     recipient,
     recipientHash: fake.recipientHash,
-    locale: shown.locale,
+    // Previewed as a buyer with this locale reads it: fixed texts in it, copy in the engine's pick.
+    locale: opts.locale,
     content,
     appUrl: opts.appUrl,
     secret: opts.secret,

@@ -33,7 +33,7 @@ function offerEvent(row: OutboxMessage, type: "impression" | "click", id: string
     surface: "email",
     journeyKey: journeyKeyOf(row),
     offerId: row.offerId,
-    ...(row.experimentId && row.variantId ? { experimentId: row.experimentId, variantId: row.variantId, arm: "variant" } : { arm: "none" }),
+    ...(row.experimentId && row.armId ? { experimentId: row.experimentId, armId: row.armId, arm: "variant" } : { arm: "none" }),
     currency: row.currency,
     occurredAt: now.getTime(),
   };
@@ -70,8 +70,8 @@ export async function recordUnsubscribe(db: Db, shopId: string, journeyKey: stri
 export async function recordEmailPurchase(db: Db, shopId: string, order: OrderCreated, now: Date): Promise<boolean> {
   const a = order.attributes;
   if (a[ATTR.moment] !== "email" || !a[ATTR.offer]) return false;
-  const variantId = a[ATTR.variant] || undefined;
-  const outbox = await db.outboxMessage.findFirst({ where: { shopId, offerId: a[ATTR.offer], variantId: variantId ?? null }, select: { experimentId: true } });
+  const armId = a[ATTR.arm] || undefined;
+  const outbox = await db.outboxMessage.findFirst({ where: { shopId, offerId: a[ATTR.offer], armId: armId ?? null }, select: { experimentId: true } });
   await ingestEvents(
     db,
     shopId,
@@ -83,7 +83,7 @@ export async function recordEmailPurchase(db: Db, shopId: string, order: OrderCr
         surface: "email",
         journeyKey: a[JOURNEY_ATTRIBUTE] || order.customerId || "unknown",
         offerId: a[ATTR.offer],
-        ...(variantId && outbox?.experimentId ? { experimentId: outbox.experimentId, variantId, arm: "variant" } : { arm: "none" }),
+        ...(armId && outbox?.experimentId ? { experimentId: outbox.experimentId, armId, arm: "variant" } : { arm: "none" }),
         currency: order.currency,
         valueMinor: order.totalMinor,
         occurredAt: order.processedAt.getTime(),

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { OutboxMessage, Prisma, PrismaClient } from "@prisma/client";
+import { ATTR } from "@moments/engine";
 import { empty, execute, sql } from "~/lib/sql.server";
 import type { ShopGateway } from "~/gateway/types";
 import { renderEmail, type EmailContent } from "./content.server";
@@ -7,6 +8,7 @@ import type { EmailTransport } from "./transport.server";
 import { emailHash } from "./tokens.server";
 import { JOURNEY_ATTRIBUTE } from "~/measurement/journeys.server";
 import { journeyKeyOf, recordEmailsSent } from "./events.server";
+import { postPurchaseShown } from "./fallback.server";
 import type { Dialect } from "~/db.server";
 
 /**
@@ -130,13 +132,13 @@ async function completeContent(opts: DeliveryOptions, row: OutboxMessage, conten
  * Shopify cart permalink: `/cart/<variant>:<qty>,...?discount=CODE`, with cart attributes that
  * carry the moment and offer so that the order is attributed like any other moment's.
  */
-export function checkoutUrl(shopDomain: string, items: EmailContent["offer"]["items"], code: string | undefined, row: Pick<OutboxMessage, "offerId" | "variantId" | "customerId" | "recipientHash"> & { content?: string }): string {
+export function checkoutUrl(shopDomain: string, items: EmailContent["offer"]["items"], code: string | undefined, row: Pick<OutboxMessage, "offerId" | "armId" | "customerId" | "recipientHash"> & { content?: string }): string {
   const path = items.map((i) => `${i.variantId.split("/").pop()}:${i.quantity}`).join(",");
   const q = new URLSearchParams();
   if (code) q.set("discount", code);
-  q.set("attributes[_moments_moment]", "email");
-  q.set("attributes[_moments_offer]", row.offerId);
-  if (row.variantId) q.set("attributes[_moments_variant]", row.variantId);
+  q.set(`attributes[${ATTR.moment}]`, "email");
+  q.set(`attributes[${ATTR.offer}]`, row.offerId);
+  if (row.armId) q.set(`attributes[${ATTR.arm}]`, row.armId);
   q.set(`attributes[${JOURNEY_ATTRIBUTE}]`, journeyKeyOf(row));
   q.set("ref", "moments-email");
   return `https://${shopDomain}/cart/${path}?${q.toString()}`;
@@ -182,6 +184,15 @@ export async function runBatch(opts: DeliveryOptions): Promise<BatchResult> {
     let changed: Prisma.OutboxMessageUpdateManyMutationInput = {};
     try {
       const stored = JSON.parse(row.content) as EmailContent;
+      // The post-purchase offer carried as a fallback goes only if neither page showed it since.
+      if (stored.fallback && (await postPurchaseShown(opts.prisma, row.shopId, [stored.fallback.referenceId, row.orderShopifyId]))) {
+        await opts.prisma.outboxMessage.updateMany({
+          where: ownedBy(row),
+          data: { status: "cancelled", claimedBy: null, claimedUntil: null, lastError: "the post-purchase offer was shown on the post-purchase or thank-you page" },
+        });
+        result.cancelled++;
+        continue;
+      }
       const content = await completeContent(opts, row, stored, at);
       changed = content !== stored ? { content: JSON.stringify(content), discountCode: content.discountCode ?? null } : {};
       // The claim's lease covers the whole batch; renew (one write) only when less than half is
@@ -196,7 +207,8 @@ export async function runBatch(opts: DeliveryOptions): Promise<BatchResult> {
         customerId: row.customerId,
         recipient: row.recipient,
         recipientHash: row.recipientHash,
-        locale: row.locale,
+        // The buyer's own locale; a row scheduled before it was kept renders in its copy's.
+        locale: row.buyerLocale ?? row.locale,
         content,
         appUrl: opts.appUrl,
         secret: opts.secret,

@@ -8,8 +8,10 @@ import type { OrderCreatedContext, OrderCreatedHandler } from "~/orders/order-cr
 import type { OrderCreated } from "~/orders/order-payload.server";
 import type { EmailContent } from "./content.server";
 import { messageIdFor } from "./content.server";
+import { storedLocale } from "./i18n.server";
 import { emailHash } from "./tokens.server";
 import { recordEmailPurchase } from "./events.server";
+import { postPurchaseForEmail, type EmailFallback } from "./fallback.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -93,7 +95,14 @@ export async function scheduleFollowUp(tx: Tx, ctx: OrderCreatedContext, opts: S
     );
   }
   // One email, one placement: place 1, or no email when the buyer is held out of it.
-  const shown = md?.offers.find((o) => o.slot === 1);
+  let shown = md?.offers.find((o) => o.slot === 1);
+  // No email offer for this order: the post-purchase offer, when neither the post-purchase page nor
+  // the thank-you page made it (a wallet checkout skips the first; decision 026). Checked again at send.
+  let fallback: EmailFallback | undefined;
+  if (!shown && !md?.exposures.some((x) => x.slot === 1 && x.arm === "holdout")) {
+    const pp = await postPurchaseForEmail(tx, shopId, order, lines, decoded.payload, opts.now);
+    if (pp) ({ offer: shown, fallback } = pp);
+  }
   if (!shown) return { scheduled: false, reason: "no_offer" };
 
   const [shop, settings, offerRow] = await Promise.all([
@@ -119,13 +128,14 @@ export async function scheduleFollowUp(tx: Tx, ctx: OrderCreatedContext, opts: S
       recipient: order.email,
       recipientHash: hash,
       locale: shown.locale,
+      buyerLocale: storedLocale(order.locale),
       currency: shown.price.currency,
       offerId: shown.offerId,
-      variantId: shown.variantId ?? null,
+      armId: shown.armId ?? null,
       experimentId: shown.experimentId ?? null,
       // The journey key travels in the content snapshot (no column for it): the send, the click
       // and the checkout link report under it (events.server journeyKeyOf).
-      content: JSON.stringify({ ...content, journeyKey }),
+      content: JSON.stringify({ ...content, journeyKey, ...(fallback ? { fallback } : {}) }),
       dueAt,
       nextAttemptAt: dueAt,
       messageId: messageIdFor(id, opts.appUrl),
@@ -175,6 +185,8 @@ export function offerContent(shown: ShownOffer): EmailContent["offer"] {
     items: shown.lines.map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity })),
     price: { currency: price.currency, original: price.original, final: price.final, savings: price.savings },
     percentOff: price.original > 0 ? Math.floor((price.savings * 10000) / price.original) / 10000 : 0,
+    ...(shown.design ? { design: shown.design } : {}),
+    ...(shown.image ? { image: shown.image } : {}),
   };
 }
 

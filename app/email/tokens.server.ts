@@ -36,16 +36,18 @@ export interface UnsubscribeClaim {
   customerId: string | null;
   /** Epoch seconds the link was issued (kept for audits; unsubscribe links do not expire). */
   issuedAt: number;
+  /** The language the email was written in, for the unsubscribe page (absent in older links). */
+  locale?: string | null;
 }
 
 export function signUnsubscribe(secret: string, claim: UnsubscribeClaim): string {
-  return sign(secret, "unsubscribe", { s: claim.shopId, h: claim.emailHash, c: claim.customerId, i: claim.issuedAt });
+  return sign(secret, "unsubscribe", { s: claim.shopId, h: claim.emailHash, c: claim.customerId, i: claim.issuedAt, ...(claim.locale ? { l: claim.locale } : {}) });
 }
 
 export function verifyUnsubscribe(secret: string, token: string | null | undefined): UnsubscribeClaim | null {
-  const d = verify(secret, "unsubscribe", token) as { s?: unknown; h?: unknown; c?: unknown; i?: unknown } | null;
+  const d = verify(secret, "unsubscribe", token) as { s?: unknown; h?: unknown; c?: unknown; i?: unknown; l?: unknown } | null;
   if (!d || typeof d.s !== "string" || typeof d.h !== "string" || !/^[0-9a-f]{64}$/.test(d.h) || typeof d.i !== "number") return null;
-  return { shopId: d.s, emailHash: d.h, customerId: typeof d.c === "string" ? d.c : null, issuedAt: d.i };
+  return { shopId: d.s, emailHash: d.h, customerId: typeof d.c === "string" ? d.c : null, issuedAt: d.i, locale: typeof d.l === "string" ? d.l : null };
 }
 
 export function signClick(secret: string, outboxId: string): string {

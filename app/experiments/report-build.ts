@@ -56,11 +56,12 @@ export function buildExperimentReports(input: ReportInput): ExperimentReport[] {
       offerId,
       offerName: m?.offerName ?? (offerId || "(deleted offer)"),
       status: m?.status ?? "deleted",
+      offerStatus: m ? (m.offerStatus ?? "active") : null,
       archived: Boolean(m?.archivedAt) || m?.status === "archived",
       currentVersion: current,
       startedAt: m?.startedAt ?? null,
       holdoutPct: (m?.holdoutBps ?? 0) / 100,
-      winnerVariantId: m?.winnerVariantId ?? null,
+      winnerArmId: m?.winnerArmId ?? null,
       variants: m?.variants ?? [],
       versions: numbers.map((n) => {
         const vm = versionRows.find((v) => v.version === n) ?? null;
@@ -140,7 +141,7 @@ function versionReport(p: {
   const shareTotal = p.shares ? Object.values(p.shares).reduce((a, b) => a + b, 0) : 0;
   const armReports: ArmReport[] = arms.map((arm) => {
     const t = totals.get(arm)!;
-    const takes = arm === "holdout" ? null : p.takes.filter((x) => x.variantId === arm);
+    const takes = arm === "holdout" ? null : p.takes.filter((x) => x.armId === arm);
     const impressions = takes ? takes.reduce((a, x) => a + x.impressions, 0) : null;
     const accepts = takes ? takes.reduce((a, x) => a + x.accepts, 0) : null;
     return {

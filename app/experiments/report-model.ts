@@ -28,11 +28,13 @@ export interface ExperimentMeta {
   offerId: string;
   offerName: string;
   status: string;
+  /** The offer's status (absent: read as active); a running experiment of a paused offer is paused. */
+  offerStatus?: string;
   holdoutBps: number;
   version: number;
   startedAt: string | null;
   archivedAt: string | null;
-  winnerVariantId: string | null;
+  winnerArmId: string | null;
   variants: Array<{ id: string; name: string; weight: number }>;
 }
 
@@ -49,7 +51,7 @@ export interface VersionMeta {
 /** MomentDaily accepts / impressions of a variant arm on one day. */
 export interface TakeRow {
   offerId: string;
-  variantId: string;
+  armId: string;
   day: string;
   impressions: number;
   accepts: number;
@@ -106,12 +108,15 @@ export interface ExperimentReport {
   experimentId: string;
   offerId: string;
   offerName: string;
+  /** The experiment's own lifecycle; the admin shows it with the offer's (experiments/status.ts). */
   status: string;
+  /** The offer's status; null when the offer is gone. */
+  offerStatus: string | null;
   archived: boolean;
   currentVersion: number;
   startedAt: string | null;
   holdoutPct: number;
-  winnerVariantId: string | null;
+  winnerArmId: string | null;
   variants: Array<{ id: string; name: string; weight: number }>;
   /** Newest first. */
   versions: VersionReport[];

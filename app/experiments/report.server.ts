@@ -80,13 +80,13 @@ export async function loadReportInput(
     }),
     prisma.experiment.findMany({
       where: { shopId, ...only },
-      include: { offer: { select: { name: true, shopId: true, variants: { orderBy: { createdAt: "asc" }, select: { id: true, name: true, weight: true } } } } },
+      include: { offer: { select: { name: true, shopId: true, status: true, variants: { orderBy: { createdAt: "asc" }, select: { id: true, name: true, weight: true } } } } },
       orderBy: { createdAt: "desc" },
     }),
     prisma.experimentVersion.findMany({ where: { shopId, ...onlyRows } }),
     prisma.momentDaily.groupBy({
-      by: ["offerId", "variantId", "day"],
-      where: { shopId, arm: "variant", variantId: { not: "" }, ...dims },
+      by: ["offerId", "armId", "day"],
+      where: { shopId, arm: "variant", armId: { not: "" }, ...dims },
       _sum: { impressions: true, accepts: true },
     }),
   ]);
@@ -115,11 +115,12 @@ export async function loadReportInput(
         offerId: e.offerId,
         offerName: e.offer.name,
         status: e.status,
+        offerStatus: e.offer.status,
         holdoutBps: e.holdoutBps,
         version: e.version,
         startedAt: e.startedAt?.toISOString() ?? null,
         archivedAt: e.archivedAt?.toISOString() ?? null,
-        winnerVariantId: e.winnerVariantId,
+        winnerArmId: e.winnerArmId,
         variants: e.offer.variants,
       })),
     versions: versions.map((v) => ({
@@ -131,6 +132,6 @@ export async function loadReportInput(
       shares: parseShares(v.shares),
       reason: v.reason,
     })),
-    takes: takes.map((t) => ({ offerId: t.offerId, variantId: t.variantId, day: t.day, ...sumsAsNumbers(t._sum) })),
+    takes: takes.map((t) => ({ offerId: t.offerId, armId: t.armId, day: t.day, ...sumsAsNumbers(t._sum) })),
   };
 }

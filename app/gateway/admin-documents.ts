@@ -124,3 +124,94 @@ export const OFFER_DISCOUNT_INPUT_MUTATION = `#graphql
   }
   ${METAFIELDS_SET_ERRORS_FRAGMENT}
 ` as const;
+
+// ---- Thank-you offers added to the paid order (decision 026; scopes read_orders, write_order_edits).
+
+/** The order the thank-you page names, as the server re-decides its offer and checks the caller. */
+export const ORDER_FOR_EDIT_QUERY = `#graphql
+  query MomentsOrderForEdit($id: ID!) {
+    order(id: $id) {
+      id
+      createdAt
+      cancelledAt
+      test
+      checkoutToken
+      customerLocale
+      presentmentCurrencyCode
+      merchantEditable
+      merchantEditableErrors
+      customAttributes { key value }
+      customer { id numberOfOrders }
+      shippingAddress { countryCodeV2 }
+      billingAddress { countryCodeV2 }
+      subtotalPriceSet { presentmentMoney { amount currencyCode } }
+      lineItems(first: 100) {
+        nodes {
+          quantity
+          product { id }
+          variant { id }
+          discountedTotalSet { presentmentMoney { amount currencyCode } }
+        }
+      }
+    }
+  }
+`;
+
+export const ORDER_EDIT_BEGIN_MUTATION = `#graphql
+  mutation MomentsOrderEditBegin($id: ID!) {
+    orderEditBegin(id: $id) {
+      calculatedOrder { id }
+      userErrors { field message }
+    }
+  }
+`;
+
+/** A new line for the offer's variant at Shopify's price for the order (contextual pricing). */
+export const ORDER_EDIT_ADD_VARIANT_MUTATION = `#graphql
+  mutation MomentsOrderEditAddVariant($id: ID!, $variantId: ID!, $quantity: Int!) {
+    orderEditAddVariant(id: $id, variantId: $variantId, quantity: $quantity, allowDuplicates: true) {
+      calculatedLineItem {
+        id
+        quantity
+        originalUnitPriceSet { presentmentMoney { amount currencyCode } }
+      }
+      userErrors { field message }
+    }
+  }
+`;
+
+/** The offer's discount on the added line, read back before anything is committed. */
+export const ORDER_EDIT_LINE_DISCOUNT_MUTATION = `#graphql
+  mutation MomentsOrderEditLineDiscount($id: ID!, $lineItemId: ID!, $discount: OrderEditAppliedDiscountInput!) {
+    orderEditAddLineItemDiscount(id: $id, lineItemId: $lineItemId, discount: $discount) {
+      calculatedLineItem {
+        id
+        quantity
+        discountedUnitPriceSet { presentmentMoney { amount currencyCode } }
+      }
+      userErrors { field message }
+    }
+  }
+`;
+
+export const ORDER_EDIT_COMMIT_MUTATION = `#graphql
+  mutation MomentsOrderEditCommit($id: ID!, $notifyCustomer: Boolean, $staffNote: String) {
+    orderEditCommit(id: $id, notifyCustomer: $notifyCustomer, staffNote: $staffNote) {
+      order {
+        id
+        totalOutstandingSet { presentmentMoney { amount currencyCode } }
+      }
+      userErrors { field message }
+    }
+  }
+`;
+
+/** Shopify's invoice email for the order's outstanding balance, with the link where the buyer pays. */
+export const ORDER_INVOICE_SEND_MUTATION = `#graphql
+  mutation MomentsOrderInvoiceSend($id: ID!) {
+    orderInvoiceSend(id: $id) {
+      order { id }
+      userErrors { field message code }
+    }
+  }
+`;

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { toSafeNumber } from "~/lib/bigint";
-import { DEMO_COLLECTIONS, demoCollectionGid, demoCollectionId } from "~/demo/catalog";
+import { DEMO_CATALOG, DEMO_COLLECTIONS, demoCollectionGid, demoCollectionId, demoImageUrl } from "~/demo/catalog";
+import { demoOrderEditing } from "./demo-orders.server";
 import { OFFER_FUNCTION_INPUT_METAFIELD, type CatalogProduct, type ShopGateway } from "./types";
 
 const APP_NAMESPACE = "$app";
@@ -25,7 +26,8 @@ function toCatalog(row: DemoProductRow): CatalogProduct {
     productType: row.productType,
     tags: list(row.tags),
     collections: list(row.collections).map(demoCollectionId),
-    imageUrl: row.imageUrl,
+    // Demo stores seeded before the catalog had images: the product's illustration.
+    imageUrl: row.imageUrl ?? (DEMO_CATALOG.some((p) => p.key === row.handle) ? demoImageUrl(row.handle) : null),
     variants: row.variants.map((v) => ({
       id: v.id,
       title: v.title,
@@ -99,5 +101,7 @@ export function demoGateway(prisma: PrismaClient, shopId: string): ShopGateway {
     async createDiscountCode(input) {
       return { code: input.code };
     },
+    // Order editing on the demo store's orders (decision 026).
+    ...demoOrderEditing(prisma, shopId),
   };
 }

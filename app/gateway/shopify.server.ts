@@ -1,10 +1,3 @@
-import type {
-  AdminOperations,
-  ApiClientRequestOptions,
-  FetchResponseBody,
-  ResponseWithType,
-  ReturnData,
-} from "@shopify/admin-api-client";
 import { decimalToMinor } from "~/lib/decimal";
 import {
   COLLECTIONS_QUERY,
@@ -19,77 +12,17 @@ import {
   SHOP_QUERY,
 } from "./admin-documents";
 import type { MomentsProductFieldsFragment } from "~/graphql/admin.generated";
+import { payload, run, type AdminGraphql } from "./admin-client.server";
+import { orderEditing } from "./order-edit.server";
 import { GatewayError, OFFER_FUNCTION_INPUT_METAFIELD, type CatalogProduct, type ShopGateway } from "./types";
 
-/**
- * The documents codegen generated types for (app/graphql/admin.generated.d.ts): the keys of
- * AdminOperations without its catch-all index signatures, so a string codegen has not seen (a
- * document built at run time, or one changed without `npm run graphql-codegen`) fails tsc.
- */
-export type AdminDocument = keyof {
-  [
-    K in keyof AdminOperations as string extends K ? never : number extends K ? never : symbol extends K ? never : K
-  ]: true;
-};
-/** A document's result (`data`), as generated. */
-export type AdminData<D extends AdminDocument> = ReturnData<D, AdminOperations>;
-/** A document's variables, as the library types them from the generated ones. */
-export type AdminVariables<D extends AdminDocument> = ApiClientRequestOptions<D, AdminOperations>["variables"];
-
-/** A document's response: `json()` is `{ data }` typed by the generated result. */
-export type AdminResponse<D extends AdminDocument> = ResponseWithType<
-  FetchResponseBody<ReturnData<D, AdminOperations>>
->;
-
-/**
- * The slice of the library's admin client (`admin.graphql`) this adapter needs, easy to fake at the
- * HTTP edge: a generated document, its variables and its answer typed by AdminQueries/AdminMutations.
- */
-export interface AdminGraphql {
-  graphql<D extends AdminDocument>(query: D, options?: { variables?: AdminVariables<D> }): Promise<AdminResponse<D>>;
-}
-
-/** The messages of a GraphQL error response (`errors: [{ message }]`), if it is one. */
-function errorMessages(body: object): unknown[] | undefined {
-  if (!("errors" in body) || !Array.isArray(body.errors)) return undefined;
-  return body.errors.map((e: unknown) =>
-    typeof e === "object" && e !== null && "message" in e ? e.message : undefined,
-  );
-}
-
-/** A document's variables argument: none for a document without variables, required otherwise. */
-type VariablesArgument<D extends AdminDocument> =
-  AdminOperations[D]["variables"] extends Record<string, never> ? [] : [variables: NonNullable<AdminVariables<D>>];
-
-async function run<D extends AdminDocument>(
-  admin: AdminGraphql,
-  query: D,
-  ...[variables]: VariablesArgument<D>
-): Promise<AdminData<D>> {
-  let response: AdminResponse<D>;
-  try {
-    response = await admin.graphql(query, variables ? { variables } : undefined);
-  } catch (error) {
-    throw new GatewayError("Shopify could not be reached. Try again in a moment.", error);
-  }
-  const body = await response.json();
-  const errors = errorMessages(body);
-  if (errors?.length || !body.data) {
-    throw new GatewayError(`Shopify refused the request: ${errors?.join("; ") ?? "no data"}`);
-  }
-  return body.data;
-}
+// The typed admin client's slice moved to admin-client.server.ts; re-exported for its callers.
+export type { AdminData, AdminDocument, AdminGraphql, AdminResponse, AdminVariables } from "./admin-client.server";
 
 /** The title the merchant sees in Discounts; also how the app recognises its own discount. */
 export const OFFER_DISCOUNT_TITLE = "Moments offer prices";
 /** The Discount Function's handle (extensions/discount-function/shopify.extension.toml). */
 export const OFFER_DISCOUNT_FUNCTION_HANDLE = "discount-function";
-
-/** A mutation's payload, which the schema lets be null (Shopify then answers with errors, above). */
-function payload<P>(p: P | null | undefined): P {
-  if (p == null) throw new GatewayError("Shopify refused the request: no data");
-  return p;
-}
 
 export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopGateway {
   const toCatalog = (p: MomentsProductFieldsFragment): CatalogProduct => ({
@@ -223,5 +156,6 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
       }
       return { code: input.code };
     },
+    ...orderEditing(admin),
   };
 }

@@ -72,6 +72,52 @@ export interface AppMetafieldValue {
   type: string;
 }
 
+/** An order as the thank-you order edit needs it (decision 026): money in the presentment currency. */
+export interface OrderFacts {
+  id: string;
+  createdAt: Date;
+  cancelled: boolean;
+  test: boolean;
+  /** The checkout the order came from: the thank-you page's `checkoutToken`. */
+  checkoutToken: string | null;
+  /** The order's `_moments_journey` attribute, when a surface wrote one. */
+  journeyAttribute: string | null;
+  customerId: string | null;
+  /** Orders the customer has placed, this one included (null for a guest). */
+  customerOrders: number | null;
+  locale: string | null;
+  country: string | null;
+  /** The currency the buyer paid in. */
+  currency: string;
+  /** Line items after discounts, minor units. */
+  subtotalMinor: number;
+  lines: Array<{ productId: string; variantId: string; quantity: number; totalMinor: number }>;
+  /** False with Shopify's reasons when the order cannot be edited (cancelled, archived, ...). */
+  editable: boolean;
+  notEditableReasons: string[];
+}
+
+/** A line an order edit added: Shopify's calculated line and its unit price before any discount. */
+export interface AddedLine {
+  lineItemId: string;
+  quantity: number;
+  unitMinor: number;
+  currency: string;
+}
+
+/**
+ * One order edit, staged until `commit` (Shopify's `orderEditBegin` ... `orderEditCommit`): nothing
+ * reaches the order before the commit, and an edit never committed changes nothing.
+ */
+export interface OrderEditSession {
+  /** Adds a variant as a new line (`orderEditAddVariant`), at Shopify's price for the order. */
+  addVariant(variantId: string, quantity: number): Promise<AddedLine>;
+  /** A fixed discount on each unit of an added line; answers the discounted unit price Shopify calculated. */
+  discountLine(line: AddedLine, perUnitMinor: number, description: string): Promise<{ discountedUnitMinor: number }>;
+  /** Applies the staged changes; the order's outstanding balance after it, minor units. */
+  commit(opts: { notifyCustomer: boolean; staffNote: string }): Promise<{ balanceMinor: number; currency: string }>;
+}
+
 /** Whose catalog a shop has: Shopify's (Admin API) or the demo store's. */
 export type CatalogKind = "shopify" | "demo";
 
@@ -101,6 +147,12 @@ export interface ShopGateway {
   ensureOfferDiscount?(functionInput?: OfferFunctionInput): Promise<void>;
   /** Creates the code; creating a code that already exists (a retry) succeeds with the same code. */
   createDiscountCode(input: DiscountCodeInput): Promise<{ code: string }>;
+  /** An order of the shop, or null when the shop has none with this id. */
+  getOrder(orderId: string): Promise<OrderFacts | null>;
+  /** Starts editing a paid order (decision 026). */
+  beginOrderEdit(orderId: string): Promise<OrderEditSession>;
+  /** Shopify's invoice for the order's outstanding balance (`orderInvoiceSend`): the buyer pays through its link. */
+  sendOrderInvoice(orderId: string): Promise<void>;
 }
 
 /** A plain-words error a merchant can act on; routes show `message` as is. */
@@ -108,5 +160,17 @@ export class GatewayError extends Error {
   constructor(message: string, readonly detail?: unknown) {
     super(message);
     this.name = "GatewayError";
+  }
+}
+
+/**
+ * Shopify answered and refused (userErrors, or errors in the response): the request changed
+ * nothing. A plain GatewayError may also mean that Shopify was not reached, or that its answer was
+ * lost after it acted.
+ */
+export class GatewayRefusal extends GatewayError {
+  constructor(message: string, detail?: unknown) {
+    super(message, detail);
+    this.name = "GatewayRefusal";
   }
 }

@@ -89,6 +89,69 @@ export type MomentsOfferDiscountInputMutationVariables = AdminTypes.Exact<{
 
 export type MomentsOfferDiscountInputMutation = { metafieldsSet?: AdminTypes.Maybe<{ metafields?: AdminTypes.Maybe<Array<Pick<AdminTypes.Metafield, 'key' | 'namespace'>>>, userErrors: Array<Pick<AdminTypes.MetafieldsSetUserError, 'field' | 'message' | 'code'>> }> };
 
+export type MomentsOrderForEditQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type MomentsOrderForEditQuery = { order?: AdminTypes.Maybe<(
+    Pick<AdminTypes.Order, 'id' | 'createdAt' | 'cancelledAt' | 'test' | 'checkoutToken' | 'customerLocale' | 'presentmentCurrencyCode' | 'merchantEditable' | 'merchantEditableErrors'>
+    & { customAttributes: Array<Pick<AdminTypes.Attribute, 'key' | 'value'>>, customer?: AdminTypes.Maybe<Pick<AdminTypes.Customer, 'id' | 'numberOfOrders'>>, shippingAddress?: AdminTypes.Maybe<Pick<AdminTypes.MailingAddress, 'countryCodeV2'>>, billingAddress?: AdminTypes.Maybe<Pick<AdminTypes.MailingAddress, 'countryCodeV2'>>, subtotalPriceSet?: AdminTypes.Maybe<{ presentmentMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }>, lineItems: { nodes: Array<(
+        Pick<AdminTypes.LineItem, 'quantity'>
+        & { product?: AdminTypes.Maybe<Pick<AdminTypes.Product, 'id'>>, variant?: AdminTypes.Maybe<Pick<AdminTypes.ProductVariant, 'id'>>, discountedTotalSet: { presentmentMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> } }
+      )> } }
+  )> };
+
+export type MomentsOrderEditBeginMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type MomentsOrderEditBeginMutation = { orderEditBegin?: AdminTypes.Maybe<{ calculatedOrder?: AdminTypes.Maybe<Pick<AdminTypes.CalculatedOrder, 'id'>>, userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
+export type MomentsOrderEditAddVariantMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  variantId: AdminTypes.Scalars['ID']['input'];
+  quantity: AdminTypes.Scalars['Int']['input'];
+}>;
+
+
+export type MomentsOrderEditAddVariantMutation = { orderEditAddVariant?: AdminTypes.Maybe<{ calculatedLineItem?: AdminTypes.Maybe<(
+      Pick<AdminTypes.CalculatedLineItem, 'id' | 'quantity'>
+      & { originalUnitPriceSet: { presentmentMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> } }
+    )>, userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
+export type MomentsOrderEditLineDiscountMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  lineItemId: AdminTypes.Scalars['ID']['input'];
+  discount: AdminTypes.OrderEditAppliedDiscountInput;
+}>;
+
+
+export type MomentsOrderEditLineDiscountMutation = { orderEditAddLineItemDiscount?: AdminTypes.Maybe<{ calculatedLineItem?: AdminTypes.Maybe<(
+      Pick<AdminTypes.CalculatedLineItem, 'id' | 'quantity'>
+      & { discountedUnitPriceSet: { presentmentMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> } }
+    )>, userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
+export type MomentsOrderEditCommitMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  notifyCustomer?: AdminTypes.InputMaybe<AdminTypes.Scalars['Boolean']['input']>;
+  staffNote?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+}>;
+
+
+export type MomentsOrderEditCommitMutation = { orderEditCommit?: AdminTypes.Maybe<{ order?: AdminTypes.Maybe<(
+      Pick<AdminTypes.Order, 'id'>
+      & { totalOutstandingSet: { presentmentMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> } }
+    )>, userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
+export type MomentsOrderInvoiceSendMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type MomentsOrderInvoiceSendMutation = { orderInvoiceSend?: AdminTypes.Maybe<{ order?: AdminTypes.Maybe<Pick<AdminTypes.Order, 'id'>>, userErrors: Array<Pick<AdminTypes.OrderInvoiceSendUserError, 'field' | 'message' | 'code'>> }> };
+
 interface GeneratedQueryTypes {
   "#graphql\n  query MomentsProducts($first: Int!, $query: String) {\n    products(first: $first, query: $query, sortKey: TITLE) {\n      nodes { ...MomentsProductFields }\n    }\n  }\n  #graphql\n  fragment MomentsProductFields on Product {\n    id\n    title\n    handle\n    vendor\n    productType\n    tags\n    featuredMedia { preview { image { url } } }\n    collections(first: 50) { nodes { id } }\n    variants(first: 50) {\n      nodes { id title sku price inventoryQuantity }\n    }\n  }\n\n": {return: MomentsProductsQuery, variables: MomentsProductsQueryVariables},
   "#graphql\n  query MomentsProductsById($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on Product { ...MomentsProductFields }\n    }\n  }\n  #graphql\n  fragment MomentsProductFields on Product {\n    id\n    title\n    handle\n    vendor\n    productType\n    tags\n    featuredMedia { preview { image { url } } }\n    collections(first: 50) { nodes { id } }\n    variants(first: 50) {\n      nodes { id title sku price inventoryQuantity }\n    }\n  }\n\n": {return: MomentsProductsByIdQuery, variables: MomentsProductsByIdQueryVariables},
@@ -96,6 +159,7 @@ interface GeneratedQueryTypes {
   "#graphql\n  query MomentsShop {\n    shop { id name currencyCode plan { shopifyPlus } }\n  }\n": {return: MomentsShopQuery, variables: MomentsShopQueryVariables},
   "#graphql\n  query MomentsReadMetafield($key: String!) {\n    shop { metafield(namespace: \"$app\", key: $key) { value } }\n  }\n": {return: MomentsReadMetafieldQuery, variables: MomentsReadMetafieldQueryVariables},
   "#graphql\n  query MomentsOfferDiscounts {\n    automaticDiscountNodes(first: 50, query: \"type:app\") {\n      nodes {\n        id\n        automaticDiscount {\n          ... on DiscountAutomaticApp { title status }\n        }\n      }\n    }\n  }\n": {return: MomentsOfferDiscountsQuery, variables: MomentsOfferDiscountsQueryVariables},
+  "#graphql\n  query MomentsOrderForEdit($id: ID!) {\n    order(id: $id) {\n      id\n      createdAt\n      cancelledAt\n      test\n      checkoutToken\n      customerLocale\n      presentmentCurrencyCode\n      merchantEditable\n      merchantEditableErrors\n      customAttributes { key value }\n      customer { id numberOfOrders }\n      shippingAddress { countryCodeV2 }\n      billingAddress { countryCodeV2 }\n      subtotalPriceSet { presentmentMoney { amount currencyCode } }\n      lineItems(first: 100) {\n        nodes {\n          quantity\n          product { id }\n          variant { id }\n          discountedTotalSet { presentmentMoney { amount currencyCode } }\n        }\n      }\n    }\n  }\n": {return: MomentsOrderForEditQuery, variables: MomentsOrderForEditQueryVariables},
 }
 
 interface GeneratedMutationTypes {
@@ -103,6 +167,11 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation MomentsEmailDiscount($basicCodeDiscount: DiscountCodeBasicInput!) {\n    discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {\n      codeDiscountNode { id }\n      userErrors { field message code }\n    }\n  }\n": {return: MomentsEmailDiscountMutation, variables: MomentsEmailDiscountMutationVariables},
   "#graphql\n  mutation MomentsOfferDiscountCreate($discount: DiscountAutomaticAppInput!) {\n    discountAutomaticAppCreate(automaticAppDiscount: $discount) {\n      automaticAppDiscount { discountId }\n      userErrors { field message }\n    }\n  }\n": {return: MomentsOfferDiscountCreateMutation, variables: MomentsOfferDiscountCreateMutationVariables},
   "#graphql\n  mutation MomentsOfferDiscountInput($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields { key namespace }\n      userErrors { ...MomentsMetafieldsSetErrors }\n    }\n  }\n  #graphql\n  fragment MomentsMetafieldsSetErrors on MetafieldsSetUserError {\n    field\n    message\n    code\n  }\n\n": {return: MomentsOfferDiscountInputMutation, variables: MomentsOfferDiscountInputMutationVariables},
+  "#graphql\n  mutation MomentsOrderEditBegin($id: ID!) {\n    orderEditBegin(id: $id) {\n      calculatedOrder { id }\n      userErrors { field message }\n    }\n  }\n": {return: MomentsOrderEditBeginMutation, variables: MomentsOrderEditBeginMutationVariables},
+  "#graphql\n  mutation MomentsOrderEditAddVariant($id: ID!, $variantId: ID!, $quantity: Int!) {\n    orderEditAddVariant(id: $id, variantId: $variantId, quantity: $quantity, allowDuplicates: true) {\n      calculatedLineItem {\n        id\n        quantity\n        originalUnitPriceSet { presentmentMoney { amount currencyCode } }\n      }\n      userErrors { field message }\n    }\n  }\n": {return: MomentsOrderEditAddVariantMutation, variables: MomentsOrderEditAddVariantMutationVariables},
+  "#graphql\n  mutation MomentsOrderEditLineDiscount($id: ID!, $lineItemId: ID!, $discount: OrderEditAppliedDiscountInput!) {\n    orderEditAddLineItemDiscount(id: $id, lineItemId: $lineItemId, discount: $discount) {\n      calculatedLineItem {\n        id\n        quantity\n        discountedUnitPriceSet { presentmentMoney { amount currencyCode } }\n      }\n      userErrors { field message }\n    }\n  }\n": {return: MomentsOrderEditLineDiscountMutation, variables: MomentsOrderEditLineDiscountMutationVariables},
+  "#graphql\n  mutation MomentsOrderEditCommit($id: ID!, $notifyCustomer: Boolean, $staffNote: String) {\n    orderEditCommit(id: $id, notifyCustomer: $notifyCustomer, staffNote: $staffNote) {\n      order {\n        id\n        totalOutstandingSet { presentmentMoney { amount currencyCode } }\n      }\n      userErrors { field message }\n    }\n  }\n": {return: MomentsOrderEditCommitMutation, variables: MomentsOrderEditCommitMutationVariables},
+  "#graphql\n  mutation MomentsOrderInvoiceSend($id: ID!) {\n    orderInvoiceSend(id: $id) {\n      order { id }\n      userErrors { field message code }\n    }\n  }\n": {return: MomentsOrderInvoiceSendMutation, variables: MomentsOrderInvoiceSendMutationVariables},
 }
 declare module '@shopify/admin-api-client' {
   type InputMaybe<T> = AdminTypes.InputMaybe<T>;

@@ -58,7 +58,7 @@ async function linkAndAttribute(tx: Tx, shopId: string, order: Parameters<OrderC
     for (const line of offerLines) {
       if (already.has(line.lineId)) continue;
       const offerId = line.attributes[ATTR.offer]!;
-      const variantId = line.attributes[ATTR.variant] ?? "";
+      const armId = line.attributes[ATTR.arm] ?? "";
       const moment = line.attributes[ATTR.moment] || "unknown";
       const view =
         views.find((v) => v.offerId === offerId && v.moment === moment && hasDims(v)) ?? views.find((v) => v.offerId === offerId && hasDims(v));
@@ -66,7 +66,7 @@ async function linkAndAttribute(tx: Tx, shopId: string, order: Parameters<OrderC
       // across impressions, arms and attributed revenue.
       const { device, country, segment } = view ?? journeyDims;
       const revenue = Math.max(0, line.unitMinor * line.quantity - line.discountMinor);
-      const dims: MomentKey = { day, moment, offerId, variantId, arm: variantId ? "variant" : "none", device, country, segment };
+      const dims: MomentKey = { day, moment, offerId, armId, arm: armId ? "variant" : "none", device, country, segment };
       await tx.attributedLine.create({
         data: {
           shopId,
@@ -123,7 +123,7 @@ export async function relocateLines(tx: Tx, shopId: string, dims: Map<string, Jo
     const moving = own.filter((l) => !hasDims(l));
     if (moving.length === 0) continue;
     const keyOf = (l: LineRow, d: JourneyDims): MomentKey => ({
-      day: l.day, moment: l.moment, offerId: l.offerId, variantId: l.variantId, arm: l.arm,
+      day: l.day, moment: l.moment, offerId: l.offerId, armId: l.armId, arm: l.arm,
       device: d.device, country: d.country, segment: d.segment,
     });
     // attributedOrders counts the order once per roll-up key: recount its keys before and after.

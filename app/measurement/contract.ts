@@ -45,8 +45,8 @@ export const EventInput = z.object({
   journeyKey: boundedText(1, 128),
   offerId: boundedText(1, 64).optional(),
   experimentId: boundedText(1, 64).optional(),
-  /** Experiment arm variant id (engine ShownOffer.variantId). */
-  variantId: boundedText(1, 32).optional(),
+  /** Experiment arm id (engine ShownOffer.armId); the legacy wire name `variantId` is read too (legacyArmId). */
+  armId: boundedText(1, 32).optional(),
   arm: z.enum(ARMS).default("none"),
   /** Experiment version (engine Exposure.version); results are kept per version. */
   version: z.number().int().min(1).max(1_000_000).optional(),
@@ -62,6 +62,19 @@ export const EventInput = z.object({
   occurredAt: z.number().int().positive(),
 });
 export type EventInput = z.infer<typeof EventInput>;
+
+/**
+ * Extensions deployed before decision 020 send the arm as `variantId`; it is the arm, stored as
+ * `armId`. Returns the event to validate: `raw` itself unless it carries the legacy field (then a
+ * copy with `armId` and without `variantId`; an `armId` sent beside it wins), and whether it did, so
+ * that a refusal can name the field the client sent. The schema itself stays the contract's shape.
+ */
+export function legacyArmId(raw: unknown): { event: unknown; legacy: boolean } {
+  if (!raw || typeof raw !== "object" || !("variantId" in raw)) return { event: raw, legacy: false };
+  const { variantId, ...rest } = raw as Record<string, unknown>;
+  if (rest.armId !== undefined || variantId === undefined) return { event: rest, legacy: false };
+  return { event: { ...rest, armId: variantId }, legacy: true };
+}
 
 export const EventBatch = z.object({ events: z.array(z.unknown()).min(1).max(MAX_BATCH) });
 

@@ -140,13 +140,13 @@ function check(known: ReadonlyMap<string, KnownExperiment | null>, exposures: Va
     if (!x) problem = "experimentId: unknown experiment";
     else if (e.offerId !== x.offerId) problem = "offerId: not this experiment's offer";
     else if (!(x.versions.has(version) || x.published.has(version) || version <= x.current)) problem = "version: unknown version of this experiment";
-    else if (e.arm === "variant" && !x.variants.has(e.variantId!)) problem = "variantId: not a variant of this experiment";
+    else if (e.arm === "variant" && !x.variants.has(e.armId!)) problem = "armId: not an arm of this experiment";
     else {
       const config = configOf(e.experimentId!, x, version);
       if (config) {
         const arm = assign(config, e.journeyKey);
-        const expected = arm.kind === "holdout" ? "holdout" : arm.variantId;
-        const reported = e.arm === "holdout" ? "holdout" : e.variantId;
+        const expected = arm.kind === "holdout" ? "holdout" : arm.armId;
+        const reported = e.arm === "holdout" ? "holdout" : e.armId;
         if (expected !== reported) problem = "arm: does not match the assignment for this journey";
       }
     }

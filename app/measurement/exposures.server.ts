@@ -66,7 +66,7 @@ export async function recordExposures(
     offerId: e.offerId!,
     moment: e.moment,
     surface: e.surface,
-    arm: e.arm === "holdout" ? "holdout" : e.variantId!,
+    arm: e.arm === "holdout" ? "holdout" : e.armId!,
     day: dayOf(occurredAt),
     device: e.device ?? "",
     country: e.country ?? "",

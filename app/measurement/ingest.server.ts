@@ -2,7 +2,7 @@ import { timeOrderedId } from "~/lib/time-ordered-id";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { dialectOfClient, insertJsonRows, sqlTimestamp, type JsonColumn } from "~/lib/sql.server";
 import { requirePrisma, type SqlTx } from "~/lib/driver.server";
-import { EventInput, MAX_BATCH, type EventResult } from "./contract";
+import { EventInput, legacyArmId, MAX_BATCH, type EventResult } from "./contract";
 import { eventKey, verifyExposures, type Valid } from "./exposure-check.server";
 import { CommitQueue } from "./commit-queue.server";
 import { CART_CAP_MINOR, recordExposures } from "./exposures.server";
@@ -48,7 +48,7 @@ function semanticProblem(e: EventInput): string | null {
     if (e.arm === "none") return 'arm: an exposure is "holdout" or "variant"';
   }
   if (e.arm !== "none" && (!e.experimentId || !e.offerId)) return `experimentId: required with arm "${e.arm}"`;
-  if (e.arm === "variant" && !e.variantId) return 'variantId: required with arm "variant"';
+  if (e.arm === "variant" && !e.armId) return 'armId: required with arm "variant"';
   if (e.arm === "holdout" && e.type !== "exposure") return 'type: a hold-out buyer reports only an "exposure"';
   if (e.valueMinor !== undefined && !e.currency) return "currency: required with valueMinor";
   return null;
@@ -57,10 +57,12 @@ function semanticProblem(e: EventInput): string | null {
 /** Validates one raw event: the parsed event, or a rejection with the first problem as its reason. */
 export function validateEvent(raw: unknown, now: Date): { ok: true; event: EventInput; occurredAt: Date } | { ok: false; result: EventResult } {
   const id = raw && typeof raw === "object" && typeof (raw as { id?: unknown }).id === "string" ? (raw as { id: string }).id : null;
-  const parsed = EventInput.safeParse(raw);
+  const { event, legacy } = legacyArmId(raw);
+  const parsed = EventInput.safeParse(event);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
+    const path = legacy && issue.path[0] === "armId" ? ["variantId", ...issue.path.slice(1)] : issue.path;
+    const where = path.length ? `${path.join(".")}: ` : "";
     return { ok: false, result: { id, status: "rejected", reason: `${where}${issue.message}` } };
   }
   const problem = semanticProblem(parsed.data);
@@ -154,7 +156,7 @@ function commitQueueFor(prisma: PrismaClient): CommitQueue {
 const EVENT_COLUMNS: readonly JsonColumn[] = [
   { name: "id", pg: "text" }, { name: "shopId", pg: "text" }, { name: "clientEventId", pg: "text" }, { name: "type", pg: "text" },
   { name: "moment", pg: "text" }, { name: "surface", pg: "text" }, { name: "journeyKey", pg: "text" }, { name: "offerId", pg: "text" },
-  { name: "experimentId", pg: "text" }, { name: "variantId", pg: "text" }, { name: "arm", pg: "text" }, { name: "version", pg: "integer" },
+  { name: "experimentId", pg: "text" }, { name: "armId", pg: "text" }, { name: "arm", pg: "text" }, { name: "version", pg: "integer" },
   { name: "cartMinor", pg: "bigint" }, { name: "device", pg: "text" }, { name: "country", pg: "text" }, { name: "currency", pg: "text" },
   { name: "returning", pg: "boolean" }, { name: "valueMinor", pg: "bigint" }, { name: "occurredAt", pg: "timestamp(3)" },
   { name: "day", pg: "text" }, { name: "receivedAt", pg: "timestamp(3)" },
@@ -173,7 +175,7 @@ async function insertEvents(tx: SqlTx, shopId: string, batch: Valid[]): Promise<
     .sort((a, b) => (eventKey(a.event) < eventKey(b.event) ? -1 : eventKey(a.event) > eventKey(b.event) ? 1 : 0))
     .map(({ event: e, occurredAt }) => ({
       id: timeOrderedId(), shopId, clientEventId: e.id, type: e.type, moment: e.moment, surface: e.surface, journeyKey: e.journeyKey,
-      offerId: e.offerId, experimentId: e.experimentId, variantId: e.variantId, arm: e.arm, version: e.version,
+      offerId: e.offerId, experimentId: e.experimentId, armId: e.armId, arm: e.arm, version: e.version,
       // As sent, within the covariate's cap (CART_CAP_MINOR).
       cartMinor: e.cartMinor === undefined ? null : Math.min(e.cartMinor, CART_CAP_MINOR),
       device: e.device, country: e.country, currency: e.currency, returning: e.returning, valueMinor: e.valueMinor,
@@ -234,7 +236,7 @@ export async function storeBatch(tx: SqlTx, shopId: string, currency: string, ba
     day: dayOf(occurredAt),
     moment: e.moment,
     offerId: e.offerId ?? "",
-    variantId: e.variantId ?? "",
+    armId: e.armId ?? "",
     arm: e.arm,
     device: e.device ?? "",
     country: e.country ?? "",

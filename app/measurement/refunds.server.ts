@@ -179,8 +179,8 @@ async function netLine(tx: Tx, line: LineRow, amount: number, moments: DeltaMap<
   const netted = Math.min(Math.max(0, amount), line.revenueMinor - line.refundedMinor);
   if (netted <= 0) return 0;
   await tx.attributedLine.update({ where: { id: line.id }, data: { refundedMinor: { increment: netted } } });
-  const { day, moment, offerId, variantId, arm, device, country, segment } = line;
-  moments.add({ day, moment, offerId, variantId, arm, device, country, segment }, { refundedMinor: netted });
+  const { day, moment, offerId, armId, arm, device, country, segment } = line;
+  moments.add({ day, moment, offerId, armId, arm, device, country, segment }, { refundedMinor: netted });
   return netted;
 }
 

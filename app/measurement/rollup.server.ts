@@ -12,7 +12,7 @@ export interface MomentKey {
   day: string;
   moment: string;
   offerId: string;
-  variantId: string;
+  armId: string;
   arm: string;
   device: string;
   country: string;
@@ -76,7 +76,7 @@ export class DeltaMap<K extends object, D extends Record<string, number | undefi
   }
 }
 
-const MOMENT_KEYS = ["day", "moment", "offerId", "variantId", "arm", "device", "country", "segment"] as const;
+const MOMENT_KEYS = ["day", "moment", "offerId", "armId", "arm", "device", "country", "segment"] as const;
 const MOMENT_COUNTERS = [
   "impressions", "views", "clicks", "accepts", "declines", "exitIntents", "purchases", "unsubscribes",
   "acceptedMinor", "attributedOrders", "attributedMinor", "refundedMinor",

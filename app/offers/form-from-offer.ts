@@ -1,5 +1,6 @@
 /** An engine `Offer` -> the offer form (what the editor opens with). */
 import type { Offer } from "@moments/engine";
+import { DEFAULT_DESIGN } from "./designs";
 import { emptyOfferForm, type OfferForm, type StoredVariant } from "./form-model";
 import { minorToTypedAmount } from "./money";
 
@@ -48,7 +49,7 @@ export function offerToForm(
         { title: c!.title, body: c!.body ?? "", cta: c!.cta ?? "", decline: c!.decline ?? "" },
       ]),
     ),
-    design: offer.design ?? "",
+    design: offer.design ?? DEFAULT_DESIGN,
     targeting: {
       devices: [...(t.devices ?? [])],
       countries: (t.countries ?? []).join(", "),
@@ -76,5 +77,6 @@ export function offerToForm(
           })),
         }
       : form.experiment,
+    downsell: offer.downsell ?? "",
   };
 }

@@ -2,7 +2,7 @@
  * The offer form's model: the form as the admin edits it (strings, as inputs hold them), its
  * empty state and the experiment rows it maps to. Shared by the browser and the server.
  */
-import type { Device, MomentId, OfferType } from "@moments/engine";
+import type { Design, Device, MomentId, OfferType } from "@moments/engine";
 
 export const LOCALES = ["en", "de", "fr", "es", "it", "nl"] as const;
 
@@ -50,6 +50,7 @@ export interface VariantForm {
   title: string;
   body: string;
   discountPercent: string;
+  /** A layout (`DESIGNS`), or "" for the offer's own. */
   design: string;
 }
 
@@ -68,6 +69,7 @@ export interface OfferForm {
   pricingPercent: string;
   pricingOf: "line" | "subtotal";
   copy: Record<string, CopyForm>;
+  /** The layout buyers see (`DESIGNS`: "card", "compact", "banner"). */
   design: string;
   targeting: {
     devices: Device[];
@@ -93,6 +95,21 @@ export interface OfferForm {
     holdoutPct: string;
     variants: VariantForm[];
   };
+  /** "When declined, show": another offer of the shop, by id ("" = none; decision 027). */
+  downsell: string;
+}
+
+/**
+ * One of the shop's other offers as the "When declined, show" select lists it and the downsell
+ * rule checks it (`app/offers/form-downsell.ts`): read from the shop's own offers, never the form.
+ */
+export interface DownsellChoice {
+  id: string;
+  name: string;
+  status: string;
+  moments: MomentId[];
+  /** The offer it names as its own downsell (the chain the rule follows to refuse loops). */
+  downsell: string | null;
 }
 
 export type FieldErrors = Record<string, string>;
@@ -120,7 +137,7 @@ export function emptyOfferForm(currencies: readonly string[]): OfferForm {
     pricingPercent: "",
     pricingOf: "line",
     copy: { en: emptyCopy() },
-    design: "",
+    design: "card",
     targeting: {
       devices: [],
       countries: "",
@@ -134,6 +151,7 @@ export function emptyOfferForm(currencies: readonly string[]): OfferForm {
       minSubtotal: {},
     },
     experiment: { enabled: false, holdoutPct: "10", variants: [newVariant("A"), newVariant("B")] },
+    downsell: "",
   };
 }
 
@@ -142,5 +160,5 @@ export interface StoredVariant {
   id: string;
   name: string;
   weight: number;
-  overrides: { title?: string; body?: string; discountPercent?: number; design?: string };
+  overrides: { title?: string; body?: string; discountPercent?: number; design?: Design };
 }

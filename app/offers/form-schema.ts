@@ -6,7 +6,9 @@
  */
 import { z } from "zod";
 import { DEVICES, MOMENT_IDS, OFFER_TYPES, type MomentId, type Offer } from "@moments/engine";
-import type { FieldErrors, OfferForm, StoredVariant } from "./form-model";
+import { englishT, type AdminT } from "~/i18n/catalogue";
+import { downsell } from "./form-downsell";
+import type { DownsellChoice, FieldErrors, OfferForm, StoredVariant } from "./form-model";
 import * as rules from "./form-rules";
 
 /**
@@ -72,6 +74,8 @@ function buildShape(bounds?: OfferFormBounds) {
       minSubtotal: z.record(currency, text),
     }),
     experiment: z.object({ enabled: z.boolean(), holdoutPct: text, variants: list(variantShape, "variants") }),
+    // Optional: a page opened before the field existed posts none (no linked downsell).
+    downsell: text.default(""),
   });
 }
 
@@ -92,6 +96,14 @@ export interface OfferFormContext {
   prices: Record<string, Record<string, number>>;
   /** Existing arm ids by position (stable: a new id would reassign buyers). */
   armIds: string[];
+  /** productId -> image URL, read from the catalog by the caller (the offer shows its first product's). */
+  images?: Record<string, string>;
+  /** variantId -> its selling plan, read from the catalog by the caller (plan upgrades sell on it). */
+  sellingPlans?: Record<string, string>;
+  /** The shop's other offers, read by the caller: what "When declined, show" may name. */
+  downsells?: readonly DownsellChoice[];
+  /** The merchant's language for the messages (the admin's catalogue); English by default. */
+  t?: AdminT;
 }
 
 /** A valid form: the engine offer, and the arms as the experiment rows store them. */
@@ -114,13 +126,16 @@ export function offerFormSchema(context: OfferFormContext) {
       valid = false;
       ctx.addIssue({ code: "custom", message, path: field.split("."), input: form });
     };
-    const { priority, moments, startsAt, endsAt } = rules.basics(form, report);
-    const items = rules.items(form, context.prices, report);
-    const discount = rules.discount(form, items, report);
-    const pricing = rules.pricing(form, report);
-    const copy = rules.copy(form, report);
-    const targeting = rules.targeting(form, report);
-    const { variants, holdoutBps } = rules.experiment(form, context.armIds, report);
+    const t = context.t ?? englishT;
+    const { priority, moments, startsAt, endsAt } = rules.basics(form, report, t);
+    const items = rules.items(form, context.prices, report, context.sellingPlans, t);
+    const discount = rules.discount(form, items, report, t);
+    const pricing = rules.pricing(form, report, t);
+    const copy = rules.copy(form, report, t);
+    const design = rules.design(form, report, t);
+    const targeting = rules.targeting(form, report, t);
+    const { variants, holdoutBps } = rules.experiment(form, context.armIds, report, t);
+    const linked = downsell(form, context.id, moments, context.downsells ?? [], report, t);
     if (!valid) return z.NEVER;
 
     const offer: Offer = {
@@ -136,8 +151,11 @@ export function offerFormSchema(context: OfferFormContext) {
     if (endsAt !== null) offer.endsAt = endsAt;
     if (discount) offer.discount = discount;
     if (pricing) offer.pricing = pricing;
-    if (form.design.trim()) offer.design = form.design.trim();
+    if (design) offer.design = design;
+    const image = rules.image(items, context.images ?? {});
+    if (image) offer.image = image;
     if (Object.keys(targeting).length) offer.targeting = targeting;
+    if (linked) offer.downsell = linked;
     return { offer, variants, holdoutBps };
   });
 }
@@ -159,15 +177,18 @@ export interface FormToOfferResult {
 
 /**
  * Form -> engine offer (`id` and `status` as given), through the form's schema. Item prices come
- * from `prices` (variantId -> per-currency minor units, read from the catalog by the caller).
+ * from `prices` (variantId -> per-currency minor units, read from the catalog by the caller), the
+ * image from `images` (productId -> URL, the same catalog read).
  */
 export function formToOffer(
   form: OfferForm,
   id: string,
   prices: Record<string, Record<string, number>>,
   armIds: string[],
+  images: Record<string, string> = {},
+  more: Pick<OfferFormContext, "sellingPlans" | "downsells" | "t"> = {},
 ): FormToOfferResult {
-  const parsed = offerFormSchema({ id, prices, armIds }).safeParse(form);
+  const parsed = offerFormSchema({ id, prices, armIds, images, ...more }).safeParse(form);
   if (parsed.success) return { ...parsed.data, errors: {} };
   // The arms as far as they are valid, as before the schema (callers only read the errors).
   const { variants, holdoutBps } = rules.experiment(form, armIds, () => {});

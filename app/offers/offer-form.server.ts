@@ -2,21 +2,70 @@
  * The offer form on the server: the posted JSON checked at the request boundary, then the form's
  * rules and the engine's schema with prices read from the catalog (never from the form).
  */
-import { OfferSchema, formatPath, type Offer } from "@moments/engine";
+import type { PrismaClient } from "@prisma/client";
+import { MOMENT_IDS, OfferSchema, formatPath, type MomentId, type Offer } from "@moments/engine";
 import type { ShopGateway } from "~/gateway/types";
+import { englishT, type AdminT } from "~/i18n/catalogue";
 import { InvalidInput } from "~/lib/errors";
-import { fieldKeyForPath, formToOffer, type FieldErrors, type OfferForm, type StoredVariant } from "./form";
+import { storedDownsell } from "~/publish/downsells";
+import {
+  fieldKeyForPath,
+  formToOffer,
+  type DownsellChoice,
+  type FieldErrors,
+  type OfferForm,
+  type StoredVariant,
+} from "./form";
 import { offerFormShape, type OfferFormBounds } from "./form-schema";
+
+/** What an offer takes from the catalog, never from the form: prices, product images, selling plans. */
+export interface CatalogFacts {
+  /** variantId -> per-currency unit prices. */
+  prices: Record<string, Record<string, number>>;
+  /** productId -> the product's featured image URL (products without one are absent). */
+  images: Record<string, string>;
+  /** variantId -> the variant's selling plan (variants sold on none are absent). */
+  sellingPlans: Record<string, string>;
+}
+
+export async function catalogFacts(gateway: ShopGateway, productIds: string[]): Promise<CatalogFacts> {
+  const facts: CatalogFacts = { prices: {}, images: {}, sellingPlans: {} };
+  for (const p of await gateway.getProducts([...new Set(productIds)])) {
+    if (p.imageUrl) facts.images[p.id] = p.imageUrl;
+    for (const v of p.variants) {
+      facts.prices[v.id] = { ...v.prices };
+      if (v.sellingPlanId) facts.sellingPlans[v.id] = v.sellingPlanId;
+    }
+  }
+  return facts;
+}
+
+/**
+ * The shop's offers "When declined, show" may name (decision 027): every offer of this shop but
+ * `excludeId` (the one edited) and the archived ones, with its moments and its own downsell link
+ * (so the rule can refuse a loop). Scoped by shop: another shop's offer is never a choice.
+ */
+export async function downsellChoices(prisma: PrismaClient, shopId: string, excludeId: string | null): Promise<DownsellChoice[]> {
+  const rows = await prisma.offer.findMany({
+    where: { shopId, status: { not: "archived" }, ...(excludeId ? { id: { not: excludeId } } : {}) },
+    select: { id: true, name: true, status: true, definition: true, moments: { select: { moment: true } } },
+    orderBy: [{ priority: "desc" }, { name: "asc" }],
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    status: r.status,
+    moments: r.moments.map((m) => m.moment).filter((m): m is MomentId => (MOMENT_IDS as readonly string[]).includes(m)),
+    downsell: storedDownsell(r.definition),
+  }));
+}
 
 /** variantId -> per-currency unit prices from the catalog (never from the form). */
 export async function catalogPrices(
   gateway: ShopGateway,
   productIds: string[],
 ): Promise<Record<string, Record<string, number>>> {
-  const prices: Record<string, Record<string, number>> = {};
-  for (const p of await gateway.getProducts([...new Set(productIds)]))
-    for (const v of p.variants) prices[v.id] = { ...v.prices };
-  return prices;
+  return (await catalogFacts(gateway, productIds)).prices;
 }
 
 export type ValidationResult =
@@ -28,26 +77,28 @@ export async function validateOfferForm(
   id: string,
   gateway: ShopGateway,
   armIds: string[] = [],
+  downsells: readonly DownsellChoice[] = [],
+  t: AdminT = englishT,
 ): Promise<ValidationResult> {
-  let prices: Record<string, Record<string, number>> = {};
+  let facts: CatalogFacts;
   try {
-    prices = await catalogPrices(
+    facts = await catalogFacts(
       gateway,
       form.items.map((i) => i.productId),
     );
   } catch (error) {
     return {
       ok: false,
-      errors: { items: `The catalog could not be read: ${error instanceof Error ? error.message : "unknown error"}` },
+      errors: { items: t("rules.catalogUnreadable", { reason: error instanceof Error ? error.message : "unknown error" }) },
     };
   }
-  const result = formToOffer(form, id, prices, armIds);
+  const result = formToOffer(form, id, facts.prices, armIds, facts.images, { sellingPlans: facts.sellingPlans, downsells, t });
   if (!result.offer) return { ok: false, errors: result.errors };
   const parsed = OfferSchema.safeParse(result.offer);
   if (!parsed.success) {
     const errors: FieldErrors = {};
     for (const issue of parsed.error.issues)
-      errors[fieldKeyForPath(formatPath(issue.path))] ??= `Not accepted: ${issue.message}`;
+      errors[fieldKeyForPath(formatPath(issue.path))] ??= t("rules.notAccepted", { reason: issue.message });
     return { ok: false, errors };
   }
   return { ok: true, offer: parsed.data, variants: result.variants, holdoutBps: result.holdoutBps };

@@ -5,6 +5,7 @@
 import type { Prisma, PrismaClient, Shop } from "@prisma/client";
 import type { ShopGateway } from "~/gateway/types";
 import { offerFromRow } from "~/publish/publish.server";
+import { dropLegacyDesigns, legacyDesignNotice, readDesign } from "./designs";
 import { offerToForm, type StoredVariant } from "./form";
 
 export const notFound = () => new Response("Not found", { status: 404 });
@@ -23,16 +24,39 @@ export async function requireOffer(prisma: PrismaClient, shopId: string, id: str
   return row;
 }
 
+/** The arms' stored overrides; a design that is not a layout (free text from before) is left out. */
 export function storedVariants(row: OfferRow): StoredVariant[] {
-  return row.variants.map((v) => {
-    let overrides: StoredVariant["overrides"] = {};
+  return storedArms(row).variants;
+}
+
+/** The arms and the designs of theirs read as the default layout (`readDesign`). */
+function storedArms(row: OfferRow): { variants: StoredVariant[]; legacy: string[] } {
+  const legacy: string[] = [];
+  const variants = row.variants.map((v) => {
+    let overrides: StoredVariant["overrides"] & { design?: unknown } = {};
     try {
-      overrides = JSON.parse(v.overrides) as StoredVariant["overrides"];
+      overrides = JSON.parse(v.overrides) as typeof overrides;
     } catch {
       overrides = {};
     }
-    return { id: v.id, name: v.name, weight: v.weight, overrides };
+    const { design: stored, ...rest } = overrides;
+    const { design, legacy: old } = readDesign(stored);
+    if (old !== undefined) legacy.push(old);
+    return { id: v.id, name: v.name, weight: v.weight, overrides: design ? { ...rest, design } : rest };
   });
+  return { variants, legacy };
+}
+
+/** Designs of the offer and its arms that are stored as free text, not as a layout (the editor says so). */
+export function legacyDesigns(row: OfferRow): string[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(row.definition);
+  } catch {
+    return [];
+  }
+  const found = typeof json === "object" && json !== null ? dropLegacyDesigns(json as Record<string, unknown>) : [];
+  return [...new Set([...found, ...storedArms(row).legacy])];
 }
 
 /** Loads the form for an existing offer (item titles looked up in the catalog). */
@@ -40,7 +64,7 @@ export async function loadOfferForm(prisma: PrismaClient, shop: Shop, gateway: S
   const row = await requireOffer(prisma, shop.id, id);
   const offer = offerFromRow(row);
   const currencies = [...gateway.currencies];
-  if (!offer) return { row, form: null, currencies };
+  if (!offer) return { row, form: null, currencies, designNotice: null };
   const productIds = [...new Set([...offer.items.map((i) => i.productId), ...(offer.targeting?.products ?? [])])];
   const titles: Record<string, string> = {};
   try {
@@ -61,7 +85,7 @@ export async function loadOfferForm(prisma: PrismaClient, shop: Shop, gateway: S
         ? { holdoutBps: experiment.holdoutBps, variants: storedVariants(row) }
         : undefined,
   });
-  return { row, form, currencies };
+  return { row, form, currencies, designNotice: legacyDesignNotice(legacyDesigns(row)) };
 }
 
 export const OFFER_STATUS_FILTERS = ["active", "paused", "draft", "archived"] as const;

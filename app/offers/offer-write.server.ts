@@ -16,7 +16,7 @@ export interface ExperimentState {
   status: "draft" | "running" | "stopped" | "archived";
   holdoutBps: number;
   variants: StoredVariant[];
-  winnerVariantId?: string | null;
+  winnerArmId?: string | null;
   startedAt?: Date | null;
   stoppedAt?: Date | null;
   archivedAt?: Date | null;
@@ -159,7 +159,7 @@ async function writeRows(
     const row = {
       status: experiment.status,
       holdoutBps: experiment.holdoutBps,
-      winnerVariantId: experiment.winnerVariantId ?? null,
+      winnerArmId: experiment.winnerArmId ?? null,
       startedAt: experiment.startedAt ?? null,
       stoppedAt: experiment.stoppedAt ?? null,
       archivedAt: experiment.archivedAt ?? null,

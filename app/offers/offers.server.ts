@@ -9,13 +9,14 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient, Shop } from "@prisma/client";
 import type { ShopGateway } from "~/gateway/types";
+import type { AdminT } from "~/i18n/catalogue";
 import { offerFromRow, publishShop, type PublishOutcome } from "~/publish/publish.server";
 import { experimentSpec, type FieldErrors, type OfferForm } from "./form";
-import { validateOfferForm } from "./offer-form.server";
+import { downsellChoices, validateOfferForm } from "./offer-form.server";
 import { notFound, offerInclude, requireOffer, storedVariants, type OfferRow } from "./offer-rows.server";
 import { writeOffer, type ExperimentState, type VersionChange } from "./offer-write.server";
 
-export { catalogPrices, parseOfferFormJson, validateOfferForm, type ValidationResult } from "./offer-form.server";
+export { catalogPrices, downsellChoices, parseOfferFormJson, validateOfferForm, type ValidationResult } from "./offer-form.server";
 export { OFFER_STATUS_FILTERS, listOffers, loadOfferForm, notFound, requireOffer, storedVariants, type OfferRow } from "./offer-rows.server";
 export { writeOffer, type VersionChange } from "./offer-write.server";
 
@@ -32,25 +33,32 @@ export async function saveOfferForm(
   gateway: ShopGateway,
   id: string | null,
   form: OfferForm,
+  options: { t?: AdminT } = {},
 ): Promise<SaveResult> {
   const existing = id ? await requireOffer(prisma, shop.id, id) : null;
   const offerId = existing?.id ?? `off_${randomUUID().replace(/-/g, "").slice(0, 20)}`;
   // Arms keep their ids (assignment is by arm id): existing ones only if they belong to this offer.
   const own = new Set(existing?.variants.map((v) => v.id));
   const armIds = form.experiment.variants.map((v) => (v.id && own.has(v.id) ? v.id : armId()));
-  const valid = await validateOfferForm(form, offerId, gateway, armIds);
+  // "When declined, show" may name the shop's own other offers only (checked here, on the server).
+  const downsells = await downsellChoices(prisma, shop.id, existing?.id ?? null);
+  const valid = await validateOfferForm(form, offerId, gateway, armIds, downsells, options.t);
   if (!valid.ok) return valid;
   // An archived experiment is history: turning experiments on again starts a new one.
   const previous = existing?.experiments[0]?.status === "archived" ? undefined : existing?.experiments[0];
+  // A new experiment starts when the offer is saved live; on a draft offer it waits as a draft
+  // (no version, no start date: no buyer can see it) and starts when the offer goes live. A
+  // stopped one stays stopped.
+  const waiting = !previous || previous.status === "draft";
+  const startNow = waiting && form.status !== "draft";
   const experiment: ExperimentState | null = form.experiment.enabled
     ? {
         id: previous?.id ?? `exp_${randomUUID().replace(/-/g, "").slice(0, 16)}`,
-        // A new experiment starts when the offer is saved; a stopped one stays stopped.
-        status: (previous?.status as ExperimentState["status"] | undefined) ?? "running",
+        status: waiting ? (startNow ? "running" : "draft") : (previous!.status as ExperimentState["status"]),
         holdoutBps: valid.holdoutBps,
         variants: valid.variants,
-        winnerVariantId: previous?.winnerVariantId,
-        startedAt: previous ? previous.startedAt : new Date(),
+        winnerArmId: previous?.winnerArmId,
+        startedAt: startNow ? new Date() : (previous?.startedAt ?? null),
         stoppedAt: previous?.stoppedAt,
       }
     : null;
@@ -83,13 +91,10 @@ export async function setOffersStatus(
       await prisma.offer.updateMany({ where: { id: row.id, shopId: shop.id }, data: { status } });
       continue;
     }
-    await writeOffer(prisma, shop.id, {
-      id: row.id,
-      isNew: false,
-      name: row.name,
-      offer: { ...offer, status },
-      experiment: experimentStateOf(row),
-    });
+    const experiment = experimentStateOf(row);
+    // A draft offer's experiment starts when the offer goes live: version 1 from now.
+    if (status === "active" && experiment?.status === "draft") Object.assign(experiment, { status: "running", startedAt: new Date() });
+    await writeOffer(prisma, shop.id, { id: row.id, isNew: false, name: row.name, offer: { ...offer, status }, experiment });
   }
   return publishShop(prisma, shop, gateway);
 }
@@ -102,7 +107,7 @@ function experimentStateOf(row: OfferRow): ExperimentState | null {
     status: e.status as ExperimentState["status"],
     holdoutBps: e.holdoutBps,
     variants: storedVariants(row),
-    winnerVariantId: e.winnerVariantId,
+    winnerArmId: e.winnerArmId,
     startedAt: e.startedAt,
     stoppedAt: e.stoppedAt,
     archivedAt: e.archivedAt,
@@ -120,7 +125,7 @@ async function requireExperimentOffer(prisma: PrismaClient, shopId: string, expe
   return { row, offer, state };
 }
 
-export type ExperimentCommand = { kind: "start" } | { kind: "stop" } | { kind: "archive" } | { kind: "promote"; variantId: string };
+export type ExperimentCommand = { kind: "start" } | { kind: "stop" } | { kind: "archive" } | { kind: "promote"; armId: string };
 
 /**
  * Start / stop / archive an experiment, or promote a winner: the winner's overrides become the
@@ -145,7 +150,7 @@ export async function runExperimentCommand(
   else if (command.kind === "stop") Object.assign(state, { status: "stopped", stoppedAt: now });
   else if (command.kind === "archive") Object.assign(state, { status: "archived", stoppedAt: state.stoppedAt ?? now, archivedAt: now });
   else {
-    const winner = state.variants.find((v) => v.id === command.variantId);
+    const winner = state.variants.find((v) => v.id === command.armId);
     if (!winner) return { ok: false as const, error: "That variant is not part of this experiment." };
     const spec = experimentSpec(state.id, state.holdoutBps, [winner], offer).variants[0]!;
     next = {
@@ -154,7 +159,7 @@ export async function runExperimentCommand(
       ...(spec.discount ? { discount: spec.discount } : {}),
       ...(spec.design ? { design: spec.design } : {}),
     };
-    Object.assign(state, { status: "stopped", stoppedAt: now, winnerVariantId: winner.id });
+    Object.assign(state, { status: "stopped", stoppedAt: now, winnerArmId: winner.id });
   }
   const { versionStarted } = await writeOffer(prisma, shop.id, { id: row.id, isNew: false, name: row.name, offer: next, experiment: state });
   return { ok: true as const, publish: await publishShop(prisma, shop, gateway), versionStarted };

@@ -153,7 +153,7 @@ export async function signPostPurchaseOffer(
     throw error;
   }
   const token = await signChangeset(claims, creds.secret);
-  await recordEvent(prisma, shopId, purchase, "accept", offer.offerId, { experimentId: offer.experimentId, armVariantId: offer.variantId, valueMinor: price.final, currency: offer.price.currency, key: claims.jti }, now);
+  await recordEvent(prisma, shopId, purchase, "accept", offer.offerId, { experimentId: offer.experimentId, armId: offer.armId, valueMinor: price.final, currency: offer.price.currency, key: claims.jti }, now);
   return { ok: true, token, claims, upsellId };
 }
 
@@ -174,7 +174,7 @@ export async function recordEvent(
   purchase: Purchase,
   type: "impression" | "accept" | "decline",
   offerId: string,
-  extra: { experimentId?: string; armVariantId?: string; valueMinor?: number; currency?: string; key?: string; surface?: "post_purchase" | "demo" },
+  extra: { experimentId?: string; armId?: string; valueMinor?: number; currency?: string; key?: string; surface?: "post_purchase" | "demo" },
   now = new Date(),
 ): Promise<void> {
   const id = createHash("sha256").update(`pp:${type}:${purchase.referenceId}:${offerId}:${extra.key ?? ""}`).digest("hex").slice(0, 40);
@@ -185,13 +185,13 @@ export async function recordEvent(
     surface: extra.surface ?? "post_purchase",
     journeyKey: buyerKeyOf(purchase),
     offerId,
-    arm: extra.armVariantId ? "variant" : "none",
+    arm: extra.armId ? "variant" : "none",
     currency: purchase.currency,
     occurredAt: now.getTime(),
   };
   if (purchase.country) event.country = purchase.country;
   if (extra.experimentId) event.experimentId = extra.experimentId;
-  if (extra.armVariantId) event.variantId = extra.armVariantId;
+  if (extra.armId) event.armId = extra.armId;
   if (type === "accept" && extra.valueMinor !== undefined) event.valueMinor = extra.valueMinor;
   try {
     await ingestEvents(prisma, shopId, [event], now);

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
+import { sizedImage } from "~/lib/images";
 import type { AddVariantChange, PostPurchaseOfferView, QuantityOption } from "@moments/contracts";
 import { decide, exposureEventFields, formatMinor, type CartLine, type CurrencyDisplay, type Decision, type MomentId, type ShownOffer } from "@moments/engine";
 import { lineFactsForPayload, withLineFacts, type GatewaySource } from "~/catalog/line-facts.server";
@@ -101,14 +102,14 @@ export interface PostPurchaseDecision {
   currencyDisplay?: CurrencyDisplay;
 }
 
-/** Offers the post-purchase API can apply: it adds variants, it cannot swap a purchased line. */
-const addable = (o: ShownOffer) => o.lines.every((l) => l.action === "add");
-
 /**
  * The one server-side decision for a purchase's post-purchase offer: the engine, on the shop's
  * published payload, with the purchase as cart, its products as purchased, and the offers already
- * accepted or declined for it excluded. Deterministic: the same purchase and history give the same
- * offer, so the signer re-decides and the thank-you fallback shows "the same offer".
+ * accepted or declined for it as the journey: a declined offer's linked downsell comes next, in
+ * its place (decision 027). Swap offers (variant / plan upgrades) are the engine's
+ * `swap_unavailable` here: a changeset cannot change a purchased line. Deterministic: the same
+ * purchase and history give the same offer, so the signer re-decides and the thank-you fallback
+ * shows "the same offer".
  */
 export async function decidePostPurchaseOffer(
   prisma: PrismaClient,
@@ -124,34 +125,27 @@ export async function decidePostPurchaseOffer(
   const lines = withLineFacts(purchase.lines, facts);
   const made = await offersAlreadyMadeForOrder(prisma, shopId, [purchase.referenceId, purchase.orderId ?? ""]);
   // Only the buyer's own "no"s are declines (the "a no ends the journey" setting reads them); offers
-  // merely made, or that this surface cannot apply (swaps), are set aside by leaving them out.
+  // merely made are set aside as inactive, not left out, so the downsell links that name them hold.
   const setAside = new Set(opts.excludeAllMade ? made.all : []);
+  const offers = setAside.size ? payload.offers.map((o) => (setAside.has(o.id) ? { ...o, status: "paused" as const } : o)) : payload.offers;
   const moments = opts.moments ?? (["post_purchase"] as const);
   const { currencyDisplay } = payload.settings;
-  let decision: Decision | undefined;
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const offers = setAside.size ? payload.offers.filter((o) => !setAside.has(o.id)) : payload.offers;
-    decision = decide({
-      now: (opts.now ?? new Date()).getTime(),
-      moments,
-      buyerKey: buyerKeyOf(purchase),
-      cart: { lines, subtotal: purchase.subtotal, currency: purchase.currency },
-      country: purchase.country,
-      locale: purchase.locale,
-      purchasedProductIds: purchase.lines.map((l) => l.productId),
-      journey: { accepted: made.accepted, declined: made.declined },
-      payload: { ...payload, offers },
-    });
-    // The page is one placement: place 1, empty when the buyer is held out of it (never the next offer).
-    const offer = decision.moments.flatMap((m) => m.offers).find((o) => o.slot === 1);
-    if (!offer) {
-      const held = decision.moments.some((m) => m.exposures.some((x) => x.slot === 1 && x.arm === "holdout"));
-      return { offer: null, reason: held ? "held out" : "no eligible offer", decision, currencyDisplay };
-    }
-    if (addable(offer)) return { offer, decision, currencyDisplay };
-    setAside.add(offer.offerId);
-  }
-  return { offer: null, reason: "no addable offer", decision, currencyDisplay };
+  const decision = decide({
+    now: (opts.now ?? new Date()).getTime(),
+    moments,
+    buyerKey: buyerKeyOf(purchase),
+    cart: { lines, subtotal: purchase.subtotal, currency: purchase.currency },
+    country: purchase.country,
+    locale: purchase.locale,
+    purchasedProductIds: purchase.lines.map((l) => l.productId),
+    journey: { accepted: made.accepted, declined: made.declined },
+    payload: setAside.size ? { ...payload, offers } : payload,
+  });
+  // The page is one placement: place 1, empty when the buyer is held out of it (never the next offer).
+  const offer = decision.moments.flatMap((m) => m.offers).find((o) => o.slot === 1);
+  if (offer) return { offer, decision, currencyDisplay };
+  const held = decision.moments.some((m) => m.exposures.some((x) => x.slot === 1 && x.arm === "holdout"));
+  return { offer: null, reason: held ? "held out" : "no eligible offer", decision, currencyDisplay };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -190,10 +184,16 @@ export function priceFor(offer: ShownOffer, multiple: number) {
   return { original: original * multiple, final: final * multiple, savings: savings * multiple };
 }
 
-export function offerView(offer: ShownOffer, purchase: Purchase, step: number, currencyDisplay?: CurrencyDisplay): PostPurchaseOfferView {
+/**
+ * The view the server answers: the contract's, plus the arm under its first name, `armVariantId`,
+ * which post-purchase extensions deployed before decision 020 read (new ones read `armId`).
+ */
+export type ServedOfferView = PostPurchaseOfferView & { armVariantId?: string };
+
+export function offerView(offer: ShownOffer, purchase: Purchase, step: number, currencyDisplay?: CurrencyDisplay): ServedOfferView {
   const quantities: QuantityOption[] = [];
   for (let m = 1; m <= maxMultiple(offer); m++) quantities.push({ multiple: m, ...priceFor(offer, m), changes: changesFor(offer, m) });
-  const view: PostPurchaseOfferView = {
+  const view: ServedOfferView = {
     referenceId: purchase.referenceId,
     step,
     offerId: offer.offerId,
@@ -207,16 +207,20 @@ export function offerView(offer: ShownOffer, purchase: Purchase, step: number, c
     journeyKey: buyerKeyOf(purchase),
   };
   if (offer.experimentId) view.experimentId = offer.experimentId;
-  if (offer.variantId) view.armVariantId = offer.variantId;
+  if (offer.armId) {
+    view.armId = offer.armId;
+    view.armVariantId = offer.armId;
+  }
   if (offer.copy.body) view.body = offer.copy.body;
   if (offer.copy.cta) view.cta = offer.copy.cta;
   if (offer.copy.decline) view.decline = offer.copy.decline;
   if (offer.design) view.design = offer.design;
+  if (offer.image) view.image = sizedImage(offer.image, 1000);
   if (currencyDisplay) view.currencyDisplay = currencyDisplay;
   return view;
 }
 
-export type NextOffer = { offer: PostPurchaseOfferView; shown: ShownOffer } | { offer: null; reason: string };
+export type NextOffer = { offer: ServedOfferView; shown: ShownOffer } | { offer: null; reason: string };
 
 /**
  * The offer to show now for this purchase (the pending one again when ShouldRender runs twice),
@@ -268,7 +272,7 @@ export const offerColumns = (purchase: { referenceId: string; orderId?: string }
   orderId: purchase.orderId ?? null,
   offerId: offer.offerId,
   experimentId: offer.experimentId ?? null,
-  armVariantId: offer.variantId ?? null,
+  armId: offer.armId ?? null,
   moment: offer.moment,
 });
 
@@ -310,7 +314,7 @@ export async function postPurchaseUpsellsFor(prisma: PrismaClient, shopId: strin
     orderId: r.orderId,
     offerId: r.offerId,
     experimentId: r.experimentId,
-    armVariantId: r.armVariantId,
+    armId: r.armId,
     moment: r.moment,
     variantIds: JSON.parse(r.variantIds) as string[],
     quantity: r.quantity,

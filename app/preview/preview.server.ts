@@ -1,15 +1,18 @@
 /**
- * Live preview: the engine's own decision for the offer being edited, for a sample cart, device,
- * country, currency and locale, beside the shop's other live offers (so priority, caps and
- * conflicts show as they would for a buyer). Nothing here prices or filters by itself.
+ * Live preview: the engine's own decision for the offer being edited, for a sample cart (and its
+ * total), a first-time or returning buyer, device, country, currency and locale, beside the shop's
+ * other live offers (so priority, caps and conflicts show as they would for a buyer). Nothing here
+ * prices or filters by itself.
  */
 import type { PrismaClient, Shop } from "@prisma/client";
-import { assign, decide, MOMENT_IDS, type CurrencyDisplay, type Offer, type Payload } from "@moments/engine";
+import { assign, decide, MOMENT_IDS, type CurrencyDisplay, type Design, type Offer, type Payload } from "@moments/engine";
 import type { ShopGateway } from "~/gateway/types";
 import { experimentSpec, type OfferForm, type FieldErrors } from "~/offers/form";
-import { validateOfferForm } from "~/offers/offers.server";
+import { downsellChoices, validateOfferForm } from "~/offers/offers.server";
 import { offerFromRow, shopSettings } from "~/publish/publish.server";
-import { REASON_WORDS } from "./reasons";
+import { typedAmountToMinor } from "~/offers/money";
+import { formatMoney } from "~/lib/money";
+import { whyNotWords } from "./why-not";
 import type { PreviewContext } from "./context";
 
 export type { PreviewContext };
@@ -26,7 +29,10 @@ export interface PreviewCard {
   final: number;
   savings: number;
   locale: string;
-  design: string | null;
+  /** The layout buyers see (the arm's or the offer's; decision 024). */
+  design: Design;
+  /** The product image's URL as buyers load it, when the offer has one. */
+  image?: string | null;
   lines: Array<{ title: string; quantity: number }>;
 }
 
@@ -37,6 +43,8 @@ export interface PreviewResult {
   whyNot: string[];
   armLabel: string | null;
   cartLabel: string;
+  /** Said beside the card: the offer is a linked downsell, previewed as after that decline. */
+  note?: string | null;
 }
 
 const PREVIEW_OFFER_ID = "preview";
@@ -49,7 +57,7 @@ function buyerKeyFor(offer: Offer, arm: string): { key: string; label: string | 
   for (let i = 0; i < 5000; i++) {
     const key = `preview-buyer-${i}`;
     const a = assign(exp, key);
-    const got = a.kind === "holdout" ? "holdout" : a.variantId;
+    const got = a.kind === "holdout" ? "holdout" : a.armId;
     if (want === null || want === undefined || got === want) return { key, label: got };
   }
   return { key: "preview-buyer-0", label: null };
@@ -64,7 +72,9 @@ export async function previewOffer(
 ): Promise<PreviewResult> {
   const { context } = input;
   const armIds = input.form.experiment.variants.map((_, i) => `arm${i}`);
-  const valid = await validateOfferForm(input.form, PREVIEW_OFFER_ID, gateway, armIds);
+  // The shop's other offers: what "When declined, show" may name, and those naming this offer.
+  const choices = await downsellChoices(prisma, shop.id, input.offerId);
+  const valid = await validateOfferForm(input.form, PREVIEW_OFFER_ID, gateway, armIds, choices);
   if (!valid.ok)
     return {
       errors: valid.errors,
@@ -79,13 +89,21 @@ export async function previewOffer(
   if (input.form.experiment.enabled) {
     offer.experiment = experimentSpec("preview-exp", valid.holdoutBps, valid.variants, offer);
   }
+  // An offer other offers name as their downsell is previewed as buyers meet it: after they decline
+  // one of those (live or not), in its place (decision 027).
+  const parentIds = input.offerId ? choices.filter((c) => c.downsell === input.offerId).map((c) => c.id) : [];
   const others = (
     await prisma.offer.findMany({
-      where: { shopId: shop.id, status: "active", ...(input.offerId ? { id: { not: input.offerId } } : {}) },
+      where: {
+        shopId: shop.id,
+        OR: [{ status: "active" }, { id: { in: parentIds } }],
+        ...(input.offerId ? { id: { not: input.offerId } } : {}),
+      },
     })
   )
-    .map(offerFromRow)
-    .filter((o): o is Offer => o !== null);
+    .map((row) => offerFromRow(parentIds.includes(row.id) ? { ...row, status: "active" } : row))
+    .filter((o): o is Offer => o !== null)
+    .map((o) => (o.downsell !== undefined && o.downsell === input.offerId ? { ...o, downsell: PREVIEW_OFFER_ID } : o));
   const payload: Payload = {
     v: 1,
     publishedAt: now,
@@ -110,9 +128,22 @@ export async function previewOffer(
       vendor: sample.p.vendor,
       tags: sample.p.tags,
       collectionIds: sample.p.collections,
+      // A variant sold on a plan is in the cart on it (what a plan upgrade swaps).
+      ...(sample.v.sellingPlanId ? { sellingPlanId: sample.v.sellingPlanId } : {}),
     });
   }
-  const cart = { lines, subtotal: lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0), currency: context.currency };
+  // The cart's total: the sample line's price, or the total the merchant typed (the rest of a cart).
+  const typedTotal = context.cartTotal?.trim() ? typedAmountToMinor(context.cartTotal, context.currency) : undefined;
+  if (typedTotal === null)
+    return {
+      errors: {},
+      card: null,
+      whyNot: [`The sample cart total is not an amount in ${context.currency}: type it like 49.90, or leave it empty.`],
+      armLabel: null,
+      cartLabel: "",
+    };
+  const linesTotal = lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0);
+  const cart = { lines, subtotal: typedTotal ?? linesTotal, currency: context.currency };
   const moment = MOMENT_IDS.includes(context.moment) ? context.moment : offer.moments[0]!;
   const buyer = buyerKeyFor(offer, context.arm);
   const decision = decide({
@@ -123,6 +154,8 @@ export async function previewOffer(
     country: context.country,
     locale: context.locale,
     device: context.device,
+    buyer: { returning: context.buyer === "returning" },
+    journey: { declined: parentIds },
     payload,
   });
   const at = decision.moments[0]!;
@@ -134,17 +167,22 @@ export async function previewOffer(
       : armIndex >= 0
         ? `Variant ${input.armNames[armIndex] ?? armIndex + 1}`
         : null;
-  const cartLabel = sample ? `${sample.p.title} - ${sample.v.title}` : "Empty cart";
+  const cartLabel =
+    (sample ? `${sample.p.title} - ${sample.v.title}` : "Empty cart") +
+    (typedTotal === undefined ? "" : `, cart total ${formatMoney(typedTotal, context.currency)}`);
+  const parents = choices.filter((c) => parentIds.includes(c.id)).map((c) => `“${c.name}”`);
+  const note = parents.length ? `A downsell: shown when the buyer declines ${parents.join(" or ")}, in its place.` : null;
   if (!shown) {
     const whyNot = at.excluded
       .filter((e) => e.offerId === PREVIEW_OFFER_ID)
-      .map((e) => REASON_WORDS[e.reason] ?? e.reason);
+      .map((e) => whyNotWords(e, offer, cart));
     return {
       errors: {},
       card: null,
       whyNot: whyNot.length ? whyNot : ["The engine did not pick this offer."],
       armLabel,
       cartLabel,
+      note,
     };
   }
   return {
@@ -152,7 +190,8 @@ export async function previewOffer(
     card: {
       title: shown.copy.title,
       body: shown.copy.body ?? null,
-      cta: shown.copy.cta ?? "Add",
+      // What the checkout's button says without copy of its own: a swap upgrades the line.
+      cta: shown.copy.cta ?? (shown.lines.some((l) => l.action === "swap") ? "Upgrade" : "Add"),
       decline: shown.copy.decline ?? "No thanks",
       currency: shown.price.currency,
       currencyDisplay: payload.settings.currencyDisplay ?? "symbol",
@@ -160,7 +199,8 @@ export async function previewOffer(
       final: shown.price.final,
       savings: shown.price.savings,
       locale: shown.locale,
-      design: shown.design ?? null,
+      design: shown.design ?? "card",
+      image: shown.image ?? null,
       lines: shown.lines.map((l) => {
         const info = variantInfo.get(l.variantId);
         return { title: info ? `${info.p.title} - ${info.v.title}` : l.variantId, quantity: l.quantity };
@@ -169,6 +209,7 @@ export async function previewOffer(
     whyNot: [],
     armLabel,
     cartLabel,
+    note,
   };
 }
 

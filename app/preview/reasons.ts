@@ -6,6 +6,10 @@ export const REASON_WORDS: Record<Reason, string> = {
   scheduled_not_started: "The offer's schedule has not started yet.",
   expired: "The offer's schedule has ended.",
   moment_mismatch: "The offer is not set to show at this moment.",
+  swap_unavailable:
+    "An upgrade switches a line of the cart, which is only possible before payment: after the order it cannot swap what was bought.",
+  downsell_only:
+    "This offer is another offer's downsell: it shows only after the buyer declines that offer, at a moment that offer runs at.",
   currency_mismatch: "The buyer pays in a currency the offer does not target.",
   country_mismatch: "The buyer's country is not one the offer targets.",
   language_mismatch: "The buyer's language is not one the offer targets.",

@@ -10,6 +10,8 @@ import {
   type Settings,
 } from "@moments/engine";
 import type { AppMetafieldValue, ShopGateway } from "~/gateway/types";
+import { dropLegacyDesigns } from "~/offers/designs";
+import { storedDownsell, withoutStrandedDownsells } from "./downsells";
 import {
   FUNCTION_PAYLOAD_MAX_BYTES,
   functionShards,
@@ -24,7 +26,11 @@ export const PAYLOAD_METAFIELD_KEY = "offers";
 /** Shopify's limit for a JSON metafield value is 128 KB; refuse before Shopify does. */
 export const METAFIELD_LIMIT_BYTES = 128 * 1024;
 
-/** An offer row's `definition` (the engine's model) with the row's lifecycle columns applied. */
+/**
+ * An offer row's `definition` (the engine's model) with the row's lifecycle columns applied. A
+ * design stored before designs were layouts (free text) is read as the default layout
+ * (`dropLegacyDesigns`), so such an offer keeps publishing.
+ */
 export function offerFromRow(row: { id: string; status: string; definition: string }): Offer | null {
   let json: unknown;
   try {
@@ -32,7 +38,10 @@ export function offerFromRow(row: { id: string; status: string; definition: stri
   } catch {
     return null;
   }
-  const parsed = OfferSchema.safeParse({ ...(json as object), id: row.id, status: row.status });
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return null;
+  // Freshly parsed: ours to change.
+  dropLegacyDesigns(json as Record<string, unknown>);
+  const parsed = OfferSchema.safeParse({ ...json, id: row.id, status: row.status });
   return parsed.success ? parsed.data : null;
 }
 
@@ -51,16 +60,22 @@ export async function shopSettings(prisma: PrismaClient, shopId: string): Promis
     // Defaults are left out: every byte of the payload is read at checkout.
     ...(display && display !== "symbol" ? { currencyDisplay: display } : {}),
     ...(settings?.declineBehaviour === "journey" ? { afterDecline: "journey" as const } : {}),
+    // Thank-you offers are added to the paid order unless the merchant chose a new checkout (decision 026).
+    ...(settings?.thankYouAccept === "new_checkout" ? { thankYouAccept: "new_checkout" as const } : {}),
   };
 }
 
 /** Encodes the shop's live offers and settings as the extensions will read them. */
 export async function buildPayload(prisma: PrismaClient, shopId: string, now: Date): Promise<{ json: string; offers: number }> {
+  // Every offer but the archived: the active ones are published, the others only say which
+  // downsells an unpublished offer names (those wait for it: decision 027).
   const rows = await prisma.offer.findMany({
-    where: { shopId, status: "active" },
+    where: { shopId, status: { not: "archived" } },
     orderBy: [{ priority: "desc" }, { id: "asc" }],
   });
-  const offers = rows.map(offerFromRow).filter((o): o is Offer => o !== null);
+  const active = rows.filter((r) => r.status === "active").map(offerFromRow).filter((o): o is Offer => o !== null);
+  const links = rows.map((r) => ({ id: r.id, downsell: storedDownsell(r.definition) }));
+  const offers = withoutStrandedDownsells(active, links, now.getTime());
   const json = encodePayload(offers, await shopSettings(prisma, shopId), now.getTime());
   return { json, offers: offers.length };
 }

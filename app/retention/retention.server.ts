@@ -24,6 +24,8 @@
  * - PostPurchaseOffer by createdAt, PostPurchaseUpsell by signedAt: they keep an offer from being
  *   made twice to one purchase and refuse replayed changesets, both of which matter for minutes
  *   to days, far below the 30-day minimum retention (changeset tokens expire long before).
+ * - ThankYouOrderEdit by createdAt: the key that keeps a thank-you offer from being added twice to
+ *   one order (decision 026), which matters for the two hours an order is edited from its page.
  *
  * Kept, whatever their age: EmailUnsubscribe (the consent record must outlive retention, or a buyer
  * who opted out would be emailed again), shops, settings, sessions, offers, experiments, orders and
@@ -70,6 +72,7 @@ export const PURGED_TABLES = [
   "OutboxMessage",
   "PostPurchaseOffer",
   "PostPurchaseUpsell",
+  "ThankYouOrderEdit",
 ] as const;
 export type PurgedTable = (typeof PURGED_TABLES)[number];
 export type PurgeCounts = Record<PurgedTable, number>;
@@ -200,6 +203,11 @@ const STEPS: Record<PurgedTable, BatchDelete> = {
     async (p, where: Prisma.PostPurchaseUpsellWhereInput, take) => (await p.postPurchaseUpsell.findMany({ where, select: { id: true }, take })).map((r) => r.id),
     (p, where, ids) => p.postPurchaseUpsell.deleteMany({ where: { ...where, id: { in: ids } } }),
     (s) => ({ shopId: s.shopId, signedAt: { lt: s.cutoff } }),
+  ),
+  ThankYouOrderEdit: byIds(
+    async (p, where: Prisma.ThankYouOrderEditWhereInput, take) => (await p.thankYouOrderEdit.findMany({ where, select: { id: true }, take })).map((r) => r.id),
+    (p, where, ids) => p.thankYouOrderEdit.deleteMany({ where: { ...where, id: { in: ids } } }),
+    (s) => ({ shopId: s.shopId, createdAt: { lt: s.cutoff } }),
   ),
 };
 

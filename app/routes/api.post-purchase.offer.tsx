@@ -26,7 +26,7 @@ export const action = ({ request }: ActionFunctionArgs) =>
       });
       if (!row) return jsonError(404, "offer was not made for this purchase");
       if (await recordDecline(prisma, shop.id, purchase.referenceId, row.offerId)) {
-        await recordEvent(prisma, shop.id, purchase, "decline", row.offerId, { experimentId: row.experimentId ?? undefined, armVariantId: row.armVariantId ?? undefined });
+        await recordEvent(prisma, shop.id, purchase, "decline", row.offerId, { experimentId: row.experimentId ?? undefined, armId: row.armId ?? undefined });
       }
     }
     const next = await nextPostPurchaseOffer(prisma, shop.id, purchase);

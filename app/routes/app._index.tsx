@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import {
   Badge,
@@ -16,13 +16,14 @@ import {
 import { MOMENTS } from "@moments/engine";
 import { db } from "~/db.server";
 import { isDemo } from "~/env.server";
-import { formatMoney } from "~/lib/money";
+import { useFormat, useT } from "~/i18n/context";
+import { pageTitle } from "~/i18n/meta";
 import { momentHeadlines } from "~/offers/headlines.server";
 import { requireShop } from "~/shop-context.server";
 import { PublishStatus } from "~/components/PublishStatus";
 import { TwoColumn } from "~/components/TwoColumn";
 
-export const meta: MetaFunction = () => [{ title: "Home · Moments" }];
+export const meta = pageTitle("titles.home");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -45,9 +46,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     hasOffers: offers.length > 0,
     moments: MOMENTS.map((m) => ({
       id: m.id,
-      label: m.label,
       plusOnly: m.plusOnly,
-      alternative: m.alternative ? (MOMENTS.find((x) => x.id === m.alternative)?.label ?? null) : null,
+      alternative: m.alternative,
       offers: offers.filter((o) => o.moments.some((x) => x.moment === m.id)).map((o) => ({ id: o.id, name: o.name })),
       headline: headlines[m.id],
     })),
@@ -57,25 +57,28 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 type Moment = ReturnType<typeof useLoaderData<typeof loader>>["moments"][number];
 
 function MomentCard({ m, isPlus }: { m: Moment; isPlus: boolean }) {
+  const t = useT();
+  const format = useFormat();
   const locked = m.plusOnly && !isPlus;
   const h = m.headline;
+  const label = t(`moments.${m.id}`);
   return (
     <Card>
       <BlockStack gap="200">
         <InlineStack align="space-between" blockAlign="center" wrap={false}>
           <Text as="h3" variant="headingSm">
-            {m.label}
+            {label}
           </Text>
-          {m.plusOnly ? <Badge tone={isPlus ? "info" : "attention"}>Shopify Plus</Badge> : null}
+          {m.plusOnly ? <Badge tone={isPlus ? "info" : "attention"}>{t("common.shopifyPlus")}</Badge> : null}
         </InlineStack>
         {locked ? (
           <Text as="p" tone="caution">
-            {`Needs Shopify Plus.${m.alternative ? ` Nearest moment on your plan: ${m.alternative}.` : ""}`}
+            {m.alternative ? t("home.needsPlusNearest", { moment: t(`moments.${m.alternative}`) }) : t("home.needsPlus")}
           </Text>
         ) : null}
         {m.offers.length === 0 ? (
           <Text as="p" tone="subdued">
-            No active offers yet.
+            {t("home.noOffers")}
           </Text>
         ) : (
           <List type="bullet">
@@ -89,17 +92,17 @@ function MomentCard({ m, isPlus }: { m: Moment; isPlus: boolean }) {
         <Box borderBlockStartWidth="025" borderColor="border" paddingBlockStart="200">
           {h.hasData ? (
             <InlineStack gap="400">
-              <Text as="p">{`${h.impressions} impressions`}</Text>
-              <Text as="p">{`${h.takeRateBps === null ? "-" : (h.takeRateBps / 100).toFixed(1)}% take rate`}</Text>
+              <Text as="p">{t("home.impressions", { count: format.number(h.impressions) })}</Text>
+              <Text as="p">{t("home.takeRate", { rate: format.percent(h.takeRateBps === null ? null : h.takeRateBps / 10000) })}</Text>
               {h.revenue.map((r) => (
                 <Text as="p" key={r.currency}>
-                  {`${formatMoney(r.minor, r.currency)} attributed`}
+                  {t("home.attributed", { amount: format.money(r.minor, r.currency) })}
                 </Text>
               ))}
             </InlineStack>
           ) : (
             <Text as="p" tone="subdued">
-              No impressions yet: figures appear once buyers see an offer here.
+              {t("home.noImpressions")}
             </Text>
           )}
         </Box>
@@ -108,9 +111,9 @@ function MomentCard({ m, isPlus }: { m: Moment; isPlus: boolean }) {
             <Button
               size="slim"
               url={`/app/offers/new?moment=${m.id}`}
-              accessibilityLabel={`Create offer for ${m.label}`}
+              accessibilityLabel={t("home.createOfferFor", { moment: label })}
             >
-              Create offer
+              {t("home.createOffer")}
             </Button>
           </InlineStack>
         ) : null}
@@ -120,10 +123,11 @@ function MomentCard({ m, isPlus }: { m: Moment; isPlus: boolean }) {
 }
 
 function Step(props: { done: boolean; title: string; children: React.ReactNode }) {
+  const t = useT();
   return (
     <InlineStack gap="200" blockAlign="start" wrap={false}>
       <Box minWidth="56px">
-        <Badge tone={props.done ? "success" : undefined}>{props.done ? "Done" : "To do"}</Badge>
+        <Badge tone={props.done ? "success" : undefined}>{props.done ? t("home.done") : t("home.toDo")}</Badge>
       </Box>
       <BlockStack gap="050">
         <Text as="p" fontWeight="semibold">
@@ -139,18 +143,19 @@ function Step(props: { done: boolean; title: string; children: React.ReactNode }
 
 export default function Home() {
   const d = useLoaderData<typeof loader>();
+  const t = useT();
   return (
     <Page
       title={d.shopName}
-      subtitle="Upsells timed to the buyer's moment"
-      primaryAction={{ content: "Create offer", url: "/app/offers/new" }}
+      subtitle={t("home.subtitle")}
+      primaryAction={{ content: t("home.createOffer"), url: "/app/offers/new" }}
     >
       <TwoColumn
         main={
           <BlockStack gap="300">
             <PublishStatus publishedAt={d.publishedAt} publishError={d.publishError} />
             <Text as="h2" variant="headingLg">
-              The buyer's journey
+              {t("home.journey")}
             </Text>
             <InlineGrid columns={{ xs: 1, sm: 2 }} gap="300">
               {d.moments.map((m) => (
@@ -163,37 +168,22 @@ export default function Home() {
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">
-                Setup checklist
+                {t("home.checklist")}
               </Text>
-              <Step done={false} title="Enable the checkout and thank-you extensions">
-                {d.demo
-                  ? "In a real shop: Settings > Checkout > Customize, then add the Moments blocks. The demo store needs nothing."
-                  : "In Shopify: Settings > Checkout > Customize, then add the Moments blocks where you want offers."}
+              <Step done={false} title={t("home.extensionsTitle")}>
+                {d.demo ? t("home.extensionsDemo") : t("home.extensions")}
               </Step>
-              <Step done={false} title="Turn on the theme app embed">
-                {d.demo
-                  ? "In a real shop: Online Store > Themes > Customize > App embeds, switch on Moments (cart and exit-intent offers)."
-                  : "Online Store > Themes > Customize > App embeds: switch on Moments for cart and exit-intent offers."}
+              <Step done={false} title={t("home.embedTitle")}>
+                {d.demo ? t("home.embedDemo") : t("home.embed")}
               </Step>
-              <Step
-                done={d.isPlus}
-                title={
-                  d.isPlus ? "Shopify Plus: every moment is available" : "Your plan: checkout steps need Shopify Plus"
-                }
-              >
-                {d.isPlus
-                  ? "Checkout, contact, shipping and payment steps can show offers."
-                  : "Use the nearest moments instead: in-cart for checkout, post-purchase for the contact and payment steps, thank-you for the shipping step."}
+              <Step done={d.isPlus} title={d.isPlus ? t("home.plusTitle") : t("home.noPlusTitle")}>
+                {d.isPlus ? t("home.plus") : t("home.noPlus")}
               </Step>
-              <Step done={d.hasOffers} title="Create your first offer">
-                {d.hasOffers ? "Done." : "Pick a moment and an offer; it goes live when you save it."}
+              <Step done={d.hasOffers} title={t("home.firstOfferTitle")}>
+                {d.hasOffers ? t("home.firstOfferDone") : t("home.firstOffer")}
               </Step>
-              <Step done={!!d.publishedAt && !d.publishError} title="Publish">
-                {d.publishError
-                  ? d.publishError
-                  : d.publishedAt
-                    ? "Your offers are live."
-                    : "Saving an offer publishes it."}
+              <Step done={!!d.publishedAt && !d.publishError} title={t("home.publishTitle")}>
+                {d.publishError ? d.publishError : d.publishedAt ? t("home.live") : t("home.notLive")}
               </Step>
             </BlockStack>
           </Card>

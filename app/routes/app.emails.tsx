@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { Banner, BlockStack, Button, Box, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Page, Select, Text } from "@shopify/polaris";
 import { db } from "~/db.server";
@@ -7,8 +7,11 @@ import { emailOverview, previewEmail, simulateDemoOrder } from "~/email/admin.se
 import { listEmlFiles } from "~/email/transport.server";
 import { emailOutboxDir, sendDueNowForDemo } from "~/email/worker.server";
 import { requireShop } from "~/shop-context.server";
+import { useAdminLocale, useFormat, useT } from "~/i18n/context";
+import { pageTitle } from "~/i18n/meta";
+import { requestT } from "~/i18n/request.server";
 
-export const meta: MetaFunction = () => [{ title: "Follow-up emails · Moments" }];
+export const meta = pageTitle("titles.emails");
 
 const PREVIEW_LOCALES = ["en", "fr", "de", "es", "nl"];
 
@@ -18,7 +21,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const overview = await emailOverview(db(), shop.id);
   const offerId = url.searchParams.get("offer") ?? overview.offers[0]?.id ?? null;
-  const locale = PREVIEW_LOCALES.includes(url.searchParams.get("locale") ?? "") ? url.searchParams.get("locale")! : "en";
+  // `?preview=`: the email's language; `?locale=` is the admin's own (decision 028).
+  const locale = PREVIEW_LOCALES.includes(url.searchParams.get("preview") ?? "") ? url.searchParams.get("preview")! : "en";
   const preview = offerId ? await previewEmail(db(), shop, gateway, offerId, { locale, appUrl: e.SHOPIFY_APP_URL, secret: e.SHOPIFY_API_SECRET }) : null;
   const demoFiles = isDemo() && !e.SMTP_URL ? listEmlFiles(emailOutboxDir(e.EMAIL_OUTBOX_DIR), 50) : null;
   return {
@@ -40,7 +44,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const intent = form.get("intent");
   if (intent === "send_now") {
     const sent = await sendDueNowForDemo(db(), shop.id);
-    return { message: `${sent} email${sent === 1 ? "" : "s"} written to the demo outbox.`, ok: true };
+    const t = requestT(request, form);
+    return { message: sent === 1 ? t("emails.sentNowOne") : t("emails.sentNowOther", { count: sent }), ok: true };
   }
   if (intent === "simulate_order") {
     const r = await simulateDemoOrder(db(), shop, env().SHOPIFY_APP_URL);
@@ -49,8 +54,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   throw new Response("Unknown intent.", { status: 400 });
 };
 
-const pct = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)}%`);
-const when = (iso: string | Date) => new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
+/** The demo's buttons post the admin's locale, for the answer's message (decision 028). */
+function LocaleField() {
+  return <input type="hidden" name="locale" value={useAdminLocale().intl} />;
+}
 
 function Figure({ label, value, help }: { label: string; value: string; help?: string }) {
   return (
@@ -74,6 +81,10 @@ function Figure({ label, value, help }: { label: string; value: string; help?: s
 
 export default function Emails() {
   const d = useLoaderData<typeof loader>();
+  const t = useT();
+  const format = useFormat();
+  const pct = (x: number | null) => format.percent(x);
+  const when = (iso: string | Date) => format.dateTime(iso);
   const result = useActionData<typeof action>();
   const navigate = useNavigate();
   const [params] = useSearchParams();
@@ -83,29 +94,29 @@ export default function Emails() {
     navigate(`?${next.toString()}`, { replace: true, preventScrollReset: true });
   };
   return (
-    <Page title="Follow-up emails" subtitle="One message per consenting buyer, 24 to 72 hours after the order">
+    <Page title={t("titles.emails")} subtitle={t("emails.subtitle")}>
       <Layout>
         {d.transport === "none" ? (
           <Layout.Section>
-            <Banner tone="warning" title="No mail server configured">
-              <p>Scheduled emails wait until SMTP_URL is set (e.g. smtp://user:pass@smtp.example.com:587).</p>
+            <Banner tone="warning" title={t("emails.noSmtpTitle")}>
+              <p>{t("emails.noSmtp")}</p>
             </Banner>
           </Layout.Section>
         ) : null}
         {d.workerOff ? (
           <Layout.Section>
-            <Banner tone="info" title="Delivery runs in a separate process">
-              <p>EMAIL_WORKER=off: this app instance does not send; run `node scripts/email-worker.mjs`.</p>
+            <Banner tone="info" title={t("emails.workerOffTitle")}>
+              <p>{t("emails.workerOff")}</p>
             </Banner>
           </Layout.Section>
         ) : null}
         <Layout.Section>
           <InlineGrid columns={{ xs: 2, md: 5 }} gap="300">
-            <Figure label="Scheduled" value={String((d.counts.pending ?? 0) + (d.counts.sending ?? 0))} />
-            <Figure label="Sent" value={String(d.counts.sent ?? 0)} />
-            <Figure label="Failed" value={String(d.counts.failed ?? 0)} help={`${d.counts.cancelled ?? 0} cancelled by opt-out`} />
-            <Figure label="Take rate" value={pct(d.takeRate)} help={`clicked per sent · ${pct(d.purchaseRate)} bought`} />
-            <Figure label="Opt-out rate" value={pct(d.optOutRate)} help={`${d.optOuts} buyers unsubscribed`} />
+            <Figure label={t("emails.scheduled")} value={format.number((d.counts.pending ?? 0) + (d.counts.sending ?? 0))} />
+            <Figure label={t("emails.sent")} value={format.number(d.counts.sent ?? 0)} />
+            <Figure label={t("emails.failed")} value={format.number(d.counts.failed ?? 0)} help={t("emails.cancelled", { count: d.counts.cancelled ?? 0 })} />
+            <Figure label={t("emails.takeRate")} value={pct(d.takeRate)} help={t("emails.takeRateHelp", { rate: pct(d.purchaseRate) })} />
+            <Figure label={t("emails.optOutRate")} value={pct(d.optOutRate)} help={t("emails.optOuts", { count: d.optOuts })} />
           </InlineGrid>
         </Layout.Section>
 
@@ -113,16 +124,16 @@ export default function Emails() {
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">
-                Schedule
+                {t("emails.schedule")}
               </Text>
               {d.pending.length === 0 ? (
                 <Text as="p" tone="subdued">
-                  Nothing scheduled. Orders from buyers who accept marketing schedule one email each.
+                  {t("emails.nothingScheduled")}
                 </Text>
               ) : (
                 <DataTable
                   columnContentTypes={["text", "text", "text", "text", "numeric", "text"]}
-                  headings={["Due", "Buyer", "Offer", "Language", "Attempts", "Last error"]}
+                  headings={[t("emails.colDue"), t("emails.colBuyer"), t("emails.colOffer"), t("emails.colLanguage"), t("emails.colAttempts"), t("emails.colLastError")]}
                   rows={d.pending.map((p) => [when(p.nextAttemptAt), p.recipient, p.offerName, p.locale, p.attempts, p.lastError ?? ""])}
                 />
               )}
@@ -135,11 +146,11 @@ export default function Emails() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  Failed
+                  {t("emails.failed")}
                 </Text>
                 <DataTable
                   columnContentTypes={["text", "text", "text", "numeric", "text"]}
-                  headings={["Gave up", "Buyer", "Offer", "Attempts", "Reason"]}
+                  headings={[t("emails.colGaveUp"), t("emails.colBuyer"), t("emails.colOffer"), t("emails.colAttempts"), t("emails.colReason")]}
                   rows={d.failed.map((f) => [when(f.updatedAt), f.recipient, f.offerName, f.attempts, f.lastError ?? ""])}
                 />
               </BlockStack>
@@ -151,31 +162,41 @@ export default function Emails() {
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">
-                Preview
+                {t("emails.preview")}
               </Text>
               {d.offers.length === 0 ? (
-                <EmptyState heading="No offer uses the follow-up email yet" image="">
-                  <p>Add the “Follow-up email” moment to an offer to preview its email here.</p>
+                <EmptyState heading={t("emails.noOfferTitle")} image="">
+                  <p>{t("emails.noOffer")}</p>
                 </EmptyState>
               ) : (
                 <>
                   <InlineStack gap="300">
-                    <Select label="Offer" options={d.offers.map((o) => ({ label: `${o.name} (${o.status})`, value: o.id }))} value={d.offerId ?? ""} onChange={(v) => go("offer", v)} />
-                    <Select label="Language" options={PREVIEW_LOCALES} value={d.locale} onChange={(v) => go("locale", v)} />
+                    <Select
+                      label={t("emails.offer")}
+                      options={d.offers.map((o) => ({ label: t("emails.offerOption", { name: o.name, status: statusLabel(t, o.status) }), value: o.id }))}
+                      value={d.offerId ?? ""}
+                      onChange={(v) => go("offer", v)}
+                    />
+                    <Select
+                      label={t("emails.language")}
+                      options={PREVIEW_LOCALES.map((l) => ({ label: t(`languageNames.${l}`), value: l }))}
+                      value={d.locale}
+                      onChange={(v) => go("preview", v)}
+                    />
                   </InlineStack>
                   {d.preview?.ok ? (
                     <BlockStack gap="200">
                       <Text as="p">
                         <Text as="span" fontWeight="semibold">
-                          Subject:
+                          {t("emails.subject")}
                         </Text>{" "}
                         {d.preview.subject}
                       </Text>
                       <Box borderColor="border" borderWidth="025" borderRadius="200" overflowX="hidden" overflowY="hidden">
-                        <iframe title="Email preview" srcDoc={d.preview.html} sandbox="" style={{ width: "100%", height: 640, border: 0 }} />
+                        <iframe title={t("emails.previewFrame")} srcDoc={d.preview.html} sandbox="" style={{ width: "100%", height: 640, border: 0 }} />
                       </Box>
                       <details>
-                        <summary>Plain-text part</summary>
+                        <summary>{t("emails.plainText")}</summary>
                         <pre style={{ whiteSpace: "pre-wrap" }}>{d.preview.text}</pre>
                       </details>
                     </BlockStack>
@@ -193,21 +214,23 @@ export default function Emails() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  Demo outbox
+                  {t("emails.outbox")}
                 </Text>
                 <InlineStack align="space-between" blockAlign="center">
                   <Text as="p" tone="subdued">
-                    In demo mode emails are written as .eml files instead of being sent. Open one in the browser, or download it and open it in your mail program.
+                    {t("emails.outboxHelp")}
                   </Text>
                   <InlineStack gap="200" wrap={false}>
                     <Form method="post">
                       <input type="hidden" name="intent" value="simulate_order" />
-                      <Button submit>Simulate an order</Button>
+                      <LocaleField />
+                      <Button submit>{t("emails.simulate")}</Button>
                     </Form>
                     <Form method="post">
                       <input type="hidden" name="intent" value="send_now" />
+                      <LocaleField />
                       <Button submit variant="primary" disabled={(d.counts.pending ?? 0) === 0}>
-                        Send scheduled emails now
+                        {t("emails.sendNow")}
                       </Button>
                     </Form>
                   </InlineStack>
@@ -215,21 +238,21 @@ export default function Emails() {
                 {result ? <Banner tone={result.ok ? "success" : "warning"}>{result.message}</Banner> : null}
                 {d.demoFiles.length === 0 ? (
                   <Text as="p" tone="subdued">
-                    No email written yet.
+                    {t("emails.noFiles")}
                   </Text>
                 ) : (
                   <DataTable
                     columnContentTypes={["text", "text", "text", "text"]}
-                    headings={["Written", "To", "Subject", ""]}
+                    headings={[t("emails.colWritten"), t("emails.colTo"), t("emails.colSubject"), ""]}
                     rows={d.demoFiles.map((f) => [
                       when(f.writtenAt),
                       f.to,
                       f.subject,
                       <InlineStack key={f.name} gap="200">
                         <a href={`/app/emails/file/${encodeURIComponent(f.name)}`} target="_blank" rel="noreferrer">
-                          Open
+                          {t("emails.open")}
                         </a>
-                        <a href={`/app/emails/file/${encodeURIComponent(f.name)}?download=1`}>Download .eml</a>
+                        <a href={`/app/emails/file/${encodeURIComponent(f.name)}?download=1`}>{t("emails.download")}</a>
                       </InlineStack>,
                     ])}
                   />

@@ -11,6 +11,7 @@ import { experimentReports } from "~/experiments/report.server";
 import { promoteWinner } from "~/experiments/promote.server";
 import { VersionResults } from "~/experiments/VersionResults";
 import { intervalText } from "~/experiments/format";
+import { experimentStatusView } from "~/experiments/status";
 
 export const meta: MetaFunction = () => [{ title: "Experiments · Moments" }];
 
@@ -35,7 +36,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const experimentId = String(body.get("experimentId") ?? "");
   const intent = String(body.get("intent") ?? "");
   if (intent === "promote") {
-    const result = await promoteWinner(db(), shop, gateway, experimentId, String(body.get("variantId") ?? ""));
+    const result = await promoteWinner(db(), shop, gateway, experimentId, String(body.get("armId") ?? ""));
     if (!result.ok) return data({ error: result.error, experimentId }, { status: 422 });
     return { error: null, experimentId };
   }
@@ -92,7 +93,8 @@ export default function Experiments() {
 function ExperimentCard({ e, currency, error }: { e: Report; currency: string; error: string | null }) {
   const current = e.versions.find((v) => v.current);
   const winners = (current?.comparisons ?? []).filter((c) => c.verdict?.kind === "winner");
-  const tone = e.status === "running" ? "success" : e.status === "archived" ? undefined : "attention";
+  // Paused while its offer is not live (the experiment's own status stays running: status.ts).
+  const shown = experimentStatusView(e.status, e.offerStatus);
   return (
     <Card>
       <BlockStack gap="300">
@@ -100,8 +102,13 @@ function ExperimentCard({ e, currency, error }: { e: Report; currency: string; e
           <Text as="h2" variant="headingMd">
             <Link url={`/app/offers/${e.offerId}`}>{e.offerName}</Link>
           </Text>
-          <Badge tone={tone}>{e.status}</Badge>
+          <Badge tone={shown.tone}>{shown.status}</Badge>
         </InlineStack>
+        {shown.note ? (
+          <Text as="p" tone="subdued">
+            {shown.note}
+          </Text>
+        ) : null}
         {error ? (
           <Banner tone="critical">
             <p>{error}</p>
@@ -109,7 +116,7 @@ function ExperimentCard({ e, currency, error }: { e: Report; currency: string; e
         ) : null}
         <Text as="p" tone="subdued">
           {`Hold-out ${e.holdoutPct}% of buyers${e.startedAt ? ` · started ${e.startedAt.slice(0, 10)}` : ""} · version ${e.currentVersion}` +
-            (e.winnerVariantId ? ` · promoted: ${e.variants.find((v) => v.id === e.winnerVariantId)?.name ?? e.winnerVariantId}` : "")}
+            (e.winnerArmId ? ` · promoted: ${e.variants.find((v) => v.id === e.winnerArmId)?.name ?? e.winnerArmId}` : "")}
         </Text>
         {e.versions.map((v) => (
           <VersionResults key={v.version} v={v} currency={currency} />
@@ -160,7 +167,7 @@ function PromoteButton({ e, c, version, currency }: { e: Report; c: Comparison; 
           content: `Promote ${c.label}`,
           onAction: () => {
             setOpen(false);
-            submit({ experimentId: e.experimentId, intent: "promote", variantId: c.arm }, { method: "post" });
+            submit({ experimentId: e.experimentId, intent: "promote", armId: c.arm }, { method: "post" });
           },
         }}
         secondaryActions={[{ content: "Cancel", onAction: () => setOpen(false) }]}

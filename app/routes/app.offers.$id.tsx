@@ -6,7 +6,9 @@ import { MOMENT_IDS, type MomentId } from "@moments/engine";
 import { db } from "~/db.server";
 import { answeringRefusals } from "~/lib/errors";
 import { emptyOfferForm, type FieldErrors, type OfferForm } from "~/offers/form";
+import { templateById } from "~/offers/templates";
 import {
+  downsellChoices,
   loadOfferForm,
   parseOfferFormJson,
   requireOffer,
@@ -28,23 +30,28 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   let status = "draft";
   let version = "new";
   let currencies = [...gateway.currencies];
+  let designNotice: string | null = null;
   if (id) {
     const loaded = await loadOfferForm(db(), shop, gateway, id);
     form = loaded.form;
     status = loaded.row.status;
     version = loaded.row.updatedAt.toISOString();
     currencies = loaded.currencies;
+    designNotice = loaded.designNotice;
   } else {
     form = emptyOfferForm(currencies);
     const moment = new URL(request.url).searchParams.get("moment");
     if (moment && (MOMENT_IDS as readonly string[]).includes(moment)) form.moments = [moment as MomentId];
   }
   // Both only help the merchant pick: a catalog that cannot be read leaves the lists empty.
-  const [carts, collections] = await Promise.all([
+  const [carts, collections, downsells] = await Promise.all([
     sampleCarts(gateway).catch(() => []),
     gateway.listCollections().catch(() => []),
+    downsellChoices(db(), shop.id, id),
   ]);
   const saved = new URL(request.url).searchParams.get("saved") === "1";
+  // Just created from a playbook template (app.offers.templates.tsx): say what happens next.
+  const fromTemplate = id ? (templateById(new URL(request.url).searchParams.get("template") ?? "")?.name ?? null) : null;
   // A save that started a new experiment version says so (what changed, where results went).
   const startedVersion = Number(new URL(request.url).searchParams.get("version") ?? "") || null;
   const versionNotice =
@@ -71,9 +78,12 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     currencies,
     carts,
     collections,
+    downsells,
     catalog: gateway.kind,
     saved,
+    fromTemplate,
     versionNotice,
+    designNotice,
     initialPreview,
     isPlus: shop.plan === "plus",
     publishedAt: shop.publishedAt?.toISOString() ?? null,
@@ -120,7 +130,10 @@ export default function OfferPage() {
           ? [
               d.status === "active"
                 ? { content: "Pause offer", onAction: () => submit({ intent: "pause" }, { method: "post" }) }
-                : { content: "Resume offer", onAction: () => submit({ intent: "resume" }, { method: "post" }) },
+                : {
+                    content: d.status === "draft" ? "Activate offer" : "Resume offer",
+                    onAction: () => submit({ intent: "resume" }, { method: "post" }),
+                  },
             ]
           : []
       }
@@ -129,6 +142,14 @@ export default function OfferPage() {
         {d.saved && !d.publishError ? (
           <Banner tone="success" title="Saved and published">
             <p>Buyers see this version from now on.</p>
+          </Banner>
+        ) : null}
+        {d.fromTemplate && d.status === "draft" ? (
+          <Banner tone="info" title={`Draft created from the template “${d.fromTemplate}”`}>
+            <p>
+              Nothing reaches buyers yet. Check the products, the copy and the price in the preview, then activate the
+              offer (or set its status to Active and save): its hold-out experiment starts when it goes live.
+            </p>
           </Banner>
         ) : null}
         {d.versionNotice ? (
@@ -144,10 +165,12 @@ export default function OfferPage() {
             key={d.version}
             offerId={d.id}
             initial={d.form}
+            designNotice={d.designNotice}
             errors={errors}
             currencies={d.currencies}
             carts={d.carts}
             collections={d.collections}
+            downsells={d.downsells}
             catalog={d.catalog}
             isPlus={d.isPlus}
             submitting={submitting}

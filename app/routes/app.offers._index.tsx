@@ -15,7 +15,9 @@ import {
   useIndexResourceState,
 } from "@shopify/polaris";
 import { MOMENTS } from "@moments/engine";
+import type { ReactNode } from "react";
 import { db } from "~/db.server";
+import { experimentStatusView } from "~/experiments/status";
 import { OFFER_TYPE_LABELS } from "~/offers/form";
 import { OFFER_STATUS_FILTERS, listOffers, setOffersStatus } from "~/offers/offers.server";
 import { requireShop } from "~/shop-context.server";
@@ -40,7 +42,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       status: r.status,
       priority: r.priority,
       moments: r.moments.map((m) => m.moment),
-      experiment: r.experiments[0]?.status ?? null,
+      // A running experiment of an offer that is not live reads "paused" (experiments/status.ts).
+      experiment: r.experiments[0] ? experimentStatusView(r.experiments[0].status, r.status).status : null,
       updatedAt: r.updatedAt.toISOString(),
     })),
     publishedAt: shop.publishedAt?.toISOString() ?? null,
@@ -64,6 +67,14 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
 const momentLabel = (id: string) => MOMENTS.find((m) => m.id === id)?.label ?? id;
 
+/**
+ * A cell whose text wraps within `width` (IndexTable cells do not wrap): long offer names, types
+ * and moment lists take lines, not width, so every column fits the embedded admin at 1280 px.
+ */
+const Wrapping = ({ width, children }: { width: string; children: ReactNode }) => (
+  <div style={{ whiteSpace: "normal", overflowWrap: "anywhere", minWidth: "6rem", maxWidth: width }}>{children}</div>
+);
+
 export default function OffersIndex() {
   const d = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
@@ -85,7 +96,11 @@ export default function OffersIndex() {
     setParams(next);
   };
   return (
-    <Page title="Offers" primaryAction={{ content: "Create offer", url: "/app/offers/new" }}>
+    <Page
+      title="Offers"
+      primaryAction={{ content: "Create offer", url: "/app/offers/new" }}
+      secondaryActions={[{ content: "Start from a template", url: "/app/offers/templates" }]}
+    >
       <BlockStack gap="400">
         <PublishStatus publishedAt={d.publishedAt} publishError={d.publishError} />
         <Card>
@@ -118,9 +133,15 @@ export default function OffersIndex() {
                   No offers here yet
                 </Text>
                 <Text as="p" tone="subdued">
-                  Create an offer for a moment of the buyer's journey; it goes live when you save it.
+                  Start from the playbook (an offer per moment, created as a draft with a hold-out), or create an
+                  offer for a moment of the buyer's journey; an active offer goes live when you save it.
                 </Text>
-                <Button url="/app/offers/new">Create offer</Button>
+                <InlineStack gap="200" align="center">
+                  <Button variant="primary" url="/app/offers/templates">
+                    Start from a template
+                  </Button>
+                  <Button url="/app/offers/new">Create offer</Button>
+                </InlineStack>
               </BlockStack>
             </Box>
           ) : (
@@ -146,14 +167,20 @@ export default function OffersIndex() {
               {d.offers.map((o, i) => (
                 <IndexTable.Row id={o.id} key={o.id} position={i} selected={selectedResources.includes(o.id)}>
                   <IndexTable.Cell>
-                    <Link removeUnderline url={`/app/offers/${o.id}`} dataPrimaryLink>
-                      <Text as="span" fontWeight="semibold">
-                        {o.name}
-                      </Text>
-                    </Link>
+                    <Wrapping width="16rem">
+                      <Link removeUnderline url={`/app/offers/${o.id}`} dataPrimaryLink>
+                        <Text as="span" fontWeight="semibold">
+                          {o.name}
+                        </Text>
+                      </Link>
+                    </Wrapping>
                   </IndexTable.Cell>
-                  <IndexTable.Cell>{OFFER_TYPE_LABELS[o.type] ?? o.type}</IndexTable.Cell>
-                  <IndexTable.Cell>{o.moments.map(momentLabel).join(", ")}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Wrapping width="10rem">{OFFER_TYPE_LABELS[o.type] ?? o.type}</Wrapping>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Wrapping width="11rem">{o.moments.map(momentLabel).join(", ")}</Wrapping>
+                  </IndexTable.Cell>
                   <IndexTable.Cell>
                     <Badge tone={o.status === "active" ? "success" : o.status === "paused" ? "warning" : undefined}>
                       {o.status}

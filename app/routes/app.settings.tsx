@@ -19,7 +19,7 @@ import { MOMENTS, type MomentId } from "@moments/engine";
 import { db } from "~/db.server";
 import { LOCALES } from "~/offers/form";
 import { publishShop } from "~/publish/publish.server";
-import { CURRENCY_DISPLAYS, DECLINE_BEHAVIOURS, type SettingsForm } from "~/settings/options";
+import { CURRENCY_DISPLAYS, DECLINE_BEHAVIOURS, THANK_YOU_ACCEPT_CHOICES, type SettingsForm } from "~/settings/options";
 import { loadSettingsForm, saveSettingsForm } from "~/settings/settings.server";
 import { requireShop } from "~/shop-context.server";
 import { PublishStatus } from "~/components/PublishStatus";
@@ -104,6 +104,14 @@ export default function Settings() {
                 helpText="Applies at every moment: checkout, post-purchase, storefront and email."
                 onChange={set("declineBehaviour")}
                 error={errors.declineBehaviour}
+              />
+              <Select
+                label="Thank-you offers"
+                options={selectOptions(THANK_YOU_ACCEPT_CHOICES)}
+                value={form.thankYouAccept}
+                helpText="Added to the paid order, the buyer pays the difference through Shopify's invoice, with no second checkout. Buyers whose checkout skipped the post-purchase page (wallets) see its offer there too."
+                onChange={set("thankYouAccept")}
+                error={errors.thankYouAccept}
               />
             </FormLayout>
           </Card>

@@ -23,6 +23,8 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { useState } from "react";
 import { decodePayload, type Payload } from "@moments/engine";
 import { DemoChrome } from "~/components/DemoChrome";
+import { OfferPreviewCard } from "~/components/OfferPreviewCard";
+import { designLabel } from "~/offers/designs";
 import { CART_CHOICES, simulateJourney, type Buyer } from "~/demo/journey";
 import { db } from "~/db.server";
 import { isDemo } from "~/env.server";
@@ -212,7 +214,7 @@ export default function DemoJourney() {
                         </Text>
                         {s.plusOnly ? <Badge tone="info">Shopify Plus</Badge> : null}
                         {s.kind === "offer" ? (
-                          <Badge tone="success">Shows an offer</Badge>
+                          <Badge tone="success">{`Shows an offer: ${designLabel(s.card?.view.design)}`}</Badge>
                         ) : s.kind === "holdout" ? (
                           <Badge tone="attention">Hold-out</Badge>
                         ) : (
@@ -223,38 +225,17 @@ export default function DemoJourney() {
                         {s.surface} · <code>{s.target}</code>
                       </Text>
                       {s.card ? (
-                        <Box
-                          padding="400"
-                          borderWidth="025"
-                          borderColor="border"
-                          borderRadius="200"
-                          background="bg-surface-secondary"
-                        >
+                        <Box padding="400" borderRadius="200" background="bg-surface-secondary">
                           <BlockStack gap="200">
-                            <Text as="h3" variant="headingSm">
-                              {s.card.title}
-                            </Text>
-                            {s.card.body ? <Text as="p">{s.card.body}</Text> : null}
-                            <InlineStack gap="200">
-                              <Text as="span" fontWeight="bold">
-                                {s.card.price}
+                            <OfferPreviewCard {...s.card.view} mobile={buyer.device === "mobile"} />
+                            {s.card.link ? (
+                              <Text as="p" tone="subdued">
+                                {`"${s.card.cta}" opens a new checkout with the offer: `}
+                                <Link url={s.card.link} external>
+                                  {s.card.link.split("?")[0]}
+                                </Link>
                               </Text>
-                              {s.card.was ? (
-                                <Text as="span" tone="subdued">
-                                  {s.card.was}
-                                </Text>
-                              ) : null}
-                            </InlineStack>
-                            <InlineStack gap="200">
-                              {s.card.link ? (
-                                <Button variant="primary" url={s.card.link} external>
-                                  {s.card.cta}
-                                </Button>
-                              ) : (
-                                <Button variant="primary">{s.card.cta}</Button>
-                              )}
-                              <Button>{s.card.decline}</Button>
-                            </InlineStack>
+                            ) : null}
                           </BlockStack>
                         </Box>
                       ) : null}

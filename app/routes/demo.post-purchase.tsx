@@ -5,6 +5,8 @@ import { Badge, BlockStack, Box, Button, Card, InlineStack, Layout, Page, Text }
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { z } from "zod";
 import { DemoChrome } from "~/components/DemoChrome";
+import { OfferPreviewCard } from "~/components/OfferPreviewCard";
+import { designLabel } from "~/offers/designs";
 import { db } from "~/db.server";
 import { env, isDemo } from "~/env.server";
 import { formatMoney } from "~/lib/money";
@@ -43,7 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { purchase } = await demoPurchase(shop, order, appCredentials());
   const next = await nextPostPurchaseOffer(prisma, shop.id, purchase);
   if (next.offer) {
-    await recordEvent(prisma, shop.id, purchase, "impression", next.offer.offerId, { experimentId: next.offer.experimentId, armVariantId: next.offer.armVariantId });
+    await recordEvent(prisma, shop.id, purchase, "impression", next.offer.offerId, { experimentId: next.offer.experimentId, armId: next.offer.armId });
   }
   const referenceId = demoReferenceId(order);
   const [history, upsells] = await Promise.all([
@@ -86,7 +88,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (body.intent === "decline") {
     const row = await prisma.postPurchaseOffer.findUnique({ where: { shopId_referenceId_offerId: { shopId: shop.id, referenceId: purchase.referenceId, offerId: body.offerId } } });
     if (row && (await recordDecline(prisma, shop.id, purchase.referenceId, body.offerId))) {
-      await recordEvent(prisma, shop.id, purchase, "decline", body.offerId, { experimentId: row.experimentId ?? undefined, armVariantId: row.armVariantId ?? undefined });
+      await recordEvent(prisma, shop.id, purchase, "decline", body.offerId, { experimentId: row.experimentId ?? undefined, armId: row.armId ?? undefined });
     }
     return { declined: body.offerId };
   }
@@ -145,35 +147,46 @@ export default function DemoPostPurchase() {
                     <BlockStack gap="300">
                       <InlineStack gap="200">
                         <Badge tone="info">{`Step ${offer.step} of 3`}</Badge>
-                        {offer.armVariantId ? <Badge>{`Arm ${offer.armVariantId}`}</Badge> : null}
+                        {offer.armId ? <Badge>{`Arm ${offer.armId}`}</Badge> : null}
+                        <Badge>{`Layout: ${designLabel(offer.design)}`}</Badge>
                       </InlineStack>
-                      <Text as="h2" variant="headingLg">
-                        {offer.title}
-                      </Text>
-                      {offer.body ? <Text as="p">{offer.body}</Text> : null}
-                      <Text as="p" variant="headingMd">
-                        {q.savings > 0 ? <s>{money(q.original)}</s> : null} {money(q.final)}
-                        {q.savings > 0 ? ` · you save ${money(q.savings)}` : ""}
-                      </Text>
-                      <InlineStack gap="300">
-                        <Form method="post">
-                          <input type="hidden" name="intent" value="accept" />
-                          <input type="hidden" name="offerId" value={offer.offerId} />
-                          <input type="hidden" name="multiple" value="1" />
-                          <input type="hidden" name="final" value={q.final} />
-                          <input type="hidden" name="currency" value={offer.currency} />
-                          <Button submit variant="primary" disabled={busy}>
-                            {offer.cta ?? `Pay now · ${money(q.final)}`}
-                          </Button>
-                        </Form>
-                        <Form method="post">
-                          <input type="hidden" name="intent" value="decline" />
-                          <input type="hidden" name="offerId" value={offer.offerId} />
-                          <Button submit disabled={busy}>
-                            {offer.decline ?? "Decline this offer"}
-                          </Button>
-                        </Form>
-                      </InlineStack>
+                      <OfferPreviewCard
+                        title={offer.title}
+                        body={offer.body ?? null}
+                        cta={offer.cta ?? `Pay now · ${money(q.final)}`}
+                        decline={offer.decline ?? "Decline this offer"}
+                        currency={offer.currency}
+                        currencyDisplay={offer.currencyDisplay ?? "symbol"}
+                        original={q.original}
+                        final={q.final}
+                        savings={q.savings}
+                        locale={offer.locale}
+                        design={offer.design}
+                        image={offer.image}
+                        lines={[]}
+                        mobile={false}
+                        actions={
+                          <InlineStack gap="300">
+                            <Form method="post">
+                              <input type="hidden" name="intent" value="accept" />
+                              <input type="hidden" name="offerId" value={offer.offerId} />
+                              <input type="hidden" name="multiple" value="1" />
+                              <input type="hidden" name="final" value={q.final} />
+                              <input type="hidden" name="currency" value={offer.currency} />
+                              <Button submit variant="primary" disabled={busy}>
+                                {offer.cta ?? `Pay now · ${money(q.final)}`}
+                              </Button>
+                            </Form>
+                            <Form method="post">
+                              <input type="hidden" name="intent" value="decline" />
+                              <input type="hidden" name="offerId" value={offer.offerId} />
+                              <Button submit disabled={busy}>
+                                {offer.decline ?? "Decline this offer"}
+                              </Button>
+                            </Form>
+                          </InlineStack>
+                        }
+                      />
                     </BlockStack>
                   </Card>
                 ) : (

@@ -1,4 +1,4 @@
-import type { CurrencyDisplay, MomentId, Settings } from "@moments/engine";
+import type { CurrencyDisplay, MomentId, Settings, ThankYouAccept } from "@moments/engine";
 
 /** Settings page choices and form shape (shared by the page and the server). */
 /** Keys are the engine's `settings.afterDecline` values. */
@@ -16,11 +16,22 @@ export const CURRENCY_DISPLAYS = {
   code: "Currency code: CAD 49.00, EUR 49.00",
 } as const satisfies Record<CurrencyDisplay, string>;
 
+/**
+ * How a buyer takes a thank-you offer (the engine's `settings.thankYouAccept`, decision 026): added
+ * to the order just paid through Shopify's order editing, Shopify's invoice collecting the balance,
+ * or a link to a new checkout (a second order, paid there).
+ */
+export const THANK_YOU_ACCEPT_CHOICES = {
+  order_edit: "Add to the paid order (Shopify emails an invoice for the difference)",
+  new_checkout: "Open a new checkout (a separate order)",
+} as const satisfies Record<ThankYouAccept, string>;
+
 export interface SettingsForm {
   journeyCap: string;
   declineBehaviour: string;
   defaultLocale: string;
   currencyDisplay: string;
+  thankYouAccept: string;
   emailDelayHours: string;
   emailSenderName: string;
   emailSenderAddress: string;

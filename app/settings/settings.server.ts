@@ -6,7 +6,7 @@ import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { MOMENTS, MOMENT_IDS } from "@moments/engine";
 import { LOCALES } from "~/offers/form";
-import { CURRENCY_DISPLAYS, DECLINE_BEHAVIOURS, type SettingsForm } from "./options";
+import { CURRENCY_DISPLAYS, DECLINE_BEHAVIOURS, THANK_YOU_ACCEPT_CHOICES, type SettingsForm } from "./options";
 
 export type { SettingsForm };
 
@@ -26,6 +26,9 @@ const schema = z.object({
   defaultLocale: z.enum(LOCALES, { message: "Pick a language." }),
   currencyDisplay: z.enum(Object.keys(CURRENCY_DISPLAYS) as [string, ...string[]], {
     message: "Pick how prices are shown.",
+  }),
+  thankYouAccept: z.enum(Object.keys(THANK_YOU_ACCEPT_CHOICES) as [string, ...string[]], {
+    message: "Pick how buyers take thank-you offers.",
   }),
   emailDelayHours: whole(24, 72, "The follow-up email goes out 24 to 72 hours after the order."),
   emailSenderName: z.string().trim().max(80, "Keep the sender name under 80 characters."),
@@ -48,6 +51,7 @@ export async function loadSettingsForm(prisma: PrismaClient, shopId: string): Pr
     declineBehaviour: s?.declineBehaviour ?? "offer",
     defaultLocale: s?.defaultLocale ?? "en",
     currencyDisplay: s?.currencyDisplay ?? "symbol",
+    thankYouAccept: s?.thankYouAccept ?? "order_edit",
     emailDelayHours: String(s?.emailDelayHours ?? 48),
     emailSenderName: s?.emailSenderName ?? "",
     emailSenderAddress: s?.emailSenderAddress ?? "",
@@ -80,6 +84,7 @@ export async function saveSettingsForm(
     declineBehaviour: v.declineBehaviour,
     defaultLocale: v.defaultLocale,
     currencyDisplay: v.currencyDisplay,
+    thankYouAccept: v.thankYouAccept,
     emailDelayHours: v.emailDelayHours,
     emailSenderName: v.emailSenderName || null,
     emailSenderAddress: v.emailSenderAddress || null,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sizedImage } from "~/lib/images";
 import { ATTR, decide, exponent, exposureEventFields, MOMENT_IDS, prepare, type CartLine, type Exposure, type MomentId, type Payload } from "@moments/engine";
 import type { CartTuple, WireOffer, WireResponse } from "../../packages/storefront/src/wire";
 import { formatMoney } from "~/lib/money";
@@ -135,8 +136,10 @@ export function decideStorefront(payload: Payload, q: StorefrontQuery, now: numb
       }),
     };
     if (s.experimentId) o.exp = s.experimentId;
-    if (s.variantId) o.arm = s.variantId;
+    if (s.armId) o.arm = s.armId;
     if (s.design) o.design = s.design;
+    // The widest slot is the banner's (the dialog's 26rem), at twice its width for dense screens.
+    if (s.image) o.image = sizedImage(s.image, 832);
     if (s.copy.body) o.body = s.copy.body;
     if (s.copy.cta) o.cta = s.copy.cta;
     if (s.copy.decline) o.decline = s.copy.decline;

@@ -118,7 +118,7 @@ export function eventStream(shop: BenchShop, tag: string) {
         event({ ...inExperiment, type: "exposure", arm: "holdout", cartMinor: 5000 + Math.floor(random() * 20000) }),
       );
     else {
-      const shown = { ...inExperiment, arm: "variant", variantId: arm.variantId };
+      const shown = { ...inExperiment, arm: "variant", armId: arm.armId };
       queue.push(event({ ...shown, type: "exposure", cartMinor: 5000 + Math.floor(random() * 20000) }));
       queue.push(event({ ...shown, type: "impression" }));
       const r = random();

@@ -52,6 +52,33 @@ export function sampleMs(fn: () => unknown, iterations: number, warmup = Math.mi
   return samples.sort((a, b) => a - b);
 }
 
+/**
+ * Samples two functions alternately, one call of each per round, so that both see the same
+ * machine (a figure and its baseline measured in separate loops drift apart on a busy machine).
+ */
+export function sampleMsPaired(
+  a: () => unknown,
+  b: () => unknown,
+  iterations: number,
+  warmup = Math.min(1000, iterations),
+): [number[], number[]] {
+  for (let i = 0; i < warmup; i++) {
+    a();
+    b();
+  }
+  const as = new Array<number>(iterations);
+  const bs = new Array<number>(iterations);
+  for (let i = 0; i < iterations; i++) {
+    let t0 = performance.now();
+    a();
+    as[i] = performance.now() - t0;
+    t0 = performance.now();
+    b();
+    bs[i] = performance.now() - t0;
+  }
+  return [as.sort((x, y) => x - y), bs.sort((x, y) => x - y)];
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));

@@ -50,7 +50,7 @@ function syntheticEvent(i: number, occurredAt: number) {
     journeyKey: `journey-${Math.floor(i / 4)}`,
     offerId: `offer-${offer}`,
     experimentId: experiment ? `exp-${offer}` : undefined,
-    variantId: experiment && !holdout ? `${random() < 0.5 ? "a" : "b"}-${offer}` : undefined,
+    armId: experiment && !holdout ? `${random() < 0.5 ? "a" : "b"}-${offer}` : undefined,
     arm: experiment ? (holdout ? "holdout" : "variant") : "none",
     device: random() < 0.6 ? "mobile" : "desktop",
     country: pick(COUNTRIES),
@@ -94,7 +94,7 @@ function syntheticEvent(i: number, occurredAt: number) {
         journeyKey: e.journeyKey,
         offerId: e.offerId,
         experimentId: e.experimentId ?? null,
-        variantId: e.variantId ?? null,
+        armId: e.armId ?? null,
         arm: e.arm,
         device: e.device,
         country: e.country,
@@ -134,7 +134,7 @@ function syntheticEvent(i: number, occurredAt: number) {
              (i * 2654435761) % ${30 * 86400} AS sec
       FROM h
     )
-    INSERT INTO "Event" (id, shopId, clientEventId, type, moment, surface, journeyKey, offerId, experimentId, variantId, arm,
+    INSERT INTO "Event" (id, shopId, clientEventId, type, moment, surface, journeyKey, offerId, experimentId, armId, arm,
                          device, country, currency, "returning", valueMinor, occurredAt, day, receivedAt)
     SELECT 'e' || i, '${shop.id}', 'evt-' || i,
       CASE WHEN offer < 5 AND p100 < 10 THEN 'impression' ELSE
@@ -153,23 +153,23 @@ function syntheticEvent(i: number, occurredAt: number) {
     FROM raw`);
   // Roll-ups straight from the generated events (what ingestion would have accumulated).
   await prisma.$executeRawUnsafe(`
-    INSERT INTO "MomentDaily" (id, shopId, day, moment, offerId, variantId, arm, device, country, segment,
+    INSERT INTO "MomentDaily" (id, shopId, day, moment, offerId, armId, arm, device, country, segment,
       impressions, views, clicks, accepts, declines, exitIntents, purchases, unsubscribes, acceptedMinor,
       attributedOrders, attributedMinor, refundedMinor)
-    SELECT lower(hex(randomblob(12))), shopId, day, moment, offerId, COALESCE(variantId, ''), arm, COALESCE(device, ''), COALESCE(country, ''),
+    SELECT lower(hex(randomblob(12))), shopId, day, moment, offerId, COALESCE(armId, ''), arm, COALESCE(device, ''), COALESCE(country, ''),
       CASE "returning" WHEN 1 THEN 'returning' WHEN 0 THEN 'new' ELSE '' END,
       SUM(type = 'impression'), SUM(type = 'impression'), SUM(type = 'click'), SUM(type = 'accept'), SUM(type = 'decline'), 0, 0, 0, 0,
       SUM(type = 'accept'), SUM(CASE WHEN type = 'accept' THEN 2999 ELSE 0 END), 0
     FROM "Event" WHERE shopId = ?
-    GROUP BY shopId, day, moment, offerId, variantId, arm, device, country, "returning"`, shop.id);
+    GROUP BY shopId, day, moment, offerId, armId, arm, device, country, "returning"`, shop.id);
   await prisma.$executeRawUnsafe(`
     INSERT INTO "ExperimentDaily" (id, shopId, experimentId, offerId, arm, day, device, country, segment,
       visitors, converters, orders, revenueMinor, revenueSq, orderValueSq)
-    SELECT lower(hex(randomblob(12))), shopId, experimentId, offerId, CASE arm WHEN 'holdout' THEN 'holdout' ELSE variantId END, day,
+    SELECT lower(hex(randomblob(12))), shopId, experimentId, offerId, CASE arm WHEN 'holdout' THEN 'holdout' ELSE armId END, day,
       COALESCE(device, ''), COALESCE(country, ''), CASE "returning" WHEN 1 THEN 'returning' WHEN 0 THEN 'new' ELSE '' END,
       COUNT(*), COUNT(*) / 20, COUNT(*) / 20, (COUNT(*) / 20) * 6000, (COUNT(*) / 20) * 36000000.0, (COUNT(*) / 20) * 36000000.0
     FROM "Event" WHERE shopId = ? AND type = 'impression' AND experimentId IS NOT NULL
-    GROUP BY shopId, experimentId, offerId, arm, variantId, day, device, country, "returning"`, shop.id);
+    GROUP BY shopId, experimentId, offerId, arm, armId, day, device, country, "returning"`, shop.id);
   const genS = (performance.now() - tGen) / 1000;
   const rollupRows = await prisma.momentDaily.count();
   console.log(`# generated ${TOTAL} events and ${rollupRows} moment roll-up rows in ${genS.toFixed(1)} s`);

@@ -66,6 +66,6 @@ describe("experiment results in the admin (Chromium, demo mode)", () => {
     await card.getByText("stopped", { exact: true }).waitFor();
     const experiment = await session.db.prisma.experiment.findFirstOrThrow({ where: { offer: { name: offerName } } });
     expect(experiment.status).toBe("stopped");
-    expect(experiment.winnerVariantId).not.toBeNull();
+    expect(experiment.winnerArmId).not.toBeNull();
   });
 });

@@ -350,7 +350,7 @@ describe("events", () => {
     ]);
     for (const e of events) expect(EventInput.safeParse(e).success, JSON.stringify(e)).toBe(true);
     expect(events.every((e) => e.surface === "storefront" && e.device === "desktop")).toBe(true);
-    expect(events.at(-1)).toMatchObject({ valueMinor: 4500, currency: "EUR", arm: "variant", experimentId: "exp_bundle", variantId: "A" });
+    expect(events.at(-1)).toMatchObject({ valueMinor: 4500, currency: "EUR", arm: "variant", experimentId: "exp_bundle", armId: "A" });
   });
 });
 

@@ -12,7 +12,7 @@ import {
 import { LOCALES } from "~/offers/form";
 import type { CardProps } from "./types";
 
-/** The offer's copy per language, and its design. */
+/** The offer's copy per language. */
 export function CopyCard({ form, errors, fields }: CardProps) {
   const locales = Object.keys(form.copy);
   const missingLocale = LOCALES.filter((l) => !locales.includes(l));
@@ -76,13 +76,6 @@ export function CopyCard({ form, errors, fields }: CardProps) {
             onChange={(v) => v && fields.addLocale(v)}
           />
         ) : null}
-        <TextField
-          label="Design"
-          value={form.design}
-          onChange={(v) => fields.set("design", v)}
-          helpText="Optional design name the surfaces understand, e.g. compact"
-          autoComplete="off"
-        />
       </BlockStack>
     </Card>
   );

@@ -7,9 +7,11 @@ import {
   FormLayout,
   InlineError,
   InlineStack,
+  Select,
   Text,
   TextField,
 } from "@shopify/polaris";
+import { DESIGN_CHOICES } from "~/offers/designs";
 import type { CardProps } from "./types";
 
 /** The experiment: variants with their overrides and weights, and the hold-out share. */
@@ -91,12 +93,15 @@ export function ExperimentCard({ form, errors, fields }: CardProps) {
                       placeholder="Same as the offer"
                       autoComplete="off"
                     />
-                    <TextField
-                      label={`Variant ${i + 1} design`}
+                    <Select
+                      label={`Variant ${i + 1} layout`}
+                      options={[
+                        { value: "", label: "Same as the offer" },
+                        ...DESIGN_CHOICES.map((c) => ({ value: c.value, label: c.label })),
+                      ]}
                       value={v.design}
                       onChange={(x) => fields.setVariant(i, "design", x)}
-                      placeholder="Same as the offer"
-                      autoComplete="off"
+                      error={errors[`experiment.variants.${i}.design`]}
                     />
                   </FormLayout.Group>
                 </FormLayout>

@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { useFetcher } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, InlineStack, Select, Text } from "@shopify/polaris";
 import { MOMENTS, type MomentId } from "@moments/engine";
+import { designLabel } from "~/offers/designs";
 import { LOCALES, type OfferForm } from "~/offers/form";
 import type { PreviewResult } from "~/preview/preview.server";
-import { defaultPreviewContext } from "~/preview/context";
+import { defaultPreviewContext, type PreviewContext } from "~/preview/context";
+import { useLatestJson } from "~/lib/use-latest-json";
+import { BUYER_LABELS, BuyerControls } from "./BuyerControls";
 import { OfferPreviewCard } from "../OfferPreviewCard";
 
 const COUNTRIES = [
@@ -30,19 +32,16 @@ export interface LivePreviewProps {
 
 /** The engine's decision for the draft offer and a sample buyer, following the form as it changes. */
 export function LivePreview(props: LivePreviewProps) {
-  const fetcher = useFetcher<PreviewResult>();
-  const [ctx, setCtx] = useState<Record<string, string>>(() => ({
-    ...defaultPreviewContext(props.form, props.carts, props.currencies),
-  }));
-  const { submit } = fetcher;
+  // The newest preview wins; one superseded while in flight is aborted, silently (useLatestJson).
+  const preview = useLatestJson<PreviewResult>(props.initial);
+  const [ctx, setCtx] = useState<Required<PreviewContext>>(() => defaultPreviewContext(props.form, props.carts, props.currencies));
+  const { run } = preview;
   const formRef = useRef(props.form);
   formRef.current = props.form;
   const refresh = useCallback(() => {
-    submit(
-      { form: JSON.stringify(formRef.current), offerId: props.offerId ?? "", ...ctx },
-      { method: "post", action: "/app/offers/preview" },
-    );
-  }, [submit, ctx, props.offerId]);
+    const body = new URLSearchParams({ form: JSON.stringify(formRef.current), offerId: props.offerId ?? "", ...ctx });
+    run("/app/offers/preview", { method: "POST", body });
+  }, [run, ctx, props.offerId]);
   // Debounced: the preview follows the form as the merchant types. The first render already has
   // the server's preview for the default buyer.
   const first = useRef(props.initial !== null);
@@ -55,8 +54,8 @@ export function LivePreview(props: LivePreviewProps) {
     return () => clearTimeout(t);
   }, [refresh, props.form]);
   const moments = props.form.moments.length ? props.form.moments : ["checkout"];
-  const set = (k: keyof typeof ctx) => (v: string) => setCtx((c) => ({ ...c, [k]: v }));
-  const r = fetcher.data ?? props.initial;
+  const set = (k: keyof Required<PreviewContext>) => (v: string) => setCtx((c) => ({ ...c, [k]: v }));
+  const r = preview.data;
   const e = props.form.experiment;
   return (
     <Card>
@@ -67,7 +66,7 @@ export function LivePreview(props: LivePreviewProps) {
         <Select
           label="Preview moment"
           options={moments.map((m) => ({ value: m, label: MOMENTS.find((x) => x.id === m)?.label ?? m }))}
-          value={moments.includes(ctx.moment as MomentId) ? ctx.moment! : moments[0]!}
+          value={moments.includes(ctx.moment as MomentId) ? ctx.moment : moments[0]!}
           onChange={set("moment")}
         />
         <Select
@@ -105,6 +104,7 @@ export function LivePreview(props: LivePreviewProps) {
             onChange={set("locale")}
           />
         </InlineStack>
+        <BuyerControls ctx={ctx} onChange={(k, v) => set(k)(v)} />
         {e.enabled ? (
           <Select
             label="Experiment arm"
@@ -117,15 +117,25 @@ export function LivePreview(props: LivePreviewProps) {
             onChange={set("arm")}
           />
         ) : null}
-        <Button onClick={refresh} loading={fetcher.state !== "idle"}>
+        <Button onClick={refresh} loading={preview.loading}>
           Refresh preview
         </Button>
         <div aria-live="polite" data-testid="live-preview">
+          {preview.error ? (
+            <Banner tone="critical" title="The preview could not be updated">
+              <p>{preview.error}</p>
+            </Banner>
+          ) : null}
           {r ? (
             <BlockStack gap="200">
               <Text as="p" tone="subdued">
-                {`${r.cartLabel || "Empty cart"} · ${ctx.device} · ${ctx.country} · ${ctx.currency}${r.armLabel ? ` · ${r.armLabel}` : ""}`}
+                {`${r.cartLabel || "Empty cart"} · ${ctx.device} · ${ctx.country} · ${ctx.currency} · ${BUYER_LABELS[ctx.buyer].toLowerCase()}${r.armLabel ? ` · ${r.armLabel}` : ""}${r.card ? ` · ${designLabel(r.card.design)}` : ""}`}
               </Text>
+              {r.note ? (
+                <Text as="p" tone="subdued">
+                  {r.note}
+                </Text>
+              ) : null}
               {r.card ? (
                 <div style={{ background: "#f4f4f4", padding: 12, borderRadius: 8 }}>
                   <OfferPreviewCard {...r.card} mobile={ctx.device === "mobile"} />

@@ -22,7 +22,8 @@ export type ScalarField =
   | "endsAt"
   | "pricingPercent"
   | "pricingOf"
-  | "design";
+  | "design"
+  | "downsell";
 
 /** Named, typed setters for every part of the offer form (each an immutable update). */
 export interface OfferFormFields {

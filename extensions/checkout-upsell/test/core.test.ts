@@ -88,6 +88,21 @@ describe("payload -> decision -> view", () => {
     expect(acceptChanges(v.offer, snap([]))).toEqual({ error: "line_to_upgrade_missing" });
   });
 
+  test("GIVEN Basic bought once and Basic on the plan WHEN the Pro plan upgrade is accepted THEN the line it decided on (the one-time line, first) is updated to Pro on the plan", () => {
+    const onPlan = line("saas", "saas-basic");
+    const once = line("saas", "saas-basic", 1, "EUR", { id: "gid://shopify/CartLine/once" });
+    const plan = onPlan.merchandise.sellingPlan!.id;
+    const s = snap([once, onPlan]);
+    s.lines[1]!.sellingPlanId = plan;
+    const v = view(s, "payment");
+    if (v.kind !== "offer") throw new Error("expected an offer");
+    expect(v.offer.lines[0]).toMatchObject({ action: "swap", sellingPlanId: plan });
+    expect(v.offer.lines[0]!.replacesSellingPlanId).toBeUndefined();
+    expect(acceptChanges(v.offer, s)).toEqual([expect.objectContaining({ type: "updateCartLine", id: once.id, sellingPlanId: plan })]);
+    // The line on the plan is not the one decided: with only it left, the change finds no line.
+    expect(acceptChanges(v.offer, snap([onPlan], { lines: [s.lines[1]!], lineIds: [onPlan.id] }))).toEqual({ error: "line_to_upgrade_missing" });
+  });
+
   test("GIVEN user agents WHEN hinted THEN phones are mobile and the rest desktop", () => {
     expect(deviceHint("Mozilla/5.0 (iPhone; CPU iPhone OS 18_0) Mobile/15E148")).toBe("mobile");
     expect(deviceHint("Mozilla/5.0 (X11; Linux x86_64) Chrome/156")).toBe("desktop");

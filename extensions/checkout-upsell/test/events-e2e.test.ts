@@ -64,7 +64,7 @@ const sample = (type: OfferEvent["type"], extra: Partial<OfferEvent> = {}): Omit
   offerId: "demo-laptop-care",
   arm: "variant",
   experimentId: "demo-laptop-care-price",
-  variantId: "full",
+  armId: "full",
   device: "desktop",
   country: "DE",
   currency: "EUR",
@@ -105,7 +105,7 @@ describe("extension events -> /api/events", () => {
         moment: "checkout",
         arm: "none",
         experimentId: undefined,
-        variantId: undefined,
+        armId: undefined,
       }),
     );
     // A hold-out buyer sends only the exposure, built as the component builds it.

@@ -173,7 +173,7 @@ describe("purchase.checkout.block.render (before payment)", () => {
       moment: "checkout",
       surface: "checkout",
       arm: "variant",
-      variantId: "case20",
+      armId: "case20",
       valueMinor: 3120,
       currency: "EUR",
       journeyKey: "tok-8",
@@ -350,7 +350,7 @@ describe("purchase.checkout.payment-method-list.render-after (payment step)", ()
     let key = "";
     for (let i = 0; !key; i++) {
       const a = assign(exp, `k${i}`);
-      if (a.kind === "variant" && a.variantId === "full") key = `k${i}`;
+      if (a.kind === "variant" && a.armId === "full") key = `k${i}`;
     }
     api(ext).checkoutToken.value = key;
     const money = vi.spyOn(ext.shopify.i18n, "formatCurrency");

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { decodePayload, encodePayload, type Offer, type Payload } from "@moments/engine";
-import { makeOffers, settings as shopSettings } from "../../../packages/engine/test/fixtures";
+import { makeOffers, settings as shopSettings, withImages } from "../../../packages/engine/test/fixtures";
 import { verifyLines } from "@moments/surfaces/discount";
 import {
   functionPayloadJson,
@@ -50,10 +50,11 @@ describe("splitting the function payload into metafield-sized shards", () => {
     for (const p of pieces) expect(p).toBe(p.trim());
   });
 
-  test("GIVEN offers with copy, design and arms with copy and design WHEN made lean THEN only copy and design are gone", () => {
+  test("GIVEN offers with copy, design, an image and arms with copy and design WHEN made lean THEN only copy, design and image are gone", () => {
     const offer: Offer = {
       ...demoOffers.find((o) => o.experiment)!,
       design: "card",
+      image: ["https://cdn.shopify.com/s/files/1/0612/3456/7890/files/", "case.jpg?v=1"],
     };
     offer.experiment!.variants = offer.experiment!.variants.map((v) => ({
       ...v,
@@ -63,13 +64,20 @@ describe("splitting the function payload into metafield-sized shards", () => {
     const lean = leanOffer(offer);
     expect(lean.copy).toEqual({ en: { title: "-" } });
     expect(lean.design).toBeUndefined();
+    expect(lean.image).toBeUndefined();
     expect(lean.experiment!.variants.every((v) => v.copy === undefined && v.design === undefined)).toBe(true);
-    const { copy: _c, design: _d, experiment, ...rest } = offer;
+    const { copy: _c, design: _d, image: _i, experiment, ...rest } = offer;
     const { copy: _lc, experiment: leanExperiment, ...leanRest } = lean;
     expect(leanRest).toEqual(rest);
     expect(leanExperiment!.variants.map((v) => [v.id, v.weight, v.discount, v.moments])).toEqual(
       experiment!.variants.map((v) => [v.id, v.weight, v.discount, v.moments]),
     );
+  });
+
+  test("GIVEN 200 offers with images WHEN the function payload is built THEN it is byte for byte the one without images", () => {
+    const plain = decode(encodePayload(makeOffers(200), shopSettings, PUBLISHED_AT));
+    const pictured = decode(encodePayload(withImages(makeOffers(200)), shopSettings, PUBLISHED_AT));
+    expect(functionPayloadJson(pictured)).toBe(functionPayloadJson(plain));
   });
 
   test("GIVEN 50, 100 and 200 offers WHEN the function payload is built THEN it fits in 1, 2 and 3 shards of 10,000 bytes", () => {

@@ -6,6 +6,7 @@
  */
 
 import type { AddVariantChange, PostPurchaseOfferView, SignBody, WireEvent } from "@moments/contracts";
+import { formatMoney, intlLocale } from "@moments/surfaces/i18n";
 
 /** The offer as the app backend sends it. */
 export type OfferView = PostPurchaseOfferView;
@@ -194,12 +195,12 @@ export function createFlow(offer: OfferView, backend: Backend, host: ChangesetHo
         surface: "post_purchase",
         journeyKey: o.journeyKey,
         offerId: o.offerId,
-        arm: o.armVariantId ? "variant" : "none",
+        arm: o.armId ? "variant" : "none",
         currency: o.currency,
         occurredAt: now(),
       };
       if (o.experimentId) event.experimentId = o.experimentId;
-      if (o.armVariantId) event.variantId = o.armVariantId;
+      if (o.armId) event.armId = o.armId;
       try {
         await backend.events([event]);
       } catch {
@@ -271,17 +272,17 @@ export function sumDecimals(values: readonly string[]): string {
   return `${total < 0 ? "-" : ""}${abs.slice(0, -scale)}.${abs.slice(-scale)}`;
 }
 
-/** Minor units -> "€31.20" in the buyer's locale, without float arithmetic on the amount. */
+/**
+ * Minor units -> "€31.20" in the buyer's locale, without float arithmetic on the amount, scaled by
+ * the currency's ISO 4217 exponent like every amount of the app (@moments/surfaces/i18n).
+ */
 export function formatMinor(minor: number, currency: string, locale: string, currencyDisplay?: OfferView["currencyDisplay"]): string {
-  const fmt = new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay });
-  const digits = fmt.resolvedOptions().maximumFractionDigits ?? 2;
-  const abs = String(Math.abs(minor)).padStart(digits + 1, "0");
-  const decimal = digits ? `${abs.slice(0, -digits)}.${abs.slice(-digits)}` : abs;
-  return (minor < 0 ? "-" : "") + fmt.format(decimal as unknown as number);
+  return formatMoney(minor, currency, locale, currencyDisplay);
 }
 
+/** Shopify's decimal amounts (calculateChangeset) in the buyer's locale. */
 export function formatDecimal(decimal: string, currency: string, locale: string, currencyDisplay?: OfferView["currencyDisplay"]): string {
-  return new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay }).format(decimal as unknown as number);
+  return new Intl.NumberFormat(intlLocale(locale), { style: "currency", currency, currencyDisplay }).format(decimal as unknown as number);
 }
 
 function fnv(s: string): string {

@@ -1,8 +1,10 @@
 import { useEffect, useMemo, useState } from "react";
 import { extend, render, type PostPurchaseRenderApi } from "@shopify/post-purchase-ui-extensions-react";
-import { BlockStack, Button, CalloutBanner, Heading, Layout, Select, Separator, Text, TextBlock, TextContainer } from "./ui";
+import { BlockStack, Button, CalloutBanner, Heading, Select, Separator, Text, TextBlock, TextContainer } from "./ui";
+import { OfferLayout } from "./layout";
 import { APP_URL } from "./config";
 import { createBackend, createFlow, formatDecimal, formatMinor, readStored, shouldRender, type ChangesetHost, type FlowState } from "./flow";
+import { buyerStrings } from "./i18n";
 
 /** Thin React over ./flow: every decision (render or not, accept, decline, downsell) lives there. */
 extend("Checkout::PostPurchase::ShouldRender", (api) => shouldRender(api, createBackend(APP_URL, api.inputData.token)));
@@ -29,22 +31,24 @@ export function PostPurchaseOffer({ api }: { api: PostPurchaseRenderApi }) {
     if (!flow) void api.done();
   }, [flow, api]);
 
-  if (!flow || state.kind === "done") return <TextBlock>Thank you!</TextBlock>;
+  // Fixed strings and money in the buyer's locale (Shopify's "checkout customer locale"); the
+  // offer's copy arrives already in the locale the engine picked for it.
+  const { t, intl } = buyerStrings(api.inputData.locale || api.locale || stored?.offer.locale);
+  if (!flow || state.kind === "done") return <TextBlock>{t("offer.thankYou")}</TextBlock>;
   const { offer, multiple, busy, preview } = state;
   const option = offer.quantities.find((q) => q.multiple === multiple) ?? offer.quantities[0]!;
-  const locale = api.inputData.locale || offer.locale;
-  const money = (minor: number) => formatMinor(minor, offer.currency, locale, offer.currencyDisplay);
-  const decimal = (d: string) => formatDecimal(d, offer.currency, locale, offer.currencyDisplay);
+  const money = (minor: number) => formatMinor(minor, offer.currency, intl, offer.currencyDisplay);
+  const decimal = (d: string) => formatDecimal(d, offer.currency, intl, offer.currencyDisplay);
 
   return (
     <BlockStack spacing="loose">
-      <CalloutBanner title={offer.step > 1 ? "One more offer for your order" : "Add this to your order"}>
-        <Text>One click, no need to enter your payment details again.</Text>
+      <CalloutBanner title={t(offer.step > 1 ? "offer.headlineNext" : "offer.headline")}>
+        <Text>{t("offer.oneClick")}</Text>
       </CalloutBanner>
-      <Layout maxInlineSize={0.95} media={[{ viewportSize: "small", sizes: [1] }, { viewportSize: "large", sizes: [1] }]}>
+      <OfferLayout offer={offer}>
         <BlockStack spacing="tight">
           <Heading>{offer.title}</Heading>
-          {offer.body ? <TextBlock subdued>{offer.body}</TextBlock> : null}
+          {offer.body && offer.design !== "compact" ? <TextBlock subdued>{offer.body}</TextBlock> : null}
           <TextContainer>
             {option.savings > 0 ? (
               <Text role="deletion" subdued>
@@ -55,10 +59,10 @@ export function PostPurchaseOffer({ api }: { api: PostPurchaseRenderApi }) {
               {money(option.final)}
             </Text>
           </TextContainer>
-          {option.savings > 0 ? <Text appearance="success">You save {money(option.savings)}</Text> : null}
+          {option.savings > 0 ? <Text appearance="success">{t("offer.youSave", { amount: money(option.savings) })}</Text> : null}
           {offer.quantities.length > 1 ? (
             <Select
-              label="Quantity"
+              label={t("offer.quantity")}
               value={String(multiple)}
               options={offer.quantities.map((q) => ({ value: String(q.multiple), label: String(q.multiple) }))}
               onChange={(v) => flow.selectMultiple(Number(v))}
@@ -67,21 +71,21 @@ export function PostPurchaseOffer({ api }: { api: PostPurchaseRenderApi }) {
           <Separator />
           {preview ? (
             <BlockStack spacing="xtight">
-              <Text subdued>Shipping: {decimal(preview.shipping)}</Text>
-              <Text subdued>Taxes: {decimal(preview.tax)}</Text>
-              <Text emphasized>Charged now: {decimal(preview.charged)}</Text>
+              <Text subdued>{t("offer.shipping", { amount: decimal(preview.shipping) })}</Text>
+              <Text subdued>{t("offer.taxes", { amount: decimal(preview.tax) })}</Text>
+              <Text emphasized>{t("offer.chargedNow", { amount: decimal(preview.charged) })}</Text>
             </BlockStack>
           ) : (
-            <Text subdued>Shipping and taxes are calculated by Shopify before you pay.</Text>
+            <Text subdued>{t("offer.calculatedBeforePaying")}</Text>
           )}
           <Button onPress={() => void flow.accept()} loading={busy === "accept"} disabled={busy !== null}>
-            {offer.cta ?? `Pay now · ${money(option.final)}`}
+            {offer.cta ?? t("offer.payNow", { amount: money(option.final) })}
           </Button>
           <Button subdued onPress={() => void flow.decline()} loading={busy === "decline"} disabled={busy !== null}>
-            {offer.decline ?? "Decline this offer"}
+            {offer.decline ?? t("offer.decline")}
           </Button>
         </BlockStack>
-      </Layout>
+      </OfferLayout>
     </BlockStack>
   );
 }

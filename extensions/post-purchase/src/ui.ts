@@ -5,12 +5,14 @@ import type {
   ButtonProps,
   CalloutBannerProps,
   HeadingProps,
+  ImageProps,
   LayoutProps,
   SelectProps,
   SeparatorProps,
   TextBlockProps,
   TextContainerProps,
   TextProps,
+  ViewProps,
 } from "@shopify/post-purchase-ui-extensions-react";
 
 /**
@@ -23,9 +25,11 @@ export const BlockStack = Library.BlockStack as unknown as C<BlockStackProps>;
 export const Button = Library.Button as unknown as C<ButtonProps>;
 export const CalloutBanner = Library.CalloutBanner as unknown as C<CalloutBannerProps>;
 export const Heading = Library.Heading as unknown as C<HeadingProps>;
+export const Image = Library.Image as unknown as C<ImageProps>;
 export const Layout = Library.Layout as unknown as C<LayoutProps>;
 export const Select = Library.Select as unknown as C<SelectProps>;
 export const Separator = Library.Separator as unknown as C<SeparatorProps>;
 export const Text = Library.Text as unknown as C<TextProps>;
 export const TextBlock = Library.TextBlock as unknown as C<TextBlockProps>;
 export const TextContainer = Library.TextContainer as unknown as C<TextContainerProps>;
+export const View = Library.View as unknown as C<ViewProps>;

@@ -168,6 +168,16 @@ describe("Render's step machine", () => {
     expect(EventInput.safeParse(events[0]).success).toBe(true);
     expect(events[0]).toMatchObject({ type: "impression", moment: "post_purchase", surface: "post_purchase", offerId: "off_case", journeyKey: "gid://shopify/Customer/5" });
   });
+
+  it("GIVEN an experiment offer WHEN its impression is sent THEN it names the buyer's arm as armId", async () => {
+    const backend = fakeBackend();
+    const flow = createFlow({ ...offer("off_case"), experimentId: "exp-pp", armId: "pp-v1" }, backend, fakeHost(), () => 1_700_000_000_000);
+    await flow.shown();
+    const [events] = backend.events.mock.calls[0] as unknown as [Array<Record<string, unknown>>];
+    expect(EventInput.safeParse(events[0]).success).toBe(true);
+    expect(events[0]).toMatchObject({ type: "impression", experimentId: "exp-pp", arm: "variant", armId: "pp-v1" });
+    expect(events[0]).not.toHaveProperty("variantId");
+  });
 });
 
 describe("money without floats", () => {

@@ -1,72 +1,15 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createRemoteRoot, type RemoteRoot } from "@remote-ui/core";
-import { bundleExtension } from "../bundle";
-import type { OfferView } from "../src/flow";
+import { find, loadBundle, mount as mountIn, offer, stubBackend, settle, textOf, type Callback, type Node } from "./harness";
 
-/**
- * The shipped bundle (built like the Shopify CLI builds it: React 17 + the library, React
- * de-duplicated), run against a real @remote-ui/core RemoteRoot, the way Shopify's host runs it.
- */
-type Callback = (...args: unknown[]) => unknown;
-const registered: Record<string, Callback> = {};
+/** The shipped bundle in a real RemoteRoot (./harness): ShouldRender, render, accept, decline. */
+let registered: Record<string, Callback> = {};
 
 beforeAll(async () => {
-  const code = await bundleExtension({ minify: false });
-  new Function("self", code)({ shopify: { extend: (point: string, cb: Callback) => (registered[point] = cb) } });
+  registered = await loadBundle();
 }, 60_000);
 afterEach(() => vi.unstubAllGlobals());
 
-const offer = (offerId: string, step: number): OfferView => ({
-  referenceId: "ref-1",
-  step,
-  offerId,
-  moment: "post_purchase",
-  type: "product",
-  locale: "en",
-  title: `Title ${offerId}`,
-  cta: `Add ${offerId}`,
-  decline: "No thanks",
-  currency: "EUR",
-  quantities: [{ multiple: 1, original: 3900, final: 3120, savings: 780, changes: [{ type: "add_variant", variantId: 4600000500, quantity: 1 }] }],
-  lines: [{ productId: "gid://shopify/Product/1", variantId: "gid://shopify/ProductVariant/4600000500", quantity: 1 }],
-  journeyKey: "k",
-});
-
-/** The backend as the bundle's fetch sees it: answers in order, records what was asked. */
-function stubBackend(answers: Record<string, unknown[]>) {
-  const calls: Array<{ path: string; body: unknown }> = [];
-  vi.stubGlobal("fetch", async (url: string, init: { body: string }) => {
-    const path = new URL(url).pathname;
-    calls.push({ path, body: JSON.parse(init.body) });
-    const next = answers[path]?.shift() ?? {};
-    return { ok: true, status: 200, json: async () => next };
-  });
-  return calls;
-}
-
-interface Node {
-  type?: string;
-  text?: string;
-  props?: Record<string, unknown>;
-  children?: readonly Node[];
-}
-const textOf = (n: Node): string => (n.text ?? "") + (n.children ?? []).map(textOf).join("");
-const find = (n: Node, type: string): Node[] => [...(n.type === type ? [n] : []), ...(n.children ?? []).flatMap((c) => find(c, type))];
-const settle = () => new Promise((r) => setTimeout(r, 20));
-
-async function mount(stored: unknown) {
-  const root = createRemoteRoot(() => {}) as RemoteRoot;
-  const api = {
-    inputData: { token: "input.jwt", locale: "en", initialPurchase: { referenceId: "ref-1" } },
-    storage: { initialData: stored, update: async () => {} },
-    applyChangeset: vi.fn(async (_token: string) => ({ status: "processed", errors: [], changesetApplicationsRemaining: 2 })),
-    calculateChangeset: vi.fn(async () => ({ status: "unprocessed", errors: [{ code: "server_error", message: "n/a" }] })),
-    done: vi.fn(async () => {}),
-  };
-  registered["Checkout::PostPurchase::Render"]!(root, api);
-  await settle();
-  return { root: root as unknown as Node, api };
-}
+const mount = (stored: unknown) => mountIn(registered, stored);
 
 const press = async (root: Node, label: RegExp) => {
   const button = find(root, "Button").find((b) => label.test(textOf(b)));

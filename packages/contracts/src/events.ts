@@ -33,8 +33,11 @@ export interface WireEvent {
   journeyKey: string;
   offerId?: string;
   experimentId?: string;
-  /** Experiment arm variant id (engine ShownOffer.variantId). */
-  variantId?: string;
+  /**
+   * Experiment arm id (engine `ShownOffer.armId`). Extensions deployed before decision 020 send it
+   * as `variantId`; the server still reads that name (app/measurement/contract.ts, `legacyArmId`).
+   */
+  armId?: string;
   /** Absent reads as "none". */
   arm?: EventArm;
   /** Experiment version (engine Exposure.version); results are kept per version. */

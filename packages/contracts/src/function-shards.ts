@@ -40,12 +40,13 @@ const NO_COPY: Offer["copy"] = { en: { title: "-" } };
 /**
  * The offer as the function needs it: everything `verifyOfferLine` and `verifyLines` read (status,
  * type, moments, schedule, items, discount, pricing, targeting, the experiment's arms with their
- * discounts and moments, priority) is kept; copy and design (the offer's and its arms') are not.
+ * discounts and moments, priority) is kept; copy, design (the offer's and its arms') and the
+ * product image (display only, decision 024) are not.
  * Targeting is kept whole: a restriction the function ignores today would make it more generous
  * if it were dropped here and read there tomorrow.
  */
 export function leanOffer(o: Offer): Offer {
-  const { design: _design, experiment, ...rest } = o;
+  const { design: _design, image: _image, experiment, ...rest } = o;
   const lean: Offer = { ...rest, copy: NO_COPY };
   if (experiment)
     lean.experiment = {

@@ -3,6 +3,7 @@
 // uses. The engine's own shapes (Offer, Payload, the decision) stay in @moments/engine.
 export * from "./events";
 export * from "./post-purchase";
+export * from "./thank-you";
 export * from "./function-shards";
 export * from "./function-variables";
 export * from "./function-input";

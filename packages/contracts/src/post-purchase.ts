@@ -1,4 +1,4 @@
-import type { CurrencyDisplay, MomentId } from "@moments/engine";
+import type { CurrencyDisplay, Design, MomentId } from "@moments/engine";
 
 /**
  * What the app backend (app/post-purchase/offer.server.ts) answers the post-purchase extension
@@ -27,7 +27,8 @@ export interface PostPurchaseOfferView {
   step: number;
   offerId: string;
   experimentId?: string;
-  armVariantId?: string;
+  /** The buyer's experiment arm (engine `ShownOffer.armId`). */
+  armId?: string;
   moment: MomentId;
   type: string;
   locale: string;
@@ -35,7 +36,10 @@ export interface PostPurchaseOfferView {
   body?: string;
   cta?: string;
   decline?: string;
-  design?: string;
+  /** The layout (engine `DESIGNS`; absent = "card"). Older backends sent free text: read anything else as "card". */
+  design?: Design;
+  /** The product image's URL (engine `ShownOffer.image`); absent = none. */
+  image?: string;
   currency: string;
   /** Formatting-free minor units; the extension formats them in the buyer's locale. */
   quantities: QuantityOption[];

@@ -8,7 +8,7 @@
  *  P(v wins) = weight_v / sum(weights) exactly, and adding a variant only moves buyers *to* the
  *  new variant: nobody is reshuffled between existing arms.
  */
-export type Arm = { kind: "holdout" } | { kind: "variant"; variantId: string };
+export type Arm = { kind: "holdout" } | { kind: "variant"; armId: string };
 
 export interface ExperimentLike {
   id: string;
@@ -72,5 +72,5 @@ export function assign(exp: ExperimentLike, buyerKey: string): Arm {
       best = v.id;
     }
   }
-  return best === undefined ? { kind: "holdout" } : { kind: "variant", variantId: best };
+  return best === undefined ? { kind: "holdout" } : { kind: "variant", armId: best };
 }

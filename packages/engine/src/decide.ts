@@ -32,6 +32,7 @@ export function decide(input: DecideInput): Decision {
   const exposed = new Set<string>();
   const candidate: Candidate = {};
   const out: MomentDecision[] = [];
+  const downsells = unlockedDownsells(prepared.offers, input);
   for (const moment of input.moments) {
     const offers: ShownOffer[] = [];
     const exposures: Exposure[] = [];
@@ -40,22 +41,38 @@ export function decide(input: DecideInput): Decision {
     const limits = settings.momentLimits;
     const limit = limits && limits[moment] !== undefined ? limits[moment]! : 1;
     const places = new Set(placesBefore.get(moment));
+    /** Places taken: a downsell in its declined offer's place holds that place, not a second one. */
+    const taken = () => {
+      let n = places.size;
+      for (const entry of downsells)
+        if (places.has(entry.o.id) && entry.parents!.some((parent) => places.has(parent.o.id))) n--;
+      return n;
+    };
     let filled = 0;
+    /** Places filled in this decision by rank (a downsell fills its declined offer's place). */
+    let ranked = 0;
 
-    /** 12. same_product_conflict, 13. journey_cap_reached, 14. moment_limit_reached / lower_priority */
+    /**
+     * 12. same_product_conflict, 13. journey_cap_reached, 14. moment_limit_reached / lower_priority.
+     * A linked downsell takes the place of the offer declined at this moment (it counts toward the
+     * journey cap like any offer shown).
+     */
     const guardrail = (entry: PreparedOffer): Excluded | undefined => {
       const id = entry.o.id;
+      const declined = candidate.replaces ? candidate.replaces.o.id : undefined;
       let conflict = usedOffers.has(id) ? id : undefined;
       if (conflict === undefined)
         for (const productId of entry.productList) if (usedProducts.has(productId)) conflict = productId;
       if (conflict !== undefined) return exclude(entry, "same_product_conflict", conflict);
       if (!journeyIds.has(id) && journeyIds.size >= settings.journeyCap) return exclude(entry, "journey_cap_reached");
-      if (!places.has(id) && places.size >= limit)
-        return exclude(entry, filled > 0 ? "lower_priority" : "moment_limit_reached");
+      const placed = places.has(id) || (declined !== undefined && places.has(declined));
+      if (!placed && taken() >= limit) return exclude(entry, ranked > 0 ? "lower_priority" : "moment_limit_reached");
       return undefined;
     };
 
-    for (const entry of atMoment ? atMoment.scan : prepared.offers) {
+    const scan = atMoment ? atMoment.scan : prepared.offers;
+    // Downsells unlocked by a decline are checked first: each is the answer to that "no" (decision 027).
+    for (const entry of downsells.length ? downsellsFirst(scan, downsells) : scan) {
       const reason = check(entry, candidate, moment) || guardrail(entry);
       if (reason) {
         excluded.push(reason);
@@ -63,7 +80,8 @@ export function decide(input: DecideInput): Decision {
       }
       // Selected: takes a place (even when held out, so the hold-out is a fair comparison).
       const offer = entry.o;
-      const { arm, elsewhere } = candidate;
+      const { arm, elsewhere, replaces } = candidate;
+      if (!(replaces && places.has(replaces.o.id))) ranked++;
       places.add(offer.id);
       const slot = ++filled;
       journeyIds.add(offer.id);
@@ -80,7 +98,7 @@ export function decide(input: DecideInput): Decision {
           version: experiment.version || 1,
           offerId: offer.id,
           moment,
-          arm: arm.kind === "holdout" ? "holdout" : arm.variantId,
+          arm: arm.kind === "holdout" ? "holdout" : arm.armId,
           slot,
           cartMinor: input.cart.subtotal,
           currency: input.cart.currency,
@@ -95,3 +113,19 @@ export function decide(input: DecideInput): Decision {
   }
   return { moments: out };
 }
+
+/** The offers named as `downsell` by an offer the buyer declined, in rank order (none: no work). */
+function unlockedDownsells(offers: readonly PreparedOffer[], input: DecideInput): PreparedOffer[] {
+  const declined = input.journey && input.journey.declined;
+  const out: PreparedOffer[] = [];
+  if (declined && declined.length)
+    for (const entry of offers)
+      if (entry.parents && entry.parents.some((p) => declined.includes(p.o.id))) out.push(entry);
+  return out;
+}
+
+/** The moment's scan with the unlocked downsells it holds moved to the front, ranks kept. */
+const downsellsFirst = (scan: readonly PreparedOffer[], downsells: readonly PreparedOffer[]) => {
+  const front = scan.filter((entry) => downsells.includes(entry));
+  return front.length ? front.concat(scan.filter((entry) => !downsells.includes(entry))) : scan;
+};

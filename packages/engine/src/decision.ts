@@ -1,8 +1,10 @@
-import type { Copy, Device, MomentId, OfferType, Payload } from "./model";
+import type { Copy, Design, Device, MomentId, OfferType, Payload } from "./model";
 
 /**
- * The decision's input and output: what surfaces pass to `decide()` and render from it. Field
- * names here are on the wire (events, line attributes, published payloads): never rename them.
+ * The decision's input and output: what surfaces pass to `decide()` and render from it. `CartLine`
+ * and `LineToAdd` mirror Shopify's cart (`variantId` is a product variant GID); the experiment arm
+ * is `armId` everywhere. The `ATTR` keys are on the wire (line and order attributes of orders
+ * already placed): never change their values.
  */
 
 export interface CartLine {
@@ -31,6 +33,7 @@ export interface JourneyState {
   /** Offers shown (or held out) so far in this journey, with the moment they appeared at. */
   shown?: ReadonlyArray<{ offerId: string; moment: MomentId }>;
   accepted?: readonly string[];
+  /** Offers the buyer declined; a declined offer's linked `downsell` may take its place. */
   declined?: readonly string[];
 }
 
@@ -61,6 +64,8 @@ export const REASONS = [
   "scheduled_not_started",
   "expired",
   "moment_mismatch",
+  "swap_unavailable",
+  "downsell_only",
   "currency_mismatch",
   "country_mismatch",
   "language_mismatch",
@@ -106,8 +111,11 @@ export interface LineToAdd {
   productId: string;
   variantId: string;
   quantity: number;
+  /** The selling plan the line is bought on (swaps: the plan the swapped line ends on). */
   sellingPlanId?: string;
+  /** Swaps: the variant and selling plan of the cart line being replaced (the line to update). */
   replacesVariantId?: string;
+  replacesSellingPlanId?: string;
   /** Undiscounted and final price of this line (the offer's final split across its lines). */
   listTotal: number;
   finalTotal: number;
@@ -123,9 +131,14 @@ export interface ShownOffer {
   /** 1-based place among the moment's selected offers, counting held-out ones (see Exposure.slot). */
   slot: number;
   experimentId?: string;
-  /** Experiment arm, when the offer runs an experiment. */
-  variantId?: string;
-  design?: string;
+  /** Experiment arm (`experiment.variants[].id`), when the offer runs an experiment. */
+  armId?: string;
+  /** The arm's or the offer's layout; absent = "card" (decision 024). */
+  design?: Design;
+  /** The product image's URL (the offer's `image` joined): https, or a path on the app's origin. */
+  image?: string;
+  /** A linked downsell: the declined offer whose place this one takes (decision 027). */
+  downsellOf?: string;
   locale: string;
   copy: Copy;
   price: Price;
@@ -144,7 +157,7 @@ export interface Exposure {
   version: number;
   offerId: string;
   moment: MomentId;
-  /** "holdout" or the variant (arm) id. */
+  /** "holdout" or the arm id (`ShownOffer.armId`). */
   arm: string;
   /** 1-based place among the moment's selected offers (held-out offers keep theirs, empty). */
   slot: number;
@@ -167,7 +180,9 @@ export interface Decision {
 
 export const ATTR = {
   offer: "_moments_offer",
-  variant: "_moments_variant",
+  /** The experiment arm (empty without one). The key keeps its first name: checkouts already
+   * deployed stamp it on orders (decision 020). */
+  arm: "_moments_variant",
   moment: "_moments_moment",
   token: "_moments_token",
   /** Order (cart) attribute, not a line attribute: the journey key, so that every order, hold-out

@@ -22,7 +22,7 @@ export function exposureEventFields(x: Exposure, journeyKey: string) {
     experimentId: string;
     version: number;
     arm: "holdout" | "variant";
-    variantId?: string;
+    armId?: string;
     cartMinor: number;
     currency: string;
   } = {
@@ -37,6 +37,6 @@ export function exposureEventFields(x: Exposure, journeyKey: string) {
     cartMinor: x.cartMinor,
     currency: x.currency,
   };
-  if (x.arm !== "holdout") fields.variantId = x.arm;
+  if (x.arm !== "holdout") fields.armId = x.arm;
   return fields;
 }

@@ -18,17 +18,18 @@ export const MOMENT_IDS = [
 export type MomentId = (typeof MOMENT_IDS)[number];
 
 /** The buyer moments for people: labels, and what a non-Plus shop gets instead. */
-export const MOMENTS: ReadonlyArray<{ id: MomentId; label: string; plusOnly: boolean; alternative: MomentId | null }> = [
-  { id: "cart", label: "In-cart cross-sell", plusOnly: false, alternative: null },
-  { id: "exit_intent", label: "Exit intent", plusOnly: false, alternative: null },
-  { id: "checkout", label: "Checkout: before payment", plusOnly: true, alternative: "cart" },
-  { id: "information", label: "Contact / address form", plusOnly: true, alternative: "post_purchase" },
-  { id: "shipping", label: "Shipping step", plusOnly: true, alternative: "thank_you" },
-  { id: "payment", label: "Payment step", plusOnly: true, alternative: "post_purchase" },
-  { id: "post_purchase", label: "Post-purchase page", plusOnly: false, alternative: null },
-  { id: "thank_you", label: "Thank-you / order status", plusOnly: false, alternative: null },
-  { id: "email", label: "Follow-up email", plusOnly: false, alternative: null },
-];
+export const MOMENTS: ReadonlyArray<{ id: MomentId; label: string; plusOnly: boolean; alternative: MomentId | null }> =
+  [
+    { id: "cart", label: "In-cart cross-sell", plusOnly: false, alternative: null },
+    { id: "exit_intent", label: "Exit intent", plusOnly: false, alternative: null },
+    { id: "checkout", label: "Checkout: before payment", plusOnly: true, alternative: "cart" },
+    { id: "information", label: "Contact / address form", plusOnly: true, alternative: "post_purchase" },
+    { id: "shipping", label: "Shipping step", plusOnly: true, alternative: "thank_you" },
+    { id: "payment", label: "Payment step", plusOnly: true, alternative: "post_purchase" },
+    { id: "post_purchase", label: "Post-purchase page", plusOnly: false, alternative: null },
+    { id: "thank_you", label: "Thank-you / order status", plusOnly: false, alternative: null },
+    { id: "email", label: "Follow-up email", plusOnly: false, alternative: null },
+  ];
 
 export const OFFER_TYPES = [
   "product",
@@ -41,6 +42,22 @@ export const OFFER_TYPES = [
   "service_addon",
 ] as const;
 export type OfferType = (typeof OFFER_TYPES)[number];
+
+/**
+ * The moments where a swap offer (`variant_upgrade`, `subscription_upgrade`) can switch a cart line:
+ * before payment, where the cart can still change. After payment the line is bought: post-purchase
+ * changesets only add lines (`add_variant`, `add_subscription`: no change of a purchased line's
+ * variant or selling plan), and thank-you and the email add to the order or start a new one
+ * (decision 027).
+ */
+export const SWAP_MOMENTS: readonly MomentId[] = [
+  "cart",
+  "exit_intent",
+  "checkout",
+  "information",
+  "shipping",
+  "payment",
+];
 export const OFFER_STATUSES = ["active", "paused", "draft", "archived"] as const;
 export const DEVICES = ["mobile", "desktop"] as const;
 export type Device = (typeof DEVICES)[number];
@@ -53,6 +70,23 @@ const minor = int(0, 1e11);
 /** Amounts in integer minor units per presentment currency, e.g. { EUR: 4999, USD: 5499 }. */
 const perCurrency = rec(currency, minor);
 const moment = enm(MOMENT_IDS);
+
+/**
+ * The named layouts every surface renders (decision 024): `card` (the product image beside the
+ * copy; the default, also when absent), `compact` (one line: thumbnail, headline, price and the
+ * actions) and `banner` (a wide image above a bold headline). Chosen per offer and per arm.
+ */
+export const DESIGNS = ["card", "compact", "banner"] as const;
+export type Design = (typeof DESIGNS)[number];
+export const designSpec = enm(DESIGNS);
+
+/**
+ * One part of an offer's product image, [folder, file]: the URL is the two joined. A folder is an
+ * https URL's path up to its last "/" (Shopify's CDN) or a path on the app's own origin (the demo's
+ * images, "/demo-products/"); a file has no "/" and no ":" (so the join can never be a URL of another
+ * scheme). Split so the payload's shared-value table stores a shop's CDN folder once (decision 024).
+ */
+export const imageSpec = arr(str(1, 300, /^(https:\/\/[\w.-]+(:\d+)?)?\/([^\s"'<>\\?#]*\/)?$|^[^/\s"'<>\\:]+$/), 2, 2);
 
 export const copySpec = obj({
   title: str(1, 120),
@@ -77,7 +111,10 @@ export const itemSpec = obj({
   quantity: int(1, 99),
   /** Published unit price of the variant per currency (the undiscounted price). */
   prices: perCurrency,
-  /** subscription_upgrade: the selling plan the cart line is switched to. */
+  /**
+   * The selling plan the offer sells the variant on. Swap offers: the plan the swapped line ends on
+   * (a subscription / plan upgrade); a variant upgrade without one keeps the line's own plan.
+   */
   sellingPlanId: opt(id),
 });
 
@@ -109,7 +146,7 @@ export const variantSpec = obj({
   copy: opt(copyByLocale),
   discount: opt(discountSpec),
   moments: opt(arr(moment, 1, 9)),
-  design: opt(str(1, 32)),
+  design: opt(designSpec),
 });
 
 export const experimentSpec = obj({
@@ -136,14 +173,25 @@ export const offerSpec = obj({
   /** Warranty / protection / insurance priced as a % of the covered cart line or of the subtotal. */
   pricing: opt(obj({ percent: int(1, 100), of: enm(["line", "subtotal"]) })),
   copy: copyByLocale,
-  design: opt(str(1, 32)),
+  design: opt(designSpec),
+  /** The first item's product image as [folder, file] (`splitImageUrl`); display only. */
+  image: opt(imageSpec),
   targeting: opt(targetingSpec),
   experiment: opt(experimentSpec),
+  /**
+   * The offer shown in this one's place when the buyer declines it (an offer id of the same shop).
+   * An offer some offer names here is a downsell only: it shows after that offer's decline, at a
+   * moment the declined offer runs at, and never on its own (decision 027).
+   */
+  downsell: opt(id),
 });
 
 /** Intl.NumberFormat currencyDisplay values a merchant can choose (all amounts stay in the buyer's currency). */
 export const CURRENCY_DISPLAYS = ["symbol", "narrowSymbol", "code"] as const;
 export type CurrencyDisplay = (typeof CURRENCY_DISPLAYS)[number];
+/** Thank-you offers: Shopify's order editing on the paid order (decision 026), or a new checkout. */
+export const THANK_YOU_ACCEPTS = ["order_edit", "new_checkout"] as const;
+export type ThankYouAccept = (typeof THANK_YOU_ACCEPTS)[number];
 
 export const settingsSpec = obj({
   /** Max distinct offers shown per buyer journey, across all moments. */
@@ -157,6 +205,8 @@ export const settingsSpec = obj({
   currencyDisplay: opt(enm(CURRENCY_DISPLAYS)),
   /** What a decline hides: that offer (absent, "offer") or every later offer of the journey. */
   afterDecline: opt(enm(["offer", "journey"])),
+  /** How a thank-you offer is taken: added to the paid order (absent, "order_edit") or a new checkout. */
+  thankYouAccept: opt(enm(THANK_YOU_ACCEPTS)),
 });
 
 export const payloadSpec = obj({

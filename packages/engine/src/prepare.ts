@@ -1,4 +1,4 @@
-import { MOMENT_IDS, type Offer, type Payload, type Settings } from "./model";
+import { MOMENT_IDS, type MomentId, type Offer, type Payload, type Settings } from "./model";
 import { ATTR, type CartLine, type Excluded, type Reason } from "./decision";
 
 // Step 1 of a decision: indexes built once per payload (cached by identity) and once per cart.
@@ -37,6 +37,11 @@ export interface PreparedOffer {
   languages?: Set<string>;
   customerTags?: Set<string>;
   excludeCustomerTags?: Set<string>;
+  /**
+   * The offers that name this one as their `downsell`, in rank order: it shows only after one of
+   * them is declined (decision 027). Absent for every other offer.
+   */
+  parents?: PreparedOffer[];
 }
 
 const setOf = <T>(list: readonly T[] | undefined): Set<T> | undefined =>
@@ -77,6 +82,12 @@ export function prepare(payload: Payload): Prepared {
   const cached = cache.get(payload);
   if (cached) return cached;
   const offers = payload.offers.map(prepareOffer).sort(byRank);
+  const byId = new Map(offers.map((entry) => [entry.o.id, entry]));
+  // Linked downsells: each named offer learns who names it (an offer naming itself is ignored).
+  for (const parent of offers) {
+    const child = parent.o.downsell === undefined ? undefined : byId.get(parent.o.downsell);
+    if (child && child !== parent) (child.parents || (child.parents = [])).push(parent);
+  }
   // Per moment: offers that can never show there whatever the buyer or the time (active, no
   // schedule, moment not targeted by the offer nor by any arm) are excluded up front.
   const byMoment = new Map<string, { scan: PreparedOffer[]; mismatch: Excluded[] }>();
@@ -100,7 +111,7 @@ export function prepare(payload: Payload): Prepared {
     payload,
     settings: payload.settings,
     offers,
-    byId: new Map(offers.map((entry) => [entry.o.id, entry])),
+    byId,
     byMoment,
   };
   cache.set(payload, prepared);
@@ -209,3 +220,48 @@ export function coveredLine(
 
 /** Swap offers replace an existing cart line instead of adding one. */
 export const isSwap = (offer: Offer) => offer.type === "variant_upgrade" || offer.type === "subscription_upgrade";
+
+/** Can the offer take a place at `moment`: its own moments, or an experiment arm's? */
+export function runsAt(prepared: PreparedOffer, moment: MomentId): boolean {
+  if (prepared.moments.has(moment)) return true;
+  const experiment = prepared.o.experiment;
+  if (prepared.armMoments && experiment)
+    for (const variant of experiment.variants) if (variant.moments && variant.moments.includes(moment)) return true;
+  return false;
+}
+
+/** Is the cart line already what the swap offer makes of it (its variant, on its plan if it names one)? */
+const isTarget = (offer: Offer, line: CartLine) => {
+  const item = offer.items[0]!;
+  return line.variantId === item.variantId && (!item.sellingPlanId || line.sellingPlanId === item.sellingPlanId);
+};
+
+/**
+ * The cart line a swap offer replaces (variant upgrade, subscription / plan upgrade: one mechanism).
+ * The offer's first item is the target: its variant, on its selling plan when it names one (else the
+ * line keeps its own plan). The line to swap is a triggering line of the cart's own (not added by an
+ * offer), of the target's product, that is not the target yet; an upgrade never swaps a line for a
+ * variant listed below the line's unit price (no downgrade). The target already in the cart (an
+ * accepted swap included) is `already_in_cart`; no line to swap is `trigger_not_in_cart`, detailed.
+ */
+export function swapSource(
+  prepared: PreparedOffer,
+  index: CartIndex,
+  currency: string,
+): { from: CartLine } | { reason: "already_in_cart" | "trigger_not_in_cart"; detail: string } {
+  const offer = prepared.o;
+  const item = offer.items[0]!;
+  const lines = index.byProduct.get(item.productId) || [];
+  for (const line of lines) if (isTarget(offer, line)) return { reason: "already_in_cart", detail: item.variantId };
+  const price = item.prices[currency];
+  let pricier: CartLine | undefined;
+  for (const line of lines) {
+    if (isOfferLine(line) || !lineTriggers(prepared, line)) continue;
+    if (line.variantId !== item.variantId && price !== undefined && line.unitPrice > price) pricier = line;
+    else return { from: line };
+  }
+  return {
+    reason: "trigger_not_in_cart",
+    detail: pricier ? `no line to upgrade: ${pricier.variantId} costs more than the upgrade` : "no line to upgrade",
+  };
+}

@@ -74,12 +74,12 @@ export function missingPrice(offer: Offer, discount: Discount | undefined, curre
   return undefined;
 }
 
-/** What the buyer's experiment arm (`variantId`) changes: moments, discount, copy, design. */
-export function effective(offer: Offer, variantId: string | undefined) {
+/** What the buyer's experiment arm (`armId`) changes: moments, discount, copy, design. */
+export function effective(offer: Offer, armId: string | undefined) {
   const variant =
-    variantId === undefined || !offer.experiment
+    armId === undefined || !offer.experiment
       ? undefined
-      : offer.experiment.variants.find((candidate) => candidate.id === variantId);
+      : offer.experiment.variants.find((candidate) => candidate.id === armId);
   if (!variant) return { moments: offer.moments, discount: offer.discount, copy: offer.copy, design: offer.design };
   return {
     moments: variant.moments || offer.moments,

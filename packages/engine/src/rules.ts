@@ -1,7 +1,7 @@
 import { assign, type Arm } from "./assign";
-import type { Discount, ExperimentVariant, MomentId } from "./model";
+import { SWAP_MOMENTS, type Discount, type ExperimentVariant, type MomentId } from "./model";
 import type { CartLine, DecideInput, Excluded } from "./decision";
-import { coveredLine, exclude, indexCart, isSwap, lineTriggers, linesByPriceDesc, triggered } from "./prepare";
+import { coveredLine, exclude, indexCart, isSwap, linesByPriceDesc, runsAt, swapSource, triggered } from "./prepare";
 import type { CartIndex, PreparedOffer } from "./prepare";
 import { missingPrice } from "./pricing";
 
@@ -21,9 +21,18 @@ export interface Candidate {
   /** The cart line a swap replaces or a `% of line` price covers. */
   from?: CartLine;
   discount?: Discount;
+  /** A linked downsell: the declined offer whose place it takes (decision 027). */
+  replaces?: PreparedOffer;
 }
 
 type Rule = (prepared: PreparedOffer, candidate: Candidate) => Excluded | undefined;
+
+/** Why a swap cannot run at a moment after payment (the `swap_unavailable` detail). */
+const SWAP_AFTER: Partial<Record<MomentId, string>> = {
+  post_purchase: "post-purchase changesets only add lines",
+  thank_you: "the order is paid: offers after it add lines, they do not swap them",
+  email: "the order is paid: offers after it add lines, they do not swap them",
+};
 
 /**
  * The rules for one decision, in decision order, over what the decision knows about the buyer,
@@ -66,9 +75,10 @@ export function rulesFor(
   };
 
   /**
-   * 3. moment_mismatch. An experiment on the moment itself: every arm takes the offer's place at
-   * any arm's moment, so the exposure (the first such place in the journey) does not depend on the
-   * arm (decision 013); the arm that shows it elsewhere takes the place empty.
+   * 3. moment_mismatch, swap_unavailable. An experiment on the moment itself: every arm takes the
+   * offer's place at any arm's moment, so the exposure (the first such place in the journey) does not
+   * depend on the arm (decision 013); the arm that shows it elsewhere takes the place empty. A swap
+   * offer at a moment after payment is `swap_unavailable` (`SWAP_MOMENTS`).
    */
   const atMoment: Rule = (prepared, candidate) => {
     const offer = prepared.o;
@@ -77,14 +87,38 @@ export function rulesFor(
     // Cheap test first; only offers whose experiment arms move moments need the arm here.
     if (!prepared.armMoments && !here) return exclude(prepared, "moment_mismatch");
     const arm = experiment ? assign(experiment, input.buyerKey) : undefined;
-    const variantId = arm && arm.kind === "variant" ? arm.variantId : undefined;
-    const variant = variantId === undefined ? undefined : experiment!.variants.find((v) => v.id === variantId);
+    const armId = arm && arm.kind === "variant" ? arm.armId : undefined;
+    const variant = armId === undefined ? undefined : experiment!.variants.find((v) => v.id === armId);
     if (prepared.armMoments && !here && !experiment!.variants.some((v) => !!v.moments && v.moments.includes(moment)))
       return exclude(prepared, "moment_mismatch");
     candidate.arm = arm;
     candidate.variant = variant;
     candidate.elsewhere = prepared.armMoments && !((variant && variant.moments) || offer.moments).includes(moment);
+    // A swap switches a line of the cart: after payment the line is bought (decision 027).
+    if (isSwap(offer) && !SWAP_MOMENTS.includes(moment))
+      return exclude(prepared, "swap_unavailable", SWAP_AFTER[moment]);
     return undefined;
+  };
+
+  /**
+   * 3. downsell_only: an offer another offer names as its `downsell` shows only once that offer was
+   * declined, at a moment the declined offer runs at, in its place (decision 027). The detail names
+   * the offers it waits for, or says the decline was of an offer that does not run here.
+   */
+  const linked: Rule = (prepared, candidate) => {
+    const parents = prepared.parents;
+    if (!parents) return undefined;
+    let declinedElsewhere = false;
+    for (const parent of parents)
+      if (declined.has(parent.o.id)) {
+        if (runsAt(parent, moment)) {
+          candidate.replaces = parent;
+          return undefined;
+        }
+        declinedElsewhere = true;
+      }
+    const names = parents.map((parent) => parent.o.id).join(",");
+    return exclude(prepared, "downsell_only", declinedElsewhere ? names + " declined at another moment" : names);
   };
 
   /** 4. currency_mismatch, country_mismatch (country or market), language_mismatch, device_mismatch */
@@ -115,27 +149,16 @@ export function rulesFor(
   };
 
   /**
-   * 6. trigger_not_in_cart: no trigger on the cart's own lines; a swap needs a line to swap (or is
-   * already_in_cart when its target is there); `% of line` pricing needs a line to cover.
+   * 6. trigger_not_in_cart: no trigger on the cart's own lines; a swap needs a line to swap
+   * (`swapSource`: already_in_cart when its target is there); `% of line` pricing needs a line to cover.
    */
   const triggeredByCart: Rule = (prepared, candidate) => {
     const offer = prepared.o;
-    const item = offer.items[0]!;
     if (isSwap(offer)) {
-      const lines = cartIndex();
-      const upgrade = offer.type === "variant_upgrade";
-      for (const line of (upgrade ? lines.byProduct.get(item.productId) : lines.byVariant.get(item.variantId)) || []) {
-        const replaceable = upgrade ? line.variantId !== item.variantId : line.sellingPlanId !== item.sellingPlanId;
-        if (replaceable && lineTriggers(prepared, line)) {
-          candidate.from = line;
-          return undefined;
-        }
-      }
-      const plan = item.sellingPlanId || "";
-      const target = lines.byVariant.get(item.variantId);
-      if (target && target.some((line) => (line.sellingPlanId || "") === plan))
-        return exclude(prepared, "already_in_cart");
-      return exclude(prepared, "trigger_not_in_cart", "no line to upgrade");
+      const swap = swapSource(prepared, cartIndex(), cart.currency);
+      if ("reason" in swap) return exclude(prepared, swap.reason, swap.detail);
+      candidate.from = swap.from;
+      return undefined;
     }
     if (prepared.hasTrigger && !triggered(prepared, cartIndex())) return exclude(prepared, "trigger_not_in_cart");
     if (offer.pricing && offer.pricing.of === "line") {
@@ -202,23 +225,24 @@ export function rulesFor(
     return undefined;
   };
 
-  /** 11. declined_in_journey, after_decline */
-  const notDeclined: Rule = (prepared) =>
+  /** 11. declined_in_journey, after_decline (not for the downsell a decline unlocked: its answer) */
+  const notDeclined: Rule = (prepared, candidate) =>
     declined.has(prepared.o.id)
       ? exclude(prepared, "declined_in_journey")
-      : stopAfterDecline
+      : stopAfterDecline && !candidate.replaces
         ? exclude(prepared, "after_decline")
         : undefined;
 
   // The rules in decision order: the first reason that applies is the offer's.
   return (prepared, candidate, at) => {
     moment = at;
-    candidate.arm = candidate.variant = candidate.from = candidate.discount = undefined;
+    candidate.arm = candidate.variant = candidate.from = candidate.discount = candidate.replaces = undefined;
     candidate.elsewhere = false;
     return (
       active(prepared, candidate) ||
       scheduled(prepared, candidate) ||
       atMoment(prepared, candidate) ||
+      linked(prepared, candidate) ||
       audience(prepared, candidate) ||
       segment(prepared, candidate) ||
       triggeredByCart(prepared, candidate) ||

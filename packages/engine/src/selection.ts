@@ -19,7 +19,7 @@ export function showOffer(
   const offer = prepared.o;
   const { cart, payload } = input;
   const settings = payload.settings;
-  const variantId = arm && arm.kind === "variant" ? arm.variantId : undefined;
+  const armId = arm && arm.kind === "variant" ? arm.armId : undefined;
   const swap = isSwap(offer);
   const covered = offer.pricing && offer.pricing.of === "subtotal" ? cart.subtotal : from ? from.unitPrice : 0;
   // Cannot miss: the price rule passed.
@@ -31,9 +31,9 @@ export function showOffer(
     settings,
     swap && from ? from.quantity : undefined,
   ) as Priced;
-  const arms = effective(offer, variantId);
+  const arms = effective(offer, armId);
   const { locale, copy } = resolveCopy(arms.copy, input.locale, settings);
-  const token = offerToken(offer.id, variantId, moment, payload.publishedAt);
+  const token = offerToken(offer.id, armId, moment, payload.publishedAt);
   const shown: ShownOffer = {
     offerId: offer.id,
     type: offer.type,
@@ -53,20 +53,27 @@ export function showOffer(
         finalTotal: priced.split[i]!,
         attributes: {
           [ATTR.offer]: offer.id,
-          [ATTR.variant]: variantId || "",
+          [ATTR.arm]: armId || "",
           [ATTR.moment]: moment,
           [ATTR.token]: token,
         },
       };
-      if (item.sellingPlanId) line.sellingPlanId = item.sellingPlanId;
-      if (swap && from) line.replacesVariantId = from.variantId;
+      // A swap keeps the line's own selling plan unless the offer names one (plan upgrade).
+      const plan = item.sellingPlanId || (swap && from ? from.sellingPlanId : undefined);
+      if (plan) line.sellingPlanId = plan;
+      if (swap && from) {
+        line.replacesVariantId = from.variantId;
+        if (from.sellingPlanId) line.replacesSellingPlanId = from.sellingPlanId;
+      }
       return line;
     }),
   };
-  if (offer.experiment && variantId) {
+  if (offer.experiment && armId) {
     shown.experimentId = offer.experiment.id;
-    shown.variantId = variantId;
+    shown.armId = armId;
   }
   if (arms.design) shown.design = arms.design;
+  if (offer.image) shown.image = offer.image[0]! + offer.image[1]!;
+  if (candidate.replaces) shown.downsellOf = candidate.replaces.o.id;
   return shown;
 }

@@ -42,38 +42,40 @@ export interface Issue {
   message: string;
 }
 
-const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+export const isObj = (x: unknown): x is Record<string, unknown> =>
+  typeof x === "object" && x !== null && !Array.isArray(x);
 const join = (p: string, key: string | number) => (typeof key === "number" ? `${p}[${key}]` : p ? `${p}.${key}` : key);
 
-/** The keys from the issue back up to the value validated (innermost first): a path is built once. */
-const trail: Array<string | number> = [];
+/** The keys from the issue back up to the value checked (innermost first): a path is built once. */
+export const trail: Array<string | number> = [];
+
+/** The issue at the keys in `trail` (below `p`); empties the trail. */
+export function issueAt(message: string, p = ""): Issue {
+  for (let i = trail.length; i--;) p = join(p, trail[i]!);
+  trail.length = 0;
+  return { path: p, message };
+}
 
 /** First issue found (depth-first, in spec order), or null when the value matches. Never throws. */
 export function validate(s: Spec, x: unknown, p = ""): Issue | null {
   trail.length = 0;
   const message = check(s, x);
-  if (message === null) return null;
-  for (let i = trail.length; i--;) p = join(p, trail[i]!);
-  return { path: p, message };
+  return message === null ? null : issueAt(message, p);
 }
 
 /** The issue's message, or null; on an issue, the keys down to it are in `trail`. */
-function check(s: Spec, x: unknown): string | null {
+export function check(s: Spec, x: unknown): string | null {
   switch (s.k) {
     case "?":
       return x === undefined ? null : check(s.of, x);
     case "s":
-      if (typeof x !== "string") return "expected string";
-      if (x.length < s.min || x.length > s.max) return `length must be ${s.min}..${s.max}`;
-      return s.re && !s.re.test(x) ? `must match ${s.re.source}` : null;
     case "i":
-      if (typeof x !== "number" || !Number.isInteger(x)) return "expected integer";
-      return x < s.min || x > s.max ? `must be ${s.min}..${s.max}` : null;
     case "e":
-      return typeof x === "string" && s.v.includes(x) ? null : `expected one of ${s.v.join("|")}`;
+      return leafIssue(s, x);
     case "a": {
       if (!Array.isArray(x)) return "expected array";
-      if (x.length < s.min || x.length > s.max) return `length must be ${s.min}..${s.max}`;
+      const e = lengthIssue(s, x);
+      if (e) return e;
       for (let i = 0; i < x.length; i++) {
         const e = check(s.of, x[i]);
         if (e) return (trail.push(i), e);
@@ -99,9 +101,35 @@ function check(s: Spec, x: unknown): string | null {
     case "u": {
       if (!isObj(x)) return "expected object";
       const t = x[s.tag];
-      if (typeof t === "string" && Object.hasOwn(s.of, t)) return check(s.of[t]!, x);
-      trail.push(s.tag);
-      return `expected one of ${Object.keys(s.of).join("|")}`;
+      return typeof t === "string" && Object.hasOwn(s.of, t) ? check(s.of[t]!, x) : unionIssue(s);
     }
   }
+}
+
+/** A string, integer or enum spec's issue with `x`, or null. */
+export function leafIssue(s: Spec, x: unknown): string | null {
+  switch (s.k) {
+    case "s":
+      if (typeof x !== "string") return "expected string";
+      if (x.length < s.min || x.length > s.max) return `length must be ${s.min}..${s.max}`;
+      return s.re && !s.re.test(x) ? `must match ${s.re.source}` : null;
+    case "i":
+      if (typeof x !== "number" || !Number.isInteger(x)) return "expected integer";
+      return x < s.min || x > s.max ? `must be ${s.min}..${s.max}` : null;
+    case "e":
+      return typeof x === "string" && s.v.includes(x) ? null : `expected one of ${s.v.join("|")}`;
+  }
+  return null;
+}
+
+/** An array spec's length issue, or null. */
+export function lengthIssue(s: Spec, x: unknown[]): string | null {
+  const { min, max } = s as { min: number; max: number };
+  return x.length < min || x.length > max ? `length must be ${min}..${max}` : null;
+}
+
+/** A union's tag names no member: the issue is at the tag. */
+export function unionIssue(s: { tag: string; of: Record<string, Spec> }): string {
+  trail.push(s.tag);
+  return `expected one of ${Object.keys(s.of).join("|")}`;
 }

@@ -30,7 +30,7 @@ export type VerifyResult =
   | {
       ok: true;
       offerId: string;
-      variantId?: string;
+      armId?: string;
       /** Undiscounted price of this cart line, minor units. */
       listTotal: number;
       /** The published discounted price of this cart line, minor units. */
@@ -65,20 +65,23 @@ export function verifyOfferLine(payload: Payload, line: CartLine, ctx: VerifyCon
   if (o.status !== "active") return no("inactive");
   if (o.startsAt !== undefined && ctx.now < o.startsAt) return no("not_started");
   if (o.endsAt !== undefined && ctx.now >= o.endsAt) return no("expired");
-  const armId = a[ATTR.variant] || undefined;
+  const armId = a[ATTR.arm] || undefined;
   if (o.experiment) {
     if (!armId || !o.experiment.variants.some((v) => v.id === armId)) return no("unknown_variant", armId);
     if (ctx.buyerKey !== undefined) {
       const arm = assign(o.experiment, ctx.buyerKey);
-      if (arm.kind !== "variant" || arm.variantId !== armId) return no("arm_mismatch");
+      if (arm.kind !== "variant" || arm.armId !== armId) return no("arm_mismatch");
     }
   } else if (armId) return no("unknown_variant", armId);
+  const swap = isSwap(o);
+  // The line's selling plan is the item's; a variant upgrade without one kept the line's own plan.
   const idx = o.items.findIndex(
-    (it) => it.variantId === line.variantId && (it.sellingPlanId || "") === (line.sellingPlanId || ""),
+    (it) =>
+      it.variantId === line.variantId &&
+      (swap && !it.sellingPlanId ? true : (it.sellingPlanId || "") === (line.sellingPlanId || "")),
   );
   if (idx < 0) return no("variant_mismatch", line.variantId);
   const lines = ctx.cart.lines;
-  const swap = isSwap(o);
   let covered = o.pricing && o.pricing.of === "subtotal" ? ctx.cart.subtotal : 0;
   if (!swap) {
     if (!triggered(po, indexCart(lines))) return no("trigger_removed");
@@ -107,6 +110,6 @@ export function verifyOfferLine(payload: Payload, line: CartLine, ctx: VerifyCon
     return no("price_mismatch", `${ctx.expectedFinalTotal} != ${finalTotal}`);
   }
   const res: VerifyResult = { ok: true, offerId, listTotal, finalTotal, discount: listTotal - finalTotal };
-  if (armId) res.variantId = armId;
+  if (armId) res.armId = armId;
   return res;
 }

@@ -12,7 +12,7 @@ const shares = (e: ReturnType<typeof exp>, ks: string[]) => {
   const c: Record<string, number> = {};
   for (const k of ks) {
     const a = assign(e, k);
-    const arm = a.kind === "holdout" ? "holdout" : a.variantId;
+    const arm = a.kind === "holdout" ? "holdout" : a.armId;
     c[arm] = (c[arm] ?? 0) + 1 / ks.length;
   }
   return c;
@@ -113,7 +113,7 @@ describe("experiment assignment", () => {
       const x = assign(before, k);
       const y = assign(after, k);
       if (JSON.stringify(x) !== JSON.stringify(y)) {
-        expect(y).toEqual({ kind: "variant", variantId: "c" });
+        expect(y).toEqual({ kind: "variant", armId: "c" });
         moved++;
       }
     }
@@ -159,7 +159,7 @@ describe("assignment algorithm (pinned)", () => {
           best = v.id;
         }
       }
-      expect(assign(e, k)).toEqual(holdout ? { kind: "holdout" } : { kind: "variant", variantId: best });
+      expect(assign(e, k)).toEqual(holdout ? { kind: "holdout" } : { kind: "variant", armId: best });
     }
   });
 });

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { coveredLine, decide, linesByPriceDesc, MOMENT_IDS, offerSpec, prepare, settingsSpec, type DecideInput, type Offer, type Settings } from "../src/index";
+import {
+  coveredLine,
+  decide,
+  linesByPriceDesc,
+  MOMENT_IDS,
+  offerSpec,
+  prepare,
+  settingsSpec,
+  type DecideInput,
+  type Offer,
+  type Settings,
+} from "../src/index";
 import { arb, cartLineArb, input, line, NOW, offer, payloadOf } from "./helpers";
 
 const run = (offers: Offer[], over: Partial<DecideInput> = {}, settings: Partial<Settings> = {}) =>
@@ -281,7 +292,7 @@ describe("decide: output", () => {
     });
     expect(run([o]).moments[0]!.offers[0]).toMatchObject({
       experimentId: "e1",
-      variantId: "cheap",
+      armId: "cheap",
       price: { final: 1000 },
     });
   });

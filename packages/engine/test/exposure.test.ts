@@ -40,7 +40,7 @@ const KEYS = Array.from({ length: 2000 }, (_, i) => `journey-${i}`);
 
 const armOf = (e: Experiment, key: string) => {
   const a = assign(e, key);
-  return a.kind === "holdout" ? "holdout" : a.variantId;
+  return a.kind === "holdout" ? "holdout" : a.armId;
 };
 const cartAt = (offers: Offer[], key: string, over: Partial<DecideInput> = {}, settings = LIMIT_2): MomentDecision =>
   decide(input(offers, { buyerKey: key, ...over }, settings)).moments[0]!;
@@ -50,14 +50,22 @@ describe("exposures at a moment with competing offers", () => {
   it("GIVEN the keys under test WHEN assigned THEN both experiments have hold-out and variant journeys (every arm is covered)", () => {
     for (const e of [expA, expB]) {
       const arms = new Set(KEYS.map((k) => armOf(e, k)));
-      expect([...arms].sort()).toEqual(e.variants.map((v) => v.id).concat("holdout").sort());
+      expect([...arms].sort()).toEqual(
+        e.variants
+          .map((v) => v.id)
+          .concat("holdout")
+          .sort(),
+      );
     }
   });
 
   it("GIVEN a selected experiment offer WHEN deciding for many journeys THEN it yields exactly one exposure whatever its arm", () => {
     for (const key of KEYS) {
       const m = cartAt([plain, offerA, offerB], key);
-      expect(m.exposures.filter((x) => x.offerId === "offer-A"), key).toHaveLength(1);
+      expect(
+        m.exposures.filter((x) => x.offerId === "offer-A"),
+        key,
+      ).toHaveLength(1);
     }
   });
 
@@ -119,7 +127,10 @@ describe("exposures at a moment with competing offers", () => {
     for (const key of KEYS) {
       const m = cartAt([plain, offerA, offerB], key);
       expect(reasonOf(m, "offer-B"), key).toBe("lower_priority");
-      expect(m.exposures.some((x) => x.offerId === "offer-B"), key).toBe(false);
+      expect(
+        m.exposures.some((x) => x.offerId === "offer-B"),
+        key,
+      ).toBe(false);
     }
   });
 
@@ -144,7 +155,10 @@ describe("exposures at a moment with competing offers", () => {
     for (const key of KEYS) {
       const m = cartAt([plain, offerA, offerB], key, {}, { momentLimits: { cart: 3 }, journeyCap: 2 });
       expect(reasonOf(m, "offer-B"), key).toBe("journey_cap_reached");
-      expect(m.exposures.map((x) => x.offerId), key).toEqual(["offer-A"]);
+      expect(
+        m.exposures.map((x) => x.offerId),
+        key,
+      ).toEqual(["offer-A"]);
     }
   });
 
@@ -153,7 +167,10 @@ describe("exposures at a moment with competing offers", () => {
     for (const key of KEYS) {
       const m = cartAt([plain, offerA, sameProduct], key, {}, { momentLimits: { cart: 3 } });
       expect(reasonOf(m, "offer-B"), key).toBe("same_product_conflict");
-      expect(m.exposures.map((x) => x.offerId), key).toEqual(["offer-A"]);
+      expect(
+        m.exposures.map((x) => x.offerId),
+        key,
+      ).toEqual(["offer-A"]);
     }
   });
 
@@ -184,12 +201,21 @@ describe("exposures at a moment with competing offers", () => {
   });
 
   it("GIVEN a variant whose fixed discount has no amount in the cart's currency WHEN deciding for either arm THEN the offer is no_price_in_currency with no exposure", () => {
-    const eurOnly: Experiment = { ...expA, variants: [{ id: "a1", weight: 1 }, { id: "a2", weight: 1, discount: { kind: "fixed", amounts: { EUR: 300 } } }] };
+    const eurOnly: Experiment = {
+      ...expA,
+      variants: [
+        { id: "a1", weight: 1 },
+        { id: "a2", weight: 1, discount: { kind: "fixed", amounts: { EUR: 300 } } },
+      ],
+    };
     const usd = { cart: { lines: [line()], subtotal: 5000, currency: "USD" } };
     for (const key of KEYS.slice(0, 300)) {
       const m = cartAt([plain, { ...offerA, experiment: eurOnly }, offerB], key, usd);
       expect(reasonOf(m, "offer-A"), key).toBe("no_price_in_currency");
-      expect(m.exposures.map((x) => [x.offerId, x.slot]), key).toEqual([["offer-B", 2]]);
+      expect(
+        m.exposures.map((x) => [x.offerId, x.slot]),
+        key,
+      ).toEqual([["offer-B", 2]]);
     }
   });
 
@@ -248,7 +274,7 @@ describe("exposure event ids and fields", () => {
       currency: "EUR",
     });
     const v = exposureEventFields({ ...base, arm: "a2" }, "j1");
-    expect(v).toMatchObject({ arm: "variant", variantId: "a2", id: exposureEventId("exp-A", 3, "j1") });
+    expect(v).toMatchObject({ arm: "variant", armId: "a2", id: exposureEventId("exp-A", 3, "j1") });
   });
 });
 
@@ -293,8 +319,12 @@ const offerArb = (i: number): fc.Arbitrary<Offer> =>
               // that moves the offer to another moment.
               copy: { en: { title: `variant ${v}` } },
               ...(v > 0 && experiment.variantMoments && { moments: experiment.variantMoments }),
-              ...(v > 0 && experiment.discount === "percent" && { discount: { kind: "percent" as const, percent: 5 * v } }),
-              ...(v > 0 && experiment.discount === "fixed-eur-only" && { discount: { kind: "fixed" as const, amounts: { EUR: 100 * v } } }),
+              ...(v > 0 &&
+                experiment.discount === "percent" && { discount: { kind: "percent" as const, percent: 5 * v } }),
+              ...(v > 0 &&
+                experiment.discount === "fixed-eur-only" && {
+                  discount: { kind: "fixed" as const, amounts: { EUR: 100 * v } },
+                }),
             })),
           },
         }),
@@ -326,10 +356,17 @@ const exposedOffers = (offers: Offer[], s: Scenario, only?: string) =>
   decide(
     input(
       offers,
-      { buyerKey: s.key, moments: MOMENTS, journey: { shown: s.shown, declined: s.declined }, cart: { lines: [line()], subtotal: 5000, currency: s.currency } },
+      {
+        buyerKey: s.key,
+        moments: MOMENTS,
+        journey: { shown: s.shown, declined: s.declined },
+        cart: { lines: [line()], subtotal: 5000, currency: s.currency },
+      },
       { momentLimits: s.limits, journeyCap: s.journeyCap },
     ),
-  ).moments.flatMap((m) => m.exposures.filter((x) => !only || x.offerId === only).map((x) => `${m.moment}:${x.offerId}:${x.slot}`));
+  ).moments.flatMap((m) =>
+    m.exposures.filter((x) => !only || x.offerId === only).map((x) => `${m.moment}:${x.offerId}:${x.slot}`),
+  );
 
 describe("property: exposure does not depend on the offer's own arm", () => {
   it("GIVEN random competing offers WHEN one experiment is forced all hold-out and then all variant THEN the same offers are exposed at the same places", () => {
@@ -365,7 +402,10 @@ describe("an experiment on the moment itself", () => {
   it("GIVEN buyers of every arm walking cart then checkout WHEN decided THEN each is exposed once, at the cart, whatever the arm", () => {
     for (const key of KEYS.slice(0, 500)) {
       const [cart, checkout] = walk(key);
-      expect(cart!.exposures.map((x) => [x.offerId, x.arm]), key).toEqual([["offer-M", armOf(expM, key)]]);
+      expect(
+        cart!.exposures.map((x) => [x.offerId, x.arm]),
+        key,
+      ).toEqual([["offer-M", armOf(expM, key)]]);
       expect(checkout!.exposures, key).toEqual([]);
     }
   });
@@ -375,6 +415,6 @@ describe("an experiment on the moment itself", () => {
     const [cart, checkout] = walk(key);
     expect(cart!.offers).toEqual([]);
     expect(reasonOf(cart!, "offer-M")).toBe("moment_mismatch");
-    expect(checkout!.offers.map((o) => [o.offerId, o.variantId])).toEqual([["offer-M", "late"]]);
+    expect(checkout!.offers.map((o) => [o.offerId, o.armId])).toEqual([["offer-M", "late"]]);
   });
 });

@@ -57,6 +57,42 @@ const BODIES = [
 ];
 const DE = ["Jetzt hinzufügen", "Schütze deinen Einkauf", "Oft zusammen gekauft", "Upgrade auf Pro"];
 
+const NOUNS = [
+  "parka",
+  "mug",
+  "case",
+  "cable",
+  "lamp",
+  "bottle",
+  "headset",
+  "backpack",
+  "charger",
+  "print",
+  "kit",
+  "sock",
+];
+const COLORS = ["black", "navy", "sand", "olive", "red", "white", "grey", "teal"];
+
+/**
+ * Images as a shop's products have them: Shopify's CDN, one folder per shop, a file name and a
+ * version (`featuredMedia.preview.image.url`). Deterministic per product.
+ */
+export function shopifyImageUrl(productId: string): string {
+  const r = rng(Number(productId.split("/").pop()) % 2147483647);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
+  const version = 1_700_000_000 + Math.floor(r() * 30_000_000);
+  return `https://cdn.shopify.com/s/files/1/0612/3456/7890/files/${pick(NOUNS)}-${pick(COLORS)}-${Math.floor(r() * 9) + 1}.jpg?v=${version}`;
+}
+
+/** `makeOffers` with each offer's image (its first item's product image), as the admin saves it. */
+export function withImages(offers: Offer[]): Offer[] {
+  return offers.map((o) => {
+    const url = shopifyImageUrl(o.items[0]!.productId);
+    const cut = url.lastIndexOf("/", url.indexOf("?")) + 1;
+    return { ...o, image: [url.slice(0, cut), url.slice(cut)] };
+  });
+}
+
 /** A realistic shop: 200 offers of all types over a catalog of Shopify-sized numeric ids. */
 export function makeOffers(n = 200, seed = 1): Offer[] {
   const r = rng(seed);

@@ -102,7 +102,12 @@ describe("money", () => {
 
 describe("parseMinor: the one decimal -> minor units converter", () => {
   it("GIVEN a decimal with the currency's decimals WHEN parsed THEN exact minor units", () => {
-    expect([parseMinor("12.50", "EUR"), parseMinor("5000", "CLP"), parseMinor("1.250", "BHD"), parseMinor("-3.2", "EUR")]).toEqual([1250, 5000, 1250, -320]);
+    expect([
+      parseMinor("12.50", "EUR"),
+      parseMinor("5000", "CLP"),
+      parseMinor("1.250", "BHD"),
+      parseMinor("-3.2", "EUR"),
+    ]).toEqual([1250, 5000, 1250, -320]);
   });
 
   it("GIVEN trailing zeros past the exponent (Shopify's '1200.0' yen) WHEN parsed THEN they are read as nothing", () => {
@@ -110,11 +115,17 @@ describe("parseMinor: the one decimal -> minor units converter", () => {
   });
 
   it("GIVEN a non-zero digit past the exponent WHEN parsed THEN null, never rounded away", () => {
-    expect([parseMinor("300.5", "JPY"), parseMinor("1.2505", "BHD"), parseMinor("12.505", "EUR")]).toEqual([null, null, null]);
+    expect([parseMinor("300.5", "JPY"), parseMinor("1.2505", "BHD"), parseMinor("12.505", "EUR")]).toEqual([
+      null,
+      null,
+      null,
+    ]);
   });
 
   it("GIVEN something that is not a plain decimal WHEN parsed THEN null", () => {
-    expect(["12,50", "", "1e3", "+1", ".5", "1.", "0x10", " 1 2"].map((s) => parseMinor(s, "EUR"))).toEqual(Array(8).fill(null));
+    expect(["12,50", "", "1e3", "+1", ".5", "1.", "0x10", " 1 2"].map((s) => parseMinor(s, "EUR"))).toEqual(
+      Array(8).fill(null),
+    );
   });
 
   it("GIVEN an amount beyond the safe integers WHEN parsed THEN null", () => {

@@ -64,6 +64,45 @@ describe("publish payload", () => {
     expect(p.offers.map((o) => o.id)).toEqual(["live"]);
   });
 
+  it("GIVEN a payload published before ids travelled as digits WHEN decoded THEN its JSON-number ids are GIDs", () => {
+    const gid = "gid://shopify/ProductVariant/44012345600001";
+    const o = offer({
+      items: [{ productId: "gid://shopify/Product/8012", variantId: gid, quantity: 1, prices: { EUR: 1 } }],
+    });
+    const w = JSON.parse(encodePayload([o], settings, 1)) as { v: number; o: unknown[][] };
+    w.v = 1;
+    const item = (w.o[0]![4] as unknown[][])[0]!;
+    item[0] = Number(item[0]);
+    item[1] = Number(item[1]);
+    expect(decodeOk(JSON.stringify(w)).offers[0]!.items[0]).toMatchObject({
+      productId: "gid://shopify/Product/8012",
+      variantId: gid,
+    });
+  });
+
+  it("GIVEN a v1 payload with a free-text design WHEN decoded THEN the offer keeps publishing with the default layout", () => {
+    const w = JSON.parse(encodePayload([offer({ design: "card" })], settings, 1)) as { v: number; o: unknown[][] };
+    w.v = 1;
+    (w.o[0]![6] as Record<string, unknown>)["z"] = "blue banner";
+    expect(decodeOk(JSON.stringify(w)).offers[0]!.design).toBeUndefined();
+  });
+
+  it("GIVEN ids that are not GIDs but start with a digit or the mark WHEN round-tripped THEN they stay literal", () => {
+    const o = offer({ items: [{ productId: "9", variantId: "=19", quantity: 1, prices: { EUR: 1 } }] });
+    expect(decodeOk(encodePayload([o], settings, 1)).offers[0]!.items[0]).toMatchObject({
+      productId: "9",
+      variantId: "=19",
+    });
+  });
+
+  it("GIVEN copy in Indonesian (locale id, also a model key) WHEN round-tripped THEN the locale is kept", () => {
+    const o = offer({ copy: { id: { title: "Tambahkan" }, en: { title: "Add" } } });
+    expect(decodeOk(encodePayload([o], settings, 1)).offers[0]!.copy).toEqual({
+      id: { title: "Tambahkan" },
+      en: { title: "Add" },
+    });
+  });
+
   it("GIVEN copy that starts with the reference marker ^ WHEN round-tripped THEN it is kept literally", () => {
     const o = offer({ copy: { en: { title: "^1 deal", body: "^^" } } });
     expect(decodeOk(encodePayload([o, { ...o, id: "o2" }], settings, 1)).offers[1]!.copy.en).toEqual({
@@ -101,7 +140,7 @@ describe("publish payload", () => {
   });
 
   it("GIVEN an unsupported version WHEN decoding THEN the error path is v", () => {
-    expect(decodePayload({ v: 2 })).toMatchObject({ ok: false, error: { path: "v" } });
+    expect(decodePayload({ v: 3 })).toMatchObject({ ok: false, error: { path: "v" } });
   });
 
   it("GIVEN invalid JSON WHEN decoding THEN it is rejected, not thrown", () => {
@@ -116,7 +155,11 @@ describe("publish payload", () => {
   });
 
   it("GIVEN a currency display Intl does not know WHEN decoding THEN the error path is settings.currencyDisplay", () => {
-    expect(decodePayload(wireWith((w) => ((w as unknown as { settings: Record<string, unknown> }).settings.currencyDisplay = "long")))).toMatchObject({
+    expect(
+      decodePayload(
+        wireWith((w) => ((w as unknown as { settings: Record<string, unknown> }).settings.currencyDisplay = "long")),
+      ),
+    ).toMatchObject({
       ok: false,
       error: { path: "settings.currencyDisplay" },
     });

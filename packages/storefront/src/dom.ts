@@ -1,7 +1,7 @@
 type Attrs = Record<string, string | boolean | undefined | ((e: Event) => void)>;
 
 /** A minimal element builder: text children are set as text, never parsed as HTML. */
-export function h(tag: string, attrs: Attrs = {}, ...children: Array<Node | string | false | undefined>): HTMLElement {
+export function h(tag: string, attrs: Attrs = {}, ...children: Array<Node | string | false | undefined | null | "">): HTMLElement {
   const el = document.createElement(tag);
   for (const k in attrs) {
     const v = attrs[k];

@@ -120,7 +120,7 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
     moment,
     offerId: o.id,
     experimentId: o.exp,
-    variantId: o.arm,
+    armId: o.arm,
     arm: o.arm ? ("variant" as const) : ("none" as const),
   });
   const shown = (o: WireOffer, moment: Moment) => {
@@ -154,9 +154,14 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
   }
 
   let n = 0;
-  /** An offer's heading, copy, price, countdown and its two actions. */
+  /**
+   * An offer in its layout (decision 024: `card`, `compact` or `banner`, anything else read as
+   * `card`): the product image, heading, copy (not in `compact`), price, countdown and two actions.
+   */
   function view(o: WireOffer, moment: Moment, done: (accepted: boolean) => void) {
     const id = `moments-${++n}`;
+    const design = o.design === "compact" || o.design === "banner" ? o.design : "card";
+    const body = design !== "compact" && o.body;
     const status = h("p", { class: "moments-status", role: "status" });
     const btn = h(
       "button",
@@ -181,27 +186,36 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
     }
     return {
       id,
-      nodes: [
-        h("h2", { id: id + "-t", class: "moments-title" }, o.title),
-        o.body ? h("p", { id: id + "-d", class: "moments-body" }, o.body) : false,
-        h("p", { class: "moments-price" }, o.was ? h("s", {}, o.was) : false, " ", h("strong", {}, o.price)),
-        timer,
+      body,
+      el: h(
+        "div",
+        { class: "moments-offer moments-" + design },
+        // Decorative (the heading names the offer); an image that fails to load is removed.
+        o.image && h("img", { class: "moments-img", src: o.image, alt: "", error: (e) => (e.target as Element).remove() }),
         h(
           "div",
-          { class: "moments-actions" },
-          btn,
-          h("button", { type: "button", class: "moments-decline", click: () => (decline(o, moment), done(false)) }, o.decline || cfg.t.noThanks),
+          { class: "moments-main" },
+          h("h2", { id: id + "-t", class: "moments-title" }, o.title),
+          body && h("p", { id: id + "-d", class: "moments-body" }, body),
+          h("p", { class: "moments-price" }, o.was ? h("s", {}, o.was) : false, " ", h("strong", {}, o.price)),
+          timer,
+          h(
+            "div",
+            { class: "moments-actions" },
+            btn,
+            h("button", { type: "button", class: "moments-decline", click: () => (decline(o, moment), done(false)) }, o.decline || cfg.t.noThanks),
+          ),
+          status,
         ),
-        status,
-      ].filter(Boolean) as HTMLElement[],
+      ),
     };
   }
 
   function popup(o: WireOffer, moment: Moment, drawer: boolean) {
     const v = view(o, moment, (accepted) => d.close(accepted ? "accept" : "decline"));
-    const d = openDialog(v.nodes, {
+    const d = openDialog([v.el], {
       labelledBy: v.id + "-t",
-      describedBy: o.body ? v.id + "-d" : undefined,
+      describedBy: v.body ? v.id + "-d" : undefined,
       drawer,
       closeLabel: cfg.t.close,
     });
@@ -217,7 +231,7 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
       if (accepted && slot.dataset.reload !== "false") location.reload();
       else slot.replaceChildren();
     });
-    slot.replaceChildren(h("section", { class: "moments-cart-offer", "aria-labelledby": v.id + "-t" }, ...v.nodes));
+    slot.replaceChildren(h("section", { class: "moments-cart-offer", "aria-labelledby": v.id + "-t" }, v.el));
     shown(o, "cart");
   });
 

@@ -42,7 +42,10 @@ export interface WireOffer {
   exp?: string;
   /** Experiment arm id. */
   arm?: string;
+  /** The layout (engine `DESIGNS`: "card", "compact", "banner"); anything else is read as "card". */
   design?: string;
+  /** The product image's URL (https, or a path on the app's origin in the demo). */
+  image?: string;
   title: string;
   body?: string;
   cta?: string;

@@ -209,6 +209,9 @@ export async function startStorefront(offers: OffersHandler, embed: EmbedSetting
         return res.end(readFileSync(path.join(ASSETS, path.basename(p))));
       }
       if (p === "/hero.svg") return send(res, 200, "image/svg+xml", HERO_SVG);
+      // Product images, as a shop's CDN serves them (the demo's illustrations).
+      const image = /^\/demo-products\/([a-z-]+\.svg)$/.exec(p);
+      if (image) return send(res, 200, "image/svg+xml", readFileSync(path.join(ROOT, "public/demo-products", image[1]!)));
       if (p === "/cart.js") return send(res, 200, "application/json", cartJson());
       if (p === "/cart/update.js" && req.method === "POST") {
         const body = JSON.parse(await readBody(req)) as StorefrontServer["cartUpdates"][number];

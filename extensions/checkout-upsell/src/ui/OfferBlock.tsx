@@ -1,24 +1,26 @@
 /** @jsxRuntime classic */
 /** @jsx h */
-// Classic JSX on Preact's `h`, which `render` already bundles: the automatic runtime would add
-// preact/jsx-runtime on top of it (~0.2 KB gzip of the 16 KB budget).
 /// <reference types="@shopify/ui-extensions/purchase.checkout.block.render" />
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- `h` is the JSX factory named by the pragma above
-import { Component, h, render } from "preact";
+import { Component, h, mount as mountComponent } from "./render";
 import type { MomentId, ShownOffer } from "@moments/engine";
 import { APP_URL } from "../core/config";
 import {
   acceptChanges,
+  addsToOrder,
+  callApp,
   canAccept,
   decideView,
   EventQueue,
   exposureEvents,
   fromMinor,
+  hasPostPurchase,
   host,
   loadJourney,
   needsFacts,
   newCheckoutUrl,
   opt,
+  orderRef,
   readPayload,
   recordJourney,
   rollbackChanges,
@@ -35,6 +37,7 @@ import {
   type Surface,
   type View,
 } from "@moments/surfaces/checkout";
+import { THANK_YOU_ACCEPT_PATH, THANK_YOU_OFFER_PATH, type ThankYouAccepted, type ThankYouOfferAnswer, type ThankYouOrderRef } from "@moments/contracts";
 
 const reported = new Set<string>();
 /** A broken payload or engine failure renders nothing and is reported once per page. */
@@ -62,12 +65,16 @@ const t = (shopify: Host, key: string, options?: Record<string, unknown>) => {
   return Array.isArray(r) ? r.join("") : r;
 };
 
-/** Which offer and arm an event is about. Absent ids stay undefined: JSON leaves them out. */
-type ArmFields = Pick<OfferEvent, "offerId" | "arm" | "variantId" | "experimentId">;
+/**
+ * Which offer, moment and arm an event is about (the offer's own moment: the thank-you page may show
+ * the post-purchase moment's offer). Absent ids stay undefined: JSON leaves them out.
+ */
+type ArmFields = Pick<OfferEvent, "offerId" | "moment" | "arm" | "armId" | "experimentId">;
 const armOf = (o: ShownOffer): ArmFields => ({
   offerId: o.offerId,
-  arm: o.variantId ? "variant" : "none",
-  variantId: o.variantId,
+  moment: o.moment,
+  arm: o.armId ? "variant" : "none",
+  armId: o.armId,
   experimentId: o.experimentId,
 });
 
@@ -80,11 +87,17 @@ interface State {
   journey: Journey | null;
   phase: Phase;
   done?: ShownOffer;
+  /** Shopify emailed its invoice for the balance of the order the offer was added to. */
+  invoiced?: boolean;
+  /**
+   * Thank-you page: the post-purchase offer the app answered for a checkout that skipped the
+   * post-purchase page (null: none); undefined while not asked or asking (decision 026).
+   */
+  fallback?: ShownOffer | null;
 }
 
 /**
- * One offer placement. A class component rather than hooks: it keeps preact/hooks out of the
- * bundle (the 16 KB budget), and the host's signals only need subscribe -> forceUpdate.
+ * One offer placement, a class component: the host's signals only need subscribe -> forceUpdate.
  */
 export class OfferBlock extends Component<Props, State> {
   // Fields assigned in the constructor rather than initialised: see the note in core/events.ts.
@@ -95,6 +108,9 @@ export class OfferBlock extends Component<Props, State> {
   private declare announced: string;
   /** The merchant's "Show prices" setting (Intl currencyDisplay), from the payload. */
   private declare display: string | undefined;
+  /** Thank-you page in order-edit mode: the order the offer is added to (decision 026). */
+  private declare order: ThankYouOrderRef | undefined;
+  private declare asked: boolean;
 
   constructor(props: Props) {
     super(props);
@@ -103,6 +119,7 @@ export class OfferBlock extends Component<Props, State> {
     this.viewKey = "";
     this.view = { kind: "none", reason: "loading", exposures: [] };
     this.announced = "";
+    this.asked = false;
   }
 
   override componentDidMount() {
@@ -139,6 +156,15 @@ export class OfferBlock extends Component<Props, State> {
     if (read.ok) {
       this.display = read.payload.settings.currencyDisplay;
       if (needsFacts(read.payload)) this.snapshot.lines = withFacts(shopify, this.snapshot.lines, () => this.forceUpdate());
+      this.order = this.props.moment === "thank_you" && addsToOrder(read.payload) ? orderRef(shopify) : undefined;
+      // A checkout that skipped the post-purchase page (wallets): the app may answer its offer,
+      // which this placement shows instead. Asked once; until it answers, nothing is shown.
+      if (this.order && hasPostPurchase(read.payload) && (Number(setting(shopify, "slot")) || 1) === 1) {
+        if (!this.asked) this.askFallback(this.order);
+        const fallback = this.state.fallback;
+        if (fallback === undefined) return (this.view = { kind: "none", reason: "loading", exposures: [] });
+        if (fallback) return (this.view = { kind: "offer", offer: fallback, exposures: [] });
+      }
     }
     const slot = Number(setting(shopify, "slot")) || 1;
     const key = JSON.stringify([this.snapshot, journey.state, slot, read.ok && read.payload.publishedAt]);
@@ -160,13 +186,21 @@ export class OfferBlock extends Component<Props, State> {
     return this.view;
   }
 
+  /** Asks the app for the post-purchase offer of this order (decision 026); any failure is "none". */
+  private askFallback(order: ThankYouOrderRef) {
+    this.asked = true;
+    callApp<ThankYouOfferAnswer>(host(), appUrl(), THANK_YOU_OFFER_PATH, order).then(
+      (a) => this.setState({ fallback: a.offer || null }),
+      () => this.setState({ fallback: null }),
+    );
+  }
+
   /** Queues an event of this placement, with what is known of the buyer (unknowns left out by JSON). */
   private track(journey: Journey, type: EventType, arm: ArmFields, once?: string, valueMinor?: number) {
     const s = this.snapshot;
     events.push(
       Object.assign(arm, {
         type,
-        moment: this.props.moment,
         surface: this.props.surface,
         journeyKey: journey.key,
         currency: s.currency,
@@ -208,6 +242,32 @@ export class OfferBlock extends Component<Props, State> {
     void recordJourney(host(), journey, { declined: offer.offerId }).then((j) => this.setState({ journey: j }));
   }
 
+  /**
+   * Thank-you page: the app adds the offer to the paid order through Shopify's order editing, priced
+   * by its own engine; Shopify's invoice collects the difference. The app records the accept.
+   */
+  private addToOrder(offer: ShownOffer, journey: Journey, order: ThankYouOrderRef) {
+    this.track(journey, "click", armOf(offer));
+    this.setState({ phase: "busy" });
+    const s = this.snapshot;
+    callApp<ThankYouAccepted>(host(), appUrl(), THANK_YOU_ACCEPT_PATH, {
+      orderId: order.orderId,
+      checkoutToken: order.checkoutToken,
+      offerId: offer.offerId,
+      moment: offer.moment,
+      expected: { final: offer.price.final, currency: offer.price.currency },
+      device: s.device,
+      returning: s.returning,
+      declined: journey.state.declined,
+    }).then(
+      (added) =>
+        recordJourney(host(), journey, { accepted: offer.offerId }).then((j) =>
+          this.setState({ phase: "done", done: offer, journey: j, invoiced: added.invoiceSent }),
+        ),
+      () => this.setState({ phase: "error" }),
+    );
+  }
+
   /** Applies the offer's cart changes in order (a promise chain: see the note in core/journey.ts). */
   private accept(offer: ShownOffer, journey: Journey): void {
     const shopify = host();
@@ -246,14 +306,18 @@ export class OfferBlock extends Component<Props, State> {
       return (
         <s-banner tone="success" heading={t(shopify, "offer.added")}>
           <s-text>{done.copy.title}</s-text>
+          {this.state.invoiced ? <s-text>{t(shopify, "offer.invoice")}</s-text> : null}
         </s-banner>
       );
     }
     const view = this.decide(shopify, journey);
     if (view.kind !== "offer" || !journey) return null;
     const offer = view.offer;
-    const after = this.props.moment === "thank_you";
-    if (!after && !canAccept(offer, valueOf(opt(shopify, "instructions")))) return null;
+    const order = this.order;
+    // After payment without the order edit: a link to a new checkout (the merchant's choice, or a
+    // target that does not know its order).
+    const after = this.props.moment === "thank_you" && !order;
+    if (!after && !order && !canAccept(offer, valueOf(opt(shopify, "instructions")))) return null;
     const cur = offer.price.currency;
     const fmt = (minor: number) =>
       shopify.i18n.formatCurrency(fromMinor(minor, cur), { currencyCode: cur, currencyDisplay: this.display });
@@ -262,16 +326,37 @@ export class OfferBlock extends Component<Props, State> {
     const cta = offer.copy.cta || t(shopify, after ? "offer.newCheckout" : swap ? "offer.upgrade" : "offer.add");
     const storefront = opt(shopify, "shop")?.storefrontUrl;
     const busy = phase === "busy";
-    return (
-      <s-stack gap="base" border="base" padding="base" border-radius="base">
-        <s-heading>{offer.copy.title}</s-heading>
-        {offer.copy.body ? <s-text>{offer.copy.body}</s-text> : null}
+    // The offer's layout (decision 024): `card` (thumbnail beside the copy), `compact` (a small
+    // thumbnail beside the headline and price, no text) or `banner` (a wide image above the copy on
+    // a subdued panel). One tree: the layouts differ in a few props.
+    const { title, body } = offer.copy;
+    const compact = offer.design === "compact";
+    const banner = offer.design === "banner";
+    const image = offer.image;
+    const copy = (
+      <s-stack gap="small-200">
+        <s-heading>{title}</s-heading>
+        {body && !compact ? <s-text>{body}</s-text> : null}
         <s-stack direction="inline" gap="small-200">
           <s-text type="strong">{fmt(offer.price.final)}</s-text>
           {offer.price.savings > 0 ? (
             <s-text tone="neutral">{t(shopify, "offer.was", { price: fmt(offer.price.original) })}</s-text>
           ) : null}
         </s-stack>
+      </s-stack>
+    );
+    return (
+      <s-stack gap="base" border="base" padding="base" border-radius="base" background={banner ? "subdued" : "base"}>
+        {!image ? (
+          copy
+        ) : banner ? (
+          [<s-image src={image} alt={title} aspectRatio="2" objectFit="contain" borderRadius="base" />, copy]
+        ) : (
+          <s-grid gridTemplateColumns="auto 1fr" gap="base" alignItems={compact ? "center" : "start"}>
+            <s-product-thumbnail src={image} alt={title} size={compact ? "small" : "base"} />
+            {copy}
+          </s-grid>
+        )}
         {phase === "error" ? <s-banner tone="critical">{t(shopify, "offer.error")}</s-banner> : null}
         <s-stack direction="inline" gap="base">
           {after ? (
@@ -285,7 +370,12 @@ export class OfferBlock extends Component<Props, State> {
               </s-button>
             ) : null
           ) : (
-            <s-button variant="primary" loading={busy} disabled={busy} onClick={() => this.accept(offer, journey)}>
+            <s-button
+              variant="primary"
+              loading={busy}
+              disabled={busy}
+              onClick={() => (order ? this.addToOrder(offer, journey, order) : this.accept(offer, journey))}
+            >
               {cta}
             </s-button>
           )}
@@ -300,5 +390,5 @@ export class OfferBlock extends Component<Props, State> {
 
 /** Every target's entry point: render the moment's offer into the extension root. */
 export function mount(moment: MomentId, surface: Surface = "checkout") {
-  render(<OfferBlock moment={moment} surface={surface} />, document.body);
+  mountComponent(new OfferBlock({ moment, surface }), document.body);
 }

@@ -36,7 +36,8 @@ export function line(
     merchandise: {
       id: demoVariantGid(pi, vi),
       product: { id: demoProductGid(pi), vendor: DEMO_CATALOG[pi]!.vendor, productType: DEMO_CATALOG[pi]!.productType },
-      sellingPlan: v.sellingPlan ? { id: `gid://shopify/SellingPlan/${7700000100 + pi}` } : null,
+      // The demo seed's selling plan per subscription product (app/demo/seed.server.ts).
+      sellingPlan: v.sellingPlan ? { id: `gid://shopify/SellingPlan/${7700000000 + pi}` } : null,
     },
     cost: { totalAmount: { amount: (unit * quantity) / 100, currencyCode: currency } },
     attributes: [],

@@ -62,6 +62,8 @@ export interface Host {
   buyerIdentity?: { customer?: SignalLike<{ id?: string; ordersCount?: number } | undefined> };
   appMetafields: SignalLike<HostMetafieldEntry[]>;
   checkoutToken?: SignalLike<string | undefined | null>;
+  /** purchase.thank-you targets only (the Order API): the order the page confirms. */
+  orderConfirmation?: SignalLike<{ order: { id: string } } | undefined>;
   instructions?: SignalLike<
     { lines?: { canAddCartLine?: boolean; canUpdateCartLine?: boolean }; attributes?: { canUpdateAttributes?: boolean } } | undefined
   >;

@@ -6,3 +6,4 @@ export * from "./facts";
 export * from "./host";
 export * from "./journey";
 export * from "./offers";
+export * from "./thank-you";

@@ -182,8 +182,10 @@ const attrList = (a: Record<string, string>) =>
 
 /**
  * The cart line changes that accept an offer: one add per item, or for a variant / plan upgrade an
- * update of the line being replaced. The line attributes identify offer, arm and moment; the
- * Discount Function re-checks them before it prices anything.
+ * update of the line being replaced (the cart's own line of that variant on that selling plan): its
+ * merchandise, quantity, attributes and selling plan become the offer's (`updateCartLine` takes
+ * `merchandiseId` and `sellingPlanId`, checkout UI extensions 2026-07). The line attributes identify
+ * offer, arm and moment; the Discount Function re-checks them before it prices anything.
  */
 export function acceptChanges(
   offer: ShownOffer,
@@ -198,7 +200,7 @@ export function acceptChanges(
       attributes: attrList(line.attributes),
     };
     if (line.action === "swap") {
-      const i = snapshot.lines.findIndex((l) => l.variantId === line.replacesVariantId && !l.attributes?.[ATTR.offer]);
+      const i = snapshot.lines.findIndex((l) => isReplaced(l, line));
       const id = snapshot.lineIds[i];
       if (i < 0 || !id) return { error: "line_to_upgrade_missing" };
       // An upgrade replaces the line in place rather than adding one.
@@ -209,6 +211,12 @@ export function acceptChanges(
   }
   return out;
 }
+
+/** Is the cart line the one a swap replaces: the cart's own (not an offer's), same variant and plan? */
+export const isReplaced = (l: CartLine, swap: ShownOffer["lines"][number]): boolean =>
+  l.variantId === swap.replacesVariantId &&
+  (l.sellingPlanId ?? "") === (swap.replacesSellingPlanId ?? "") &&
+  !l.attributes?.[ATTR.offer];
 
 /** Can the buyer take this offer here (draft orders and some wallets forbid cart changes)? */
 export function canAccept(

@@ -44,7 +44,7 @@ export type LineVerdict =
 const attrs = (l: InputLine): Record<string, string> => {
   const a: Record<string, string> = {};
   if (l.offer?.value) a[ATTR.offer] = l.offer.value;
-  if (l.arm?.value) a[ATTR.variant] = l.arm.value;
+  if (l.arm?.value) a[ATTR.arm] = l.arm.value;
   if (l.moment?.value) a[ATTR.moment] = l.moment.value;
   if (l.token?.value) a[ATTR.token] = l.token.value;
   return a;
@@ -114,7 +114,7 @@ export function verifyLines(input: RunInput): LineVerdict[] {
     if (
       parts.length !== 4 ||
       parts[0] !== a[ATTR.offer] ||
-      parts[1] !== (a[ATTR.variant] ?? "") ||
+      parts[1] !== (a[ATTR.arm] ?? "") ||
       parts[2] !== a[ATTR.moment]
     ) {
       return no(l.id, "forged_token");
@@ -123,7 +123,7 @@ export function verifyLines(input: RunInput): LineVerdict[] {
       return no(l.id, "forged_token");
     const moment = a[ATTR.moment]!;
     const o = payload.offers.find((x) => x.id === a[ATTR.offer]);
-    const arm = o?.experiment?.variants.find((v) => v.id === a[ATTR.variant]);
+    const arm = o?.experiment?.variants.find((v) => v.id === a[ATTR.arm]);
     if (o && !(arm?.moments ?? o.moments).includes(moment as never)) return no(l.id, "moment_mismatch");
     let verifyCart = cart;
     if (o && moment === "thank_you" && !isSwap(o)) {

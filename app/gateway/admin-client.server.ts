@@ -1,0 +1,87 @@
+import type {
+  AdminOperations,
+  ApiClientRequestOptions,
+  FetchResponseBody,
+  ResponseWithType,
+  ReturnData,
+} from "@shopify/admin-api-client";
+import { GatewayError, GatewayRefusal } from "./types";
+
+/**
+ * The documents codegen generated types for (app/graphql/admin.generated.d.ts): the keys of
+ * AdminOperations without its catch-all index signatures, so a string codegen has not seen (a
+ * document built at run time, or one changed without `npm run graphql-codegen`) fails tsc.
+ */
+export type AdminDocument = keyof {
+  [
+    K in keyof AdminOperations as string extends K ? never : number extends K ? never : symbol extends K ? never : K
+  ]: true;
+};
+/** A document's result (`data`), as generated. */
+export type AdminData<D extends AdminDocument> = ReturnData<D, AdminOperations>;
+/** A document's variables, as the library types them from the generated ones. */
+export type AdminVariables<D extends AdminDocument> = ApiClientRequestOptions<D, AdminOperations>["variables"];
+
+/** A document's response: `json()` is `{ data }` typed by the generated result. */
+export type AdminResponse<D extends AdminDocument> = ResponseWithType<
+  FetchResponseBody<ReturnData<D, AdminOperations>>
+>;
+
+/**
+ * The slice of the library's admin client (`admin.graphql`) this adapter needs, easy to fake at the
+ * HTTP edge: a generated document, its variables and its answer typed by AdminQueries/AdminMutations.
+ */
+export interface AdminGraphql {
+  graphql<D extends AdminDocument>(query: D, options?: { variables?: AdminVariables<D> }): Promise<AdminResponse<D>>;
+}
+
+/** The messages of a GraphQL error response (`errors: [{ message }]`), if it is one. */
+function errorMessages(body: object): unknown[] | undefined {
+  if (!("errors" in body) || !Array.isArray(body.errors)) return undefined;
+  return body.errors.map((e: unknown) =>
+    typeof e === "object" && e !== null && "message" in e ? e.message : undefined,
+  );
+}
+
+/** shopify-api's GraphqlQueryError (errors in a 200 answer) or an HttpResponseError with a 4xx code. */
+function refusedByShopify(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  // shopify-api's errors keep Error's `name`: the class tells them apart.
+  if (error.constructor.name === "GraphqlQueryError") return true;
+  const code = (error as { response?: { code?: unknown } }).response?.code;
+  return typeof code === "number" && code >= 400 && code < 500;
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 300);
+
+/** A document's variables argument: none for a document without variables, required otherwise. */
+type VariablesArgument<D extends AdminDocument> =
+  AdminOperations[D]["variables"] extends Record<string, never> ? [] : [variables: NonNullable<AdminVariables<D>>];
+
+export async function run<D extends AdminDocument>(
+  admin: AdminGraphql,
+  query: D,
+  ...[variables]: VariablesArgument<D>
+): Promise<AdminData<D>> {
+  let response: AdminResponse<D>;
+  try {
+    response = await admin.graphql(query, variables ? { variables } : undefined);
+  } catch (error) {
+    // The library throws what the response said too: GraphQL errors (status 200) and 4xx answers
+    // are Shopify's refusal, which changed nothing; anything else may not have reached Shopify.
+    if (refusedByShopify(error)) throw new GatewayRefusal(`Shopify refused the request: ${errorText(error)}`, error);
+    throw new GatewayError("Shopify could not be reached. Try again in a moment.", error);
+  }
+  const body = await response.json();
+  const errors = errorMessages(body);
+  if (errors?.length || !body.data) {
+    throw new GatewayRefusal(`Shopify refused the request: ${errors?.join("; ") ?? "no data"}`);
+  }
+  return body.data;
+}
+
+/** A mutation's payload, which the schema lets be null (Shopify then answers with errors, above). */
+export function payload<P>(p: P | null | undefined): P {
+  if (p == null) throw new GatewayRefusal("Shopify refused the request: no data");
+  return p;
+}

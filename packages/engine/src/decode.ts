@@ -1,0 +1,305 @@
+import { designSpec, offerSpec, payloadSpec, type Payload } from "./model";
+import { isObj, issueAt, leafIssue, lengthIssue, trail, unionIssue, type Issue, type Spec } from "./v";
+import { GID_TYPE, MONEY_KEYS, toLong, toShort, WIRE_VERSION, type Obj } from "./wire";
+
+export type DecodeResult = { ok: true; payload: Payload } | { ok: false; error: Issue };
+
+/**
+ * One pass from wire to model: each value is expanded and checked against the spec as it is
+ * built, so the model is allocated once and never walked again. A shared value ("^n") is decoded
+ * once per (spec, how) and the result shared: the model is read-only.
+ *
+ * `how` says what a wire value under that key needs besides checking: "" nothing, MONEY
+ * (per-currency amounts travel as arrays aligned with the currency table), or the GID prefix
+ * of an id that travels as its number. Worked out once per field, not per value.
+ */
+const MONEY = "$";
+const howOf = (key: string): string =>
+  MONEY_KEYS.has(key) ? MONEY : GID_TYPE[key] ? `gid://shopify/${GID_TYPE[key]}/` : "";
+/** An object spec's fields, optional ones unwrapped (`opt`), leaves marked for the fast path. */
+type Fields = {
+  long: string[];
+  short: string[];
+  spec: Spec[];
+  how: string[];
+  opt: boolean[];
+  leaf: boolean[];
+  /** Wire key -> field index. */
+  at: Map<string, number>;
+  /** The indexes of the required fields. */
+  required: number[];
+};
+const fieldCache = new Map<Spec, Fields>();
+function fieldsOf(sp: Spec & { k: "o" }): Fields {
+  let f = fieldCache.get(sp);
+  if (!f) {
+    const long = Object.keys(sp.f);
+    const all = long.map((k) => sp.f[k]!);
+    const spec = all.map((x) => (x.k === "?" ? x.of : x));
+    f = {
+      long,
+      short: long.map((k) => toShort[k] || k),
+      spec,
+      how: long.map(howOf),
+      opt: all.map((x) => x.k === "?"),
+      leaf: spec.map((x) => x.k === "s" || x.k === "i" || x.k === "e"),
+      at: new Map(long.map((k, i) => [toShort[k] || k, i])),
+      required: long.map((_, i) => i).filter((i) => all[i]!.k !== "?"),
+    };
+    fieldCache.set(sp, f);
+  }
+  return f;
+}
+
+let currencies: unknown[] = [];
+let shared: unknown[] = [];
+let memoSpec: Array<Spec | undefined> = [];
+let memoHow: string[] = [];
+let memoVal: unknown[] = [];
+let depth = 0;
+let issue: string | null = null;
+let wireVersion = WIRE_VERSION;
+
+/** A v1 payload's design was free text before layouts existed: one that is not a layout reads as absent (the default). */
+const dropped = (sp: Spec) => wireVersion === 1 && sp === designSpec;
+
+const failed = (message: string): undefined => void (issue = message);
+
+/** The currency table's entries checked once per decode against the money records' key spec. */
+let currencyChecks: Array<string | null> = [];
+let currencyKeySpec: Spec | undefined;
+function currencyIssue(keySpec: Spec, i: number): string | null {
+  if (keySpec !== currencyKeySpec) {
+    currencyKeySpec = keySpec;
+    currencyChecks = currencies.map((c) => leafIssue(keySpec, String(c)));
+  }
+  return i < currencyChecks.length ? currencyChecks[i]! : leafIssue(keySpec, "undefined");
+}
+
+/** The index in a reference "^<base36>". */
+function refIndex(x: string): number {
+  let i = 0;
+  for (let j = 1; j < x.length; j++) {
+    const c = x.charCodeAt(j);
+    i = i * 36 + (c < 58 ? c - 48 : c - 87);
+  }
+  return i;
+}
+
+const deref = (x: unknown): unknown => {
+  for (let d = 0; typeof x === "string" && x[0] === "^" && x[1] !== "^" && d < 8; d++) x = shared[refIndex(x)];
+  return x;
+};
+
+/** The model value for wire value `x`, or undefined with `issue` set. */
+function expand(sp: Spec, x: unknown, how: string): unknown {
+  if (typeof x === "string" && x.charCodeAt(0) === 94 /* ^ */) {
+    if (x[1] === "^") x = x.slice(1);
+    else {
+      const i = refIndex(x);
+      if (memoSpec[i] === sp && memoHow[i] === how) return memoVal[i];
+      // A reference cycle decodes as a missing value, which the spec then judges.
+      if (depth > 8) x = undefined;
+      else {
+        depth++;
+        const r = expand(sp, shared[i], how);
+        depth--;
+        if (issue === null) {
+          memoSpec[i] = sp;
+          memoHow[i] = how;
+          memoVal[i] = r;
+        }
+        return r;
+      }
+    }
+  }
+  switch (sp.k) {
+    case "?":
+      return x === undefined ? x : expand(sp.of, x, how);
+    case "a": {
+      if (!Array.isArray(x)) return failed("expected array");
+      const e = lengthIssue(sp, x);
+      if (e) return failed(e);
+      const out = new Array<unknown>(x.length);
+      for (let i = 0; i < x.length; i++) {
+        out[i] = expand(sp.of, x[i], how);
+        if (issue !== null) return void trail.push(i);
+      }
+      return out;
+    }
+    case "r": {
+      const out: Obj = {};
+      if (how === MONEY && Array.isArray(x)) {
+        // Per-currency amounts: an array aligned with the currency table (null = no amount).
+        for (let i = 0; i < x.length; i++) {
+          const v: unknown = x[i];
+          if (v === null) continue;
+          const k = String(currencies[i]);
+          const e = currencyIssue(sp.key, i) || (typeof v === "string" ? null : leafIssue(sp.of, v));
+          if (e) return (trail.push(k), failed(e));
+          out[k] = typeof v === "string" ? expand(sp.of, v, "") : v;
+          if (issue !== null) return void trail.push(k);
+        }
+        return out;
+      }
+      if (!isObj(x)) return failed("expected object");
+      for (const wire in x) {
+        // Record keys are data, but the encoder shortens one that is also a model key ("id", "of").
+        const k = toLong[wire] || wire;
+        const e = leafIssue(sp.key, k);
+        if (e) return (trail.push(k), failed(e));
+        out[k] = expand(sp.of, x[wire], "");
+        if (issue !== null) return void trail.push(k);
+      }
+      return out;
+    }
+    case "o": {
+      if (!isObj(x)) return failed("expected object");
+      const f = fieldsOf(sp);
+      const out: Obj = {};
+      const required = fill(f, x, out);
+      return required >= 0 && (required === f.required.length || complete(f, out)) ? out : undefined;
+    }
+    case "u": {
+      if (!isObj(x)) return failed("expected object");
+      const t = deref(x[toShort[sp.tag] || sp.tag]);
+      return typeof t === "string" && Object.hasOwn(sp.of, t) ? expand(sp.of[t]!, x, how) : failed(unionIssue(sp));
+    }
+    default: {
+      // An id travels as its digits (payloads published before 2026-12 as a JSON number).
+      if (how.length > 1) {
+        const first = typeof x === "string" ? x.charCodeAt(0) : 0;
+        if (typeof x === "number" || (first > 47 && first < 58)) x = how + x;
+        else if (first === 61 /* = */ && wireVersion > 1) x = (x as string).slice(1);
+      }
+      const e = leafIssue(sp, x);
+      return !e ? x : dropped(sp) ? undefined : failed(e);
+    }
+  }
+}
+
+/** Expands wire object `x`'s fields into `out`: how many were required ones, or -1 on an issue. */
+function fill(f: Fields, x: Obj, out: Obj): number {
+  let required = 0;
+  for (const key in x) {
+    const i = f.at.get(key);
+    if (i === undefined) continue;
+    if (!put(f, i, x[key], out)) return -1;
+    if (!f.opt[i]) required++;
+  }
+  return required;
+}
+
+/** Judges the first required field `out` lacks as missing, with the spec's own message. */
+function complete(f: Fields, out: Obj): boolean {
+  for (const i of f.required) if (!(f.long[i]! in out)) return put(f, i, undefined, out);
+  return true;
+}
+
+/** Expands one field's wire value into `out`; false with `issue` set when it is wrong. */
+function put(f: Fields, i: number, v: unknown, out: Obj): boolean {
+  if (v === undefined && f.opt[i]) return true;
+  // A leaf that is neither a reference nor an id is only checked.
+  if (f.leaf[i] && f.how[i]!.length < 2 && (typeof v !== "string" || v.charCodeAt(0) !== 94)) {
+    const e = leafIssue(f.spec[i]!, v);
+    if (e && dropped(f.spec[i]!)) return true;
+    if (e) {
+      trail.push(f.long[i]!);
+      failed(e);
+      return false;
+    }
+  } else {
+    v = expand(f.spec[i]!, v, f.how[i]!);
+    if (issue !== null) {
+      trail.push(f.long[i]!);
+      return false;
+    }
+    if (v === undefined) return true;
+  }
+  out[f.long[i]!] = v;
+  return true;
+}
+
+/** The wire keys of an offer row's positions 0..5 (position 6 holds the other fields). */
+const OFFER_ROW = ["a", "c", "d", "e", "h", "t"];
+
+export function decodePayload(input: unknown): DecodeResult {
+  const fail = (path: string, message: string): DecodeResult => ({ ok: false, error: { path, message } });
+  let w = input;
+  if (typeof input === "string") {
+    try {
+      w = JSON.parse(input);
+    } catch {
+      return fail("", "invalid JSON");
+    }
+  }
+  if (!isObj(w)) return fail("", "expected object");
+  // v1 (before 2026-12-02): ids as JSON numbers, free-text designs.
+  if (w.v !== 1 && w.v !== 2) return fail("v", "unsupported version");
+  wireVersion = w.v;
+  const c = w.c === undefined || w.c === null ? [] : w.c;
+  const s = w.s === undefined || w.s === null ? [] : w.s;
+  if (!Array.isArray(c)) return fail("c", "expected currency table");
+  if (!Array.isArray(s)) return fail("s", "expected shared values");
+  const { publishedAt, settings, offers: offersSpec } = payloadSpec.f;
+  const when = leafIssue(publishedAt, w.publishedAt);
+  if (when) return fail("publishedAt", when);
+  currencies = c;
+  currencyKeySpec = undefined;
+  shared = s;
+  memoSpec = [];
+  memoHow = [];
+  memoVal = [];
+  depth = 0;
+  issue = null;
+  trail.length = 0;
+  const model = {
+    v: 1,
+    publishedAt: w.publishedAt,
+    settings: expand(settings, w.settings, ""),
+    offers: [] as unknown[],
+  };
+  if (issue !== null) return done(model, "settings");
+  if (!Array.isArray(w.o)) return fail("offers", "expected array");
+  const tooMany = lengthIssue(offersSpec, w.o);
+  if (tooMany) return fail("offers", tooMany);
+  const n = c.length;
+  // An item row: [productId, variantId, ...prices aligned with the currencies, quantity?, sellingPlanId?].
+  const item = (x: unknown): unknown => {
+    if (!Array.isArray(x)) return x;
+    const quantity = x[2 + n];
+    return {
+      i: x[0],
+      j: x[1],
+      l: x.slice(2, 2 + n),
+      k: quantity === undefined || quantity === null ? 1 : quantity,
+      m: x[3 + n],
+    };
+  };
+  const f = fieldsOf(offerSpec);
+  const at = OFFER_ROW.map((k) => f.at.get(k)!);
+  for (let i = 0; i < w.o.length; i++) {
+    const x: unknown = w.o[i];
+    if (Array.isArray(x)) {
+      // The rest first, then the positions; status is left out of the wire (only "active" is published).
+      const out: Obj = {};
+      const rest = deref(x[6]);
+      const items = deref(x[4]);
+      let ok = put(f, f.at.get("b")!, "active", out) && (!isObj(rest) || fill(f, rest, out) >= 0);
+      for (let p = 0; ok && p < at.length; p++)
+        ok = put(f, at[p]!, p === 4 && Array.isArray(items) ? items.map((e) => item(deref(e))) : x[p], out);
+      if (ok) complete(f, out);
+      model.offers.push(out);
+    } else model.offers.push(expand(offerSpec, x, ""));
+    if (issue !== null) return done(model, i, "offers");
+  }
+  return done(model);
+}
+
+/** The decode's result; on an issue, `at` are the keys above the trail, innermost first. */
+function done(model: unknown, ...at: Array<string | number>): DecodeResult {
+  shared = memoVal = [];
+  if (issue === null) return { ok: true, payload: model as Payload };
+  trail.push(...at);
+  return { ok: false, error: issueAt(issue) };
+}
