@@ -17,7 +17,9 @@ let build;
 try {
   build = await import(buildPath);
 } catch (error) {
-  console.error(`Cannot load the server build at ${buildPath}: run \`npm run build\` first.\n${error?.message ?? error}`);
+  console.error(
+    `Cannot load the server build at ${buildPath}: run \`npm run build\` first.\n${error?.message ?? error}`,
+  );
   process.exit(1);
 }
 
@@ -45,11 +47,13 @@ app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
  *   50,000 orders is under 1 MB; 5 MB leaves room and still bounds memory per request.
  * - events 64 KB: a batch is at most 50 events of well under 1 KB each.
  * - app proxy 64 KB: the storefront posts event batches (sendBeacon) and asks with a query string.
+ * - thank-you 8 KB: an order, an offer and the price shown (docs/decisions/026-thank-you-order-edit.md).
  * docs/decisions/014-hostile-input.md
  */
 const BODY_LIMITS = [
   { pattern: /^\/webhooks(\/|$)/, limit: 5 * 1024 * 1024, name: "webhooks" },
   { pattern: /^\/api\/events\/?$/, limit: 64 * 1024, name: "/api/events" },
+  { pattern: /^\/api\/thank-you\//, limit: 8 * 1024, name: "/api/thank-you" },
   { pattern: /^\/proxy(\/|$)/, limit: 64 * 1024, name: "the app proxy" },
   // Demo mode's stand-in for Shopify's app proxy (404 in real mode): the same bound.
   { pattern: /^\/apps\/moments(\/|$)/, limit: 64 * 1024, name: "the app proxy" },
@@ -62,7 +66,8 @@ const handleRemix = createRemixHandler(build, mode);
 const hotPaths = build.entry.module.hotPaths ?? {};
 
 app.use((req, res, next) => {
-  const route = req.method === "GET" || req.method === "HEAD" ? undefined : BODY_LIMITS.find((r) => r.pattern.test(req.path));
+  const route =
+    req.method === "GET" || req.method === "HEAD" ? undefined : BODY_LIMITS.find((r) => r.pattern.test(req.path));
   if (!route) return next();
   readBounded(req, res, route).then(
     (body) => (body ? handOn(req, res, body) : undefined),
@@ -140,7 +145,9 @@ async function handOn(req, res, body) {
     }
     const controller = new AbortController();
     res.on("close", () => res.writableFinished || controller.abort());
-    const response = await handleRemix(new Request(url.href, { method: req.method, headers, body, signal: controller.signal }));
+    const response = await handleRemix(
+      new Request(url.href, { method: req.method, headers, body, signal: controller.signal }),
+    );
     res.statusMessage = response.statusText;
     res.status(response.status);
     for (const [key, value] of response.headers.entries()) res.append(key, value);
@@ -160,19 +167,33 @@ async function handOn(req, res, body) {
 async function serveHot(req, res, handler) {
   try {
     const path = req.url.split("?", 1)[0];
-    const body = req.method === "OPTIONS" ? undefined : await readBounded(req, res, BODY_LIMITS.find((r) => r.pattern.test(path)));
+    const body =
+      req.method === "OPTIONS"
+        ? undefined
+        : await readBounded(
+            req,
+            res,
+            BODY_LIMITS.find((r) => r.pattern.test(path)),
+          );
     if (body === null) return;
     const headers = new Headers();
     for (const [key, values] of Object.entries(req.headers)) {
       for (const value of Array.isArray(values) ? values : values ? [values] : []) headers.append(key, value);
     }
-    const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, { method: req.method, headers, body });
+    const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, {
+      method: req.method,
+      headers,
+      body,
+    });
     const response = await handler(request).catch((thrown) => {
       if (thrown instanceof Response) return thrown;
       throw thrown;
     });
     const payload = Buffer.from(await response.arrayBuffer());
-    res.writeHead(response.status, [...response.headers.entries()].flat().concat("Content-Length", String(payload.length)));
+    res.writeHead(
+      response.status,
+      [...response.headers.entries()].flat().concat("Content-Length", String(payload.length)),
+    );
     res.end(payload);
   } catch (error) {
     console.error(error);
@@ -183,13 +204,16 @@ async function serveHot(req, res, handler) {
 
 const server = http.createServer((req, res) => {
   const path = req.url.split("?", 1)[0];
-  if ((req.method === "POST" || req.method === "OPTIONS") && Object.hasOwn(hotPaths, path)) serveHot(req, res, hotPaths[path]);
+  if ((req.method === "POST" || req.method === "OPTIONS") && Object.hasOwn(hotPaths, path))
+    serveHot(req, res, hotPaths[path]);
   else app(req, res);
 });
 server.listen(listen.port, listen.host, () => {
   const { port } = server.address();
   // Tests and scripts read this line to find the port (PORT=0 picks a free one).
-  console.log(`Moments (${listen.mode} mode) listening on http://${listen.host === "0.0.0.0" ? "localhost" : listen.host}:${port}`);
+  console.log(
+    `Moments (${listen.mode} mode) listening on http://${listen.host === "0.0.0.0" ? "localhost" : listen.host}:${port}`,
+  );
 });
 
 const shutdown = () => server.close(() => process.exit(0));

@@ -4,11 +4,9 @@ import { z } from "zod";
  * Start-up configuration, validated once. A bad value stops the process with one message that
  * names the variable, rather than failing later inside a request.
  */
-const databaseUrl = z
-  .string()
-  .refine((v) => /^file:.+/.test(v) || /^postgres(ql)?:\/\/[^\s]+$/.test(v), {
-    message: 'must be "file:<path>" (SQLite) or "postgresql://user:pass@host:port/db"',
-  });
+const databaseUrl = z.string().refine((v) => /^file:.+/.test(v) || /^postgres(ql)?:\/\/[^\s]+$/.test(v), {
+  message: 'must be "file:<path>" (SQLite) or "postgresql://user:pass@host:port/db"',
+});
 
 const base = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -41,7 +39,10 @@ const shopifyCredentials = z.object({
 export type AppEnv = z.infer<typeof base> & z.infer<typeof shopifyCredentials> & { HOST: string };
 
 export class EnvError extends Error {
-  constructor(readonly variable: string, detail: string) {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
     super(`Invalid environment: ${variable} ${detail}`);
     this.name = "EnvError";
   }
@@ -58,7 +59,7 @@ function firstIssue(error: z.ZodError): EnvError {
 const DEMO_CREDENTIALS = {
   SHOPIFY_API_KEY: "demo-api-key",
   SHOPIFY_API_SECRET: "demo-api-secret",
-  SCOPES: "read_products,write_products,read_orders,read_customers,write_discounts",
+  SCOPES: "read_products,write_products,read_orders,read_customers,write_discounts,write_order_edits",
 };
 
 export function parseEnv(source: Record<string, string | undefined>): AppEnv {

@@ -120,7 +120,13 @@ export async function redactCustomerMeasurement(tx: Tx, shopId: string, orderIds
 /** customers/data_request: recorded so the merchant can be sent what we hold. */
 export async function recordDataRequest(
   tx: Tx,
-  input: { shopId: string | null; shopDomain: string; customerId: string | null; email: string | null; orderIds: string[] },
+  input: {
+    shopId: string | null;
+    shopDomain: string;
+    customerId: string | null;
+    email: string | null;
+    orderIds: string[];
+  },
 ): Promise<void> {
   await tx.dataRequest.create({
     data: {

@@ -67,10 +67,22 @@ export function ErrorBoundary() {
         : error.statusText || t("errorPage.refused");
   return (
     <Document title={`${status} · Moments`} lang={admin?.lang}>
-      <main style={{ fontFamily: "system-ui, sans-serif", maxWidth: 560, margin: "15vh auto", padding: "0 24px", color: "#303030" }}>
+      <main
+        style={{
+          fontFamily: "system-ui, sans-serif",
+          maxWidth: 560,
+          margin: "15vh auto",
+          padding: "0 24px",
+          color: "#303030",
+        }}
+      >
         <p style={{ fontSize: 14, color: "#616161", margin: 0 }}>{t("errorPage.status", { status })}</p>
         <h1 style={{ fontSize: 22, margin: "8px 0 12px" }}>
-          {status === 404 ? t("errorPage.notFoundTitle") : status < 500 ? t("errorPage.refusedTitle") : t("errorPage.failedTitle")}
+          {status === 404
+            ? t("errorPage.notFoundTitle")
+            : status < 500
+              ? t("errorPage.refusedTitle")
+              : t("errorPage.failedTitle")}
         </h1>
         <p style={{ fontSize: 15, lineHeight: 1.5 }}>{reason}</p>
       </main>

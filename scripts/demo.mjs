@@ -3,6 +3,7 @@ import { spawnSync, spawn } from "node:child_process";
 import { existsSync, statSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { forgetDemoServer, recordDemoServer } from "./lib/demo-server.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const env = {
@@ -35,9 +36,16 @@ run("npx", ["prisma", "migrate", "deploy"]);
 const serverBuild = path.join(root, "build/server/index.js");
 const stale =
   !existsSync(serverBuild) ||
-  Math.max(newestMtime(path.join(root, "app")), newestMtime(path.join(root, "packages"))) > statSync(serverBuild).mtimeMs;
+  Math.max(newestMtime(path.join(root, "app")), newestMtime(path.join(root, "packages"))) >
+    statSync(serverBuild).mtimeMs;
 if (stale) run("npx", ["remix", "vite:build"]);
 
 const server = spawn(process.execPath, [path.join(root, "server.mjs")], { cwd: root, env, stdio: "inherit" });
+// `npm run demo:traffic` finds this demo here (its address and database), whatever PORT it has.
+if (env.PORT !== "0")
+  recordDemoServer(root, { url: `http://127.0.0.1:${env.PORT}`, databaseUrl: env.DATABASE_URL, pid: process.pid });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
-server.on("exit", (code) => process.exit(code ?? 0));
+server.on("exit", (code) => {
+  forgetDemoServer(root, process.pid);
+  process.exit(code ?? 0);
+});

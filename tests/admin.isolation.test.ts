@@ -135,8 +135,7 @@ describe("admin tenant isolation (real mode, Shopify session tokens)", () => {
     ],
     [
       "the experiment promote action",
-      () =>
-        asShopA(`/app/experiments?index`, { form: { intent: "promote", experimentId: experimentB, armId: "x" } }),
+      () => asShopA(`/app/experiments?index`, { form: { intent: "promote", experimentId: experimentB, armId: "x" } }),
     ],
   ];
 

@@ -235,8 +235,13 @@ describe("saving offers (one write path)", () => {
     const form = bundleForm();
     form.name = "Kept despite publish failure";
     const result = await saveOfferForm(db.prisma, shop, failing, null, form);
-    expect(result.ok && result.publish).toEqual({ ok: false, error: "Shopify did not accept the offers: the app is missing the write_metafields scope." });
-    expect((await refresh()).publishError).toBe("Shopify did not accept the offers: the app is missing the write_metafields scope.");
+    expect(result.ok && result.publish).toEqual({
+      ok: false,
+      error: "Shopify did not accept the offers: the app is missing the write_metafields scope.",
+    });
+    expect((await refresh()).publishError).toBe(
+      "Shopify did not accept the offers: the app is missing the write_metafields scope.",
+    );
     await setOffersStatus(db.prisma, shop, gateway, [result.ok ? result.id : ""], "archived");
     expect((await refresh()).publishError).toBeNull();
   });
@@ -335,13 +340,17 @@ describe("settings", () => {
 
   it("GIVEN currency codes and 'a no ends the journey' WHEN saved THEN the published settings carry both for every surface", async () => {
     const form = await loadSettingsForm(db.prisma, shop.id);
-    expect(await saveSettingsForm(db.prisma, shop.id, { ...form, currencyDisplay: "code", declineBehaviour: "journey" })).toEqual({ ok: true });
+    expect(
+      await saveSettingsForm(db.prisma, shop.id, { ...form, currencyDisplay: "code", declineBehaviour: "journey" }),
+    ).toEqual({ ok: true });
     expect(await shopSettings(db.prisma, shop.id)).toMatchObject({ currencyDisplay: "code", afterDecline: "journey" });
   });
 
   it("GIVEN the default display and decline behaviour WHEN published THEN the payload leaves both out (engine defaults)", async () => {
     const form = await loadSettingsForm(db.prisma, shop.id);
-    expect(await saveSettingsForm(db.prisma, shop.id, { ...form, currencyDisplay: "symbol", declineBehaviour: "offer" })).toEqual({ ok: true });
+    expect(
+      await saveSettingsForm(db.prisma, shop.id, { ...form, currencyDisplay: "symbol", declineBehaviour: "offer" }),
+    ).toEqual({ ok: true });
     const published = await shopSettings(db.prisma, shop.id);
     expect("currencyDisplay" in published || "afterDecline" in published).toBe(false);
   });

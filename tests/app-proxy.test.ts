@@ -59,7 +59,9 @@ const shopifySignature = appProxySignature;
 const get = (pairs: Pairs, signature: string | null) => {
   const q = new URLSearchParams(pairs);
   if (signature !== null) q.append("signature", signature);
-  return fetch(`${server.url}/proxy/offers?${q}`, { headers: { "User-Agent": BROWSER_UA, Accept: "application/json" } });
+  return fetch(`${server.url}/proxy/offers?${q}`, {
+    headers: { "User-Agent": BROWSER_UA, Accept: "application/json" },
+  });
 };
 const signedGet = (pairs: Pairs) => get(pairs, shopifySignature(pairs));
 
@@ -73,7 +75,16 @@ describe("GET /proxy/offers, signed like Shopify's app proxy", () => {
     expect(body.offers).toHaveLength(1);
     expect(body.offers[0]).toMatchObject({ id: "off_kit", price: "€15.20", was: "€19.00", value: 1520, cur: "EUR" });
     expect(body.offers[0]!.lines).toEqual([
-      { id: KIT.variant, q: 1, p: { _moments_offer: "off_kit", _moments_variant: "", _moments_moment: "cart", _moments_token: expect.stringMatching(/^off_kit~~cart~/) } },
+      {
+        id: KIT.variant,
+        q: 1,
+        p: {
+          _moments_offer: "off_kit",
+          _moments_variant: "",
+          _moments_moment: "cart",
+          _moments_token: expect.stringMatching(/^off_kit~~cart~/),
+        },
+      },
     ]);
   });
 
@@ -81,7 +92,9 @@ describe("GET /proxy/offers, signed like Shopify's app proxy", () => {
     const res = await signedGet(storefrontPairs({ moment: "exit_intent" }));
     expect(res.status).toBe(200);
     const body = (await res.json()) as WireResponse;
-    expect(body.offers.map((o) => [o.id, o.price, o.was, o.exp, o.arm])).toEqual([["off_bundle", "€45.00", "€60.00", "exp_bundle", "A"]]);
+    expect(body.offers.map((o) => [o.id, o.price, o.was, o.exp, o.arm])).toEqual([
+      ["off_bundle", "€45.00", "€60.00", "exp_bundle", "A"],
+    ]);
     expect(body.offers[0]!.ends).toBeGreaterThan(Date.now());
   });
 
@@ -105,7 +118,9 @@ describe("GET /proxy/offers, signed like Shopify's app proxy", () => {
   });
 
   it("GIVEN the buyer declined the bundle WHEN exit intent asks again THEN nothing is offered", async () => {
-    const body = (await (await signedGet(storefrontPairs({ moment: "exit_intent", dec: "off_bundle" }))).json()) as WireResponse;
+    const body = (await (
+      await signedGet(storefrontPairs({ moment: "exit_intent", dec: "off_bundle" }))
+    ).json()) as WireResponse;
     expect(body.offers).toEqual([]);
   });
 
@@ -213,7 +228,14 @@ describe("decideStorefront (what the proxy answers, in process)", () => {
     type: "product",
     moments: ["cart"],
     priority: 1,
-    items: [{ productId: "gid://shopify/Product/2001", variantId: "gid://shopify/ProductVariant/20011", quantity: 1, prices: { JPY: 1500 } }],
+    items: [
+      {
+        productId: "gid://shopify/Product/2001",
+        variantId: "gid://shopify/ProductVariant/20011",
+        quantity: 1,
+        prices: { JPY: 1500 },
+      },
+    ],
     copy: { en: { title: "Add a kit" } },
     targeting: { subtotal: { JPY: { min: 10000 } } },
     experiment: { id: `exp_${id}`, holdoutBps, variants: [{ id: "A", weight: 1 }] },
@@ -224,7 +246,12 @@ describe("decideStorefront (what the proxy answers, in process)", () => {
     return d.payload;
   };
   const query = (cents: number) =>
-    StorefrontQuery.parse({ moment: "cart", jk: "j1", cur: "JPY", c: JSON.stringify([[JACKET.product, JACKET.variant, 1, cents]]) });
+    StorefrontQuery.parse({
+      moment: "cart",
+      jk: "j1",
+      cur: "JPY",
+      c: JSON.stringify([[JACKET.product, JACKET.variant, 1, cents]]),
+    });
 
   it("GIVEN a JPY cart from the Cart AJAX API (hundredths: ¥12,000 = 1200000) WHEN decided THEN the engine sees ¥12,000 and prices in yen", () => {
     const r = decideStorefront(payloadOf([jpyOffer("off_jpy", 0)]), query(1_200_000), Date.now());
@@ -237,14 +264,32 @@ describe("decideStorefront (what the proxy answers, in process)", () => {
     const r = decideStorefront(payloadOf([jpyOffer("off_held", 10_000)]), query(1_200_000), Date.now());
     expect(r.offers).toEqual([]);
     expect(r.exposures).toEqual([
-      { experimentId: "exp_off_held", version: 1, offerId: "off_held", moment: "cart", arm: "holdout", slot: 1, cartMinor: 12_000, currency: "JPY" },
+      {
+        experimentId: "exp_off_held",
+        version: 1,
+        offerId: "off_held",
+        moment: "cart",
+        arm: "holdout",
+        slot: 1,
+        cartMinor: 12_000,
+        currency: "JPY",
+      },
     ]);
   });
 
   it("GIVEN place 1 is held out and place 2 has an offer (limit 2) WHEN decided THEN the storefront's one placement shows nothing", () => {
     const held = jpyOffer("off_held", 10_000);
-    const next: Offer = { ...jpyOffer("off_next", 0), priority: 0, experiment: undefined, items: [{ ...held.items[0]!, productId: "gid://shopify/Product/2002", variantId: "gid://shopify/ProductVariant/20021" }] };
-    const d = decodePayload(encodePayload([held, next], { journeyCap: 3, defaultLocale: "en", momentLimits: { cart: 2 } }, Date.now()));
+    const next: Offer = {
+      ...jpyOffer("off_next", 0),
+      priority: 0,
+      experiment: undefined,
+      items: [
+        { ...held.items[0]!, productId: "gid://shopify/Product/2002", variantId: "gid://shopify/ProductVariant/20021" },
+      ],
+    };
+    const d = decodePayload(
+      encodePayload([held, next], { journeyCap: 3, defaultLocale: "en", momentLimits: { cart: 2 } }, Date.now()),
+    );
     if (!d.ok) throw new Error(d.error.message);
     const r = decideStorefront(d.payload, query(1_200_000), Date.now());
     expect(r.offers).toEqual([]);

@@ -21,12 +21,16 @@ describe("demo offers", () => {
     expect(payload.offers).toHaveLength(DEMO_OFFERS.length);
     expect(new Set(payload.offers.map((o) => o.type))).toEqual(new Set(DEMO_OFFERS.map((o) => o.type)));
     const care = payload.offers.find((o) => o.id.startsWith("demo-laptop-care"))!;
-    expect(care.experiment?.holdoutBps).toBe(DEMO_OFFERS.find((o) => o.id === "demo-laptop-care")!.experiment!.holdoutBps);
+    expect(care.experiment?.holdoutBps).toBe(
+      DEMO_OFFERS.find((o) => o.id === "demo-laptop-care")!.experiment!.holdoutBps,
+    );
     expect(care.experiment?.variants).toHaveLength(2);
     const rows = await db.prisma.experiment.findMany({ where: { shopId } });
     expect(rows.map((r) => r.status)).toEqual(Array(8).fill("running"));
     const experimentMoments = payload.offers.filter((o) => o.experiment).map((o) => o.moments[0]);
-    expect(new Set(experimentMoments)).toEqual(new Set(["cart", "exit_intent", "checkout", "payment", "post_purchase", "thank_you", "email"]));
+    expect(new Set(experimentMoments)).toEqual(
+      new Set(["cart", "exit_intent", "checkout", "payment", "post_purchase", "thank_you", "email"]),
+    );
     expect(experimentMoments.filter((m) => m === "checkout")).toHaveLength(2);
     expect(payload.settings.momentLimits?.checkout).toBe(2);
     // The published offers decide like the model ones: a drill cart takes both checkout places,
@@ -62,16 +66,32 @@ describe("demo offers", () => {
     const shop = await db.prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
     await publishShop(db.prisma, shop, demoGateway(db.prisma, shopId));
     const payload = (await getPublishedPayload(db.prisma, shopId))!;
-    const buyer = (cart: string[]) => ({ cart, currency: "EUR" as const, country: "DE", locale: "en" as const, device: "desktop" as const, returning: false, journeyKey: "demo-buyer-1", acceptAll: false });
-    const payment = (cart: string[]) => simulateJourney(payload, buyer(cart), Date.now()).find((s) => s.moment === "payment")!;
+    const buyer = (cart: string[]) => ({
+      cart,
+      currency: "EUR" as const,
+      country: "DE",
+      locale: "en" as const,
+      device: "desktop" as const,
+      returning: false,
+      journeyKey: "demo-buyer-1",
+      acceptAll: false,
+    });
+    const payment = (cart: string[]) =>
+      simulateJourney(payload, buyer(cart), Date.now()).find((s) => s.moment === "payment")!;
     const basic = payment(["saas-basic"]);
     expect(basic.card?.offerId).toMatch(/^demo-saas-pro-/);
     expect(basic.card?.price).toBe("€39.20");
-    expect(basic.card?.changes).toEqual([expect.stringMatching(/^updateCartLine gid:\/\/shopify\/CartLine\/saas-basic -> gid:\/\/shopify\/ProductVariant\/\d+ on gid:\/\/shopify\/SellingPlan\/\d+ x1 /)]);
+    expect(basic.card?.changes).toEqual([
+      expect.stringMatching(
+        /^updateCartLine gid:\/\/shopify\/CartLine\/saas-basic -> gid:\/\/shopify\/ProductVariant\/\d+ on gid:\/\/shopify\/SellingPlan\/\d+ x1 /,
+      ),
+    ]);
     expect(basic.card?.functionCheck).toEqual([expect.stringContaining("Discount Function takes off €9.80")]);
     const pro = payment(["saas-pro"]);
     expect(pro.card).toBeUndefined();
-    expect(pro.excluded).toContainEqual(expect.objectContaining({ offerId: expect.stringMatching(/^demo-saas-pro-/), reason: "already in the cart" }));
+    expect(pro.excluded).toContainEqual(
+      expect.objectContaining({ offerId: expect.stringMatching(/^demo-saas-pro-/), reason: "already in the cart" }),
+    );
   });
 
   test("GIVEN the demo shop already has offers WHEN ensured again THEN nothing is added", async () => {
@@ -87,7 +107,11 @@ describe("demo offers", () => {
         const { shopId } = await ensureDemoShop(prisma);
         await ensureDemoOffers(prisma, shopId);
         const experiments = await prisma.experiment.findMany({ where: { shopId }, select: { id: true } });
-        const arms = await prisma.offerVariant.findMany({ where: { offer: { shopId } }, select: { id: true }, orderBy: { id: "asc" } });
+        const arms = await prisma.offerVariant.findMany({
+          where: { offer: { shopId } },
+          select: { id: true },
+          orderBy: { id: "asc" },
+        });
         return { experiments: experiments.map((e) => e.id), arms: arms.map((a) => a.id) };
       };
       const first = await ids(db.prisma);

@@ -36,7 +36,21 @@ afterAll(async () => {
   await db?.prisma.$disconnect();
 });
 beforeEach(async () => {
-  for (const t of ["outboxMessage", "event", "experiment", "experimentExposure", "experimentDaily", "journeyOrder", "offer", "publication", "demoProduct", "order", "webhookEvent", "session", "shop"] as const) {
+  for (const t of [
+    "outboxMessage",
+    "event",
+    "experiment",
+    "experimentExposure",
+    "experimentDaily",
+    "journeyOrder",
+    "offer",
+    "publication",
+    "demoProduct",
+    "order",
+    "webhookEvent",
+    "session",
+    "shop",
+  ] as const) {
     await (db.prisma[t] as unknown as { deleteMany: () => Promise<unknown> }).deleteMany();
   }
   const { shop, offer } = await seedEmailShop(db.prisma, SHOP);
@@ -45,7 +59,16 @@ beforeEach(async () => {
   const definition = { ...JSON.parse(offer.definition), experiment: EXPERIMENT };
   await db.prisma.offer.update({ where: { id: offer.id }, data: { definition: JSON.stringify(definition) } });
   // The admin's experiment row: the server accepts exposures of known experiments only.
-  await db.prisma.experiment.create({ data: { id: EXPERIMENT.id, shopId, offerId: offer.id, status: "running", holdoutBps: EXPERIMENT.holdoutBps, startedAt: new Date() } });
+  await db.prisma.experiment.create({
+    data: {
+      id: EXPERIMENT.id,
+      shopId,
+      offerId: offer.id,
+      status: "running",
+      holdoutBps: EXPERIMENT.holdoutBps,
+      startedAt: new Date(),
+    },
+  });
   const { json, offers } = await buildPayload(db.prisma, shopId, new Date());
   expect(offers).toBe(1);
   await db.prisma.publication.update({ where: { shopId }, data: { payload: json, bytes: json.length } });
@@ -60,11 +83,20 @@ function order(id: number, keys: { journey?: string; checkoutToken?: string }) {
   return p;
 }
 const send = async (payload: object, webhookId = randomUUID()) => {
-  const res = await deliverWebhook(server.url, { topic: "orders/create", shop: SHOP, body: JSON.stringify(payload), secret: TEST_API_SECRET, webhookId });
+  const res = await deliverWebhook(server.url, {
+    topic: "orders/create",
+    shop: SHOP,
+    body: JSON.stringify(payload),
+    secret: TEST_API_SECRET,
+    webhookId,
+  });
   expect(res.status).toBe(200);
 };
 const exposures = () => db.prisma.experimentExposure.findMany({ where: { shopId, experimentId: EXPERIMENT.id } });
-const outbox = (orderId: number) => db.prisma.outboxMessage.findUnique({ where: { shopId_orderShopifyId: { shopId, orderShopifyId: `gid://shopify/Order/${orderId}` } } });
+const outbox = (orderId: number) =>
+  db.prisma.outboxMessage.findUnique({
+    where: { shopId_orderShopifyId: { shopId, orderShopifyId: `gid://shopify/Order/${orderId}` } },
+  });
 
 describe("email exposures on orders/create (built server, signed webhooks)", () => {
   it("GIVEN a test order (test: true) from a variant buyer WHEN delivered THEN its email is scheduled but no exposure is logged", async () => {
@@ -80,7 +112,14 @@ describe("email exposures on orders/create (built server, signed webhooks)", () 
     const journey = keyIn("ev1", "sf-journey");
     await send(order(7001, { journey, checkoutToken: "ct-7001" }));
     expect(await exposures()).toEqual([
-      expect.objectContaining({ journeyKey: journey, arm: "ev1", surface: "email", moment: "email", version: 1, offerId: expect.any(String) }),
+      expect.objectContaining({
+        journeyKey: journey,
+        arm: "ev1",
+        surface: "email",
+        moment: "email",
+        version: 1,
+        offerId: expect.any(String),
+      }),
     ]);
     const row = await outbox(7001);
     expect(row).toMatchObject({ experimentId: EXPERIMENT.id, armId: "ev1" });
@@ -92,9 +131,16 @@ describe("email exposures on orders/create (built server, signed webhooks)", () 
     await send(order(7002, { checkoutToken: token }));
     expect(await outbox(7002)).toBeNull();
     const rows = await exposures();
-    expect(rows).toEqual([expect.objectContaining({ journeyKey: token, arm: "holdout", surface: "email", moment: "email" })]);
+    expect(rows).toEqual([
+      expect.objectContaining({ journeyKey: token, arm: "holdout", surface: "email", moment: "email" }),
+    ]);
     const event = await db.prisma.event.findFirstOrThrow({ where: { shopId, type: "exposure" } });
-    expect(event).toMatchObject({ clientEventId: exposureEventId(EXPERIMENT.id, 1, token), journeyKey: token, arm: "holdout", version: 1 });
+    expect(event).toMatchObject({
+      clientEventId: exposureEventId(EXPERIMENT.id, 1, token),
+      journeyKey: token,
+      arm: "holdout",
+      version: 1,
+    });
     expect(event.cartMinor).toBeGreaterThan(0);
   });
 

@@ -29,7 +29,12 @@ let shop: { id: string; domain: string };
 /** A shop whose only offer after the order is a post-purchase one: the cable, 25% off, after a headset. */
 async function seedPostPurchaseShop(prisma: PrismaClient) {
   const created = await prisma.shop.create({
-    data: { domain: SHOP, name: "Wallet Buyers", currency: "USD", settings: { create: { emailSenderName: "Wallet Buyers", emailSenderAddress: "hello@wallet.example" } } },
+    data: {
+      domain: SHOP,
+      name: "Wallet Buyers",
+      currency: "USD",
+      settings: { create: { emailSenderName: "Wallet Buyers", emailSenderAddress: "hello@wallet.example" } },
+    },
   });
   await prisma.demoProduct.create({
     data: {
@@ -52,7 +57,14 @@ async function seedPostPurchaseShop(prisma: PrismaClient) {
     targeting: { products: [HEADSET.product] },
   };
   const offer = await prisma.offer.create({
-    data: { shopId: created.id, name: "Cable (post-purchase)", type: "product", status: "active", definition: JSON.stringify(definition), moments: { create: [{ moment: "post_purchase" }] } },
+    data: {
+      shopId: created.id,
+      name: "Cable (post-purchase)",
+      type: "product",
+      status: "active",
+      definition: JSON.stringify(definition),
+      moments: { create: [{ moment: "post_purchase" }] },
+    },
   });
   await publish(prisma, created.id);
   return { shop: created, offer };
@@ -71,7 +83,14 @@ async function sendDue(prisma: PrismaClient) {
   const dir = mkdtempSync(path.join(os.tmpdir(), "moments-fallback-"));
   const transport = emlTransport(dir);
   const later = new Date(NOW.getTime() + 80 * 3_600_000);
-  const result = await runBatch({ prisma, transport, gatewayFor: async (id) => demoGateway(prisma, id), appUrl: APP_URL, secret: TEST_API_SECRET, now: () => later });
+  const result = await runBatch({
+    prisma,
+    transport,
+    gatewayFor: async (id) => demoGateway(prisma, id),
+    appUrl: APP_URL,
+    secret: TEST_API_SECRET,
+    now: () => later,
+  });
   transport.close();
   return { result, files: listEmlFiles(dir) };
 }
@@ -83,7 +102,15 @@ afterAll(async () => {
   await db.prisma.$disconnect();
 });
 beforeEach(async () => {
-  for (const t of ["outboxMessage", "postPurchaseOffer", "event", "offer", "publication", "demoProduct", "shop"] as const) {
+  for (const t of [
+    "outboxMessage",
+    "postPurchaseOffer",
+    "event",
+    "offer",
+    "publication",
+    "demoProduct",
+    "shop",
+  ] as const) {
     await (db.prisma[t] as unknown as { deleteMany: () => Promise<unknown> }).deleteMany();
   }
   ({ shop } = await seedPostPurchaseShop(db.prisma));
@@ -97,7 +124,10 @@ describe("the post-purchase offer in the follow-up email (decision 026)", () => 
     const content = JSON.parse(row.content) as EmailContent;
     expect(content.fallback).toEqual({ moment: "post_purchase", referenceId: CHECKOUT });
     // 25% off the 26.90 USD cable: the engine's price, in the order's currency.
-    expect(content.offer).toMatchObject({ title: "Add the cable to your order", price: { currency: "USD", original: 2690, final: 2017 } });
+    expect(content.offer).toMatchObject({
+      title: "Add the cable to your order",
+      price: { currency: "USD", original: 2690, final: 2017 },
+    });
 
     const { result, files } = await sendDue(db.prisma);
     expect(result).toMatchObject({ sent: 1, cancelled: 0 });
@@ -109,7 +139,16 @@ describe("the post-purchase offer in the follow-up email (decision 026)", () => 
     // The thank-you page's fallback made the offer (app/models/thank-you-fallback.server.ts).
     const offer = await db.prisma.offer.findFirstOrThrow({ where: { shopId: shop.id } });
     await db.prisma.postPurchaseOffer.create({
-      data: { shopId: shop.id, referenceId: CHECKOUT, orderId: "gid://shopify/Order/6102", offerId: offer.id, moment: "thank_you", step: 1, currency: "USD", finalMinor: 2017 },
+      data: {
+        shopId: shop.id,
+        referenceId: CHECKOUT,
+        orderId: "gid://shopify/Order/6102",
+        offerId: offer.id,
+        moment: "thank_you",
+        step: 1,
+        currency: "USD",
+        finalMinor: 2017,
+      },
     });
     const { result, files } = await sendDue(db.prisma);
     expect(result).toMatchObject({ sent: 0, cancelled: 1 });
@@ -123,7 +162,16 @@ describe("the post-purchase offer in the follow-up email (decision 026)", () => 
   it("GIVEN the post-purchase page made its offer before the order arrived WHEN orders/create schedules THEN no email is scheduled for it", async () => {
     const offer = await db.prisma.offer.findFirstOrThrow({ where: { shopId: shop.id } });
     await db.prisma.postPurchaseOffer.create({
-      data: { shopId: shop.id, referenceId: CHECKOUT, offerId: offer.id, moment: "post_purchase", status: "declined", step: 1, currency: "USD", finalMinor: 2017 },
+      data: {
+        shopId: shop.id,
+        referenceId: CHECKOUT,
+        offerId: offer.id,
+        moment: "post_purchase",
+        status: "declined",
+        step: 1,
+        currency: "USD",
+        finalMinor: 2017,
+      },
     });
     expect(await schedule(db.prisma, shop, walletOrder(6103), NOW)).toEqual({ scheduled: false, reason: "no_offer" });
   });
@@ -131,7 +179,9 @@ describe("the post-purchase offer in the follow-up email (decision 026)", () => 
   it("GIVEN the shop also has an email offer WHEN orders/create schedules THEN the email carries the email offer, not the fallback", async () => {
     await addEmailOffer(db.prisma, shop.id);
     await schedule(db.prisma, shop, walletOrder(6104), NOW);
-    const content = JSON.parse((await db.prisma.outboxMessage.findFirstOrThrow({ where: { shopId: shop.id } })).content) as EmailContent;
+    const content = JSON.parse(
+      (await db.prisma.outboxMessage.findFirstOrThrow({ where: { shopId: shop.id } })).content,
+    ) as EmailContent;
     expect(content.fallback).toBeUndefined();
     expect(content.offer.title).toBe("Complete your sound");
   });

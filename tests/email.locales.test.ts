@@ -37,13 +37,25 @@ afterAll(async () => {
   await db?.prisma.$disconnect();
 });
 beforeEach(async () => {
-  for (const t of ["outboxMessage", "emailUnsubscribe", "event", "offer", "publication", "demoProduct", "order", "webhookEvent", "session", "shop"] as const) {
+  for (const t of [
+    "outboxMessage",
+    "emailUnsubscribe",
+    "event",
+    "offer",
+    "publication",
+    "demoProduct",
+    "order",
+    "webhookEvent",
+    "session",
+    "shop",
+  ] as const) {
     await (db.prisma[t] as unknown as { deleteMany: () => Promise<unknown> }).deleteMany();
   }
   ({ shop } = await seedEmailShop(db.prisma, SHOP));
 });
 
-const usd = (locale: string, amount: number) => new Intl.NumberFormat(locale, { style: "currency", currency: "USD" }).format(amount);
+const usd = (locale: string, amount: number) =>
+  new Intl.NumberFormat(locale, { style: "currency", currency: "USD" }).format(amount);
 
 /** The fixed parts of the English email strings: none may remain in another language's email. */
 const englishEmail = (EMAIL_LANGUAGES.en as Messages).email as Messages;
@@ -65,7 +77,13 @@ const delivery = (transport: EmailTransport, at: Date) => ({
 async function orderAndSend(id: number, locale: string) {
   const t0 = new Date();
   const payload = orderPayload(SHOP, { id, locale });
-  const res = await deliverWebhook(server.url, { topic: "orders/create", shop: SHOP, body: JSON.stringify(payload), secret: TEST_API_SECRET, webhookId: randomUUID() });
+  const res = await deliverWebhook(server.url, {
+    topic: "orders/create",
+    shop: SHOP,
+    body: JSON.stringify(payload),
+    secret: TEST_API_SECRET,
+    webhookId: randomUUID(),
+  });
   expect(res.status).toBe(200);
   const smtp = await startSmtp();
   const transport = smtpTransport(smtp.url);
@@ -76,14 +94,27 @@ async function orderAndSend(id: number, locale: string) {
     await smtp.close();
   }
   const raw = smtp.received[0]!.raw;
-  const row = await db.prisma.outboxMessage.findFirstOrThrow({ where: { orderShopifyId: `gid://shopify/Order/${id}` } });
+  const row = await db.prisma.outboxMessage.findFirstOrThrow({
+    where: { orderShopifyId: `gid://shopify/Order/${id}` },
+  });
   const unsubscribe = headerOf(raw, "List-Unsubscribe")!.split(/,\s*/)[0]!.slice(1, -1);
-  return { raw, body: decodedBody(raw), row, content: JSON.parse(row.content) as { firstName: string; discountCode: string }, unsubscribe };
+  return {
+    raw,
+    body: decodedBody(raw),
+    row,
+    content: JSON.parse(row.content) as { firstName: string; discountCode: string },
+    unsubscribe,
+  };
 }
 
-const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers: { "User-Agent": BROWSER_UA, ...headers } });
+const get = (url: string, headers: Record<string, string> = {}) =>
+  fetch(url, { headers: { "User-Agent": BROWSER_UA, ...headers } });
 const post = (url: string, body: string, headers: Record<string, string> = {}) =>
-  fetch(url, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "User-Agent": BROWSER_UA, ...headers }, body });
+  fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "User-Agent": BROWSER_UA, ...headers },
+    body,
+  });
 
 describe("the follow-up email in the buyer's language", () => {
   it("GIVEN a Swiss German buyer and an offer without German copy THEN German fixed texts and money around the English copy, and a German unsubscribe page", async () => {
@@ -116,13 +147,22 @@ describe("the follow-up email in the buyer's language", () => {
     const confirmed = await post(unsubscribe, "");
     expect(confirmed.status).toBe(200);
     expect(await confirmed.text()).toContain("Du erhältst keine Folgeangebote von Northfold mehr.");
-    expect(await db.prisma.emailUnsubscribe.count({ where: { shopId: shop.id, emailHash: emailHash("jon@example.com") } })).toBe(1);
+    expect(
+      await db.prisma.emailUnsubscribe.count({ where: { shopId: shop.id, emailHash: emailHash("jon@example.com") } }),
+    ).toBe(1);
   });
 
   it("GIVEN a French buyer THEN French copy and French fixed texts; one-click answers in French; the page then says so in French", async () => {
     const { body, row, unsubscribe, content } = await orderAndSend(7002, "fr");
     expect(row).toMatchObject({ locale: "fr", buyerLocale: "fr" });
-    for (const s of [`Bonjour ${content.firstName},`, "Merci pour votre commande\u00a0: Studio ANC Headset.", "Complétez votre son", `Vous économisez ${usd("fr", 5.38)}`, "Se désabonner de ces e-mails", '<html lang="fr">']) {
+    for (const s of [
+      `Bonjour ${content.firstName},`,
+      "Merci pour votre commande\u00a0: Studio ANC Headset.",
+      "Complétez votre son",
+      `Vous économisez ${usd("fr", 5.38)}`,
+      "Se désabonner de ces e-mails",
+      '<html lang="fr">',
+    ]) {
       expect(body).toContain(s);
     }
     for (const fragment of englishFragments) expect(body).not.toContain(fragment);
@@ -146,7 +186,13 @@ describe("the follow-up email in the buyer's language", () => {
   });
 
   it("GIVEN a row scheduled before the buyer's locale was kept THEN it renders in its copy's locale", async () => {
-    await deliverWebhook(server.url, { topic: "orders/create", shop: SHOP, body: JSON.stringify(orderPayload(SHOP, { id: 7004, locale: "fr" })), secret: TEST_API_SECRET, webhookId: randomUUID() });
+    await deliverWebhook(server.url, {
+      topic: "orders/create",
+      shop: SHOP,
+      body: JSON.stringify(orderPayload(SHOP, { id: 7004, locale: "fr" })),
+      secret: TEST_API_SECRET,
+      webhookId: randomUUID(),
+    });
     await db.prisma.outboxMessage.updateMany({ data: { buyerLocale: null } });
     const smtp = await startSmtp();
     const transport = smtpTransport(smtp.url);
@@ -162,21 +208,42 @@ describe("the follow-up email in the buyer's language", () => {
 
 describe("pages reached without the buyer's locale", () => {
   it("GIVEN an unsubscribe link from before (no language in it) THEN the browser's Accept-Language", async () => {
-    const token = signUnsubscribe(TEST_API_SECRET, { shopId: shop.id, emailHash: emailHash("jon@example.com"), customerId: null, issuedAt: 1 });
-    const html = await (await get(`${server.url}/email/unsubscribe?t=${encodeURIComponent(token)}`, { "Accept-Language": "pt-BR,de;q=0.8,en;q=0.5" })).text();
+    const token = signUnsubscribe(TEST_API_SECRET, {
+      shopId: shop.id,
+      emailHash: emailHash("jon@example.com"),
+      customerId: null,
+      issuedAt: 1,
+    });
+    const html = await (
+      await get(`${server.url}/email/unsubscribe?t=${encodeURIComponent(token)}`, {
+        "Accept-Language": "pt-BR,de;q=0.8,en;q=0.5",
+      })
+    ).text();
     expect(html).toContain('<html lang="de">');
     expect(html).toContain("Keine Folgeangebote mehr von Northfold erhalten?");
   });
 
   it("GIVEN a forged unsubscribe link THEN 400 in the browser's language, with no form", async () => {
-    const token = signUnsubscribe("not-the-secret", { shopId: shop.id, emailHash: emailHash("jon@example.com"), customerId: null, issuedAt: 1, locale: "de" });
-    const page = await get(`${server.url}/email/unsubscribe?t=${encodeURIComponent(token)}`, { "Accept-Language": "fr-FR,fr;q=0.9" });
+    const token = signUnsubscribe("not-the-secret", {
+      shopId: shop.id,
+      emailHash: emailHash("jon@example.com"),
+      customerId: null,
+      issuedAt: 1,
+      locale: "de",
+    });
+    const page = await get(`${server.url}/email/unsubscribe?t=${encodeURIComponent(token)}`, {
+      "Accept-Language": "fr-FR,fr;q=0.9",
+    });
     expect(page.status).toBe(400);
     const html = await page.text();
     expect(html).toContain('<html lang="fr">');
     expect(html).toContain("Ce lien de désabonnement n&#x27;est pas valide.");
     expect(html).not.toContain("<form");
-    const posted = await post(`${server.url}/email/unsubscribe?t=${encodeURIComponent(token)}`, "List-Unsubscribe=One-Click", { "Accept-Language": "de" });
+    const posted = await post(
+      `${server.url}/email/unsubscribe?t=${encodeURIComponent(token)}`,
+      "List-Unsubscribe=One-Click",
+      { "Accept-Language": "de" },
+    );
     expect(posted.status).toBe(400);
     expect(await posted.text()).toContain("Dieser Abmeldelink ist ungültig.");
     expect(await db.prisma.emailUnsubscribe.count()).toBe(0);
@@ -186,9 +253,17 @@ describe("pages reached without the buyer's locale", () => {
     const tampered = await get(`${server.url}/email/click?t=bad.token`, { "Accept-Language": "nl" });
     expect(tampered.status).toBe(400);
     expect(await tampered.text()).toBe("Deze link is niet geldig.");
-    await deliverWebhook(server.url, { topic: "orders/create", shop: SHOP, body: JSON.stringify(orderPayload(SHOP, { id: 7005, locale: "es-MX" })), secret: TEST_API_SECRET, webhookId: randomUUID() });
+    await deliverWebhook(server.url, {
+      topic: "orders/create",
+      shop: SHOP,
+      body: JSON.stringify(orderPayload(SHOP, { id: 7005, locale: "es-MX" })),
+      secret: TEST_API_SECRET,
+      webhookId: randomUUID(),
+    });
     const row = await db.prisma.outboxMessage.findFirstOrThrow();
-    const gone = await get(`${server.url}/email/click?t=${encodeURIComponent(signClick(TEST_API_SECRET, row.id))}`, { "Accept-Language": "de" });
+    const gone = await get(`${server.url}/email/click?t=${encodeURIComponent(signClick(TEST_API_SECRET, row.id))}`, {
+      "Accept-Language": "de",
+    });
     expect(gone.status).toBe(404);
     expect(gone.headers.get("Content-Language")).toBe("es");
     expect(await gone.text()).toBe("Esta oferta ya no está disponible.");

@@ -17,7 +17,23 @@ const dayOf = (i: number) => new Date(START + i * 86400_000).toISOString().slice
 
 /** One A/A arm-day: visitors with a cart (the covariate) who convert at 5% and spend about their cart. */
 function armDay(random: () => number, experimentId: string, arm: string, day: string, visitors: number): RollupRow {
-  const row: RollupRow = { experimentId, version: 1, offerId: "offer-aa", arm, day, visitors, converters: 0, orders: 0, revenueMinor: 0, revenueSq: 0, orderValueSq: 0, covariateN: visitors, covariateSum: 0, covariateSq: 0, crossSum: 0 };
+  const row: RollupRow = {
+    experimentId,
+    version: 1,
+    offerId: "offer-aa",
+    arm,
+    day,
+    visitors,
+    converters: 0,
+    orders: 0,
+    revenueMinor: 0,
+    revenueSq: 0,
+    orderValueSq: 0,
+    covariateN: visitors,
+    covariateSum: 0,
+    covariateSq: 0,
+    crossSum: 0,
+  };
   for (let i = 0; i < visitors; i++) {
     const cart = Math.round(Math.exp(8 + 0.5 * normalDraw(random)));
     const revenue = random() < 0.05 ? Math.max(0, Math.round(cart * (1 + 0.2 * normalDraw(random)))) : 0;
@@ -43,8 +59,27 @@ describe("A/A through the dashboard's default view", () => {
     let lookedAfterWindow = 0;
     for (let e = 0; e < EXPERIMENTS; e++) {
       const id = `aa-${e}`;
-      const meta = { id, offerId: "offer-aa", offerName: "A/A", status: "running", holdoutBps: 1000, version: 1, startedAt: new Date(START).toISOString(), archivedAt: null, winnerArmId: null, variants: [{ id: "vA", name: "A", weight: 1 }] };
-      const version = { experimentId: id, version: 1, startedAt: new Date(START).toISOString(), endedAt: null, holdoutBps: 1000, shares, reason: "" };
+      const meta = {
+        id,
+        offerId: "offer-aa",
+        offerName: "A/A",
+        status: "running",
+        holdoutBps: 1000,
+        version: 1,
+        startedAt: new Date(START).toISOString(),
+        archivedAt: null,
+        winnerArmId: null,
+        variants: [{ id: "vA", name: "A", weight: 1 }],
+      };
+      const version = {
+        experimentId: id,
+        version: 1,
+        startedAt: new Date(START).toISOString(),
+        endedAt: null,
+        holdoutBps: 1000,
+        shares,
+        reason: "",
+      };
       const rows: RollupRow[] = [];
       let flagged = false;
       for (let d = 0; d < DAYS; d++) {
@@ -52,19 +87,28 @@ describe("A/A through the dashboard's default view", () => {
         const total = 100 + Math.floor(random() * 200);
         let holdout = 0;
         for (let i = 0; i < total; i++) if (random() < shares.holdout!) holdout++;
-        rows.push(armDay(random, id, "holdout", dayOf(d), holdout), armDay(random, id, "vA", dayOf(d), total - holdout));
+        rows.push(
+          armDay(random, id, "holdout", dayOf(d), holdout),
+          armDay(random, id, "vA", dayOf(d), total - holdout),
+        );
         // The page's default view on that day: the last 30 days.
         const now = new Date(START + d * 86400_000 + 18 * 3600_000);
         const filters = filtersFromUrl(new URL("https://moments.test/app/dashboard"), now);
         if (filters.from > dayOf(0)) lookedAfterWindow++;
-        const [report] = dashboardExperiments({ rows, experiments: [meta], versions: [version], takes: [] }, filters, []);
+        const [report] = dashboardExperiments(
+          { rows, experiments: [meta], versions: [version], takes: [] },
+          filters,
+          [],
+        );
         const kind = report!.versions[0]!.comparisons[0]?.verdict?.kind;
         if (kind === "winner" || kind === "loser") flagged = true;
       }
       if (flagged) falsePositives++;
     }
     const rate = falsePositives / EXPERIMENTS;
-    console.log(`A/A false-positive rate, daily looks for ${DAYS} days in the default view: ${(rate * 100).toFixed(2)}% (${falsePositives}/${EXPERIMENTS})`);
+    console.log(
+      `A/A false-positive rate, daily looks for ${DAYS} days in the default view: ${(rate * 100).toFixed(2)}% (${falsePositives}/${EXPERIMENTS})`,
+    );
     expect(lookedAfterWindow).toBeGreaterThan(0);
     expect(rate).toBeLessThanOrEqual(0.05);
   }, 600_000);

@@ -54,7 +54,10 @@ async function createExperiment(name: string) {
   const saved = await saveOfferForm(db.prisma, shop, gateway, null, experimentForm(name));
   if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
   const experiment = await db.prisma.experiment.findFirstOrThrow({ where: { offerId: saved.id } });
-  const variants = await db.prisma.offerVariant.findMany({ where: { offerId: saved.id }, orderBy: { createdAt: "asc" } });
+  const variants = await db.prisma.offerVariant.findMany({
+    where: { offerId: saved.id },
+    orderBy: { createdAt: "asc" },
+  });
   return { offerId: saved.id, experiment, variants };
 }
 
@@ -80,7 +83,15 @@ describe("experiment versions", () => {
 
   it("GIVEN a running experiment with data WHEN the hold-out share changes THEN version 2 starts, is published, and version-1 results stay apart", async () => {
     const { offerId, experiment, variants } = await createExperiment("Versions holdout");
-    const base = { shopId: shop.id, experimentId: experiment.id, offerId, days: 10, conversion: 0.05, orderMinor: 5000, firstDay: daysAgo(20) };
+    const base = {
+      shopId: shop.id,
+      experimentId: experiment.id,
+      offerId,
+      days: 10,
+      conversion: 0.05,
+      orderMinor: 5000,
+      firstDay: daysAgo(20),
+    };
     await seedArmDays(db.prisma, { ...base, version: 1, arm: "holdout", visitorsPerDay: 20, seed: 1 });
     await seedArmDays(db.prisma, { ...base, version: 1, arm: variants[0]!.id, visitorsPerDay: 90, seed: 2 });
 
@@ -91,14 +102,34 @@ describe("experiment versions", () => {
     expect(saved.versionStarted).toMatchObject({ experimentId: experiment.id, version: 2, previous: 1 });
     expect(saved.versionStarted!.reason).toContain("hold-out share 10% → 20%");
 
-    const versions = await db.prisma.experimentVersion.findMany({ where: { experimentId: experiment.id }, orderBy: { version: "asc" } });
-    expect(versions.map((v) => [v.version, v.endedAt !== null, v.holdoutBps])).toEqual([[1, true, 1000], [2, false, 2000]]);
+    const versions = await db.prisma.experimentVersion.findMany({
+      where: { experimentId: experiment.id },
+      orderBy: { version: "asc" },
+    });
+    expect(versions.map((v) => [v.version, v.endedAt !== null, v.holdoutBps])).toEqual([
+      [1, true, 1000],
+      [2, false, 2000],
+    ]);
     expect(JSON.parse(versions[1]!.shares).holdout).toBe(0.2);
     expect((await db.prisma.experiment.findUniqueOrThrow({ where: { id: experiment.id } })).version).toBe(2);
-    expect((await published()).offers.find((o) => o.id === offerId)!.experiment).toMatchObject({ holdoutBps: 2000, version: 2 });
+    expect((await published()).offers.find((o) => o.id === offerId)!.experiment).toMatchObject({
+      holdoutBps: 2000,
+      version: 2,
+    });
 
-    await seedArmDays(db.prisma, { ...base, firstDay: daysAgo(5), days: 5, version: 2, arm: "holdout", visitorsPerDay: 40, seed: 3 });
-    const [report] = await experimentReports(db.prisma, shop.id, { experimentIds: [experiment.id], includeWithoutData: true });
+    await seedArmDays(db.prisma, {
+      ...base,
+      firstDay: daysAgo(5),
+      days: 5,
+      version: 2,
+      arm: "holdout",
+      visitorsPerDay: 40,
+      seed: 3,
+    });
+    const [report] = await experimentReports(db.prisma, shop.id, {
+      experimentIds: [experiment.id],
+      includeWithoutData: true,
+    });
     const byVersion = Object.fromEntries(report!.versions.map((v) => [v.version, v]));
     expect(report!.versions.map((v) => v.version)).toEqual([2, 1]);
     expect(byVersion[1]!.arms.find((a) => a.arm === "holdout")!.visitors).toBe(200);
@@ -127,23 +158,41 @@ describe("experiment versions", () => {
     const saved = await saveOfferForm(db.prisma, shop, gateway, offerId, form!);
     if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
     expect(saved.versionStarted).toMatchObject({ version: 2, previous: 1 });
-    const versions = await db.prisma.experimentVersion.findMany({ where: { experimentId: experiment.id }, orderBy: { version: "asc" } });
-    expect(versions.map((v) => [v.version, v.endedAt !== null])).toEqual([[1, true], [2, false]]);
+    const versions = await db.prisma.experimentVersion.findMany({
+      where: { experimentId: experiment.id },
+      orderBy: { version: "asc" },
+    });
+    expect(versions.map((v) => [v.version, v.endedAt !== null])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
   });
 });
 
 describe("whole-life verdicts", () => {
   it("GIVEN an experiment whose data is all older than 30 days WHEN the dashboard opens in its default view THEN the verdict and interval equal those over an explicit full range", async () => {
     const { offerId, experiment, variants } = await createExperiment("Old winner");
-    const base = { shopId: shop.id, experimentId: experiment.id, offerId, version: 1, days: 40, orderMinor: 5000, firstDay: daysAgo(80) };
+    const base = {
+      shopId: shop.id,
+      experimentId: experiment.id,
+      offerId,
+      version: 1,
+      days: 40,
+      orderMinor: 5000,
+      firstDay: daysAgo(80),
+    };
     await seedArmDays(db.prisma, { ...base, arm: "holdout", visitorsPerDay: 60, conversion: 0.04, seed: 11 });
     await seedArmDays(db.prisma, { ...base, arm: variants[0]!.id, visitorsPerDay: 270, conversion: 0.12, seed: 12 });
     await seedArmDays(db.prisma, { ...base, arm: variants[1]!.id, visitorsPerDay: 270, conversion: 0.04, seed: 13 });
 
     const defaults = filtersFromUrl(new URL("https://moments.test/app/dashboard"));
     expect(defaults.from > daysAgo(40)).toBe(true);
-    const inDefault = (await dashboardData(db.prisma, shop.id, defaults)).experiments.find((e) => e.experimentId === experiment.id)!;
-    const inFull = (await dashboardData(db.prisma, shop.id, { from: daysAgo(90), to: daysAgo(0) })).experiments.find((e) => e.experimentId === experiment.id)!;
+    const inDefault = (await dashboardData(db.prisma, shop.id, defaults)).experiments.find(
+      (e) => e.experimentId === experiment.id,
+    )!;
+    const inFull = (await dashboardData(db.prisma, shop.id, { from: daysAgo(90), to: daysAgo(0) })).experiments.find(
+      (e) => e.experimentId === experiment.id,
+    )!;
     const compare = (e: typeof inDefault) => e.versions[0]!.comparisons.find((c) => c.arm === variants[0]!.id)!;
     expect(compare(inDefault).verdict!.kind).toBe("winner");
     expect(compare(inDefault).verdict).toEqual(compare(inFull).verdict);
@@ -164,16 +213,27 @@ describe("promote and archive", () => {
     const { offerId, experiment, variants } = await createExperiment("No winner");
     const before = await db.prisma.offer.findUniqueOrThrow({ where: { id: offerId } });
     const result = await promoteWinner(db.prisma, shop, gateway, experiment.id, variants[1]!.id);
-    expect(result).toEqual({ ok: false, error: expect.stringMatching(/^Ten off was not promoted: in version 1, it has no results yet/) });
+    expect(result).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^Ten off was not promoted: in version 1, it has no results yet/),
+    });
     expect(await db.prisma.offer.findUniqueOrThrow({ where: { id: offerId } })).toEqual(before);
     expect((await db.prisma.experiment.findUniqueOrThrow({ where: { id: experiment.id } })).status).toBe("running");
   });
 
   it("GIVEN a variant with a winner verdict WHEN promoted THEN the experiment stops with it as the winner", async () => {
-    const e = (await db.prisma.experiment.findMany({ include: { offer: true } })).find((x) => x.offer.name === "Old winner")!;
-    const variants = await db.prisma.offerVariant.findMany({ where: { offerId: e.offerId }, orderBy: { createdAt: "asc" } });
+    const e = (await db.prisma.experiment.findMany({ include: { offer: true } })).find(
+      (x) => x.offer.name === "Old winner",
+    )!;
+    const variants = await db.prisma.offerVariant.findMany({
+      where: { offerId: e.offerId },
+      orderBy: { createdAt: "asc" },
+    });
     expect(await promoteWinner(db.prisma, shop, gateway, e.id, variants[0]!.id)).toEqual({ ok: true });
-    expect(await db.prisma.experiment.findUniqueOrThrow({ where: { id: e.id } })).toMatchObject({ status: "stopped", winnerArmId: variants[0]!.id });
+    expect(await db.prisma.experiment.findUniqueOrThrow({ where: { id: e.id } })).toMatchObject({
+      status: "stopped",
+      winnerArmId: variants[0]!.id,
+    });
   });
 
   it("GIVEN a running experiment WHEN archived THEN it is archived, its version ends, it is not published, and it cannot restart", async () => {
@@ -183,10 +243,17 @@ describe("promote and archive", () => {
     const row = await db.prisma.experiment.findUniqueOrThrow({ where: { id: experiment.id } });
     expect(row.status).toBe("archived");
     expect(row.archivedAt).not.toBeNull();
-    expect((await db.prisma.experimentVersion.findFirstOrThrow({ where: { experimentId: experiment.id } })).endedAt).not.toBeNull();
+    expect(
+      (await db.prisma.experimentVersion.findFirstOrThrow({ where: { experimentId: experiment.id } })).endedAt,
+    ).not.toBeNull();
     expect((await published()).offers.find((o) => o.id === offerId)!.experiment).toBeUndefined();
-    expect(await runExperimentCommand(db.prisma, shop, gateway, experiment.id, { kind: "start" })).toMatchObject({ ok: false });
-    const [report] = await experimentReports(db.prisma, shop.id, { experimentIds: [experiment.id], includeWithoutData: true });
+    expect(await runExperimentCommand(db.prisma, shop, gateway, experiment.id, { kind: "start" })).toMatchObject({
+      ok: false,
+    });
+    const [report] = await experimentReports(db.prisma, shop.id, {
+      experimentIds: [experiment.id],
+      includeWithoutData: true,
+    });
     expect(report!.archived).toBe(true);
   });
 });

@@ -28,7 +28,13 @@ const PLACEMENTS = [1, 2] as const;
 
 const product = (n: number) => `gid://shopify/Product/${n}`;
 const variant = (n: number) => `gid://shopify/ProductVariant/${n}`;
-const offer = (id: string, priority: number, trigger: number, item: number, experiment?: Offer["experiment"]): Offer => ({
+const offer = (
+  id: string,
+  priority: number,
+  trigger: number,
+  item: number,
+  experiment?: Offer["experiment"],
+): Offer => ({
   id,
   status: "active",
   type: "product",
@@ -59,7 +65,9 @@ function payload(): Payload {
       ],
     }),
   ];
-  const d = decodePayload(encodePayload(offers, { journeyCap: 10, defaultLocale: "en", momentLimits: { checkout: 2 } }, NOW - 3_600_000));
+  const d = decodePayload(
+    encodePayload(offers, { journeyCap: 10, defaultLocale: "en", momentLimits: { checkout: 2 } }, NOW - 3_600_000),
+  );
   if (!d.ok) throw new Error(d.error.message);
   return d.payload;
 }
@@ -93,8 +101,20 @@ beforeAll(async () => {
   shopId = (await db.prisma.shop.create({ data: { domain: "sim.myshopify.com", name: "Sim", currency: "EUR" } })).id;
   // The admin's rows for both experiments, with their version shares: ingestion accepts only
   // exposures of known experiments, in the arm the engine assigns the journey.
-  await seedExperiment(db.prisma, shopId, { id: "exp_half", offerId: "off_half", variants: ["v"], holdoutBps: 5000, versionRows: true });
-  await seedExperiment(db.prisma, shopId, { id: "exp_fifth", offerId: "off_fifth", variants: ["a", "b"], holdoutBps: 2000, versionRows: true });
+  await seedExperiment(db.prisma, shopId, {
+    id: "exp_half",
+    offerId: "off_half",
+    variants: ["v"],
+    holdoutBps: 5000,
+    versionRows: true,
+  });
+  await seedExperiment(db.prisma, shopId, {
+    id: "exp_fifth",
+    offerId: "off_fifth",
+    variants: ["a", "b"],
+    holdoutBps: 2000,
+    versionRows: true,
+  });
   const p = payload();
   const r = mulberry32(20260302);
   // One queue per placement, as each placement's extension instance has its own.
@@ -118,9 +138,21 @@ beforeAll(async () => {
       const view = decideView({ payload: p, snapshot, moment: "checkout", journeyKey, journey: {}, now: NOW, slot });
       // Exactly what OfferBlock.componentDidUpdate queues: the exposures (deduped by their id), then
       // the impression of what this placement shows.
-      for (const e of exposureEvents(view.exposures, journeyKey, "checkout", snapshot)) queues[k]!.push(Object.assign(e, { occurredAt: NOW }), e.id);
+      for (const e of exposureEvents(view.exposures, journeyKey, "checkout", snapshot))
+        queues[k]!.push(Object.assign(e, { occurredAt: NOW }), e.id);
       if (view.kind === "offer")
-        queues[k]!.push({ type: "impression", moment: "checkout", surface: "checkout", journeyKey, offerId: view.offer.offerId, experimentId: view.offer.experimentId, armId: view.offer.armId, arm: view.offer.armId ? "variant" : "none", currency: "EUR", occurredAt: NOW });
+        queues[k]!.push({
+          type: "impression",
+          moment: "checkout",
+          surface: "checkout",
+          journeyKey,
+          offerId: view.offer.offerId,
+          experimentId: view.offer.experimentId,
+          armId: view.offer.armId,
+          arm: view.offer.armId ? "variant" : "none",
+          currency: "EUR",
+          occurredAt: NOW,
+        });
     });
     if (i % 500 === 499) for (const q of queues) while (q.pending) await q.flush();
   }
@@ -148,7 +180,10 @@ describe("exposure simulation: competing offers, two placements, two experiments
 
   for (const [experimentId, cfg] of Object.entries(EXPERIMENTS)) {
     test(`GIVEN ${experimentId} with a ${cfg.holdoutBps / 100}% hold-out WHEN exposures are read THEN the hold-out share is the configured one within 4 standard errors and the arms' mean cart at exposure agree within 2%`, async () => {
-      const rows = await db.prisma.experimentExposure.findMany({ where: { shopId, experimentId }, select: { arm: true, cartMinor: true, surface: true } });
+      const rows = await db.prisma.experimentExposure.findMany({
+        where: { shopId, experimentId },
+        select: { arm: true, cartMinor: true, surface: true },
+      });
       const n = rows.length;
       const held = rows.filter((x) => x.arm === "holdout");
       const variants = rows.filter((x) => x.arm !== "holdout");

@@ -82,6 +82,13 @@ describe(`Admin GraphQL documents against the ${SHOPIFY_API_VERSION} Admin schem
         "MomentsShop",
         "MomentsPublish",
         "MomentsReadMetafield",
+        // The thank-you order edit (decision 026; tests/thank-you.order-edit.test.ts validates their variables too).
+        "MomentsOrderForEdit",
+        "MomentsOrderEditBegin",
+        "MomentsOrderEditAddVariant",
+        "MomentsOrderEditLineDiscount",
+        "MomentsOrderEditCommit",
+        "MomentsOrderInvoiceSend",
       ]),
     );
   });

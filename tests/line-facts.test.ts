@@ -41,7 +41,11 @@ const BEANIE = { product: 8300000021, variant: 4630000021 };
 const BULB = { product: 8300000022, variant: 4630000022 };
 
 const gid = (kind: string, n: number) => `gid://shopify/${kind}/${n}`;
-const settings: Settings = { journeyCap: 10, defaultLocale: "en", momentLimits: { cart: 2, exit_intent: 1, post_purchase: 1, email: 1 } };
+const settings: Settings = {
+  journeyCap: 10,
+  defaultLocale: "en",
+  momentLimits: { cart: 2, exit_intent: 1, post_purchase: 1, email: 1 },
+};
 
 const offer = (id: string, item: { product: number; variant: number }, targeting: Offer["targeting"]): Offer => ({
   id,
@@ -49,7 +53,14 @@ const offer = (id: string, item: { product: number; variant: number }, targeting
   type: "product",
   moments: ["cart", "post_purchase", "email"],
   priority: 10,
-  items: [{ productId: gid("Product", item.product), variantId: gid("ProductVariant", item.variant), quantity: 1, prices: { EUR: 1900, USD: 2100 } }],
+  items: [
+    {
+      productId: gid("Product", item.product),
+      variantId: gid("ProductVariant", item.variant),
+      quantity: 1,
+      prices: { EUR: 1900, USD: 2100 },
+    },
+  ],
   copy: { en: { title: `Offer ${id}`, cta: "Add", decline: "No thanks" } },
   targeting,
 });
@@ -61,7 +72,11 @@ const PRODUCT_OFFER = offer("off_product", BEANIE, { products: [gid("Product", P
 // ---------------------------------------------------------------------------------------------
 // The fake Admin API: answers the gateway's products-by-id query from `catalog`, per shop.
 
-const catalog: Record<number, { tags: string[]; collections?: string[] }> = { [PARKA.product]: PARKA, [TEE.product]: TEE, [BOOTS.product]: BOOTS };
+const catalog: Record<number, { tags: string[]; collections?: string[] }> = {
+  [PARKA.product]: PARKA,
+  [TEE.product]: TEE,
+  [BOOTS.product]: BOOTS,
+};
 const adminCalls: Array<{ shop: string; ids: string[] }> = [];
 const callsFor = (shop: string) => adminCalls.filter((c) => c.shop === shop);
 /** Shops whose Admin API never answers (the request hangs until the test ends). */
@@ -81,7 +96,18 @@ function productNode(id: string) {
     tags: p.tags,
     featuredMedia: null,
     collections: { nodes: (p.collections ?? []).map((id) => ({ id })) },
-    variants: { nodes: [{ id: gid("ProductVariant", n - 8300000000 + 4630000000), title: "Default", sku: null, price: "99.00", inventoryQuantity: 5 }] },
+    variants: {
+      nodes: [
+        {
+          id: gid("ProductVariant", n - 8300000000 + 4630000000),
+          title: "Default",
+          sku: null,
+          price: "99.00",
+          inventoryQuantity: 5,
+          sellingPlanGroups: { nodes: [] },
+        },
+      ],
+    },
   };
 }
 
@@ -112,13 +138,24 @@ let admin: Server;
 const shopIds: Record<string, string> = {};
 
 async function seedShop(domain: string, offers: Offer[], isDemo = false) {
-  const shop = await db.prisma.shop.create({ data: { domain, name: domain.split(".")[0]!, currency: "EUR", isDemo, settings: { create: {} } } });
+  const shop = await db.prisma.shop.create({
+    data: { domain, name: domain.split(".")[0]!, currency: "EUR", isDemo, settings: { create: {} } },
+  });
   shopIds[domain] = shop.id;
   await db.prisma.session.create({
-    data: { id: `offline_${domain}`, shop: domain, state: "", isOnline: false, accessToken: "shpat_test", scope: "read_products" },
+    data: {
+      id: `offline_${domain}`,
+      shop: domain,
+      state: "",
+      isOnline: false,
+      accessToken: "shpat_test",
+      scope: "read_products",
+    },
   });
   const json = encodePayload(offers, settings, Date.now() - 60_000);
-  await db.prisma.publication.create({ data: { shopId: shop.id, payload: json, bytes: json.length, offerCount: offers.length, publishedAt: new Date() } });
+  await db.prisma.publication.create({
+    data: { shopId: shop.id, payload: json, bytes: json.length, offerCount: offers.length, publishedAt: new Date() },
+  });
 }
 
 async function seedDemoProduct(shopId: string, p: { product: number; variant: number; collection: string }) {
@@ -132,7 +169,9 @@ async function seedDemoProduct(shopId: string, p: { product: number; variant: nu
       productType: "Home",
       tags: "home",
       collections: p.collection,
-      variants: { create: [{ id: gid("ProductVariant", p.variant), title: "Default", priceEurMinor: 4900, priceUsdMinor: 5400 }] },
+      variants: {
+        create: [{ id: gid("ProductVariant", p.variant), title: "Default", priceEurMinor: 4900, priceUsdMinor: 5400 }],
+      },
     },
   });
 }
@@ -181,13 +220,14 @@ function proxyPairs(shop: string, cart: Array<{ product: number; variant: number
   return Object.entries(p);
 }
 
-
 async function askProxy(shop: string, cart: Array<{ product: number; variant: number }>) {
   const pairs = proxyPairs(shop, cart);
   const q = new URLSearchParams(pairs);
   q.append("signature", appProxySignature(pairs));
   const started = Date.now();
-  const res = await fetch(`${server.url}/proxy/offers?${q}`, { headers: { "User-Agent": BROWSER_UA, Accept: "application/json" } });
+  const res = await fetch(`${server.url}/proxy/offers?${q}`, {
+    headers: { "User-Agent": BROWSER_UA, Accept: "application/json" },
+  });
   const body = (await res.json()) as WireResponse;
   return { status: res.status, ids: body.offers.map((o) => o.id), ms: Date.now() - started };
 }
@@ -248,10 +288,12 @@ describe("storefront app proxy: tag and collection triggers", () => {
 // ---------------------------------------------------------------------------------------------
 // Post-purchase.
 
-
 async function postPurchaseOffer(shop: string, item: { product: number; variant: number }) {
   const referenceId = `ref-${randomUUID()}`;
-  const token = await postPurchaseToken(shop, postPurchaseInputData(shop, referenceId, { ...item, title: "Item", total: "99.00" }, 5100000009));
+  const token = await postPurchaseToken(
+    shop,
+    postPurchaseInputData(shop, referenceId, { ...item, title: "Item", total: "99.00" }, 5100000009),
+  );
   const res = await fetch(`${server.url}/api/post-purchase/offer`, {
     method: "POST",
     headers: { "Content-Type": "application/json", "User-Agent": BROWSER_UA, Authorization: `Bearer ${token}` },
@@ -287,10 +329,26 @@ let orderNumber = 7100;
 async function orderOffer(shop: string, item: { product: number; variant: number }) {
   const id = ++orderNumber;
   const payload = orderPayload(shop, { id, email: `buyer${id}@example.com`, customerId: 6100000000 + id });
-  payload.line_items = [{ ...payload.line_items[0], title: "Item", product_id: item.product, variant_id: item.variant, quantity: 1, properties: [] }];
-  const res = await deliverWebhook(server.url, { topic: "orders/create", shop, body: JSON.stringify(payload), secret: TEST_API_SECRET });
+  payload.line_items = [
+    {
+      ...payload.line_items[0],
+      title: "Item",
+      product_id: item.product,
+      variant_id: item.variant,
+      quantity: 1,
+      properties: [],
+    },
+  ];
+  const res = await deliverWebhook(server.url, {
+    topic: "orders/create",
+    shop,
+    body: JSON.stringify(payload),
+    secret: TEST_API_SECRET,
+  });
   expect(res.status).toBe(200);
-  const row = await db.prisma.outboxMessage.findFirst({ where: { shopId: shopIds[shop], orderShopifyId: gid("Order", id) } });
+  const row = await db.prisma.outboxMessage.findFirst({
+    where: { shopId: shopIds[shop], orderShopifyId: gid("Order", id) },
+  });
   return row?.offerId ?? null;
 }
 
@@ -323,7 +381,10 @@ describe("follow-up email: tag and collection triggers", () => {
 // ---------------------------------------------------------------------------------------------
 // The module itself, with a counting gateway (no Shopify involved).
 
-function countingGateway(products: Record<string, { tags: string[]; collections: string[] }>, opts: { hang?: boolean; fail?: boolean } = {}) {
+function countingGateway(
+  products: Record<string, { tags: string[]; collections: string[] }>,
+  opts: { hang?: boolean; fail?: boolean } = {},
+) {
   const calls: string[][] = [];
   const gateway = {
     kind: "demo",
@@ -361,9 +422,14 @@ describe("line facts module", () => {
 
   it("GIVEN facts fetched once WHEN asked again within the TTL THEN no call; after the TTL THEN one new call", async () => {
     let now = 1_000_000;
-    const { gateway, calls } = countingGateway({ [P1]: { tags: ["winter"], collections: ["gid://shopify/Collection/7", "88"] } });
+    const { gateway, calls } = countingGateway({
+      [P1]: { tags: ["winter"], collections: ["gid://shopify/Collection/7", "88"] },
+    });
     const first = await lineFactsFor("shop-a", [P1], gateway, { now: () => now });
-    expect(first.get(P1)).toEqual({ tags: ["winter"], collectionIds: ["gid://shopify/Collection/7", "gid://shopify/Collection/88"] });
+    expect(first.get(P1)).toEqual({
+      tags: ["winter"],
+      collectionIds: ["gid://shopify/Collection/7", "gid://shopify/Collection/88"],
+    });
     now += 4 * 60_000;
     await lineFactsFor("shop-a", [P1], gateway, { now: () => now });
     expect(calls).toHaveLength(1);
@@ -380,7 +446,10 @@ describe("line facts module", () => {
   });
 
   it("GIVEN a bounded cache WHEN more products than it holds are fetched THEN the oldest are dropped", async () => {
-    const { gateway, calls } = countingGateway({ [P1]: { tags: ["x"], collections: [] }, [P2]: { tags: ["y"], collections: [] } });
+    const { gateway, calls } = countingGateway({
+      [P1]: { tags: ["x"], collections: [] },
+      [P2]: { tags: ["y"], collections: [] },
+    });
     await lineFactsFor("shop-a", [P1], gateway, { maxEntries: 1 });
     await lineFactsFor("shop-a", [P2], gateway, { maxEntries: 1 });
     await lineFactsFor("shop-a", [P2], gateway, { maxEntries: 1 });

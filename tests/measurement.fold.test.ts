@@ -44,28 +44,70 @@ describe.each(["sqlite", "postgresql"] as const)("one buyer under two keys on %s
     const s = { shopId, domain, experimentId: `exp-${tag}`, offerId: `offer-${tag}`, variant: `v-${tag}` };
     await seedExperiment(prisma, shopId, { id: s.experimentId, offerId: s.offerId, variants: [s.variant] });
     const exposure = (journeyKey: string, arm: "holdout" | "variant", cartMinor: number) => ({
-      id: exposureEventId(s.experimentId, 1, journeyKey), type: "exposure", moment: "checkout", surface: "checkout", journeyKey,
-      offerId: s.offerId, experimentId: s.experimentId, version: 1, arm, ...(arm === "variant" ? { armId: s.variant } : {}),
-      cartMinor, currency: "USD", occurredAt: NOW.getTime(),
+      id: exposureEventId(s.experimentId, 1, journeyKey),
+      type: "exposure",
+      moment: "checkout",
+      surface: "checkout",
+      journeyKey,
+      offerId: s.offerId,
+      experimentId: s.experimentId,
+      version: 1,
+      arm,
+      ...(arm === "variant" ? { armId: s.variant } : {}),
+      cartMinor,
+      currency: "USD",
+      occurredAt: NOW.getTime(),
     });
     const ingest = (...events: unknown[]) => ingestEvents(prisma, shopId, events, NOW);
     const placeOrder = (id: number, journey: string, checkoutToken: string) => {
-      const p = samplePayload("orders/create", domain) as Record<string, unknown> & { line_items: Array<Record<string, unknown>> };
-      Object.assign(p, { id, admin_graphql_api_id: `gid://shopify/Order/${id}`, processed_at: NOW.toISOString(), test: false, checkout_token: checkoutToken });
+      const p = samplePayload("orders/create", domain) as Record<string, unknown> & {
+        line_items: Array<Record<string, unknown>>;
+      };
+      Object.assign(p, {
+        id,
+        admin_graphql_api_id: `gid://shopify/Order/${id}`,
+        processed_at: NOW.toISOString(),
+        test: false,
+        checkout_token: checkoutToken,
+      });
       p.note_attributes = [{ name: JOURNEY_ATTRIBUTE, value: journey }];
-      p.line_items = p.line_items.map((l, i) => ({ ...l, admin_graphql_api_id: `gid://shopify/LineItem/${id * 10 + i}`, properties: [] }));
+      p.line_items = p.line_items.map((l, i) => ({
+        ...l,
+        admin_graphql_api_id: `gid://shopify/LineItem/${id * 10 + i}`,
+        properties: [],
+      }));
       const order = parseOrderCreated(p);
-      return prisma.$transaction((tx) => attributeOrder(tx, { shopId, shopDomain: domain, orderRowId: `r-${id}`, order }));
+      return prisma.$transaction((tx) =>
+        attributeOrder(tx, { shopId, shopDomain: domain, orderRowId: `r-${id}`, order }),
+      );
     };
     const refund = (id: number, orderId: number, amount: string) =>
       prisma.$transaction((tx) =>
-        applyRefund(tx, shopId, parseRefund({
-          id, order_id: orderId,
-          refund_line_items: [{ line_item_id: orderId * 10, quantity: 1, subtotal_set: { shop_money: { amount, currency_code: "USD" } }, line_item: { admin_graphql_api_id: `gid://shopify/LineItem/${orderId * 10}` } }],
-        })),
+        applyRefund(
+          tx,
+          shopId,
+          parseRefund({
+            id,
+            order_id: orderId,
+            refund_line_items: [
+              {
+                line_item_id: orderId * 10,
+                quantity: 1,
+                subtotal_set: { shop_money: { amount, currency_code: "USD" } },
+                line_item: { admin_graphql_api_id: `gid://shopify/LineItem/${orderId * 10}` },
+              },
+            ],
+          }),
+        ),
       );
     const rows = async () =>
-      (await prisma.experimentExposure.findMany({ where: { shopId }, orderBy: { journeyKey: "asc" } })).map((x) => [x.journeyKey, x.arm === "holdout" ? "holdout" : "variant", x.orders, x.revenueMinor, x.cartMinor]);
+      (await prisma.experimentExposure.findMany({ where: { shopId }, orderBy: { journeyKey: "asc" } })).map((x) => [
+        x.journeyKey,
+        x.arm === "holdout" ? "holdout" : "variant",
+        x.orders,
+        x.revenueMinor,
+        x.cartMinor,
+      ]);
     const consistent = async () => {
       const c = await rollupVsExposures(prisma, shopId);
       expect(c.rollup).toEqual(c.exposures);
@@ -82,8 +124,15 @@ describe.each(["sqlite", "postgresql"] as const)("one buyer under two keys on %s
     const rollup = await s.consistent();
     expect(rollup).toEqual({
       [`${s.experimentId}/v1/holdout`]: {
-        visitors: 1, converters: 1, orders: 1, revenueMinor: TOTAL, revenueSq: TOTAL * TOTAL,
-        covariateN: 1, covariateSum: 3000, covariateSq: 3000 * 3000, crossSum: 3000 * TOTAL,
+        visitors: 1,
+        converters: 1,
+        orders: 1,
+        revenueMinor: TOTAL,
+        revenueSq: TOTAL * TOTAL,
+        covariateN: 1,
+        covariateSum: 3000,
+        covariateSq: 3000 * 3000,
+        crossSum: 3000 * TOTAL,
       },
     });
     await s.refund(91, 1, "100.00");

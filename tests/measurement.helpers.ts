@@ -28,19 +28,48 @@ export async function seedExperiment(prisma: PrismaClient, shopId: string, o: Se
   const holdoutBps = o.holdoutBps ?? 1000;
   const version = o.version ?? 1;
   const offer = await prisma.offer.findUnique({ where: { id: offerId } });
-  if (!offer) await prisma.offer.create({ data: { id: offerId, shopId, name: offerId, type: "product", status: "active", definition: "{}" } });
+  if (!offer)
+    await prisma.offer.create({
+      data: { id: offerId, shopId, name: offerId, type: "product", status: "active", definition: "{}" },
+    });
   for (const [i, id] of variants.entries()) {
-    await prisma.offerVariant.upsert({ where: { id }, create: { id, offerId, name: id, weight: weights[i]!, isControl: i === 0 }, update: {} });
+    await prisma.offerVariant.upsert({
+      where: { id },
+      create: { id, offerId, name: id, weight: weights[i]!, isControl: i === 0 },
+      update: {},
+    });
   }
-  await prisma.experiment.create({ data: { id: o.id, shopId, offerId, status: "running", holdoutBps, version, startedAt: new Date("2026-11-01T00:00:00Z") } });
-  const config: ExperimentLike = { id: o.id, holdoutBps, variants: variants.map((id, i) => ({ id, weight: weights[i]! })) };
+  await prisma.experiment.create({
+    data: {
+      id: o.id,
+      shopId,
+      offerId,
+      status: "running",
+      holdoutBps,
+      version,
+      startedAt: new Date("2026-11-01T00:00:00Z"),
+    },
+  });
+  const config: ExperimentLike = {
+    id: o.id,
+    holdoutBps,
+    variants: variants.map((id, i) => ({ id, weight: weights[i]! })),
+  };
   if (o.versionRows) {
     const total = weights.reduce((a, w) => a + w, 0);
     const shares: Record<string, number> = { holdout: holdoutBps / 10000 };
     variants.forEach((id, i) => (shares[id] = ((1 - holdoutBps / 10000) * weights[i]!) / total));
     for (let v = 1; v <= version; v++) {
       await prisma.experimentVersion.create({
-        data: { shopId, experimentId: o.id, version: v, startedAt: new Date("2026-11-01T00:00:00Z"), holdoutBps, shares: JSON.stringify(shares), fingerprint: `fp-${v}` },
+        data: {
+          shopId,
+          experimentId: o.id,
+          version: v,
+          startedAt: new Date("2026-11-01T00:00:00Z"),
+          holdoutBps,
+          shares: JSON.stringify(shares),
+          fingerprint: `fp-${v}`,
+        },
       });
     }
   }
@@ -59,7 +88,17 @@ export function keyInArm(config: ExperimentLike, arm: string, prefix: string): s
   throw new Error(`no key with prefix ${prefix} falls in ${arm}`);
 }
 
-const SUMS = ["visitors", "converters", "orders", "revenueMinor", "revenueSq", "covariateN", "covariateSum", "covariateSq", "crossSum"] as const;
+const SUMS = [
+  "visitors",
+  "converters",
+  "orders",
+  "revenueMinor",
+  "revenueSq",
+  "covariateN",
+  "covariateSum",
+  "covariateSq",
+  "crossSum",
+] as const;
 type Sums = Record<(typeof SUMS)[number], number>;
 
 /**
@@ -68,7 +107,10 @@ type Sums = Record<(typeof SUMS)[number], number>;
  * roll-up's increments were exact. Keys whose sums are all zero are left out of both (a folded
  * visitor leaves its roll-up row at zero).
  */
-export async function rollupVsExposures(prisma: PrismaClient, shopId: string): Promise<{ rollup: Record<string, Sums>; exposures: Record<string, Sums> }> {
+export async function rollupVsExposures(
+  prisma: PrismaClient,
+  shopId: string,
+): Promise<{ rollup: Record<string, Sums>; exposures: Record<string, Sums> }> {
   const zero = (): Sums => Object.fromEntries(SUMS.map((k) => [k, 0])) as Sums;
   const exposures: Record<string, Sums> = {};
   for (const x of await prisma.experimentExposure.findMany({ where: { shopId } })) {
@@ -93,6 +135,7 @@ export async function rollupVsExposures(prisma: PrismaClient, shopId: string): P
     const g = (rollup[`${r.experimentId}/v${r.version}/${r.arm}`] ??= zero());
     for (const k of SUMS) g[k] += Number(r[k]);
   }
-  const nonZero = (m: Record<string, Sums>) => Object.fromEntries(Object.entries(m).filter(([, s]) => SUMS.some((k) => s[k] !== 0)));
+  const nonZero = (m: Record<string, Sums>) =>
+    Object.fromEntries(Object.entries(m).filter(([, s]) => SUMS.some((k) => s[k] !== 0)));
   return { rollup: nonZero(rollup), exposures: nonZero(exposures) };
 }

@@ -3,7 +3,14 @@ import { createHmac, randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import { exposureEventId } from "@moments/engine";
 import { freshDatabase, type TestDatabase } from "./support/db";
-import { BROWSER_UA, realModeEnv, startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "./support/server";
+import {
+  BROWSER_UA,
+  realModeEnv,
+  startServer,
+  TEST_API_KEY,
+  TEST_API_SECRET,
+  type RunningServer,
+} from "./support/server";
 import { deliverWebhook, samplePayload } from "./support/webhooks";
 import { keyInArm, seedExperiment } from "./measurement.helpers";
 
@@ -74,7 +81,10 @@ const postPurchaseToken = (referenceId = "ref-1") => {
 
 /** An app proxy query with Shopify's signature (sorted key=value pairs, HMAC-SHA256 with the app secret). */
 const signed = (params: Record<string, string>) => {
-  const message = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join("");
+  const message = Object.keys(params)
+    .sort()
+    .map((k) => `${k}=${params[k]}`)
+    .join("");
   const signature = createHmac("sha256", TEST_API_SECRET).update(message).digest("hex");
   return new URLSearchParams({ ...params, signature }).toString();
 };
@@ -107,7 +117,10 @@ describe("POST /api/events", () => {
   });
 
   test("GIVEN a malformed event among good ones WHEN posted THEN it alone is rejected with its reason", async () => {
-    const res = await post({ events: [event(), { ...event(), occurredAt: "yesterday" }, event({ journeyKey: "j-2" })] }, await sessionToken());
+    const res = await post(
+      { events: [event(), { ...event(), occurredAt: "yesterday" }, event({ journeyKey: "j-2" })] },
+      await sessionToken(),
+    );
     const { results } = (await res.json()) as { results: Array<{ status: string; reason?: string }> };
     expect(results.map((r) => r.status)).toEqual(["accepted", "rejected", "accepted"]);
     expect(results[1]!.reason).toMatch(/^occurredAt: /);
@@ -138,7 +151,10 @@ describe("POST /api/events", () => {
   });
 
   test("GIVEN the post-purchase extension's input token WHEN it posts events THEN they are stored for the token's shop", async () => {
-    const res = await post({ events: [event({ moment: "post_purchase", surface: "post_purchase" })] }, await postPurchaseToken());
+    const res = await post(
+      { events: [event({ moment: "post_purchase", surface: "post_purchase" })] },
+      await postPurchaseToken(),
+    );
     expect(res.status).toBe(200);
     expect(await db.prisma.event.count({ where: { shopId, surface: "post_purchase" } })).toBe(1);
   });
@@ -146,7 +162,12 @@ describe("POST /api/events", () => {
   test("GIVEN a CORS preflight WHEN sent THEN 204 allowing the Authorization header", async () => {
     const res = await fetch(`${server.url}/api/events`, {
       method: "OPTIONS",
-      headers: { "User-Agent": BROWSER_UA, Origin: "https://extensions.shopifycdn.com", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type" },
+      headers: {
+        "User-Agent": BROWSER_UA,
+        Origin: "https://extensions.shopifycdn.com",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type",
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
@@ -155,7 +176,12 @@ describe("POST /api/events", () => {
 
 describe("POST /proxy/events (app proxy)", () => {
   test("GIVEN a storefront beacon (text/plain JSON) with Shopify's proxy signature WHEN posted THEN the events are stored for the signed shop", async () => {
-    const query = signed({ shop: SHOP, path_prefix: "/apps/moments", timestamp: String(Math.floor(Date.now() / 1000)), logged_in_customer_id: "" });
+    const query = signed({
+      shop: SHOP,
+      path_prefix: "/apps/moments",
+      timestamp: String(Math.floor(Date.now() / 1000)),
+      logged_in_customer_id: "",
+    });
     const res = await fetch(`${server.url}/proxy/events?${query}`, {
       method: "POST",
       headers: { "Content-Type": "text/plain;charset=UTF-8", "User-Agent": BROWSER_UA },
@@ -181,11 +207,25 @@ describe("events from extensions deployed before decision 020: the arm as `varia
   const config = { id: "exp-1", holdoutBps: 1000, variants: [{ id: "v1", weight: 1 }] };
   /** What an old checkout extension sends for a buyer in arm v1: its exposure and an impression. */
   const legacyPair = (journeyKey: string, over: Record<string, unknown> = {}) => [
-    event({ type: "exposure", journeyKey, experimentId: "exp-1", version: 1, arm: "variant", variantId: "v1", cartMinor: 5000, currency: "USD", ...over }),
+    event({
+      type: "exposure",
+      journeyKey,
+      experimentId: "exp-1",
+      version: 1,
+      arm: "variant",
+      variantId: "v1",
+      cartMinor: 5000,
+      currency: "USD",
+      ...over,
+    }),
     event({ journeyKey, experimentId: "exp-1", arm: "variant", variantId: "v1", ...over }),
   ];
   const stored = (journeyKey: string) =>
-    db.prisma.event.findMany({ where: { shopId, journeyKey }, select: { type: true, surface: true, armId: true }, orderBy: { type: "asc" } });
+    db.prisma.event.findMany({
+      where: { shopId, journeyKey },
+      select: { type: true, surface: true, armId: true },
+      orderBy: { type: "asc" },
+    });
 
   test("GIVEN a checkout batch with the legacy field WHEN posted to /api/events THEN each event is stored with its arm, the exposure counts a visitor of v1 and the roll-up names the arm", async () => {
     const journeyKey = keyInArm(config, "v1", "legacy-checkout");
@@ -197,15 +237,28 @@ describe("events from extensions deployed before decision 020: the arm as `varia
       { type: "exposure", surface: "checkout", armId: "v1" },
       { type: "impression", surface: "checkout", armId: "v1" },
     ]);
-    expect(await db.prisma.experimentExposure.findMany({ where: { shopId, journeyKey }, select: { experimentId: true, arm: true } })).toEqual([{ experimentId: "exp-1", arm: "v1" }]);
-    expect(await db.prisma.momentDaily.findMany({ where: { shopId, offerId: "offer-1" }, select: { armId: true, arm: true, impressions: true } })).toEqual([
-      { armId: "v1", arm: "variant", impressions: 1n },
-    ]);
+    expect(
+      await db.prisma.experimentExposure.findMany({
+        where: { shopId, journeyKey },
+        select: { experimentId: true, arm: true },
+      }),
+    ).toEqual([{ experimentId: "exp-1", arm: "v1" }]);
+    expect(
+      await db.prisma.momentDaily.findMany({
+        where: { shopId, offerId: "offer-1" },
+        select: { armId: true, arm: true, impressions: true },
+      }),
+    ).toEqual([{ armId: "v1", arm: "variant", impressions: 1n }]);
   });
 
   test("GIVEN a storefront beacon with the legacy field WHEN posted to /proxy/events THEN it is stored with its arm", async () => {
     const journeyKey = keyInArm(config, "v1", "legacy-storefront");
-    const query = signed({ shop: SHOP, path_prefix: "/apps/moments", timestamp: String(Math.floor(Date.now() / 1000)), logged_in_customer_id: "" });
+    const query = signed({
+      shop: SHOP,
+      path_prefix: "/apps/moments",
+      timestamp: String(Math.floor(Date.now() / 1000)),
+      logged_in_customer_id: "",
+    });
     const res = await fetch(`${server.url}/proxy/events?${query}`, {
       method: "POST",
       headers: { "Content-Type": "text/plain;charset=UTF-8", "User-Agent": BROWSER_UA },
@@ -221,7 +274,14 @@ describe("events from extensions deployed before decision 020: the arm as `varia
 
   test("GIVEN the post-purchase extension's impression with the legacy field WHEN posted with its input token THEN it is stored with its arm", async () => {
     const journeyKey = keyInArm(config, "v1", "legacy-pp");
-    const impression = event({ journeyKey, moment: "post_purchase", surface: "post_purchase", experimentId: "exp-1", arm: "variant", variantId: "v1" });
+    const impression = event({
+      journeyKey,
+      moment: "post_purchase",
+      surface: "post_purchase",
+      experimentId: "exp-1",
+      arm: "variant",
+      variantId: "v1",
+    });
     const res = await post({ events: [impression] }, await postPurchaseToken(journeyKey));
 
     expect(((await res.json()) as Results).results).toEqual([{ id: impression.id, status: "accepted" }]);
@@ -243,7 +303,11 @@ describe("events from extensions deployed before decision 020: the arm as `varia
 
 describe("orders/create and refunds/create webhooks", () => {
   test("GIVEN Shopify's sample order with offer attributes on a line WHEN delivered, then its refund THEN the upsell's revenue is attributed and netted out", async () => {
-    const order = samplePayload("orders/create", SHOP) as { line_items: Array<Record<string, unknown>>; note_attributes: unknown; test: boolean };
+    const order = samplePayload("orders/create", SHOP) as {
+      line_items: Array<Record<string, unknown>>;
+      note_attributes: unknown;
+      test: boolean;
+    };
     order.test = false; // Shopify's sample is a test order, which is never attributed
     order.note_attributes = [{ name: "_moments_journey", value: "journey-1" }];
     order.line_items[1]!.properties = [
@@ -251,12 +315,15 @@ describe("orders/create and refunds/create webhooks", () => {
       { name: "_moments_variant", value: "" },
       { name: "_moments_moment", value: "checkout" },
     ];
-    const send = (topic: string, body: unknown) => deliverWebhook(server.url, { topic, shop: SHOP, body: JSON.stringify(body), secret: TEST_API_SECRET });
+    const send = (topic: string, body: unknown) =>
+      deliverWebhook(server.url, { topic, shop: SHOP, body: JSON.stringify(body), secret: TEST_API_SECRET });
     expect((await send("orders/create", order)).status).toBe(200);
     const line = await db.prisma.attributedLine.findFirstOrThrow({ where: { shopId } });
     expect(line).toMatchObject({ offerId: "offer-1", revenueMinor: 1999n, currency: "USD", refundedMinor: 0n });
     expect((await send("refunds/create", samplePayload("refunds/create", SHOP))).status).toBe(200);
-    expect(await db.prisma.attributedLine.findFirstOrThrow({ where: { shopId } })).toMatchObject({ refundedMinor: 1999n });
+    expect(await db.prisma.attributedLine.findFirstOrThrow({ where: { shopId } })).toMatchObject({
+      refundedMinor: 1999n,
+    });
     const rollup = await db.prisma.momentDaily.findFirstOrThrow({ where: { shopId, offerId: "offer-1" } });
     expect(rollup.attributedMinor - rollup.refundedMinor).toBe(0n);
   });
@@ -265,7 +332,13 @@ describe("orders/create and refunds/create webhooks", () => {
 describe("net revenue through the webhooks (orders/create, refunds/create, orders/cancelled)", () => {
   const TOTAL = 40495;
   const send = (topic: string, body: unknown, webhookId?: string) =>
-    deliverWebhook(server.url, { topic, shop: SHOP, body: JSON.stringify(body), secret: TEST_API_SECRET, ...(webhookId ? { webhookId } : {}) });
+    deliverWebhook(server.url, {
+      topic,
+      shop: SHOP,
+      body: JSON.stringify(body),
+      secret: TEST_API_SECRET,
+      ...(webhookId ? { webhookId } : {}),
+    });
   const liveOrder = (over: Record<string, unknown> = {}) => ({
     ...samplePayload("orders/create", SHOP),
     test: false,
@@ -289,7 +362,12 @@ describe("net revenue through the webhooks (orders/create, refunds/create, order
   const holdout = async () => {
     const rows = await db.prisma.experimentDaily.findMany({ where: { shopId, arm: "holdout" } });
     return rows.reduce(
-      (s, r) => ({ visitors: s.visitors + Number(r.visitors), orders: s.orders + Number(r.orders), converters: s.converters + Number(r.converters), revenueMinor: s.revenueMinor + Number(r.revenueMinor) }),
+      (s, r) => ({
+        visitors: s.visitors + Number(r.visitors),
+        orders: s.orders + Number(r.orders),
+        converters: s.converters + Number(r.converters),
+        revenueMinor: s.revenueMinor + Number(r.revenueMinor),
+      }),
       { visitors: 0, orders: 0, converters: 0, revenueMinor: 0 },
     );
   };
@@ -312,11 +390,16 @@ describe("net revenue through the webhooks (orders/create, refunds/create, order
     const refund = { ...samplePayload("refunds/create", SHOP), order_id: 1001 };
     expect((await send("refunds/create", refund)).status).toBe(200);
     expect(await db.prisma.refundRecord.findFirstOrThrow({ where: { shopId } })).toMatchObject({ pending: true });
-    expect((await send("orders/create", liveOrder({ id: 1001, admin_graphql_api_id: "gid://shopify/Order/1001" }))).status).toBe(200);
+    expect(
+      (await send("orders/create", liveOrder({ id: 1001, admin_graphql_api_id: "gid://shopify/Order/1001" }))).status,
+    ).toBe(200);
     expect((await send("refunds/create", refund)).status).toBe(200); // a second delivery id: still once
     // The sample refunds every line (414.95 of a 404.95 order): nothing is left, never less than nothing.
     expect(await holdout()).toEqual({ visitors: 1, orders: 1, converters: 1, revenueMinor: 0 });
-    expect(await db.prisma.refundRecord.findFirstOrThrow({ where: { shopId } })).toMatchObject({ pending: false, orderMinor: BigInt(TOTAL) });
+    expect(await db.prisma.refundRecord.findFirstOrThrow({ where: { shopId } })).toMatchObject({
+      pending: false,
+      orderMinor: BigInt(TOTAL),
+    });
   });
 
   test("GIVEN Shopify's sample test order WHEN delivered THEN it is recorded but never linked to the journey", async () => {
@@ -336,9 +419,18 @@ describe("an event's identity: its client id within its journey", () => {
     const first = await post({ events }, await sessionToken());
     const again = await post({ events }, await sessionToken());
 
-    expect(((await first.json()) as { results: Array<{ status: string }> }).results.map((r) => r.status)).toEqual(["accepted", "accepted"]);
-    expect(((await again.json()) as { results: Array<{ status: string }> }).results.map((r) => r.status)).toEqual(["duplicate", "duplicate"]);
-    const stored = await db.prisma.event.findMany({ where: { shopId, clientEventId: id }, select: { journeyKey: true } });
+    expect(((await first.json()) as { results: Array<{ status: string }> }).results.map((r) => r.status)).toEqual([
+      "accepted",
+      "accepted",
+    ]);
+    expect(((await again.json()) as { results: Array<{ status: string }> }).results.map((r) => r.status)).toEqual([
+      "duplicate",
+      "duplicate",
+    ]);
+    const stored = await db.prisma.event.findMany({
+      where: { shopId, clientEventId: id },
+      select: { journeyKey: true },
+    });
     expect(stored.map((e) => e.journeyKey).sort()).toEqual(["journey-a", "journey-b"]);
   });
 });
@@ -352,7 +444,12 @@ describe("the installed shop behind a batch (remembered a few seconds per proces
   test("GIVEN a shop whose batch was just accepted WHEN shop/redact deletes it and it is installed again THEN the next batch is stored under the new install, nothing under the old id", async () => {
     expect((await accepted([event()])).status).toBe(200);
     const redact = JSON.stringify(samplePayload("shop/redact", SHOP));
-    const res = await deliverWebhook(server.url, { topic: "shop/redact", shop: SHOP, body: redact, secret: TEST_API_SECRET });
+    const res = await deliverWebhook(server.url, {
+      topic: "shop/redact",
+      shop: SHOP,
+      body: redact,
+      secret: TEST_API_SECRET,
+    });
     expect(res.status).toBe(200);
     expect(await db.prisma.shop.count({ where: { id: shopId } })).toBe(0);
     const again = (await db.prisma.shop.create({ data: { domain: SHOP, name: "Measure", currency: "USD" } })).id;
@@ -367,7 +464,12 @@ describe("the installed shop behind a batch (remembered a few seconds per proces
 
   test("GIVEN a shop whose batch was just accepted WHEN app/uninstalled arrives THEN the next batch is answered 404 and nothing of it is stored", async () => {
     expect((await accepted([event()])).status).toBe(200);
-    const res = await deliverWebhook(server.url, { topic: "app/uninstalled", shop: SHOP, body: JSON.stringify(samplePayload("app/uninstalled", SHOP)), secret: TEST_API_SECRET });
+    const res = await deliverWebhook(server.url, {
+      topic: "app/uninstalled",
+      shop: SHOP,
+      body: JSON.stringify(samplePayload("app/uninstalled", SHOP)),
+      secret: TEST_API_SECRET,
+    });
     expect(res.status).toBe(200);
 
     const next = event({ journeyKey: "after-uninstall" });

@@ -21,7 +21,17 @@ let shopId: string;
 
 afterAll(() => prisma.$disconnect());
 beforeEach(async () => {
-  for (const table of ["event", "experimentExposure", "offerView", "momentDaily", "experimentDaily", "attributedLine", "journeyOrder", "refundRecord", "order"] as const) {
+  for (const table of [
+    "event",
+    "experimentExposure",
+    "offerView",
+    "momentDaily",
+    "experimentDaily",
+    "attributedLine",
+    "journeyOrder",
+    "refundRecord",
+    "order",
+  ] as const) {
     await (prisma[table] as unknown as { deleteMany: () => Promise<unknown> }).deleteMany();
   }
   await prisma.shop.deleteMany();
@@ -85,7 +95,9 @@ interface OrderOpts {
 }
 /** Shopify's sample order (total 404.95 USD, five lines), as a live order of one journey. */
 function orderPayload(o: OrderOpts) {
-  const payload = samplePayload("orders/create", SHOP) as Record<string, unknown> & { line_items: Array<Record<string, unknown>> };
+  const payload = samplePayload("orders/create", SHOP) as Record<string, unknown> & {
+    line_items: Array<Record<string, unknown>>;
+  };
   payload.id = o.id;
   payload.admin_graphql_api_id = `gid://shopify/Order/${o.id}`;
   payload.processed_at = NOW.toISOString();
@@ -116,15 +128,31 @@ const placeOrder = (o: OrderOpts) => {
   const order = parseOrderCreated(orderPayload(o));
   return prisma.$transaction(async (tx) => {
     const row = await tx.order.create({
-      data: { shopId, shopifyId: order.shopifyId, currency: order.currency, totalMinor: order.totalMinor, subtotalMinor: order.subtotalMinor, lineCount: order.lines.length, processedAt: order.processedAt },
+      data: {
+        shopId,
+        shopifyId: order.shopifyId,
+        currency: order.currency,
+        totalMinor: order.totalMinor,
+        subtotalMinor: order.subtotalMinor,
+        lineCount: order.lines.length,
+        processedAt: order.processedAt,
+      },
     });
     await attributeOrder(tx, { shopId, shopDomain: SHOP, orderRowId: row.id, order });
   });
 };
 
 /** A refunds/create payload for order `id`: lines by index (subtotal, tax), shipping, adjustments. */
-function refundPayload(id: number, orderId: number, lines: Array<{ index: number; subtotal: string; tax?: string }>, extra: Record<string, unknown> = {}) {
-  const usd = (amount: string) => ({ shop_money: { amount, currency_code: "USD" }, presentment_money: { amount, currency_code: "USD" } });
+function refundPayload(
+  id: number,
+  orderId: number,
+  lines: Array<{ index: number; subtotal: string; tax?: string }>,
+  extra: Record<string, unknown> = {},
+) {
+  const usd = (amount: string) => ({
+    shop_money: { amount, currency_code: "USD" },
+    presentment_money: { amount, currency_code: "USD" },
+  });
   return {
     id,
     admin_graphql_api_id: `gid://shopify/Refund/${id}`,
@@ -143,21 +171,34 @@ function refundPayload(id: number, orderId: number, lines: Array<{ index: number
   };
 }
 const refund = (payload: unknown) => prisma.$transaction((tx) => applyRefund(tx, shopId, parseRefund(payload)));
-const cancel = (orderId: number) => prisma.$transaction((tx) => applyCancellation(tx, shopId, `gid://shopify/Order/${orderId}`));
+const cancel = (orderId: number) =>
+  prisma.$transaction((tx) => applyCancellation(tx, shopId, `gid://shopify/Order/${orderId}`));
 
 /** ExperimentDaily summed per arm (what the dashboard reads). */
 async function arms() {
   const rows = await prisma.experimentDaily.groupBy({
     by: ["arm"],
     where: { shopId },
-    _sum: { visitors: true, converters: true, orders: true, revenueMinor: true, revenueSq: true, orderValueSq: true, covariateN: true, covariateSum: true, covariateSq: true, crossSum: true },
+    _sum: {
+      visitors: true,
+      converters: true,
+      orders: true,
+      revenueMinor: true,
+      revenueSq: true,
+      orderValueSq: true,
+      covariateN: true,
+      covariateSum: true,
+      covariateSq: true,
+      crossSum: true,
+    },
   });
   return numbers(Object.fromEntries(rows.map((r) => [r.arm, r._sum])));
 }
 /** Net attributed upsell revenue per device / segment / country, and overall. */
 async function attributed() {
   const rows = await prisma.momentDaily.findMany({ where: { shopId } });
-  const sum = (f: (r: (typeof rows)[number]) => boolean) => rows.filter(f).reduce((s, r) => s + Number(r.attributedMinor - r.refundedMinor), 0);
+  const sum = (f: (r: (typeof rows)[number]) => boolean) =>
+    rows.filter(f).reduce((s, r) => s + Number(r.attributedMinor - r.refundedMinor), 0);
   return {
     total: sum(() => true),
     mobile: sum((r) => r.device === "mobile"),
@@ -171,7 +212,10 @@ async function attributed() {
 
 describe("exposure ingestion", () => {
   test("GIVEN a hold-out and a variant exposure WHEN ingested THEN each journey is one visitor of its arm with version, surface and cart, and neither is an impression", async () => {
-    const results = await ingest(exposure("j-h", { arm: "holdout", cartMinor: 1200 }), exposure("j-v", { arm: "v1", cartMinor: 3400 }));
+    const results = await ingest(
+      exposure("j-h", { arm: "holdout", cartMinor: 1200 }),
+      exposure("j-v", { arm: "v1", cartMinor: 3400 }),
+    );
     expect(results.map((r) => r.status)).toEqual(["accepted", "accepted"]);
     const rows = await prisma.experimentExposure.findMany({ where: { shopId }, orderBy: { journeyKey: "asc" } });
     expect(numbers(rows.map((r) => [r.journeyKey, r.arm, r.version, r.surface, r.cartMinor]))).toEqual([
@@ -181,7 +225,13 @@ describe("exposure ingestion", () => {
     expect(await arms()).toMatchObject({ holdout: { visitors: 1 }, v1: { visitors: 1 } });
     expect(await prisma.momentDaily.count({ where: { shopId } })).toBe(0);
     expect(await prisma.offerView.count({ where: { shopId } })).toBe(0);
-    expect(await prisma.event.findMany({ where: { shopId }, select: { version: true, cartMinor: true }, orderBy: { cartMinor: "asc" } })).toEqual([
+    expect(
+      await prisma.event.findMany({
+        where: { shopId },
+        select: { version: true, cartMinor: true },
+        orderBy: { cartMinor: "asc" },
+      }),
+    ).toEqual([
       { version: 1, cartMinor: 1200 },
       { version: 1, cartMinor: 3400 },
     ]);
@@ -191,7 +241,9 @@ describe("exposure ingestion", () => {
     const first = exposure("j-1", { arm: "v1" });
     await ingest(first, first);
     await ingest(first, { ...exposure("j-1", { arm: "holdout" }), id: "another-id-1" });
-    expect(await prisma.experimentExposure.findMany({ where: { shopId }, select: { arm: true } })).toEqual([{ arm: "v1" }]);
+    expect(await prisma.experimentExposure.findMany({ where: { shopId }, select: { arm: true } })).toEqual([
+      { arm: "v1" },
+    ]);
     expect((await arms()).v1).toMatchObject({ visitors: 1 });
     expect((await arms()).holdout).toBeUndefined();
   });
@@ -231,14 +283,20 @@ describe("exposure ingestion", () => {
   test("GIVEN a variant buyer's impression WHEN ingested THEN it counts as an impression of the variant but makes no visitor", async () => {
     await ingest(impression("j-1", { experimentId: "exp-1", arm: "variant", armId: "v1" }));
     expect(await prisma.experimentExposure.count({ where: { shopId } })).toBe(0);
-    expect(numbers(await prisma.momentDaily.findFirst({ where: { shopId } }))).toMatchObject({ arm: "variant", impressions: 1 });
+    expect(numbers(await prisma.momentDaily.findFirst({ where: { shopId } }))).toMatchObject({
+      arm: "variant",
+      impressions: 1,
+    });
   });
 
   test("GIVEN an exposure without its experiment or with a variant arm but no variant id WHEN ingested THEN it is rejected with the reason", async () => {
     const { experimentId: _e, ...noExperiment } = exposure("j-1");
     const noVariant = { ...exposure("j-2", { arm: "v1" }), armId: undefined };
     const results = await ingest(noExperiment, noVariant);
-    expect(results.map((r) => r.status === "rejected" && r.reason)).toEqual(["experimentId: required for exposure events", 'armId: required with arm "variant"']);
+    expect(results.map((r) => r.status === "rejected" && r.reason)).toEqual([
+      "experimentId: required for exposure events",
+      'armId: required with arm "variant"',
+    ]);
   });
 });
 
@@ -248,8 +306,18 @@ describe("net revenue per arm", () => {
     await placeOrder({ id: 1, journey: "j-1" });
     await refund(refundPayload(91, 1, [{ index: 0, subtotal: "89.99", tax: "5.00" }]));
     const net = TOTAL - 9499;
-    expect((await arms()).holdout).toMatchObject({ orders: 1, converters: 1, revenueMinor: net, revenueSq: net * net, orderValueSq: net * net, crossSum: 500 * net });
-    expect(await prisma.experimentExposure.findFirst({ where: { shopId } })).toMatchObject({ orders: 1, revenueMinor: net });
+    expect((await arms()).holdout).toMatchObject({
+      orders: 1,
+      converters: 1,
+      revenueMinor: net,
+      revenueSq: net * net,
+      orderValueSq: net * net,
+      crossSum: 500 * net,
+    });
+    expect(await prisma.experimentExposure.findFirst({ where: { shopId } })).toMatchObject({
+      orders: 1,
+      revenueMinor: net,
+    });
     expect((await attributed()).total).toBe(UPSELL); // the upsell line was not refunded
   });
 
@@ -279,7 +347,12 @@ describe("net revenue per arm", () => {
     const net = TOTAL - UPSELL;
     expect((await arms()).holdout).toMatchObject({ orders: 1, revenueMinor: net, revenueSq: net * net });
     expect(await attributed()).toMatchObject({ total: 0 });
-    expect(await prisma.refundRecord.findFirst({ where: { shopId } })).toMatchObject({ pending: false, payload: "", attributedMinor: UPSELL, orderMinor: UPSELL });
+    expect(await prisma.refundRecord.findFirst({ where: { shopId } })).toMatchObject({
+      pending: false,
+      payload: "",
+      attributedMinor: UPSELL,
+      orderMinor: UPSELL,
+    });
   });
 
   test("GIVEN a refund delivered twice after its order WHEN applied THEN it counts once", async () => {
@@ -294,7 +367,13 @@ describe("net revenue per arm", () => {
   test("GIVEN a refund larger than what remains of the order WHEN applied THEN the order's net revenue stops at zero", async () => {
     await ingest(exposure("j-1"));
     await placeOrder({ id: 1, journey: "j-1" });
-    await refund(refundPayload(91, 1, [0, 1, 2, 3, 4].map((index) => ({ index, subtotal: "200.00" }))));
+    await refund(
+      refundPayload(
+        91,
+        1,
+        [0, 1, 2, 3, 4].map((index) => ({ index, subtotal: "200.00" })),
+      ),
+    );
     expect((await arms()).holdout).toMatchObject({ orders: 1, revenueMinor: 0, revenueSq: 0, orderValueSq: 0 });
   });
 
@@ -304,7 +383,14 @@ describe("net revenue per arm", () => {
     await placeOrder({ id: 2, journey: "j-1", upsell: false });
     await cancel(1);
     expect((await arms()).holdout).toEqual(
-      expect.objectContaining({ orders: 1, converters: 1, revenueMinor: TOTAL, revenueSq: TOTAL * TOTAL, orderValueSq: TOTAL * TOTAL, crossSum: 100 * TOTAL }),
+      expect.objectContaining({
+        orders: 1,
+        converters: 1,
+        revenueMinor: TOTAL,
+        revenueSq: TOTAL * TOTAL,
+        orderValueSq: TOTAL * TOTAL,
+        crossSum: 100 * TOTAL,
+      }),
     );
     expect(await attributed()).toMatchObject({ total: 0 }); // the cancelled order's upsell, refunded in full
   });
@@ -316,7 +402,15 @@ describe("net revenue per arm", () => {
     await cancel(1);
     await cancel(1);
     expect((await arms()).holdout).toEqual(
-      expect.objectContaining({ visitors: 1, orders: 0, converters: 0, revenueMinor: 0, revenueSq: 0, orderValueSq: 0, crossSum: 0 }),
+      expect.objectContaining({
+        visitors: 1,
+        orders: 0,
+        converters: 0,
+        revenueMinor: 0,
+        revenueSq: 0,
+        orderValueSq: 0,
+        crossSum: 0,
+      }),
     );
     expect(await attributed()).toMatchObject({ total: 0 });
     const line = await prisma.attributedLine.findFirstOrThrow({ where: { shopId } });
@@ -329,7 +423,11 @@ describe("net revenue per arm", () => {
     await placeOrder({ id: 1, journey: "j-1" });
     expect((await arms()).holdout).toMatchObject({ orders: 0, converters: 0, revenueMinor: 0 });
     expect(await attributed()).toMatchObject({ total: 0 });
-    expect(await prisma.refundRecord.findFirst({ where: { shopId } })).toMatchObject({ pending: false, orderMinor: TOTAL, attributedMinor: UPSELL });
+    expect(await prisma.refundRecord.findFirst({ where: { shopId } })).toMatchObject({
+      pending: false,
+      orderMinor: TOTAL,
+      attributedMinor: UPSELL,
+    });
   });
 
   test("GIVEN a test order WHEN it arrives THEN it is neither linked to the journey nor attributed", async () => {
@@ -347,7 +445,15 @@ describe("net revenue per arm", () => {
     await cancel(2);
     await ingest(exposure("j-1", { cartMinor: 10 }));
     const net = TOTAL - 8999;
-    expect((await arms()).holdout).toMatchObject({ visitors: 1, converters: 1, orders: 1, revenueMinor: net, revenueSq: net * net, orderValueSq: net * net, crossSum: 10 * net });
+    expect((await arms()).holdout).toMatchObject({
+      visitors: 1,
+      converters: 1,
+      orders: 1,
+      revenueMinor: net,
+      revenueSq: net * net,
+      orderValueSq: net * net,
+      crossSum: 10 * net,
+    });
   });
 });
 
@@ -374,8 +480,26 @@ describe("one journey join", () => {
     await refund(refundPayload(91, 1, [{ index: 0, subtotal: "89.99" }]));
     const net = TOTAL - 8999;
     const a = await arms();
-    expect(a.v1).toMatchObject({ visitors: 0, orders: 0, converters: 0, revenueMinor: 0, revenueSq: 0, orderValueSq: 0, crossSum: 0, covariateN: 0, covariateSum: 0 });
-    expect(a.holdout).toMatchObject({ visitors: 1, orders: 1, converters: 1, revenueMinor: net, revenueSq: net * net, orderValueSq: net * net, crossSum: 3 * net });
+    expect(a.v1).toMatchObject({
+      visitors: 0,
+      orders: 0,
+      converters: 0,
+      revenueMinor: 0,
+      revenueSq: 0,
+      orderValueSq: 0,
+      crossSum: 0,
+      covariateN: 0,
+      covariateSum: 0,
+    });
+    expect(a.holdout).toMatchObject({
+      visitors: 1,
+      orders: 1,
+      converters: 1,
+      revenueMinor: net,
+      revenueSq: net * net,
+      orderValueSq: net * net,
+      crossSum: 3 * net,
+    });
   });
 
   test("GIVEN an order carrying both keys and two experiments, one per key WHEN it arrives THEN each experiment counts it", async () => {
@@ -391,7 +515,8 @@ describe("one journey join", () => {
   test("GIVEN the same order delivered twice WHEN attributed THEN it is linked and counted once", async () => {
     await ingest(exposure("attr-1"));
     const order = parseOrderCreated(orderPayload({ id: 1, journey: "attr-1", checkoutToken: "token-1" }));
-    for (let i = 0; i < 2; i++) await prisma.$transaction((tx) => attributeOrder(tx, { shopId, shopDomain: SHOP, orderRowId: "r", order }));
+    for (let i = 0; i < 2; i++)
+      await prisma.$transaction((tx) => attributeOrder(tx, { shopId, shopDomain: SHOP, orderRowId: "r", order }));
     expect((await arms()).holdout).toMatchObject({ orders: 1, revenueMinor: TOTAL });
     expect(await prisma.journeyOrder.count({ where: { shopId } })).toBe(2); // one row per key
   });
@@ -409,7 +534,15 @@ describe("segment truth", () => {
       exposure("tok-r", { device: "mobile", country: "US", returning: true }),
     );
     const a = await attributed();
-    expect(a).toMatchObject({ total: 3 * UPSELL, mobile: 2 * UPSELL, desktop: UPSELL, newBuyers: UPSELL, returning: 2 * UPSELL, emptyDims: 0, orders: 3 });
+    expect(a).toMatchObject({
+      total: 3 * UPSELL,
+      mobile: 2 * UPSELL,
+      desktop: UPSELL,
+      newBuyers: UPSELL,
+      returning: 2 * UPSELL,
+      emptyDims: 0,
+      orders: 3,
+    });
     expect(a.mobile + a.desktop).toBe(a.total);
     expect(a.newBuyers + a.returning).toBe(a.total);
     const lines = await prisma.attributedLine.findMany({ where: { shopId }, orderBy: { orderId: "asc" } });
@@ -432,7 +565,11 @@ describe("segment truth", () => {
   test("GIVEN a view that arrives before the order WHEN attributed THEN the line carries the view's device, country and segment, not the order's address", async () => {
     await ingest(impression("j-1", { device: "mobile", country: "DE", returning: true }));
     await placeOrder({ id: 1, journey: "j-1" });
-    expect(await prisma.attributedLine.findFirst({ where: { shopId } })).toMatchObject({ device: "mobile", country: "DE", segment: "returning" });
+    expect(await prisma.attributedLine.findFirst({ where: { shopId } })).toMatchObject({
+      device: "mobile",
+      country: "DE",
+      segment: "returning",
+    });
   });
 
   test("GIVEN an exposure that carries the buyer's dims WHEN a later order is counted THEN the arm's order carries them", async () => {

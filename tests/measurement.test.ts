@@ -20,11 +20,21 @@ let shopId: string;
 
 afterAll(() => prisma.$disconnect());
 beforeEach(async () => {
-  for (const table of ["event", "experimentExposure", "offerView", "momentDaily", "experimentDaily", "attributedLine", "journeyOrder", "refundRecord"] as const) {
+  for (const table of [
+    "event",
+    "experimentExposure",
+    "offerView",
+    "momentDaily",
+    "experimentDaily",
+    "attributedLine",
+    "journeyOrder",
+    "refundRecord",
+  ] as const) {
     await (prisma[table] as unknown as { deleteMany: () => Promise<unknown> }).deleteMany();
   }
   await prisma.shop.deleteMany();
-  shopId = (await prisma.shop.create({ data: { domain: "measure.myshopify.com", name: "Measure", currency: "USD" } })).id;
+  shopId = (await prisma.shop.create({ data: { domain: "measure.myshopify.com", name: "Measure", currency: "USD" } }))
+    .id;
   // Exposures are accepted only for an experiment the shop has (no version rows: the arm is not checked).
   for (const id of ["exp-1", "e"]) await seedExperiment(prisma, shopId, { id });
 });
@@ -47,7 +57,9 @@ const filters = { from: DAY, to: DAY };
 
 describe("ingestion", () => {
   test("GIVEN a batch of 50 events WHEN the same batch is sent three times THEN it is stored once and the retries read as duplicates", async () => {
-    const batch = Array.from({ length: 50 }, (_, i) => event({ journeyKey: `j-${i}`, type: i % 5 === 0 ? "accept" : "impression" }));
+    const batch = Array.from({ length: 50 }, (_, i) =>
+      event({ journeyKey: `j-${i}`, type: i % 5 === 0 ? "accept" : "impression" }),
+    );
     const first = await ingestEvents(prisma, shopId, batch, NOW);
     const second = await ingestEvents(prisma, shopId, batch, NOW);
     const third = await ingestEvents(prisma, shopId, batch, NOW);
@@ -106,14 +118,35 @@ describe("ingestion", () => {
 describe("attribution", () => {
   // The buyer's arm, as every surface reports it at the decision (an exposure, hold-out and variant alike).
   const experiment = (journeyKey: string, arm: "variant" | "holdout") =>
-    event({ type: "exposure", journeyKey, experimentId: "exp-1", version: 1, arm, armId: arm === "variant" ? "v1" : undefined, cartMinor: 5000, currency: "USD" });
+    event({
+      type: "exposure",
+      journeyKey,
+      experimentId: "exp-1",
+      version: 1,
+      arm,
+      armId: arm === "variant" ? "v1" : undefined,
+      cartMinor: 5000,
+      currency: "USD",
+    });
   /** Visitors, orders and revenue per arm, from the ExperimentDaily roll-up the dashboard reads. */
   const arms = async () => {
-    const rows = await prisma.experimentDaily.groupBy({ by: ["arm"], where: { shopId }, _sum: { visitors: true, orders: true, revenueMinor: true } });
+    const rows = await prisma.experimentDaily.groupBy({
+      by: ["arm"],
+      where: { shopId },
+      _sum: { visitors: true, orders: true, revenueMinor: true },
+    });
     return Object.fromEntries(
       rows.map((r) => {
         const sum = numbers(r._sum);
-        return [r.arm, { visitors: sum.visitors, orders: sum.orders, revenueMinor: sum.revenueMinor, aov: sum.revenueMinor! / sum.orders! }];
+        return [
+          r.arm,
+          {
+            visitors: sum.visitors,
+            orders: sum.orders,
+            revenueMinor: sum.revenueMinor,
+            aov: sum.revenueMinor! / sum.orders!,
+          },
+        ];
       }),
     );
   };
@@ -139,7 +172,9 @@ describe("attribution", () => {
   }
 
   const attribute = (o: ReturnType<typeof order>) =>
-    prisma.$transaction((tx) => attributeOrder(tx, { shopId, shopDomain: "measure.myshopify.com", orderRowId: "row", order: o }));
+    prisma.$transaction((tx) =>
+      attributeOrder(tx, { shopId, shopDomain: "measure.myshopify.com", orderRowId: "row", order: o }),
+    );
 
   test("GIVEN Shopify's sample order with the offer attributes on one line WHEN attributed THEN that line's price is the offer's revenue in shop currency", async () => {
     await ingestEvents(prisma, shopId, [experiment("j-1", "variant")], NOW);
@@ -159,7 +194,12 @@ describe("attribution", () => {
   });
 
   test("GIVEN a hold-out buyer's order WHEN attributed THEN it counts for the hold-out arm's revenue per visitor and AOV", async () => {
-    await ingestEvents(prisma, shopId, [experiment("j-hold", "holdout"), experiment("j-var", "variant"), event({ journeyKey: "j-var" })], NOW);
+    await ingestEvents(
+      prisma,
+      shopId,
+      [experiment("j-hold", "holdout"), experiment("j-var", "variant"), event({ journeyKey: "j-var" })],
+      NOW,
+    );
     await attribute(order("j-hold", { offerLine: false, id: 1001 }));
     await attribute(order("j-var", { id: 1002 }));
     const d = await dashboardData(prisma, shopId, filters);
@@ -178,7 +218,12 @@ describe("attribution", () => {
   });
 
   test("GIVEN the dashboard's figures WHEN exported as CSV THEN the file carries the same numbers", async () => {
-    await ingestEvents(prisma, shopId, [experiment("j-1", "variant"), event({ journeyKey: "j-1" }), event({ type: "accept", journeyKey: "j-1" })], NOW);
+    await ingestEvents(
+      prisma,
+      shopId,
+      [experiment("j-1", "variant"), event({ journeyKey: "j-1" }), event({ type: "accept", journeyKey: "j-1" })],
+      NOW,
+    );
     await attribute(order("j-1"));
     const d = await dashboardData(prisma, shopId, filters);
     const csv = dashboardCsv(d);
@@ -204,11 +249,17 @@ describe("privacy", () => {
         shopId,
         shopDomain: "measure.myshopify.com",
         orderRowId: "r",
-        order: { ...parseOrderCreated(samplePayload("orders/create", "x")), test: false, attributes: { [JOURNEY_ATTRIBUTE]: "j-c" } },
+        order: {
+          ...parseOrderCreated(samplePayload("orders/create", "x")),
+          test: false,
+          attributes: { [JOURNEY_ATTRIBUTE]: "j-c" },
+        },
       }),
     );
     const orderId = (await prisma.journeyOrder.findFirst())!.orderId;
-    await prisma.$transaction((tx) => redactCustomer(tx, { shopId, customerId: null, email: null, orderIds: [orderId] }));
+    await prisma.$transaction((tx) =>
+      redactCustomer(tx, { shopId, customerId: null, email: null, orderIds: [orderId] }),
+    );
     expect(await prisma.event.count({ where: { shopId, journeyKey: "j-c" } })).toBe(0);
     expect(await prisma.momentDaily.count({ where: { shopId } })).toBe(1);
   });

@@ -53,7 +53,9 @@ afterAll(async () => {
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 async function dashboardCsv(now: number, filter = ""): Promise<string> {
-  const res = await fetch(`${server.url}/app/dashboard.csv?from=${day(now - 7 * DAY)}&to=${day(now + DAY)}${filter}`, { headers: { "User-Agent": BROWSER_UA } });
+  const res = await fetch(`${server.url}/app/dashboard.csv?from=${day(now - 7 * DAY)}&to=${day(now + DAY)}${filter}`, {
+    headers: { "User-Agent": BROWSER_UA },
+  });
   expect(res.status, `the server's last output:\n${server.output().slice(-3000)}`).toBe(200);
   return res.text();
 }
@@ -116,7 +118,10 @@ test("GIVEN a planted take rate per arm on every surface WHEN the dashboard esti
       expect(row, `${x.experimentId} ${a.arm} missing from the CSV`).toBeDefined();
       // An empty interval cell means no look yet (too few visitors or buyers in an arm): a failure
       // here, since an interval that does not exist covers nothing.
-      expect(row!.incremental_rpv_low, `${x.experimentId} ${a.arm}: no interval (visitors ${row!.visitors} vs hold-out ${hold?.visitors})`).not.toBe("");
+      expect(
+        row!.incremental_rpv_low,
+        `${x.experimentId} ${a.arm}: no interval (visitors ${row!.visitors} vs hold-out ${hold?.visitors})`,
+      ).not.toBe("");
       const low = Number(row!.incremental_rpv_low);
       const high = Number(row!.incremental_rpv_high);
       out.push(
@@ -124,14 +129,18 @@ test("GIVEN a planted take rate per arm on every surface WHEN the dashboard esti
           `estimated ${(Number(row!.incremental_rpv) / 100).toFixed(2).padStart(7)} [${(low / 100).toFixed(2)}, ${(high / 100).toFixed(2)}]  ` +
           `visitors ${row!.visitors} vs hold-out ${hold?.visitors}  CUPED variance reduction ${(Number(row!.variance_reduction) * 100).toFixed(1)}%`,
       );
-      expect(a.expectedDiffMinor, `${x.experimentId} ${a.arm}: the arm's offer was never seen`).toBeGreaterThanOrEqual(0);
+      expect(a.expectedDiffMinor, `${x.experimentId} ${a.arm}: the arm's offer was never seen`).toBeGreaterThanOrEqual(
+        0,
+      );
       expect(low, out.at(-1)).toBeLessThanOrEqual(a.expectedDiffMinor);
       expect(high, out.at(-1)).toBeGreaterThanOrEqual(a.expectedDiffMinor);
       checked++;
     }
   }
   console.log(["planted vs estimated incremental net RPV per arm (EUR):", ...out].join("\n"));
-  expect(new Set(report.experiments.map((x) => x.surface))).toEqual(new Set(["storefront", "checkout", "post_purchase", "thank_you", "email"]));
+  expect(new Set(report.experiments.map((x) => x.surface))).toEqual(
+    new Set(["storefront", "checkout", "post_purchase", "thank_you", "email"]),
+  );
   expect(checked).toBeGreaterThanOrEqual(9);
 });
 
@@ -148,7 +157,10 @@ test("GIVEN the simulated traffic WHEN the dashboard is filtered by each device 
   const now = Date.now();
   const key = (r: Record<string, string>) => `${r.experiment}|${r.version}|${r.arm}`;
   const total = new Map(experimentRows().map((r) => [key(r), r]));
-  for (const parts of [["&device=mobile", "&device=desktop"], ["&segment=new", "&segment=returning"]]) {
+  for (const parts of [
+    ["&device=mobile", "&device=desktop"],
+    ["&segment=new", "&segment=returning"],
+  ]) {
     const sums = new Map<string, { visitors: number; revenue: number }>();
     for (const f of parts) {
       for (const r of experimentRows(await dashboardCsv(now, f))) {
@@ -187,7 +199,9 @@ test("GIVEN the simulated traffic WHEN attributed revenue is broken down by devi
     const buckets = breakdown.filter((l) => l[1] === name);
     const sum = buckets.reduce((s, l) => s + Number(l[6]), 0);
     const unknown = buckets.filter((l) => l[2] === "unknown").reduce((s, l) => s + Number(l[6]), 0);
-    console.log(`${name}: ${buckets.map((l) => `${l[2]} ${(Number(l[6]) / 100).toFixed(2)}`).join(", ")} (total ${(offersNet / 100).toFixed(2)} EUR)`);
+    console.log(
+      `${name}: ${buckets.map((l) => `${l[2]} ${(Number(l[6]) / 100).toFixed(2)}`).join(", ")} (total ${(offersNet / 100).toFixed(2)} EUR)`,
+    );
     expect(sum).toBe(offersNet);
     // Before, most attributed lines lost their device and segment (the order came before its view).
     expect(unknown, `${name}: attributed revenue without a ${name}`).toBeLessThan(0.5 * offersNet);

@@ -13,8 +13,14 @@ import pg from "pg";
  */
 const SQLITE_DIR = path.join(ROOT, "prisma/migrations");
 const POSTGRES_DIR = path.join(ROOT, "prisma/postgres");
-const sqliteMigrations = () => readdirSync(SQLITE_DIR).filter((d) => /^\d{14}_/.test(d)).sort();
-const postgresMigrations = () => readdirSync(POSTGRES_DIR).filter((f) => /^\d{4}_.+\.sql$/.test(f)).sort();
+const sqliteMigrations = () =>
+  readdirSync(SQLITE_DIR)
+    .filter((d) => /^\d{14}_/.test(d))
+    .sort();
+const postgresMigrations = () =>
+  readdirSync(POSTGRES_DIR)
+    .filter((f) => /^\d{4}_.+\.sql$/.test(f))
+    .sort();
 
 const OLD_ROWS = [
   { shop: "s1", decline: "hide_for_journey", display: "presentment" },
@@ -29,15 +35,26 @@ describe("settings_values: the old Settings choices become the engine's", () => 
     const names = sqliteMigrations();
     const at = names.findIndex((n) => n.endsWith("_settings_values"));
     expect(at).toBeGreaterThan(0);
-    const client = createClient({ url: `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "moments-mig-")), "m.db")}` });
+    const client = createClient({
+      url: `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "moments-mig-")), "m.db")}`,
+    });
     try {
-      for (const n of names.slice(0, at)) await client.executeMultiple(readFileSync(path.join(SQLITE_DIR, n, "migration.sql"), "utf8"));
+      for (const n of names.slice(0, at))
+        await client.executeMultiple(readFileSync(path.join(SQLITE_DIR, n, "migration.sql"), "utf8"));
       for (const r of OLD_ROWS) {
-        await client.execute({ sql: `INSERT INTO "Shop" ("id", "domain", "name", "currency", "createdAt", "updatedAt") VALUES (?, ?, ?, 'EUR', 0, 0)`, args: [r.shop, `${r.shop}.myshopify.com`, r.shop] });
-        await client.execute({ sql: `INSERT INTO "ShopSettings" ("shopId", "declineBehaviour", "currencyDisplay", "updatedAt") VALUES (?, ?, ?, 0)`, args: [r.shop, r.decline, r.display] });
+        await client.execute({
+          sql: `INSERT INTO "Shop" ("id", "domain", "name", "currency", "createdAt", "updatedAt") VALUES (?, ?, ?, 'EUR', 0, 0)`,
+          args: [r.shop, `${r.shop}.myshopify.com`, r.shop],
+        });
+        await client.execute({
+          sql: `INSERT INTO "ShopSettings" ("shopId", "declineBehaviour", "currencyDisplay", "updatedAt") VALUES (?, ?, ?, 0)`,
+          args: [r.shop, r.decline, r.display],
+        });
       }
       await client.executeMultiple(readFileSync(path.join(SQLITE_DIR, names[at]!, "migration.sql"), "utf8"));
-      const rows = await client.execute(`SELECT "shopId", "declineBehaviour", "currencyDisplay" FROM "ShopSettings" ORDER BY "shopId"`);
+      const rows = await client.execute(
+        `SELECT "shopId", "declineBehaviour", "currencyDisplay" FROM "ShopSettings" ORDER BY "shopId"`,
+      );
       expect(rows.rows.map((r) => ({ ...r }))).toEqual([
         { shopId: "s1", declineBehaviour: "offer", currencyDisplay: "symbol" },
         { shopId: "s2", declineBehaviour: "offer", currencyDisplay: "symbol" },
@@ -57,11 +74,19 @@ describe("settings_values: the old Settings choices become the engine's", () => 
     try {
       for (const f of files.slice(0, at)) await client.query(readFileSync(path.join(POSTGRES_DIR, f), "utf8"));
       for (const r of OLD_ROWS) {
-        await client.query(`INSERT INTO "Shop" ("id", "domain", "name", "currency", "updatedAt") VALUES ($1, $2, $3, 'EUR', now())`, [r.shop, `${r.shop}.myshopify.com`, r.shop]);
-        await client.query(`INSERT INTO "ShopSettings" ("shopId", "declineBehaviour", "currencyDisplay", "updatedAt") VALUES ($1, $2, $3, now())`, [r.shop, r.decline, r.display]);
+        await client.query(
+          `INSERT INTO "Shop" ("id", "domain", "name", "currency", "updatedAt") VALUES ($1, $2, $3, 'EUR', now())`,
+          [r.shop, `${r.shop}.myshopify.com`, r.shop],
+        );
+        await client.query(
+          `INSERT INTO "ShopSettings" ("shopId", "declineBehaviour", "currencyDisplay", "updatedAt") VALUES ($1, $2, $3, now())`,
+          [r.shop, r.decline, r.display],
+        );
       }
       await client.query(readFileSync(path.join(POSTGRES_DIR, files[at]!), "utf8"));
-      const rows = await client.query(`SELECT "shopId", "declineBehaviour", "currencyDisplay" FROM "ShopSettings" ORDER BY "shopId"`);
+      const rows = await client.query(
+        `SELECT "shopId", "declineBehaviour", "currencyDisplay" FROM "ShopSettings" ORDER BY "shopId"`,
+      );
       expect(rows.rows).toEqual([
         { shopId: "s1", declineBehaviour: "offer", currencyDisplay: "symbol" },
         { shopId: "s2", declineBehaviour: "offer", currencyDisplay: "symbol" },
@@ -110,13 +135,22 @@ describe("arm_id: the experiment arm columns renamed, the stored arms kept", () 
     const names = sqliteMigrations();
     const at = names.findIndex((n) => n.endsWith("_arm_id"));
     expect(at).toBeGreaterThan(0);
-    const client = createClient({ url: `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "moments-mig-")), "m.db")}` });
+    const client = createClient({
+      url: `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "moments-mig-")), "m.db")}`,
+    });
     try {
-      for (const n of names.slice(0, at)) await client.executeMultiple(readFileSync(path.join(SQLITE_DIR, n, "migration.sql"), "utf8"));
+      for (const n of names.slice(0, at))
+        await client.executeMultiple(readFileSync(path.join(SQLITE_DIR, n, "migration.sql"), "utf8"));
       for (const statement of ARM_ROWS) await client.execute(statement.replaceAll("NOW", "0"));
       await client.executeMultiple(readFileSync(path.join(SQLITE_DIR, names[at]!, "migration.sql"), "utf8"));
-      for (const [query, arm] of ARM_READS) expect((await client.execute(query)).rows.map((r) => r.v), query).toEqual([arm]);
-      expect((await client.execute(`SELECT "impressions" FROM "MomentDaily"`)).rows.map((r) => Number(r.impressions))).toEqual([7]);
+      for (const [query, arm] of ARM_READS)
+        expect(
+          (await client.execute(query)).rows.map((r) => r.v),
+          query,
+        ).toEqual([arm]);
+      expect(
+        (await client.execute(`SELECT "impressions" FROM "MomentDaily"`)).rows.map((r) => Number(r.impressions)),
+      ).toEqual([7]);
       await expect(client.execute(ARM_DUPLICATE)).rejects.toThrow(/UNIQUE/);
     } finally {
       client.close();
@@ -134,8 +168,16 @@ describe("arm_id: the experiment arm columns renamed, the stored arms kept", () 
       for (const f of files.slice(0, at)) await client.query(readFileSync(path.join(POSTGRES_DIR, f), "utf8"));
       for (const statement of ARM_ROWS) await client.query(statement.replaceAll("NOW", "now()"));
       await client.query(readFileSync(path.join(POSTGRES_DIR, files[at]!), "utf8"));
-      for (const [query, arm] of ARM_READS) expect((await client.query(query)).rows.map((r: { v: string }) => r.v), query).toEqual([arm]);
-      expect((await client.query(`SELECT "impressions" FROM "MomentDaily"`)).rows.map((r: { impressions: string }) => Number(r.impressions))).toEqual([7]);
+      for (const [query, arm] of ARM_READS)
+        expect(
+          (await client.query(query)).rows.map((r: { v: string }) => r.v),
+          query,
+        ).toEqual([arm]);
+      expect(
+        (await client.query(`SELECT "impressions" FROM "MomentDaily"`)).rows.map((r: { impressions: string }) =>
+          Number(r.impressions),
+        ),
+      ).toEqual([7]);
       await expect(client.query(ARM_DUPLICATE)).rejects.toThrow(/unique/);
     } finally {
       await client.end();

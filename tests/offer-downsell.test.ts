@@ -40,7 +40,11 @@ const variant = (title: string, variantTitle?: string) => {
   return { productId: p.id, variantId: v.id, quantity: "1", title: `${p.title} - ${v.title}` };
 };
 
-function productForm(name: string, item: ReturnType<typeof variant>, moments: OfferForm["moments"] = ["checkout"]): OfferForm {
+function productForm(
+  name: string,
+  item: ReturnType<typeof variant>,
+  moments: OfferForm["moments"] = ["checkout"],
+): OfferForm {
   const form = emptyOfferForm(["EUR", "USD"]);
   form.name = name;
   form.items = [item];
@@ -80,9 +84,27 @@ describe("When declined, show (linked downsell)", () => {
     const payload = await published();
     expect(payload.offers.find((o) => o.id === kit)!.downsell).toBe(caseId);
     const cable = payload.offers.find((o) => o.id === kit)!.items[0]!;
-    const cart = { lines: [{ productId: "gid://shopify/Product/1", variantId: "gid://shopify/ProductVariant/1", quantity: 1, unitPrice: 1000 }], subtotal: 1000, currency: "EUR" };
+    const cart = {
+      lines: [
+        {
+          productId: "gid://shopify/Product/1",
+          variantId: "gid://shopify/ProductVariant/1",
+          quantity: 1,
+          unitPrice: 1000,
+        },
+      ],
+      subtotal: 1000,
+      currency: "EUR",
+    };
     const at = (declined: string[]) =>
-      decide({ now: Date.now(), moments: ["checkout"], buyerKey: "b", cart, journey: { shown: [{ offerId: kit, moment: "checkout" }], declined }, payload }).moments[0]!;
+      decide({
+        now: Date.now(),
+        moments: ["checkout"],
+        buyerKey: "b",
+        cart,
+        journey: { shown: [{ offerId: kit, moment: "checkout" }], declined },
+        payload,
+      }).moments[0]!;
     expect(at([]).excluded).toContainEqual({ offerId: caseId, reason: "downsell_only", detail: kit });
     expect(at([kit]).offers.map((o) => [o.offerId, o.downsellOf])).toEqual([[caseId, kit]]);
     expect(cable.productId).toBeTruthy();
@@ -110,14 +132,20 @@ describe("When declined, show (linked downsell)", () => {
     expect((await errorsOf(null, form)).downsell).toMatch(/not one of this shop's offers/);
     const choices = await downsellChoices(db.prisma, shop.id, null);
     expect(choices.map((c) => c.id)).not.toContain(foreign.id);
-    expect(choices.find((c) => c.id === kit)).toMatchObject({ name: "Audio kit", downsell: caseId, moments: ["checkout"] });
+    expect(choices.find((c) => c.id === kit)).toMatchObject({
+      name: "Audio kit",
+      downsell: caseId,
+      moments: ["checkout"],
+    });
   });
 
   it("GIVEN an offer at other moments only WHEN named THEN refused: it could never show in this one's place", async () => {
     const email = await save(null, productForm("Email case", variant("Storage Case"), ["email"]));
     const form = productForm("Checkout kit", variant("Audio Cable"));
     form.downsell = email;
-    expect((await errorsOf(null, form)).downsell).toMatch(/^“Email case” runs at none of this offer's moments \(Checkout: before payment\)/);
+    expect((await errorsOf(null, form)).downsell).toMatch(
+      /^“Email case” runs at none of this offer's moments \(Checkout: before payment\)/,
+    );
   });
 
   it("GIVEN the kit paused WHEN published THEN the case is left out (it would show to everyone); resumed, it is back as the kit's downsell", async () => {
@@ -132,7 +160,17 @@ describe("When declined, show (linked downsell)", () => {
     const r = await previewOffer(db.prisma, shop, gateway, {
       form,
       offerId: caseId,
-      context: { moment: "checkout", cartLine: "", device: "desktop", country: "DE", currency: "EUR", locale: "en", arm: "0", buyer: "first_time", cartTotal: "" },
+      context: {
+        moment: "checkout",
+        cartLine: "",
+        device: "desktop",
+        country: "DE",
+        currency: "EUR",
+        locale: "en",
+        arm: "0",
+        buyer: "first_time",
+        cartTotal: "",
+      },
       armNames: [],
     });
     expect(r.card?.title).toBe("Storage case");
@@ -158,12 +196,26 @@ describe("plan upgrades in the editor", () => {
     const r = await previewOffer(db.prisma, shop, gateway, {
       form: offerToForm(offer, { name: "Basic -> Pro", currencies: ["EUR", "USD"], titles: {} }),
       offerId: id,
-      context: { moment: "payment", cartLine: `${basic.productId}|${basic.variantId}`, device: "desktop", country: "DE", currency: "EUR", locale: "en", arm: "0", buyer: "first_time", cartTotal: "" },
+      context: {
+        moment: "payment",
+        cartLine: `${basic.productId}|${basic.variantId}`,
+        device: "desktop",
+        country: "DE",
+        currency: "EUR",
+        locale: "en",
+        arm: "0",
+        buyer: "first_time",
+        cartTotal: "",
+      },
       armNames: [],
     });
     expect(r.whyNot).toEqual([]);
     // The editor's default 10% off Pro's 49.00.
-    expect(r.card).toMatchObject({ original: 4900, final: 4410, lines: [{ title: "Planner Pro (monthly plan) - Pro", quantity: 1 }] });
+    expect(r.card).toMatchObject({
+      original: 4900,
+      final: 4410,
+      lines: [{ title: "Planner Pro (monthly plan) - Pro", quantity: 1 }],
+    });
   });
 
   it("GIVEN a plan upgrade to a variant without a selling plan WHEN saved THEN the item says so", async () => {
@@ -174,10 +226,14 @@ describe("plan upgrades in the editor", () => {
   it("GIVEN an upgrade at the post-purchase page or with two products WHEN saved THEN refused: it swaps one cart line, before payment", async () => {
     const after = planForm();
     after.moments = ["payment", "post_purchase"];
-    expect((await errorsOf(null, after)).moments).toMatch(/^An upgrade switches a line of the cart, which only works before payment: Post-purchase page cannot swap/);
+    expect((await errorsOf(null, after)).moments).toMatch(
+      /^An upgrade switches a line of the cart, which only works before payment: Post-purchase page cannot swap/,
+    );
     const two = planForm();
     two.items = [variant("Planner Pro", "Pro"), variant("Storage Case")];
-    expect((await errorsOf(null, two)).items).toBe("An upgrade swaps one cart line: pick only the variant buyers upgrade to.");
+    expect((await errorsOf(null, two)).items).toBe(
+      "An upgrade swaps one cart line: pick only the variant buyers upgrade to.",
+    );
   });
 });
 
@@ -188,7 +244,14 @@ describe("the publisher's rule for downsells (withoutStrandedDownsells)", () => 
     type: "product",
     moments: ["checkout"],
     priority: 1,
-    items: [{ productId: "gid://shopify/Product/1", variantId: "gid://shopify/ProductVariant/1", quantity: 1, prices: { EUR: 100 } }],
+    items: [
+      {
+        productId: "gid://shopify/Product/1",
+        variantId: "gid://shopify/ProductVariant/1",
+        quantity: 1,
+        prices: { EUR: 100 },
+      },
+    ],
     copy: { en: { title: id } },
     ...more,
   });
@@ -204,6 +267,8 @@ describe("the publisher's rule for downsells (withoutStrandedDownsells)", () => 
     const live = [o("a", { downsell: "b" }), o("b", { downsell: "d" }), o("d"), o("x")];
     expect(ids(withoutStrandedDownsells(live, links, 1000))).toEqual(["a", "b", "d", "x"]);
     expect(ids(withoutStrandedDownsells(live.slice(1), links, 1000))).toEqual(["x"]);
-    expect(ids(withoutStrandedDownsells([o("a", { downsell: "b", endsAt: 1000 }), ...live.slice(1)], links, 1000))).toEqual(["x"]);
+    expect(
+      ids(withoutStrandedDownsells([o("a", { downsell: "b", endsAt: 1000 }), ...live.slice(1)], links, 1000)),
+    ).toEqual(["x"]);
   });
 });

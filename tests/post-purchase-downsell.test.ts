@@ -21,7 +21,14 @@ const offer = (id: string, priority: number, variant: number, eur: number, more:
   type: "product",
   moments: ["post_purchase"],
   priority,
-  items: [{ productId: `gid://shopify/Product/${variant + 1000}`, variantId: `gid://shopify/ProductVariant/${variant}`, quantity: 1, prices: { EUR: eur } }],
+  items: [
+    {
+      productId: `gid://shopify/Product/${variant + 1000}`,
+      variantId: `gid://shopify/ProductVariant/${variant}`,
+      quantity: 1,
+      prices: { EUR: eur },
+    },
+  ],
   copy: { en: { title: `Add ${id}` } },
   targeting: { products: [`gid://shopify/Product/${DRILL.product}`] },
   ...more,
@@ -54,7 +61,9 @@ beforeAll(async () => {
   db = freshDatabase("post-purchase-downsell");
   shopId = (await db.prisma.shop.create({ data: { domain: SHOP, name: SHOP, currency: "EUR" } })).id;
   const payload = encodePayload(OFFERS, settings, Date.now() - 60_000);
-  await db.prisma.publication.create({ data: { shopId, payload, bytes: payload.length, offerCount: OFFERS.length, publishedAt: new Date() } });
+  await db.prisma.publication.create({
+    data: { shopId, payload, bytes: payload.length, offerCount: OFFERS.length, publishedAt: new Date() },
+  });
   server = await startServer(realModeEnv(db.url));
 });
 afterAll(async () => {
@@ -71,7 +80,9 @@ async function getOffer(referenceId: string, body: unknown = {}) {
     body: JSON.stringify(body),
   });
   expect(res.status).toBe(200);
-  return ((await res.json()) as { offer: { offerId: string; step: number; quantities: Array<{ final: number }> } | null }).offer;
+  return (
+    (await res.json()) as { offer: { offerId: string; step: number; quantities: Array<{ final: number }> } | null }
+  ).offer;
 }
 
 describe("post-purchase: linked downsells and plan upgrades", () => {
@@ -79,12 +90,12 @@ describe("post-purchase: linked downsells and plan upgrades", () => {
     const purchase = purchaseFromInput(parseInputData(inputData("ref-first")));
     const decided = await decidePostPurchaseOffer(db.prisma, shopId, purchase);
     expect(decided.offer?.offerId).toBe("off_kit");
+    expect(decided.decision!.moments[0]!.excluded).toContainEqual({ offerId: "off_pro", reason: "swap_unavailable" });
     expect(decided.decision!.moments[0]!.excluded).toContainEqual({
-      offerId: "off_pro",
-      reason: "swap_unavailable",
-      detail: "post-purchase changesets only add lines",
+      offerId: "off_case",
+      reason: "downsell_only",
+      detail: "off_kit",
     });
-    expect(decided.decision!.moments[0]!.excluded).toContainEqual({ offerId: "off_case", reason: "downsell_only", detail: "off_kit" });
   });
 
   it("GIVEN the kit WHEN the buyer declines it THEN its linked downsell, the case, is the next offer on the same page (step 2), before the bits that rank above it; declining that moves on to the bits", async () => {
@@ -94,15 +105,25 @@ describe("post-purchase: linked downsells and plan upgrades", () => {
     expect(downsell!.quantities[0]!.final).toBe(3900);
     // ShouldRender runs twice: asking again keeps the downsell.
     expect(await getOffer("ref-decline")).toMatchObject({ offerId: "off_case", step: 2 });
-    expect(await getOffer("ref-decline", { declineOfferId: "off_case" })).toMatchObject({ offerId: "off_bits", step: 3 });
+    expect(await getOffer("ref-decline", { declineOfferId: "off_case" })).toMatchObject({
+      offerId: "off_bits",
+      step: 3,
+    });
   });
 
   it("GIVEN the kit not declined WHEN the page asks again THEN the case never shows on its own", async () => {
     expect(await getOffer("ref-no-decline")).toMatchObject({ offerId: "off_kit" });
     const purchase = purchaseFromInput(parseInputData(inputData("ref-no-decline")));
-    await db.prisma.postPurchaseOffer.updateMany({ where: { shopId, referenceId: "ref-no-decline", offerId: "off_kit" }, data: { status: "accepted" } });
+    await db.prisma.postPurchaseOffer.updateMany({
+      where: { shopId, referenceId: "ref-no-decline", offerId: "off_kit" },
+      data: { status: "accepted" },
+    });
     const next = await decidePostPurchaseOffer(db.prisma, shopId, purchase);
     expect(next.offer?.offerId).toBe("off_bits");
-    expect(next.decision!.moments[0]!.excluded).toContainEqual({ offerId: "off_case", reason: "downsell_only", detail: "off_kit" });
+    expect(next.decision!.moments[0]!.excluded).toContainEqual({
+      offerId: "off_case",
+      reason: "downsell_only",
+      detail: "off_kit",
+    });
   });
 });

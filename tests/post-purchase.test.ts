@@ -3,10 +3,23 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeProtectedHeader, jwtVerify } from "jose";
 import { assign, encodePayload, type Offer, type Settings } from "@moments/engine";
 import { verifyChangesetToken, signPostPurchaseOffer } from "~/post-purchase/changeset.server";
-import { decidePostPurchaseOffer, linkPurchaseToOrder, offersAlreadyMadeForOrder, postPurchaseUpsellsFor, purchaseFromInput } from "~/post-purchase/offer.server";
+import {
+  decidePostPurchaseOffer,
+  linkPurchaseToOrder,
+  offersAlreadyMadeForOrder,
+  postPurchaseUpsellsFor,
+  purchaseFromInput,
+} from "~/post-purchase/offer.server";
 import { parseInputData } from "~/post-purchase/token.server";
 import { freshDatabase, type TestDatabase } from "./support/db";
-import { BROWSER_UA, realModeEnv, startServer, TEST_API_KEY, TEST_API_SECRET, type RunningServer } from "./support/server";
+import {
+  BROWSER_UA,
+  realModeEnv,
+  startServer,
+  TEST_API_KEY,
+  TEST_API_SECRET,
+  type RunningServer,
+} from "./support/server";
 import { postPurchaseInputData, postPurchaseToken } from "./support/shopify-signing";
 import { deliverWebhook, samplePayload } from "./support/webhooks";
 
@@ -26,7 +39,14 @@ const offer = (id: string, priority: number, variant: number, eur: number, disco
   type: "product",
   moments: ["post_purchase"],
   priority,
-  items: [{ productId: `gid://shopify/Product/${variant + 1000}`, variantId: `gid://shopify/ProductVariant/${variant}`, quantity: 1, prices: { EUR: eur } }],
+  items: [
+    {
+      productId: `gid://shopify/Product/${variant + 1000}`,
+      variantId: `gid://shopify/ProductVariant/${variant}`,
+      quantity: 1,
+      prices: { EUR: eur },
+    },
+  ],
   copy: { en: { title: `Add ${id}`, cta: "Add to order", decline: "No thanks" } },
   targeting: { products: [`gid://shopify/Product/${DRILL.product}`] },
   ...(discount ? { discount } : {}),
@@ -48,7 +68,9 @@ beforeAll(async () => {
     const shop = await db.prisma.shop.create({ data: { domain, name: domain, currency: "EUR" } });
     shopIds[domain] = shop.id;
     const payload = encodePayload(OFFERS, settings, Date.now() - 60_000);
-    await db.prisma.publication.create({ data: { shopId: shop.id, payload, bytes: payload.length, offerCount: OFFERS.length, publishedAt: new Date() } });
+    await db.prisma.publication.create({
+      data: { shopId: shop.id, payload, bytes: payload.length, offerCount: OFFERS.length, publishedAt: new Date() },
+    });
   }
   server = await startServer(realModeEnv(db.url));
 });
@@ -86,7 +108,8 @@ async function post(path: string, token: string | null, body: unknown) {
 
 const getOffer = (token: string, body: unknown = {}) => post("/api/post-purchase/offer", token, body);
 const sign = (token: string, body: unknown) => post("/api/post-purchase/sign", token, body);
-const signed = (domain: string, referenceId: string) => db.prisma.postPurchaseUpsell.count({ where: { shopId: shopIds[domain], referenceId } });
+const signed = (domain: string, referenceId: string) =>
+  db.prisma.postPurchaseUpsell.count({ where: { shopId: shopIds[domain], referenceId } });
 
 describe("POST /api/post-purchase/sign with a valid request", () => {
   it("GIVEN the offer the server made WHEN the buyer accepts at that price THEN the JWT verifies with the app secret and carries exactly the documented claims", async () => {
@@ -96,11 +119,17 @@ describe("POST /api/post-purchase/sign with a valid request", () => {
     expect(made.offer!.quantities[0]).toMatchObject({ multiple: 1, original: 3900, final: 3120, savings: 780 });
 
     const before = Math.floor(Date.now() / 1000);
-    const res = await sign(token, { referenceId: "ref-valid", offerId: "off_case", expected: { final: 3120, currency: "EUR" } });
+    const res = await sign(token, {
+      referenceId: "ref-valid",
+      offerId: "off_case",
+      expected: { final: 3120, currency: "EUR" },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
 
-    const { payload } = await jwtVerify(res.json.token!, new TextEncoder().encode(TEST_API_SECRET), { algorithms: ["HS256"] });
+    const { payload } = await jwtVerify(res.json.token!, new TextEncoder().encode(TEST_API_SECRET), {
+      algorithms: ["HS256"],
+    });
     expect(decodeProtectedHeader(res.json.token!).alg).toBe("HS256");
     expect(Object.keys(payload).sort()).toEqual(["changes", "iat", "iss", "jti", "sub"]);
     expect(payload.iss).toBe(TEST_API_KEY);
@@ -109,11 +138,20 @@ describe("POST /api/post-purchase/sign with a valid request", () => {
     expect(payload.iat).toBeGreaterThanOrEqual(before - 1);
     expect(payload.iat).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 1);
     expect(payload.changes).toEqual([
-      { type: "add_variant", variantId: 4600000500, quantity: 1, discount: { value: 7.8, valueType: "fixed_amount", title: "Add off_case" } },
+      {
+        type: "add_variant",
+        variantId: 4600000500,
+        quantity: 1,
+        discount: { value: 7.8, valueType: "fixed_amount", title: "Add off_case" },
+      },
     ]);
     // The same check the demo page shows.
-    expect(await verifyChangesetToken(res.json.token!, { apiKey: TEST_API_KEY, secret: TEST_API_SECRET })).toMatchObject({ ok: true });
-    const rows = await db.prisma.postPurchaseUpsell.findMany({ where: { shopId: shopIds[SHOP_A], referenceId: "ref-valid" } });
+    expect(
+      await verifyChangesetToken(res.json.token!, { apiKey: TEST_API_KEY, secret: TEST_API_SECRET }),
+    ).toMatchObject({ ok: true });
+    const rows = await db.prisma.postPurchaseUpsell.findMany({
+      where: { shopId: shopIds[SHOP_A], referenceId: "ref-valid" },
+    });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ offerId: "off_case", jti: payload.jti, finalMinor: 3120n, currency: "EUR" });
   });
@@ -121,10 +159,22 @@ describe("POST /api/post-purchase/sign with a valid request", () => {
   it("GIVEN a quantity multiple WHEN the buyer takes three THEN the price and the quantity in the claims are three times the server's", async () => {
     const token = await inputToken(SHOP_A, "ref-qty");
     await getOffer(token);
-    const res = await sign(token, { referenceId: "ref-qty", offerId: "off_case", multiple: 3, expected: { final: 9360, currency: "EUR" } });
+    const res = await sign(token, {
+      referenceId: "ref-qty",
+      offerId: "off_case",
+      multiple: 3,
+      expected: { final: 9360, currency: "EUR" },
+    });
     expect(res.status).toBe(200);
     const { payload } = await jwtVerify(res.json.token!, new TextEncoder().encode(TEST_API_SECRET));
-    expect(payload.changes).toEqual([{ type: "add_variant", variantId: 4600000500, quantity: 3, discount: { value: 23.4, valueType: "fixed_amount", title: "Add off_case" } }]);
+    expect(payload.changes).toEqual([
+      {
+        type: "add_variant",
+        variantId: 4600000500,
+        quantity: 3,
+        discount: { value: 23.4, valueType: "fixed_amount", title: "Add off_case" },
+      },
+    ]);
   });
 });
 
@@ -132,7 +182,11 @@ describe("POST /api/post-purchase/sign refusals: 4xx and nothing signed", () => 
   it("GIVEN a tampered price WHEN signing THEN 409 and no row", async () => {
     const token = await inputToken(SHOP_A, "ref-tamper");
     await getOffer(token);
-    const res = await sign(token, { referenceId: "ref-tamper", offerId: "off_case", expected: { final: 100, currency: "EUR" } });
+    const res = await sign(token, {
+      referenceId: "ref-tamper",
+      offerId: "off_case",
+      expected: { final: 100, currency: "EUR" },
+    });
     expect(res.status).toBe(409);
     expect(res.json.token).toBeUndefined();
     expect(res.json.error).toMatch(/price mismatch/);
@@ -142,7 +196,11 @@ describe("POST /api/post-purchase/sign refusals: 4xx and nothing signed", () => 
   it("GIVEN another currency WHEN signing THEN 409 and no row", async () => {
     const token = await inputToken(SHOP_A, "ref-currency");
     await getOffer(token);
-    const res = await sign(token, { referenceId: "ref-currency", offerId: "off_case", expected: { final: 3120, currency: "USD" } });
+    const res = await sign(token, {
+      referenceId: "ref-currency",
+      offerId: "off_case",
+      expected: { final: 3120, currency: "USD" },
+    });
     expect(res.status).toBe(409);
     expect(await signed(SHOP_A, "ref-currency")).toBe(0);
   });
@@ -152,7 +210,11 @@ describe("POST /api/post-purchase/sign refusals: 4xx and nothing signed", () => 
     await getOffer(tokenB);
     const tokenA = await inputToken(SHOP_A, "ref-a");
     await getOffer(tokenA);
-    const res = await sign(tokenA, { referenceId: "ref-b", offerId: "off_case", expected: { final: 3120, currency: "EUR" } });
+    const res = await sign(tokenA, {
+      referenceId: "ref-b",
+      offerId: "off_case",
+      expected: { final: 3120, currency: "EUR" },
+    });
     expect(res.status).toBe(403);
     expect(res.json.token).toBeUndefined();
     expect(await signed(SHOP_B, "ref-b")).toBe(0);
@@ -163,7 +225,11 @@ describe("POST /api/post-purchase/sign refusals: 4xx and nothing signed", () => 
   it("GIVEN an expired input token WHEN asking for an offer or a signature THEN 401", async () => {
     const token = await inputToken(SHOP_A, "ref-expired", { expiresIn: -120 });
     expect((await getOffer(token)).status).toBe(401);
-    const res = await sign(token, { referenceId: "ref-expired", offerId: "off_case", expected: { final: 3120, currency: "EUR" } });
+    const res = await sign(token, {
+      referenceId: "ref-expired",
+      offerId: "off_case",
+      expected: { final: 3120, currency: "EUR" },
+    });
     expect(res.status).toBe(401);
     expect(await signed(SHOP_A, "ref-expired")).toBe(0);
   });
@@ -172,7 +238,11 @@ describe("POST /api/post-purchase/sign refusals: 4xx and nothing signed", () => 
     const good = await inputToken(SHOP_A, "ref-forged");
     await getOffer(good);
     const forged = await inputToken(SHOP_A, "ref-forged", { secret: "not-the-app-secret" });
-    const res = await sign(forged, { referenceId: "ref-forged", offerId: "off_case", expected: { final: 3120, currency: "EUR" } });
+    const res = await sign(forged, {
+      referenceId: "ref-forged",
+      offerId: "off_case",
+      expected: { final: 3120, currency: "EUR" },
+    });
     expect(res.status).toBe(401);
     expect(res.json.token).toBeUndefined();
     expect(await signed(SHOP_A, "ref-forged")).toBe(0);
@@ -185,7 +255,11 @@ describe("POST /api/post-purchase/sign refusals: 4xx and nothing signed", () => 
   it("GIVEN an offer never made for this purchase WHEN signing THEN 404 and nothing signed", async () => {
     const token = await inputToken(SHOP_A, "ref-unmade");
     await getOffer(token);
-    const res = await sign(token, { referenceId: "ref-unmade", offerId: "off_third", expected: { final: 1000, currency: "EUR" } });
+    const res = await sign(token, {
+      referenceId: "ref-unmade",
+      offerId: "off_third",
+      expected: { final: 1000, currency: "EUR" },
+    });
     expect(res.status).toBe(404);
     expect(await signed(SHOP_A, "ref-unmade")).toBe(0);
   });
@@ -196,14 +270,26 @@ describe("POST /api/post-purchase/sign refusals: 4xx and nothing signed", () => 
     for (const expectedOffer of ["off_case", "off_kit", "off_third"]) {
       const { json } = await getOffer(token);
       expect(json.offer?.offerId).toBe(expectedOffer);
-      const res = await sign(token, { referenceId: "ref-limit", offerId: expectedOffer, expected: { final: prices[expectedOffer], currency: "EUR" } });
+      const res = await sign(token, {
+        referenceId: "ref-limit",
+        offerId: expectedOffer,
+        expected: { final: prices[expectedOffer], currency: "EUR" },
+      });
       expect(res.status).toBe(200);
     }
     const after = await getOffer(token);
     expect(after.json.offer).toBeNull();
-    const replay = await sign(token, { referenceId: "ref-limit", offerId: "off_case", expected: { final: 3120, currency: "EUR" } });
+    const replay = await sign(token, {
+      referenceId: "ref-limit",
+      offerId: "off_case",
+      expected: { final: 3120, currency: "EUR" },
+    });
     expect(replay.status).toBe(409);
-    const fourth = await sign(token, { referenceId: "ref-limit", offerId: "off_fourth", expected: { final: 900, currency: "EUR" } });
+    const fourth = await sign(token, {
+      referenceId: "ref-limit",
+      offerId: "off_fourth",
+      expected: { final: 900, currency: "EUR" },
+    });
     expect(fourth.status).toBeGreaterThanOrEqual(400);
     expect(fourth.status).toBeLessThan(500);
     expect(await signed(SHOP_A, "ref-limit")).toBe(3);
@@ -214,11 +300,29 @@ describe("POST /api/post-purchase/sign refusals: 4xx and nothing signed", () => 
     const purchase = purchaseFromInput(parseInputData(inputData(SHOP_A, "ref-cap")));
     for (const [i, offerId] of ["x1", "x2", "x3"].entries()) {
       await db.prisma.postPurchaseUpsell.create({
-        data: { shopId, referenceId: "ref-cap", offerId, variantIds: "[]", quantity: 1, jti: randomUUID(), changes: "[]", currency: "EUR", finalMinor: 100 + i },
+        data: {
+          shopId,
+          referenceId: "ref-cap",
+          offerId,
+          variantIds: "[]",
+          quantity: 1,
+          jti: randomUUID(),
+          changes: "[]",
+          currency: "EUR",
+          finalMinor: 100 + i,
+        },
       });
     }
-    await db.prisma.postPurchaseOffer.create({ data: { shopId, referenceId: "ref-cap", offerId: "off_case", step: 1, currency: "EUR", finalMinor: 3120 } });
-    const outcome = await signPostPurchaseOffer(db.prisma, shopId, purchase, { referenceId: "ref-cap", offerId: "off_case", multiple: 1, expected: { final: 3120, currency: "EUR" } }, { apiKey: TEST_API_KEY, secret: TEST_API_SECRET });
+    await db.prisma.postPurchaseOffer.create({
+      data: { shopId, referenceId: "ref-cap", offerId: "off_case", step: 1, currency: "EUR", finalMinor: 3120 },
+    });
+    const outcome = await signPostPurchaseOffer(
+      db.prisma,
+      shopId,
+      purchase,
+      { referenceId: "ref-cap", offerId: "off_case", multiple: 1, expected: { final: 3120, currency: "EUR" } },
+      { apiKey: TEST_API_KEY, secret: TEST_API_SECRET },
+    );
     expect(outcome).toMatchObject({ ok: false, status: 409 });
     expect(await signed(SHOP_A, "ref-cap")).toBe(3);
   });
@@ -230,7 +334,11 @@ describe("decline, downsell and the fallback record", () => {
     expect((await getOffer(token)).json.offer!.offerId).toBe("off_case");
     const next = await getOffer(token, { declineOfferId: "off_case" });
     expect(next.json.offer).toMatchObject({ offerId: "off_kit", step: 2 });
-    const res = await sign(token, { referenceId: "ref-decline", offerId: "off_case", expected: { final: 3120, currency: "EUR" } });
+    const res = await sign(token, {
+      referenceId: "ref-decline",
+      offerId: "off_case",
+      expected: { final: 3120, currency: "EUR" },
+    });
     expect(res.status).toBe(409);
     expect(await signed(SHOP_A, "ref-decline")).toBe(0);
   });
@@ -245,7 +353,10 @@ describe("decline, downsell and the fallback record", () => {
   });
 
   it("GIVEN a CORS preflight WHEN the extension's sandbox asks THEN 204 with the headers it needs", async () => {
-    const res = await fetch(`${server.url}/api/post-purchase/sign`, { method: "OPTIONS", headers: { "User-Agent": BROWSER_UA, Origin: "https://extensions.shopifycdn.com" } });
+    const res = await fetch(`${server.url}/api/post-purchase/sign`, {
+      method: "OPTIONS",
+      headers: { "User-Agent": BROWSER_UA, Origin: "https://extensions.shopifycdn.com" },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-headers")).toMatch(/Authorization/);
   });
@@ -255,7 +366,15 @@ describe("decline, downsell and the fallback record", () => {
     await linkPurchaseToOrder(db.prisma, shopId, "ref-valid", "gid://shopify/Order/820982911946154508");
     const upsells = await postPurchaseUpsellsFor(db.prisma, shopId, "gid://shopify/Order/820982911946154508");
     expect(upsells).toEqual([
-      expect.objectContaining({ referenceId: "ref-valid", offerId: "off_case", moment: "post_purchase", armId: null, variantIds: ["gid://shopify/ProductVariant/4600000500"], finalMinor: 3120, currency: "EUR" }),
+      expect.objectContaining({
+        referenceId: "ref-valid",
+        offerId: "off_case",
+        moment: "post_purchase",
+        armId: null,
+        variantIds: ["gid://shopify/ProductVariant/4600000500"],
+        finalMinor: 3120,
+        currency: "EUR",
+      }),
     ]);
   });
 });
@@ -265,7 +384,9 @@ describe("events from this surface", () => {
     const shopId = shopIds[SHOP_A]!;
     // The journey key is the purchase's reference id (its checkout token), so the events join the order.
     const signed = await db.prisma.postPurchaseUpsell.findMany({ where: { shopId }, select: { referenceId: true } });
-    const accepts = await db.prisma.event.findMany({ where: { shopId, type: "accept", journeyKey: { in: signed.map((u) => u.referenceId) } } });
+    const accepts = await db.prisma.event.findMany({
+      where: { shopId, type: "accept", journeyKey: { in: signed.map((u) => u.referenceId) } },
+    });
     expect(accepts.length).toBeGreaterThan(0);
     expect(accepts[0]).toMatchObject({ moment: "post_purchase", surface: "post_purchase", currency: "EUR" });
     expect(await db.prisma.event.count({ where: { shopId, type: "decline", offerId: "off_case" } })).toBe(1);
@@ -273,8 +394,22 @@ describe("events from this surface", () => {
 
   it("GIVEN the extension's impression WHEN sent to /api/events with the input token THEN it is accepted", async () => {
     const token = await inputToken(SHOP_A, "ref-events");
-    const event = { id: "pp-impression-ref-events", type: "impression", moment: "post_purchase", surface: "post_purchase", journeyKey: "ref-events", offerId: "off_case", arm: "none", currency: "EUR", occurredAt: Date.now() };
-    const res = await fetch(`${server.url}/api/events`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "User-Agent": BROWSER_UA }, body: JSON.stringify({ events: [event] }) });
+    const event = {
+      id: "pp-impression-ref-events",
+      type: "impression",
+      moment: "post_purchase",
+      surface: "post_purchase",
+      journeyKey: "ref-events",
+      offerId: "off_case",
+      arm: "none",
+      currency: "EUR",
+      occurredAt: Date.now(),
+    };
+    const res = await fetch(`${server.url}/api/events`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "User-Agent": BROWSER_UA },
+      body: JSON.stringify({ events: [event] }),
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { results: Array<{ status: string }> }).results[0]!.status).toBe("accepted");
   });
@@ -296,10 +431,31 @@ describe("an offer with a 50% hold-out experiment (many purchases, built server)
     shopX = (await db.prisma.shop.create({ data: { domain: SHOP_X, name: SHOP_X, currency: "EUR" } })).id;
     const offers = [{ ...offer("off_exp", 100, 4600000900, 2500), experiment: EXPERIMENT }];
     // The admin's rows behind the published experiment: the server accepts exposures of known experiments only.
-    await db.prisma.offer.create({ data: { id: "off_exp", shopId: shopX, name: "Experiment offer", type: "product", status: "active", priority: 100, definition: JSON.stringify(offers[0]) } });
-    await db.prisma.experiment.create({ data: { id: EXPERIMENT.id, shopId: shopX, offerId: "off_exp", status: "running", holdoutBps: EXPERIMENT.holdoutBps, startedAt: new Date() } });
+    await db.prisma.offer.create({
+      data: {
+        id: "off_exp",
+        shopId: shopX,
+        name: "Experiment offer",
+        type: "product",
+        status: "active",
+        priority: 100,
+        definition: JSON.stringify(offers[0]),
+      },
+    });
+    await db.prisma.experiment.create({
+      data: {
+        id: EXPERIMENT.id,
+        shopId: shopX,
+        offerId: "off_exp",
+        status: "running",
+        holdoutBps: EXPERIMENT.holdoutBps,
+        startedAt: new Date(),
+      },
+    });
     const payload = encodePayload(offers, settings, Date.now() - 60_000);
-    await db.prisma.publication.create({ data: { shopId: shopX, payload, bytes: payload.length, offerCount: offers.length, publishedAt: new Date() } });
+    await db.prisma.publication.create({
+      data: { shopId: shopX, payload, bytes: payload.length, offerCount: offers.length, publishedAt: new Date() },
+    });
     for (const [i, ref] of refs.entries()) {
       const token = await inputToken(SHOP_X, ref);
       const res = await getOffer(token);
@@ -310,7 +466,8 @@ describe("an offer with a 50% hold-out experiment (many purchases, built server)
     }
   });
 
-  const exposures = () => db.prisma.experimentExposure.findMany({ where: { shopId: shopX, experimentId: EXPERIMENT.id } });
+  const exposures = () =>
+    db.prisma.experimentExposure.findMany({ where: { shopId: shopX, experimentId: EXPERIMENT.id } });
 
   it("GIVEN held-out purchases WHEN the page asks for an offer THEN none is made", () => {
     const held = refs.filter((r) => armOf(r) === "holdout");
@@ -326,7 +483,11 @@ describe("an offer with a 50% hold-out experiment (many purchases, built server)
 
   it("GIVEN variant purchases WHEN the offer is answered THEN it names the buyer's arm as armId and, for extensions deployed before decision 020, as armVariantId", () => {
     for (const ref of refs.filter((r) => armOf(r) !== "holdout")) {
-      expect(answers.get(ref)!.offer, ref).toMatchObject({ experimentId: EXPERIMENT.id, armId: armOf(ref), armVariantId: armOf(ref) });
+      expect(answers.get(ref)!.offer, ref).toMatchObject({
+        experimentId: EXPERIMENT.id,
+        armId: armOf(ref),
+        armVariantId: armOf(ref),
+      });
     }
   });
 
@@ -336,7 +497,13 @@ describe("an offer with a 50% hold-out experiment (many purchases, built server)
     const byKey = new Map(rows.map((r) => [r.journeyKey, r]));
     expect([...byKey.keys()].sort()).toEqual([...refs].sort());
     for (const ref of refs) {
-      expect(byKey.get(ref), ref).toMatchObject({ surface: "post_purchase", moment: "post_purchase", offerId: "off_exp", version: 1, arm: armOf(ref) });
+      expect(byKey.get(ref), ref).toMatchObject({
+        surface: "post_purchase",
+        moment: "post_purchase",
+        offerId: "off_exp",
+        version: 1,
+        arm: armOf(ref),
+      });
     }
   });
 
@@ -350,11 +517,25 @@ describe("an offer with a 50% hold-out experiment (many purchases, built server)
     const heldRef = refs.find((r) => armOf(r) === "holdout")!;
     const variantRef = refs.find((r) => armOf(r) !== "holdout")!;
     for (const [i, ref] of [heldRef, variantRef].entries()) {
-      const order = samplePayload("orders/create", SHOP_X) as Record<string, unknown> & { line_items: Array<Record<string, unknown>> };
+      const order = samplePayload("orders/create", SHOP_X) as Record<string, unknown> & {
+        line_items: Array<Record<string, unknown>>;
+      };
       const id = 930000000 + i;
-      Object.assign(order, { id, admin_graphql_api_id: `gid://shopify/Order/${id}`, checkout_token: ref, note_attributes: [], test: false, processed_at: new Date().toISOString() });
+      Object.assign(order, {
+        id,
+        admin_graphql_api_id: `gid://shopify/Order/${id}`,
+        checkout_token: ref,
+        note_attributes: [],
+        test: false,
+        processed_at: new Date().toISOString(),
+      });
       order.line_items = order.line_items.map((l) => ({ ...l, properties: [] }));
-      const res = await deliverWebhook(server.url, { topic: "orders/create", shop: SHOP_X, body: JSON.stringify(order), secret: TEST_API_SECRET });
+      const res = await deliverWebhook(server.url, {
+        topic: "orders/create",
+        shop: SHOP_X,
+        body: JSON.stringify(order),
+        secret: TEST_API_SECRET,
+      });
       expect(res.status).toBe(200);
     }
     const orders = await db.prisma.order.findMany({ where: { shopId: shopX }, orderBy: { shopifyId: "asc" } });
@@ -364,6 +545,11 @@ describe("an offer with a 50% hold-out experiment (many purchases, built server)
     const byKey = new Map(rows.map((r) => [r.journeyKey, r]));
     expect(byKey.get(heldRef)).toMatchObject({ arm: "holdout", orders: 1n, revenueMinor: orders[0]!.totalMinor });
     expect(byKey.get(variantRef)).toMatchObject({ arm: "pp-v1", orders: 1n, revenueMinor: orders[1]!.totalMinor });
-    expect(rows.filter((r) => r.orders > 0).map((r) => r.journeyKey).sort()).toEqual([heldRef, variantRef].sort());
+    expect(
+      rows
+        .filter((r) => r.orders > 0)
+        .map((r) => r.journeyKey)
+        .sort(),
+    ).toEqual([heldRef, variantRef].sort());
   });
 });

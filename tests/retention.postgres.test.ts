@@ -3,7 +3,13 @@ import type { PrismaClient } from "@prisma/client";
 import { createPrisma } from "~/db.server";
 import { dayOf } from "~/measurement/rollup.server";
 import { labelsLeft } from "./retention.helpers";
-import { cutoffFor, PURGED_TABLES, purgeExpiredData, type PurgedTable, type PurgeResult } from "~/retention/retention.server";
+import {
+  cutoffFor,
+  PURGED_TABLES,
+  purgeExpiredData,
+  type PurgedTable,
+  type PurgeResult,
+} from "~/retention/retention.server";
 import { freshPostgresDatabase, startPostgres, type PostgresCluster } from "./support/postgres";
 
 /**
@@ -30,7 +36,8 @@ afterAll(async () => {
   cluster?.stop();
 });
 
-const labelsOf = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(4, "0")}`);
+const labelsOf = (prefix: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(4, "0")}`);
 
 /**
  * One row per label in every purged table at `at` (roll-ups on `day`), each row named by its label
@@ -39,26 +46,98 @@ const labelsOf = (prefix: string, n: number) => Array.from({ length: n }, (_, i)
  */
 async function seedRows(prisma: PrismaClient, shopId: string, labels: string[], at: Date, day: string) {
   await prisma.event.createMany({
-    data: labels.map((l) => ({ shopId, clientEventId: l, type: "impression", moment: "checkout", surface: "checkout", journeyKey: l, offerId: "offer-1", arm: "none", occurredAt: at, day: dayOf(at) })),
+    data: labels.map((l) => ({
+      shopId,
+      clientEventId: l,
+      type: "impression",
+      moment: "checkout",
+      surface: "checkout",
+      journeyKey: l,
+      offerId: "offer-1",
+      arm: "none",
+      occurredAt: at,
+      day: dayOf(at),
+    })),
   });
-  await prisma.offerView.createMany({ data: labels.map((l) => ({ shopId, journeyKey: l, offerId: "offer-1", moment: "checkout" })) });
+  await prisma.offerView.createMany({
+    data: labels.map((l) => ({ shopId, journeyKey: l, offerId: "offer-1", moment: "checkout" })),
+  });
   await prisma.experimentExposure.createMany({
-    data: labels.map((l) => ({ shopId, experimentId: "exp-1", journeyKey: l, offerId: "offer-1", moment: "checkout", arm: "holdout", day: dayOf(at), firstSeenAt: at })),
+    data: labels.map((l) => ({
+      shopId,
+      experimentId: "exp-1",
+      journeyKey: l,
+      offerId: "offer-1",
+      moment: "checkout",
+      arm: "holdout",
+      day: dayOf(at),
+      firstSeenAt: at,
+    })),
   });
-  await prisma.momentDaily.createMany({ data: labels.map((l) => ({ shopId, day, moment: "checkout", offerId: l, views: 3 })) });
-  await prisma.experimentDaily.createMany({ data: labels.map((l) => ({ shopId, experimentId: `exp-${l}`, offerId: l, arm: "holdout", day, visitors: 2 })) });
+  await prisma.momentDaily.createMany({
+    data: labels.map((l) => ({ shopId, day, moment: "checkout", offerId: l, views: 3 })),
+  });
+  await prisma.experimentDaily.createMany({
+    data: labels.map((l) => ({ shopId, experimentId: `exp-${l}`, offerId: l, arm: "holdout", day, visitors: 2 })),
+  });
   await prisma.attributedLine.createMany({
-    data: labels.map((l) => ({ shopId, orderId: `order-${l}`, lineId: l, offerId: "offer-1", moment: "checkout", day: dayOf(at), quantity: 1, currency: "USD", revenueMinor: 1999, createdAt: at })),
+    data: labels.map((l) => ({
+      shopId,
+      orderId: `order-${l}`,
+      lineId: l,
+      offerId: "offer-1",
+      moment: "checkout",
+      day: dayOf(at),
+      quantity: 1,
+      currency: "USD",
+      revenueMinor: 1999,
+      createdAt: at,
+    })),
   });
-  await prisma.journeyOrder.createMany({ data: labels.map((l) => ({ shopId, orderId: l, journeyKey: l, totalMinor: 5000, currency: "USD", createdAt: at })) });
-  await prisma.refundRecord.createMany({ data: labels.map((l) => ({ shopId, refundId: l, orderId: `order-${l}`, attributedMinor: 100, createdAt: at })) });
+  await prisma.journeyOrder.createMany({
+    data: labels.map((l) => ({ shopId, orderId: l, journeyKey: l, totalMinor: 5000, currency: "USD", createdAt: at })),
+  });
+  await prisma.refundRecord.createMany({
+    data: labels.map((l) => ({ shopId, refundId: l, orderId: `order-${l}`, attributedMinor: 100, createdAt: at })),
+  });
   await seedOutbox(prisma, shopId, labels, "sent", at);
-  await prisma.postPurchaseOffer.createMany({ data: labels.map((l) => ({ shopId, referenceId: l, offerId: "offer-1", step: 0, currency: "USD", finalMinor: 999, createdAt: at })) });
+  await prisma.postPurchaseOffer.createMany({
+    data: labels.map((l) => ({
+      shopId,
+      referenceId: l,
+      offerId: "offer-1",
+      step: 0,
+      currency: "USD",
+      finalMinor: 999,
+      createdAt: at,
+    })),
+  });
   await prisma.postPurchaseUpsell.createMany({
-    data: labels.map((l) => ({ shopId, referenceId: l, offerId: "offer-1", variantIds: "[]", quantity: 1, jti: `${shopId}-${l}`, changes: "[]", currency: "USD", finalMinor: 999, signedAt: at })),
+    data: labels.map((l) => ({
+      shopId,
+      referenceId: l,
+      offerId: "offer-1",
+      variantIds: "[]",
+      quantity: 1,
+      jti: `${shopId}-${l}`,
+      changes: "[]",
+      currency: "USD",
+      finalMinor: 999,
+      signedAt: at,
+    })),
   });
   await prisma.thankYouOrderEdit.createMany({
-    data: labels.map((l) => ({ shopId, orderId: l, offerId: "offer-1", moment: "thank_you", journeyKey: l, status: "committed", currency: "USD", finalMinor: 999, createdAt: at })),
+    data: labels.map((l) => ({
+      shopId,
+      orderId: l,
+      offerId: "offer-1",
+      moment: "thank_you",
+      journeyKey: l,
+      status: "committed",
+      currency: "USD",
+      finalMinor: 999,
+      createdAt: at,
+    })),
   });
 }
 
@@ -83,8 +162,8 @@ async function seedOutbox(prisma: PrismaClient, shopId: string, labels: string[]
   });
 }
 
-
-const every = <T,>(value: (t: PurgedTable) => T) => Object.fromEntries(PURGED_TABLES.map((t) => [t, value(t)])) as Record<PurgedTable, T>;
+const every = <T>(value: (t: PurgedTable) => T) =>
+  Object.fromEntries(PURGED_TABLES.map((t) => [t, value(t)])) as Record<PurgedTable, T>;
 
 describe("two app instances purging the same shops at once on PostgreSQL", () => {
   const recent = labelsOf("new", RECENT);
@@ -99,8 +178,22 @@ describe("two app instances purging the same shops at once on PostgreSQL", () =>
     const { url, prisma } = await freshPostgresDatabase(cluster, "retention_race");
     observer = prisma;
     clients.push(prisma);
-    purging = await prisma.shop.create({ data: { domain: "purging.myshopify.com", name: "purging", currency: "USD", settings: { create: { retentionDays: 30 } } } });
-    keeping = await prisma.shop.create({ data: { domain: "keeping.myshopify.com", name: "keeping", currency: "USD", settings: { create: { retentionDays: 365 } } } });
+    purging = await prisma.shop.create({
+      data: {
+        domain: "purging.myshopify.com",
+        name: "purging",
+        currency: "USD",
+        settings: { create: { retentionDays: 30 } },
+      },
+    });
+    keeping = await prisma.shop.create({
+      data: {
+        domain: "keeping.myshopify.com",
+        name: "keeping",
+        currency: "USD",
+        settings: { create: { retentionDays: 365 } },
+      },
+    });
     const cutoff = cutoffFor(NOW, 30);
     const old = new Date(cutoff.getTime() - MINUTE);
     const oldDay = dayOf(cutoff.getTime() - DAY_MS);
@@ -115,7 +208,11 @@ describe("two app instances purging the same shops at once on PostgreSQL", () =>
     const instances = [createPrisma(url), createPrisma(url)];
     clients.push(...instances);
     await Promise.all(instances.map((c) => c.$connect()));
-    runs = await Promise.all(instances.map((c, i) => purgeExpiredData(c, NOW, { batchSize: BATCH, log: (line) => void logged[i]!.push(line) })));
+    runs = await Promise.all(
+      instances.map((c, i) =>
+        purgeExpiredData(c, NOW, { batchSize: BATCH, log: (line) => void logged[i]!.push(line) }),
+      ),
+    );
   }, 120_000);
 
   it("GIVEN expired rows in every purged table WHEN two instances purge at once THEN every expired row is gone", async () => {

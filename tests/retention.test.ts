@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@prisma/client";
 import { dayOf } from "~/measurement/rollup.server";
 import { labelsLeft } from "./retention.helpers";
-import { BATCH_SIZE, cutoffFor, PURGED_TABLES, purgeExpiredData, scheduleRetention, type PurgedTable } from "~/retention/retention.server";
+import {
+  BATCH_SIZE,
+  cutoffFor,
+  PURGED_TABLES,
+  purgeExpiredData,
+  scheduleRetention,
+  type PurgedTable,
+} from "~/retention/retention.server";
 import { freshDatabase, type TestDatabase } from "./support/db";
 import { freshPostgresDatabase, startPostgres, type PostgresCluster, type PostgresDatabase } from "./support/postgres";
 
@@ -26,7 +33,12 @@ afterAll(async () => {
 
 async function createShop(prisma: PrismaClient, domain: string, retentionDays: number | null) {
   return prisma.shop.create({
-    data: { domain, name: domain.split(".")[0]!, currency: "USD", ...(retentionDays === null ? {} : { settings: { create: { retentionDays } } }) },
+    data: {
+      domain,
+      name: domain.split(".")[0]!,
+      currency: "USD",
+      ...(retentionDays === null ? {} : { settings: { create: { retentionDays } } }),
+    },
   });
 }
 
@@ -36,26 +48,86 @@ async function createShop(prisma: PrismaClient, domain: string, retentionDays: n
  */
 async function seedRowsAt(prisma: PrismaClient, shopId: string, label: string, at: Date, day = dayOf(at)) {
   await prisma.event.create({
-    data: { shopId, clientEventId: label, type: "impression", moment: "checkout", surface: "checkout", journeyKey: label, offerId: "offer-1", arm: "none", occurredAt: at, day: dayOf(at) },
+    data: {
+      shopId,
+      clientEventId: label,
+      type: "impression",
+      moment: "checkout",
+      surface: "checkout",
+      journeyKey: label,
+      offerId: "offer-1",
+      arm: "none",
+      occurredAt: at,
+      day: dayOf(at),
+    },
   });
   await prisma.offerView.create({ data: { shopId, journeyKey: label, offerId: "offer-1", moment: "checkout" } });
   await prisma.experimentExposure.create({
-    data: { shopId, experimentId: "exp-1", journeyKey: label, offerId: "offer-1", moment: "checkout", arm: "holdout", day: dayOf(at), firstSeenAt: at },
+    data: {
+      shopId,
+      experimentId: "exp-1",
+      journeyKey: label,
+      offerId: "offer-1",
+      moment: "checkout",
+      arm: "holdout",
+      day: dayOf(at),
+      firstSeenAt: at,
+    },
   });
   await prisma.momentDaily.create({ data: { shopId, day, moment: "checkout", offerId: label, views: 3 } });
-  await prisma.experimentDaily.create({ data: { shopId, experimentId: "exp-1", offerId: label, arm: "holdout", day, visitors: 2 } });
-  await prisma.attributedLine.create({
-    data: { shopId, orderId: `order-${label}`, lineId: label, offerId: "offer-1", moment: "checkout", day: dayOf(at), quantity: 1, currency: "USD", revenueMinor: 1999, createdAt: at },
+  await prisma.experimentDaily.create({
+    data: { shopId, experimentId: "exp-1", offerId: label, arm: "holdout", day, visitors: 2 },
   });
-  await prisma.journeyOrder.create({ data: { shopId, orderId: label, journeyKey: label, totalMinor: 5000, currency: "USD", createdAt: at } });
-  await prisma.refundRecord.create({ data: { shopId, refundId: label, orderId: `order-${label}`, attributedMinor: 100, createdAt: at } });
+  await prisma.attributedLine.create({
+    data: {
+      shopId,
+      orderId: `order-${label}`,
+      lineId: label,
+      offerId: "offer-1",
+      moment: "checkout",
+      day: dayOf(at),
+      quantity: 1,
+      currency: "USD",
+      revenueMinor: 1999,
+      createdAt: at,
+    },
+  });
+  await prisma.journeyOrder.create({
+    data: { shopId, orderId: label, journeyKey: label, totalMinor: 5000, currency: "USD", createdAt: at },
+  });
+  await prisma.refundRecord.create({
+    data: { shopId, refundId: label, orderId: `order-${label}`, attributedMinor: 100, createdAt: at },
+  });
   await outboxMessage(prisma, shopId, label, "sent", at);
-  await prisma.postPurchaseOffer.create({ data: { shopId, referenceId: label, offerId: "offer-1", step: 0, currency: "USD", finalMinor: 999, createdAt: at } });
+  await prisma.postPurchaseOffer.create({
+    data: { shopId, referenceId: label, offerId: "offer-1", step: 0, currency: "USD", finalMinor: 999, createdAt: at },
+  });
   await prisma.postPurchaseUpsell.create({
-    data: { shopId, referenceId: label, offerId: "offer-1", variantIds: "[]", quantity: 1, jti: `${shopId}-${label}`, changes: "[]", currency: "USD", finalMinor: 999, signedAt: at },
+    data: {
+      shopId,
+      referenceId: label,
+      offerId: "offer-1",
+      variantIds: "[]",
+      quantity: 1,
+      jti: `${shopId}-${label}`,
+      changes: "[]",
+      currency: "USD",
+      finalMinor: 999,
+      signedAt: at,
+    },
   });
   await prisma.thankYouOrderEdit.create({
-    data: { shopId, orderId: label, offerId: "offer-1", moment: "thank_you", journeyKey: label, status: "committed", currency: "USD", finalMinor: 999, createdAt: at },
+    data: {
+      shopId,
+      orderId: label,
+      offerId: "offer-1",
+      moment: "thank_you",
+      journeyKey: label,
+      status: "committed",
+      currency: "USD",
+      finalMinor: 999,
+      createdAt: at,
+    },
   });
 }
 
@@ -87,8 +159,7 @@ async function seedAroundCutoff(prisma: PrismaClient, shopId: string, retentionD
   await seedRowsAt(prisma, shopId, "new", new Date(cutoff.getTime() + MINUTE), dayOf(cutoff));
 }
 
-
-const every = <T,>(value: T) => Object.fromEntries(PURGED_TABLES.map((t) => [t, value])) as Record<PurgedTable, T>;
+const every = <T>(value: T) => Object.fromEntries(PURGED_TABLES.map((t) => [t, value])) as Record<PurgedTable, T>;
 
 /** Two shops with different retention and a shop without settings (365 days), rows either side of each cutoff. */
 async function seedThreeShops(prisma: PrismaClient) {
@@ -115,7 +186,11 @@ describe("purgeExpiredData on SQLite", () => {
 
     expect(await labelsLeft(prisma, short.id)).toEqual(every(["new"]));
     expect(await labelsLeft(prisma, long.id)).toEqual(every(["new"]));
-    expect(result.shops.find((s) => s.shopId === short.id)).toMatchObject({ retentionDays: 30, cutoff: cutoffFor(NOW, 30), deleted: every(1) });
+    expect(result.shops.find((s) => s.shopId === short.id)).toMatchObject({
+      retentionDays: 30,
+      cutoff: cutoffFor(NOW, 30),
+      deleted: every(1),
+    });
     expect(result.shops.find((s) => s.shopId === long.id)).toMatchObject({ retentionDays: 90, deleted: every(1) });
     expect(result.deleted).toEqual(every(3));
     expect(result.errors).toEqual([]);
@@ -127,7 +202,10 @@ describe("purgeExpiredData on SQLite", () => {
 
     const result = await purgeExpiredData(prisma, NOW, { log: quiet().log });
 
-    expect(result.shops.find((s) => s.shopId === unset.id)).toMatchObject({ retentionDays: 365, cutoff: new Date("2025-11-20T12:00:00Z") });
+    expect(result.shops.find((s) => s.shopId === unset.id)).toMatchObject({
+      retentionDays: 365,
+      cutoff: new Date("2025-11-20T12:00:00Z"),
+    });
     expect(await labelsLeft(prisma, unset.id)).toEqual(every(["new"]));
   });
 
@@ -136,10 +214,23 @@ describe("purgeExpiredData on SQLite", () => {
     const shop = await createShop(prisma, "kept.myshopify.com", 30);
     const longAgo = new Date("2020-01-01T00:00:00Z");
     await prisma.emailUnsubscribe.create({ data: { shopId: shop.id, emailHash: "opted-out", createdAt: longAgo } });
-    const offer = await prisma.offer.create({ data: { shopId: shop.id, name: "Old", type: "warranty", definition: "{}", createdAt: longAgo } });
-    await prisma.experiment.create({ data: { shopId: shop.id, offerId: offer.id, status: "stopped", createdAt: longAgo } });
+    const offer = await prisma.offer.create({
+      data: { shopId: shop.id, name: "Old", type: "warranty", definition: "{}", createdAt: longAgo },
+    });
+    await prisma.experiment.create({
+      data: { shopId: shop.id, offerId: offer.id, status: "stopped", createdAt: longAgo },
+    });
     await prisma.order.create({
-      data: { shopId: shop.id, shopifyId: "gid://shopify/Order/1", currency: "USD", totalMinor: 100, subtotalMinor: 100, lineCount: 1, processedAt: longAgo, createdAt: longAgo },
+      data: {
+        shopId: shop.id,
+        shopifyId: "gid://shopify/Order/1",
+        currency: "USD",
+        totalMinor: 100,
+        subtotalMinor: 100,
+        lineCount: 1,
+        processedAt: longAgo,
+        createdAt: longAgo,
+      },
     });
     await prisma.session.create({ data: { id: "offline_kept", shop: shop.domain, state: "", accessToken: "shpat_x" } });
     await seedRowsAt(prisma, shop.id, "old", longAgo);
@@ -159,7 +250,8 @@ describe("purgeExpiredData on SQLite", () => {
     const { prisma } = fresh("outbox");
     const shop = await createShop(prisma, "outbox.myshopify.com", 30);
     const old = new Date(NOW.getTime() - 400 * DAY_MS);
-    for (const status of ["pending", "sending", "sent", "failed", "cancelled"]) await outboxMessage(prisma, shop.id, status, status, old);
+    for (const status of ["pending", "sending", "sent", "failed", "cancelled"])
+      await outboxMessage(prisma, shop.id, status, status, old);
 
     const result = await purgeExpiredData(prisma, NOW, { log: quiet().log });
 
@@ -172,7 +264,18 @@ describe("purgeExpiredData on SQLite", () => {
     const shop = await createShop(prisma, "views.myshopify.com", 30);
     await seedRowsAt(prisma, shop.id, "old", new Date(NOW.getTime() - 31 * DAY_MS));
     await prisma.event.create({
-      data: { shopId: shop.id, clientEventId: "later", type: "click", moment: "checkout", surface: "checkout", journeyKey: "old", offerId: "offer-1", arm: "none", occurredAt: NOW, day: dayOf(NOW) },
+      data: {
+        shopId: shop.id,
+        clientEventId: "later",
+        type: "click",
+        moment: "checkout",
+        surface: "checkout",
+        journeyKey: "old",
+        offerId: "offer-1",
+        arm: "none",
+        occurredAt: NOW,
+        day: dayOf(NOW),
+      },
     });
 
     await purgeExpiredData(prisma, NOW, { log: quiet().log });
@@ -201,7 +304,14 @@ describe("purgeExpiredData on SQLite", () => {
         day: dayOf(old),
       })),
     });
-    await prisma.offerView.createMany({ data: Array.from({ length: n }, (_, i) => ({ shopId: shop.id, journeyKey: `j${i}`, offerId: "offer-1", moment: "checkout" })) });
+    await prisma.offerView.createMany({
+      data: Array.from({ length: n }, (_, i) => ({
+        shopId: shop.id,
+        journeyKey: `j${i}`,
+        offerId: "offer-1",
+        moment: "checkout",
+      })),
+    });
 
     const result = await purgeExpiredData(prisma, NOW, { log: quiet().log });
 
@@ -234,7 +344,9 @@ describe("purgeExpiredData on SQLite", () => {
     await purgeExpiredData(prisma, NOW, { log: out.log });
 
     expect(out.lines).toHaveLength(1);
-    expect(out.lines[0]).toMatch(/^data retention: busy\.myshopify\.com \(30 days, before 2026-10-21T12:00:00\.000Z\): deleted 1 Event, 1 OfferView, .*1 PostPurchaseUpsell$/);
+    expect(out.lines[0]).toMatch(
+      /^data retention: busy\.myshopify\.com \(30 days, before 2026-10-21T12:00:00\.000Z\): deleted 1 Event, 1 OfferView, .*1 PostPurchaseUpsell, 1 ThankYouOrderEdit$/,
+    );
   });
 });
 
@@ -300,7 +412,9 @@ describe("purgeExpiredData on PostgreSQL", () => {
     db = await freshPostgresDatabase(cluster, "retention");
     const { prisma } = db;
     const shops = await seedThreeShops(prisma);
-    await prisma.emailUnsubscribe.create({ data: { shopId: shops.short.id, emailHash: "opted-out", createdAt: new Date("2020-01-01T00:00:00Z") } });
+    await prisma.emailUnsubscribe.create({
+      data: { shopId: shops.short.id, emailHash: "opted-out", createdAt: new Date("2020-01-01T00:00:00Z") },
+    });
 
     const first = await purgeExpiredData(prisma, NOW, { log: quiet().log, batchSize: 1 });
     const second = await purgeExpiredData(prisma, NOW, { log: quiet().log });

@@ -53,7 +53,11 @@ export function CollectionPicker(props: {
           props.onChange(ids);
         }}
         loading={partial && !!q && search.loading}
-        emptyState={<p style={{ padding: 8 }}>{props.collections.length ? tr("pickers.noCollection") : tr("pickers.noCollections")}</p>}
+        emptyState={
+          <p style={{ padding: 8 }}>
+            {props.collections.length ? tr("pickers.noCollection") : tr("pickers.noCollections")}
+          </p>
+        }
         textField={
           <Autocomplete.TextField
             label={props.label}

@@ -13,7 +13,11 @@ const TAB = {
   fontWeight: 500,
   whiteSpace: "nowrap",
 } as const;
-const ACTIVE_TAB = { color: "var(--p-color-text)", background: "var(--p-color-bg-surface-selected)", fontWeight: 650 } as const;
+const ACTIVE_TAB = {
+  color: "var(--p-color-text)",
+  background: "var(--p-color-bg-surface-selected)",
+  fontWeight: 650,
+} as const;
 
 /** `document`: a page outside the Remix app (the demo storefront's theme pages), loaded whole. */
 export type DemoLink = { to: string; label: AdminKey; document?: boolean };
@@ -22,7 +26,12 @@ export type DemoLink = { to: string; label: AdminKey; document?: boolean };
  * Demo mode's stand-in for the Shopify admin frame: who you are, where you can go. `aside`: what
  * sits at the end of the bar (the admin's language switch, standing in for the admin's own setting).
  */
-export function DemoChrome(props: { shopName: string; links: ReadonlyArray<DemoLink>; aside?: ReactNode; children: ReactNode }) {
+export function DemoChrome(props: {
+  shopName: string;
+  links: ReadonlyArray<DemoLink>;
+  aside?: ReactNode;
+  children: ReactNode;
+}) {
   const t = useT();
   return (
     <div>

@@ -1,6 +1,7 @@
 import { Banner, BlockStack, Button, InlineStack } from "@shopify/polaris";
 import type { DownsellChoice, FieldErrors, OfferForm } from "~/offers/form";
 import type { PreviewResult } from "~/preview/preview.server";
+import type { ExperimentStatusView } from "~/experiments/status";
 import type { CollectionSummary } from "~/gateway/types";
 import { TwoColumn } from "./TwoColumn";
 import { BasicsCard } from "./offer-editor/BasicsCard";
@@ -14,6 +15,7 @@ import { PriceCard } from "./offer-editor/PriceCard";
 import { ProductsCard } from "./offer-editor/ProductsCard";
 import { TargetingCard } from "./offer-editor/TargetingCard";
 import { useOfferForm } from "./offer-editor/useOfferForm";
+import { useT } from "~/i18n/context";
 import type { CatalogKind } from "~/gateway/types";
 
 export interface OfferEditorProps {
@@ -34,11 +36,14 @@ export interface OfferEditorProps {
   downsells: DownsellChoice[];
   /** The preview for the default sample buyer, computed with the page. */
   initialPreview: PreviewResult | null;
+  /** The saved experiment's status as shown (paused while the offer is not live); null for none. */
+  experimentStatus?: ExperimentStatusView | null;
   onSave: (form: OfferForm) => void;
 }
 
 /** The offer editor: the form's cards on the left, the live preview beside them. */
 export function OfferEditor(props: OfferEditorProps) {
+  const t = useT();
   const { form, fields, submit } = useOfferForm(props.initial, props.onSave);
   const { errors, currencies } = props;
   const card = { form, errors, fields };
@@ -50,8 +55,8 @@ export function OfferEditor(props: OfferEditorProps) {
         <form onSubmit={submit}>
           <BlockStack gap="400">
             {Object.keys(errors).length ? (
-              <Banner tone="critical" title="The offer was not saved">
-                <p>Fix the fields marked below.</p>
+              <Banner tone="critical" title={t("common.notSavedTitle")}>
+                <p>{t("common.fixFields")}</p>
               </Banner>
             ) : null}
             <BasicsCard {...card} />
@@ -67,11 +72,11 @@ export function OfferEditor(props: OfferEditorProps) {
               catalog={props.catalog}
               currency={currency0}
             />
-            <ExperimentCard {...card} />
+            <ExperimentCard {...card} status={props.experimentStatus} />
             <DownsellCard {...card} choices={props.downsells} />
             <InlineStack align="end">
               <Button variant="primary" submit loading={props.submitting}>
-                Save
+                {t("editor.save")}
               </Button>
             </InlineStack>
           </BlockStack>

@@ -41,7 +41,13 @@ export function DemoProductPicker(props: {
   const products = q.trim() ? (search.data?.products ?? []) : [];
   return (
     <BlockStack gap="200">
-      <TextField label={props.label} value={q} onChange={setQ} autoComplete="off" placeholder={tr("pickers.searchPlaceholder")} />
+      <TextField
+        label={props.label}
+        value={q}
+        onChange={setQ}
+        autoComplete="off"
+        placeholder={tr("pickers.searchPlaceholder")}
+      />
       <div style={{ maxHeight: 220, overflowY: "auto" }}>
         <BlockStack gap="100">
           {products.flatMap((p) =>
@@ -107,5 +113,9 @@ export function ProductPicker(props: {
   currency: string;
 }) {
   const { catalog, ...picker } = props;
-  return catalog === "demo" ? <DemoProductPicker {...picker} /> : <ShopifyProductPicker label={picker.label} onPick={picker.onPick} />;
+  return catalog === "demo" ? (
+    <DemoProductPicker {...picker} />
+  ) : (
+    <ShopifyProductPicker label={picker.label} onPick={picker.onPick} />
+  );
 }

@@ -14,7 +14,11 @@ export function PublishStatus(props: { publishedAt: string | null; publishError:
   return (
     <Text as="p" tone="subdued">
       <span data-testid="published-at">
-        {props.publishedAt ? t("publish.publishedAt", { when: `${new Date(props.publishedAt).toISOString().replace("T", " ").slice(0, 19)} UTC` }) : t("publish.never")}
+        {props.publishedAt
+          ? t("publish.publishedAt", {
+              when: `${new Date(props.publishedAt).toISOString().replace("T", " ").slice(0, 19)} UTC`,
+            })
+          : t("publish.never")}
       </span>
     </Text>
   );

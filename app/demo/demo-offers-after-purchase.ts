@@ -66,9 +66,18 @@ export const AFTER_PURCHASE_OFFERS: DemoOffer[] = [
     // Declined, the page offers the shipping insurance in its place (a linked downsell, decision 027).
     downsell: "demo-pp-drill-insurance",
     copy: {
-      en: { title: "Add the tool case to your order", body: "One click, no new payment details: 25% off the stackable case." },
-      de: { title: "Den Werkzeugkoffer dazulegen", body: "Ein Klick, keine neuen Zahlungsdaten: 25 % Rabatt auf den Koffer." },
-      fr: { title: "Ajoutez la mallette à votre commande", body: "Un clic, sans ressaisir le paiement : -25 % sur la mallette." },
+      en: {
+        title: "Add the tool case to your order",
+        body: "One click, no new payment details: 25% off the stackable case.",
+      },
+      de: {
+        title: "Den Werkzeugkoffer dazulegen",
+        body: "Ein Klick, keine neuen Zahlungsdaten: 25 % Rabatt auf den Koffer.",
+      },
+      fr: {
+        title: "Ajoutez la mallette à votre commande",
+        body: "Un clic, sans ressaisir le paiement : -25 % sur la mallette.",
+      },
     },
   },
   {
@@ -86,9 +95,18 @@ export const AFTER_PURCHASE_OFFERS: DemoOffer[] = [
       variants: [{ id: "ppkit", weight: 1 }],
     },
     copy: {
-      en: { title: "Three sizing kits for the family", body: "Add them to the order you just paid, no new payment details." },
-      de: { title: "Drei Größen-Sets für die Familie", body: "Zur eben bezahlten Bestellung, ohne neue Zahlungsdaten." },
-      fr: { title: "Trois kits de tailles pour la famille", body: "Ajoutés à la commande payée, sans ressaisir le paiement." },
+      en: {
+        title: "Three sizing kits for the family",
+        body: "Add them to the order you just paid, no new payment details.",
+      },
+      de: {
+        title: "Drei Größen-Sets für die Familie",
+        body: "Zur eben bezahlten Bestellung, ohne neue Zahlungsdaten.",
+      },
+      fr: {
+        title: "Trois kits de tailles pour la famille",
+        body: "Ajoutés à la commande payée, sans ressaisir le paiement.",
+      },
     },
   },
   {
@@ -102,9 +120,18 @@ export const AFTER_PURCHASE_OFFERS: DemoOffer[] = [
     items: [item("insurance", "insurance")],
     targeting: { products: [product("drill")] },
     copy: {
-      en: { title: "Protect this delivery", body: "Shipping insurance for your drill, added to the order you just paid." },
-      de: { title: "Diese Lieferung absichern", body: "Versandversicherung für deinen Bohrer, zur eben bezahlten Bestellung." },
-      fr: { title: "Protégez cette livraison", body: "L'assurance livraison pour votre perceuse, ajoutée à la commande payée." },
+      en: {
+        title: "Protect this delivery",
+        body: "Shipping insurance for your drill, added to the order you just paid.",
+      },
+      de: {
+        title: "Diese Lieferung absichern",
+        body: "Versandversicherung für deinen Bohrer, zur eben bezahlten Bestellung.",
+      },
+      fr: {
+        title: "Protégez cette livraison",
+        body: "L'assurance livraison pour votre perceuse, ajoutée à la commande payée.",
+      },
     },
   },
   {
@@ -123,9 +150,18 @@ export const AFTER_PURCHASE_OFFERS: DemoOffer[] = [
       variants: [{ id: "onboarding30", weight: 1 }],
     },
     copy: {
-      en: { title: "Get more out of Planner Pro", body: "Book a guided onboarding call: 30% off for the next three days." },
-      de: { title: "Mehr aus Planner Pro holen", body: "Buche ein begleitetes Onboarding: 30 % Rabatt in den nächsten drei Tagen." },
-      fr: { title: "Tirez le meilleur de Planner Pro", body: "Réservez un accompagnement guidé : -30 % pendant trois jours." },
+      en: {
+        title: "Get more out of Planner Pro",
+        body: "Book a guided onboarding call: 30% off for the next three days.",
+      },
+      de: {
+        title: "Mehr aus Planner Pro holen",
+        body: "Buche ein begleitetes Onboarding: 30 % Rabatt in den nächsten drei Tagen.",
+      },
+      fr: {
+        title: "Tirez le meilleur de Planner Pro",
+        body: "Réservez un accompagnement guidé : -30 % pendant trois jours.",
+      },
     },
   },
 ];

@@ -241,8 +241,14 @@ export const CHECKOUT_OFFERS: DemoOffer[] = [
     },
     copy: {
       en: { title: "Before you go: keep your frames safe", body: "The stackable case, 10% off if you check out now." },
-      de: { title: "Bevor du gehst: Rahmen sicher lagern", body: "Der stapelbare Koffer, 10 % günstiger beim Kauf jetzt." },
-      fr: { title: "Avant de partir : rangez vos cadres", body: "La mallette empilable, -10 % si vous commandez maintenant." },
+      de: {
+        title: "Bevor du gehst: Rahmen sicher lagern",
+        body: "Der stapelbare Koffer, 10 % günstiger beim Kauf jetzt.",
+      },
+      fr: {
+        title: "Avant de partir : rangez vos cadres",
+        body: "La mallette empilable, -10 % si vous commandez maintenant.",
+      },
     },
   },
 ];

@@ -3,7 +3,7 @@ import type { OfferPreviewCardProps } from "~/components/OfferPreviewCard";
 import { DEMO_CATALOG, demoVariantGid } from "./catalog";
 
 /** A demo variant's title as the catalog names it ("Product - Variant"), by its GID. */
-function variantTitle(variantId: string): string {
+export function variantTitle(variantId: string): string {
   for (const [pi, p] of DEMO_CATALOG.entries())
     for (const [vi, v] of p.variants.entries())
       if (demoVariantGid(pi, vi) === variantId) return p.variants.length > 1 ? `${p.title} - ${v.title}` : p.title;
@@ -45,7 +45,11 @@ export function orderEditSteps(offer: ShownOffer, money: (minor: number) => stri
     "orderEditBegin on the paid order",
     ...offer.lines.flatMap((l) => [
       `orderEditAddVariant ${l.variantId} x${l.quantity}`,
-      ...(l.listTotal > l.finalTotal ? [`orderEditAddLineItemDiscount: ${money(l.listTotal - l.finalTotal)} off, to the offer's ${money(l.finalTotal)}`] : []),
+      ...(l.listTotal > l.finalTotal
+        ? [
+            `orderEditAddLineItemDiscount: ${money(l.listTotal - l.finalTotal)} off, to the offer's ${money(l.finalTotal)}`,
+          ]
+        : []),
     ]),
     "orderEditCommit (notifyCustomer: true), then orderInvoiceSend for the balance",
   ];

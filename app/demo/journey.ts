@@ -161,7 +161,6 @@ const REASON_TEXT: Partial<Record<Excluded["reason"], string>> = {
   holdout: "this buyer is in the experiment's hold-out",
 };
 
-
 function buildSnapshot(buyer: Buyer, extra: Snapshot["lines"] = []): Snapshot {
   const lines: Snapshot["lines"] = [];
   const lineIds: string[] = [];
@@ -334,7 +333,10 @@ export function simulateJourney(
         .map((e) => ({
           offerId: e.offerId,
           name: names[e.offerId] ?? e.offerId,
-          reason: REASON_TEXT[e.reason] ?? e.reason.replace(/_/g, " "),
+          reason:
+            (e.detail?.startsWith("no line to upgrade") && e.detail) ||
+            REASON_TEXT[e.reason] ||
+            e.reason.replace(/_/g, " "),
         })),
       exposures: view.exposures.map((x) => ({
         eventId: exposureEventFields(x, buyer.journeyKey).id,
@@ -365,17 +367,27 @@ export function simulateJourney(
           after && !newCheckout
             ? orderEditSteps(offer, money)
             : "error" in changes
-            ? ["the line to upgrade is missing: nothing would change"]
-            : changes.map((c) =>
-                c.type === "addCartLine"
-                  ? `addCartLine ${c.merchandiseId} x${c.quantity} [${(c.attributes ?? []).map((a) => `${a.key}=${a.value}`).join(", ")}]`
-                  : c.type === "updateCartLine"
-                    ? `updateCartLine ${c.id} -> ${c.merchandiseId}${c.sellingPlanId ? ` on ${c.sellingPlanId}` : ""} x${c.quantity} [${(c.attributes ?? []).map((a) => `${a.key}=${a.value}`).join(", ")}]`
-                    : `removeCartLine ${c.id}`,
-              ),
+              ? ["the line to upgrade is missing: nothing would change"]
+              : changes.map((c) =>
+                  c.type === "addCartLine"
+                    ? `addCartLine ${c.merchandiseId} x${c.quantity} [${(c.attributes ?? []).map((a) => `${a.key}=${a.value}`).join(", ")}]`
+                    : c.type === "updateCartLine"
+                      ? `updateCartLine ${c.id} -> ${c.merchandiseId}${c.sellingPlanId ? ` on ${c.sellingPlanId}` : ""} x${c.quantity} [${(c.attributes ?? []).map((a) => `${a.key}=${a.value}`).join(", ")}]`
+                      : `removeCartLine ${c.id}`,
+                ),
         // Checkout moments: the cart after accepting. Thank-you: a new checkout holding only the offer
         // (added to the paid order instead, the order edit's discount prices it: no function runs).
-        functionCheck: after && !newCheckout ? [] : discountFunctionSays(payloadJson, after ? { ...accepted, lines: accepted.lines.filter((l) => l.attributes?.[ATTR.offer] === offer.offerId) } : accepted, now, money),
+        functionCheck:
+          after && !newCheckout
+            ? []
+            : discountFunctionSays(
+                payloadJson,
+                after
+                  ? { ...accepted, lines: accepted.lines.filter((l) => l.attributes?.[ATTR.offer] === offer.offerId) }
+                  : accepted,
+                now,
+                money,
+              ),
         offerId: offer.offerId,
         type: offer.type,
         view: buyerCard(offer, { cta, decline }, payload.settings.currencyDisplay),
@@ -395,4 +407,3 @@ export function simulateJourney(
   }
   return out;
 }
-

@@ -9,8 +9,45 @@ export const DEMO_SHOP = {
   plan: "plus",
 } as const;
 
-const FIRST = ["Anna", "Lukas", "Marie", "Jonas", "Léa", "Hugo", "Emma", "Noah", "Sofia", "Finn", "Chloé", "Liam", "Mila", "Paul", "Olivia", "Ben", "Zoé", "Elias", "Ava", "Theo"];
-const LAST = ["Müller", "Schmidt", "Dubois", "Martin", "Fischer", "Bernard", "Smith", "Johnson", "Weber", "Laurent", "Brown", "Wagner", "Moreau", "Davis", "Becker"];
+const FIRST = [
+  "Anna",
+  "Lukas",
+  "Marie",
+  "Jonas",
+  "Léa",
+  "Hugo",
+  "Emma",
+  "Noah",
+  "Sofia",
+  "Finn",
+  "Chloé",
+  "Liam",
+  "Mila",
+  "Paul",
+  "Olivia",
+  "Ben",
+  "Zoé",
+  "Elias",
+  "Ava",
+  "Theo",
+];
+const LAST = [
+  "Müller",
+  "Schmidt",
+  "Dubois",
+  "Martin",
+  "Fischer",
+  "Bernard",
+  "Smith",
+  "Johnson",
+  "Weber",
+  "Laurent",
+  "Brown",
+  "Wagner",
+  "Moreau",
+  "Davis",
+  "Becker",
+];
 const MARKETS = [
   { country: "DE", locale: "de", currency: "EUR", weight: 4 },
   { country: "FR", locale: "fr", currency: "EUR", weight: 3 },
@@ -40,14 +77,21 @@ export interface SeedOptions {
  * Creates the demo shop with its catalog, customers (first-time and returning) and order history.
  * Idempotent: an existing demo shop is left as it is (use `resetDemoShop` to start over).
  */
-export async function ensureDemoShop(prisma: PrismaClient, options: SeedOptions = {}): Promise<{ created: boolean; shopId: string }> {
+export async function ensureDemoShop(
+  prisma: PrismaClient,
+  options: SeedOptions = {},
+): Promise<{ created: boolean; shopId: string }> {
   const existing = await prisma.shop.findUnique({ where: { domain: DEMO_SHOP.domain } });
   if (existing) return { created: false, shopId: existing.id };
 
   const now = options.now ?? new Date();
   const rand = mulberry32(20261124); // the same seed gives the same demo store every time
   const shop = await prisma.shop.create({
-    data: { ...DEMO_SHOP, isDemo: true, settings: { create: { emailSenderName: DEMO_SHOP.name, emailSenderAddress: "hello@moments-demo.example" } } },
+    data: {
+      ...DEMO_SHOP,
+      isDemo: true,
+      settings: { create: { emailSenderName: DEMO_SHOP.name, emailSenderAddress: "hello@moments-demo.example" } },
+    },
   });
 
   const variantRows: Array<{ productId: string; variantId: string; eur: number; usd: number; popularity: number }> = [];
@@ -79,7 +123,13 @@ export async function ensureDemoShop(prisma: PrismaClient, options: SeedOptions 
       },
     });
     p.variants.forEach((v, vi) =>
-      variantRows.push({ productId, variantId: demoVariantGid(pi, vi), eur: v.eur, usd: v.usd, popularity: p.popularity / p.variants.length }),
+      variantRows.push({
+        productId,
+        variantId: demoVariantGid(pi, vi),
+        eur: v.eur,
+        usd: v.usd,
+        popularity: p.popularity / p.variants.length,
+      }),
     );
   }
 
@@ -93,7 +143,10 @@ export async function ensureDemoShop(prisma: PrismaClient, options: SeedOptions 
       shopId: shop.id,
       firstName: first,
       lastName: last,
-      email: `${first}.${last}.${i}@example.com`.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, ""),
+      email: `${first}.${last}.${i}@example.com`
+        .toLowerCase()
+        .normalize("NFD")
+        .replace(/[\u0300-\u036f]/g, ""),
       country: market.country,
       locale: market.locale,
       currency: market.currency,
@@ -111,12 +164,23 @@ export async function ensureDemoShop(prisma: PrismaClient, options: SeedOptions 
     const today = Math.floor(perDay * (0.5 + rand()));
     for (let k = 0; k < today; k++) {
       // Returning buyers exist because a third of the customers buy again and again.
-      const c = rand() < 0.5 ? customers[Math.floor(rand() * Math.ceil(customerCount / 3))]! : customers[Math.floor(rand() * customerCount)]!;
+      const c =
+        rand() < 0.5
+          ? customers[Math.floor(rand() * Math.ceil(customerCount / 3))]!
+          : customers[Math.floor(rand() * customerCount)]!;
       const lineCount = 1 + (rand() < 0.3 ? 1 : 0) + (rand() < 0.1 ? 1 : 0);
       const lines = Array.from({ length: lineCount }, () => {
-        const v = pickWeighted(variantRows.map((r) => ({ ...r, weight: r.popularity })), rand());
+        const v = pickWeighted(
+          variantRows.map((r) => ({ ...r, weight: r.popularity })),
+          rand(),
+        );
         const quantity = rand() < 0.85 ? 1 : 2;
-        return { productId: v.productId, variantId: v.variantId, quantity, unitMinor: c.currency === "EUR" ? v.eur : v.usd };
+        return {
+          productId: v.productId,
+          variantId: v.variantId,
+          quantity,
+          unitMinor: c.currency === "EUR" ? v.eur : v.usd,
+        };
       });
       const subtotal = lines.reduce((s, l) => s + l.unitMinor * l.quantity, 0);
       const shipping = subtotal >= 10000 ? 0 : 590;

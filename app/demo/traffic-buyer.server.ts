@@ -9,29 +9,15 @@ import { randomUUID } from "node:crypto";
 import { ATTR, type CartLine, type MomentId, type ShownOffer } from "@moments/engine";
 import { decideView, exposureEvents, type Snapshot, type View } from "@moments/surfaces/checkout";
 import type { CartTuple, WireResponse } from "../../packages/storefront/src/wire";
-import { DEMO_CATALOG, demoProductGid, demoVariantGid } from "./catalog";
 import type { Ledger } from "./traffic-ledger";
-import { CHECKOUT_MOMENTS, type Group, type TrafficOptions, type TrafficTruth } from "./traffic-model";
-import { pool } from "./traffic-pool";
+import { CHECKOUT_MOMENTS, type TrafficOptions, type TrafficTruth } from "./traffic-model";
+import { CATALOG, EXTRAS, GROUPS, type CatalogVariant } from "./traffic-catalog";
+import { followEmailLinks, type EmailOrder } from "./traffic-follow-up.server";
 import { BROWSER_UA, CURRENCY, numericTail, type OrderLine, type Shopify } from "./traffic-shopify.server";
 
 const DAY = 86400_000;
 const PLACEMENTS = [1, 2];
 const COUNTRIES = ["DE", "FR", "NL"] as const;
-
-interface CatalogVariant {
-  key: string;
-  productId: string;
-  variantId: string;
-  title: string;
-  price: number;
-}
-const CATALOG: CatalogVariant[] = DEMO_CATALOG.flatMap((p, pi) =>
-  p.variants.map((v, vi) => ({ key: p.key, productId: demoProductGid(pi), variantId: demoVariantGid(pi, vi), title: `${p.title} ${v.title}`, price: v.eur })),
-);
-const GROUPS: Group[] = ["laptop", "drill", "parka", "headset", "print", "saas"];
-/** Extra items: products no demo offer is triggered by, so they only make carts vary. */
-const EXTRAS = CATALOG.filter((v) => ["sizing-kit", "laptop-warranty", "tool-case", "insurance", "onboarding"].includes(v.key));
 
 export interface BuyerContext {
   options: TrafficOptions;
@@ -45,18 +31,30 @@ export interface BuyerContext {
 export function createBuyers({ options, truth, random, ledger, shopify, problem }: BuyerContext) {
   const payload = options.payload;
   const { notePrice, seenArm, takes, exposed } = ledger;
-  const { postCheckoutEvents, proxyUrl, storefrontTracker, postPurchaseInput, signPostPurchase, postPurchase, placeOrder } = shopify;
+  const {
+    postCheckoutEvents,
+    proxyUrl,
+    storefrontTracker,
+    postPurchaseInput,
+    signPostPurchase,
+    postPurchase,
+    placeOrder,
+  } = shopify;
 
   const offerLines = (o: ShownOffer): OrderLine[] =>
     o.lines.map((l) => ({
-      variant: CATALOG.find((v) => v.variantId === l.variantId) ?? { productId: l.productId, variantId: l.variantId, title: o.copy.title },
+      variant: CATALOG.find((v) => v.variantId === l.variantId) ?? {
+        productId: l.productId,
+        variantId: l.variantId,
+        title: o.copy.title,
+      },
       quantity: l.quantity,
       list: l.listTotal,
       final: l.finalTotal,
       properties: { ...l.attributes },
     }));
 
-  const emailOrders: Array<{ orderId: string; journeyKey: string; checkoutToken: string; email: string; at: number; country: string; main: string }> = [];
+  const emailOrders: EmailOrder[] = [];
 
   async function walk(i: number) {
     const journeyKey = `sim-${options.seed}-${i}`;
@@ -66,7 +64,12 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
     let acc = 0;
     const total = GROUPS.reduce((s, g) => s + truth.groups[g], 0);
     const group = GROUPS.find((g) => (acc += truth.groups[g] / total) > groupDraw) ?? "saas";
-    const mains = CATALOG.filter((v) => v.key === group && !(group === "parka" && v.variantId.endsWith("3")) && !(group === "saas" && v.title.endsWith("Pro")));
+    const mains = CATALOG.filter(
+      (v) =>
+        v.key === group &&
+        !(group === "parka" && v.variantId.endsWith("3")) &&
+        !(group === "saas" && v.title.endsWith("Pro")),
+    );
     const main = mains[Math.floor(r() * mains.length)]!;
     const cart: CatalogVariant[] = [main];
     if (r() < truth.extraItem) cart.push(EXTRAS[Math.floor(r() * EXTRAS.length)]!);
@@ -77,16 +80,40 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
     const at = options.now - Math.floor(r() * options.days * DAY) - 3600_000;
     let seconds = 0;
     const stamp = () => at + 1000 * seconds++;
-    const lines: OrderLine[] = cart.map((v) => ({ variant: v, quantity: 1, list: v.price, final: v.price, properties: {} }));
+    const lines: OrderLine[] = cart.map((v) => ({
+      variant: v,
+      quantity: 1,
+      list: v.price,
+      final: v.price,
+      properties: {},
+    }));
 
     // Storefront: the app proxy decides, the storefront's own tracker reports.
     const seen: string[] = [];
     const declined: string[] = [];
     const { tracker, beacon } = storefrontTracker({ journeyKey, device, currency: CURRENCY });
     for (const moment of exitIntent ? (["cart", "exit_intent"] as const) : (["cart"] as const)) {
-      const tuples: CartTuple[] = lines.map((l) => [numericTail(l.variant.productId), numericTail(l.variant.variantId), l.quantity, Math.round(l.final / l.quantity), "", l.properties[ATTR.offer] ?? ""]);
+      const tuples: CartTuple[] = lines.map((l) => [
+        numericTail(l.variant.productId),
+        numericTail(l.variant.variantId),
+        l.quantity,
+        Math.round(l.final / l.quantity),
+        "",
+        l.properties[ATTR.offer] ?? "",
+      ]);
       const res = await fetch(
-        proxyUrl("/proxy/offers", [["moment", moment], ["jk", journeyKey], ["cur", CURRENCY], ["loc", "en"], ["dev", device], ["country", country], ["ret", returning ? "1" : "0"], ["c", JSON.stringify(tuples)], ["seen", seen.join(",")], ["dec", declined.join(",")]]),
+        proxyUrl("/proxy/offers", [
+          ["moment", moment],
+          ["jk", journeyKey],
+          ["cur", CURRENCY],
+          ["loc", "en"],
+          ["dev", device],
+          ["country", country],
+          ["ret", returning ? "1" : "0"],
+          ["c", JSON.stringify(tuples)],
+          ["seen", seen.join(",")],
+          ["dec", declined.join(",")],
+        ]),
         { headers: { Accept: "application/json", "User-Agent": BROWSER_UA } },
       );
       if (res.status !== 200) {
@@ -98,7 +125,13 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
       for (const o of w.offers) {
         seen.push(`${o.id}@${moment}`);
         if (o.exp && o.arm) seenArm(o.exp, o.arm, o.value, main.variantId);
-        const ev = { moment, offerId: o.id, experimentId: o.exp, armId: o.arm, arm: o.arm ? ("variant" as const) : ("none" as const) };
+        const ev = {
+          moment,
+          offerId: o.id,
+          experimentId: o.exp,
+          armId: o.arm,
+          arm: o.arm ? ("variant" as const) : ("none" as const),
+        };
         tracker.track({ type: "impression", ...ev, occurredAt: stamp() });
         if (takes(o.exp, o.arm)) {
           tracker.track({ type: "click", ...ev, occurredAt: stamp() });
@@ -106,7 +139,14 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
           const share = o.lines.length ? o.value / o.lines.length : 0;
           for (const l of o.lines) {
             const v = CATALOG.find((c) => numericTail(c.variantId) === l.id);
-            if (v) lines.push({ variant: v, quantity: l.q, list: v.price * l.q, final: Math.round(share), properties: { ...l.p } });
+            if (v)
+              lines.push({
+                variant: v,
+                quantity: l.q,
+                list: v.price * l.q,
+                final: Math.round(share),
+                properties: { ...l.p },
+              });
           }
         } else {
           declined.push(o.id);
@@ -118,26 +158,81 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
     await Promise.all(beacon);
 
     // Checkout: the extension's core, one view per placement, as OfferBlock renders them.
-    const journey: { shown: Array<{ offerId: string; moment: MomentId }>; accepted: string[]; declined: string[] } = { shown: [], accepted: [], declined: [] };
+    const journey: { shown: Array<{ offerId: string; moment: MomentId }>; accepted: string[]; declined: string[] } = {
+      shown: [],
+      accepted: [],
+      declined: [],
+    };
     const checkoutEvents: Array<Record<string, unknown>> = [];
     const common = { journeyKey, device, country, currency: CURRENCY, returning };
+    const log = (
+      type: "impression" | "click" | "accept" | "decline",
+      moment: MomentId,
+      surface: "checkout" | "thank_you",
+      o: { offerId: string; armId?: string; experimentId?: string },
+      extra: { valueMinor?: number } = {},
+    ) =>
+      checkoutEvents.push({
+        ...common,
+        offerId: o.offerId,
+        arm: o.armId ? "variant" : "none",
+        armId: o.armId,
+        experimentId: o.experimentId,
+        id: randomUUID(),
+        type,
+        moment,
+        surface,
+        occurredAt: stamp(),
+        ...extra,
+      });
     const snapshot = (): Snapshot => {
-      const cl: CartLine[] = lines.map((l) => ({ productId: l.variant.productId, variantId: l.variant.variantId, quantity: l.quantity, unitPrice: Math.round(l.final / l.quantity), attributes: l.properties }));
-      return { lines: cl, lineIds: cl.map((_, j) => `gid://shopify/CartLine/${j}`), currency: CURRENCY, subtotal: cl.reduce((s, l) => s + l.unitPrice * l.quantity, 0), country, locale: "en", device, returning };
+      const cl: CartLine[] = lines.map((l) => ({
+        productId: l.variant.productId,
+        variantId: l.variant.variantId,
+        quantity: l.quantity,
+        unitPrice: Math.round(l.final / l.quantity),
+        attributes: l.properties,
+      }));
+      return {
+        lines: cl,
+        lineIds: cl.map((_, j) => `gid://shopify/CartLine/${j}`),
+        currency: CURRENCY,
+        subtotal: cl.reduce((s, l) => s + l.unitPrice * l.quantity, 0),
+        country,
+        locale: "en",
+        device,
+        returning,
+      };
     };
-    const render = (moment: MomentId, surface: "checkout" | "thank_you", purchased?: string[]): Array<{ view: View; slot: number }> => {
+    const render = (
+      moment: MomentId,
+      surface: "checkout" | "thank_you",
+      purchased?: string[],
+    ): Array<{ view: View; slot: number }> => {
       const snap = snapshot();
-      const views = PLACEMENTS.map((slot) => ({ slot, view: decideView({ payload, snapshot: snap, moment, journeyKey, journey, now: at + 1000 * seconds, slot, purchased }) }));
+      const views = PLACEMENTS.map((slot) => ({
+        slot,
+        view: decideView({
+          payload,
+          snapshot: snap,
+          moment,
+          journeyKey,
+          journey,
+          now: at + 1000 * seconds,
+          slot,
+          purchased,
+        }),
+      }));
       for (const { view } of views) {
         // Every placement reports the moment's exposures; their ids make the copies one.
-        for (const e of exposureEvents(view.exposures, journeyKey, surface, snap)) checkoutEvents.push({ ...e, occurredAt: stamp() });
+        for (const e of exposureEvents(view.exposures, journeyKey, surface, snap))
+          checkoutEvents.push({ ...e, occurredAt: stamp() });
         if (view.kind === "none") continue;
         const offerId = view.kind === "offer" ? view.offer.offerId : view.offerId;
         journey.shown.push({ offerId, moment });
         // A held-out place shows nothing: its exposure is all it reports.
         if (view.kind !== "offer") continue;
-        const arm = { offerId, arm: view.offer.armId ? "variant" : "none", armId: view.offer.armId, experimentId: view.offer.experimentId };
-        checkoutEvents.push({ ...common, ...arm, id: randomUUID(), type: "impression", moment, surface, occurredAt: stamp() });
+        log("impression", moment, surface, view.offer);
       }
       const first = views[0]!.view.exposures;
       for (const x of first) if (seenArm(x.experimentId, x.arm, 0, main.variantId)) exposed(x.experimentId, journeyKey);
@@ -149,15 +244,14 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
         if (view.kind !== "offer") continue;
         const o = view.offer;
         notePrice(o.experimentId, o.armId, o.price.final, main.variantId);
-        const arm = { offerId: o.offerId, arm: o.armId ? "variant" : "none", armId: o.armId, experimentId: o.experimentId };
         if (takes(o.experimentId, o.armId)) {
-          checkoutEvents.push({ ...common, ...arm, id: randomUUID(), type: "click", moment, surface: "checkout", occurredAt: stamp() });
-          checkoutEvents.push({ ...common, ...arm, id: randomUUID(), type: "accept", moment, surface: "checkout", valueMinor: o.price.final, occurredAt: stamp() });
+          log("click", moment, "checkout", o);
+          log("accept", moment, "checkout", o, { valueMinor: o.price.final });
           journey.accepted.push(o.offerId);
           accepted.push(o);
           lines.push(...offerLines(o));
         } else {
-          checkoutEvents.push({ ...common, ...arm, id: randomUUID(), type: "decline", moment, surface: "checkout", occurredAt: stamp() });
+          log("decline", moment, "checkout", o);
           journey.declined.push(o.offerId);
         }
       }
@@ -177,12 +271,28 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
         ppAnswer = await pp("/api/post-purchase/offer", { declineOfferId: o.offerId });
         continue;
       }
-      const signed = await pp("/api/post-purchase/sign", { referenceId: checkoutToken, offerId: o.offerId, expected: { final: price, currency: o.currency } });
+      const signed = await pp("/api/post-purchase/sign", {
+        referenceId: checkoutToken,
+        offerId: o.offerId,
+        expected: { final: price, currency: o.currency },
+      });
       if (signed.token) {
         const share = o.lines.length ? price / o.lines.length : 0;
         for (const l of o.lines) {
-          const v = CATALOG.find((c) => c.variantId === l.variantId) ?? { key: "", productId: l.productId, variantId: l.variantId, title: o.offerId, price: share };
-          lines.push({ variant: v, quantity: l.quantity, list: v.price * l.quantity, final: Math.round(share), properties: {} });
+          const v = CATALOG.find((c) => c.variantId === l.variantId) ?? {
+            key: "",
+            productId: l.productId,
+            variantId: l.variantId,
+            title: o.offerId,
+            price: share,
+          };
+          lines.push({
+            variant: v,
+            quantity: l.quantity,
+            list: v.price * l.quantity,
+            final: Math.round(share),
+            properties: {},
+          });
         }
       }
       break;
@@ -191,7 +301,16 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
     const email = group === "saas" ? `buyer-${options.seed}-${i}@example.com` : null;
     const orderAt = at + 1000 * (seconds + 30);
     const placed = await placeOrder(lines, { journeyKey, checkoutToken, email, at: orderAt, country });
-    if (email) emailOrders.push({ orderId: placed.orderId, journeyKey, checkoutToken, email, at: orderAt, country, main: main.variantId });
+    if (email)
+      emailOrders.push({
+        orderId: placed.orderId,
+        journeyKey,
+        checkoutToken,
+        email,
+        at: orderAt,
+        country,
+        main: main.variantId,
+      });
 
     // Thank-you: the extension's core on the order; an accept is a new checkout, a second order.
     const purchased = cart.map((v) => v.productId);
@@ -199,47 +318,22 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
       if (view.kind !== "offer") continue;
       const o = view.offer;
       notePrice(o.experimentId, o.armId, o.price.final, main.variantId);
-      const arm = { offerId: o.offerId, arm: o.armId ? "variant" : "none", armId: o.armId, experimentId: o.experimentId };
       if (takes(o.experimentId, o.armId)) {
-        checkoutEvents.push({ ...common, ...arm, id: randomUUID(), type: "click", moment: "thank_you", surface: "thank_you", occurredAt: stamp() });
+        log("click", "thank_you", "thank_you", o);
         // The new checkout's order: the journey attribute from the link, the offer's line attributes.
-        await placeOrder(offerLines(o), { journeyKey, checkoutToken: `${checkoutToken}-ty`, email: null, at: orderAt + 120_000, country });
-      } else {
-        checkoutEvents.push({ ...common, ...arm, id: randomUUID(), type: "decline", moment: "thank_you", surface: "thank_you", occurredAt: stamp() });
-      }
+        await placeOrder(offerLines(o), {
+          journeyKey,
+          checkoutToken: `${checkoutToken}-ty`,
+          email: null,
+          at: orderAt + 120_000,
+          country,
+        });
+      } else log("decline", "thank_you", "thank_you", o);
     }
     await postCheckoutEvents(checkoutEvents.splice(0));
   }
 
-  /**
-   * Email: the server scheduled the follow-ups on orders/create (and logged their exposures);
-   * the buyer follows the link of the offer it chose, which puts its items in a new checkout.
-   */
-  async function followEmails() {
-    if (!options.outbox || !emailOrders.length) return;
-    const rows = await options.outbox(emailOrders.map((e) => e.orderId));
-    const byOrder = new Map(rows.map((row) => [row.orderShopifyId, row]));
-    const mailers = pool(options.concurrency ?? 12);
-    for (const e of emailOrders) {
-      const row = byOrder.get(e.orderId);
-      if (!row) continue;
-      const content = JSON.parse(row.content) as { checkoutUrl?: string; offer: { id: string; items: Array<{ productId: string; variantId: string; quantity: number }>; price: { final: number; original: number } } };
-      if (row.experimentId && row.armId) seenArm(row.experimentId, row.armId, content.offer.price.final, e.main);
-      if (!takes(row.experimentId ?? undefined, row.armId ?? undefined)) continue;
-      const link = content.checkoutUrl ? new URL(content.checkoutUrl) : null;
-      const journeyKey = link?.searchParams.get(`attributes[${ATTR.journey}]`) || e.journeyKey;
-      const share = content.offer.items.length ? content.offer.price.final / content.offer.items.length : 0;
-      const lines: OrderLine[] = content.offer.items.map((it) => ({
-        variant: CATALOG.find((v) => v.variantId === it.variantId) ?? { productId: it.productId, variantId: it.variantId, title: row.offerId },
-        quantity: it.quantity,
-        list: Math.round((content.offer.price.original * it.quantity) / Math.max(1, content.offer.items.length)),
-        final: Math.round(share),
-        properties: { [ATTR.offer]: row.offerId, ...(row.armId ? { [ATTR.arm]: row.armId } : {}), [ATTR.moment]: "email" },
-      }));
-      await mailers.run(async () => void (await placeOrder(lines, { journeyKey, checkoutToken: `${e.checkoutToken}-em`, email: null, at: e.at + 48 * 3600_000 > options.now ? options.now - 60_000 : e.at + 48 * 3600_000, country: e.country })));
-    }
-    await mailers.drain();
-  }
+  const followEmails = () => followEmailLinks({ options, ledger, shopify }, emailOrders);
 
   return { walk, followEmails };
 }

@@ -2,8 +2,9 @@
  * `npm run demo:traffic`: walks simulated buyers through a running demo server (`npm run demo` in
  * another terminal) through every surface and prints the planted truth per experiment to compare
  * with /app/dashboard.
- * Env: PORT (the demo's, default 3000) or DEMO_URL (default http://127.0.0.1:$PORT), DATABASE_URL (the demo server's, default
- * file:prisma/demo.db: read for the published payload), VISITORS (default 3000), SEED, DAYS (<= 7).
+ * Env: DEMO_URL, or PORT (default 3000: http://127.0.0.1:$PORT), and DATABASE_URL (the demo server's,
+ * default file:prisma/demo.db: read for the published payload); scripts/demo-traffic.mjs sets them
+ * from the record `npm run demo` keeps while it runs. VISITORS (default 3000), SEED, DAYS (<= 7).
  */
 import path from "node:path";
 import { createPrisma } from "~/db.server";
@@ -23,7 +24,10 @@ const healthy = await fetch(`${baseUrl}/healthz`).then(
   () => false,
 );
 if (!healthy) {
-  console.error(`No demo server answers at ${baseUrl}. Start one with \`npm run demo\` (or set DEMO_URL), then run this again.`);
+  console.error(
+    `No demo server answers at ${baseUrl}. Start one with \`npm run demo\`, then run this again ` +
+      "(for a demo started some other way, set its DEMO_URL or PORT, and its DATABASE_URL).",
+  );
   process.exit(1);
 }
 
@@ -63,7 +67,8 @@ console.log(
   `events: ${report.events.accepted} accepted, ${report.events.duplicate} duplicate, ${report.events.rejected} rejected; ` +
     `orders: ${report.orders} (+${report.testOrders} test orders), ${report.cancelled} cancelled, ${report.refunds} refunds`,
 );
-for (const reason of [...report.events.reasons, ...report.webhookFailures, ...report.problems]) console.log(`  problem: ${reason}`);
+for (const reason of [...report.events.reasons, ...report.webhookFailures, ...report.problems])
+  console.log(`  problem: ${reason}`);
 console.log(`Planted truth per experiment (${report.currency}, net of refunds and cancellations):`);
 for (const x of report.experiments) {
   console.log(`  ${x.experimentId} (${x.surface}, moment ${x.moment}, offer ${x.offerId})`);

@@ -19,7 +19,16 @@ export function createLedger(payload: Payload, truth: TrafficTruth, random: () =
     if (!o.experiment) continue;
     const moment = o.moments[0]!;
     const rates = truth.takeRates[baseArmId(o.experiment.id)] ?? {};
-    const surface = moment === "cart" || moment === "exit_intent" ? "storefront" : moment === "thank_you" ? "thank_you" : moment === "post_purchase" ? "post_purchase" : moment === "email" ? "email" : "checkout";
+    const surface =
+      moment === "cart" || moment === "exit_intent"
+        ? "storefront"
+        : moment === "thank_you"
+          ? "thank_you"
+          : moment === "post_purchase"
+            ? "post_purchase"
+            : moment === "email"
+              ? "email"
+              : "checkout";
     experiments.set(o.experiment.id, {
       experimentId: o.experiment.id,
       offerId: o.id,
@@ -29,12 +38,19 @@ export function createLedger(payload: Payload, truth: TrafficTruth, random: () =
       netFactor: (PRE_ORDER.has(moment) ? truth.conversion : 1) * netFactorAfter,
       arms: [
         { arm: "holdout", takeRate: 0, priceMinor: 0, expectedDiffMinor: 0, seen: 0 },
-        ...o.experiment.variants.map((v) => ({ arm: v.id, takeRate: rates[baseArmId(v.id)] ?? 0, priceMinor: 0, expectedDiffMinor: 0, seen: 0 })),
+        ...o.experiment.variants.map((v) => ({
+          arm: v.id,
+          takeRate: rates[baseArmId(v.id)] ?? 0,
+          priceMinor: 0,
+          expectedDiffMinor: 0,
+          seen: 0,
+        })),
       ],
       realized: surface === "checkout" ? { journeys: 0, netMinor: 0 } : undefined,
     });
   }
-  const armOf = (experimentId: string | undefined, arm: string) => experiments.get(experimentId ?? "")?.arms.find((a) => a.arm === arm);
+  const armOf = (experimentId: string | undefined, arm: string) =>
+    experiments.get(experimentId ?? "")?.arms.find((a) => a.arm === arm);
   // The offer's price per arm and main product: the truth averages it over the group's products,
   // which buyers choose uniformly (a "10% of the laptop" offer has one price per laptop).
   const prices = new Map<string, Map<string, number>>();

@@ -69,7 +69,15 @@ export interface TrafficOptions {
   /** Concurrent buyers. */
   concurrency?: number;
   /** Reads the follow-up emails the server scheduled (the outbox); without it, emails are not taken. */
-  outbox?: (orderIds: string[]) => Promise<Array<{ orderShopifyId: string; content: string; armId: string | null; experimentId: string | null; offerId: string }>>;
+  outbox?: (orderIds: string[]) => Promise<
+    Array<{
+      orderShopifyId: string;
+      content: string;
+      armId: string | null;
+      experimentId: string | null;
+      offerId: string;
+    }>
+  >;
   log?: (line: string) => void;
 }
 

@@ -13,7 +13,8 @@ import type { Ledger } from "./traffic-ledger";
 import type { TrafficOptions, TrafficReport, TrafficTruth } from "./traffic-model";
 
 export const CURRENCY = "EUR";
-export const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36 moments-demo-traffic";
+export const BROWSER_UA =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36 moments-demo-traffic";
 
 /** Minor units as the decimal string Shopify's payloads carry, in the demo shop's currency. */
 const shopAmount = (minor: number) => formatMinor(minor, CURRENCY);
@@ -56,7 +57,13 @@ export interface PostPurchaseAnswer {
 
 export type Shopify = ReturnType<typeof createShopify>;
 
-export function createShopify(options: TrafficOptions, truth: TrafficTruth, random: () => number, ledger: Ledger, problem: (p: string) => void) {
+export function createShopify(
+  options: TrafficOptions,
+  truth: TrafficTruth,
+  random: () => number,
+  ledger: Ledger,
+  problem: (p: string) => void,
+) {
   const counts: TrafficReport["events"] = { accepted: 0, duplicate: 0, rejected: 0, reasons: [] };
   const webhookFailures: string[] = [];
   const tally = { orders: 0, testOrders: 0, cancelled: 0, refunds: 0 };
@@ -92,7 +99,11 @@ export function createShopify(options: TrafficOptions, truth: TrafficTruth, rand
     if (!events.length) return;
     const res = await fetch(`${options.baseUrl}/api/events`, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${await sessionToken()}`, "User-Agent": BROWSER_UA },
+      headers: {
+        "Content-Type": "application/json",
+        Authorization: `Bearer ${await sessionToken()}`,
+        "User-Agent": BROWSER_UA,
+      },
       body: JSON.stringify({ events }),
     });
     await countResults(res, events.length);
@@ -100,8 +111,17 @@ export function createShopify(options: TrafficOptions, truth: TrafficTruth, rand
 
   /** A URL on the app proxy, signed as Shopify signs what it forwards. */
   const proxyUrl = (path: string, params: Array<[string, string]>) => {
-    const pairs: Array<[string, string]> = [["shop", options.shopDomain], ["path_prefix", "/apps/moments"], ["timestamp", String(Math.floor(Date.now() / 1000))], ["logged_in_customer_id", ""], ...params];
-    const message = [...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join("");
+    const pairs: Array<[string, string]> = [
+      ["shop", options.shopDomain],
+      ["path_prefix", "/apps/moments"],
+      ["timestamp", String(Math.floor(Date.now() / 1000))],
+      ["logged_in_customer_id", ""],
+      ...params,
+    ];
+    const message = [...pairs]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${k}=${v}`)
+      .join("");
     const q = new URLSearchParams(pairs);
     q.append("signature", createHmac("sha256", options.secret).update(message).digest("hex"));
     return `${options.baseUrl}${path}?${q}`;
@@ -115,7 +135,11 @@ export function createShopify(options: TrafficOptions, truth: TrafficTruth, rand
         sendBeacon: (url: string, blob: Blob) => {
           beacon.push(
             blob.text().then((body) =>
-              fetch(url, { method: "POST", headers: { "Content-Type": "application/json", "User-Agent": BROWSER_UA }, body }).then((res) => countResults(res, (JSON.parse(body) as { events: unknown[] }).events.length)),
+              fetch(url, {
+                method: "POST",
+                headers: { "Content-Type": "application/json", "User-Agent": BROWSER_UA },
+                body,
+              }).then((res) => countResults(res, (JSON.parse(body) as { events: unknown[] }).events.length)),
             ),
           );
           return true;
@@ -134,11 +158,21 @@ export function createShopify(options: TrafficOptions, truth: TrafficTruth, rand
     initialPurchase: {
       referenceId: checkoutToken,
       destinationCountryCode: country,
-      totalPriceSet: { shopMoney: { amount: shopAmount(lines.reduce((s, l) => s + l.final, 0)), currencyCode: CURRENCY }, presentmentMoney: { amount: shopAmount(lines.reduce((s, l) => s + l.final, 0)), currencyCode: CURRENCY } },
+      totalPriceSet: {
+        shopMoney: { amount: shopAmount(lines.reduce((s, l) => s + l.final, 0)), currencyCode: CURRENCY },
+        presentmentMoney: { amount: shopAmount(lines.reduce((s, l) => s + l.final, 0)), currencyCode: CURRENCY },
+      },
       lineItems: lines.map((l) => ({
-        product: { id: numericTail(l.variant.productId), title: l.variant.title, variant: { id: numericTail(l.variant.variantId), title: l.variant.title } },
+        product: {
+          id: numericTail(l.variant.productId),
+          title: l.variant.title,
+          variant: { id: numericTail(l.variant.variantId), title: l.variant.title },
+        },
         quantity: l.quantity,
-        totalPriceSet: { shopMoney: { amount: shopAmount(l.final), currencyCode: CURRENCY }, presentmentMoney: { amount: shopAmount(l.final), currencyCode: CURRENCY } },
+        totalPriceSet: {
+          shopMoney: { amount: shopAmount(l.final), currencyCode: CURRENCY },
+          presentmentMoney: { amount: shopAmount(l.final), currencyCode: CURRENCY },
+        },
       })),
     },
     locale: "en",
@@ -156,7 +190,11 @@ export function createShopify(options: TrafficOptions, truth: TrafficTruth, rand
   };
 
   const postPurchase = async (token: string, path: string, body: unknown) => {
-    const res = await fetch(`${options.baseUrl}${path}`, { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, "User-Agent": BROWSER_UA }, body: JSON.stringify(body) });
+    const res = await fetch(`${options.baseUrl}${path}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, "User-Agent": BROWSER_UA },
+      body: JSON.stringify(body),
+    });
     const json = (await res.json().catch(() => ({}))) as PostPurchaseAnswer;
     if (res.status !== 200) problem(`${path}: HTTP ${res.status} ${json.error ?? ""}`);
     return json;
@@ -180,7 +218,8 @@ export function createShopify(options: TrafficOptions, truth: TrafficTruth, rand
         },
         body: raw,
       });
-      if (res.status !== 200 && webhookFailures.length < 10) webhookFailures.push(`${topic} HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
+      if (res.status !== 200 && webhookFailures.length < 10)
+        webhookFailures.push(`${topic} HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
       if (k === 0 && res.status !== 200) return false;
     }
     return true;
@@ -230,7 +269,11 @@ export function createShopify(options: TrafficOptions, truth: TrafficTruth, rand
     const body = orderBody(orderId, lines, { ...attrs, test: false });
     const total = lines.reduce((s, l) => s + l.final, 0);
     const cancel = random() < truth.cancelRate;
-    const refundLines = cancel ? [] : lines.flatMap((l, j) => (random() < truth.refundRate ? [{ j, amount: Math.floor(l.final * truth.refundShare) }] : []));
+    const refundLines = cancel
+      ? []
+      : lines.flatMap((l, j) =>
+          random() < truth.refundRate ? [{ j, amount: Math.floor(l.final * truth.refundShare) }] : [],
+        );
     const refund = refundLines.length
       ? {
           id: orderId * 7,
@@ -246,13 +289,29 @@ export function createShopify(options: TrafficOptions, truth: TrafficTruth, rand
       : null;
     const late = refund !== null && random() < truth.lateRefundRate;
     if (refund && late && (await webhook("refunds/create", refund, random() < truth.duplicateRate))) tally.refunds++;
-    if (!(await webhook("orders/create", body, random() < truth.duplicateRate))) return { orderId: body.admin_graphql_api_id, net: 0 };
+    if (!(await webhook("orders/create", body, random() < truth.duplicateRate)))
+      return { orderId: body.admin_graphql_api_id, net: 0 };
     tally.orders++;
     if (refund && !late && (await webhook("refunds/create", refund, random() < truth.duplicateRate))) tally.refunds++;
-    if (cancel && (await webhook("orders/cancelled", { ...body, cancelled_at: new Date(attrs.at + 3600_000).toISOString(), cancel_reason: "customer" }, random() < truth.duplicateRate))) tally.cancelled++;
+    if (
+      cancel &&
+      (await webhook(
+        "orders/cancelled",
+        { ...body, cancelled_at: new Date(attrs.at + 3600_000).toISOString(), cancel_reason: "customer" },
+        random() < truth.duplicateRate,
+      ))
+    )
+      tally.cancelled++;
     if (random() < truth.testOrderRate) {
       const testId = 9_000_000_000 + (options.seed % 1000) * 1_000_000 + nextOrder++;
-      if (await webhook("orders/create", orderBody(testId, lines, { ...attrs, checkoutToken: `test-${attrs.checkoutToken}`, test: true }), false)) tally.testOrders++;
+      if (
+        await webhook(
+          "orders/create",
+          orderBody(testId, lines, { ...attrs, checkoutToken: `test-${attrs.checkoutToken}`, test: true }),
+          false,
+        )
+      )
+        tally.testOrders++;
     }
     const net = cancel ? 0 : total - refundLines.reduce((s, r) => s + r.amount, 0);
     ledger.addNet(attrs.journeyKey, net);
@@ -260,5 +319,16 @@ export function createShopify(options: TrafficOptions, truth: TrafficTruth, rand
     return { orderId: body.admin_graphql_api_id, net };
   };
 
-  return { counts, webhookFailures, tally, postCheckoutEvents, proxyUrl, storefrontTracker, postPurchaseInput, signPostPurchase, postPurchase, placeOrder };
+  return {
+    counts,
+    webhookFailures,
+    tally,
+    postCheckoutEvents,
+    proxyUrl,
+    storefrontTracker,
+    postPurchaseInput,
+    signPostPurchase,
+    postPurchase,
+    placeOrder,
+  };
 }

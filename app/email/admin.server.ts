@@ -7,6 +7,7 @@ import { renderEmail, type EmailContent } from "./content.server";
 import { checkoutUrl } from "./outbox.server";
 import { emailHash } from "./tokens.server";
 import { offerContent, scheduleFollowUp } from "./schedule.server";
+import { englishT, type AdminT } from "~/i18n/catalogue";
 
 /** What the Emails admin page shows: counts, rates, the schedule and recent failures. */
 export async function emailOverview(prisma: PrismaClient, shopId: string) {
@@ -19,7 +20,17 @@ export async function emailOverview(prisma: PrismaClient, shopId: string) {
       where: { shopId, status: { in: ["pending", "sending"] } },
       orderBy: { nextAttemptAt: "asc" },
       take: 50,
-      select: { id: true, recipient: true, offerId: true, locale: true, dueAt: true, nextAttemptAt: true, attempts: true, lastError: true, status: true },
+      select: {
+        id: true,
+        recipient: true,
+        offerId: true,
+        locale: true,
+        dueAt: true,
+        nextAttemptAt: true,
+        attempts: true,
+        lastError: true,
+        status: true,
+      },
     }),
     prisma.outboxMessage.findMany({
       where: { shopId, status: "failed" },
@@ -27,7 +38,11 @@ export async function emailOverview(prisma: PrismaClient, shopId: string) {
       take: 20,
       select: { id: true, recipient: true, offerId: true, attempts: true, lastError: true, updatedAt: true },
     }),
-    prisma.offer.findMany({ where: { shopId, moments: { some: { moment: "email" } }, status: { not: "archived" } }, select: { id: true, name: true, status: true }, orderBy: { name: "asc" } }),
+    prisma.offer.findMany({
+      where: { shopId, moments: { some: { moment: "email" } }, status: { not: "archived" } },
+      select: { id: true, name: true, status: true },
+      orderBy: { name: "asc" },
+    }),
   ]);
   const counts: Record<string, number> = { pending: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 };
   for (const r of byStatus) counts[r.status] = r._count._all;
@@ -41,8 +56,16 @@ export async function emailOverview(prisma: PrismaClient, shopId: string) {
     /** Buyers who opted out, per sent email. */
     optOutRate: sent ? optOuts / sent : null,
     optOuts,
-    pending: pending.map((p) => ({ ...p, recipient: maskEmail(p.recipient), offerName: names.get(p.offerId) ?? p.offerId })),
-    failed: failed.map((f) => ({ ...f, recipient: maskEmail(f.recipient), offerName: names.get(f.offerId) ?? f.offerId })),
+    pending: pending.map((p) => ({
+      ...p,
+      recipient: maskEmail(p.recipient),
+      offerName: names.get(p.offerId) ?? p.offerId,
+    })),
+    failed: failed.map((f) => ({
+      ...f,
+      recipient: maskEmail(f.recipient),
+      offerName: names.get(f.offerId) ?? f.offerId,
+    })),
     offers,
   };
 }
@@ -64,28 +87,50 @@ export async function previewEmail(
   shop: Shop,
   gateway: ShopGateway,
   offerId: string,
-  opts: { locale: string; appUrl: string; secret: string; now?: Date },
+  opts: { locale: string; appUrl: string; secret: string; now?: Date; t?: AdminT },
 ): Promise<PreviewResult> {
   const now = opts.now ?? new Date();
+  const t = opts.t ?? englishT;
   const row = await prisma.offer.findFirst({ where: { id: offerId, shopId: shop.id } });
   const parsed = row ? offerFromRow(row) : null;
-  if (!row || !parsed) return { ok: false, reason: "This offer cannot be previewed: it was not found or its definition is not valid." };
-  const offer: Offer = { ...parsed, status: "active", moments: ["email"], startsAt: undefined, endsAt: undefined, experiment: undefined };
+  if (!row || !parsed) return { ok: false, reason: t("emails.previewNotFound") };
+  const offer: Offer = {
+    ...parsed,
+    status: "active",
+    moments: ["email"],
+    startsAt: undefined,
+    endsAt: undefined,
+    experiment: undefined,
+  };
   const currency = Object.keys(offer.items[0]!.prices)[0] ?? shop.currency;
   const trigger = offer.targeting?.products?.[0] ?? "gid://shopify/Product/1";
-  const payload: Payload = { v: 1, publishedAt: now.getTime(), settings: { ...(await shopSettings(prisma, shop.id)), momentLimits: { email: 1 } }, offers: [{ ...offer, targeting: offer.targeting?.products ? { products: offer.targeting.products } : undefined }] };
+  const payload: Payload = {
+    v: 1,
+    publishedAt: now.getTime(),
+    settings: { ...(await shopSettings(prisma, shop.id)), momentLimits: { email: 1 } },
+    offers: [{ ...offer, targeting: offer.targeting?.products ? { products: offer.targeting.products } : undefined }],
+  };
   const decision = decide({
     now: now.getTime(),
     moments: ["email"],
     buyerKey: "preview",
-    cart: { lines: [{ productId: trigger, variantId: "gid://shopify/ProductVariant/1", quantity: 1, unitPrice: 0 }], subtotal: 0, currency },
+    cart: {
+      lines: [{ productId: trigger, variantId: "gid://shopify/ProductVariant/1", quantity: 1, unitPrice: 0 }],
+      subtotal: 0,
+      currency,
+    },
     locale: opts.locale,
     payload,
   });
   const shown = decision.moments[0]?.offers[0];
   if (!shown) {
     const why = decision.moments[0]?.excluded[0];
-    return { ok: false, reason: `The engine would not send this offer by email${why ? ` (${why.reason.replace(/_/g, " ")})` : ""}.` };
+    return {
+      ok: false,
+      reason: why
+        ? t("emails.previewNotSentBecause", { reason: why.reason.replace(/_/g, " ") })
+        : t("emails.previewNotSent"),
+    };
   }
   const [settings, products, purchased] = await Promise.all([
     prisma.shopSettings.findUnique({ where: { shopId: shop.id } }),
@@ -128,19 +173,39 @@ export async function previewEmail(
  * Demo only: an order from a demo customer who accepts marketing, buying the trigger product of
  * the shop's first published email offer, scheduled exactly as orders/create would schedule it.
  */
-export async function simulateDemoOrder(prisma: PrismaClient, shop: Shop, appUrl: string, now = new Date()) {
+export async function simulateDemoOrder(
+  prisma: PrismaClient,
+  shop: Shop,
+  appUrl: string,
+  now = new Date(),
+  t: AdminT = englishT,
+) {
   const publication = await prisma.publication.findUnique({ where: { shopId: shop.id } });
   const decoded = publication ? decodePayload(publication.payload) : null;
   const offers = decoded?.ok ? decoded.payload.offers : [];
   const offer = offers.find((o) => o.moments.includes("email"));
-  if (!offer) return { scheduled: false as const, reason: "Publish an active offer with the “Follow-up email” moment first." };
-  const customer = await prisma.demoCustomer.findFirst({ where: { shopId: shop.id, marketingConsent: true }, orderBy: { id: "asc" } });
-  if (!customer) return { scheduled: false as const, reason: "The demo store has no customer who accepts marketing." };
+  if (!offer) return { scheduled: false as const, reason: t("emails.simulateNoOffer") };
+  const customer = await prisma.demoCustomer.findFirst({
+    where: { shopId: shop.id, marketingConsent: true },
+    orderBy: { id: "asc" },
+  });
+  if (!customer) return { scheduled: false as const, reason: t("emails.simulateNoCustomer") };
   const currency = Object.keys(offer.items[0]!.prices)[0] ?? shop.currency;
-  const productId = offer.targeting?.products?.[0] ?? (await prisma.demoProduct.findFirst({ where: { shopId: shop.id, id: { notIn: offer.items.map((i) => i.productId) } } }))?.id;
-  const product = productId ? await prisma.demoProduct.findUnique({ where: { id: productId }, include: { variants: { take: 1 } } }) : null;
-  if (!product?.variants[0]) return { scheduled: false as const, reason: "No product to buy in the demo store." };
-  const unit = toSafeNumber(currency === "EUR" ? product.variants[0].priceEurMinor : product.variants[0].priceUsdMinor, "price");
+  const productId =
+    offer.targeting?.products?.[0] ??
+    (
+      await prisma.demoProduct.findFirst({
+        where: { shopId: shop.id, id: { notIn: offer.items.map((i) => i.productId) } },
+      })
+    )?.id;
+  const product = productId
+    ? await prisma.demoProduct.findUnique({ where: { id: productId }, include: { variants: { take: 1 } } })
+    : null;
+  if (!product?.variants[0]) return { scheduled: false as const, reason: t("emails.simulateNoProduct") };
+  const unit = toSafeNumber(
+    currency === "EUR" ? product.variants[0].priceEurMinor : product.variants[0].priceUsdMinor,
+    "price",
+  );
   const orderId = `gid://shopify/Order/${now.getTime()}`;
   // The merchant asks to see the follow-up email: the simulated buyer is one outside the email
   // experiment's hold-out (a held-out buyer gets no email, by design). It is a test order, so it
@@ -168,10 +233,26 @@ export async function simulateDemoOrder(prisma: PrismaClient, shop: Shop, appUrl
     test: true,
     processedAt: now,
     attributes: { [ATTR.journey]: journeyKey },
-    lines: [{ lineId: `gid://shopify/LineItem/${now.getTime()}`, productId: product.id, variantId: product.variants[0].id, title: product.title, quantity: 1, unitMinor: unit, discountMinor: 0, attributes: {} }],
+    lines: [
+      {
+        lineId: `gid://shopify/LineItem/${now.getTime()}`,
+        productId: product.id,
+        variantId: product.variants[0].id,
+        title: product.title,
+        quantity: 1,
+        unitMinor: unit,
+        discountMinor: 0,
+        attributes: {},
+      },
+    ],
   };
-  const outcome = await prisma.$transaction((tx) => scheduleFollowUp(tx, { shopId: shop.id, shopDomain: shop.domain, orderRowId: orderId, order }, { now, appUrl }));
+  const outcome = await prisma.$transaction((tx) =>
+    scheduleFollowUp(tx, { shopId: shop.id, shopDomain: shop.domain, orderRowId: orderId, order }, { now, appUrl }),
+  );
   return outcome.scheduled
-    ? { scheduled: true as const, reason: `${customer.firstName} bought ${product.title}: one email scheduled.` }
-    : { scheduled: false as const, reason: `Nothing scheduled (${outcome.reason.replace(/_/g, " ")}).` };
+    ? {
+        scheduled: true as const,
+        reason: t("emails.simulateScheduled", { customer: customer.firstName, product: product.title }),
+      }
+    : { scheduled: false as const, reason: t("emails.simulateNothing", { reason: outcome.reason.replace(/_/g, " ") }) };
 }

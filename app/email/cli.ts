@@ -55,7 +55,9 @@ if (process.env.EMAIL_UNTIL_IDLE === "1") {
   for (;;) {
     const r = await runBatch(opts);
     if (r.claimed) console.log(`claimed ${r.claimed} sent ${r.sent} retried ${r.retried} failed ${r.failed}`);
-    const open = await prisma.outboxMessage.count({ where: { status: { in: ["pending", "sending"] }, nextAttemptAt: { lte: new Date() } } });
+    const open = await prisma.outboxMessage.count({
+      where: { status: { in: ["pending", "sending"] }, nextAttemptAt: { lte: new Date() } },
+    });
     if (r.claimed === 0 && open === 0) break;
     if (r.claimed === 0) await new Promise((resolve) => setTimeout(resolve, pollMs));
   }

@@ -77,8 +77,10 @@ const htmlWith = (sentence: string, markup: string) => escapeHtml(sentence).repl
 /** Header-safe display name: no CR/LF, quotes escaped (nodemailer encodes non-ASCII). */
 const displayName = (s: string) => s.replace(/[\r\n"\\]/g, " ").trim();
 
-export const unsubscribeUrl = (appUrl: string, token: string) => `${appUrl.replace(/\/$/, "")}/email/unsubscribe?t=${encodeURIComponent(token)}`;
-export const clickUrl = (appUrl: string, token: string) => `${appUrl.replace(/\/$/, "")}/email/click?t=${encodeURIComponent(token)}`;
+export const unsubscribeUrl = (appUrl: string, token: string) =>
+  `${appUrl.replace(/\/$/, "")}/email/unsubscribe?t=${encodeURIComponent(token)}`;
+export const clickUrl = (appUrl: string, token: string) =>
+  `${appUrl.replace(/\/$/, "")}/email/click?t=${encodeURIComponent(token)}`;
 
 /** Deterministic Message-ID: every attempt (and any duplicate) of one outbox row carries the same. */
 export const messageIdFor = (outboxId: string, appUrl: string) => {
@@ -157,7 +159,9 @@ export function renderEmail(input: RenderInput): RenderedEmail {
     title: escapeHtml(c.offer.title),
     body: c.offer.body && c.offer.design !== "compact" ? escapeHtml(c.offer.body) : "",
     price: `<strong>${escapeHtml(money(price.final))}</strong>${price.savings > 0 ? ` <s style="color:#6b7280">${escapeHtml(money(price.original))}</s> <span style="color:#047857">${escapeHtml(t("email.youSave", { amount: money(price.savings) }))}</span>` : ""}`,
-    code: c.discountCode ? `<p style="margin:0 0 8px">${htmlWith(t("email.code", { code: SLOT }), `<code style="font-size:16px">${escapeHtml(c.discountCode)}</code>`)}</p>` : "",
+    code: c.discountCode
+      ? `<p style="margin:0 0 8px">${htmlWith(t("email.code", { code: SLOT }), `<code style="font-size:16px">${escapeHtml(c.discountCode)}</code>`)}</p>`
+      : "",
     cta: escapeHtml(cta),
     href: escapeHtml(click),
   });

@@ -33,7 +33,9 @@ function offerEvent(row: OutboxMessage, type: "impression" | "click", id: string
     surface: "email",
     journeyKey: journeyKeyOf(row),
     offerId: row.offerId,
-    ...(row.experimentId && row.armId ? { experimentId: row.experimentId, armId: row.armId, arm: "variant" } : { arm: "none" }),
+    ...(row.experimentId && row.armId
+      ? { experimentId: row.experimentId, armId: row.armId, arm: "variant" }
+      : { arm: "none" }),
     currency: row.currency,
     occurredAt: now.getTime(),
   };
@@ -45,7 +47,12 @@ export async function recordEmailsSent(db: Db, rows: OutboxMessage[], now: Date)
   for (const r of rows) byShop.set(r.shopId, [...(byShop.get(r.shopId) ?? []), r]);
   for (const [shopId, list] of byShop) {
     for (let i = 0; i < list.length; i += MAX_BATCH) {
-      await ingestEvents(db, shopId, list.slice(i, i + MAX_BATCH).map((r) => offerEvent(r, "impression", `email-sent-${r.id}`, now)), now);
+      await ingestEvents(
+        db,
+        shopId,
+        list.slice(i, i + MAX_BATCH).map((r) => offerEvent(r, "impression", `email-sent-${r.id}`, now)),
+        now,
+      );
     }
   }
 }
@@ -58,7 +65,17 @@ export async function recordUnsubscribe(db: Db, shopId: string, journeyKey: stri
   await ingestEvents(
     db,
     shopId,
-    [{ id: `email-unsub-${journeyKey}`.slice(0, 64), type: "unsubscribe", moment: "email", surface: "email", journeyKey, arm: "none", occurredAt: now.getTime() }],
+    [
+      {
+        id: `email-unsub-${journeyKey}`.slice(0, 64),
+        type: "unsubscribe",
+        moment: "email",
+        surface: "email",
+        journeyKey,
+        arm: "none",
+        occurredAt: now.getTime(),
+      },
+    ],
     now,
   );
 }
@@ -71,7 +88,10 @@ export async function recordEmailPurchase(db: Db, shopId: string, order: OrderCr
   const a = order.attributes;
   if (a[ATTR.moment] !== "email" || !a[ATTR.offer]) return false;
   const armId = a[ATTR.arm] || undefined;
-  const outbox = await db.outboxMessage.findFirst({ where: { shopId, offerId: a[ATTR.offer], armId: armId ?? null }, select: { experimentId: true } });
+  const outbox = await db.outboxMessage.findFirst({
+    where: { shopId, offerId: a[ATTR.offer], armId: armId ?? null },
+    select: { experimentId: true },
+  });
   await ingestEvents(
     db,
     shopId,
@@ -83,7 +103,9 @@ export async function recordEmailPurchase(db: Db, shopId: string, order: OrderCr
         surface: "email",
         journeyKey: a[JOURNEY_ATTRIBUTE] || order.customerId || "unknown",
         offerId: a[ATTR.offer],
-        ...(armId && outbox?.experimentId ? { experimentId: outbox.experimentId, armId, arm: "variant" } : { arm: "none" }),
+        ...(armId && outbox?.experimentId
+          ? { experimentId: outbox.experimentId, armId, arm: "variant" }
+          : { arm: "none" }),
         currency: order.currency,
         valueMinor: order.totalMinor,
         occurredAt: order.processedAt.getTime(),

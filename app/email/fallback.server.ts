@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
-import { decide, exposureEventFields, type CartLine, type Payload, type ShownOffer } from "@moments/engine";
+import { exposureEventFields, type CartLine, type Payload, type ShownOffer } from "@moments/engine";
 import { ingestEvents } from "~/measurement/ingest.server";
+import { decideOnOrder } from "./order-decision";
 import type { OrderCreated } from "~/orders/order-payload.server";
 
 type Tx = Prisma.TransactionClient;
@@ -20,7 +21,11 @@ export interface EmailFallback {
 }
 
 /** Has the post-purchase page or the thank-you page made a post-purchase offer for this order? */
-export async function postPurchaseShown(prisma: PrismaClient | Tx, shopId: string, keys: readonly string[]): Promise<boolean> {
+export async function postPurchaseShown(
+  prisma: PrismaClient | Tx,
+  shopId: string,
+  keys: readonly string[],
+): Promise<boolean> {
   const known = keys.filter(Boolean);
   if (!known.length) return false;
   const row = await prisma.postPurchaseOffer.findFirst({
@@ -46,17 +51,7 @@ export async function postPurchaseForEmail(
   const referenceId = order.checkoutToken;
   if (!referenceId || !payload.offers.some((o) => o.moments.includes("post_purchase"))) return null;
   if (await postPurchaseShown(tx, shopId, [referenceId, order.shopifyId])) return null;
-  const sameCurrency = order.presentmentCurrency === order.currency;
-  const decision = decide({
-    now: now.getTime(),
-    moments: ["post_purchase"],
-    buyerKey: referenceId,
-    cart: { lines, subtotal: sameCurrency ? order.subtotalMinor : order.presentmentTotalMinor, currency: order.presentmentCurrency },
-    country: order.country ?? undefined,
-    locale: order.locale ?? undefined,
-    purchasedProductIds: lines.map((l) => l.productId),
-    payload,
-  });
+  const decision = decideOnOrder(order, lines, "post_purchase", referenceId, payload, now);
   const md = decision.moments[0];
   // Exposures where the email decides, hold-out and variants alike (the thank-you page deciding the
   // same later sends the same ids); test orders none, as for the email's own offer.
@@ -64,7 +59,9 @@ export async function postPurchaseForEmail(
     await ingestEvents(
       tx,
       shopId,
-      md.exposures.map((x) => Object.assign(exposureEventFields(x, referenceId), { surface: "email" as const, occurredAt: now.getTime() })),
+      md.exposures.map((x) =>
+        Object.assign(exposureEventFields(x, referenceId), { surface: "email" as const, occurredAt: now.getTime() }),
+      ),
       now,
     );
   }

@@ -26,7 +26,11 @@ export interface BuyerText {
   t: Translate<EmailStrings>;
 }
 
-const textFor = (language: EmailLanguage, intl: string): BuyerText => ({ language, intl, t: translator(EMAIL_LANGUAGES[language], en) });
+const textFor = (language: EmailLanguage, intl: string): BuyerText => ({
+  language,
+  intl,
+  t: translator(EMAIL_LANGUAGES[language], en),
+});
 
 /** The buyer's locale ("de-CH" -> German, "pt" -> English); null or empty -> English. */
 export function buyerText(locale: string | null | undefined): BuyerText {

@@ -74,22 +74,35 @@ export async function claimBatch(
   const picked = sql`SELECT "id" FROM "OutboxMessage" WHERE ${claimable(now)} ${scope} ORDER BY "nextAttemptAt" ASC LIMIT ${limit}`;
   // PostgreSQL may re-run an `IN (subquery)` per outer row, so its LIMIT would not bound the
   // claim (it took every due row); ARRAY(...) is evaluated once.
-  const target = dialect === "postgresql" ? sql`"id" = ANY(ARRAY(${picked} FOR UPDATE SKIP LOCKED))` : sql`"id" IN (${picked})`;
-  const count = await execute(prisma, sql`
+  const target =
+    dialect === "postgresql" ? sql`"id" = ANY(ARRAY(${picked} FOR UPDATE SKIP LOCKED))` : sql`"id" IN (${picked})`;
+  const count = await execute(
+    prisma,
+    sql`
     UPDATE "OutboxMessage"
        SET "status" = 'sending', "claimedBy" = ${claimToken}, "claimedUntil" = ${until},
            "attempts" = "attempts" + 1, "updatedAt" = ${now}
      WHERE ${target}
-       AND ${claimable(now)}`);
+       AND ${claimable(now)}`,
+  );
   if (count === 0) return [];
-  return prisma.outboxMessage.findMany({ where: { claimedBy: claimToken, status: "sending" }, orderBy: { nextAttemptAt: "asc" } });
+  return prisma.outboxMessage.findMany({
+    where: { claimedBy: claimToken, status: "sending" },
+    orderBy: { nextAttemptAt: "asc" },
+  });
 }
 
 /**
  * Renews the lease of one claimed row just before it goes to SMTP, storing its completed content
  * in the same write; false if the lease was lost (another worker has the row now).
  */
-async function renewLease(prisma: PrismaClient, row: OutboxMessage, now: Date, leaseMs: number, data: Prisma.OutboxMessageUpdateManyMutationInput): Promise<boolean> {
+async function renewLease(
+  prisma: PrismaClient,
+  row: OutboxMessage,
+  now: Date,
+  leaseMs: number,
+  data: Prisma.OutboxMessageUpdateManyMutationInput,
+): Promise<boolean> {
   const { count } = await prisma.outboxMessage.updateMany({
     where: { id: row.id, claimedBy: row.claimedBy, status: "sending" },
     data: { ...data, claimedUntil: new Date(now.getTime() + leaseMs) },
@@ -100,7 +113,12 @@ async function renewLease(prisma: PrismaClient, row: OutboxMessage, now: Date, l
 const ownedBy = (row: OutboxMessage) => ({ id: row.id, claimedBy: row.claimedBy, status: "sending" });
 
 /** Discount code, checkout link and product details, fetched once (the caller stores them on the row). */
-async function completeContent(opts: DeliveryOptions, row: OutboxMessage, content: EmailContent, now: Date): Promise<EmailContent> {
+async function completeContent(
+  opts: DeliveryOptions,
+  row: OutboxMessage,
+  content: EmailContent,
+  now: Date,
+): Promise<EmailContent> {
   if (content.discountCode && content.checkoutUrl && content.product) return content;
   const gateway = await opts.gatewayFor(row.shopId);
   const next = { ...content };
@@ -132,7 +150,12 @@ async function completeContent(opts: DeliveryOptions, row: OutboxMessage, conten
  * Shopify cart permalink: `/cart/<variant>:<qty>,...?discount=CODE`, with cart attributes that
  * carry the moment and offer so that the order is attributed like any other moment's.
  */
-export function checkoutUrl(shopDomain: string, items: EmailContent["offer"]["items"], code: string | undefined, row: Pick<OutboxMessage, "offerId" | "armId" | "customerId" | "recipientHash"> & { content?: string }): string {
+export function checkoutUrl(
+  shopDomain: string,
+  items: EmailContent["offer"]["items"],
+  code: string | undefined,
+  row: Pick<OutboxMessage, "offerId" | "armId" | "customerId" | "recipientHash"> & { content?: string },
+): string {
   const path = items.map((i) => `${i.variantId.split("/").pop()}:${i.quantity}`).join(",");
   const q = new URLSearchParams();
   if (code) q.set("discount", code);
@@ -146,7 +169,10 @@ export function checkoutUrl(shopDomain: string, items: EmailContent["offer"]["it
 
 async function isUnsubscribed(prisma: PrismaClient, row: OutboxMessage): Promise<boolean> {
   const hit = await prisma.emailUnsubscribe.findFirst({
-    where: { shopId: row.shopId, OR: [{ emailHash: row.recipientHash }, ...(row.customerId ? [{ customerId: row.customerId }] : [])] },
+    where: {
+      shopId: row.shopId,
+      OR: [{ emailHash: row.recipientHash }, ...(row.customerId ? [{ customerId: row.customerId }] : [])],
+    },
     select: { shopId: true },
   });
   return !!hit;
@@ -162,7 +188,15 @@ export async function runBatch(opts: DeliveryOptions): Promise<BatchResult> {
   const leaseMs = opts.leaseMs ?? 5 * 60_000;
   const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const token = `${opts.workerId ?? "worker"}:${randomUUID()}`;
-  const rows = await claimBatch(opts.prisma, opts.dialect ?? "sqlite", token, now, opts.batchSize ?? 20, leaseMs, opts.shopId);
+  const rows = await claimBatch(
+    opts.prisma,
+    opts.dialect ?? "sqlite",
+    token,
+    now,
+    opts.batchSize ?? 20,
+    leaseMs,
+    opts.shopId,
+  );
   const result: BatchResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0, cancelled: 0 };
   const sentRows: OutboxMessage[] = [];
   for (const row of rows) {
@@ -171,13 +205,21 @@ export async function runBatch(opts: DeliveryOptions): Promise<BatchResult> {
       // Only reachable by rows whose worker died mid-attempt maxAttempts times.
       await opts.prisma.outboxMessage.updateMany({
         where: ownedBy(row),
-        data: { status: "failed", claimedBy: null, claimedUntil: null, lastError: row.lastError ?? `gave up after ${maxAttempts} attempts (worker lost)` },
+        data: {
+          status: "failed",
+          claimedBy: null,
+          claimedUntil: null,
+          lastError: row.lastError ?? `gave up after ${maxAttempts} attempts (worker lost)`,
+        },
       });
       result.failed++;
       continue;
     }
     if (await isUnsubscribed(opts.prisma, row)) {
-      await opts.prisma.outboxMessage.updateMany({ where: ownedBy(row), data: { status: "cancelled", claimedBy: null, claimedUntil: null, lastError: "unsubscribed" } });
+      await opts.prisma.outboxMessage.updateMany({
+        where: ownedBy(row),
+        data: { status: "cancelled", claimedBy: null, claimedUntil: null, lastError: "unsubscribed" },
+      });
       result.cancelled++;
       continue;
     }
@@ -185,16 +227,25 @@ export async function runBatch(opts: DeliveryOptions): Promise<BatchResult> {
     try {
       const stored = JSON.parse(row.content) as EmailContent;
       // The post-purchase offer carried as a fallback goes only if neither page showed it since.
-      if (stored.fallback && (await postPurchaseShown(opts.prisma, row.shopId, [stored.fallback.referenceId, row.orderShopifyId]))) {
+      if (
+        stored.fallback &&
+        (await postPurchaseShown(opts.prisma, row.shopId, [stored.fallback.referenceId, row.orderShopifyId]))
+      ) {
         await opts.prisma.outboxMessage.updateMany({
           where: ownedBy(row),
-          data: { status: "cancelled", claimedBy: null, claimedUntil: null, lastError: "the post-purchase offer was shown on the post-purchase or thank-you page" },
+          data: {
+            status: "cancelled",
+            claimedBy: null,
+            claimedUntil: null,
+            lastError: "the post-purchase offer was shown on the post-purchase or thank-you page",
+          },
         });
         result.cancelled++;
         continue;
       }
       const content = await completeContent(opts, row, stored, at);
-      changed = content !== stored ? { content: JSON.stringify(content), discountCode: content.discountCode ?? null } : {};
+      changed =
+        content !== stored ? { content: JSON.stringify(content), discountCode: content.discountCode ?? null } : {};
       // The claim's lease covers the whole batch; renew (one write) only when less than half is
       // left, since no other worker can claim the row before it expires.
       if (row.claimedUntil!.getTime() - at.getTime() < leaseMs / 2) {
@@ -221,7 +272,14 @@ export async function runBatch(opts: DeliveryOptions): Promise<BatchResult> {
         where: { id: row.id, claimedBy: row.claimedBy },
         // The content (code, link) is stored with the "sent" mark: a resend after a crash
         // recomputes the same deterministic code and link, so nothing is needed before SMTP.
-        data: { ...changed, status: "sent", sentAt: (opts.now ?? (() => new Date()))(), claimedBy: null, claimedUntil: null, lastError: null },
+        data: {
+          ...changed,
+          status: "sent",
+          sentAt: (opts.now ?? (() => new Date()))(),
+          claimedBy: null,
+          claimedUntil: null,
+          lastError: null,
+        },
       });
       result.sent++;
       sentRows.push(row);
@@ -231,8 +289,20 @@ export async function runBatch(opts: DeliveryOptions): Promise<BatchResult> {
       await opts.prisma.outboxMessage.updateMany({
         where: ownedBy(row),
         data: giveUp
-          ? { status: "failed", claimedBy: null, claimedUntil: null, lastError: `gave up after ${row.attempts} attempts: ${reason}` }
-          : { ...changed, status: "pending", claimedBy: null, claimedUntil: null, lastError: reason, nextAttemptAt: new Date(at.getTime() + backoffFor(row.attempts, opts.backoffMs)) },
+          ? {
+              status: "failed",
+              claimedBy: null,
+              claimedUntil: null,
+              lastError: `gave up after ${row.attempts} attempts: ${reason}`,
+            }
+          : {
+              ...changed,
+              status: "pending",
+              claimedBy: null,
+              claimedUntil: null,
+              lastError: reason,
+              nextAttemptAt: new Date(at.getTime() + backoffFor(row.attempts, opts.backoffMs)),
+            },
       });
       if (giveUp) result.failed++;
       else result.retried++;

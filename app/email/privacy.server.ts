@@ -7,7 +7,10 @@ type Tx = Prisma.TransactionClient;
 const ORDERS_PER_STATEMENT = 900;
 
 /** customers/redact: the buyer's follow-up messages (any state) and opt-out record go. */
-export async function redactCustomerEmail(tx: Tx, ref: { shopId: string; customerId: string | null; email: string | null; orderIds: string[] }): Promise<void> {
+export async function redactCustomerEmail(
+  tx: Tx,
+  ref: { shopId: string; customerId: string | null; email: string | null; orderIds: string[] },
+): Promise<void> {
   const messages: Prisma.OutboxMessageWhereInput[] = [];
   const optOuts: Prisma.EmailUnsubscribeWhereInput[] = [];
   if (ref.customerId) {
@@ -22,7 +25,9 @@ export async function redactCustomerEmail(tx: Tx, ref: { shopId: string; custome
   // Any number of orders: bounded IN lists, as in app/privacy.server.ts (IDS_PER_STATEMENT).
   const gids = ref.orderIds.map((id) => (id.startsWith("gid://") ? id : `gid://shopify/Order/${id}`));
   for (let i = 0; i < gids.length; i += ORDERS_PER_STATEMENT) {
-    await tx.outboxMessage.deleteMany({ where: { shopId: ref.shopId, orderShopifyId: { in: gids.slice(i, i + ORDERS_PER_STATEMENT) } } });
+    await tx.outboxMessage.deleteMany({
+      where: { shopId: ref.shopId, orderShopifyId: { in: gids.slice(i, i + ORDERS_PER_STATEMENT) } },
+    });
   }
   if (optOuts.length) await tx.emailUnsubscribe.deleteMany({ where: { shopId: ref.shopId, OR: optOuts } });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
-import { ATTR, decide, decodePayload, exposureEventFields, type CartLine, type ShownOffer } from "@moments/engine";
+import { ATTR, decodePayload, exposureEventFields, type CartLine, type ShownOffer } from "@moments/engine";
 import { withLineFacts } from "~/catalog/line-facts.server";
 import { env } from "~/env.server";
 import { ingestEvents } from "~/measurement/ingest.server";
@@ -12,6 +12,7 @@ import { storedLocale } from "./i18n.server";
 import { emailHash } from "./tokens.server";
 import { recordEmailPurchase } from "./events.server";
 import { postPurchaseForEmail, type EmailFallback } from "./fallback.server";
+import { decideOnOrder } from "./order-decision";
 
 type Tx = Prisma.TransactionClient;
 
@@ -21,7 +22,10 @@ const clampDelay = (h: number) => Math.min(EMAIL_DELAY_MAX_HOURS, Math.max(EMAIL
 
 export type ScheduleOutcome =
   | { scheduled: true; outboxId: string; dueAt: Date; offerId: string }
-  | { scheduled: false; reason: "no_consent" | "no_email" | "unsubscribed" | "not_published" | "no_offer" | "already_scheduled" };
+  | {
+      scheduled: false;
+      reason: "no_consent" | "no_email" | "unsubscribed" | "not_published" | "no_offer" | "already_scheduled";
+    };
 
 export interface ScheduleOptions {
   now: Date;
@@ -45,7 +49,11 @@ export function orderJourneyKey(order: OrderCreated & { checkoutToken?: string |
  * transaction, so the outbox row commits with the order (or not at all). Nothing is scheduled
  * without the buyer's marketing consent, for an unsubscribed buyer, or twice for one order.
  */
-export async function scheduleFollowUp(tx: Tx, ctx: OrderCreatedContext, opts: ScheduleOptions): Promise<ScheduleOutcome> {
+export async function scheduleFollowUp(
+  tx: Tx,
+  ctx: OrderCreatedContext,
+  opts: ScheduleOptions,
+): Promise<ScheduleOutcome> {
   const { order, shopId } = ctx;
   if (!order.marketingConsent) return { scheduled: false, reason: "no_consent" };
   if (!order.email) return { scheduled: false, reason: "no_email" };
@@ -55,7 +63,10 @@ export async function scheduleFollowUp(tx: Tx, ctx: OrderCreatedContext, opts: S
     select: { shopId: true },
   });
   if (unsubscribed) return { scheduled: false, reason: "unsubscribed" };
-  const existing = await tx.outboxMessage.findUnique({ where: { shopId_orderShopifyId: { shopId, orderShopifyId: order.shopifyId } }, select: { id: true } });
+  const existing = await tx.outboxMessage.findUnique({
+    where: { shopId_orderShopifyId: { shopId, orderShopifyId: order.shopifyId } },
+    select: { id: true },
+  });
   if (existing) return { scheduled: false, reason: "already_scheduled" };
 
   const publication = await tx.publication.findUnique({ where: { shopId } });
@@ -66,21 +77,17 @@ export async function scheduleFollowUp(tx: Tx, ctx: OrderCreatedContext, opts: S
   const sameCurrency = order.presentmentCurrency === order.currency;
   const orderLines: CartLine[] = order.lines
     .filter((l) => l.productId && l.variantId)
-    .map((l) => ({ productId: l.productId!, variantId: l.variantId!, quantity: l.quantity, unitPrice: sameCurrency ? l.unitMinor : 0, attributes: l.attributes }));
+    .map((l) => ({
+      productId: l.productId!,
+      variantId: l.variantId!,
+      quantity: l.quantity,
+      unitPrice: sameCurrency ? l.unitMinor : 0,
+      attributes: l.attributes,
+    }));
   // Tag and collection triggers: facts the webhook fetched before this transaction.
   const lines = ctx.lineFacts ? withLineFacts(orderLines, ctx.lineFacts) : orderLines;
   const journeyKey = orderJourneyKey(order);
-  const decision = decide({
-    now: opts.now.getTime(),
-    moments: ["email"],
-    buyerKey: journeyKey,
-    cart: { lines, subtotal: sameCurrency ? order.subtotalMinor : order.presentmentTotalMinor, currency: order.presentmentCurrency },
-    country: order.country ?? undefined,
-    locale: order.locale ?? undefined,
-    buyer: { tags: order.customerTags },
-    purchasedProductIds: lines.map((l) => l.productId),
-    payload: decoded.payload,
-  });
+  const decision = decideOnOrder(order, lines, "email", journeyKey, decoded.payload, opts.now, order.customerTags);
   const md = decision.moments[0];
   // Exposures where the email is decided, hold-out and variants alike, in the webhook's transaction.
   // A test order (bogus gateway: every order of a development store) still gets its email, so a
@@ -90,7 +97,12 @@ export async function scheduleFollowUp(tx: Tx, ctx: OrderCreatedContext, opts: S
     await ingestEvents(
       tx,
       shopId,
-      md.exposures.map((x) => Object.assign(exposureEventFields(x, journeyKey), { surface: "email" as const, occurredAt: opts.now.getTime() })),
+      md.exposures.map((x) =>
+        Object.assign(exposureEventFields(x, journeyKey), {
+          surface: "email" as const,
+          occurredAt: opts.now.getTime(),
+        }),
+      ),
       opts.now,
     );
   }

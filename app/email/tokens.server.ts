@@ -6,10 +6,12 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
  * hash of the buyer's email (never the address itself, so a forwarded link leaks nothing); the
  * click token names the outbox message whose checkout link it opens.
  */
-export const emailHash = (email: string): string => createHash("sha256").update(email.trim().toLowerCase()).digest("hex");
+export const emailHash = (email: string): string =>
+  createHash("sha256").update(email.trim().toLowerCase()).digest("hex");
 
 const b64 = (buf: Buffer | string) => Buffer.from(buf).toString("base64url");
-const mac = (secret: string, purpose: string, body: string) => createHmac("sha256", secret).update(`${purpose}.${body}`).digest();
+const mac = (secret: string, purpose: string, body: string) =>
+  createHmac("sha256", secret).update(`${purpose}.${body}`).digest();
 
 function sign(secret: string, purpose: string, data: object): string {
   const body = b64(JSON.stringify(data));
@@ -41,13 +43,38 @@ export interface UnsubscribeClaim {
 }
 
 export function signUnsubscribe(secret: string, claim: UnsubscribeClaim): string {
-  return sign(secret, "unsubscribe", { s: claim.shopId, h: claim.emailHash, c: claim.customerId, i: claim.issuedAt, ...(claim.locale ? { l: claim.locale } : {}) });
+  return sign(secret, "unsubscribe", {
+    s: claim.shopId,
+    h: claim.emailHash,
+    c: claim.customerId,
+    i: claim.issuedAt,
+    ...(claim.locale ? { l: claim.locale } : {}),
+  });
 }
 
 export function verifyUnsubscribe(secret: string, token: string | null | undefined): UnsubscribeClaim | null {
-  const d = verify(secret, "unsubscribe", token) as { s?: unknown; h?: unknown; c?: unknown; i?: unknown; l?: unknown } | null;
-  if (!d || typeof d.s !== "string" || typeof d.h !== "string" || !/^[0-9a-f]{64}$/.test(d.h) || typeof d.i !== "number") return null;
-  return { shopId: d.s, emailHash: d.h, customerId: typeof d.c === "string" ? d.c : null, issuedAt: d.i, locale: typeof d.l === "string" ? d.l : null };
+  const d = verify(secret, "unsubscribe", token) as {
+    s?: unknown;
+    h?: unknown;
+    c?: unknown;
+    i?: unknown;
+    l?: unknown;
+  } | null;
+  if (
+    !d ||
+    typeof d.s !== "string" ||
+    typeof d.h !== "string" ||
+    !/^[0-9a-f]{64}$/.test(d.h) ||
+    typeof d.i !== "number"
+  )
+    return null;
+  return {
+    shopId: d.s,
+    emailHash: d.h,
+    customerId: typeof d.c === "string" ? d.c : null,
+    issuedAt: d.i,
+    locale: typeof d.l === "string" ? d.l : null,
+  };
 }
 
 export function signClick(secret: string, outboxId: string): string {

@@ -19,7 +19,10 @@ export interface EmailTransport {
  * nodemailer writes the end of DATA as its own small packet; with Nagle's algorithm on, it waits
  * for the server's delayed ACK (~40 ms a message). Our own socket with TCP_NODELAY removes that.
  */
-function noDelaySocket(options: { host?: string; port?: number; secure?: boolean }, callback: (err: Error | null, socket?: { connection: net.Socket }) => void) {
+function noDelaySocket(
+  options: { host?: string; port?: number; secure?: boolean },
+  callback: (err: Error | null, socket?: { connection: net.Socket }) => void,
+) {
   const socket = net.connect({ host: options.host ?? "localhost", port: options.port ?? (options.secure ? 465 : 587) });
   socket.setNoDelay(true);
   const onError = (error: Error) => callback(error);
@@ -96,9 +99,19 @@ export function listEmlFiles(dir: string, limit = 100): EmlFile[] {
     .map((name) => {
       const file = path.join(dir, name);
       const stat = statSync(file);
-      const head = readFileSync(file, "utf8").slice(0, 8192).split(/\r?\n\r?\n/)[0] ?? "";
-      const header = (key: string) => new RegExp(`^${key}: (.*(?:\\r?\\n[ \\t].*)*)`, "mi").exec(head)?.[1]?.replace(/\r?\n[ \t]/g, " ") ?? "";
-      return { name, bytes: stat.size, writtenAt: stat.mtime, subject: decodeMimeWords(header("Subject")), to: header("To") };
+      const head =
+        readFileSync(file, "utf8")
+          .slice(0, 8192)
+          .split(/\r?\n\r?\n/)[0] ?? "";
+      const header = (key: string) =>
+        new RegExp(`^${key}: (.*(?:\\r?\\n[ \\t].*)*)`, "mi").exec(head)?.[1]?.replace(/\r?\n[ \t]/g, " ") ?? "";
+      return {
+        name,
+        bytes: stat.size,
+        writtenAt: stat.mtime,
+        subject: decodeMimeWords(header("Subject")),
+        to: header("To"),
+      };
     })
     .sort((a, b) => b.writtenAt.getTime() - a.writtenAt.getTime())
     .slice(0, limit);
@@ -115,9 +128,16 @@ export function readEmlFile(dir: string, name: string): Buffer | null {
 }
 
 function decodeMimeWords(s: string): string {
-  return s.replace(/=\?utf-8\?([BQ])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
-    enc.toUpperCase() === "B"
-      ? Buffer.from(text, "base64").toString("utf8")
-      : Buffer.from(text.replace(/_/g, " ").replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8"),
-  ).replace(/\?=\s+=\?/g, "");
+  return s
+    .replace(/=\?utf-8\?([BQ])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
+      enc.toUpperCase() === "B"
+        ? Buffer.from(text, "base64").toString("utf8")
+        : Buffer.from(
+            text
+              .replace(/_/g, " ")
+              .replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+            "latin1",
+          ).toString("utf8"),
+    )
+    .replace(/\?=\s+=\?/g, "");
 }

@@ -54,7 +54,11 @@ export function emailOutboxDir(configured: string | undefined): string {
 }
 
 /** SMTP when SMTP_URL is set; otherwise `.eml` files in demo mode; otherwise none (real mode). */
-export function transportFromEnv(e: { SMTP_URL?: string; EMAIL_OUTBOX_DIR?: string; MOMENTS_MODE: string }): EmailTransport | null {
+export function transportFromEnv(e: {
+  SMTP_URL?: string;
+  EMAIL_OUTBOX_DIR?: string;
+  MOMENTS_MODE: string;
+}): EmailTransport | null {
   if (e.SMTP_URL) return smtpTransport(e.SMTP_URL);
   if (e.MOMENTS_MODE === "demo") return emlTransport(emailOutboxDir(e.EMAIL_OUTBOX_DIR));
   return null;
@@ -70,7 +74,15 @@ export async function sendDueNowForDemo(prisma: PrismaClient, shopId: string): P
   let sent = 0;
   try {
     for (;;) {
-      const r = await runBatch({ prisma, transport, gatewayFor: gatewayResolver(prisma), appUrl: e.SHOPIFY_APP_URL, secret: e.SHOPIFY_API_SECRET, workerId: "demo-now", shopId });
+      const r = await runBatch({
+        prisma,
+        transport,
+        gatewayFor: gatewayResolver(prisma),
+        appUrl: e.SHOPIFY_APP_URL,
+        secret: e.SHOPIFY_API_SECRET,
+        workerId: "demo-now",
+        shopId,
+      });
       sent += r.sent;
       if (r.claimed === 0) break;
     }

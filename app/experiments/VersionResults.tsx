@@ -1,57 +1,98 @@
 import { Badge, BlockStack, DataTable, InlineStack, Text } from "@shopify/polaris";
+import type { AdminKey } from "~/i18n/catalogue";
+import { useFormat, useT } from "~/i18n/context";
 import type { VersionReport } from "./report.server";
-import { decisionText, intervalText, money, percent, VERDICT_LABEL, versionDates } from "./format";
+import { decisionText, intervalText, money, VERDICT_LABEL, versionDates } from "./format";
 
 type Jsonified<T> = T extends (infer U)[] ? Jsonified<U>[] : T extends object ? { [K in keyof T]: Jsonified<T[K]> } : T;
 
 /**
  * One version's results, per arm: the same component on the dashboard and on /app/experiments, fed
- * by the same report, so both pages read the same.
+ * by the same report, so both pages read the same, in the admin's language (the verdicts' and the
+ * sample-ratio check's reasons are the statistics' own words, in English).
  */
 export function VersionResults({ v, currency }: { v: Jsonified<VersionReport>; currency: string }) {
+  const t = useT();
+  const format = useFormat();
+  const interval = (i: Parameters<typeof intervalText>[0]) => intervalText(i, currency, t, format);
+  const arm = (a: { arm: string; label: string }) => (a.arm === "holdout" ? t("experiments.holdoutArm") : a.label);
+  const verdict = (kind: string) => (kind in VERDICT_LABEL ? t(`versionResults.verdicts.${kind}` as AdminKey) : kind);
   return (
     <BlockStack gap="200">
       <InlineStack gap="200" blockAlign="center">
-        <Text as="h3" variant="headingSm">{`Version ${v.version}${v.current ? " (current)" : ""}`}</Text>
-        <Text as="span" tone="subdued">{`${versionDates(v)} · ${v.days} day(s) of data`}</Text>
+        <Text as="h3" variant="headingSm">
+          {t(v.current ? "versionResults.versionCurrent" : "versionResults.version", { version: v.version })}
+        </Text>
+        <Text as="span" tone="subdued">
+          {t("versionResults.span", { dates: versionDates(v, t), days: v.days })}
+        </Text>
         {v.srm ? (
-          <Badge tone={v.srm.flagged ? "critical" : "success"}>{v.srm.flagged ? "Split mismatch (SRM)" : "Split as configured"}</Badge>
+          <Badge tone={v.srm.flagged ? "critical" : "success"}>
+            {v.srm.flagged ? t("versionResults.srmFlagged") : t("versionResults.srmOk")}
+          </Badge>
         ) : null}
       </InlineStack>
-      {v.reason ? <Text as="p" tone="subdued">{`Started because: ${v.reason}.`}</Text> : null}
+      {v.reason ? (
+        <Text as="p" tone="subdued">
+          {t("versionResults.startedBecause", { reason: v.reason })}
+        </Text>
+      ) : null}
       <DataTable
         columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric", "text", "text"]}
-        headings={["Arm", "Visitors", "Orders", "Take rate", "Revenue / visitor", "AOV", "Incremental revenue / visitor vs hold-out", "Verdict", "Time to a decision"]}
+        headings={[
+          t("versionResults.colArm"),
+          t("versionResults.colVisitors"),
+          t("versionResults.colOrders"),
+          t("versionResults.colTakeRate"),
+          t("versionResults.colRpv"),
+          t("versionResults.colAov"),
+          t("versionResults.colIncremental"),
+          t("versionResults.colVerdict"),
+          t("versionResults.colTime"),
+        ]}
         rows={v.arms.map((a) => {
           const c = v.comparisons.find((x) => x.arm === a.arm);
           return [
-            a.label,
-            a.visitors,
-            a.orders,
-            percent(a.takeRate),
-            money(a.rpv, currency),
-            money(a.aov, currency),
-            a.arm === "holdout" ? "baseline" : intervalText(c?.incrementalRpv ?? null, currency),
-            a.arm === "holdout" ? "–" : c?.verdict ? (VERDICT_LABEL[c.verdict.kind]?.label ?? c.verdict.kind) : "Not enough data",
-            a.arm === "holdout" ? "–" : decisionText(c?.verdict ?? null),
+            arm(a),
+            format.number(a.visitors),
+            format.number(a.orders),
+            format.percent(a.takeRate),
+            money(a.rpv, currency, format),
+            money(a.aov, currency, format),
+            a.arm === "holdout" ? t("versionResults.baseline") : interval(c?.incrementalRpv ?? null),
+            a.arm === "holdout" ? "–" : c?.verdict ? verdict(c.verdict.kind) : t("versionResults.notEnoughData"),
+            a.arm === "holdout" ? "–" : decisionText(c?.verdict ?? null, t),
           ];
         })}
       />
       {v.comparisons.map((c) =>
         c.verdict ? (
           <Text as="p" tone="subdued" key={c.arm}>
-            {`${c.label}: ${c.verdict.reason} (alpha ${c.verdict.alphaUsed.toPrecision(2)} over ${v.comparisonsCounted} comparison(s))` +
+            {t("versionResults.comparison", {
+              arm: c.label,
+              reason: c.verdict.reason,
+              alpha: c.verdict.alphaUsed.toPrecision(2),
+              count: v.comparisonsCounted,
+            }) +
               (c.verdict.varianceReduction === null
                 ? ""
                 : c.verdict.varianceReduction >= 0.005
-                  ? `; CUPED (cart before exposure) cut the variance by ${percent(c.verdict.varianceReduction, 0)}`
-                  : "; CUPED applied, no variance reduction") +
-              (c.incrementalAov ? `; AOV difference ${intervalText(c.incrementalAov, currency)} (fixed-horizon, for reading)` : "") +
+                  ? t("versionResults.cuped", { percent: format.percent(c.verdict.varianceReduction, 0) })
+                  : t("versionResults.cupedNone")) +
+              (c.incrementalAov ? t("versionResults.aovDifference", { interval: interval(c.incrementalAov) }) : "") +
               "."}
           </Text>
         ) : null,
       )}
-      {v.srm ? <Text as="p" tone={v.srm.flagged ? "critical" : "subdued"}>{`Sample ratio: ${v.srm.reason}. Configured: ${v.arms.map((a) => `${a.label} ${percent(a.expectedShare)}`).join(", ")}; observed: ${v.arms.map((a) => `${a.label} ${percent(a.observedShare)}`).join(", ")}.`}</Text> : null}
+      {v.srm ? (
+        <Text as="p" tone={v.srm.flagged ? "critical" : "subdued"}>
+          {t("versionResults.srm", {
+            reason: v.srm.reason,
+            configured: v.arms.map((a) => `${arm(a)} ${format.percent(a.expectedShare)}`).join(", "),
+            observed: v.arms.map((a) => `${arm(a)} ${format.percent(a.observedShare)}`).join(", "),
+          })}
+        </Text>
+      ) : null}
     </BlockStack>
   );
 }

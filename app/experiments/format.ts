@@ -3,8 +3,13 @@
  * the same report shows the same text on both pages.
  */
 import { formatMoney } from "~/lib/money";
+import { englishT, type AdminT } from "~/i18n/catalogue";
+import type { Formatters } from "~/i18n/format";
 
-export const VERDICT_LABEL: Record<string, { label: string; tone: "success" | "critical" | "info" | "warning" | undefined }> = {
+export const VERDICT_LABEL: Record<
+  string,
+  { label: string; tone: "success" | "critical" | "info" | "warning" | undefined }
+> = {
   winner: { label: "Winner", tone: "success" },
   loser: { label: "Loser", tone: "critical" },
   keep_testing: { label: "Keep testing", tone: "info" },
@@ -13,14 +18,32 @@ export const VERDICT_LABEL: Record<string, { label: string; tone: "success" | "c
   sample_ratio_mismatch: { label: "Sample ratio mismatch", tone: "warning" },
 };
 
-/** Fractional minor units (a mean) shown as money, rounded to the minor unit only for display. */
-export const money = (minor: number | null | undefined, currency: string) =>
-  minor === null || minor === undefined || !Number.isFinite(minor) ? "–" : formatMoney(Math.round(minor), currency);
+/**
+ * Fractional minor units (a mean) shown as money, rounded to the minor unit only for display; in
+ * the admin's locale with its `format` (useFormat()), else in English.
+ */
+export const money = (minor: number | null | undefined, currency: string, format?: Pick<Formatters, "money">) =>
+  minor === null || minor === undefined || !Number.isFinite(minor)
+    ? "–"
+    : format
+      ? format.money(Math.round(minor), currency)
+      : formatMoney(Math.round(minor), currency);
 
-export const percent = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? "–" : `${(x * 100).toFixed(digits)}%`);
+export const percent = (x: number | null | undefined, digits = 1) =>
+  x === null || x === undefined || !Number.isFinite(x) ? "–" : `${(x * 100).toFixed(digits)}%`;
 
-export function intervalText(i: { estimate: number; lower: number; upper: number } | null, currency: string): string {
-  return i ? `${money(i.estimate, currency)} (${money(i.lower, currency)} to ${money(i.upper, currency)})` : "not enough data";
+export function intervalText(
+  i: { estimate: number; lower: number; upper: number } | null,
+  currency: string,
+  t: AdminT = englishT,
+  format?: Pick<Formatters, "money">,
+): string {
+  if (!i) return t("versionResults.noInterval");
+  return t("versionResults.interval", {
+    estimate: money(i.estimate, currency, format),
+    lower: money(i.lower, currency, format),
+    upper: money(i.upper, currency, format),
+  });
 }
 
 interface VerdictLike {
@@ -32,18 +55,29 @@ interface VerdictLike {
 }
 
 /** "decided on day N", "about N more days", or why there is no estimate. */
-export function decisionText(v: VerdictLike | null): string {
+export function decisionText(v: VerdictLike | null, t: AdminT = englishT): string {
   if (!v) return "–";
   // decidedOnDay is the index of the deciding look: day 1 is the version's first calendar day.
-  if (v.decidedOnDay !== null) return `${v.kind === "inconclusive" ? "planned test ended" : "decided"} on day ${v.decidedOnDay + 1}`;
-  if (v.kind === "sample_ratio_mismatch") return "fix the split first";
+  if (v.decidedOnDay !== null)
+    return t(v.kind === "inconclusive" ? "versionResults.endedOn" : "versionResults.decidedOn", {
+      day: v.decidedOnDay + 1,
+    });
+  if (v.kind === "sample_ratio_mismatch") return t("versionResults.fixSplit");
   // No look yet: the estimate waits for enough visitors and buyers in both arms (the reason says how many).
-  if (v.lookDay === null) return "after the first look";
-  return v.daysToDecision === null ? "more than a year at this traffic" : `about ${v.daysToDecision} more day(s)`;
+  if (v.lookDay === null) return t("versionResults.afterFirstLook");
+  return v.daysToDecision === null
+    ? t("versionResults.overAYear")
+    : t("versionResults.aboutDays", { days: v.daysToDecision });
 }
 
 /** From the earlier of its start and its first data day (data older than the version row's start is its own). */
-export const versionDates = (v: { startedAt: string | null; endedAt: string | null; firstDay: string | null; lastDay: string | null }) => {
+export const versionDates = (
+  v: { startedAt: string | null; endedAt: string | null; firstDay: string | null; lastDay: string | null },
+  t: AdminT = englishT,
+) => {
   const starts = [v.startedAt?.slice(0, 10), v.firstDay].filter((d): d is string => Boolean(d)).sort();
-  return `${starts[0] ?? "?"} to ${v.endedAt ? v.endedAt.slice(0, 10) : "now"}`;
+  return t("versionResults.dates", {
+    from: starts[0] ?? "?",
+    to: v.endedAt ? v.endedAt.slice(0, 10) : t("versionResults.now"),
+  });
 };

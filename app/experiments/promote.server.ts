@@ -16,15 +16,26 @@ export async function promoteWinner(
   experimentId: string,
   armId: string,
 ): Promise<PromoteOutcome> {
-  const experiment = await prisma.experiment.findFirst({ where: { id: experimentId, shopId: shop.id }, select: { id: true } });
+  const experiment = await prisma.experiment.findFirst({
+    where: { id: experimentId, shopId: shop.id },
+    select: { id: true },
+  });
   if (!experiment) throw notFound();
-  const [report] = await experimentReports(prisma, shop.id, { experimentIds: [experimentId], includeWithoutData: true });
+  const [report] = await experimentReports(prisma, shop.id, {
+    experimentIds: [experimentId],
+    includeWithoutData: true,
+  });
   const version = report?.versions.find((v) => v.current);
   const comparison = version?.comparisons.find((c) => c.arm === armId);
   const name = report?.variants.find((v) => v.id === armId)?.name ?? "That variant";
   if (!comparison?.verdict || comparison.verdict.kind !== "winner") {
-    const why = comparison?.verdict ? `its verdict is "${comparison.verdict.kind}": ${comparison.verdict.reason}` : "it has no results yet";
-    return { ok: false, error: `${name} was not promoted: in version ${version?.version ?? 1}, ${why}. Only a winner against the hold-out can be promoted.` };
+    const why = comparison?.verdict
+      ? `its verdict is "${comparison.verdict.kind}": ${comparison.verdict.reason}`
+      : "it has no results yet";
+    return {
+      ok: false,
+      error: `${name} was not promoted: in version ${version?.version ?? 1}, ${why}. Only a winner against the hold-out can be promoted.`,
+    };
   }
   const result = await runExperimentCommand(prisma, shop, gateway, experimentId, { kind: "promote", armId });
   return result.ok ? { ok: true } : { ok: false, error: result.error };

@@ -6,7 +6,17 @@
 import { welch, summarize, type Sums } from "@moments/stats";
 import { configuredShares } from "~/offers/versions";
 import { experimentVerdict, sampleRatioMismatch, type DaySums, type Verdict } from "./stats";
-import { RELATIVE_MDE, type ArmReport, type ComparisonReport, type ExperimentReport, type ReportInput, type RollupRow, type TakeRow, type VersionMeta, type VersionReport } from "./report-model";
+import {
+  RELATIVE_MDE,
+  type ArmReport,
+  type ComparisonReport,
+  type ExperimentReport,
+  type ReportInput,
+  type RollupRow,
+  type TakeRow,
+  type VersionMeta,
+  type VersionReport,
+} from "./report-model";
 
 const DAY_MS = 86400_000;
 /**
@@ -18,13 +28,18 @@ function calendarDays(startedOn: string | null, dataDays: readonly string[]): st
   const sorted = [...dataDays].sort();
   const first = startedOn && startedOn < sorted[0]! ? startedOn : sorted[0]!;
   const out: string[] = [];
-  for (let t = Date.parse(`${first}T00:00:00Z`), end = Date.parse(`${sorted[sorted.length - 1]}T00:00:00Z`); t <= end; t += DAY_MS) {
+  for (
+    let t = Date.parse(`${first}T00:00:00Z`), end = Date.parse(`${sorted[sorted.length - 1]}T00:00:00Z`);
+    t <= end;
+    t += DAY_MS
+  ) {
     out.push(new Date(t).toISOString().slice(0, 10));
   }
   return out;
 }
 
-const sumsOf = (list: DaySums[]): Sums => list.reduce((a, b) => ({ n: a.n + b.n, sum: a.sum + b.sum, sumSq: a.sumSq + b.sumSq }), { n: 0, sum: 0, sumSq: 0 });
+const sumsOf = (list: DaySums[]): Sums =>
+  list.reduce((a, b) => ({ n: a.n + b.n, sum: a.sum + b.sum, sumSq: a.sumSq + b.sumSq }), { n: 0, sum: 0, sumSq: 0 });
 
 export function buildExperimentReports(input: ReportInput): ExperimentReport[] {
   const meta = new Map(input.experiments.map((e) => [e.id, e]));
@@ -41,7 +56,9 @@ export function buildExperimentReports(input: ReportInput): ExperimentReport[] {
     const m = meta.get(id);
     const versionRows = input.versions.filter((v) => v.experimentId === id).sort((a, b) => a.version - b.version);
     const current = m?.version ?? Math.max(1, ...rows.map((r) => r.version));
-    const numbers = [...new Set([...rows.map((r) => r.version), ...versionRows.map((v) => v.version), ...(m ? [current] : [])])].sort((a, b) => b - a);
+    const numbers = [
+      ...new Set([...rows.map((r) => r.version), ...versionRows.map((v) => v.version), ...(m ? [current] : [])]),
+    ].sort((a, b) => b - a);
     const offerId = m?.offerId ?? rows[0]?.offerId ?? "";
     const names = new Map((m?.variants ?? []).map((v) => [v.id, v.name]));
     const label = (arm: string) => (arm === "holdout" ? "Hold-out" : (names.get(arm) ?? `Removed variant ${arm}`));
@@ -95,11 +112,15 @@ function versionReport(p: {
   label: (arm: string) => string;
   segmentViews: number;
 }): VersionReport {
-  const days = calendarDays(p.meta?.startedAt.slice(0, 10) ?? null, p.rows.map((r) => r.day));
+  const days = calendarDays(
+    p.meta?.startedAt.slice(0, 10) ?? null,
+    p.rows.map((r) => r.day),
+  );
   const dayIndex = new Map(days.map((d, i) => [d, i]));
   const configured = p.shares ? Object.keys(p.shares).filter((a) => p.shares![a]! > 0) : [];
   const armSet = new Set([...configured, ...p.rows.map((r) => r.arm)]);
-  const rank = (a: string) => (a === "holdout" ? -1 : p.variantOrder.indexOf(a) === -1 ? 1000 : p.variantOrder.indexOf(a));
+  const rank = (a: string) =>
+    a === "holdout" ? -1 : p.variantOrder.indexOf(a) === -1 ? 1000 : p.variantOrder.indexOf(a);
   const arms = [...armSet].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 
   const daily = new Map<string, DaySums[]>();
@@ -107,7 +128,10 @@ function versionReport(p: {
   const orderSums = new Map<string, Sums>();
   const totals = new Map<string, { visitors: number; orders: number; revenue: number }>();
   for (const arm of arms) {
-    daily.set(arm, days.map(() => ({ n: 0, sum: 0, sumSq: 0, xSum: 0, xSq: 0, xySum: 0, converters: 0 })));
+    daily.set(
+      arm,
+      days.map(() => ({ n: 0, sum: 0, sumSq: 0, xSum: 0, xSq: 0, xySum: 0, converters: 0 })),
+    );
     covariateFull.set(arm, true);
     orderSums.set(arm, { n: 0, sum: 0, sumSq: 0 });
     totals.set(arm, { visitors: 0, orders: 0, revenue: 0 });
@@ -134,8 +158,13 @@ function versionReport(p: {
     t.revenue += r.revenueMinor;
   }
   // CUPED only where every visitor of the arm has the pre-exposure covariate.
-  for (const arm of arms) covariateFull.set(arm, daily.get(arm)!.every((d, i) => covN.get(arm)![i] === d.n));
-  const withoutCovariate = (list: DaySums[]) => list.map(({ n, sum, sumSq, converters }) => ({ n, sum, sumSq, converters }));
+  for (const arm of arms)
+    covariateFull.set(
+      arm,
+      daily.get(arm)!.every((d, i) => covN.get(arm)![i] === d.n),
+    );
+  const withoutCovariate = (list: DaySums[]) =>
+    list.map(({ n, sum, sumSq, converters }) => ({ n, sum, sumSq, converters }));
 
   const allVisitors = arms.reduce((a, arm) => a + totals.get(arm)!.visitors, 0);
   const shareTotal = p.shares ? Object.values(p.shares).reduce((a, b) => a + b, 0) : 0;
@@ -160,7 +189,13 @@ function versionReport(p: {
     };
   });
 
-  const srm = p.shares && allVisitors > 0 ? sampleRatioMismatch(arms.map((a) => totals.get(a)!.visitors), arms.map((a) => p.shares![a] ?? 0)) : null;
+  const srm =
+    p.shares && allVisitors > 0
+      ? sampleRatioMismatch(
+          arms.map((a) => totals.get(a)!.visitors),
+          arms.map((a) => p.shares![a] ?? 0),
+        )
+      : null;
   const variants = arms.filter((a) => a !== "holdout");
   const comparisonsCounted = Math.max(1, variants.length) * Math.max(1, p.segmentViews);
   const comparisons: ComparisonReport[] = [];
@@ -186,16 +221,26 @@ function versionReport(p: {
           : null;
       // A mismatch anywhere in the version's split invalidates every comparison of it.
       if (verdict && srm?.flagged && verdict.kind !== "sample_ratio_mismatch") {
-        verdict = { ...verdict, kind: "sample_ratio_mismatch", reason: srm.reason, daysToDecision: null, decidedOnDay: null, srm };
+        verdict = {
+          ...verdict,
+          kind: "sample_ratio_mismatch",
+          reason: srm.reason,
+          daysToDecision: null,
+          decidedOnDay: null,
+          srm,
+        };
       }
       const aov = controlOrders.n > 1 && treatmentOrders.n > 1 ? welch(treatmentOrders, controlOrders) : null;
       const finite = verdict && Number.isFinite(verdict.interval.lower) && Number.isFinite(verdict.interval.upper);
       comparisons.push({
         arm,
         label: p.label(arm),
-        incrementalRpv: finite ? { estimate: verdict!.estimate, lower: verdict!.interval.lower, upper: verdict!.interval.upper } : null,
+        incrementalRpv: finite
+          ? { estimate: verdict!.estimate, lower: verdict!.interval.lower, upper: verdict!.interval.upper }
+          : null,
         liftRpv: finite ? verdict!.lift : null,
-        incrementalAov: aov && Number.isFinite(aov.lower) ? { estimate: aov.estimate, lower: aov.lower, upper: aov.upper } : null,
+        incrementalAov:
+          aov && Number.isFinite(aov.lower) ? { estimate: aov.estimate, lower: aov.lower, upper: aov.upper } : null,
         verdict,
       });
     }

@@ -132,4 +132,3 @@ export interface ReportInput {
   /** Experiments with no roll-up rows too (the experiments page), or only those with data. */
   includeWithoutData: boolean;
 }
-

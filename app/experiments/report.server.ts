@@ -44,7 +44,11 @@ export async function experimentReports(
   opts: { filters?: ReportFilters; segmentViews?: number; includeWithoutData?: boolean; experimentIds?: string[] } = {},
 ): Promise<ExperimentReport[]> {
   const input = await loadReportInput(prisma, shopId, opts);
-  return buildExperimentReports({ ...input, segmentViews: opts.segmentViews ?? 1, includeWithoutData: opts.includeWithoutData ?? false });
+  return buildExperimentReports({
+    ...input,
+    segmentViews: opts.segmentViews ?? 1,
+    includeWithoutData: opts.includeWithoutData ?? false,
+  });
 }
 
 /** The rows `buildExperimentReports` needs, from the database (the loader half of `experimentReports`). */
@@ -80,7 +84,16 @@ export async function loadReportInput(
     }),
     prisma.experiment.findMany({
       where: { shopId, ...only },
-      include: { offer: { select: { name: true, shopId: true, status: true, variants: { orderBy: { createdAt: "asc" }, select: { id: true, name: true, weight: true } } } } },
+      include: {
+        offer: {
+          select: {
+            name: true,
+            shopId: true,
+            status: true,
+            variants: { orderBy: { createdAt: "asc" }, select: { id: true, name: true, weight: true } },
+          },
+        },
+      },
       orderBy: { createdAt: "desc" },
     }),
     prisma.experimentVersion.findMany({ where: { shopId, ...onlyRows } }),

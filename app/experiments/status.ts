@@ -14,7 +14,19 @@ export interface ExperimentStatusView {
   tone: "success" | "attention" | "info" | undefined;
   /** What the status means for buyers, when that is not obvious; null otherwise. */
   note: string | null;
+  /**
+   * The note as a key of the admin's catalogue (`experimentNotes.<key>`, decision 028), with the
+   * offer's status it names (`offerNotLive`): pages say it in the merchant's language.
+   */
+  noteKey: "offerPaused" | "offerArchived" | "offerDraft" | "offerNotLive" | "startsWhenLive" | null;
+  offerStatus?: string;
 }
+
+const NOTE_KEYS: Record<string, ExperimentStatusView["noteKey"]> = {
+  paused: "offerPaused",
+  archived: "offerArchived",
+  draft: "offerDraft",
+};
 
 const OFFER_NOT_LIVE: Record<string, string> = {
   paused: "its offer is paused",
@@ -30,11 +42,18 @@ export function experimentStatusView(experiment: string, offer?: string | null):
       status: "paused",
       tone: "attention",
       note: `Paused because ${why}: no buyer sees the offer or is held out. When the offer is live again, the experiment goes on in the same version.`,
+      noteKey: NOTE_KEYS[offer] ?? "offerNotLive",
+      offerStatus: offer,
     };
   }
   if (experiment === "draft")
-    return { status: "draft", tone: "info", note: "Starts when the offer goes live: version 1 from then." };
-  if (experiment === "running") return { status: "running", tone: "success", note: null };
-  if (experiment === "stopped") return { status: "stopped", tone: "attention", note: null };
-  return { status: experiment, tone: undefined, note: null };
+    return {
+      status: "draft",
+      tone: "info",
+      note: "Starts when the offer goes live: version 1 from then.",
+      noteKey: "startsWhenLive",
+    };
+  if (experiment === "running") return { status: "running", tone: "success", note: null, noteKey: null };
+  if (experiment === "stopped") return { status: "stopped", tone: "attention", note: null, noteKey: null };
+  return { status: experiment, tone: undefined, note: null, noteKey: null };
 }

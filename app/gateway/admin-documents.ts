@@ -7,7 +7,10 @@
  * A fragment is interpolated after the operation that spreads it, as codegen's pluck expects.
  */
 
-/** A product as the offer editor and the catalog read it: one list for search and by-id reads. */
+/**
+ * A product as the offer editor and the catalog read it: one list for search and by-id reads. A
+ * variant's first selling plan is what a subscription / plan upgrade sells it on (decision 027).
+ */
 export const PRODUCT_FIELDS_FRAGMENT = `#graphql
   fragment MomentsProductFields on Product {
     id
@@ -19,7 +22,10 @@ export const PRODUCT_FIELDS_FRAGMENT = `#graphql
     featuredMedia { preview { image { url } } }
     collections(first: 50) { nodes { id } }
     variants(first: 50) {
-      nodes { id title sku price inventoryQuantity }
+      nodes {
+        id title sku price inventoryQuantity
+        sellingPlanGroups(first: 1) { nodes { sellingPlans(first: 1) { nodes { id } } } }
+      }
     }
   }
 `;
@@ -141,7 +147,7 @@ export const ORDER_FOR_EDIT_QUERY = `#graphql
       merchantEditable
       merchantEditableErrors
       customAttributes { key value }
-      customer { id numberOfOrders }
+      customer { id }
       shippingAddress { countryCodeV2 }
       billingAddress { countryCodeV2 }
       subtotalPriceSet { presentmentMoney { amount currencyCode } }

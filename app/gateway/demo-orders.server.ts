@@ -19,11 +19,15 @@ export interface DemoOrderLine {
   discountMinor: number;
 }
 
-export const demoOrderLines = (row: Pick<DemoOrder, "lines">): DemoOrderLine[] => JSON.parse(row.lines) as DemoOrderLine[];
+export const demoOrderLines = (row: Pick<DemoOrder, "lines">): DemoOrderLine[] =>
+  JSON.parse(row.lines) as DemoOrderLine[];
 const lineTotal = (l: DemoOrderLine) => Math.max(0, l.unitMinor - l.discountMinor) * l.quantity;
 const numeric = () => String(Date.now()).slice(-9) + String(Math.floor(Math.random() * 1000)).padStart(3, "0");
 
-export function demoOrderEditing(prisma: PrismaClient, shopId: string): Pick<ShopGateway, "getOrder" | "beginOrderEdit" | "sendOrderInvoice"> {
+export function demoOrderEditing(
+  prisma: PrismaClient,
+  shopId: string,
+): Pick<ShopGateway, "getOrder" | "beginOrderEdit" | "sendOrderInvoice"> {
   const load = (orderId: string) => prisma.demoOrder.findUnique({ where: { shopId_orderId: { shopId, orderId } } });
   return {
     async getOrder(orderId) {
@@ -37,12 +41,16 @@ export function demoOrderEditing(prisma: PrismaClient, shopId: string): Pick<Sho
         checkoutToken: row.checkoutToken,
         journeyAttribute: row.journeyKey,
         customerId: null,
-        customerOrders: null,
         locale: row.locale,
         country: row.country,
         currency: row.currency,
         subtotalMinor: toSafeNumber(row.subtotalMinor, "subtotalMinor"),
-        lines: demoOrderLines(row).map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity, totalMinor: lineTotal(l) })),
+        lines: demoOrderLines(row).map((l) => ({
+          productId: l.productId,
+          variantId: l.variantId,
+          quantity: l.quantity,
+          totalMinor: lineTotal(l),
+        })),
         editable: row.cancelledAt === null,
         notEditableReasons: row.cancelledAt ? ["The order was cancelled."] : [],
       };
@@ -56,10 +64,15 @@ export function demoOrderEditing(prisma: PrismaClient, shopId: string): Pick<Sho
       const staged: DemoOrderLine[] = [];
       const session: OrderEditSession = {
         async addVariant(variantId, quantity) {
-          const variant = await prisma.demoVariant.findFirst({ where: { id: variantId, product: { shopId } }, include: { product: true } });
+          const variant = await prisma.demoVariant.findFirst({
+            where: { id: variantId, product: { shopId } },
+            include: { product: true },
+          });
           if (!variant) throw new GatewayRefusal("Shopify refused to add the item: variant not found");
-          const price = order.currency === "EUR" ? variant.priceEurMinor : order.currency === "USD" ? variant.priceUsdMinor : null;
-          if (price === null) throw new GatewayRefusal(`Shopify refused to add the item: no price in ${order.currency}`);
+          const price =
+            order.currency === "EUR" ? variant.priceEurMinor : order.currency === "USD" ? variant.priceUsdMinor : null;
+          if (price === null)
+            throw new GatewayRefusal(`Shopify refused to add the item: no price in ${order.currency}`);
           const line: DemoOrderLine = {
             lineItemId: `gid://shopify/CalculatedLineItem/${numeric()}`,
             productId: variant.productId,
@@ -74,17 +87,27 @@ export function demoOrderEditing(prisma: PrismaClient, shopId: string): Pick<Sho
         async discountLine(added: AddedLine, perUnitMinor) {
           const line = staged.find((l) => l.lineItemId === added.lineItemId);
           if (!line) throw new GatewayRefusal("Shopify refused the offer's discount: line not in this edit");
-          if (perUnitMinor < 0 || perUnitMinor > line.unitMinor) throw new GatewayRefusal("Shopify refused the offer's discount: amount out of range");
+          if (perUnitMinor < 0 || perUnitMinor > line.unitMinor)
+            throw new GatewayRefusal("Shopify refused the offer's discount: amount out of range");
           line.discountMinor = perUnitMinor;
           return { discountedUnitMinor: line.unitMinor - perUnitMinor };
         },
         async commit({ notifyCustomer, staffNote }) {
-          const added = staged.map((l) => ({ ...l, lineItemId: l.lineItemId.replace("CalculatedLineItem", "LineItem") }));
+          const added = staged.map((l) => ({
+            ...l,
+            lineItemId: l.lineItemId.replace("CalculatedLineItem", "LineItem"),
+          }));
           const addedMinor = added.reduce((s, l) => s + lineTotal(l), 0);
           const updated = await prisma.$transaction(async (tx) => {
             const now = await tx.demoOrder.findUniqueOrThrow({ where: { id: order.id } });
             const edits = JSON.parse(now.edits) as unknown[];
-            edits.push({ id: randomUUID(), at: new Date().toISOString(), staffNote, notifyCustomer, lineItemIds: added.map((l) => l.lineItemId) });
+            edits.push({
+              id: randomUUID(),
+              at: new Date().toISOString(),
+              staffNote,
+              notifyCustomer,
+              lineItemIds: added.map((l) => l.lineItemId),
+            });
             return tx.demoOrder.update({
               where: { id: order.id },
               data: {
@@ -95,14 +118,20 @@ export function demoOrderEditing(prisma: PrismaClient, shopId: string): Pick<Sho
               },
             });
           });
-          return { balanceMinor: toSafeNumber(updated.totalMinor - updated.receivedMinor, "balance"), currency: updated.currency };
+          return {
+            balanceMinor: toSafeNumber(updated.totalMinor - updated.receivedMinor, "balance"),
+            currency: updated.currency,
+          };
         },
       };
       return session;
     },
 
     async sendOrderInvoice(orderId) {
-      const { count } = await prisma.demoOrder.updateMany({ where: { shopId, orderId }, data: { invoiceSentAt: new Date() } });
+      const { count } = await prisma.demoOrder.updateMany({
+        where: { shopId, orderId },
+        data: { invoiceSentAt: new Date() },
+      });
       if (count !== 1) throw new GatewayRefusal("Shopify refused to send the invoice: order not found");
     },
   };

@@ -17,7 +17,13 @@ function loadProducts(prisma: PrismaClient, shopId: string, where: object, take?
 }
 
 function toCatalog(row: DemoProductRow): CatalogProduct {
-  const list = (s: string) => (s ? s.split(",").map((t) => t.trim()).filter(Boolean) : []);
+  const list = (s: string) =>
+    s
+      ? s
+          .split(",")
+          .map((t) => t.trim())
+          .filter(Boolean)
+      : [];
   return {
     id: row.id,
     title: row.title,
@@ -32,7 +38,10 @@ function toCatalog(row: DemoProductRow): CatalogProduct {
       id: v.id,
       title: v.title,
       sku: v.sku,
-      prices: { EUR: toSafeNumber(v.priceEurMinor, "priceEurMinor"), USD: toSafeNumber(v.priceUsdMinor, "priceUsdMinor") },
+      prices: {
+        EUR: toSafeNumber(v.priceEurMinor, "priceEurMinor"),
+        USD: toSafeNumber(v.priceUsdMinor, "priceUsdMinor"),
+      },
       inventory: v.inventory,
       sellingPlanId: v.sellingPlanId,
     })),
@@ -52,7 +61,10 @@ export function demoGateway(prisma: PrismaClient, shopId: string): ShopGateway {
       // "insensitive"` does not exist on SQLite. The demo catalog is a few dozen rows per shop.
       const matches = (s: string) => s.toLowerCase().includes(q);
       const rows = await loadProducts(prisma, shopId, {});
-      return rows.filter((r) => matches(r.title) || matches(r.vendor) || matches(r.tags)).slice(0, limit).map(toCatalog);
+      return rows
+        .filter((r) => matches(r.title) || matches(r.vendor) || matches(r.tags))
+        .slice(0, limit)
+        .map(toCatalog);
     },
     async getProducts(ids) {
       if (ids.length === 0) return [];

@@ -26,13 +26,16 @@ function refuse(step: string, errors: UserErrors): void {
   if (errors.length) throw new GatewayRefusal(`Shopify refused ${step}: ${errors.map((e) => e.message).join("; ")}`);
 }
 
-export function orderEditing(admin: AdminGraphql): Pick<ShopGateway, "getOrder" | "beginOrderEdit" | "sendOrderInvoice"> {
+export function orderEditing(
+  admin: AdminGraphql,
+): Pick<ShopGateway, "getOrder" | "beginOrderEdit" | "sendOrderInvoice"> {
   return {
     async getOrder(orderId) {
       const { order } = await run(admin, ORDER_FOR_EDIT_QUERY, { id: orderId });
       if (!order) return null;
       const currency = order.presentmentCurrencyCode;
-      const minor = (m: { amount: unknown; currencyCode: string } | undefined) => (m ? decimalToMinor(String(m.amount), m.currencyCode) : 0);
+      const minor = (m: { amount: unknown; currencyCode: string } | undefined) =>
+        m ? decimalToMinor(String(m.amount), m.currencyCode) : 0;
       const facts: OrderFacts = {
         id: order.id,
         createdAt: new Date(order.createdAt as string),
@@ -41,14 +44,20 @@ export function orderEditing(admin: AdminGraphql): Pick<ShopGateway, "getOrder" 
         checkoutToken: order.checkoutToken ?? null,
         journeyAttribute: order.customAttributes.find((a) => a.key === ATTR.journey)?.value || null,
         customerId: order.customer?.id ?? null,
-        customerOrders: order.customer ? Number(order.customer.numberOfOrders) : null,
         locale: order.customerLocale ?? null,
         country: order.shippingAddress?.countryCodeV2 ?? order.billingAddress?.countryCodeV2 ?? null,
         currency,
         subtotalMinor: minor(order.subtotalPriceSet?.presentmentMoney),
         lines: order.lineItems.nodes.flatMap((l) =>
           l.product && l.variant
-            ? [{ productId: l.product.id, variantId: l.variant.id, quantity: l.quantity, totalMinor: minor(l.discountedTotalSet.presentmentMoney) }]
+            ? [
+                {
+                  productId: l.product.id,
+                  variantId: l.variant.id,
+                  quantity: l.quantity,
+                  totalMinor: minor(l.discountedTotalSet.presentmentMoney),
+                },
+              ]
             : [],
         ),
         editable: order.merchantEditable,
@@ -64,12 +73,19 @@ export function orderEditing(admin: AdminGraphql): Pick<ShopGateway, "getOrder" 
       if (!id) throw new GatewayRefusal("Shopify did not start the order edit");
       const session: OrderEditSession = {
         async addVariant(variantId, quantity) {
-          const added = payload((await run(admin, ORDER_EDIT_ADD_VARIANT_MUTATION, { id, variantId, quantity })).orderEditAddVariant);
+          const added = payload(
+            (await run(admin, ORDER_EDIT_ADD_VARIANT_MUTATION, { id, variantId, quantity })).orderEditAddVariant,
+          );
           refuse("to add the item", added.userErrors);
           const line = added.calculatedLineItem;
           if (!line) throw new GatewayRefusal("Shopify did not add the item");
           const unit = line.originalUnitPriceSet.presentmentMoney;
-          return { lineItemId: line.id, quantity: line.quantity, unitMinor: decimalToMinor(String(unit.amount), unit.currencyCode), currency: unit.currencyCode };
+          return {
+            lineItemId: line.id,
+            quantity: line.quantity,
+            unitMinor: decimalToMinor(String(unit.amount), unit.currencyCode),
+            currency: unit.currencyCode,
+          };
         },
         async discountLine(line: AddedLine, perUnitMinor, description) {
           const discounted = payload(
@@ -77,7 +93,13 @@ export function orderEditing(admin: AdminGraphql): Pick<ShopGateway, "getOrder" 
               await run(admin, ORDER_EDIT_LINE_DISCOUNT_MUTATION, {
                 id,
                 lineItemId: line.lineItemId,
-                discount: { fixedValue: { amount: formatMinor(perUnitMinor, line.currency), currencyCode: line.currency as CurrencyCode }, description },
+                discount: {
+                  fixedValue: {
+                    amount: formatMinor(perUnitMinor, line.currency),
+                    currencyCode: line.currency as CurrencyCode,
+                  },
+                  description,
+                },
               })
             ).orderEditAddLineItemDiscount,
           );
@@ -87,11 +109,16 @@ export function orderEditing(admin: AdminGraphql): Pick<ShopGateway, "getOrder" 
           return { discountedUnitMinor: decimalToMinor(String(unit.amount), unit.currencyCode) };
         },
         async commit({ notifyCustomer, staffNote }) {
-          const committed = payload((await run(admin, ORDER_EDIT_COMMIT_MUTATION, { id, notifyCustomer, staffNote })).orderEditCommit);
+          const committed = payload(
+            (await run(admin, ORDER_EDIT_COMMIT_MUTATION, { id, notifyCustomer, staffNote })).orderEditCommit,
+          );
           refuse("to save the order edit", committed.userErrors);
           const outstanding = committed.order?.totalOutstandingSet.presentmentMoney;
           return outstanding
-            ? { balanceMinor: decimalToMinor(String(outstanding.amount), outstanding.currencyCode), currency: outstanding.currencyCode }
+            ? {
+                balanceMinor: decimalToMinor(String(outstanding.amount), outstanding.currencyCode),
+                currency: outstanding.currencyCode,
+              }
             : { balanceMinor: 0, currency: "" };
         },
       };

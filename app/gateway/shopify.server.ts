@@ -40,7 +40,7 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
       sku: v.sku ?? null,
       prices: { [shopCurrency]: decimalToMinor(v.price, shopCurrency) },
       inventory: v.inventoryQuantity ?? null,
-      sellingPlanId: null,
+      sellingPlanId: v.sellingPlanGroups.nodes[0]?.sellingPlans.nodes[0]?.id ?? null,
     })),
   });
   let shopGid: string | undefined;

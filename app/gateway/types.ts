@@ -83,8 +83,6 @@ export interface OrderFacts {
   /** The order's `_moments_journey` attribute, when a surface wrote one. */
   journeyAttribute: string | null;
   customerId: string | null;
-  /** Orders the customer has placed, this one included (null for a guest). */
-  customerOrders: number | null;
   locale: string | null;
   country: string | null;
   /** The currency the buyer paid in. */
@@ -157,7 +155,10 @@ export interface ShopGateway {
 
 /** A plain-words error a merchant can act on; routes show `message` as is. */
 export class GatewayError extends Error {
-  constructor(message: string, readonly detail?: unknown) {
+  constructor(
+    message: string,
+    readonly detail?: unknown,
+  ) {
     super(message);
     this.name = "GatewayError";
   }

@@ -5,7 +5,10 @@ import type * as AdminTypes from './admin.types.js';
 
 export type MomentsProductFieldsFragment = (
   Pick<AdminTypes.Product, 'id' | 'title' | 'handle' | 'vendor' | 'productType' | 'tags'>
-  & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'price' | 'inventoryQuantity'>> } }
+  & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<(
+      Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'price' | 'inventoryQuantity'>
+      & { sellingPlanGroups: { nodes: Array<{ sellingPlans: { nodes: Array<Pick<AdminTypes.SellingPlan, 'id'>> } }> } }
+    )> } }
 );
 
 export type MomentsMetafieldsSetErrorsFragment = Pick<AdminTypes.MetafieldsSetUserError, 'field' | 'message' | 'code'>;
@@ -18,7 +21,10 @@ export type MomentsProductsQueryVariables = AdminTypes.Exact<{
 
 export type MomentsProductsQuery = { products: { nodes: Array<(
       Pick<AdminTypes.Product, 'id' | 'title' | 'handle' | 'vendor' | 'productType' | 'tags'>
-      & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'price' | 'inventoryQuantity'>> } }
+      & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<(
+          Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'price' | 'inventoryQuantity'>
+          & { sellingPlanGroups: { nodes: Array<{ sellingPlans: { nodes: Array<Pick<AdminTypes.SellingPlan, 'id'>> } }> } }
+        )> } }
     )> } };
 
 export type MomentsProductsByIdQueryVariables = AdminTypes.Exact<{
@@ -28,7 +34,10 @@ export type MomentsProductsByIdQueryVariables = AdminTypes.Exact<{
 
 export type MomentsProductsByIdQuery = { nodes: Array<AdminTypes.Maybe<(
     Pick<AdminTypes.Product, 'id' | 'title' | 'handle' | 'vendor' | 'productType' | 'tags'>
-    & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'price' | 'inventoryQuantity'>> } }
+    & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<(
+        Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'price' | 'inventoryQuantity'>
+        & { sellingPlanGroups: { nodes: Array<{ sellingPlans: { nodes: Array<Pick<AdminTypes.SellingPlan, 'id'>> } }> } }
+      )> } }
   )>> };
 
 export type MomentsCollectionsQueryVariables = AdminTypes.Exact<{
@@ -96,7 +105,7 @@ export type MomentsOrderForEditQueryVariables = AdminTypes.Exact<{
 
 export type MomentsOrderForEditQuery = { order?: AdminTypes.Maybe<(
     Pick<AdminTypes.Order, 'id' | 'createdAt' | 'cancelledAt' | 'test' | 'checkoutToken' | 'customerLocale' | 'presentmentCurrencyCode' | 'merchantEditable' | 'merchantEditableErrors'>
-    & { customAttributes: Array<Pick<AdminTypes.Attribute, 'key' | 'value'>>, customer?: AdminTypes.Maybe<Pick<AdminTypes.Customer, 'id' | 'numberOfOrders'>>, shippingAddress?: AdminTypes.Maybe<Pick<AdminTypes.MailingAddress, 'countryCodeV2'>>, billingAddress?: AdminTypes.Maybe<Pick<AdminTypes.MailingAddress, 'countryCodeV2'>>, subtotalPriceSet?: AdminTypes.Maybe<{ presentmentMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }>, lineItems: { nodes: Array<(
+    & { customAttributes: Array<Pick<AdminTypes.Attribute, 'key' | 'value'>>, customer?: AdminTypes.Maybe<Pick<AdminTypes.Customer, 'id'>>, shippingAddress?: AdminTypes.Maybe<Pick<AdminTypes.MailingAddress, 'countryCodeV2'>>, billingAddress?: AdminTypes.Maybe<Pick<AdminTypes.MailingAddress, 'countryCodeV2'>>, subtotalPriceSet?: AdminTypes.Maybe<{ presentmentMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }>, lineItems: { nodes: Array<(
         Pick<AdminTypes.LineItem, 'quantity'>
         & { product?: AdminTypes.Maybe<Pick<AdminTypes.Product, 'id'>>, variant?: AdminTypes.Maybe<Pick<AdminTypes.ProductVariant, 'id'>>, discountedTotalSet: { presentmentMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> } }
       )> } }
@@ -153,13 +162,13 @@ export type MomentsOrderInvoiceSendMutationVariables = AdminTypes.Exact<{
 export type MomentsOrderInvoiceSendMutation = { orderInvoiceSend?: AdminTypes.Maybe<{ order?: AdminTypes.Maybe<Pick<AdminTypes.Order, 'id'>>, userErrors: Array<Pick<AdminTypes.OrderInvoiceSendUserError, 'field' | 'message' | 'code'>> }> };
 
 interface GeneratedQueryTypes {
-  "#graphql\n  query MomentsProducts($first: Int!, $query: String) {\n    products(first: $first, query: $query, sortKey: TITLE) {\n      nodes { ...MomentsProductFields }\n    }\n  }\n  #graphql\n  fragment MomentsProductFields on Product {\n    id\n    title\n    handle\n    vendor\n    productType\n    tags\n    featuredMedia { preview { image { url } } }\n    collections(first: 50) { nodes { id } }\n    variants(first: 50) {\n      nodes { id title sku price inventoryQuantity }\n    }\n  }\n\n": {return: MomentsProductsQuery, variables: MomentsProductsQueryVariables},
-  "#graphql\n  query MomentsProductsById($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on Product { ...MomentsProductFields }\n    }\n  }\n  #graphql\n  fragment MomentsProductFields on Product {\n    id\n    title\n    handle\n    vendor\n    productType\n    tags\n    featuredMedia { preview { image { url } } }\n    collections(first: 50) { nodes { id } }\n    variants(first: 50) {\n      nodes { id title sku price inventoryQuantity }\n    }\n  }\n\n": {return: MomentsProductsByIdQuery, variables: MomentsProductsByIdQueryVariables},
+  "#graphql\n  query MomentsProducts($first: Int!, $query: String) {\n    products(first: $first, query: $query, sortKey: TITLE) {\n      nodes { ...MomentsProductFields }\n    }\n  }\n  #graphql\n  fragment MomentsProductFields on Product {\n    id\n    title\n    handle\n    vendor\n    productType\n    tags\n    featuredMedia { preview { image { url } } }\n    collections(first: 50) { nodes { id } }\n    variants(first: 50) {\n      nodes {\n        id title sku price inventoryQuantity\n        sellingPlanGroups(first: 1) { nodes { sellingPlans(first: 1) { nodes { id } } } }\n      }\n    }\n  }\n\n": {return: MomentsProductsQuery, variables: MomentsProductsQueryVariables},
+  "#graphql\n  query MomentsProductsById($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on Product { ...MomentsProductFields }\n    }\n  }\n  #graphql\n  fragment MomentsProductFields on Product {\n    id\n    title\n    handle\n    vendor\n    productType\n    tags\n    featuredMedia { preview { image { url } } }\n    collections(first: 50) { nodes { id } }\n    variants(first: 50) {\n      nodes {\n        id title sku price inventoryQuantity\n        sellingPlanGroups(first: 1) { nodes { sellingPlans(first: 1) { nodes { id } } } }\n      }\n    }\n  }\n\n": {return: MomentsProductsByIdQuery, variables: MomentsProductsByIdQueryVariables},
   "#graphql\n  query MomentsCollections($query: String) {\n    collections(first: 100, query: $query, sortKey: TITLE) {\n      nodes { id title }\n    }\n  }\n": {return: MomentsCollectionsQuery, variables: MomentsCollectionsQueryVariables},
   "#graphql\n  query MomentsShop {\n    shop { id name currencyCode plan { shopifyPlus } }\n  }\n": {return: MomentsShopQuery, variables: MomentsShopQueryVariables},
   "#graphql\n  query MomentsReadMetafield($key: String!) {\n    shop { metafield(namespace: \"$app\", key: $key) { value } }\n  }\n": {return: MomentsReadMetafieldQuery, variables: MomentsReadMetafieldQueryVariables},
   "#graphql\n  query MomentsOfferDiscounts {\n    automaticDiscountNodes(first: 50, query: \"type:app\") {\n      nodes {\n        id\n        automaticDiscount {\n          ... on DiscountAutomaticApp { title status }\n        }\n      }\n    }\n  }\n": {return: MomentsOfferDiscountsQuery, variables: MomentsOfferDiscountsQueryVariables},
-  "#graphql\n  query MomentsOrderForEdit($id: ID!) {\n    order(id: $id) {\n      id\n      createdAt\n      cancelledAt\n      test\n      checkoutToken\n      customerLocale\n      presentmentCurrencyCode\n      merchantEditable\n      merchantEditableErrors\n      customAttributes { key value }\n      customer { id numberOfOrders }\n      shippingAddress { countryCodeV2 }\n      billingAddress { countryCodeV2 }\n      subtotalPriceSet { presentmentMoney { amount currencyCode } }\n      lineItems(first: 100) {\n        nodes {\n          quantity\n          product { id }\n          variant { id }\n          discountedTotalSet { presentmentMoney { amount currencyCode } }\n        }\n      }\n    }\n  }\n": {return: MomentsOrderForEditQuery, variables: MomentsOrderForEditQueryVariables},
+  "#graphql\n  query MomentsOrderForEdit($id: ID!) {\n    order(id: $id) {\n      id\n      createdAt\n      cancelledAt\n      test\n      checkoutToken\n      customerLocale\n      presentmentCurrencyCode\n      merchantEditable\n      merchantEditableErrors\n      customAttributes { key value }\n      customer { id }\n      shippingAddress { countryCodeV2 }\n      billingAddress { countryCodeV2 }\n      subtotalPriceSet { presentmentMoney { amount currencyCode } }\n      lineItems(first: 100) {\n        nodes {\n          quantity\n          product { id }\n          variant { id }\n          discountedTotalSet { presentmentMoney { amount currencyCode } }\n        }\n      }\n    }\n  }\n": {return: MomentsOrderForEditQuery, variables: MomentsOrderForEditQueryVariables},
 }
 
 interface GeneratedMutationTypes {

@@ -18,9 +18,29 @@ import insights from "~/locales/en/insights.json";
 import emails from "~/locales/en/emails.json";
 
 /** The catalogue's files in the order they are merged; each has its own top-level keys. */
-export const CATALOGUE_FILES = ["common", "home", "offers", "editor", "rules", "templates", "settings", "insights", "emails"] as const;
+export const CATALOGUE_FILES = [
+  "common",
+  "home",
+  "offers",
+  "editor",
+  "rules",
+  "templates",
+  "settings",
+  "insights",
+  "emails",
+] as const;
 
-export const EN = { ...common, ...home, ...offers, ...editor, ...rules, ...templates, ...settings, ...insights, ...emails };
+export const EN = {
+  ...common,
+  ...home,
+  ...offers,
+  ...editor,
+  ...rules,
+  ...templates,
+  ...settings,
+  ...insights,
+  ...emails,
+};
 export type Catalogue = typeof EN;
 /** Every message of the admin: "nav.offers", "rules.nameRequired", ... */
 export type AdminKey = MessageKey<Catalogue>;
@@ -37,4 +57,5 @@ export interface Message {
 export const englishT: AdminT = translator(EN, EN);
 
 /** A translator over one language's catalogue, every key falling back to English. */
-export const translatorOver = (messages: Catalogue | null | undefined): AdminT => (messages ? translator(messages, EN) : englishT);
+export const translatorOver = (messages: Catalogue | null | undefined): AdminT =>
+  messages ? translator(messages, EN) : englishT;

@@ -27,8 +27,28 @@ import frEmails from "~/locales/fr/emails.json";
 import { EN, translatorOver, type AdminT, type Catalogue } from "./catalogue";
 import type { AdminLanguage } from "./languages";
 
-const DE = { ...deCommon, ...deHome, ...deOffers, ...deEditor, ...deRules, ...deTemplates, ...deSettings, ...deInsights, ...deEmails } satisfies Catalogue;
-const FR = { ...frCommon, ...frHome, ...frOffers, ...frEditor, ...frRules, ...frTemplates, ...frSettings, ...frInsights, ...frEmails } satisfies Catalogue;
+const DE = {
+  ...deCommon,
+  ...deHome,
+  ...deOffers,
+  ...deEditor,
+  ...deRules,
+  ...deTemplates,
+  ...deSettings,
+  ...deInsights,
+  ...deEmails,
+} satisfies Catalogue;
+const FR = {
+  ...frCommon,
+  ...frHome,
+  ...frOffers,
+  ...frEditor,
+  ...frRules,
+  ...frTemplates,
+  ...frSettings,
+  ...frInsights,
+  ...frEmails,
+} satisfies Catalogue;
 
 export const CATALOGUES: Record<AdminLanguage, Catalogue> = { en: EN, de: DE, fr: FR };
 
@@ -37,8 +57,13 @@ export type PolarisTranslations = typeof polarisDe;
 const POLARIS: Partial<Record<AdminLanguage, PolarisTranslations>> = { de: polarisDe, fr: polarisFr };
 
 /** What the browser needs beyond its bundled English: null for English. */
-export function browserCatalogues(language: AdminLanguage): { messages: Catalogue | null; polaris: PolarisTranslations | null } {
-  return language === "en" ? { messages: null, polaris: null } : { messages: CATALOGUES[language], polaris: POLARIS[language] ?? null };
+export function browserCatalogues(language: AdminLanguage): {
+  messages: Catalogue | null;
+  polaris: PolarisTranslations | null;
+} {
+  return language === "en"
+    ? { messages: null, polaris: null }
+    : { messages: CATALOGUES[language], polaris: POLARIS[language] ?? null };
 }
 
 export const translatorFor = (language: AdminLanguage): AdminT => translatorOver(CATALOGUES[language]);

@@ -15,7 +15,12 @@ interface I18n {
   format: Formatters;
 }
 
-const ENGLISH: I18n = { language: DEFAULT_LANGUAGE, intl: DEFAULT_LANGUAGE, t: englishT, format: formatters(DEFAULT_LANGUAGE) };
+const ENGLISH: I18n = {
+  language: DEFAULT_LANGUAGE,
+  intl: DEFAULT_LANGUAGE,
+  t: englishT,
+  format: formatters(DEFAULT_LANGUAGE),
+};
 const I18nContext = createContext<I18n>(ENGLISH);
 
 /** `messages`: the language's catalogue from the loader (null for English, which the bundle has). */

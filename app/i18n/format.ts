@@ -28,7 +28,11 @@ export function formatters(intl: string): Formatters {
     percent: (share, digits = 1) =>
       share === null || share === undefined || !Number.isFinite(share)
         ? "–"
-        : new Intl.NumberFormat(intl, { style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(share),
+        : new Intl.NumberFormat(intl, {
+            style: "percent",
+            minimumFractionDigits: digits,
+            maximumFractionDigits: digits,
+          }).format(share),
     dateTime: (iso) => `${dateTimes.format(new Date(iso))} UTC`,
     date: (isoOrDay) => dates.format(new Date(isoOrDay)),
   };

@@ -3,7 +3,7 @@
  * app with the merchant's admin locale on the URL (`?locale=de`, with `shop`, `host`, `embedded`);
  * the demo's language switch does the same. Client-side navigation drops the parameter, so the
  * layout keeps the locale in a cookie for the requests that come without it, and a form the admin
- * posts names it (`locale` field): a browser that refuses the embedded app's cookie (Safari) still
+ * posts names it (`adminLocale` field): a browser that refuses the embedded app's cookie (Safari) still
  * gets its validation messages in the merchant's language.
  */
 import { isDemo } from "~/env.server";
@@ -12,6 +12,11 @@ import { translatorFor } from "./catalogues.server";
 import { adminLocale, type AdminLocale } from "./languages";
 
 export const LOCALE_COOKIE = "moments_locale";
+/**
+ * The field a form the admin posts names its locale in: not `locale`, which forms use for the
+ * buyer's language (the live preview's sample buyer, the email preview).
+ */
+export const ADMIN_LOCALE_FIELD = "adminLocale";
 const ONE_YEAR = 60 * 60 * 24 * 365;
 
 /** A locale tag worth reading or keeping: BCP 47-shaped, at most 35 characters. */
@@ -28,9 +33,11 @@ function cookieTag(request: Request): string | null {
   return null;
 }
 
-/** The tag a request names: a posted `locale` field, else `?locale=`, else the cookie; null when none. */
+/** The tag a request names: a posted `adminLocale` field, else `?locale=`, else the cookie; null when none. */
 function requestTag(request: Request, body?: FormData | null): string | null {
-  return tagOf(body?.get("locale")) ?? tagOf(new URL(request.url).searchParams.get("locale")) ?? cookieTag(request);
+  return (
+    tagOf(body?.get(ADMIN_LOCALE_FIELD)) ?? tagOf(new URL(request.url).searchParams.get("locale")) ?? cookieTag(request)
+  );
 }
 
 /** The request's admin locale: German for "de-CH", English for "pt-BR" or none. */
@@ -54,4 +61,10 @@ export function localeCookie(request: Request): string | null {
   if (!tag || tag === cookieTag(request)) return null;
   const attributes = isDemo() ? "SameSite=Lax" : "SameSite=None; Secure; Partitioned";
   return `${LOCALE_COOKIE}=${encodeURIComponent(tag)}; Path=/; Max-Age=${ONE_YEAR}; HttpOnly; ${attributes}`;
+}
+
+/** `t` and the Intl locale of the request, for server code that words and formats (the live preview). */
+export function requestText(request: Request, body?: FormData | null): { t: AdminT; intl: string } {
+  const locale = requestLocale(request, body);
+  return { t: translatorFor(locale.language), intl: locale.intl };
 }

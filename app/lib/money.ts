@@ -7,6 +7,11 @@ import { formatMoney as formatMinorUnits } from "@moments/surfaces/i18n";
  * exponent, the unit every amount is stored in; the same function the post-purchase extension
  * formats with (@moments/surfaces/i18n). A malformed locale formats in English, never throws.
  */
-export function formatMoney(minor: number, currency: string, locale = "en", currencyDisplay: CurrencyDisplay = "symbol"): string {
+export function formatMoney(
+  minor: number,
+  currency: string,
+  locale = "en",
+  currencyDisplay: CurrencyDisplay = "symbol",
+): string {
   return formatMinorUnits(minor, currency, locale, currencyDisplay);
 }

@@ -39,7 +39,8 @@ export function useLatestJson<T>(initial: T | null = null): LatestJson<T> {
     headers.set("Accept", "application/json");
     fetch(url, { ...init, headers, signal: controller.signal })
       .then(async (response) => {
-        if (!response.ok) throw new Error(`${response.status} ${(await response.text()).slice(0, 200) || response.statusText}`);
+        if (!response.ok)
+          throw new Error(`${response.status} ${(await response.text()).slice(0, 200) || response.statusText}`);
         return (await response.json()) as T;
       })
       .then(

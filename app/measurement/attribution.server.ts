@@ -30,12 +30,19 @@ const EMPTY_DIMS: JourneyDims = { device: "", country: "", segment: "" };
  * last. Test orders are never linked nor attributed. Runs once per order, in the webhook's transaction.
  */
 export const attributeOrder: OrderCreatedHandler = async (tx, { shopId, order }) => {
-  await lockMeasurement(tx, shopId, { orderIds: [order.shopifyId], journeyKeys: order.test ? [] : orderJourneyKeys(order) });
+  await lockMeasurement(tx, shopId, {
+    orderIds: [order.shopifyId],
+    journeyKeys: order.test ? [] : orderJourneyKeys(order),
+  });
   if (!order.test) await linkAndAttribute(tx, shopId, order);
   await applyPending(tx, shopId, order.shopifyId);
 };
 
-async function linkAndAttribute(tx: Tx, shopId: string, order: Parameters<OrderCreatedHandler>[1]["order"]): Promise<void> {
+async function linkAndAttribute(
+  tx: Tx,
+  shopId: string,
+  order: Parameters<OrderCreatedHandler>[1]["order"],
+): Promise<void> {
   const keys = orderJourneyKeys(order);
   const day = dayOf(order.processedAt);
   const moments = new DeltaMap<MomentKey, MomentDelta>();
@@ -48,10 +55,18 @@ async function linkAndAttribute(tx: Tx, shopId: string, order: Parameters<OrderC
     });
     const already = new Set(done.map((d) => d.lineId));
     const views = keys.length
-      ? await tx.offerView.findMany({ where: { shopId, journeyKey: { in: keys } }, select: { offerId: true, moment: true, device: true, country: true, segment: true } })
+      ? await tx.offerView.findMany({
+          where: { shopId, journeyKey: { in: keys } },
+          select: { offerId: true, moment: true, device: true, country: true, segment: true },
+        })
       : [];
     const exposure = keys.length
-      ? (await tx.experimentExposure.findMany({ where: { shopId, journeyKey: { in: keys } }, orderBy: { firstSeenAt: "asc" } })).find(hasDims)
+      ? (
+          await tx.experimentExposure.findMany({
+            where: { shopId, journeyKey: { in: keys } },
+            orderBy: { firstSeenAt: "asc" },
+          })
+        ).find(hasDims)
       : undefined;
     const journeyDims = views.find(hasDims) ?? exposure ?? EMPTY_DIMS;
     const countedKeys = new Set<string>();
@@ -61,12 +76,22 @@ async function linkAndAttribute(tx: Tx, shopId: string, order: Parameters<OrderC
       const armId = line.attributes[ATTR.arm] ?? "";
       const moment = line.attributes[ATTR.moment] || "unknown";
       const view =
-        views.find((v) => v.offerId === offerId && v.moment === moment && hasDims(v)) ?? views.find((v) => v.offerId === offerId && hasDims(v));
+        views.find((v) => v.offerId === offerId && v.moment === moment && hasDims(v)) ??
+        views.find((v) => v.offerId === offerId && hasDims(v));
       // Country is the buyer's at the view or exposure (not the order's address): one definition
       // across impressions, arms and attributed revenue.
       const { device, country, segment } = view ?? journeyDims;
       const revenue = Math.max(0, line.unitMinor * line.quantity - line.discountMinor);
-      const dims: MomentKey = { day, moment, offerId, armId, arm: armId ? "variant" : "none", device, country, segment };
+      const dims: MomentKey = {
+        day,
+        moment,
+        offerId,
+        armId,
+        arm: armId ? "variant" : "none",
+        device,
+        country,
+        segment,
+      };
       await tx.attributedLine.create({
         data: {
           shopId,
@@ -87,7 +112,10 @@ async function linkAndAttribute(tx: Tx, shopId: string, order: Parameters<OrderC
   }
 
   if (keys.length === 0) return;
-  const linked = await tx.journeyOrder.findFirst({ where: { shopId, orderId: order.shopifyId }, select: { orderId: true } });
+  const linked = await tx.journeyOrder.findFirst({
+    where: { shopId, orderId: order.shopifyId },
+    select: { orderId: true },
+  });
   if (linked) return;
   await foldKeys(tx, shopId, keys);
   await tx.journeyOrder.createMany({
@@ -100,7 +128,13 @@ async function linkAndAttribute(tx: Tx, shopId: string, order: Parameters<OrderC
       currency: order.currency,
     })),
   });
-  const linkedOrder: LinkedOrder = { orderId: order.shopifyId, keys, totalMinor: order.totalMinor, refundedMinor: 0, cancelled: false };
+  const linkedOrder: LinkedOrder = {
+    orderId: order.shopifyId,
+    keys,
+    totalMinor: order.totalMinor,
+    refundedMinor: 0,
+    cancelled: false,
+  };
   await reviseOrder(tx, shopId, linkedOrder, null, netValue(linkedOrder));
 }
 
@@ -114,7 +148,9 @@ export async function relocateLines(tx: Tx, shopId: string, dims: Map<string, Jo
   if (dims.size === 0) return;
   const orders = await linkedOrders(tx, shopId, { journeyKeys: [...dims.keys()] });
   if (orders.length === 0) return;
-  const lines = (await tx.attributedLine.findMany({ where: { shopId, orderId: { in: orders.map((o) => o.orderId) } } })).map(lineOf);
+  const lines = (
+    await tx.attributedLine.findMany({ where: { shopId, orderId: { in: orders.map((o) => o.orderId) } } })
+  ).map(lineOf);
   const moments = new DeltaMap<MomentKey, MomentDelta>();
   for (const order of orders) {
     const target = order.keys.map((k) => dims.get(k)).find((d) => d && hasDims(d));
@@ -123,8 +159,14 @@ export async function relocateLines(tx: Tx, shopId: string, dims: Map<string, Jo
     const moving = own.filter((l) => !hasDims(l));
     if (moving.length === 0) continue;
     const keyOf = (l: LineRow, d: JourneyDims): MomentKey => ({
-      day: l.day, moment: l.moment, offerId: l.offerId, armId: l.armId, arm: l.arm,
-      device: d.device, country: d.country, segment: d.segment,
+      day: l.day,
+      moment: l.moment,
+      offerId: l.offerId,
+      armId: l.armId,
+      arm: l.arm,
+      device: d.device,
+      country: d.country,
+      segment: d.segment,
     });
     // attributedOrders counts the order once per roll-up key: recount its keys before and after.
     const before = new Set(own.map((l) => JSON.stringify(keyOf(l, l))));

@@ -53,8 +53,14 @@ export const EventInput = z.object({
   /** Exposure events: the cart subtotal at the decision (a pre-exposure covariate), minor units of `currency`. */
   cartMinor: z.number().int().min(0).max(1e11).optional(),
   device: z.enum(["mobile", "desktop"]).optional(),
-  country: z.string().regex(/^[A-Z]{2}$/).optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
   returning: z.boolean().optional(),
   /** Offer value for accept events: the final price shown, integer minor units of `currency`. */
   valueMinor: z.number().int().min(0).max(1e11).optional(),

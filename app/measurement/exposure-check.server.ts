@@ -102,14 +102,23 @@ async function loadExperiments(db: Db, shopId: string, ids: string[]): Promise<M
       where: { shopId, id: { in: ids } },
       select: { id: true, offerId: true, version: true, offer: { select: { variants: { select: { id: true } } } } },
     }),
-    db.experimentVersion.findMany({ where: { shopId, experimentId: { in: ids } }, select: { experimentId: true, version: true, holdoutBps: true, shares: true } }),
+    db.experimentVersion.findMany({
+      where: { shopId, experimentId: { in: ids } },
+      select: { experimentId: true, version: true, holdoutBps: true, shares: true },
+    }),
     db.publication.findUnique({ where: { shopId }, select: { payload: true } }),
   ]);
   // A caller's remembered shop id may be of a shop deleted since (http.server.ts): not "unknown experiment".
   if (!shop) throw new ShopNotInstalled(shopId);
   const known = new Map<string, KnownExperiment>();
   for (const x of experiments) {
-    known.set(x.id, { offerId: x.offerId, current: x.version, versions: new Map(), variants: new Set(x.offer.variants.map((v) => v.id)), published: new Map() });
+    known.set(x.id, {
+      offerId: x.offerId,
+      current: x.version,
+      versions: new Map(),
+      variants: new Set(x.offer.variants.map((v) => v.id)),
+      published: new Map(),
+    });
   }
   for (const v of versions) {
     const x = known.get(v.experimentId);
@@ -139,7 +148,8 @@ function check(known: ReadonlyMap<string, KnownExperiment | null>, exposures: Va
     let problem: string | null = null;
     if (!x) problem = "experimentId: unknown experiment";
     else if (e.offerId !== x.offerId) problem = "offerId: not this experiment's offer";
-    else if (!(x.versions.has(version) || x.published.has(version) || version <= x.current)) problem = "version: unknown version of this experiment";
+    else if (!(x.versions.has(version) || x.published.has(version) || version <= x.current))
+      problem = "version: unknown version of this experiment";
     else if (e.arm === "variant" && !x.variants.has(e.armId!)) problem = "armId: not an arm of this experiment";
     else {
       const config = configOf(e.experimentId!, x, version);
@@ -166,4 +176,3 @@ function configOf(id: string, x: KnownExperiment, version: number): ExperimentLi
     .map(([arm, share]) => ({ id: arm, weight: share }));
   return { id, holdoutBps: row.holdoutBps, variants };
 }
-

@@ -6,7 +6,15 @@ import { WrittenConcurrently } from "./commit-queue.server";
 import { eventKey, type Valid } from "./exposure-check.server";
 import { linkedOrders, netValue } from "./journeys.server";
 import { dropVisitor, experimentKeyOf } from "./visitors.server";
-import { dayOf, revisionDelta, segmentOf, visitorDelta, type DeltaMap, type ExperimentDelta, type ExperimentKey } from "./rollup.server";
+import {
+  dayOf,
+  revisionDelta,
+  segmentOf,
+  visitorDelta,
+  type DeltaMap,
+  type ExperimentDelta,
+  type ExperimentKey,
+} from "./rollup.server";
 
 // A journey's first exposure per experiment version makes it a visitor of its arm: the rows and
 // roll-up increments ingestion writes for exposures.
@@ -26,8 +34,14 @@ const cartOf = (e: EventInput): number => Math.min(e.cartMinor ?? 0, CART_CAP_MI
 const EXPOSURE_COLUMNS: readonly JsonColumn[] = [
   ...["id", "shopId", "experimentId"].map((name) => ({ name, pg: "text" as const })),
   { name: "version", pg: "integer" },
-  ...["journeyKey", "offerId", "moment", "surface", "arm", "day", "device", "country", "segment"].map((name) => ({ name, pg: "text" as const })),
-  { name: "cartMinor", pg: "bigint" }, { name: "orders", pg: "bigint" }, { name: "revenueMinor", pg: "bigint" }, { name: "firstSeenAt", pg: "timestamp(3)" },
+  ...["journeyKey", "offerId", "moment", "surface", "arm", "day", "device", "country", "segment"].map((name) => ({
+    name,
+    pg: "text" as const,
+  })),
+  { name: "cartMinor", pg: "bigint" },
+  { name: "orders", pg: "bigint" },
+  { name: "revenueMinor", pg: "bigint" },
+  { name: "firstSeenAt", pg: "timestamp(3)" },
 ];
 
 /**
@@ -83,7 +97,8 @@ export async function recordExposures(
       ["shopId", "journeyKey", "experimentId", "version"],
       ["experimentId", "version", "journeyKey"],
     );
-  const keyOf = (x: { experimentId: string; version: number | bigint; journeyKey: string }) => JSON.stringify([x.experimentId, Number(x.version), x.journeyKey]);
+  const keyOf = (x: { experimentId: string; version: number | bigint; journeyKey: string }) =>
+    JSON.stringify([x.experimentId, Number(x.version), x.journeyKey]);
 
   if (!candidates.some((v) => ordered.has(v.event.journeyKey))) {
     // No journey here has an order (nearly always: the exposure comes before the order): the insert
@@ -129,9 +144,12 @@ export async function recordExposures(
     const prisma = requirePrisma(tx, "an exposure of a journey with orders");
     const earlier = new Set(own.flatMap((o) => o.keys.slice(0, o.keys.indexOf(e.journeyKey))));
     const later = new Set(own.flatMap((o) => o.keys.slice(o.keys.indexOf(e.journeyKey) + 1)));
-    const siblings = earlier.size + later.size
-      ? await prisma.experimentExposure.findMany({ where: { shopId, experimentId: row.experimentId, version, journeyKey: { in: [...earlier, ...later] } } })
-      : [];
+    const siblings =
+      earlier.size + later.size
+        ? await prisma.experimentExposure.findMany({
+            where: { shopId, experimentId: row.experimentId, version, journeyKey: { in: [...earlier, ...later] } },
+          })
+        : [];
     if (siblings.some((s) => earlier.has(s.journeyKey))) {
       sameBuyer.add(eventKey(e));
       continue;

@@ -55,8 +55,14 @@ function semanticProblem(e: EventInput): string | null {
 }
 
 /** Validates one raw event: the parsed event, or a rejection with the first problem as its reason. */
-export function validateEvent(raw: unknown, now: Date): { ok: true; event: EventInput; occurredAt: Date } | { ok: false; result: EventResult } {
-  const id = raw && typeof raw === "object" && typeof (raw as { id?: unknown }).id === "string" ? (raw as { id: string }).id : null;
+export function validateEvent(
+  raw: unknown,
+  now: Date,
+): { ok: true; event: EventInput; occurredAt: Date } | { ok: false; result: EventResult } {
+  const id =
+    raw && typeof raw === "object" && typeof (raw as { id?: unknown }).id === "string"
+      ? (raw as { id: string }).id
+      : null;
   const { event, legacy } = legacyArmId(raw);
   const parsed = EventInput.safeParse(event);
   if (!parsed.success) {
@@ -96,7 +102,10 @@ export async function ingestEvents(
   const seen = new Set<string>();
   rawEvents.forEach((raw, index) => {
     if (index >= MAX_BATCH) {
-      const id = raw && typeof raw === "object" && typeof (raw as { id?: unknown }).id === "string" ? (raw as { id: string }).id : null;
+      const id =
+        raw && typeof raw === "object" && typeof (raw as { id?: unknown }).id === "string"
+          ? (raw as { id: string }).id
+          : null;
       results[index] = { id, status: "rejected", reason: `batch: at most ${MAX_BATCH} events a request` };
       return;
     }
@@ -122,11 +131,14 @@ export async function ingestEvents(
   });
   if (trusted.length === 0) return results;
 
-  const currency = shop ? shop.currency : ((await db.shop.findUnique({ where: { id: shopId }, select: { currency: true } }))?.currency ?? "");
+  const currency = shop
+    ? shop.currency
+    : ((await db.shop.findUnique({ where: { id: shopId }, select: { currency: true } }))?.currency ?? "");
   const stored = isClient(db)
     ? await commitQueueFor(db).submit({ shopId, currency, events: trusted })
     : await storeBatch(db, shopId, currency, trusted, "lock");
-  for (const v of trusted) results[v.index] = { id: v.event.id, status: stored.has(eventKey(v.event)) ? "accepted" : "duplicate" };
+  for (const v of trusted)
+    results[v.index] = { id: v.event.id, status: stored.has(eventKey(v.event)) ? "accepted" : "duplicate" };
   return results;
 }
 
@@ -154,12 +166,27 @@ function commitQueueFor(prisma: PrismaClient): CommitQueue {
 }
 
 const EVENT_COLUMNS: readonly JsonColumn[] = [
-  { name: "id", pg: "text" }, { name: "shopId", pg: "text" }, { name: "clientEventId", pg: "text" }, { name: "type", pg: "text" },
-  { name: "moment", pg: "text" }, { name: "surface", pg: "text" }, { name: "journeyKey", pg: "text" }, { name: "offerId", pg: "text" },
-  { name: "experimentId", pg: "text" }, { name: "armId", pg: "text" }, { name: "arm", pg: "text" }, { name: "version", pg: "integer" },
-  { name: "cartMinor", pg: "bigint" }, { name: "device", pg: "text" }, { name: "country", pg: "text" }, { name: "currency", pg: "text" },
-  { name: "returning", pg: "boolean" }, { name: "valueMinor", pg: "bigint" }, { name: "occurredAt", pg: "timestamp(3)" },
-  { name: "day", pg: "text" }, { name: "receivedAt", pg: "timestamp(3)" },
+  { name: "id", pg: "text" },
+  { name: "shopId", pg: "text" },
+  { name: "clientEventId", pg: "text" },
+  { name: "type", pg: "text" },
+  { name: "moment", pg: "text" },
+  { name: "surface", pg: "text" },
+  { name: "journeyKey", pg: "text" },
+  { name: "offerId", pg: "text" },
+  { name: "experimentId", pg: "text" },
+  { name: "armId", pg: "text" },
+  { name: "arm", pg: "text" },
+  { name: "version", pg: "integer" },
+  { name: "cartMinor", pg: "bigint" },
+  { name: "device", pg: "text" },
+  { name: "country", pg: "text" },
+  { name: "currency", pg: "text" },
+  { name: "returning", pg: "boolean" },
+  { name: "valueMinor", pg: "bigint" },
+  { name: "occurredAt", pg: "timestamp(3)" },
+  { name: "day", pg: "text" },
+  { name: "receivedAt", pg: "timestamp(3)" },
 ];
 
 /**
@@ -174,20 +201,50 @@ async function insertEvents(tx: SqlTx, shopId: string, batch: Valid[]): Promise<
   const rows = [...batch]
     .sort((a, b) => (eventKey(a.event) < eventKey(b.event) ? -1 : eventKey(a.event) > eventKey(b.event) ? 1 : 0))
     .map(({ event: e, occurredAt }) => ({
-      id: timeOrderedId(), shopId, clientEventId: e.id, type: e.type, moment: e.moment, surface: e.surface, journeyKey: e.journeyKey,
-      offerId: e.offerId, experimentId: e.experimentId, armId: e.armId, arm: e.arm, version: e.version,
+      id: timeOrderedId(),
+      shopId,
+      clientEventId: e.id,
+      type: e.type,
+      moment: e.moment,
+      surface: e.surface,
+      journeyKey: e.journeyKey,
+      offerId: e.offerId,
+      experimentId: e.experimentId,
+      armId: e.armId,
+      arm: e.arm,
+      version: e.version,
       // As sent, within the covariate's cap (CART_CAP_MINOR).
       cartMinor: e.cartMinor === undefined ? null : Math.min(e.cartMinor, CART_CAP_MINOR),
-      device: e.device, country: e.country, currency: e.currency, returning: e.returning, valueMinor: e.valueMinor,
-      occurredAt: sqlTimestamp(occurredAt), day: dayOf(occurredAt), receivedAt,
+      device: e.device,
+      country: e.country,
+      currency: e.currency,
+      returning: e.returning,
+      valueMinor: e.valueMinor,
+      occurredAt: sqlTimestamp(occurredAt),
+      day: dayOf(occurredAt),
+      receivedAt,
     }));
   const returned = await insertJsonRows<{ journeyKey: string; clientEventId: string }>(
-    tx, "Event", EVENT_COLUMNS, rows, ["shopId", "journeyKey", "clientEventId"], ["journeyKey", "clientEventId"],
+    tx,
+    "Event",
+    EVENT_COLUMNS,
+    rows,
+    ["shopId", "journeyKey", "clientEventId"],
+    ["journeyKey", "clientEventId"],
   );
   return new Set(returned.map((r) => eventKey({ journeyKey: r.journeyKey, id: r.clientEventId })));
 }
 
-const VIEW_COLUMNS: readonly JsonColumn[] = ["shopId", "journeyKey", "offerId", "moment", "device", "country", "segment", "arm"].map((name) => ({ name, pg: "text" }));
+const VIEW_COLUMNS: readonly JsonColumn[] = [
+  "shopId",
+  "journeyKey",
+  "offerId",
+  "moment",
+  "device",
+  "country",
+  "segment",
+  "arm",
+].map((name) => ({ name, pg: "text" }));
 
 /**
  * The first impression of an offer at a moment per journey among `candidates` (one per key):
@@ -195,10 +252,22 @@ const VIEW_COLUMNS: readonly JsonColumn[] = ["shopId", "journeyKey", "offerId", 
  */
 async function firstViews(tx: SqlTx, shopId: string, candidates: Valid[]): Promise<Valid[]> {
   const rows = candidates.map(({ event: e }) => ({
-    shopId, journeyKey: e.journeyKey, offerId: e.offerId!, moment: e.moment, device: e.device ?? "", country: e.country ?? "", segment: segmentOf(e.returning), arm: e.arm,
+    shopId,
+    journeyKey: e.journeyKey,
+    offerId: e.offerId!,
+    moment: e.moment,
+    device: e.device ?? "",
+    country: e.country ?? "",
+    segment: segmentOf(e.returning),
+    arm: e.arm,
   }));
   const returned = await insertJsonRows<{ journeyKey: string; offerId: string; moment: string }>(
-    tx, "OfferView", VIEW_COLUMNS, rows, ["shopId", "journeyKey", "offerId", "moment"], ["journeyKey", "offerId", "moment"],
+    tx,
+    "OfferView",
+    VIEW_COLUMNS,
+    rows,
+    ["shopId", "journeyKey", "offerId", "moment"],
+    ["journeyKey", "offerId", "moment"],
   );
   const inserted = new Set(returned.map((r) => JSON.stringify([r.journeyKey, r.offerId, r.moment])));
   return candidates.filter((v) => inserted.has(JSON.stringify([v.event.journeyKey, v.event.offerId, v.event.moment])));
@@ -209,7 +278,13 @@ async function firstViews(tx: SqlTx, shopId: string, candidates: Valid[]): Promi
  * it stored. Round trips do not grow with the batch: the events, the first views and the roll-up
  * are one statement each; exposures (rare: one per experiment and journey) cost a few more.
  */
-export async function storeBatch(tx: SqlTx, shopId: string, currency: string, batch: Valid[], onNewKeys: "throw" | "lock"): Promise<Set<string>> {
+export async function storeBatch(
+  tx: SqlTx,
+  shopId: string,
+  currency: string,
+  batch: Valid[],
+  onNewKeys: "throw" | "lock",
+): Promise<Set<string>> {
   // Every journey of the batch is locked (see lockJourneys), not only those whose visitors, views
   // and attributed lines it writes: the same round trip then says which journeys have an order.
   const locked = await lockJourneys(tx, shopId, [...new Set(batch.map((v) => v.event.journeyKey))], onNewKeys);
@@ -246,7 +321,8 @@ export async function storeBatch(tx: SqlTx, shopId: string, currency: string, ba
     // An exposure is the arm assignment, not something the buyer saw: no impression, no view.
     if (e.type === "exposure") continue;
     const delta: MomentDelta = { [COUNTER[e.type]!]: 1 };
-    if (e.type === "accept" && e.valueMinor !== undefined && e.currency === currency) delta.acceptedMinor = e.valueMinor;
+    if (e.type === "accept" && e.valueMinor !== undefined && e.currency === currency)
+      delta.acceptedMinor = e.valueMinor;
     moments.add(keyOf(e, occurredAt), delta);
   }
 
@@ -257,13 +333,19 @@ export async function storeBatch(tx: SqlTx, shopId: string, currency: string, ba
     const k = JSON.stringify([v.event.journeyKey, v.event.offerId, v.event.moment]);
     if (!impressions.has(k)) impressions.set(k, v);
   }
-  for (const v of await firstViews(tx, shopId, [...impressions.values()])) moments.add(keyOf(v.event, v.occurredAt), { impressions: 1 });
+  for (const v of await firstViews(tx, shopId, [...impressions.values()]))
+    moments.add(keyOf(v.event, v.occurredAt), { impressions: 1 });
 
   // The roll-ups last: their rows are the ones every transaction of the shop writes, and on
   // PostgreSQL a row stays locked until COMMIT, so the fewer statements after them the better.
   await applyExperimentDeltas(tx, shopId, experiments);
   await applyMomentDeltas(tx, shopId, moments);
-  if (ordered.size > 0) await relocateLines(requirePrisma(tx, "lines of journeys that have orders"), shopId, journeyDims(fresh.filter((v) => ordered.has(v.event.journeyKey))));
+  if (ordered.size > 0)
+    await relocateLines(
+      requirePrisma(tx, "lines of journeys that have orders"),
+      shopId,
+      journeyDims(fresh.filter((v) => ordered.has(v.event.journeyKey))),
+    );
   return new Set(fresh.map((v) => eventKey(v.event)));
 }
 

@@ -14,7 +14,10 @@ type Tx = Prisma.TransactionClient;
 
 /** Refunds and cancellations stored before their order: applied now, in the order's transaction. */
 export async function applyPending(tx: Tx, shopId: string, orderId: string): Promise<void> {
-  const pending = await tx.refundRecord.findMany({ where: { shopId, orderId, pending: true }, orderBy: { createdAt: "asc" } });
+  const pending = await tx.refundRecord.findMany({
+    where: { shopId, orderId, pending: true },
+    orderBy: { createdAt: "asc" },
+  });
   for (const record of pending) {
     const applied = record.refundId.startsWith(CANCEL_PREFIX)
       ? await cancelNow(tx, shopId, orderId)
@@ -48,7 +51,9 @@ export const RefundPayload = z.object({
     .array(z.object({ subtotal_amount_set: shopMoney.nullish(), tax_amount_set: shopMoney.nullish() }))
     .nullish(),
   order_adjustments: z
-    .array(z.object({ kind: z.string().nullish(), amount_set: shopMoney.nullish(), tax_amount_set: shopMoney.nullish() }))
+    .array(
+      z.object({ kind: z.string().nullish(), amount_set: shopMoney.nullish(), tax_amount_set: shopMoney.nullish() }),
+    )
     .nullish(),
 });
 export type RefundPayload = z.infer<typeof RefundPayload>;
@@ -78,7 +83,8 @@ export function refundOrderMinor(refund: RefundPayload): number {
   for (const r of refund.refund_line_items) total += minorOf(r.subtotal_set) + minorOf(r.total_tax_set);
   const adjustments = refund.order_adjustments ?? [];
   if (!adjustments.some((a) => a.kind === "shipping_refund")) {
-    for (const s of refund.refund_shipping_lines ?? []) total += minorOf(s.subtotal_amount_set) + minorOf(s.tax_amount_set);
+    for (const s of refund.refund_shipping_lines ?? [])
+      total += minorOf(s.subtotal_amount_set) + minorOf(s.tax_amount_set);
   }
   for (const a of adjustments) total -= minorOf(a.amount_set) + minorOf(a.tax_amount_set);
   return Math.max(0, total);
@@ -132,7 +138,9 @@ export async function applyRefund(tx: Tx, shopId: string, refund: RefundPayload)
   const orderId = await refundOrderId(tx, shopId, refund);
   if (orderId !== orderGid(refund.order_id)) await lockMeasurement(tx, shopId, { orderIds: [orderId] });
   if (!(await lockOrder(tx, shopId, orderId))) {
-    await tx.refundRecord.create({ data: { shopId, refundId, orderId, attributedMinor: 0, pending: true, payload: JSON.stringify(refund) } });
+    await tx.refundRecord.create({
+      data: { shopId, refundId, orderId, attributedMinor: 0, pending: true, payload: JSON.stringify(refund) },
+    });
     return 0;
   }
   const applied = await refundNow(tx, shopId, refund, orderId);
@@ -147,9 +155,14 @@ export async function applyRefund(tx: Tx, shopId: string, refund: RefundPayload)
 async function refundOrderId(tx: Tx, shopId: string, refund: RefundPayload): Promise<string> {
   const byId = orderGid(refund.order_id);
   if (await orderArrived(tx, shopId, byId)) return byId;
-  const lineIds = refund.refund_line_items.map((r) => r.line_item?.admin_graphql_api_id).filter((id): id is string => Boolean(id));
+  const lineIds = refund.refund_line_items
+    .map((r) => r.line_item?.admin_graphql_api_id)
+    .filter((id): id is string => Boolean(id));
   if (lineIds.length === 0) return byId;
-  const line = await tx.attributedLine.findFirst({ where: { shopId, lineId: { in: lineIds } }, select: { orderId: true } });
+  const line = await tx.attributedLine.findFirst({
+    where: { shopId, lineId: { in: lineIds } },
+    select: { orderId: true },
+  });
   return line?.orderId ?? byId;
 }
 
@@ -175,7 +188,12 @@ type LineRecord = Awaited<ReturnType<Tx["attributedLine"]["findMany"]>>[number];
 export type LineRow = ReturnType<typeof lineOf>;
 export const lineOf = (l: LineRecord) => withNumbers(l, ["revenueMinor", "refundedMinor"] as const);
 
-async function netLine(tx: Tx, line: LineRow, amount: number, moments: DeltaMap<MomentKey, MomentDelta>): Promise<number> {
+async function netLine(
+  tx: Tx,
+  line: LineRow,
+  amount: number,
+  moments: DeltaMap<MomentKey, MomentDelta>,
+): Promise<number> {
   const netted = Math.min(Math.max(0, amount), line.revenueMinor - line.refundedMinor);
   if (netted <= 0) return 0;
   await tx.attributedLine.update({ where: { id: line.id }, data: { refundedMinor: { increment: netted } } });
@@ -185,13 +203,21 @@ async function netLine(tx: Tx, line: LineRow, amount: number, moments: DeltaMap<
 }
 
 /** Takes `amountOf(remaining)` off a linked order's net total and moves its visitors; returns what came off. */
-async function netOrder(tx: Tx, shopId: string, orderId: string, amountOf: (remaining: number) => number): Promise<number> {
+async function netOrder(
+  tx: Tx,
+  shopId: string,
+  orderId: string,
+  amountOf: (remaining: number) => number,
+): Promise<number> {
   const [order] = await linkedOrders(tx, shopId, { orderIds: [orderId] });
   if (!order || order.cancelled) return 0;
   const before = netValue(order)!;
   const amount = Math.max(0, Math.min(amountOf(before), before));
   if (amount === 0) return 0;
-  await tx.journeyOrder.updateMany({ where: { shopId, orderId, rank: 0 }, data: { refundedMinor: { increment: amount } } });
+  await tx.journeyOrder.updateMany({
+    where: { shopId, orderId, rank: 0 },
+    data: { refundedMinor: { increment: amount } },
+  });
   await reviseOrder(tx, shopId, order, before, before - amount);
   return amount;
 }
@@ -224,7 +250,9 @@ export async function applyCancellation(tx: Tx, shopId: string, orderId: string)
   const seen = await tx.refundRecord.findUnique({ where: { shopId_refundId: { shopId, refundId } } });
   if (seen) return 0;
   if (!(await lockOrder(tx, shopId, orderId))) {
-    await tx.refundRecord.create({ data: { shopId, refundId, orderId, attributedMinor: 0, pending: true, payload: "{}" } });
+    await tx.refundRecord.create({
+      data: { shopId, refundId, orderId, attributedMinor: 0, pending: true, payload: "{}" },
+    });
     return 0;
   }
   const applied = await cancelNow(tx, shopId, orderId);

@@ -78,13 +78,31 @@ export class DeltaMap<K extends object, D extends Record<string, number | undefi
 
 const MOMENT_KEYS = ["day", "moment", "offerId", "armId", "arm", "device", "country", "segment"] as const;
 const MOMENT_COUNTERS = [
-  "impressions", "views", "clicks", "accepts", "declines", "exitIntents", "purchases", "unsubscribes",
-  "acceptedMinor", "attributedOrders", "attributedMinor", "refundedMinor",
+  "impressions",
+  "views",
+  "clicks",
+  "accepts",
+  "declines",
+  "exitIntents",
+  "purchases",
+  "unsubscribes",
+  "acceptedMinor",
+  "attributedOrders",
+  "attributedMinor",
+  "refundedMinor",
 ] as const;
 const EXPERIMENT_KEYS = ["experimentId", "version", "arm", "day", "device", "country", "segment"] as const;
 const EXPERIMENT_COUNTERS = [
-  "visitors", "converters", "orders", "revenueMinor", "revenueSq", "orderValueSq",
-  "covariateN", "covariateSum", "covariateSq", "crossSum",
+  "visitors",
+  "converters",
+  "orders",
+  "revenueMinor",
+  "revenueSq",
+  "orderValueSq",
+  "covariateN",
+  "covariateSum",
+  "covariateSq",
+  "crossSum",
 ] as const;
 
 /**
@@ -128,9 +146,14 @@ const bindable = (v: string | number): string | number =>
 // Statement size stays well under SQLite's 32,766 bound parameters.
 const CHUNK = 500;
 
-export async function applyMomentDeltas(tx: SqlTx, shopId: string, deltas: DeltaMap<MomentKey, MomentDelta>): Promise<void> {
+export async function applyMomentDeltas(
+  tx: SqlTx,
+  shopId: string,
+  deltas: DeltaMap<MomentKey, MomentDelta>,
+): Promise<void> {
   const rows = deltas.values().map(({ key, delta }) => ({ id: randomUUID(), shopId, ...key, ...delta }));
-  for (let i = 0; i < rows.length; i += CHUNK) await bulkIncrement(tx, "MomentDaily", MOMENT_KEYS, [], MOMENT_COUNTERS, rows.slice(i, i + CHUNK));
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await bulkIncrement(tx, "MomentDaily", MOMENT_KEYS, [], MOMENT_COUNTERS, rows.slice(i, i + CHUNK));
 }
 
 export async function applyExperimentDeltas(
@@ -140,7 +163,14 @@ export async function applyExperimentDeltas(
 ): Promise<void> {
   const rows = deltas.values().map(({ key, delta }) => ({ id: randomUUID(), shopId, ...key, ...delta }));
   for (let i = 0; i < rows.length; i += CHUNK) {
-    await bulkIncrement(tx, "ExperimentDaily", EXPERIMENT_KEYS, ["offerId"], EXPERIMENT_COUNTERS, rows.slice(i, i + CHUNK));
+    await bulkIncrement(
+      tx,
+      "ExperimentDaily",
+      EXPERIMENT_KEYS,
+      ["offerId"],
+      EXPERIMENT_COUNTERS,
+      rows.slice(i, i + CHUNK),
+    );
   }
 }
 
@@ -156,7 +186,12 @@ export interface VisitorState {
  * sum moves by the exact difference: revenueSq by r'^2 - r^2, crossSum by x (r' - r), orderValueSq
  * by v'^2 - v^2, converters when the visitor gains its first or loses its last order.
  */
-export function revisionDelta(visitor: VisitorState, x: number | null, before: number | null, after: number | null): ExperimentDelta {
+export function revisionDelta(
+  visitor: VisitorState,
+  x: number | null,
+  before: number | null,
+  after: number | null,
+): ExperimentDelta {
   const orders = visitor.orders + (after !== null ? 1 : 0) - (before !== null ? 1 : 0);
   const revenue = visitor.revenue - (before ?? 0) + (after ?? 0);
   return {

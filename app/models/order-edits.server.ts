@@ -40,14 +40,24 @@ const rowOf = (r: ThankYouOrderEdit): OrderEditRow => ({
   lastError: r.lastError,
 });
 
-export async function findOrderEdit(prisma: PrismaClient, shopId: string, orderId: string, offerId: string): Promise<OrderEditRow | null> {
-  const row = await prisma.thankYouOrderEdit.findUnique({ where: { shopId_orderId_offerId: { shopId, orderId, offerId } } });
+export async function findOrderEdit(
+  prisma: PrismaClient,
+  shopId: string,
+  orderId: string,
+  offerId: string,
+): Promise<OrderEditRow | null> {
+  const row = await prisma.thankYouOrderEdit.findUnique({
+    where: { shopId_orderId_offerId: { shopId, orderId, offerId } },
+  });
   return row ? rowOf(row) : null;
 }
 
 /** The offers committed to an order by thank-you edits (the journey's accepted offers, server side). */
 export async function committedOffers(prisma: PrismaClient, shopId: string, orderId: string): Promise<string[]> {
-  const rows = await prisma.thankYouOrderEdit.findMany({ where: { shopId, orderId, status: "committed" }, select: { offerId: true } });
+  const rows = await prisma.thankYouOrderEdit.findMany({
+    where: { shopId, orderId, status: "committed" },
+    select: { offerId: true },
+  });
   return rows.map((r) => r.offerId);
 }
 
@@ -73,7 +83,9 @@ export async function claimOrderEdit(
     finalMinor: offer.price.final,
   };
   try {
-    const row = await prisma.thankYouOrderEdit.create({ data: { shopId, orderId: edit.orderId, offerId: offer.offerId, status: "pending", ...data } });
+    const row = await prisma.thankYouOrderEdit.create({
+      data: { shopId, orderId: edit.orderId, offerId: offer.offerId, status: "pending", ...data },
+    });
     return { claimed: true, id: row.id };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -97,18 +109,40 @@ export async function markCommitted(
 ): Promise<void> {
   await prisma.thankYouOrderEdit.updateMany({
     where: { id, shopId, status: "pending" },
-    data: { status: "committed", chargedMinor: result.chargedMinor, balanceMinor: result.balanceMinor, lastError: null },
+    data: {
+      status: "committed",
+      chargedMinor: result.chargedMinor,
+      balanceMinor: result.balanceMinor,
+      lastError: null,
+    },
   });
 }
 
-export async function markInvoice(prisma: PrismaClient, shopId: string, id: string, outcome: { sentAt: Date } | { error: string }): Promise<void> {
+export async function markInvoice(
+  prisma: PrismaClient,
+  shopId: string,
+  id: string,
+  outcome: { sentAt: Date } | { error: string },
+): Promise<void> {
   await prisma.thankYouOrderEdit.updateMany({
     where: { id, shopId },
-    data: "sentAt" in outcome ? { invoiceSentAt: outcome.sentAt } : { lastError: `invoice: ${outcome.error}`.slice(0, 500) },
+    data:
+      "sentAt" in outcome
+        ? { invoiceSentAt: outcome.sentAt }
+        : { lastError: `invoice: ${outcome.error}`.slice(0, 500) },
   });
 }
 
 /** `failed`: Shopify applied nothing; `unknown`: the commit was sent and its answer lost. */
-export async function markNotCommitted(prisma: PrismaClient, shopId: string, id: string, status: "failed" | "unknown", error: string): Promise<void> {
-  await prisma.thankYouOrderEdit.updateMany({ where: { id, shopId, status: "pending" }, data: { status, lastError: error.slice(0, 500) } });
+export async function markNotCommitted(
+  prisma: PrismaClient,
+  shopId: string,
+  id: string,
+  status: "failed" | "unknown",
+  error: string,
+): Promise<void> {
+  await prisma.thankYouOrderEdit.updateMany({
+    where: { id, shopId, status: "pending" },
+    data: { status, lastError: error.slice(0, 500) },
+  });
 }

@@ -16,7 +16,11 @@ export interface MadeOffer {
   status: string;
 }
 
-export async function postPurchaseOffersMade(prisma: PrismaClient, shopId: string, keys: readonly string[]): Promise<MadeOffer[]> {
+export async function postPurchaseOffersMade(
+  prisma: PrismaClient,
+  shopId: string,
+  keys: readonly string[],
+): Promise<MadeOffer[]> {
   const known = keys.filter(Boolean);
   if (!known.length) return [];
   const rows = await prisma.postPurchaseOffer.findMany({
@@ -53,7 +57,13 @@ export async function recordFallbackOffer(
 }
 
 /** The fallback offer was added to the order. */
-export async function markFallbackAccepted(prisma: PrismaClient, shopId: string, referenceId: string, offerId: string, finalMinor: number): Promise<void> {
+export async function markFallbackAccepted(
+  prisma: PrismaClient,
+  shopId: string,
+  referenceId: string,
+  offerId: string,
+  finalMinor: number,
+): Promise<void> {
   await prisma.postPurchaseOffer.updateMany({
     where: { shopId, referenceId, offerId, moment: FALLBACK_SURFACE },
     data: { status: "accepted", finalMinor },

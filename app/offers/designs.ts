@@ -3,6 +3,7 @@
  * before they were layouts. Shared by the browser (editor) and the server (offer rows).
  */
 import { DESIGNS, type Design } from "@moments/engine";
+import { englishT, type AdminT } from "~/i18n/catalogue";
 
 export const DEFAULT_DESIGN: Design = "card";
 
@@ -10,13 +11,18 @@ export const DEFAULT_DESIGN: Design = "card";
 export const DESIGN_CHOICES: ReadonlyArray<{ value: Design; label: string; helpText: string }> = [
   { value: "card", label: "Card with image", helpText: "The product image beside the headline, text and price." },
   { value: "compact", label: "Compact line", helpText: "One line: a small thumbnail, the headline and the price." },
-  { value: "banner", label: "Banner", helpText: "A wide product image above a bold headline: for the offer that matters most." },
+  {
+    value: "banner",
+    label: "Banner",
+    helpText: "A wide product image above a bold headline: for the offer that matters most.",
+  },
 ];
 
 export const designLabel = (d: string | null | undefined): string =>
   DESIGN_CHOICES.find((c) => c.value === d)?.label ?? DESIGN_CHOICES[0]!.label;
 
-export const isDesign = (x: unknown): x is Design => typeof x === "string" && (DESIGNS as readonly string[]).includes(x);
+export const isDesign = (x: unknown): x is Design =>
+  typeof x === "string" && (DESIGNS as readonly string[]).includes(x);
 
 /**
  * A stored design -> the layout it is. Designs were free text before they were layouts: one the
@@ -48,9 +54,9 @@ export function dropLegacyDesigns(definition: Record<string, unknown>): string[]
   return legacy;
 }
 
-/** What the editor says about designs read as the default layout. */
-export function legacyDesignNotice(legacy: readonly string[]): string | null {
+/** What the editor says about designs read as the default layout, in the merchant's language. */
+export function legacyDesignNotice(legacy: readonly string[], t: AdminT = englishT): string | null {
   if (legacy.length === 0) return null;
   const names = [...new Set(legacy)].map((d) => `"${d}"`).join(", ");
-  return `This offer was saved with the design ${names}, which is not one of the layouts. Buyers see it as "${designLabel(DEFAULT_DESIGN)}" until you choose a layout and save.`;
+  return t("offerPage.legacyDesign", { names, layout: t(`designs.${DEFAULT_DESIGN}`) });
 }

@@ -43,6 +43,9 @@ export function downsell(
     seen.add(next);
   }
   if (moments.length && !chosen.moments.some((m) => moments.includes(m)))
-    err("downsell", t("rules.downsellMoments", { name: chosen.name, moments: moments.map((m) => t(`moments.${m}`)).join(", ") }));
+    err(
+      "downsell",
+      t("rules.downsellMoments", { name: chosen.name, moments: moments.map((m) => t(`moments.${m}`)).join(", ") }),
+    );
   return target;
 }

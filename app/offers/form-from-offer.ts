@@ -60,7 +60,9 @@ export function offerToForm(
       tags: (t.tags ?? []).join(", "),
       vendors: (t.vendors ?? []).join(", "),
       collections: [...(t.collections ?? [])],
-      minSubtotal: Object.fromEntries(Object.entries(t.subtotal ?? {}).map(([c, r]) => [c, minorToTypedAmount(r?.min, c)])),
+      minSubtotal: Object.fromEntries(
+        Object.entries(t.subtotal ?? {}).map(([c, r]) => [c, minorToTypedAmount(r?.min, c)]),
+      ),
     },
     experiment: meta.experiment
       ? {

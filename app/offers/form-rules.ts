@@ -4,7 +4,15 @@
  * admin's catalogue, `rules.*`; English by default) and returns that part of the engine's `Offer`.
  * The form's zod schema (form-schema.ts) runs them in form order.
  */
-import { formatMinor, MOMENT_IDS, splitImageUrl, SWAP_MOMENTS, type Design, type Discount, type Offer } from "@moments/engine";
+import {
+  formatMinor,
+  MOMENT_IDS,
+  splitImageUrl,
+  SWAP_MOMENTS,
+  type Design,
+  type Discount,
+  type Offer,
+} from "@moments/engine";
 import { englishT, type AdminT } from "~/i18n/catalogue";
 import { DEFAULT_DESIGN, isDesign } from "./designs";
 import { MAX_TRIGGER_COLLECTIONS, type OfferForm, type StoredVariant } from "./form-model";
@@ -154,7 +162,8 @@ export function targeting(form: OfferForm, err: Report, tr: AdminT = englishT): 
   const countries = list(t.countries).map((c) => c.toUpperCase());
   if (countries.some((c) => !/^[A-Z]{2}$/.test(c))) err("targeting.countries", tr("rules.countries"));
   const languages = list(t.languages).map((l) => l.toLowerCase());
-  if (languages.some((l) => !/^[a-z]{2,3}(-[a-z0-9]{2,4})?$/.test(l))) err("targeting.languages", tr("rules.languages"));
+  if (languages.some((l) => !/^[a-z]{2,3}(-[a-z0-9]{2,4})?$/.test(l)))
+    err("targeting.languages", tr("rules.languages"));
   // A form posted without the field (an older page still open) triggers on no collection.
   const collections = [...new Set((t.collections ?? []).map((c) => c.trim()).filter(Boolean))];
   if (collections.length > MAX_TRIGGER_COLLECTIONS)
@@ -238,7 +247,6 @@ export function experiment(form: OfferForm, armIds: string[], err: Report, t: Ad
       },
     });
   });
-  if (variants.length && variants.every((v) => v.weight === 0))
-    err("experiment.variants", t("rules.weightAboveZero"));
+  if (variants.length && variants.every((v) => v.weight === 0)) err("experiment.variants", t("rules.weightAboveZero"));
   return { variants, holdoutBps };
 }

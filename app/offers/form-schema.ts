@@ -18,7 +18,15 @@ import * as rules from "./form-rules";
  */
 export interface OfferFormBounds {
   text: number;
-  lists: { moments: number; items: number; devices: number; currencies: number; triggerProducts: number; collections: number; variants: number };
+  lists: {
+    moments: number;
+    items: number;
+    devices: number;
+    currencies: number;
+    triggerProducts: number;
+    collections: number;
+    variants: number;
+  };
 }
 
 const CURRENCY_KEY = /^[A-Z]{3}$/;
@@ -26,7 +34,8 @@ const LOCALE_KEY = /^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$/;
 
 function buildShape(bounds?: OfferFormBounds) {
   const text = bounds ? z.string().max(bounds.text) : z.string();
-  const list = <T extends z.ZodType>(item: T, name: keyof OfferFormBounds["lists"]) => (bounds ? z.array(item).max(bounds.lists[name]) : z.array(item));
+  const list = <T extends z.ZodType>(item: T, name: keyof OfferFormBounds["lists"]) =>
+    bounds ? z.array(item).max(bounds.lists[name]) : z.array(item);
   const currency = bounds ? z.string().regex(CURRENCY_KEY) : z.string();
   const locale = bounds ? z.string().regex(LOCALE_KEY) : z.string();
   // Unknown moments (e.g. from a page of an older app version) are dropped by the rules, not

@@ -45,7 +45,11 @@ export async function catalogFacts(gateway: ShopGateway, productIds: string[]): 
  * `excludeId` (the one edited) and the archived ones, with its moments and its own downsell link
  * (so the rule can refuse a loop). Scoped by shop: another shop's offer is never a choice.
  */
-export async function downsellChoices(prisma: PrismaClient, shopId: string, excludeId: string | null): Promise<DownsellChoice[]> {
+export async function downsellChoices(
+  prisma: PrismaClient,
+  shopId: string,
+  excludeId: string | null,
+): Promise<DownsellChoice[]> {
   const rows = await prisma.offer.findMany({
     where: { shopId, status: { not: "archived" }, ...(excludeId ? { id: { not: excludeId } } : {}) },
     select: { id: true, name: true, status: true, definition: true, moments: { select: { moment: true } } },
@@ -89,10 +93,16 @@ export async function validateOfferForm(
   } catch (error) {
     return {
       ok: false,
-      errors: { items: t("rules.catalogUnreadable", { reason: error instanceof Error ? error.message : "unknown error" }) },
+      errors: {
+        items: t("rules.catalogUnreadable", { reason: error instanceof Error ? error.message : "unknown error" }),
+      },
     };
   }
-  const result = formToOffer(form, id, facts.prices, armIds, facts.images, { sellingPlans: facts.sellingPlans, downsells, t });
+  const result = formToOffer(form, id, facts.prices, armIds, facts.images, {
+    sellingPlans: facts.sellingPlans,
+    downsells,
+    t,
+  });
   if (!result.offer) return { ok: false, errors: result.errors };
   const parsed = OfferSchema.safeParse(result.offer);
   if (!parsed.success) {

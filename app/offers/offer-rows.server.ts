@@ -64,7 +64,7 @@ export async function loadOfferForm(prisma: PrismaClient, shop: Shop, gateway: S
   const row = await requireOffer(prisma, shop.id, id);
   const offer = offerFromRow(row);
   const currencies = [...gateway.currencies];
-  if (!offer) return { row, form: null, currencies, designNotice: null };
+  if (!offer) return { row, form: null, currencies, designNotice: null, legacyDesigns: [] as string[] };
   const productIds = [...new Set([...offer.items.map((i) => i.productId), ...(offer.targeting?.products ?? [])])];
   const titles: Record<string, string> = {};
   try {
@@ -85,7 +85,9 @@ export async function loadOfferForm(prisma: PrismaClient, shop: Shop, gateway: S
         ? { holdoutBps: experiment.holdoutBps, variants: storedVariants(row) }
         : undefined,
   });
-  return { row, form, currencies, designNotice: legacyDesignNotice(legacyDesigns(row)) };
+  const legacy = legacyDesigns(row);
+  // `legacyDesigns`: for the page to say it in the merchant's language (`legacyDesignNotice(legacy, t)`).
+  return { row, form, currencies, designNotice: legacyDesignNotice(legacy), legacyDesigns: legacy };
 }
 
 export const OFFER_STATUS_FILTERS = ["active", "paused", "draft", "archived"] as const;

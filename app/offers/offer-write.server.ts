@@ -50,7 +50,9 @@ export async function writeOffer(
     definition.experiment = experimentSpec(experiment.id, experiment.holdoutBps, experiment.variants, offer);
   }
   return prisma.$transaction(async (tx) => {
-    const versionStarted = experiment ? await settleVersion(tx, shopId, input.isNew ? null : input.id, experiment, offer, definition, now) : null;
+    const versionStarted = experiment
+      ? await settleVersion(tx, shopId, input.isNew ? null : input.id, experiment, offer, definition, now)
+      : null;
     await writeRows(tx, shopId, input, definition);
     return { versionStarted };
   });
@@ -74,20 +76,49 @@ async function settleVersion(
   now: Date,
 ): Promise<VersionChange | null> {
   const stored = await tx.experiment.findFirst({ where: { id: experiment.id, shopId }, select: { version: true } });
-  const current = await tx.experimentVersion.findFirst({ where: { shopId, experimentId: experiment.id }, orderBy: { version: "desc" } });
+  const current = await tx.experimentVersion.findFirst({
+    where: { shopId, experimentId: experiment.id },
+    orderBy: { version: "desc" },
+  });
   const spec = definition.experiment;
   if (experiment.status === "archived") {
-    if (current && !current.endedAt) await tx.experimentVersion.update({ where: { shopId_experimentId_version: { shopId, experimentId: experiment.id, version: current.version } }, data: { endedAt: now } });
+    if (current && !current.endedAt)
+      await tx.experimentVersion.update({
+        where: { shopId_experimentId_version: { shopId, experimentId: experiment.id, version: current.version } },
+        data: { endedAt: now },
+      });
     return null;
   }
   if (experiment.status !== "running" || !spec) return null;
   const fingerprint = experimentFingerprint(offer, spec);
-  const create = (version: number, startedAt: Date, s: NonNullable<Offer["experiment"]>, fp: string, reason: string, endedAt: Date | null = null) =>
+  const create = (
+    version: number,
+    startedAt: Date,
+    s: NonNullable<Offer["experiment"]>,
+    fp: string,
+    reason: string,
+    endedAt: Date | null = null,
+  ) =>
     tx.experimentVersion.create({
-      data: { shopId, experimentId: experiment.id, version, startedAt, endedAt, holdoutBps: s.holdoutBps, shares: JSON.stringify(configuredShares(s.holdoutBps, s.variants)), fingerprint: fp, reason },
+      data: {
+        shopId,
+        experimentId: experiment.id,
+        version,
+        startedAt,
+        endedAt,
+        holdoutBps: s.holdoutBps,
+        shares: JSON.stringify(configuredShares(s.holdoutBps, s.variants)),
+        fingerprint: fp,
+        reason,
+      },
     });
   // What buyers saw before this save: the stored definition carries the spec while it ran.
-  const previousRow = existingOfferId ? await tx.offer.findFirst({ where: { id: existingOfferId, shopId }, select: { id: true, status: true, definition: true } }) : null;
+  const previousRow = existingOfferId
+    ? await tx.offer.findFirst({
+        where: { id: existingOfferId, shopId },
+        select: { id: true, status: true, definition: true },
+      })
+    : null;
   const previous = previousRow ? offerFromRow(previousRow) : null;
   const previousSpec = previous?.experiment?.id === experiment.id ? previous.experiment : undefined;
 
@@ -106,14 +137,22 @@ async function settleVersion(
       await create(version, experiment.startedAt ?? now, spec, fingerprint, "");
     }
   } else if (current.fingerprint !== fingerprint) {
-    const reason = describeChange(previous && previousSpec ? { offer: previous, spec: previousSpec } : null, { offer, spec });
-    if (!current.endedAt) await tx.experimentVersion.update({ where: { shopId_experimentId_version: { shopId, experimentId: experiment.id, version: current.version } }, data: { endedAt: now } });
+    const reason = describeChange(previous && previousSpec ? { offer: previous, spec: previousSpec } : null, {
+      offer,
+      spec,
+    });
+    if (!current.endedAt)
+      await tx.experimentVersion.update({
+        where: { shopId_experimentId_version: { shopId, experimentId: experiment.id, version: current.version } },
+        data: { endedAt: now },
+      });
     version = current.version + 1;
     await create(version, now, spec, fingerprint, reason);
     change = { experimentId: experiment.id, version, previous: current.version, reason };
   }
   definition.experiment = { ...spec, version };
-  if (stored && stored.version !== version) await tx.experiment.update({ where: { id: experiment.id }, data: { version } });
+  if (stored && stored.version !== version)
+    await tx.experiment.update({ where: { id: experiment.id }, data: { version } });
   experiment.version = version;
   return change;
 }

@@ -16,8 +16,22 @@ import { downsellChoices, validateOfferForm } from "./offer-form.server";
 import { notFound, offerInclude, requireOffer, storedVariants, type OfferRow } from "./offer-rows.server";
 import { writeOffer, type ExperimentState, type VersionChange } from "./offer-write.server";
 
-export { catalogPrices, downsellChoices, parseOfferFormJson, validateOfferForm, type ValidationResult } from "./offer-form.server";
-export { OFFER_STATUS_FILTERS, listOffers, loadOfferForm, notFound, requireOffer, storedVariants, type OfferRow } from "./offer-rows.server";
+export {
+  catalogPrices,
+  downsellChoices,
+  parseOfferFormJson,
+  validateOfferForm,
+  type ValidationResult,
+} from "./offer-form.server";
+export {
+  OFFER_STATUS_FILTERS,
+  listOffers,
+  loadOfferForm,
+  notFound,
+  requireOffer,
+  storedVariants,
+  type OfferRow,
+} from "./offer-rows.server";
 export { writeOffer, type VersionChange } from "./offer-write.server";
 
 const armId = () => `v${randomUUID().replace(/-/g, "").slice(0, 11)}`;
@@ -47,10 +61,11 @@ export async function saveOfferForm(
   // An archived experiment is history: turning experiments on again starts a new one.
   const previous = existing?.experiments[0]?.status === "archived" ? undefined : existing?.experiments[0];
   // A new experiment starts when the offer is saved live; on a draft offer it waits as a draft
-  // (no version, no start date: no buyer can see it) and starts when the offer goes live. A
-  // stopped one stays stopped.
+  // (no version, no start date: no buyer can see it) and starts when the offer goes live; so does
+  // one saved on a paused offer. A stopped one stays stopped; a running one of a paused offer shows
+  // as paused (experiments/status.ts) and goes on, same version, when the offer is resumed.
   const waiting = !previous || previous.status === "draft";
-  const startNow = waiting && form.status !== "draft";
+  const startNow = waiting && form.status === "active";
   const experiment: ExperimentState | null = form.experiment.enabled
     ? {
         id: previous?.id ?? `exp_${randomUUID().replace(/-/g, "").slice(0, 16)}`,
@@ -93,8 +108,15 @@ export async function setOffersStatus(
     }
     const experiment = experimentStateOf(row);
     // A draft offer's experiment starts when the offer goes live: version 1 from now.
-    if (status === "active" && experiment?.status === "draft") Object.assign(experiment, { status: "running", startedAt: new Date() });
-    await writeOffer(prisma, shop.id, { id: row.id, isNew: false, name: row.name, offer: { ...offer, status }, experiment });
+    if (status === "active" && experiment?.status === "draft")
+      Object.assign(experiment, { status: "running", startedAt: new Date() });
+    await writeOffer(prisma, shop.id, {
+      id: row.id,
+      isNew: false,
+      name: row.name,
+      offer: { ...offer, status },
+      experiment,
+    });
   }
   return publishShop(prisma, shop, gateway);
 }
@@ -125,7 +147,8 @@ async function requireExperimentOffer(prisma: PrismaClient, shopId: string, expe
   return { row, offer, state };
 }
 
-export type ExperimentCommand = { kind: "start" } | { kind: "stop" } | { kind: "archive" } | { kind: "promote"; armId: string };
+export type ExperimentCommand =
+  { kind: "start" } | { kind: "stop" } | { kind: "archive" } | { kind: "promote"; armId: string };
 
 /**
  * Start / stop / archive an experiment, or promote a winner: the winner's overrides become the
@@ -144,11 +167,16 @@ export async function runExperimentCommand(
   const { row, offer, state } = await requireExperimentOffer(prisma, shop.id, experimentId);
   let next = offer;
   const now = new Date();
-  if (state.status === "archived") return { ok: false as const, error: "This experiment is archived; turn on an experiment in the offer to start a new one." };
+  if (state.status === "archived")
+    return {
+      ok: false as const,
+      error: "This experiment is archived; turn on an experiment in the offer to start a new one.",
+    };
   if (command.kind === "start")
     Object.assign(state, { status: "running", startedAt: state.startedAt ?? now, stoppedAt: null });
   else if (command.kind === "stop") Object.assign(state, { status: "stopped", stoppedAt: now });
-  else if (command.kind === "archive") Object.assign(state, { status: "archived", stoppedAt: state.stoppedAt ?? now, archivedAt: now });
+  else if (command.kind === "archive")
+    Object.assign(state, { status: "archived", stoppedAt: state.stoppedAt ?? now, archivedAt: now });
   else {
     const winner = state.variants.find((v) => v.id === command.armId);
     if (!winner) return { ok: false as const, error: "That variant is not part of this experiment." };
@@ -161,6 +189,12 @@ export async function runExperimentCommand(
     };
     Object.assign(state, { status: "stopped", stoppedAt: now, winnerArmId: winner.id });
   }
-  const { versionStarted } = await writeOffer(prisma, shop.id, { id: row.id, isNew: false, name: row.name, offer: next, experiment: state });
+  const { versionStarted } = await writeOffer(prisma, shop.id, {
+    id: row.id,
+    isNew: false,
+    name: row.name,
+    offer: next,
+    experiment: state,
+  });
   return { ok: true as const, publish: await publishShop(prisma, shop, gateway), versionStarted };
 }

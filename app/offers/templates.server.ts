@@ -163,7 +163,8 @@ export interface TemplateRequest {
 }
 
 /** A template's text in the merchant's language: `playbook.<id>.name`, `.slots.0`, ... */
-export const playbookText = (t: AdminT, templateId: string, path: string): string => t(`playbook.${templateId}.${path}` as AdminKey);
+export const playbookText = (t: AdminT, templateId: string, path: string): string =>
+  t(`playbook.${templateId}.${path}` as AdminKey);
 
 /** The template and picks of a gallery request, or InvalidInput (400) saying what is wrong. */
 export function parseTemplateRequest(body: FormData, t: AdminT = englishT): TemplateRequest {
@@ -186,7 +187,10 @@ type Resolved = { ok: true; picks: TemplatePick[]; products: CatalogProduct[] } 
  * The picks checked against the shop's catalog (so another shop's or a deleted product is
  * refused), titled from it: one per slot, a product at most once per template.
  */
-async function resolvePicks(gateway: ShopGateway, { template, picks, t = englishT }: TemplateRequest): Promise<Resolved> {
+async function resolvePicks(
+  gateway: ShopGateway,
+  { template, picks, t = englishT }: TemplateRequest,
+): Promise<Resolved> {
   const label = (i: number) => playbookText(t, template.id, `slots.${i}`);
   let products: CatalogProduct[];
   try {
@@ -194,7 +198,9 @@ async function resolvePicks(gateway: ShopGateway, { template, picks, t = english
   } catch (error) {
     return {
       ok: false,
-      errors: { slots: t("templates.catalogUnreadable", { reason: error instanceof Error ? error.message : "unknown error" }) },
+      errors: {
+        slots: t("templates.catalogUnreadable", { reason: error instanceof Error ? error.message : "unknown error" }),
+      },
     };
   }
   const errors: FieldErrors = {};

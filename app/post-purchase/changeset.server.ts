@@ -48,7 +48,9 @@ const ChangeSchema = z.object({
   type: z.literal("add_variant"),
   variantId: z.number().int().positive(),
   quantity: z.number().int().min(1),
-  discount: z.object({ value: z.number().min(0), valueType: z.enum(["percentage", "fixed_amount"]), title: z.string() }).optional(),
+  discount: z
+    .object({ value: z.number().min(0), valueType: z.enum(["percentage", "fixed_amount"]), title: z.string() })
+    .optional(),
 });
 const ClaimsSchema = z.strictObject({
   iss: z.string().min(1),
@@ -66,10 +68,17 @@ export type ChangesetCheck = { ok: true; claims: ChangesetClaims } | { ok: false
  */
 export async function verifyChangesetToken(token: string, creds: AppCredentials): Promise<ChangesetCheck> {
   try {
-    const { payload, protectedHeader } = await jwtVerify(token, key(creds.secret), { algorithms: ["HS256"], issuer: creds.apiKey });
+    const { payload, protectedHeader } = await jwtVerify(token, key(creds.secret), {
+      algorithms: ["HS256"],
+      issuer: creds.apiKey,
+    });
     if (protectedHeader.alg !== "HS256") return { ok: false, reason: "not HS256" };
     const parsed = ClaimsSchema.safeParse(payload);
-    if (!parsed.success) return { ok: false, reason: `claims: ${parsed.error.issues[0]!.path.join(".")} ${parsed.error.issues[0]!.message}` };
+    if (!parsed.success)
+      return {
+        ok: false,
+        reason: `claims: ${parsed.error.issues[0]!.path.join(".")} ${parsed.error.issues[0]!.message}`,
+      };
     if (parsed.data.iat > 1e11) return { ok: false, reason: "iat is not in seconds" };
     return { ok: true, claims: parsed.data as ChangesetClaims };
   } catch (error) {
@@ -87,7 +96,10 @@ export const SignRequest = z.object({
 });
 export type SignRequest = z.infer<typeof SignRequest>;
 /** The schema validates the contract's SignBody, the body the extension sends: a drift fails the typecheck. */
-export type SignContractChecks = [Holds<SameKeys<SignBody, z.input<typeof SignRequest>>>, Holds<SignBody extends z.input<typeof SignRequest> ? true : false>];
+export type SignContractChecks = [
+  Holds<SameKeys<SignBody, z.input<typeof SignRequest>>>,
+  Holds<SignBody extends z.input<typeof SignRequest> ? true : false>,
+];
 
 export type SignOutcome =
   | { ok: true; token: string; claims: ChangesetClaims; upsellId: string }
@@ -106,18 +118,25 @@ export async function signPostPurchaseOffer(
   creds: AppCredentials,
   now = new Date(),
 ): Promise<SignOutcome> {
-  if (request.referenceId !== purchase.referenceId) return { ok: false, status: 403, reason: "reference id is not this purchase's" };
+  if (request.referenceId !== purchase.referenceId)
+    return { ok: false, status: 403, reason: "reference id is not this purchase's" };
   const pending = await prisma.postPurchaseOffer.findUnique({
     where: { shopId_referenceId_offerId: { shopId, referenceId: purchase.referenceId, offerId: request.offerId } },
   });
   if (!pending) return { ok: false, status: 404, reason: "offer was not made for this purchase" };
   if (pending.status !== "offered") return { ok: false, status: 409, reason: `offer already ${pending.status}` };
   const { offer } = await decidePostPurchaseOffer(prisma, shopId, purchase, { now });
-  if (!offer || offer.offerId !== request.offerId) return { ok: false, status: 409, reason: "offer is no longer the current offer for this purchase" };
-  if (request.multiple > maxMultiple(offer)) return { ok: false, status: 400, reason: `quantity multiple above ${maxMultiple(offer)}` };
+  if (!offer || offer.offerId !== request.offerId)
+    return { ok: false, status: 409, reason: "offer is no longer the current offer for this purchase" };
+  if (request.multiple > maxMultiple(offer))
+    return { ok: false, status: 400, reason: `quantity multiple above ${maxMultiple(offer)}` };
   const price = priceFor(offer, request.multiple);
   if (request.expected.currency !== offer.price.currency || request.expected.final !== price.final) {
-    return { ok: false, status: 409, reason: `price mismatch: ${request.expected.final} ${request.expected.currency} != ${price.final} ${offer.price.currency}` };
+    return {
+      ok: false,
+      status: 409,
+      reason: `price mismatch: ${request.expected.final} ${request.expected.currency} != ${price.final} ${offer.price.currency}`,
+    };
   }
   const claims: ChangesetClaims = {
     iss: creds.apiKey,
@@ -144,7 +163,10 @@ export async function signPostPurchaseOffer(
           signedAt: now,
         },
       });
-      await tx.postPurchaseOffer.update({ where: { id: pending.id }, data: { status: "accepted", finalMinor: price.final } });
+      await tx.postPurchaseOffer.update({
+        where: { id: pending.id },
+        data: { status: "accepted", finalMinor: price.final },
+      });
       return row.id;
     });
   } catch (error) {
@@ -153,12 +175,29 @@ export async function signPostPurchaseOffer(
     throw error;
   }
   const token = await signChangeset(claims, creds.secret);
-  await recordEvent(prisma, shopId, purchase, "accept", offer.offerId, { experimentId: offer.experimentId, armId: offer.armId, valueMinor: price.final, currency: offer.price.currency, key: claims.jti }, now);
+  await recordEvent(
+    prisma,
+    shopId,
+    purchase,
+    "accept",
+    offer.offerId,
+    {
+      experimentId: offer.experimentId,
+      armId: offer.armId,
+      valueMinor: price.final,
+      currency: offer.price.currency,
+      key: claims.jti,
+    },
+    now,
+  );
   return { ok: true, token, claims, upsellId };
 }
 
 class Refusal extends Error {
-  constructor(readonly status: 409, message: string) {
+  constructor(
+    readonly status: 409,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -174,10 +213,20 @@ export async function recordEvent(
   purchase: Purchase,
   type: "impression" | "accept" | "decline",
   offerId: string,
-  extra: { experimentId?: string; armId?: string; valueMinor?: number; currency?: string; key?: string; surface?: "post_purchase" | "demo" },
+  extra: {
+    experimentId?: string;
+    armId?: string;
+    valueMinor?: number;
+    currency?: string;
+    key?: string;
+    surface?: "post_purchase" | "demo";
+  },
   now = new Date(),
 ): Promise<void> {
-  const id = createHash("sha256").update(`pp:${type}:${purchase.referenceId}:${offerId}:${extra.key ?? ""}`).digest("hex").slice(0, 40);
+  const id = createHash("sha256")
+    .update(`pp:${type}:${purchase.referenceId}:${offerId}:${extra.key ?? ""}`)
+    .digest("hex")
+    .slice(0, 40);
   const event: Record<string, unknown> = {
     id,
     type,

@@ -1,7 +1,16 @@
 import type { PrismaClient } from "@prisma/client";
 import { sizedImage } from "~/lib/images";
 import type { AddVariantChange, PostPurchaseOfferView, QuantityOption } from "@moments/contracts";
-import { decide, exposureEventFields, formatMinor, type CartLine, type CurrencyDisplay, type Decision, type MomentId, type ShownOffer } from "@moments/engine";
+import {
+  decide,
+  exposureEventFields,
+  formatMinor,
+  type CartLine,
+  type CurrencyDisplay,
+  type Decision,
+  type MomentId,
+  type ShownOffer,
+} from "@moments/engine";
 import { lineFactsForPayload, withLineFacts, type GatewaySource } from "~/catalog/line-facts.server";
 import { decimalToMinor } from "~/lib/decimal";
 import { toSafeNumber } from "~/lib/bigint";
@@ -77,8 +86,14 @@ export interface OffersMade {
  * What was already offered for an order, by its post-purchase reference id and/or order GID: the
  * thank-you fallback and the follow-up email exclude `all` so an order never sees an offer twice.
  */
-export async function offersAlreadyMadeForOrder(prisma: PrismaClient, shopId: string, referenceIdOrOrderId: string | readonly string[]): Promise<OffersMade> {
-  const keys = (typeof referenceIdOrOrderId === "string" ? [referenceIdOrOrderId] : [...referenceIdOrOrderId]).filter(Boolean);
+export async function offersAlreadyMadeForOrder(
+  prisma: PrismaClient,
+  shopId: string,
+  referenceIdOrOrderId: string | readonly string[],
+): Promise<OffersMade> {
+  const keys = (typeof referenceIdOrOrderId === "string" ? [referenceIdOrOrderId] : [...referenceIdOrOrderId]).filter(
+    Boolean,
+  );
   const made: OffersMade = { offered: [], accepted: [], declined: [], all: [] };
   if (keys.length === 0) return made;
   const rows = await prisma.postPurchaseOffer.findMany({
@@ -121,13 +136,21 @@ export async function decidePostPurchaseOffer(
   if (!payload) return { offer: null, reason: "nothing published" };
   // The purchase carries product ids only; tag and collection triggers need the catalog's facts
   // (cached, so the signer's re-decision sees what the offer call saw).
-  const facts = await lineFactsForPayload(prisma, shopId, payload, purchase.lines.map((l) => l.productId), { gateway: opts.gateway });
+  const facts = await lineFactsForPayload(
+    prisma,
+    shopId,
+    payload,
+    purchase.lines.map((l) => l.productId),
+    { gateway: opts.gateway },
+  );
   const lines = withLineFacts(purchase.lines, facts);
   const made = await offersAlreadyMadeForOrder(prisma, shopId, [purchase.referenceId, purchase.orderId ?? ""]);
   // Only the buyer's own "no"s are declines (the "a no ends the journey" setting reads them); offers
   // merely made are set aside as inactive, not left out, so the downsell links that name them hold.
   const setAside = new Set(opts.excludeAllMade ? made.all : []);
-  const offers = setAside.size ? payload.offers.map((o) => (setAside.has(o.id) ? { ...o, status: "paused" as const } : o)) : payload.offers;
+  const offers = setAside.size
+    ? payload.offers.map((o) => (setAside.has(o.id) ? { ...o, status: "paused" as const } : o))
+    : payload.offers;
   const moments = opts.moments ?? (["post_purchase"] as const);
   const { currencyDisplay } = payload.settings;
   const decision = decide({
@@ -164,10 +187,18 @@ const numericId = (id: string) => {
  */
 export function changesFor(offer: ShownOffer, multiple: number): AddVariantChange[] {
   return offer.lines.map((l) => {
-    const change: AddVariantChange = { type: "add_variant", variantId: numericId(l.variantId), quantity: l.quantity * multiple };
+    const change: AddVariantChange = {
+      type: "add_variant",
+      variantId: numericId(l.variantId),
+      quantity: l.quantity * multiple,
+    };
     const off = (l.listTotal - l.finalTotal) * multiple;
     if (off > 0) {
-      change.discount = { value: Number(formatMinor(off, offer.price.currency)), valueType: "fixed_amount", title: discountTitle(offer) };
+      change.discount = {
+        value: Number(formatMinor(off, offer.price.currency)),
+        valueType: "fixed_amount",
+        title: discountTitle(offer),
+      };
     }
     return change;
   });
@@ -176,7 +207,9 @@ export function changesFor(offer: ShownOffer, multiple: number): AddVariantChang
 const discountTitle = (o: ShownOffer) => (o.copy.title || "Offer").slice(0, 60);
 
 export function maxMultiple(offer: ShownOffer): number {
-  return offer.lines.length === 1 && offer.type !== "warranty" && offer.type !== "shipping_protection" ? MAX_QUANTITY_MULTIPLE : 1;
+  return offer.lines.length === 1 && offer.type !== "warranty" && offer.type !== "shipping_protection"
+    ? MAX_QUANTITY_MULTIPLE
+    : 1;
 }
 
 export function priceFor(offer: ShownOffer, multiple: number) {
@@ -190,9 +223,15 @@ export function priceFor(offer: ShownOffer, multiple: number) {
  */
 export type ServedOfferView = PostPurchaseOfferView & { armVariantId?: string };
 
-export function offerView(offer: ShownOffer, purchase: Purchase, step: number, currencyDisplay?: CurrencyDisplay): ServedOfferView {
+export function offerView(
+  offer: ShownOffer,
+  purchase: Purchase,
+  step: number,
+  currencyDisplay?: CurrencyDisplay,
+): ServedOfferView {
   const quantities: QuantityOption[] = [];
-  for (let m = 1; m <= maxMultiple(offer); m++) quantities.push({ multiple: m, ...priceFor(offer, m), changes: changesFor(offer, m) });
+  for (let m = 1; m <= maxMultiple(offer); m++)
+    quantities.push({ multiple: m, ...priceFor(offer, m), changes: changesFor(offer, m) });
   const view: ServedOfferView = {
     referenceId: purchase.referenceId,
     step,
@@ -226,9 +265,15 @@ export type NextOffer = { offer: ServedOfferView; shown: ShownOffer } | { offer:
  * The offer to show now for this purchase (the pending one again when ShouldRender runs twice),
  * recorded as offered; null once MAX_STEPS offers were made or MAX_ACCEPTED were accepted.
  */
-export async function nextPostPurchaseOffer(prisma: PrismaClient, shopId: string, purchase: Purchase, now = new Date()): Promise<NextOffer> {
+export async function nextPostPurchaseOffer(
+  prisma: PrismaClient,
+  shopId: string,
+  purchase: Purchase,
+  now = new Date(),
+): Promise<NextOffer> {
   const rows = await prisma.postPurchaseOffer.findMany({ where: { shopId, referenceId: purchase.referenceId } });
-  if (rows.filter((r) => r.status === "accepted").length >= MAX_ACCEPTED_PER_PURCHASE) return { offer: null, reason: "accepted limit reached" };
+  if (rows.filter((r) => r.status === "accepted").length >= MAX_ACCEPTED_PER_PURCHASE)
+    return { offer: null, reason: "accepted limit reached" };
   const { offer, reason, currencyDisplay, decision } = await decidePostPurchaseOffer(prisma, shopId, purchase, { now });
   if (decision) await recordPostPurchaseExposures(prisma, shopId, purchase, decision, now);
   if (!offer) return { offer: null, reason: reason ?? "no offer" };
@@ -236,7 +281,14 @@ export async function nextPostPurchaseOffer(prisma: PrismaClient, shopId: string
   if (existing && existing.status !== "offered") return { offer: null, reason: "offer already settled" };
   if (!existing && rows.length >= MAX_STEPS) return { offer: null, reason: "step limit reached" };
   const step = existing?.step ?? rows.length + 1;
-  if (!existing) await recordOfferMade(prisma, shopId, { referenceId: purchase.referenceId, orderId: purchase.orderId }, offer, step);
+  if (!existing)
+    await recordOfferMade(
+      prisma,
+      shopId,
+      { referenceId: purchase.referenceId, orderId: purchase.orderId },
+      offer,
+      step,
+    );
   return { offer: offerView(offer, purchase, step, currencyDisplay), shown: offer };
 }
 
@@ -245,11 +297,20 @@ export async function nextPostPurchaseOffer(prisma: PrismaClient, shopId: string
  * decided: one code path, no round trip through the extension. Deterministic ids make the next
  * call's (ShouldRender runs twice, downsells re-decide) duplicates. Never fails the buyer's flow.
  */
-async function recordPostPurchaseExposures(prisma: PrismaClient, shopId: string, purchase: Purchase, decision: Decision, now: Date): Promise<void> {
+async function recordPostPurchaseExposures(
+  prisma: PrismaClient,
+  shopId: string,
+  purchase: Purchase,
+  decision: Decision,
+  now: Date,
+): Promise<void> {
   const key = buyerKeyOf(purchase);
   const events = decision.moments.flatMap((m) =>
     m.exposures.map((x) => {
-      const e = Object.assign(exposureEventFields(x, key), { surface: "post_purchase" as const, occurredAt: now.getTime() });
+      const e = Object.assign(exposureEventFields(x, key), {
+        surface: "post_purchase" as const,
+        occurredAt: now.getTime(),
+      });
       return purchase.country ? Object.assign(e, { country: purchase.country }) : e;
     }),
   );
@@ -297,7 +358,12 @@ export async function recordOfferMade(
 }
 
 /** Once the order GID of a post-purchase reference id is known, offers and upsells are found by it. */
-export async function linkPurchaseToOrder(prisma: Pick<PrismaClient, "postPurchaseOffer" | "postPurchaseUpsell">, shopId: string, referenceId: string, orderId: string): Promise<void> {
+export async function linkPurchaseToOrder(
+  prisma: Pick<PrismaClient, "postPurchaseOffer" | "postPurchaseUpsell">,
+  shopId: string,
+  referenceId: string,
+  orderId: string,
+): Promise<void> {
   await prisma.postPurchaseOffer.updateMany({ where: { shopId, referenceId, orderId: null }, data: { orderId } });
   await prisma.postPurchaseUpsell.updateMany({ where: { shopId, referenceId, orderId: null }, data: { orderId } });
 }
@@ -306,9 +372,18 @@ export async function linkPurchaseToOrder(prisma: Pick<PrismaClient, "postPurcha
  * Attribution of post-purchase additions: the line a changeset adds carries no properties, so the
  * signed upsell rows are the record (offer, experiment arm, moment, Shopify variants, price).
  */
-export async function postPurchaseUpsellsFor(prisma: PrismaClient, shopId: string, referenceIdOrOrderId: string | readonly string[]) {
-  const keys = (typeof referenceIdOrOrderId === "string" ? [referenceIdOrOrderId] : [...referenceIdOrOrderId]).filter(Boolean);
-  const rows = await prisma.postPurchaseUpsell.findMany({ where: { shopId, OR: [{ referenceId: { in: keys } }, { orderId: { in: keys } }] }, orderBy: { signedAt: "asc" } });
+export async function postPurchaseUpsellsFor(
+  prisma: PrismaClient,
+  shopId: string,
+  referenceIdOrOrderId: string | readonly string[],
+) {
+  const keys = (typeof referenceIdOrOrderId === "string" ? [referenceIdOrOrderId] : [...referenceIdOrOrderId]).filter(
+    Boolean,
+  );
+  const rows = await prisma.postPurchaseUpsell.findMany({
+    where: { shopId, OR: [{ referenceId: { in: keys } }, { orderId: { in: keys } }] },
+    orderBy: { signedAt: "asc" },
+  });
   return rows.map((r) => ({
     referenceId: r.referenceId,
     orderId: r.orderId,
@@ -326,7 +401,12 @@ export async function postPurchaseUpsellsFor(prisma: PrismaClient, shopId: strin
 }
 
 /** Marks an offered offer declined; false when it was not pending for this purchase. */
-export async function recordDecline(prisma: PrismaClient, shopId: string, referenceId: string, offerId: string): Promise<boolean> {
+export async function recordDecline(
+  prisma: PrismaClient,
+  shopId: string,
+  referenceId: string,
+  offerId: string,
+): Promise<boolean> {
   const { count } = await prisma.postPurchaseOffer.updateMany({
     where: { shopId, referenceId, offerId, status: "offered" },
     data: { status: "declined" },

@@ -35,10 +35,23 @@ export const previewContextSchema = z.object({
   moment: z.enum(MOMENT_IDS).optional().catch(undefined),
   cartLine: z.string().max(200).catch(""),
   device: z.enum(DEVICES).catch("desktop"),
-  country: z.string().regex(/^[A-Z]{2}$/).catch("US"),
-  currency: z.string().regex(/^[A-Z]{3}$/).optional().catch(undefined),
-  locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).catch("en"),
-  arm: z.string().regex(/^(assigned|holdout|\d{1,2})$/).catch("assigned"),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .catch("US"),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional()
+    .catch(undefined),
+  locale: z
+    .string()
+    .regex(/^[a-z]{2}(-[A-Z]{2})?$/)
+    .catch("en"),
+  arm: z
+    .string()
+    .regex(/^(assigned|holdout|\d{1,2})$/)
+    .catch("assigned"),
   buyer: z.enum(PREVIEW_BUYERS).catch("first_time"),
   cartTotal: z.string().max(24).catch(""),
 });

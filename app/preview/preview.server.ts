@@ -5,13 +5,22 @@
  * prices or filters by itself.
  */
 import type { PrismaClient, Shop } from "@prisma/client";
-import { assign, decide, MOMENT_IDS, type CurrencyDisplay, type Design, type Offer, type Payload } from "@moments/engine";
+import {
+  assign,
+  decide,
+  MOMENT_IDS,
+  type CurrencyDisplay,
+  type Design,
+  type Offer,
+  type Payload,
+} from "@moments/engine";
 import type { ShopGateway } from "~/gateway/types";
 import { experimentSpec, type OfferForm, type FieldErrors } from "~/offers/form";
 import { downsellChoices, validateOfferForm } from "~/offers/offers.server";
 import { offerFromRow, shopSettings } from "~/publish/publish.server";
 import { typedAmountToMinor } from "~/offers/money";
 import { formatMoney } from "~/lib/money";
+import { englishT, type AdminT } from "~/i18n/catalogue";
 import { whyNotWords } from "./why-not";
 import type { PreviewContext } from "./context";
 
@@ -67,19 +76,27 @@ export async function previewOffer(
   prisma: PrismaClient,
   shop: Shop,
   gateway: ShopGateway,
-  input: { form: OfferForm; offerId: string | null; context: PreviewContext; armNames: string[] },
+  input: {
+    form: OfferForm;
+    offerId: string | null;
+    context: PreviewContext;
+    armNames: string[];
+    /** The merchant's language and locale for the preview's words and money (English by default). */
+    admin?: { t: AdminT; intl: string };
+  },
   now = Date.now(),
 ): Promise<PreviewResult> {
   const { context } = input;
+  const { t, intl } = input.admin ?? { t: englishT, intl: "en" };
   const armIds = input.form.experiment.variants.map((_, i) => `arm${i}`);
   // The shop's other offers: what "When declined, show" may name, and those naming this offer.
   const choices = await downsellChoices(prisma, shop.id, input.offerId);
-  const valid = await validateOfferForm(input.form, PREVIEW_OFFER_ID, gateway, armIds, choices);
+  const valid = await validateOfferForm(input.form, PREVIEW_OFFER_ID, gateway, armIds, choices, t);
   if (!valid.ok)
     return {
       errors: valid.errors,
       card: null,
-      whyNot: ["The offer is not complete yet:", ...Object.values(valid.errors).slice(0, 3)],
+      whyNot: [t("preview.incomplete"), ...Object.values(valid.errors).slice(0, 3)],
       armLabel: null,
       cartLabel: "",
     };
@@ -138,7 +155,7 @@ export async function previewOffer(
     return {
       errors: {},
       card: null,
-      whyNot: [`The sample cart total is not an amount in ${context.currency}: type it like 49.90, or leave it empty.`],
+      whyNot: [t("preview.badCartTotal", { currency: context.currency })],
       armLabel: null,
       cartLabel: "",
     };
@@ -163,23 +180,25 @@ export async function previewOffer(
   const armIndex = buyer.label === null || buyer.label === "holdout" ? -1 : armIds.indexOf(buyer.label);
   const armLabel =
     buyer.label === "holdout"
-      ? "Hold-out group"
+      ? t("preview.armHoldout")
       : armIndex >= 0
-        ? `Variant ${input.armNames[armIndex] ?? armIndex + 1}`
+        ? t("preview.armVariant", { name: input.armNames[armIndex] ?? armIndex + 1 })
         : null;
+  const sampleLabel = sample ? `${sample.p.title} - ${sample.v.title}` : t("preview.emptyCart");
   const cartLabel =
-    (sample ? `${sample.p.title} - ${sample.v.title}` : "Empty cart") +
-    (typedTotal === undefined ? "" : `, cart total ${formatMoney(typedTotal, context.currency)}`);
+    typedTotal === undefined
+      ? sampleLabel
+      : t("preview.cartWithTotal", { cart: sampleLabel, total: formatMoney(typedTotal, context.currency, intl) });
   const parents = choices.filter((c) => parentIds.includes(c.id)).map((c) => `“${c.name}”`);
-  const note = parents.length ? `A downsell: shown when the buyer declines ${parents.join(" or ")}, in its place.` : null;
+  const note = parents.length ? t("preview.downsellNote", { offers: parents.join(t("preview.or")) }) : null;
   if (!shown) {
     const whyNot = at.excluded
       .filter((e) => e.offerId === PREVIEW_OFFER_ID)
-      .map((e) => whyNotWords(e, offer, cart));
+      .map((e) => whyNotWords(e, offer, cart, t, intl));
     return {
       errors: {},
       card: null,
-      whyNot: whyNot.length ? whyNot : ["The engine did not pick this offer."],
+      whyNot: whyNot.length ? whyNot : [t("preview.notPicked")],
       armLabel,
       cartLabel,
       note,

@@ -1,27 +1,30 @@
 import type { Cart, Excluded, Offer } from "@moments/engine";
+import { englishT, type AdminT } from "~/i18n/catalogue";
 import { formatMoney } from "~/lib/money";
-import { REASON_WORDS } from "./reasons";
+import { reasonWords } from "./reasons";
 
 /**
  * Why the engine left the previewed offer out, in the merchant's words, as exact as the preview
  * knows: which kind of buyer the offer is for, and the cart total against the offer's range.
- * Other reasons read as REASON_WORDS says.
+ * Other reasons read as the catalogue's `reasons` say; in the merchant's language (`t`) and locale
+ * (`intl`, for money), English by default.
  */
-export function whyNotWords(excluded: Excluded, offer: Offer, cart: Cart): string {
+export function whyNotWords(excluded: Excluded, offer: Offer, cart: Cart, t: AdminT = englishT, intl = "en"): string {
   if (excluded.reason === "segment_mismatch") {
-    if (excluded.detail === "returning")
-      return "The offer is for returning buyers only, and this buyer is buying for the first time.";
-    if (excluded.detail === "first_time")
-      return "The offer is for first-time buyers only, and this buyer has bought before.";
+    if (excluded.detail === "returning") return t("preview.forReturning");
+    if (excluded.detail === "first_time") return t("preview.forFirstTime");
   }
   if (excluded.reason === "subtotal_out_of_range") {
-    const money = (minor: number) => formatMoney(minor, cart.currency);
+    const money = (minor: number) => formatMoney(minor, cart.currency, intl);
     const range = offer.targeting?.subtotal?.[cart.currency];
-    if (!range) return `The offer has no cart total range in ${cart.currency}, the currency this buyer pays in.`;
+    if (!range) return t("preview.noRange", { currency: cart.currency });
     if (range.min !== undefined && cart.subtotal < range.min)
-      return `The cart total, ${money(cart.subtotal)}, is below the offer's minimum of ${money(range.min)}.`;
+      return t("preview.belowMin", { total: money(cart.subtotal), min: money(range.min) });
     if (range.max !== undefined && cart.subtotal > range.max)
-      return `The cart total, ${money(cart.subtotal)}, is above the offer's maximum of ${money(range.max)}.`;
+      return t("preview.aboveMax", { total: money(cart.subtotal), max: money(range.max) });
   }
-  return REASON_WORDS[excluded.reason] ?? excluded.reason;
+  // A swap with no line to swap (decision 027): say what it looks for, and a pricier line it leaves.
+  if (excluded.reason === "trigger_not_in_cart" && excluded.detail?.startsWith("no line to upgrade"))
+    return excluded.detail.includes("costs more") ? t("preview.upgradeCheaper") : t("preview.noLineToUpgrade");
+  return reasonWords(excluded.reason, t);
 }

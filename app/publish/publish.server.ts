@@ -66,14 +66,21 @@ export async function shopSettings(prisma: PrismaClient, shopId: string): Promis
 }
 
 /** Encodes the shop's live offers and settings as the extensions will read them. */
-export async function buildPayload(prisma: PrismaClient, shopId: string, now: Date): Promise<{ json: string; offers: number }> {
+export async function buildPayload(
+  prisma: PrismaClient,
+  shopId: string,
+  now: Date,
+): Promise<{ json: string; offers: number }> {
   // Every offer but the archived: the active ones are published, the others only say which
   // downsells an unpublished offer names (those wait for it: decision 027).
   const rows = await prisma.offer.findMany({
     where: { shopId, status: { not: "archived" } },
     orderBy: [{ priority: "desc" }, { id: "asc" }],
   });
-  const active = rows.filter((r) => r.status === "active").map(offerFromRow).filter((o): o is Offer => o !== null);
+  const active = rows
+    .filter((r) => r.status === "active")
+    .map(offerFromRow)
+    .filter((o): o is Offer => o !== null);
   const links = rows.map((r) => ({ id: r.id, downsell: storedDownsell(r.definition) }));
   const offers = withoutStrandedDownsells(active, links, now.getTime());
   const json = encodePayload(offers, await shopSettings(prisma, shopId), now.getTime());
@@ -111,13 +118,21 @@ function functionPayloadMetafields(payload: Payload | null): { metafields: AppMe
  * Publishes the shop's payload through its gateway (Admin API metafield in real mode, the demo
  * store in demo mode) and records the outcome on the shop, in plain words for the admin.
  */
-export async function publishShop(prisma: PrismaClient, shop: Shop, gateway: ShopGateway, now = new Date()): Promise<PublishOutcome> {
+export async function publishShop(
+  prisma: PrismaClient,
+  shop: Shop,
+  gateway: ShopGateway,
+  now = new Date(),
+): Promise<PublishOutcome> {
   const { json, offers } = await buildPayload(prisma, shop.id, now);
   const bytes = Buffer.byteLength(json, "utf8");
   let outcome: PublishOutcome;
   let published: Date | null = null;
   if (bytes > METAFIELD_LIMIT_BYTES) {
-    outcome = { ok: false, error: `The offers take ${Math.ceil(bytes / 1024)} KB, over Shopify's 128 KB limit. Pause or archive some offers.` };
+    outcome = {
+      ok: false,
+      error: `The offers take ${Math.ceil(bytes / 1024)} KB, over Shopify's 128 KB limit. Pause or archive some offers.`,
+    };
   } else {
     try {
       // The payload as encoded: exactly the offers the extensions and the function will read.
@@ -143,7 +158,10 @@ export async function publishShop(prisma: PrismaClient, shop: Shop, gateway: Sho
         ? { ok: false, error: `Offers are published, but ${problems.join(" Also, ")}` }
         : { ok: true, publishedAt, bytes };
     } catch (error) {
-      outcome = { ok: false, error: error instanceof Error ? error.message : "Publishing failed for an unknown reason." };
+      outcome = {
+        ok: false,
+        error: error instanceof Error ? error.message : "Publishing failed for an unknown reason.",
+      };
     }
   }
   await prisma.shop.update({

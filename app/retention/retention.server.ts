@@ -104,7 +104,9 @@ export interface PurgeOptions {
 const zeroCounts = (): PurgeCounts => Object.fromEntries(PURGED_TABLES.map((t) => [t, 0])) as PurgeCounts;
 
 export const retentionDaysOf = (stored: number | null | undefined): number =>
-  stored == null || !Number.isFinite(stored) ? DEFAULT_RETENTION_DAYS : Math.min(MAX_RETENTION_DAYS, Math.max(MIN_RETENTION_DAYS, Math.trunc(stored)));
+  stored == null || !Number.isFinite(stored)
+    ? DEFAULT_RETENTION_DAYS
+    : Math.min(MAX_RETENTION_DAYS, Math.max(MIN_RETENTION_DAYS, Math.trunc(stored)));
 
 export const cutoffFor = (now: Date, retentionDays: number): Date => new Date(now.getTime() - retentionDays * DAY_MS);
 
@@ -140,7 +142,8 @@ function byIds<W>(
 
 const STEPS: Record<PurgedTable, BatchDelete> = {
   Event: byIds(
-    async (p, where: Prisma.EventWhereInput, take) => (await p.event.findMany({ where, select: { id: true }, take })).map((r) => r.id),
+    async (p, where: Prisma.EventWhereInput, take) =>
+      (await p.event.findMany({ where, select: { id: true }, take })).map((r) => r.id),
     (p, where, ids) => p.event.deleteMany({ where: { ...where, id: { in: ids } } }),
     (s) => ({ shopId: s.shopId, day: { lte: s.cutoffDay }, occurredAt: { lt: s.cutoff } }),
   ),
@@ -154,58 +157,71 @@ const STEPS: Record<PurgedTable, BatchDelete> = {
     // without fresh statistics, i.e. right after the Event step: 1.5 s a statement for 600 views,
     // 37 s for the purge); ARRAY(...) is evaluated once, as in the outbox claim.
     const picked = dialectOfClient(p) === "postgresql" ? sql`= ANY(ARRAY(${orphaned}))` : sql`IN (${orphaned})`;
-    const deleted = await execute(p, sql`DELETE FROM "OfferView" WHERE "shopId" = ${s.shopId} AND "journeyKey" ${picked}`);
+    const deleted = await execute(
+      p,
+      sql`DELETE FROM "OfferView" WHERE "shopId" = ${s.shopId} AND "journeyKey" ${picked}`,
+    );
     // Rows, not journeys, are counted: go on until a statement finds no orphaned journey left.
     return { selected: deleted > 0 ? size : 0, deleted };
   },
   ExperimentExposure: byIds(
-    async (p, where: Prisma.ExperimentExposureWhereInput, take) => (await p.experimentExposure.findMany({ where, select: { id: true }, take })).map((r) => r.id),
+    async (p, where: Prisma.ExperimentExposureWhereInput, take) =>
+      (await p.experimentExposure.findMany({ where, select: { id: true }, take })).map((r) => r.id),
     (p, where, ids) => p.experimentExposure.deleteMany({ where: { ...where, id: { in: ids } } }),
     (s) => ({ shopId: s.shopId, firstSeenAt: { lt: s.cutoff } }),
   ),
   MomentDaily: byIds(
-    async (p, where: Prisma.MomentDailyWhereInput, take) => (await p.momentDaily.findMany({ where, select: { id: true }, take })).map((r) => r.id),
+    async (p, where: Prisma.MomentDailyWhereInput, take) =>
+      (await p.momentDaily.findMany({ where, select: { id: true }, take })).map((r) => r.id),
     (p, where, ids) => p.momentDaily.deleteMany({ where: { ...where, id: { in: ids } } }),
     (s) => ({ shopId: s.shopId, day: { lt: s.cutoffDay } }),
   ),
   ExperimentDaily: byIds(
-    async (p, where: Prisma.ExperimentDailyWhereInput, take) => (await p.experimentDaily.findMany({ where, select: { id: true }, take })).map((r) => r.id),
+    async (p, where: Prisma.ExperimentDailyWhereInput, take) =>
+      (await p.experimentDaily.findMany({ where, select: { id: true }, take })).map((r) => r.id),
     (p, where, ids) => p.experimentDaily.deleteMany({ where: { ...where, id: { in: ids } } }),
     (s) => ({ shopId: s.shopId, day: { lt: s.cutoffDay } }),
   ),
   AttributedLine: byIds(
-    async (p, where: Prisma.AttributedLineWhereInput, take) => (await p.attributedLine.findMany({ where, select: { id: true }, take })).map((r) => r.id),
+    async (p, where: Prisma.AttributedLineWhereInput, take) =>
+      (await p.attributedLine.findMany({ where, select: { id: true }, take })).map((r) => r.id),
     (p, where, ids) => p.attributedLine.deleteMany({ where: { ...where, id: { in: ids } } }),
     (s) => ({ shopId: s.shopId, createdAt: { lt: s.cutoff } }),
   ),
   // Keyed by (shopId, orderId) / (shopId, refundId): the second key column stands in for an id.
   JourneyOrder: byIds(
-    async (p, where: Prisma.JourneyOrderWhereInput, take) => (await p.journeyOrder.findMany({ where, select: { orderId: true }, take })).map((r) => r.orderId),
+    async (p, where: Prisma.JourneyOrderWhereInput, take) =>
+      (await p.journeyOrder.findMany({ where, select: { orderId: true }, take })).map((r) => r.orderId),
     (p, where, ids) => p.journeyOrder.deleteMany({ where: { ...where, orderId: { in: ids } } }),
     (s) => ({ shopId: s.shopId, createdAt: { lt: s.cutoff } }),
   ),
   RefundRecord: byIds(
-    async (p, where: Prisma.RefundRecordWhereInput, take) => (await p.refundRecord.findMany({ where, select: { refundId: true }, take })).map((r) => r.refundId),
+    async (p, where: Prisma.RefundRecordWhereInput, take) =>
+      (await p.refundRecord.findMany({ where, select: { refundId: true }, take })).map((r) => r.refundId),
     (p, where, ids) => p.refundRecord.deleteMany({ where: { ...where, refundId: { in: ids } } }),
     (s) => ({ shopId: s.shopId, createdAt: { lt: s.cutoff } }),
   ),
   OutboxMessage: byIds(
-    async (p, where: Prisma.OutboxMessageWhereInput, take) => (await p.outboxMessage.findMany({ where, select: { id: true }, take })).map((r) => r.id),
+    async (p, where: Prisma.OutboxMessageWhereInput, take) =>
+      (await p.outboxMessage.findMany({ where, select: { id: true }, take })).map((r) => r.id),
     (p, where, ids) => p.outboxMessage.deleteMany({ where: { ...where, id: { in: ids } } }),
     (s) => ({ shopId: s.shopId, status: { in: FINISHED_OUTBOX_STATUSES }, updatedAt: { lt: s.cutoff } }),
   ),
   PostPurchaseOffer: byIds(
-    async (p, where: Prisma.PostPurchaseOfferWhereInput, take) => (await p.postPurchaseOffer.findMany({ where, select: { id: true }, take })).map((r) => r.id),
+    async (p, where: Prisma.PostPurchaseOfferWhereInput, take) =>
+      (await p.postPurchaseOffer.findMany({ where, select: { id: true }, take })).map((r) => r.id),
     (p, where, ids) => p.postPurchaseOffer.deleteMany({ where: { ...where, id: { in: ids } } }),
     (s) => ({ shopId: s.shopId, createdAt: { lt: s.cutoff } }),
   ),
   PostPurchaseUpsell: byIds(
-    async (p, where: Prisma.PostPurchaseUpsellWhereInput, take) => (await p.postPurchaseUpsell.findMany({ where, select: { id: true }, take })).map((r) => r.id),
+    async (p, where: Prisma.PostPurchaseUpsellWhereInput, take) =>
+      (await p.postPurchaseUpsell.findMany({ where, select: { id: true }, take })).map((r) => r.id),
     (p, where, ids) => p.postPurchaseUpsell.deleteMany({ where: { ...where, id: { in: ids } } }),
     (s) => ({ shopId: s.shopId, signedAt: { lt: s.cutoff } }),
   ),
   ThankYouOrderEdit: byIds(
-    async (p, where: Prisma.ThankYouOrderEditWhereInput, take) => (await p.thankYouOrderEdit.findMany({ where, select: { id: true }, take })).map((r) => r.id),
+    async (p, where: Prisma.ThankYouOrderEditWhereInput, take) =>
+      (await p.thankYouOrderEdit.findMany({ where, select: { id: true }, take })).map((r) => r.id),
     (p, where, ids) => p.thankYouOrderEdit.deleteMany({ where: { ...where, id: { in: ids } } }),
     (s) => ({ shopId: s.shopId, createdAt: { lt: s.cutoff } }),
   ),
@@ -215,7 +231,12 @@ const STEPS: Record<PurgedTable, BatchDelete> = {
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Deletes one shop's expired rows, table after table, batch after batch. */
-export async function purgeShop(prisma: PrismaClient, shopId: string, cutoff: Date, batchSize = BATCH_SIZE): Promise<PurgeCounts> {
+export async function purgeShop(
+  prisma: PrismaClient,
+  shopId: string,
+  cutoff: Date,
+  batchSize = BATCH_SIZE,
+): Promise<PurgeCounts> {
   const scope: Scope = { shopId, cutoff, cutoffDay: dayOf(cutoff) };
   const deleted = zeroCounts();
   for (const table of PURGED_TABLES) {
@@ -240,7 +261,10 @@ const describeCounts = (c: PurgeCounts) =>
  */
 export async function purgeExpiredData(prisma: PrismaClient, now: Date, opts: PurgeOptions = {}): Promise<PurgeResult> {
   const log = opts.log ?? ((line: string) => console.log(line));
-  const shops = await prisma.shop.findMany({ select: { id: true, domain: true, settings: { select: { retentionDays: true } } }, orderBy: { id: "asc" } });
+  const shops = await prisma.shop.findMany({
+    select: { id: true, domain: true, settings: { select: { retentionDays: true } } },
+    orderBy: { id: "asc" },
+  });
   const result: PurgeResult = { deleted: zeroCounts(), shops: [], errors: [] };
   for (const shop of shops) {
     const retentionDays = retentionDaysOf(shop.settings?.retentionDays);
@@ -250,7 +274,10 @@ export async function purgeExpiredData(prisma: PrismaClient, now: Date, opts: Pu
       result.shops.push({ shopId: shop.id, domain: shop.domain, retentionDays, cutoff, deleted });
       for (const t of PURGED_TABLES) result.deleted[t] += deleted[t];
       const summary = describeCounts(deleted);
-      if (summary) log(`data retention: ${shop.domain} (${retentionDays} days, before ${cutoff.toISOString()}): deleted ${summary}`);
+      if (summary)
+        log(
+          `data retention: ${shop.domain} (${retentionDays} days, before ${cutoff.toISOString()}): deleted ${summary}`,
+        );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       result.errors.push({ shopId: shop.id, message });

@@ -22,11 +22,20 @@ export const action = ({ request }: ActionFunctionArgs) =>
     const prisma = db();
     if (body.data.declineOfferId) {
       const row = await prisma.postPurchaseOffer.findUnique({
-        where: { shopId_referenceId_offerId: { shopId: shop.id, referenceId: purchase.referenceId, offerId: body.data.declineOfferId } },
+        where: {
+          shopId_referenceId_offerId: {
+            shopId: shop.id,
+            referenceId: purchase.referenceId,
+            offerId: body.data.declineOfferId,
+          },
+        },
       });
       if (!row) return jsonError(404, "offer was not made for this purchase");
       if (await recordDecline(prisma, shop.id, purchase.referenceId, row.offerId)) {
-        await recordEvent(prisma, shop.id, purchase, "decline", row.offerId, { experimentId: row.experimentId ?? undefined, armId: row.armId ?? undefined });
+        await recordEvent(prisma, shop.id, purchase, "decline", row.offerId, {
+          experimentId: row.experimentId ?? undefined,
+          armId: row.armId ?? undefined,
+        });
       }
     }
     const next = await nextPostPurchaseOffer(prisma, shop.id, purchase);

@@ -73,7 +73,9 @@ function MomentCard({ m, isPlus }: { m: Moment; isPlus: boolean }) {
         </InlineStack>
         {locked ? (
           <Text as="p" tone="caution">
-            {m.alternative ? t("home.needsPlusNearest", { moment: t(`moments.${m.alternative}`) }) : t("home.needsPlus")}
+            {m.alternative
+              ? t("home.needsPlusNearest", { moment: t(`moments.${m.alternative}`) })
+              : t("home.needsPlus")}
           </Text>
         ) : null}
         {m.offers.length === 0 ? (
@@ -93,7 +95,9 @@ function MomentCard({ m, isPlus }: { m: Moment; isPlus: boolean }) {
           {h.hasData ? (
             <InlineStack gap="400">
               <Text as="p">{t("home.impressions", { count: format.number(h.impressions) })}</Text>
-              <Text as="p">{t("home.takeRate", { rate: format.percent(h.takeRateBps === null ? null : h.takeRateBps / 10000) })}</Text>
+              <Text as="p">
+                {t("home.takeRate", { rate: format.percent(h.takeRateBps === null ? null : h.takeRateBps / 10000) })}
+              </Text>
               {h.revenue.map((r) => (
                 <Text as="p" key={r.currency}>
                   {t("home.attributed", { amount: format.money(r.minor, r.currency) })}

@@ -1,8 +1,20 @@
 import { useEffect, useState, type ComponentType, type ReactNode } from "react";
 import type * as PolarisViz from "@shopify/polaris-viz";
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  Button,
+  Card,
+  DataTable,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { db } from "~/db.server";
 import { answeringRefusals } from "~/lib/errors";
@@ -10,8 +22,13 @@ import { requireShop } from "~/shop-context.server";
 import { dashboardData, filtersFromUrl, type Rate } from "~/measurement/dashboard.server";
 import { VersionResults } from "~/experiments/VersionResults";
 import { money } from "~/experiments/format";
+import { experimentStatusView } from "~/experiments/status";
+import type { AdminKey } from "~/i18n/catalogue";
+import { useFormat, useT } from "~/i18n/context";
+import { experimentStatusLabel } from "~/i18n/labels";
+import { pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Measurement · Moments" }];
+export const meta = pageTitle("titles.dashboard");
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
@@ -24,9 +41,22 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 
-const pct = (r: Rate) => (r.value === null ? "–" : `${(r.value * 100).toFixed(1)}%`);
-const pctInterval = (r: Rate) =>
-  r.value === null || r.lower === null || r.upper === null ? "–" : `${(r.value * 100).toFixed(1)}% (${(r.lower * 100).toFixed(1)}–${(r.upper * 100).toFixed(1)})`;
+/** A rate and its 95% interval in the admin's locale: "12.3% (10.1–14.6)", "12,3 % (10,1–14,6)". */
+function useRates() {
+  const format = useFormat();
+  const pct = (r: Rate) => format.percent(r.value);
+  const bound = (x: number) => format.percent(x).replace(/\s*%$/, "");
+  const pctInterval = (r: Rate) =>
+    r.value === null || r.lower === null || r.upper === null
+      ? "–"
+      : `${format.percent(r.value)} (${bound(r.lower)}–${bound(r.upper)})`;
+  return { pct, pctInterval };
+}
+
+/** A breakdown bucket ("mobile", "new", "unknown") in the admin's language. */
+const SEGMENT_KEYS = ["mobile", "desktop", "new", "returning"];
+const segmentKey = (key: string): AdminKey =>
+  (SEGMENT_KEYS.includes(key) ? `dashboard.segments.${key}` : "dashboard.segments.unknown") as AdminKey;
 
 /** polaris-viz measures the DOM: it is loaded in the browser only, after hydration. */
 function useViz() {
@@ -43,8 +73,14 @@ function useViz() {
 
 function Charts({ data }: { data: Data }) {
   const viz = useViz();
+  const t = useT();
   if (data.days.length === 0) return null;
-  if (!viz) return <Text as="p" tone="subdued">Loading charts…</Text>;
+  if (!viz)
+    return (
+      <Text as="p" tone="subdued">
+        {t("dashboard.loadingCharts")}
+      </Text>
+    );
   const { PolarisVizProvider, LineChart, BarChart } = viz;
   const Provider = PolarisVizProvider as ComponentType<{ children: ReactNode }>;
   return (
@@ -53,13 +89,18 @@ function Charts({ data }: { data: Data }) {
         <Layout.Section variant="oneHalf">
           <Card>
             <BlockStack gap="200">
-              <Text as="h3" variant="headingSm">Impressions and accepts a day</Text>
+              <Text as="h3" variant="headingSm">
+                {t("dashboard.chartDaily")}
+              </Text>
               <div style={{ height: 260 }}>
                 <LineChart
                   theme="Light"
                   data={[
-                    { name: "Impressions", data: data.days.map((d) => ({ key: d.day, value: d.impressions })) },
-                    { name: "Accepts", data: data.days.map((d) => ({ key: d.day, value: d.accepts })) },
+                    {
+                      name: t("dashboard.impressions"),
+                      data: data.days.map((d) => ({ key: d.day, value: d.impressions })),
+                    },
+                    { name: t("dashboard.accepts"), data: data.days.map((d) => ({ key: d.day, value: d.accepts })) },
                   ]}
                 />
               </div>
@@ -69,11 +110,21 @@ function Charts({ data }: { data: Data }) {
         <Layout.Section variant="oneHalf">
           <Card>
             <BlockStack gap="200">
-              <Text as="h3" variant="headingSm">Attributed revenue net of refunds ({data.currency})</Text>
+              <Text as="h3" variant="headingSm">
+                {t("dashboard.chartRevenue", { currency: data.currency })}
+              </Text>
               <div style={{ height: 260 }}>
                 <BarChart
                   theme="Light"
-                  data={[{ name: "Net revenue", data: data.moments.map((m) => ({ key: m.momentLabel, value: m.netMinor / 100 })) }]}
+                  data={[
+                    {
+                      name: t("dashboard.netRevenue"),
+                      data: data.moments.map((m) => ({
+                        key: t(`moments.${m.moment}` as AdminKey),
+                        value: m.netMinor / 100,
+                      })),
+                    },
+                  ]}
                 />
               </div>
             </BlockStack>
@@ -100,6 +151,7 @@ async function downloadCsv(href: string, filename: string) {
 }
 
 function Filters({ data }: { data: Data }) {
+  const t = useT();
   const [params] = useSearchParams();
   const [from, setFrom] = useState(data.filters.from);
   const [to, setTo] = useState(data.filters.to);
@@ -111,31 +163,53 @@ function Filters({ data }: { data: Data }) {
     <Card>
       <Form method="get">
         <InlineStack gap="300" blockAlign="end">
-          <TextField label="From" type="date" name="from" value={from} onChange={setFrom} autoComplete="off" />
-          <TextField label="To" type="date" name="to" value={to} onChange={setTo} autoComplete="off" />
+          <TextField
+            label={t("dashboard.from")}
+            type="date"
+            name="from"
+            value={from}
+            onChange={setFrom}
+            autoComplete="off"
+          />
+          <TextField label={t("dashboard.to")} type="date" name="to" value={to} onChange={setTo} autoComplete="off" />
           <Select
-            label="Device"
+            label={t("dashboard.device")}
             name="device"
             value={device}
             onChange={setDevice}
-            options={[{ label: "All devices", value: "" }, { label: "Mobile", value: "mobile" }, { label: "Desktop", value: "desktop" }]}
+            options={[
+              { label: t("dashboard.allDevices"), value: "" },
+              { label: t("devices.mobile"), value: "mobile" },
+              { label: t("devices.desktop"), value: "desktop" },
+            ]}
           />
           <Select
-            label="Country"
+            label={t("dashboard.country")}
             name="country"
             value={country}
             onChange={setCountry}
-            options={[{ label: "All countries", value: "" }, ...data.countries.map((c) => ({ label: c, value: c }))]}
+            options={[
+              { label: t("dashboard.allCountries"), value: "" },
+              ...data.countries.map((c) => ({ label: c, value: c })),
+            ]}
           />
           <Select
-            label="Buyers"
+            label={t("dashboard.buyers")}
             name="segment"
             value={segment}
             onChange={setSegment}
-            options={[{ label: "New and returning", value: "" }, { label: "New", value: "new" }, { label: "Returning", value: "returning" }]}
+            options={[
+              { label: t("dashboard.allBuyers"), value: "" },
+              { label: t("dashboard.newBuyers"), value: "new" },
+              { label: t("dashboard.returningBuyers"), value: "returning" },
+            ]}
           />
-          <Button submit variant="primary">Apply</Button>
-          <Button onClick={() => void downloadCsv(csvHref, `moments-${data.filters.from}-${data.filters.to}.csv`)}>Export CSV</Button>
+          <Button submit variant="primary">
+            {t("dashboard.apply")}
+          </Button>
+          <Button onClick={() => void downloadCsv(csvHref, `moments-${data.filters.from}-${data.filters.to}.csv`)}>
+            {t("dashboard.exportCsv")}
+          </Button>
         </InlineStack>
       </Form>
     </Card>
@@ -143,34 +217,94 @@ function Filters({ data }: { data: Data }) {
 }
 
 function OfferTable({ rows, currency, title }: { rows: Data["offers"]; currency: string; title: string }) {
+  const t = useT();
+  const format = useFormat();
+  const { pct, pctInterval } = useRates();
   return (
     <Card padding="0">
       <BlockStack>
         <div style={{ padding: "var(--p-space-400)" }}>
-          <Text as="h2" variant="headingMd">{title}</Text>
+          <Text as="h2" variant="headingMd">
+            {title}
+          </Text>
         </div>
         <DataTable
           columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric"]}
-          headings={["Moment", "Offer", "Impressions", "Clicks", "Accepts", "Take rate (95% CI)", "Decline rate", "Net revenue"]}
-          rows={rows.map((r) => [r.momentLabel, r.offerName, r.impressions, r.clicks, r.accepts, pctInterval(r.takeRate), pct(r.declineRate), money(r.netMinor, currency)])}
+          headings={[
+            t("dashboard.colMoment"),
+            t("dashboard.colOffer"),
+            t("dashboard.impressions"),
+            t("dashboard.colClicks"),
+            t("dashboard.accepts"),
+            t("dashboard.colTakeRate"),
+            t("dashboard.colDeclineRate"),
+            t("dashboard.netRevenue"),
+          ]}
+          rows={rows.map((r) => [
+            t(`moments.${r.moment}` as AdminKey),
+            r.offerName,
+            format.number(r.impressions),
+            format.number(r.clicks),
+            format.number(r.accepts),
+            pctInterval(r.takeRate),
+            pct(r.declineRate),
+            money(r.netMinor, currency, format),
+          ])}
         />
       </BlockStack>
     </Card>
   );
 }
 
-function Breakdown({ rows, currency, title, dimension }: { rows: Data["devices"]; currency: string; title: string; dimension: string }) {
+function Breakdown({
+  rows,
+  currency,
+  title,
+  dimension,
+}: {
+  rows: Data["devices"];
+  currency: string;
+  title: string;
+  dimension: string;
+}) {
+  const t = useT();
+  const format = useFormat();
+  const { pctInterval } = useRates();
   return (
     <Card padding="0">
       <BlockStack>
         <div style={{ padding: "var(--p-space-400)" }}>
-          <Text as="h2" variant="headingMd">{title}</Text>
+          <Text as="h2" variant="headingMd">
+            {title}
+          </Text>
         </div>
         <DataTable
           columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric"]}
-          headings={[dimension, "Impressions", "Accepts", "Take rate (95% CI)", "Net revenue"]}
-          rows={rows.map((r) => [r.label, r.impressions, r.accepts, pctInterval(r.takeRate), money(r.netMinor, currency)])}
-          totals={["", rows.reduce((a, r) => a + r.impressions, 0), rows.reduce((a, r) => a + r.accepts, 0), "", money(rows.reduce((a, r) => a + r.netMinor, 0), currency)]}
+          headings={[
+            dimension,
+            t("dashboard.impressions"),
+            t("dashboard.accepts"),
+            t("dashboard.colTakeRate"),
+            t("dashboard.netRevenue"),
+          ]}
+          rows={rows.map((r) => [
+            t(segmentKey(r.key)),
+            format.number(r.impressions),
+            format.number(r.accepts),
+            pctInterval(r.takeRate),
+            money(r.netMinor, currency, format),
+          ])}
+          totals={[
+            "",
+            format.number(rows.reduce((a, r) => a + r.impressions, 0)),
+            format.number(rows.reduce((a, r) => a + r.accepts, 0)),
+            "",
+            money(
+              rows.reduce((a, r) => a + r.netMinor, 0),
+              currency,
+              format,
+            ),
+          ]}
           showTotalsInFooter
         />
       </BlockStack>
@@ -179,6 +313,7 @@ function Breakdown({ rows, currency, title, dimension }: { rows: Data["devices"]
 }
 
 function Experiments({ data }: { data: Data }) {
+  const t = useT();
   if (data.experiments.length === 0) return null;
   const segmented = Boolean(data.filters.device || data.filters.country || data.filters.segment);
   return (
@@ -187,11 +322,13 @@ function Experiments({ data }: { data: Data }) {
         <Card key={e.experimentId}>
           <BlockStack gap="300">
             <InlineStack gap="200" blockAlign="center">
-              <Text as="h2" variant="headingMd">{`Experiment on ${e.offerName}`}</Text>
-              <Badge>{e.status}</Badge>
+              <Text as="h2" variant="headingMd">
+                {t("dashboard.experimentOn", { offer: e.offerName })}
+              </Text>
+              <Badge>{experimentStatusLabel(t, experimentStatusView(e.status, e.offerStatus).status)}</Badge>
             </InlineStack>
             <Text as="p" tone="subdued">
-              {`Each version over its whole life, whatever the dates above${segmented ? "; this segment only, with alpha divided by the number of comparisons" : ""}.`}
+              {segmented ? t("dashboard.versionsNoteSegment") : t("dashboard.versionsNote")}
             </Text>
             {e.versions.map((v) => (
               <VersionResults key={v.version} v={v} currency={data.currency} />
@@ -205,31 +342,46 @@ function Experiments({ data }: { data: Data }) {
 
 export default function Dashboard() {
   const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const format = useFormat();
   const empty = data.offers.length === 0 && data.moments.length === 0 && data.experiments.length === 0;
   return (
-    <Page title="Measurement" subtitle={`${data.filters.from} to ${data.filters.to} (UTC days), ${data.currency}`}>
+    <Page
+      title={t("titles.dashboard")}
+      subtitle={t("dashboard.subtitle", { from: data.filters.from, to: data.filters.to, currency: data.currency })}
+    >
       <BlockStack gap="400">
         <Filters data={data} />
         {empty ? (
           <Card>
-            <Text as="p">No events in this range yet. In demo mode, `npm run demo:traffic` walks simulated buyers through the journey.</Text>
+            <Text as="p">{t("dashboard.empty")}</Text>
           </Card>
         ) : (
           <>
             <Charts data={data} />
-            <OfferTable rows={data.moments} currency={data.currency} title="By moment" />
-            <OfferTable rows={data.offers} currency={data.currency} title="By offer" />
+            <OfferTable rows={data.moments} currency={data.currency} title={t("dashboard.byMoment")} />
+            <OfferTable rows={data.offers} currency={data.currency} title={t("dashboard.byOffer")} />
             <Layout>
               <Layout.Section variant="oneHalf">
-                <Breakdown rows={data.devices} currency={data.currency} title="By device" dimension="Device" />
+                <Breakdown
+                  rows={data.devices}
+                  currency={data.currency}
+                  title={t("dashboard.byDevice")}
+                  dimension={t("dashboard.device")}
+                />
               </Layout.Section>
               <Layout.Section variant="oneHalf">
-                <Breakdown rows={data.segments} currency={data.currency} title="By buyer" dimension="Buyers" />
+                <Breakdown
+                  rows={data.segments}
+                  currency={data.currency}
+                  title={t("dashboard.byBuyer")}
+                  dimension={t("dashboard.buyers")}
+                />
               </Layout.Section>
             </Layout>
             <Experiments data={data} />
             <Text as="p" tone="subdued">
-              {`Take rate: accepts per buyer shown the offer, Wilson 95% interval. Revenue: attributed order lines net of refunds. The date range narrows the moment, offer, day and breakdown tables only. Experiments compare each variant with its hold-out by revenue per visitor (net of refunds and cancellations) over each version's whole life: a test planned over 30 days of daily looks beside an always-valid test for any length, adjusted for the cart at exposure, with alpha divided across variants (and segment views when a filter is applied), a minimum effect of ${(data.relativeMde * 100).toFixed(0)}% of the hold-out's revenue per visitor and a sample-ratio check against the configured split. Looking every day is safe, and the interval shown is the one valid at the look that decided.`}
+              {t("dashboard.method", { mde: format.percent(data.relativeMde, 0) })}
             </Text>
           </>
         )}

@@ -1,6 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
-import { Banner, BlockStack, Button, Box, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Page, Select, Text } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  Box,
+  Card,
+  DataTable,
+  EmptyState,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  Text,
+} from "@shopify/polaris";
 import { db } from "~/db.server";
 import { env, isDemo } from "~/env.server";
 import { emailOverview, previewEmail, simulateDemoOrder } from "~/email/admin.server";
@@ -8,12 +22,13 @@ import { listEmlFiles } from "~/email/transport.server";
 import { emailOutboxDir, sendDueNowForDemo } from "~/email/worker.server";
 import { requireShop } from "~/shop-context.server";
 import { useAdminLocale, useFormat, useT } from "~/i18n/context";
+import { languageLabel, statusLabel } from "~/i18n/labels";
 import { pageTitle } from "~/i18n/meta";
 import { requestT } from "~/i18n/request.server";
 
 export const meta = pageTitle("titles.emails");
 
-const PREVIEW_LOCALES = ["en", "fr", "de", "es", "nl"];
+const PREVIEW_LOCALES = ["en", "fr", "de", "es", "nl"] as const;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, gateway } = await requireShop(request);
@@ -22,8 +37,16 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const overview = await emailOverview(db(), shop.id);
   const offerId = url.searchParams.get("offer") ?? overview.offers[0]?.id ?? null;
   // `?preview=`: the email's language; `?locale=` is the admin's own (decision 028).
-  const locale = PREVIEW_LOCALES.includes(url.searchParams.get("preview") ?? "") ? url.searchParams.get("preview")! : "en";
-  const preview = offerId ? await previewEmail(db(), shop, gateway, offerId, { locale, appUrl: e.SHOPIFY_APP_URL, secret: e.SHOPIFY_API_SECRET }) : null;
+  const asked = url.searchParams.get("preview") ?? "";
+  const locale = PREVIEW_LOCALES.find((l) => l === asked) ?? "en";
+  const preview = offerId
+    ? await previewEmail(db(), shop, gateway, offerId, {
+        locale,
+        appUrl: e.SHOPIFY_APP_URL,
+        secret: e.SHOPIFY_API_SECRET,
+        t: requestT(request),
+      })
+    : null;
   const demoFiles = isDemo() && !e.SMTP_URL ? listEmlFiles(emailOutboxDir(e.EMAIL_OUTBOX_DIR), 50) : null;
   return {
     ...overview,
@@ -48,7 +71,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return { message: sent === 1 ? t("emails.sentNowOne") : t("emails.sentNowOther", { count: sent }), ok: true };
   }
   if (intent === "simulate_order") {
-    const r = await simulateDemoOrder(db(), shop, env().SHOPIFY_APP_URL);
+    const r = await simulateDemoOrder(db(), shop, env().SHOPIFY_APP_URL, new Date(), requestT(request, form));
     return { message: r.reason, ok: r.scheduled };
   }
   throw new Response("Unknown intent.", { status: 400 });
@@ -56,7 +79,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
 /** The demo's buttons post the admin's locale, for the answer's message (decision 028). */
 function LocaleField() {
-  return <input type="hidden" name="locale" value={useAdminLocale().intl} />;
+  return <input type="hidden" name="adminLocale" value={useAdminLocale().intl} />;
 }
 
 function Figure({ label, value, help }: { label: string; value: string; help?: string }) {
@@ -112,11 +135,26 @@ export default function Emails() {
         ) : null}
         <Layout.Section>
           <InlineGrid columns={{ xs: 2, md: 5 }} gap="300">
-            <Figure label={t("emails.scheduled")} value={format.number((d.counts.pending ?? 0) + (d.counts.sending ?? 0))} />
+            <Figure
+              label={t("emails.scheduled")}
+              value={format.number((d.counts.pending ?? 0) + (d.counts.sending ?? 0))}
+            />
             <Figure label={t("emails.sent")} value={format.number(d.counts.sent ?? 0)} />
-            <Figure label={t("emails.failed")} value={format.number(d.counts.failed ?? 0)} help={t("emails.cancelled", { count: d.counts.cancelled ?? 0 })} />
-            <Figure label={t("emails.takeRate")} value={pct(d.takeRate)} help={t("emails.takeRateHelp", { rate: pct(d.purchaseRate) })} />
-            <Figure label={t("emails.optOutRate")} value={pct(d.optOutRate)} help={t("emails.optOuts", { count: d.optOuts })} />
+            <Figure
+              label={t("emails.failed")}
+              value={format.number(d.counts.failed ?? 0)}
+              help={t("emails.cancelled", { count: d.counts.cancelled ?? 0 })}
+            />
+            <Figure
+              label={t("emails.takeRate")}
+              value={pct(d.takeRate)}
+              help={t("emails.takeRateHelp", { rate: pct(d.purchaseRate) })}
+            />
+            <Figure
+              label={t("emails.optOutRate")}
+              value={pct(d.optOutRate)}
+              help={t("emails.optOuts", { count: d.optOuts })}
+            />
           </InlineGrid>
         </Layout.Section>
 
@@ -133,8 +171,22 @@ export default function Emails() {
               ) : (
                 <DataTable
                   columnContentTypes={["text", "text", "text", "text", "numeric", "text"]}
-                  headings={[t("emails.colDue"), t("emails.colBuyer"), t("emails.colOffer"), t("emails.colLanguage"), t("emails.colAttempts"), t("emails.colLastError")]}
-                  rows={d.pending.map((p) => [when(p.nextAttemptAt), p.recipient, p.offerName, p.locale, p.attempts, p.lastError ?? ""])}
+                  headings={[
+                    t("emails.colDue"),
+                    t("emails.colBuyer"),
+                    t("emails.colOffer"),
+                    t("emails.colLanguage"),
+                    t("emails.colAttempts"),
+                    t("emails.colLastError"),
+                  ]}
+                  rows={d.pending.map((p) => [
+                    when(p.nextAttemptAt),
+                    p.recipient,
+                    p.offerName,
+                    p.locale,
+                    p.attempts,
+                    p.lastError ?? "",
+                  ])}
                 />
               )}
             </BlockStack>
@@ -150,8 +202,20 @@ export default function Emails() {
                 </Text>
                 <DataTable
                   columnContentTypes={["text", "text", "text", "numeric", "text"]}
-                  headings={[t("emails.colGaveUp"), t("emails.colBuyer"), t("emails.colOffer"), t("emails.colAttempts"), t("emails.colReason")]}
-                  rows={d.failed.map((f) => [when(f.updatedAt), f.recipient, f.offerName, f.attempts, f.lastError ?? ""])}
+                  headings={[
+                    t("emails.colGaveUp"),
+                    t("emails.colBuyer"),
+                    t("emails.colOffer"),
+                    t("emails.colAttempts"),
+                    t("emails.colReason"),
+                  ]}
+                  rows={d.failed.map((f) => [
+                    when(f.updatedAt),
+                    f.recipient,
+                    f.offerName,
+                    f.attempts,
+                    f.lastError ?? "",
+                  ])}
                 />
               </BlockStack>
             </Card>
@@ -173,13 +237,16 @@ export default function Emails() {
                   <InlineStack gap="300">
                     <Select
                       label={t("emails.offer")}
-                      options={d.offers.map((o) => ({ label: t("emails.offerOption", { name: o.name, status: statusLabel(t, o.status) }), value: o.id }))}
+                      options={d.offers.map((o) => ({
+                        label: t("emails.offerOption", { name: o.name, status: statusLabel(t, o.status) }),
+                        value: o.id,
+                      }))}
                       value={d.offerId ?? ""}
                       onChange={(v) => go("offer", v)}
                     />
                     <Select
                       label={t("emails.language")}
-                      options={PREVIEW_LOCALES.map((l) => ({ label: t(`languageNames.${l}`), value: l }))}
+                      options={PREVIEW_LOCALES.map((l) => ({ label: languageLabel(t, l), value: l }))}
                       value={d.locale}
                       onChange={(v) => go("preview", v)}
                     />
@@ -192,8 +259,19 @@ export default function Emails() {
                         </Text>{" "}
                         {d.preview.subject}
                       </Text>
-                      <Box borderColor="border" borderWidth="025" borderRadius="200" overflowX="hidden" overflowY="hidden">
-                        <iframe title={t("emails.previewFrame")} srcDoc={d.preview.html} sandbox="" style={{ width: "100%", height: 640, border: 0 }} />
+                      <Box
+                        borderColor="border"
+                        borderWidth="025"
+                        borderRadius="200"
+                        overflowX="hidden"
+                        overflowY="hidden"
+                      >
+                        <iframe
+                          title={t("emails.previewFrame")}
+                          srcDoc={d.preview.html}
+                          sandbox=""
+                          style={{ width: "100%", height: 640, border: 0 }}
+                        />
                       </Box>
                       <details>
                         <summary>{t("emails.plainText")}</summary>

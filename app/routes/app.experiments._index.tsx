@@ -1,7 +1,20 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigate, useSubmit } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Link, Modal, Page, Tabs, Text } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  InlineStack,
+  Link,
+  Modal,
+  Page,
+  Tabs,
+  Text,
+} from "@shopify/polaris";
 import { useState } from "react";
 import { db } from "~/db.server";
 import { runExperimentCommand } from "~/offers/offers.server";
@@ -12,8 +25,11 @@ import { promoteWinner } from "~/experiments/promote.server";
 import { VersionResults } from "~/experiments/VersionResults";
 import { intervalText } from "~/experiments/format";
 import { experimentStatusView } from "~/experiments/status";
+import { useFormat, useT } from "~/i18n/context";
+import { experimentNote, experimentStatusLabel } from "~/i18n/labels";
+import { pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Experiments · Moments" }];
+export const meta = pageTitle("titles.experiments");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -40,7 +56,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     if (!result.ok) return data({ error: result.error, experimentId }, { status: 422 });
     return { error: null, experimentId };
   }
-  if (intent !== "start" && intent !== "stop" && intent !== "archive") throw new Response(`Unknown intent "${intent}".`, { status: 400 });
+  if (intent !== "start" && intent !== "stop" && intent !== "archive")
+    throw new Response(`Unknown intent "${intent}".`, { status: 400 });
   const result = await runExperimentCommand(db(), shop, gateway, experimentId, { kind: intent });
   if (!result.ok) return data({ error: result.error, experimentId }, { status: 422 });
   return { error: null, experimentId };
@@ -53,12 +70,13 @@ export default function Experiments() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<{ error: string | null; experimentId: string }>();
   const navigate = useNavigate();
+  const t = useT();
   const tabs = [
-    { id: "active", content: "Experiments" },
-    { id: "archived", content: `Archived (${d.archivedCount})` },
+    { id: "active", content: t("titles.experiments") },
+    { id: "archived", content: t("experiments.tabArchived", { count: d.archivedCount }) },
   ];
   return (
-    <Page title="Experiments" subtitle="Variants against a hold-out group, per version, with verdicts you can act on">
+    <Page title={t("titles.experiments")} subtitle={t("experiments.subtitle")}>
       <BlockStack gap="400">
         <PublishStatus publishedAt={d.publishedAt} publishError={d.publishError} />
         <Tabs
@@ -70,19 +88,24 @@ export default function Experiments() {
           <Card>
             <BlockStack gap="200">
               <Text as="h2" variant="headingMd">
-                {d.tab === "archived" ? "No archived experiments" : "No experiments yet"}
+                {d.tab === "archived" ? t("experiments.noArchived") : t("experiments.none")}
               </Text>
               <Text as="p" tone="subdued">
-                Turn on "Run an experiment" in an offer to test copy, price or design against a hold-out group.
+                {t("experiments.noneHelp")}
               </Text>
               <InlineStack>
-                <Button url="/app/offers">Open offers</Button>
+                <Button url="/app/offers">{t("experiments.openOffers")}</Button>
               </InlineStack>
             </BlockStack>
           </Card>
         ) : null}
         {d.experiments.map((e) => (
-          <ExperimentCard key={e.experimentId} e={e} currency={d.currency} error={result?.experimentId === e.experimentId ? result.error : null} />
+          <ExperimentCard
+            key={e.experimentId}
+            e={e}
+            currency={d.currency}
+            error={result?.experimentId === e.experimentId ? result.error : null}
+          />
         ))}
         <Box paddingBlockEnd="400" />
       </BlockStack>
@@ -95,6 +118,10 @@ function ExperimentCard({ e, currency, error }: { e: Report; currency: string; e
   const winners = (current?.comparisons ?? []).filter((c) => c.verdict?.kind === "winner");
   // Paused while its offer is not live (the experiment's own status stays running: status.ts).
   const shown = experimentStatusView(e.status, e.offerStatus);
+  const t = useT();
+  const format = useFormat();
+  const note = experimentNote(t, shown);
+  const promoted = e.winnerArmId ? (e.variants.find((v) => v.id === e.winnerArmId)?.name ?? e.winnerArmId) : null;
   return (
     <Card>
       <BlockStack gap="300">
@@ -102,11 +129,11 @@ function ExperimentCard({ e, currency, error }: { e: Report; currency: string; e
           <Text as="h2" variant="headingMd">
             <Link url={`/app/offers/${e.offerId}`}>{e.offerName}</Link>
           </Text>
-          <Badge tone={shown.tone}>{shown.status}</Badge>
+          <Badge tone={shown.tone}>{experimentStatusLabel(t, shown.status)}</Badge>
         </InlineStack>
-        {shown.note ? (
+        {note ? (
           <Text as="p" tone="subdued">
-            {shown.note}
+            {note}
           </Text>
         ) : null}
         {error ? (
@@ -115,8 +142,16 @@ function ExperimentCard({ e, currency, error }: { e: Report; currency: string; e
           </Banner>
         ) : null}
         <Text as="p" tone="subdued">
-          {`Hold-out ${e.holdoutPct}% of buyers${e.startedAt ? ` · started ${e.startedAt.slice(0, 10)}` : ""} · version ${e.currentVersion}` +
-            (e.winnerArmId ? ` · promoted: ${e.variants.find((v) => v.id === e.winnerArmId)?.name ?? e.winnerArmId}` : "")}
+          {[
+            t("experiments.holdoutShare", {
+              percent: format.percent(e.holdoutPct / 100, Number.isInteger(e.holdoutPct) ? 0 : 1),
+            }),
+            e.startedAt ? t("experiments.started", { date: e.startedAt.slice(0, 10) }) : null,
+            t("experiments.version", { version: e.currentVersion }),
+            promoted === null ? null : t("experiments.promoted", { name: promoted }),
+          ]
+            .filter((part) => part !== null)
+            .join(" · ")}
         </Text>
         {e.versions.map((v) => (
           <VersionResults key={v.version} v={v} currency={currency} />
@@ -126,7 +161,7 @@ function ExperimentCard({ e, currency, error }: { e: Report; currency: string; e
             <Form method="post">
               <input type="hidden" name="experimentId" value={e.experimentId} />
               <input type="hidden" name="intent" value={e.status === "running" ? "stop" : "start"} />
-              <Button submit>{e.status === "running" ? "Stop experiment" : "Start experiment"}</Button>
+              <Button submit>{e.status === "running" ? t("experiments.stop") : t("experiments.start")}</Button>
             </Form>
             {current && e.status === "running"
               ? winners.map((c) => <PromoteButton key={c.arm} e={e} c={c} version={current} currency={currency} />)
@@ -135,11 +170,11 @@ function ExperimentCard({ e, currency, error }: { e: Report; currency: string; e
               <input type="hidden" name="experimentId" value={e.experimentId} />
               <input type="hidden" name="intent" value="archive" />
               <Button submit tone="critical" variant="plain">
-                Archive
+                {t("experiments.archive")}
               </Button>
             </Form>
             <Button url={`/app/offers/${e.offerId}`} variant="plain">
-              Edit variants, weights and hold-out
+              {t("experiments.edit")}
             </Button>
           </InlineStack>
         )}
@@ -155,31 +190,40 @@ type Comparison = Version["comparisons"][number];
 function PromoteButton({ e, c, version, currency }: { e: Report; c: Comparison; version: Version; currency: string }) {
   const [open, setOpen] = useState(false);
   const submit = useSubmit();
-  const visitors = version.arms.map((a) => `${a.label}: ${a.visitors.toLocaleString("en-US")}`).join(", ");
+  const t = useT();
+  const format = useFormat();
+  const visitors = version.arms
+    .map((a) => `${a.arm === "holdout" ? t("experiments.holdoutArm") : a.label}: ${format.number(a.visitors)}`)
+    .join(", ");
   return (
     <>
-      <Button variant="primary" onClick={() => setOpen(true)}>{`Promote ${c.label}`}</Button>
+      <Button variant="primary" onClick={() => setOpen(true)}>
+        {t("experiments.promote", { name: c.label })}
+      </Button>
       <Modal
         open={open}
         onClose={() => setOpen(false)}
-        title={`Promote ${c.label} to everyone?`}
+        title={t("experiments.promoteTitle", { name: c.label })}
         primaryAction={{
-          content: `Promote ${c.label}`,
+          content: t("experiments.promote", { name: c.label }),
           onAction: () => {
             setOpen(false);
             submit({ experimentId: e.experimentId, intent: "promote", armId: c.arm }, { method: "post" });
           },
         }}
-        secondaryActions={[{ content: "Cancel", onAction: () => setOpen(false) }]}
+        secondaryActions={[{ content: t("common.cancel"), onAction: () => setOpen(false) }]}
       >
         <Modal.Section>
           <BlockStack gap="200">
-            <Text as="p">{`${c.label} becomes the offer for every buyer, the hold-out ends and the experiment stops.`}</Text>
-            <Text as="p">{`Incremental revenue per visitor vs hold-out (version ${version.version}): ${intervalText(c.incrementalRpv, currency)}, an interval valid at this look.`}</Text>
-            <Text as="p">{`Visitors per arm: ${visitors}.`}</Text>
-            {c.verdict ? (
-              <Text as="p">{`Why it is a winner: ${c.verdict.reason}.`}</Text>
-            ) : null}
+            <Text as="p">{t("experiments.promoteBody", { name: c.label })}</Text>
+            <Text as="p">
+              {t("experiments.promoteInterval", {
+                version: version.version,
+                interval: intervalText(c.incrementalRpv, currency, t, format),
+              })}
+            </Text>
+            <Text as="p">{t("experiments.visitors", { list: visitors })}</Text>
+            {c.verdict ? <Text as="p">{t("experiments.why", { reason: c.verdict.reason })}</Text> : null}
           </BlockStack>
         </Modal.Section>
       </Modal>

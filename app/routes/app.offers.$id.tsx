@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Page } from "@shopify/polaris";
@@ -19,9 +19,16 @@ import { previewOffer, sampleCarts } from "~/preview/preview.server";
 import { defaultPreviewContext } from "~/preview/context";
 import { requireShop } from "~/shop-context.server";
 import { OfferEditor } from "~/components/OfferEditor";
+import { experimentStatusView, type ExperimentStatusView } from "~/experiments/status";
 import { PublishStatus } from "~/components/PublishStatus";
+import type { AdminKey } from "~/i18n/catalogue";
+import { useAdminLocale, useT } from "~/i18n/context";
+import { statusLabel } from "~/i18n/labels";
+import { pageTitle } from "~/i18n/meta";
+import { requestT, requestText } from "~/i18n/request.server";
+import { legacyDesignNotice } from "~/offers/designs";
 
-export const meta: MetaFunction = () => [{ title: "Offer · Moments" }];
+export const meta = pageTitle("titles.offer");
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop, gateway } = await requireShop(request);
@@ -30,14 +37,17 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   let status = "draft";
   let version = "new";
   let currencies = [...gateway.currencies];
-  let designNotice: string | null = null;
+  let legacyDesigns: string[] = [];
+  let experimentStatus: ExperimentStatusView | null = null;
   if (id) {
     const loaded = await loadOfferForm(db(), shop, gateway, id);
     form = loaded.form;
     status = loaded.row.status;
     version = loaded.row.updatedAt.toISOString();
     currencies = loaded.currencies;
-    designNotice = loaded.designNotice;
+    legacyDesigns = loaded.legacyDesigns;
+    const experiment = loaded.row.experiments[0];
+    experimentStatus = experiment ? experimentStatusView(experiment.status, loaded.row.status) : null;
   } else {
     form = emptyOfferForm(currencies);
     const moment = new URL(request.url).searchParams.get("moment");
@@ -51,16 +61,23 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   ]);
   const saved = new URL(request.url).searchParams.get("saved") === "1";
   // Just created from a playbook template (app.offers.templates.tsx): say what happens next.
-  const fromTemplate = id ? (templateById(new URL(request.url).searchParams.get("template") ?? "")?.name ?? null) : null;
+  const fromTemplate = id ? (templateById(new URL(request.url).searchParams.get("template") ?? "")?.id ?? null) : null;
   // A save that started a new experiment version says so (what changed, where results went).
   const startedVersion = Number(new URL(request.url).searchParams.get("version") ?? "") || null;
   const versionNotice =
     id && startedVersion
-      ? await db()
-          .experimentVersion.findFirst({
-            where: { shopId: shop.id, version: startedVersion, experimentId: { in: (await db().experiment.findMany({ where: { shopId: shop.id, offerId: id }, select: { id: true } })).map((e) => e.id) } },
-            select: { version: true, reason: true },
-          })
+      ? await db().experimentVersion.findFirst({
+          where: {
+            shopId: shop.id,
+            version: startedVersion,
+            experimentId: {
+              in: (
+                await db().experiment.findMany({ where: { shopId: shop.id, offerId: id }, select: { id: true } })
+              ).map((e) => e.id),
+            },
+          },
+          select: { version: true, reason: true },
+        })
       : null;
   const initialPreview = form
     ? await previewOffer(db(), shop, gateway, {
@@ -68,6 +85,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         offerId: id,
         context: defaultPreviewContext(form, carts, currencies),
         armNames: form.experiment.variants.map((v) => v.name),
+        admin: requestText(request),
       }).catch(() => null)
     : null;
   return {
@@ -83,7 +101,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     saved,
     fromTemplate,
     versionNotice,
-    designNotice,
+    legacyDesigns,
+    experimentStatus,
     initialPreview,
     isPlus: shop.plan === "plus",
     publishedAt: shop.publishedAt?.toISOString() ?? null,
@@ -106,7 +125,7 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
     if (intent !== "save") throw new Response(`Unknown intent "${intent}".`, { status: 400 });
     if (id) await requireOffer(db(), shop.id, id);
     const form = parseOfferFormJson(body.get("form"));
-    const result = await saveOfferForm(db(), shop, gateway, id, form);
+    const result = await saveOfferForm(db(), shop, gateway, id, form, { t: requestT(request, body) });
     if (!result.ok) return data({ errors: result.errors }, { status: 422 });
     const version = result.versionStarted ? `&version=${result.versionStarted.version}` : "";
     return redirect(`/app/offers/${result.id}?saved=1${version}`);
@@ -114,6 +133,8 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
 
 export default function OfferPage() {
   const d = useLoaderData<typeof loader>();
+  const t = useT();
+  const { intl } = useAdminLocale();
   const actionData = useActionData<{ errors?: FieldErrors }>();
   const submit = useSubmit();
   const nav = useNavigation();
@@ -122,16 +143,16 @@ export default function OfferPage() {
   const statusTone = d.status === "active" ? "success" : d.status === "paused" ? "warning" : undefined;
   return (
     <Page
-      backAction={{ content: "Offers", url: "/app/offers" }}
-      title={d.id ? (d.form?.name ?? "Offer") : "New offer"}
-      titleMetadata={d.id ? <Badge tone={statusTone}>{d.status}</Badge> : undefined}
+      backAction={{ content: t("titles.offers"), url: "/app/offers" }}
+      title={d.id ? (d.form?.name ?? t("titles.offer")) : t("offerPage.newOffer")}
+      titleMetadata={d.id ? <Badge tone={statusTone}>{statusLabel(t, d.status)}</Badge> : undefined}
       secondaryActions={
         d.id
           ? [
               d.status === "active"
-                ? { content: "Pause offer", onAction: () => submit({ intent: "pause" }, { method: "post" }) }
+                ? { content: t("offerPage.pause"), onAction: () => submit({ intent: "pause" }, { method: "post" }) }
                 : {
-                    content: d.status === "draft" ? "Activate offer" : "Resume offer",
+                    content: d.status === "draft" ? t("offerPage.activate") : t("offerPage.resume"),
                     onAction: () => submit({ intent: "resume" }, { method: "post" }),
                   },
             ]
@@ -140,22 +161,26 @@ export default function OfferPage() {
     >
       <BlockStack gap="400">
         {d.saved && !d.publishError ? (
-          <Banner tone="success" title="Saved and published">
-            <p>Buyers see this version from now on.</p>
+          <Banner tone="success" title={t("offerPage.savedTitle")}>
+            <p>{t("offerPage.saved")}</p>
           </Banner>
         ) : null}
         {d.fromTemplate && d.status === "draft" ? (
-          <Banner tone="info" title={`Draft created from the template “${d.fromTemplate}”`}>
-            <p>
-              Nothing reaches buyers yet. Check the products, the copy and the price in the preview, then activate the
-              offer (or set its status to Active and save): its hold-out experiment starts when it goes live.
-            </p>
+          <Banner
+            tone="info"
+            title={t("offerPage.fromTemplateTitle", { name: t(`playbook.${d.fromTemplate}.name` as AdminKey) })}
+          >
+            <p>{t("offerPage.fromTemplate")}</p>
           </Banner>
         ) : null}
         {d.versionNotice ? (
-          <Banner tone="warning" title={`Experiment version ${d.versionNotice.version} started`}>
+          <Banner tone="warning" title={t("offerPage.versionTitle", { version: d.versionNotice.version })}>
             <p>
-              {`This changed what buyers see in a running experiment (${d.versionNotice.reason}), so it starts version ${d.versionNotice.version}; results so far stay with version ${d.versionNotice.version - 1}.`}
+              {t("offerPage.version", {
+                reason: d.versionNotice.reason,
+                version: d.versionNotice.version,
+                previous: d.versionNotice.version - 1,
+              })}
             </p>
           </Banner>
         ) : null}
@@ -165,7 +190,7 @@ export default function OfferPage() {
             key={d.version}
             offerId={d.id}
             initial={d.form}
-            designNotice={d.designNotice}
+            designNotice={legacyDesignNotice(d.legacyDesigns, t)}
             errors={errors}
             currencies={d.currencies}
             carts={d.carts}
@@ -175,11 +200,14 @@ export default function OfferPage() {
             isPlus={d.isPlus}
             submitting={submitting}
             initialPreview={d.initialPreview}
-            onSave={(form) => submit({ intent: "save", form: JSON.stringify(form) }, { method: "post" })}
+            experimentStatus={d.experimentStatus}
+            onSave={(form) =>
+              submit({ intent: "save", form: JSON.stringify(form), adminLocale: intl }, { method: "post" })
+            }
           />
         ) : (
-          <Banner tone="critical" title="This offer cannot be edited">
-            <p>Its stored definition is not valid any more. Archive it and create a new one.</p>
+          <Banner tone="critical" title={t("offerPage.invalidTitle")}>
+            <p>{t("offerPage.invalid")}</p>
           </Banner>
         )}
       </BlockStack>

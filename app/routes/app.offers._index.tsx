@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useSearchParams, useSubmit } from "@remix-run/react";
 import {
   Badge,
@@ -22,8 +22,12 @@ import { OFFER_TYPE_LABELS } from "~/offers/form";
 import { OFFER_STATUS_FILTERS, listOffers, setOffersStatus } from "~/offers/offers.server";
 import { requireShop } from "~/shop-context.server";
 import { PublishStatus } from "~/components/PublishStatus";
+import type { AdminKey } from "~/i18n/catalogue";
+import { useT } from "~/i18n/context";
+import { experimentStatusLabel, statusLabel } from "~/i18n/labels";
+import { pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Offers · Moments" }];
+export const meta = pageTitle("titles.offers");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -65,8 +69,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return { ok: true, published: outcome?.ok ?? false };
 };
 
-const momentLabel = (id: string) => MOMENTS.find((m) => m.id === id)?.label ?? id;
-
 /**
  * A cell whose text wraps within `width` (IndexTable cells do not wrap): long offer names, types
  * and moment lists take lines, not width, so every column fits the embedded admin at 1280 px.
@@ -77,6 +79,8 @@ const Wrapping = ({ width, children }: { width: string; children: ReactNode }) =
 
 export default function OffersIndex() {
   const d = useLoaderData<typeof loader>();
+  const t = useT();
+  const momentLabel = (id: string) => (MOMENTS.some((m) => m.id === id) ? t(`moments.${id}` as AdminKey) : id);
   const [params, setParams] = useSearchParams();
   const submit = useSubmit();
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(
@@ -97,28 +101,31 @@ export default function OffersIndex() {
   };
   return (
     <Page
-      title="Offers"
-      primaryAction={{ content: "Create offer", url: "/app/offers/new" }}
-      secondaryActions={[{ content: "Start from a template", url: "/app/offers/templates" }]}
+      title={t("titles.offers")}
+      primaryAction={{ content: t("offersIndex.createOffer"), url: "/app/offers/new" }}
+      secondaryActions={[{ content: t("offersIndex.fromTemplate"), url: "/app/offers/templates" }]}
     >
       <BlockStack gap="400">
         <PublishStatus publishedAt={d.publishedAt} publishError={d.publishError} />
         <Card>
           <InlineStack gap="400">
             <Select
-              label="Moment"
-              options={[{ value: "", label: "All moments" }, ...MOMENTS.map((m) => ({ value: m.id, label: m.label }))]}
+              label={t("offersIndex.moment")}
+              options={[
+                { value: "", label: t("offersIndex.allMoments") },
+                ...MOMENTS.map((m) => ({ value: m.id, label: t(`moments.${m.id}`) })),
+              ]}
               value={params.get("moment") ?? ""}
               onChange={setFilter("moment")}
             />
             <Select
-              label="Status"
+              label={t("offersIndex.status")}
               options={[
-                { value: "", label: "All but archived" },
-                { value: "active", label: "Active" },
-                { value: "paused", label: "Paused" },
-                { value: "draft", label: "Draft" },
-                { value: "archived", label: "Archived" },
+                { value: "", label: t("offersIndex.allButArchived") },
+                ...(["active", "paused", "draft", "archived"] as const).map((s) => ({
+                  value: s,
+                  label: t(`statuses.${s}`),
+                })),
               ]}
               value={params.get("status") ?? ""}
               onChange={setFilter("status")}
@@ -130,38 +137,37 @@ export default function OffersIndex() {
             <Box padding="600">
               <BlockStack gap="200" inlineAlign="center">
                 <Text as="h2" variant="headingMd">
-                  No offers here yet
+                  {t("offersIndex.emptyTitle")}
                 </Text>
                 <Text as="p" tone="subdued">
-                  Start from the playbook (an offer per moment, created as a draft with a hold-out), or create an
-                  offer for a moment of the buyer's journey; an active offer goes live when you save it.
+                  {t("offersIndex.empty")}
                 </Text>
                 <InlineStack gap="200" align="center">
                   <Button variant="primary" url="/app/offers/templates">
-                    Start from a template
+                    {t("offersIndex.fromTemplate")}
                   </Button>
-                  <Button url="/app/offers/new">Create offer</Button>
+                  <Button url="/app/offers/new">{t("offersIndex.createOffer")}</Button>
                 </InlineStack>
               </BlockStack>
             </Box>
           ) : (
             <IndexTable
-              resourceName={{ singular: "offer", plural: "offers" }}
+              resourceName={{ singular: t("offersIndex.resourceSingular"), plural: t("offersIndex.resourcePlural") }}
               itemCount={d.offers.length}
               selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
               onSelectionChange={handleSelectionChange}
               promotedBulkActions={[
-                { content: "Pause", onAction: bulk("pause") },
-                { content: "Resume", onAction: bulk("resume") },
+                { content: t("offersIndex.pause"), onAction: bulk("pause") },
+                { content: t("offersIndex.resume"), onAction: bulk("resume") },
               ]}
-              bulkActions={[{ content: "Archive", onAction: bulk("archive") }]}
+              bulkActions={[{ content: t("offersIndex.archive"), onAction: bulk("archive") }]}
               headings={[
-                { title: "Offer" },
-                { title: "Type" },
-                { title: "Moments" },
-                { title: "Status" },
-                { title: "Experiment" },
-                { title: "Priority" },
+                { title: t("offersIndex.colOffer") },
+                { title: t("offersIndex.colType") },
+                { title: t("offersIndex.colMoments") },
+                { title: t("offersIndex.colStatus") },
+                { title: t("offersIndex.colExperiment") },
+                { title: t("offersIndex.colPriority") },
               ]}
             >
               {d.offers.map((o, i) => (
@@ -176,17 +182,19 @@ export default function OffersIndex() {
                     </Wrapping>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
-                    <Wrapping width="10rem">{OFFER_TYPE_LABELS[o.type] ?? o.type}</Wrapping>
+                    <Wrapping width="10rem">
+                      {o.type in OFFER_TYPE_LABELS ? t(`offerTypes.${o.type}`) : o.type}
+                    </Wrapping>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
                     <Wrapping width="11rem">{o.moments.map(momentLabel).join(", ")}</Wrapping>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
                     <Badge tone={o.status === "active" ? "success" : o.status === "paused" ? "warning" : undefined}>
-                      {o.status}
+                      {statusLabel(t, o.status)}
                     </Badge>
                   </IndexTable.Cell>
-                  <IndexTable.Cell>{o.experiment ?? "-"}</IndexTable.Cell>
+                  <IndexTable.Cell>{o.experiment ? experimentStatusLabel(t, o.experiment) : "-"}</IndexTable.Cell>
                   <IndexTable.Cell>{o.priority}</IndexTable.Cell>
                 </IndexTable.Row>
               ))}

@@ -46,7 +46,11 @@ export default function OfferTemplates() {
   const { gallery, catalog, isPlus } = useLoaderData<typeof loader>();
   const t = useT();
   return (
-    <Page backAction={{ content: t("titles.offers"), url: "/app/offers" }} title={t("templates.title")} subtitle={t("templates.subtitle")}>
+    <Page
+      backAction={{ content: t("titles.offers"), url: "/app/offers" }}
+      title={t("templates.title")}
+      subtitle={t("templates.subtitle")}
+    >
       <BlockStack gap="600">
         <Banner tone="info">
           <p>{t("templates.intro")}</p>
@@ -65,7 +69,9 @@ export default function OfferTemplates() {
                     <Text as="h2" variant="headingLg" id={`moment-${g.moment}`}>
                       {t(`moments.${g.moment}`)}
                     </Text>
-                    {g.plusOnly ? <Badge tone={isPlus ? undefined : "attention"}>{t("common.shopifyPlus")}</Badge> : null}
+                    {g.plusOnly ? (
+                      <Badge tone={isPlus ? undefined : "attention"}>{t("common.shopifyPlus")}</Badge>
+                    ) : null}
                   </InlineStack>
                   {g.plusOnly && !isPlus ? (
                     <Text as="p" tone="subdued">

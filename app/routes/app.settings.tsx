@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import {
@@ -23,8 +23,13 @@ import { CURRENCY_DISPLAYS, DECLINE_BEHAVIOURS, THANK_YOU_ACCEPT_CHOICES, type S
 import { loadSettingsForm, saveSettingsForm } from "~/settings/settings.server";
 import { requireShop } from "~/shop-context.server";
 import { PublishStatus } from "~/components/PublishStatus";
+import type { AdminKey } from "~/i18n/catalogue";
+import { useAdminLocale, useT } from "~/i18n/context";
+import { languageLabel } from "~/i18n/labels";
+import { pageTitle } from "~/i18n/meta";
+import { requestT } from "~/i18n/request.server";
 
-export const meta: MetaFunction = () => [{ title: "Settings · Moments" }];
+export const meta = pageTitle("titles.settings");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -45,18 +50,21 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   } catch {
     throw new Response("The settings must be sent as JSON in the `form` field.", { status: 400 });
   }
-  const result = await saveSettingsForm(db(), shop.id, form);
+  const result = await saveSettingsForm(db(), shop.id, form, requestT(request, body));
   if (!result.ok) return data({ errors: result.errors, saved: false }, { status: 422 });
   // The journey cap and moment limits travel in the published payload.
   await publishShop(db(), shop, gateway);
   return { errors: {} as Record<string, string>, saved: true };
 };
 
-/** A label map as Polaris Select options, in the map's order. */
-const selectOptions = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
+/** A choice map's keys as Polaris Select options, in the map's order, labelled from the catalogue (`<prefix>.<key>`). */
+const selectOptions = (t: (key: AdminKey) => string, labels: Record<string, string>, prefix: string) =>
+  Object.keys(labels).map((value) => ({ value, label: t(`${prefix}.${value}` as AdminKey) }));
 
 export default function Settings() {
   const d = useLoaderData<typeof loader>();
+  const t = useT();
+  const { intl } = useAdminLocale();
   const result = useActionData<{ errors: Record<string, string>; saved: boolean }>();
   const submit = useSubmit();
   const nav = useNavigation();
@@ -68,29 +76,29 @@ export default function Settings() {
     (v: SettingsForm["moments"][MomentId][K]) =>
       setForm((f) => ({ ...f, moments: { ...f.moments, [id]: { ...f.moments[id], [k]: v } } }));
   return (
-    <Page title="Settings">
+    <Page title={t("titles.settings")}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          submit({ form: JSON.stringify(form) }, { method: "post" });
+          submit({ form: JSON.stringify(form), adminLocale: intl }, { method: "post" });
         }}
       >
         <BlockStack gap="400">
           <PublishStatus publishedAt={d.publishedAt} publishError={d.publishError} />
           {result?.saved ? (
-            <Banner tone="success" title="Settings saved and published" />
+            <Banner tone="success" title={t("settings.saved")} />
           ) : Object.keys(errors).length ? (
-            <Banner tone="critical" title="Settings were not saved">
-              <p>Fix the fields marked below.</p>
+            <Banner tone="critical" title={t("settings.notSaved")}>
+              <p>{t("settings.fixFields")}</p>
             </Banner>
           ) : null}
           <Card>
             <FormLayout>
               <Text as="h2" variant="headingMd">
-                Buyer journey
+                {t("settings.journey")}
               </Text>
               <TextField
-                label="Journey cap (offers per buyer journey, all moments)"
+                label={t("settings.journeyCap")}
                 type="number"
                 value={form.journeyCap}
                 onChange={set("journeyCap")}
@@ -98,18 +106,18 @@ export default function Settings() {
                 autoComplete="off"
               />
               <Select
-                label="When a buyer declines"
-                options={selectOptions(DECLINE_BEHAVIOURS)}
+                label={t("settings.declineLabel")}
+                options={selectOptions(t, DECLINE_BEHAVIOURS, "settings.decline")}
                 value={form.declineBehaviour}
-                helpText="Applies at every moment: checkout, post-purchase, storefront and email."
+                helpText={t("settings.declineHelp")}
                 onChange={set("declineBehaviour")}
                 error={errors.declineBehaviour}
               />
               <Select
-                label="Thank-you offers"
-                options={selectOptions(THANK_YOU_ACCEPT_CHOICES)}
+                label={t("settings.thankYouLabel")}
+                options={selectOptions(t, THANK_YOU_ACCEPT_CHOICES, "settings.thankYou")}
                 value={form.thankYouAccept}
-                helpText="Added to the paid order, the buyer pays the difference through Shopify's invoice, with no second checkout. Buyers whose checkout skipped the post-purchase page (wallets) see its offer there too."
+                helpText={t("settings.thankYouHelp")}
                 onChange={set("thankYouAccept")}
                 error={errors.thankYouAccept}
               />
@@ -118,19 +126,23 @@ export default function Settings() {
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">
-                Moments
+                {t("settings.moments")}
               </Text>
               {MOMENTS.map((m) => (
                 <InlineStack key={m.id} gap="400" blockAlign="center">
                   <div style={{ minWidth: 260 }}>
                     <Checkbox
-                      label={`${m.label}${m.plusOnly && !d.isPlus ? " (needs Shopify Plus)" : ""}`}
+                      label={
+                        m.plusOnly && !d.isPlus
+                          ? t("settings.momentNeedsPlus", { moment: t(`moments.${m.id}`) })
+                          : t(`moments.${m.id}`)
+                      }
                       checked={form.moments[m.id].enabled}
                       onChange={setMoment(m.id, "enabled")}
                     />
                   </div>
                   <TextField
-                    label={`Most offers at ${m.label}`}
+                    label={t("settings.maxOffers", { moment: t(`moments.${m.id}`) })}
                     type="number"
                     value={form.moments[m.id].maxOffers}
                     onChange={setMoment(m.id, "maxOffers")}
@@ -144,20 +156,20 @@ export default function Settings() {
           <Card>
             <FormLayout>
               <Text as="h2" variant="headingMd">
-                Language and prices
+                {t("settings.languageAndPrices")}
               </Text>
               <Select
-                label="Default language"
-                options={LOCALES.map((l) => ({ value: l, label: l }))}
+                label={t("settings.defaultLanguage")}
+                options={LOCALES.map((l) => ({ value: l, label: languageLabel(t, l) }))}
                 value={form.defaultLocale}
                 onChange={set("defaultLocale")}
                 error={errors.defaultLocale}
               />
               <Select
-                label="Show prices"
-                options={selectOptions(CURRENCY_DISPLAYS)}
+                label={t("settings.showPrices")}
+                options={selectOptions(t, CURRENCY_DISPLAYS, "settings.currencyDisplay")}
                 value={form.currencyDisplay}
-                helpText="Prices are always in the buyer's currency, the one checkout charges; this sets how it is written."
+                helpText={t("settings.showPricesHelp")}
                 onChange={set("currencyDisplay")}
                 error={errors.currencyDisplay}
               />
@@ -166,10 +178,10 @@ export default function Settings() {
           <Card>
             <FormLayout>
               <Text as="h2" variant="headingMd">
-                Follow-up email
+                {t("settings.email")}
               </Text>
               <TextField
-                label="Send after (hours, 24 to 72)"
+                label={t("settings.sendAfter")}
                 type="number"
                 value={form.emailDelayHours}
                 onChange={set("emailDelayHours")}
@@ -178,14 +190,14 @@ export default function Settings() {
               />
               <FormLayout.Group>
                 <TextField
-                  label="Sender name"
+                  label={t("settings.senderName")}
                   value={form.emailSenderName}
                   onChange={set("emailSenderName")}
                   error={errors.emailSenderName}
                   autoComplete="off"
                 />
                 <TextField
-                  label="Sender address"
+                  label={t("settings.senderAddress")}
                   type="email"
                   value={form.emailSenderAddress}
                   onChange={set("emailSenderAddress")}
@@ -198,22 +210,22 @@ export default function Settings() {
           <Card>
             <FormLayout>
               <Text as="h2" variant="headingMd">
-                Data
+                {t("settings.data")}
               </Text>
               <TextField
-                label="Keep events and attribution data for (days)"
+                label={t("settings.retention")}
                 type="number"
                 value={form.retentionDays}
                 onChange={set("retentionDays")}
                 error={errors.retentionDays}
-                helpText="Events, measurement rollups, attributed orders and sent emails older than this are deleted daily; unsubscribes are kept."
+                helpText={t("settings.retentionHelp")}
                 autoComplete="off"
               />
             </FormLayout>
           </Card>
           <InlineStack align="end">
             <Button variant="primary" submit loading={nav.state !== "idle"}>
-              Save settings
+              {t("settings.save")}
             </Button>
           </InlineStack>
         </BlockStack>

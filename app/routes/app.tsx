@@ -40,7 +40,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const locale = requestLocale(request);
   const cookie = localeCookie(request);
   return data(
-    { demo: isDemo(), apiKey: env().SHOPIFY_API_KEY, shopName: shop.name, locale, lang: locale.language, ...browserCatalogues(locale.language) },
+    {
+      demo: isDemo(),
+      apiKey: env().SHOPIFY_API_KEY,
+      shopName: shop.name,
+      locale,
+      lang: locale.language,
+      ...browserCatalogues(locale.language),
+    },
     cookie ? { headers: { "Set-Cookie": cookie } } : undefined,
   );
 };

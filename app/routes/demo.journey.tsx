@@ -1,5 +1,6 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData, useNavigate } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
 import {
   AppProvider,
   Badge,
@@ -23,9 +24,12 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { useState } from "react";
 import { decodePayload, type Payload } from "@moments/engine";
 import { DemoChrome } from "~/components/DemoChrome";
+import { DemoThankYouOrderEdit } from "~/components/DemoThankYouOrderEdit";
 import { OfferPreviewCard } from "~/components/OfferPreviewCard";
 import { designLabel } from "~/offers/designs";
 import { CART_CHOICES, simulateJourney, type Buyer } from "~/demo/journey";
+import { variantTitle } from "~/demo/journey-view";
+import { demoAcceptThankYou, demoThankYouStep, placeDemoOrder } from "~/demo/thank-you.server";
 import { db } from "~/db.server";
 import { isDemo } from "~/env.server";
 import { buildPayload, getPublishedPayload } from "~/publish/publish.server";
@@ -61,12 +65,15 @@ function buyerFrom(url: URL): Buyer {
   };
 }
 
+/** The buyer paid with a wallet (Apple Pay, PayPal...): Shopify skipped the post-purchase page. */
+const paidWithWallet = (url: URL) => url.searchParams.get("wallet") === "1";
+
 /**
  * Demo mode only: a sample cart through every checkout moment with the demo shop's published
  * payload (or, before the first publish, the payload publishing would produce now), the same
  * engine and the same view model as the checkout extension.
  */
-export const loader = async ({ request }: LoaderFunctionArgs) => {
+async function journeyOf(request: Request) {
   if (!isDemo()) throw new Response("Not found", { status: 404 });
   const { shop } = await requireShop(request);
   const prisma = db();
@@ -82,7 +89,33 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const names = Object.fromEntries(offers.map((o) => [o.id, o.name]));
   const buyer = buyerFrom(new URL(request.url));
   const steps = payload ? simulateJourney(payload, buyer, now, names) : [];
+  // The thank-you step adds its offer to the demo order just paid (decision 026).
+  const order = { ...buyer, lines: steps.find((s) => s.moment === "thank_you")?.order ?? [] };
+  const mode =
+    payload?.settings.thankYouAccept === "new_checkout" ? ("new_checkout" as const) : ("order_edit" as const);
+  return { prisma, shop, payload, source, buyer, steps, order, mode };
+}
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { prisma, shop, payload, source, buyer, steps, order, mode } = await journeyOf(request);
+  const wallet = paidWithWallet(new URL(request.url));
+  const titleOf = (offerId: string) => {
+    const copy = payload?.offers.find((o) => o.id === offerId)?.copy;
+    return (copy && (copy[buyer.locale] ?? copy[payload!.settings.defaultLocale])?.title) ?? offerId;
+  };
+  const thankYou = await demoThankYouStep(
+    prisma,
+    shop,
+    { ...order, wallet },
+    mode,
+    payload?.settings.currencyDisplay,
+    titleOf,
+  );
+  const titles = Object.fromEntries((thankYou.order?.lines ?? []).map((l) => [l.variantId, variantTitle(l.variantId)]));
   return {
+    thankYou,
+    titles,
+    wallet,
     shopName: shop.name,
     source,
     offerCount: payload?.offers.length ?? 0,
@@ -92,12 +125,40 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
+/**
+ * "Add to order" on the thank-you step: the demo order for this walked cart, and the app's
+ * /api/thank-you/accept called as the extension calls it (decision 026). Back to the same journey.
+ */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { prisma, shop, buyer, order } = await journeyOf(request);
+  const form = await request.formData();
+  const moment = form.get("moment") === "post_purchase" ? "post_purchase" : "thank_you";
+  const final = Number(form.get("final"));
+  const offerId = String(form.get("offerId") ?? "");
+  if (form.get("intent") !== "accept" || !offerId || !Number.isSafeInteger(final))
+    return { error: "Pick an offer to add." };
+  const placed = await placeDemoOrder(prisma, shop.id, order);
+  const answer = await demoAcceptThankYou(prisma, shop.domain, placed, {
+    offerId,
+    moment,
+    final,
+    currency: String(form.get("currency") ?? ""),
+    device: buyer.device,
+    returning: buyer.returning,
+  });
+  if ("error" in answer) return { error: answer.error };
+  return redirect(new URL(request.url).search ? `/demo/journey${new URL(request.url).search}` : "/demo/journey");
+};
+
 export default function DemoJourney() {
-  const { shopName, source, offerCount, buyer, steps, choices } = useLoaderData<typeof loader>();
+  const { shopName, source, offerCount, buyer, steps, choices, thankYou, titles, wallet } =
+    useLoaderData<typeof loader>();
+  const acted = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
   const navigate = useNavigate();
   const [cart, setCart] = useState<string[]>(buyer.cart);
-  const go = (patch: Partial<Record<keyof Buyer, string | boolean | string[]>>) => {
-    const next = { ...buyer, cart, ...patch } as Record<string, unknown>;
+  const go = (patch: Partial<Record<keyof Buyer | "wallet", string | boolean | string[]>>) => {
+    const next = { ...buyer, cart, wallet, ...patch } as Record<string, unknown>;
     const q = new URLSearchParams();
     for (const item of next.cart as string[]) q.append("item", item);
     q.set("currency", String(next.currency));
@@ -107,6 +168,7 @@ export default function DemoJourney() {
     q.set("buyer", String(next.journeyKey));
     if (next.returning) q.set("returning", "1");
     if (next.acceptAll) q.set("accept", "1");
+    if (next.wallet) q.set("wallet", "1");
     navigate(`?${q.toString()}`, { preventScrollReset: true });
   };
   const options = (xs: readonly string[]) => xs.map((x) => ({ label: x, value: x }));
@@ -189,6 +251,11 @@ export default function DemoJourney() {
                         checked={buyer.acceptAll}
                         onChange={(v) => go({ acceptAll: v })}
                       />
+                      <Checkbox
+                        label="Paid with a wallet (no post-purchase page)"
+                        checked={wallet}
+                        onChange={(v) => go({ wallet: v })}
+                      />
                       <Select
                         label="Journey key (decides experiment arms)"
                         labelInline
@@ -213,7 +280,10 @@ export default function DemoJourney() {
                           {s.label}
                         </Text>
                         {s.plusOnly ? <Badge tone="info">Shopify Plus</Badge> : null}
-                        {s.kind === "offer" ? (
+                        {s.moment === "thank_you" &&
+                        (thankYou.fallback || thankYou.order?.edits.some((e) => e.moment === "post_purchase")) ? (
+                          <Badge tone="success">Shows the post-purchase offer (wallet checkout)</Badge>
+                        ) : s.kind === "offer" ? (
                           <Badge tone="success">{`Shows an offer: ${designLabel(s.card?.view.design)}`}</Badge>
                         ) : s.kind === "holdout" ? (
                           <Badge tone="attention">Hold-out</Badge>
@@ -224,7 +294,20 @@ export default function DemoJourney() {
                       <Text as="p" tone="subdued">
                         {s.surface} · <code>{s.target}</code>
                       </Text>
-                      {s.card ? (
+                      {s.moment === "thank_you" && thankYou.order ? (
+                        <Box padding="400" borderRadius="200" background="bg-surface-secondary">
+                          <DemoThankYouOrderEdit
+                            thankYou={thankYou}
+                            offer={s.card ? { card: s.card.view, offerId: s.card.offerId } : null}
+                            titles={titles}
+                            mobile={buyer.device === "mobile"}
+                            locale={buyer.locale}
+                            currencyDisplay={s.card?.view.currencyDisplay ?? "symbol"}
+                            busy={busy}
+                            error={acted?.error}
+                          />
+                        </Box>
+                      ) : s.card ? (
                         <Box padding="400" borderRadius="200" background="bg-surface-secondary">
                           <BlockStack gap="200">
                             <OfferPreviewCard {...s.card.view} mobile={buyer.device === "mobile"} />
@@ -248,8 +331,8 @@ export default function DemoJourney() {
                           <List>
                             {s.exposures.map((x) => (
                               <List.Item key={x.eventId}>
-                                {x.name}: experiment <code>{x.experimentId}</code>, arm{" "}
-                                <code>{x.arm}</code>, place {x.slot} (event <code>{x.eventId}</code>)
+                                {x.name}: experiment <code>{x.experimentId}</code>, arm <code>{x.arm}</code>, place{" "}
+                                {x.slot} (event <code>{x.eventId}</code>)
                               </List.Item>
                             ))}
                           </List>

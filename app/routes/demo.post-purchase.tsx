@@ -32,20 +32,39 @@ async function context(request: Request) {
   const prisma = db();
   const shop = await prisma.shop.findUnique({ where: { domain: DEMO_SHOP_DOMAIN } });
   if (!shop) throw new Response("The demo shop is not seeded yet: run `npm run demo`.", { status: 503 });
-  const orders = await prisma.order.findMany({ where: { shopId: shop.id }, orderBy: { processedAt: "desc" }, take: 12 });
+  const orders = await prisma.order.findMany({
+    where: { shopId: shop.id },
+    orderBy: { processedAt: "desc" },
+    take: 12,
+  });
   const wanted = new URL(request.url).searchParams.get("order");
-  const order = (wanted && (await prisma.order.findUnique({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: wanted } } }))) || orders[0];
+  const order =
+    (wanted &&
+      (await prisma.order.findUnique({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: wanted } } }))) ||
+    orders[0];
   return { prisma, shop, orders, order };
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { prisma, shop, orders, order } = await context(request);
-  const base = { shopName: shop.name, apiKey: env().SHOPIFY_API_KEY, orders: orders.map((o) => ({ id: o.shopifyId, name: o.name ?? o.shopifyId, total: formatMoney(toSafeNumber(o.totalMinor, "totalMinor"), o.currency) })) };
-  if (!order) return { ...base, order: null, offer: null, reason: "The demo shop has no orders.", history: [], upsells: [] };
+  const base = {
+    shopName: shop.name,
+    apiKey: env().SHOPIFY_API_KEY,
+    orders: orders.map((o) => ({
+      id: o.shopifyId,
+      name: o.name ?? o.shopifyId,
+      total: formatMoney(toSafeNumber(o.totalMinor, "totalMinor"), o.currency),
+    })),
+  };
+  if (!order)
+    return { ...base, order: null, offer: null, reason: "The demo shop has no orders.", history: [], upsells: [] };
   const { purchase } = await demoPurchase(shop, order, appCredentials());
   const next = await nextPostPurchaseOffer(prisma, shop.id, purchase);
   if (next.offer) {
-    await recordEvent(prisma, shop.id, purchase, "impression", next.offer.offerId, { experimentId: next.offer.experimentId, armId: next.offer.armId });
+    await recordEvent(prisma, shop.id, purchase, "impression", next.offer.offerId, {
+      experimentId: next.offer.experimentId,
+      armId: next.offer.armId,
+    });
   }
   const referenceId = demoReferenceId(order);
   const [history, upsells] = await Promise.all([
@@ -54,20 +73,45 @@ export async function loader({ request }: LoaderFunctionArgs) {
   ]);
   // The merchant's names for the offers, not their ids (an offer deleted since keeps its id).
   const offerIds = [...new Set([...history, ...upsells].map((r) => r.offerId))];
-  const named = await prisma.offer.findMany({ where: { shopId: shop.id, id: { in: offerIds } }, select: { id: true, name: true } });
+  const named = await prisma.offer.findMany({
+    where: { shopId: shop.id, id: { in: offerIds } },
+    select: { id: true, name: true },
+  });
   const nameOf = (id: string) => named.find((o) => o.id === id)?.name ?? id;
   return {
     ...base,
-    order: { id: order.shopifyId, name: order.name ?? order.shopifyId, total: formatMoney(toSafeNumber(order.totalMinor, "totalMinor"), order.currency), referenceId, lines: purchase.lines.length },
+    order: {
+      id: order.shopifyId,
+      name: order.name ?? order.shopifyId,
+      total: formatMoney(toSafeNumber(order.totalMinor, "totalMinor"), order.currency),
+      referenceId,
+      lines: purchase.lines.length,
+    },
     offer: next.offer,
     reason: next.offer ? null : next.reason,
-    history: history.map((h) => ({ step: h.step, offerId: h.offerId, offer: nameOf(h.offerId), status: h.status, price: formatMoney(toSafeNumber(h.finalMinor, "finalMinor"), h.currency) })),
-    upsells: upsells.map((u) => ({ jti: u.jti, offer: nameOf(u.offerId), price: formatMoney(toSafeNumber(u.finalMinor, "finalMinor"), u.currency) })),
+    history: history.map((h) => ({
+      step: h.step,
+      offerId: h.offerId,
+      offer: nameOf(h.offerId),
+      status: h.status,
+      price: formatMoney(toSafeNumber(h.finalMinor, "finalMinor"), h.currency),
+    })),
+    upsells: upsells.map((u) => ({
+      jti: u.jti,
+      offer: nameOf(u.offerId),
+      price: formatMoney(toSafeNumber(u.finalMinor, "finalMinor"), u.currency),
+    })),
   };
 }
 
 const ActionBody = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("accept"), offerId: z.string().min(1), multiple: z.coerce.number().int().min(1), final: z.coerce.number().int().min(0), currency: z.string().length(3) }),
+  z.object({
+    intent: z.literal("accept"),
+    offerId: z.string().min(1),
+    multiple: z.coerce.number().int().min(1),
+    final: z.coerce.number().int().min(0),
+    currency: z.string().length(3),
+  }),
   z.object({ intent: z.literal("decline"), offerId: z.string().min(1) }),
   z.object({ intent: z.literal("reset") }),
 ]);
@@ -86,16 +130,41 @@ export async function action({ request }: ActionFunctionArgs) {
     return { reset: true };
   }
   if (body.intent === "decline") {
-    const row = await prisma.postPurchaseOffer.findUnique({ where: { shopId_referenceId_offerId: { shopId: shop.id, referenceId: purchase.referenceId, offerId: body.offerId } } });
+    const row = await prisma.postPurchaseOffer.findUnique({
+      where: {
+        shopId_referenceId_offerId: { shopId: shop.id, referenceId: purchase.referenceId, offerId: body.offerId },
+      },
+    });
     if (row && (await recordDecline(prisma, shop.id, purchase.referenceId, body.offerId))) {
-      await recordEvent(prisma, shop.id, purchase, "decline", body.offerId, { experimentId: row.experimentId ?? undefined, armId: row.armId ?? undefined });
+      await recordEvent(prisma, shop.id, purchase, "decline", body.offerId, {
+        experimentId: row.experimentId ?? undefined,
+        armId: row.armId ?? undefined,
+      });
     }
     return { declined: body.offerId };
   }
-  const outcome = await signPostPurchaseOffer(prisma, shop.id, purchase, { referenceId: purchase.referenceId, offerId: body.offerId, multiple: body.multiple, expected: { final: body.final, currency: body.currency } }, creds);
+  const outcome = await signPostPurchaseOffer(
+    prisma,
+    shop.id,
+    purchase,
+    {
+      referenceId: purchase.referenceId,
+      offerId: body.offerId,
+      multiple: body.multiple,
+      expected: { final: body.final, currency: body.currency },
+    },
+    creds,
+  );
   if (!outcome.ok) return { error: `Refused (${outcome.status}): ${outcome.reason}` };
   const check = await verifyChangesetToken(outcome.token, creds);
-  return { signed: { token: outcome.token, verified: check.ok, detail: check.ok ? null : check.reason, claims: check.ok ? check.claims : null } };
+  return {
+    signed: {
+      token: outcome.token,
+      verified: check.ok,
+      detail: check.ok ? null : check.reason,
+      claims: check.ok ? check.claims : null,
+    },
+  };
 }
 
 export default function DemoPostPurchase() {
@@ -109,7 +178,10 @@ export default function DemoPostPurchase() {
   return (
     <AppProvider isEmbeddedApp={false} apiKey={data.apiKey}>
       <DemoChrome shopName={data.shopName} links={[...NAV_LINKS, ...DEMO_LINKS]}>
-        <Page title="Post-purchase page (demo)" subtitle="Between payment and the thank-you page: one click adds to the order just paid.">
+        <Page
+          title="Post-purchase page (demo)"
+          subtitle="Between payment and the thank-you page: one click adds to the order just paid."
+        >
           <Layout>
             <Layout.Section variant="oneThird">
               <Card>
@@ -131,7 +203,8 @@ export default function DemoPostPurchase() {
                   <Card>
                     <InlineStack align="space-between">
                       <Text as="p">
-                        Order {data.order.name} · {data.order.total} · {data.order.lines} line(s) · reference {data.order.referenceId}
+                        Order {data.order.name} · {data.order.total} · {data.order.lines} line(s) · reference{" "}
+                        {data.order.referenceId}
                       </Text>
                       <Form method="post">
                         <input type="hidden" name="intent" value="reset" />
@@ -198,7 +271,9 @@ export default function DemoPostPurchase() {
                   <Card>
                     <BlockStack gap="200">
                       <Text as="h2" variant="headingMd">
-                        {result.signed.verified ? "Changeset signed and verified (HS256, app secret, exact claims)" : `Signed changeset FAILED verification: ${result.signed.detail}`}
+                        {result.signed.verified
+                          ? "Changeset signed and verified (HS256, app secret, exact claims)"
+                          : `Signed changeset FAILED verification: ${result.signed.detail}`}
                       </Text>
                       <Box background="bg-surface-secondary" padding="200">
                         <pre style={{ whiteSpace: "pre-wrap", margin: 0 }} data-testid="claims">

@@ -14,7 +14,10 @@ import { env } from "~/env.server";
  * message's, else the browser's (decision 023).
  */
 const refusal = (text: BuyerText, key: "link.invalid" | "link.gone", status: number) =>
-  new Response(text.t(key), { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Content-Language": text.language } });
+  new Response(text.t(key), {
+    status,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Content-Language": text.language },
+  });
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const claim = verifyClick(env().SHOPIFY_API_SECRET, new URL(request.url).searchParams.get("t"));
@@ -22,7 +25,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const prisma = db();
   const row = await prisma.outboxMessage.findUnique({ where: { id: claim.outboxId } });
   const target = row ? (JSON.parse(row.content) as EmailContent).checkoutUrl : undefined;
-  if (!row || !target) throw refusal(row ? buyerText(row.buyerLocale ?? row.locale) : requestText(request), "link.gone", 404);
+  if (!row || !target)
+    throw refusal(row ? buyerText(row.buyerLocale ?? row.locale) : requestText(request), "link.gone", 404);
   const now = new Date();
   await prisma.outboxMessage.update({
     where: { id: row.id },

@@ -16,10 +16,15 @@ import { verifyUnsubscribe, type UnsubscribeClaim } from "~/email/tokens.server"
  * The page speaks the email's language (signed into the link); an older link without it, or a
  * broken one, the browser's Accept-Language (app/email/locales, decision 023).
  */
-export const meta: MetaFunction<typeof loader> = ({ data: page }) => [{ title: page?.text.title ?? "Unsubscribe" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
+  { title: page?.text.title ?? "Unsubscribe" },
+  { name: "robots", content: "noindex" },
+];
 
-const claimFrom = (request: Request) => verifyUnsubscribe(env().SHOPIFY_API_SECRET, new URL(request.url).searchParams.get("t"));
-const textOf = (request: Request, claim: UnsubscribeClaim | null): BuyerText => (claim?.locale ? buyerText(claim.locale) : requestText(request));
+const claimFrom = (request: Request) =>
+  verifyUnsubscribe(env().SHOPIFY_API_SECRET, new URL(request.url).searchParams.get("t"));
+const textOf = (request: Request, claim: UnsubscribeClaim | null): BuyerText =>
+  claim?.locale ? buyerText(claim.locale) : requestText(request);
 
 /** The document's Content-Language is the loader's (the page's language). */
 export const headers: HeadersFunction = ({ loaderHeaders }) => {
@@ -40,12 +45,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     invalid: t("unsubscribe.invalid"),
   });
   const headers = { "Content-Language": text.language };
-  if (!claim) return data({ lang: text.language, text: strings(""), valid: false, already: false }, { status: 400, headers });
+  if (!claim)
+    return data({ lang: text.language, text: strings(""), valid: false, already: false }, { status: 400, headers });
   const [shop, already] = await Promise.all([
     db().shop.findUnique({ where: { id: claim.shopId }, select: { name: true } }),
-    db().emailUnsubscribe.findUnique({ where: { shopId_emailHash: { shopId: claim.shopId, emailHash: claim.emailHash } } }),
+    db().emailUnsubscribe.findUnique({
+      where: { shopId_emailHash: { shopId: claim.shopId, emailHash: claim.emailHash } },
+    }),
   ]);
-  return data({ lang: text.language, text: strings(shop?.name ?? t("unsubscribe.thisShop")), valid: true, already: !!already }, { headers });
+  return data(
+    { lang: text.language, text: strings(shop?.name ?? t("unsubscribe.thisShop")), valid: true, already: !!already },
+    { headers },
+  );
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -66,7 +77,9 @@ export default function Unsubscribe() {
   const result = useActionData<{ done: boolean }>();
   const done = already || result?.done;
   return (
-    <main style={{ maxWidth: 480, margin: "64px auto", padding: 24, fontFamily: "system-ui, sans-serif", lineHeight: 1.5 }}>
+    <main
+      style={{ maxWidth: 480, margin: "64px auto", padding: 24, fontFamily: "system-ui, sans-serif", lineHeight: 1.5 }}
+    >
       <h1 style={{ fontSize: 22 }}>{!valid ? text.title : done ? text.doneTitle : text.title}</h1>
       {!valid ? (
         <p>{text.invalid}</p>

@@ -5,10 +5,17 @@
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { MOMENTS, MOMENT_IDS } from "@moments/engine";
+import { EN, englishT, type AdminT } from "~/i18n/catalogue";
 import { LOCALES } from "~/offers/form";
 import { CURRENCY_DISPLAYS, DECLINE_BEHAVIOURS, THANK_YOU_ACCEPT_CHOICES, type SettingsForm } from "./options";
 
 export type { SettingsForm };
+
+/** A message of the catalogue's `settingsRules` (the schema names them; `saveSettingsForm` translates). */
+type RuleKey = keyof typeof EN.settingsRules;
+const rule = (key: RuleKey) => `settingsRules.${key}` as const;
+const isRuleMessage = (m: string): m is `settingsRules.${RuleKey}` =>
+  m.startsWith("settingsRules.") && Object.hasOwn(EN.settingsRules, m.slice(14));
 
 const whole = (min: number, max: number, message: string) =>
   z
@@ -19,25 +26,22 @@ const whole = (min: number, max: number, message: string) =>
     .pipe(z.number().int().min(min, message).max(max, message));
 
 const schema = z.object({
-  journeyCap: whole(0, 50, "The journey cap is a whole number from 0 to 50."),
+  journeyCap: whole(0, 50, rule("journeyCap")),
   declineBehaviour: z.enum(Object.keys(DECLINE_BEHAVIOURS) as [string, ...string[]], {
-    message: "Pick a decline behaviour.",
+    message: rule("declineBehaviour"),
   }),
-  defaultLocale: z.enum(LOCALES, { message: "Pick a language." }),
+  defaultLocale: z.enum(LOCALES, { message: rule("defaultLocale") }),
   currencyDisplay: z.enum(Object.keys(CURRENCY_DISPLAYS) as [string, ...string[]], {
-    message: "Pick how prices are shown.",
+    message: rule("currencyDisplay"),
   }),
   thankYouAccept: z.enum(Object.keys(THANK_YOU_ACCEPT_CHOICES) as [string, ...string[]], {
-    message: "Pick how buyers take thank-you offers.",
+    message: rule("thankYouAccept"),
   }),
-  emailDelayHours: whole(24, 72, "The follow-up email goes out 24 to 72 hours after the order."),
-  emailSenderName: z.string().trim().max(80, "Keep the sender name under 80 characters."),
-  emailSenderAddress: z.union([z.literal(""), z.email("Not an email address.")]),
-  retentionDays: whole(30, 1095, "Keep data from 30 to 1095 days (3 years)."),
-  moments: z.record(
-    z.enum(MOMENT_IDS),
-    z.object({ enabled: z.boolean(), maxOffers: whole(0, 10, "From 0 to 10 offers.") }),
-  ),
+  emailDelayHours: whole(24, 72, rule("emailDelayHours")),
+  emailSenderName: z.string().trim().max(80, rule("emailSenderName")),
+  emailSenderAddress: z.union([z.literal(""), z.email(rule("emailSenderAddress"))]),
+  retentionDays: whole(30, 1095, rule("retentionDays")),
+  moments: z.record(z.enum(MOMENT_IDS), z.object({ enabled: z.boolean(), maxOffers: whole(0, 10, rule("maxOffers")) })),
 });
 
 export async function loadSettingsForm(prisma: PrismaClient, shopId: string): Promise<SettingsForm> {
@@ -71,11 +75,14 @@ export async function saveSettingsForm(
   prisma: PrismaClient,
   shopId: string,
   form: unknown,
+  t: AdminT = englishT,
 ): Promise<SaveSettingsResult> {
   const parsed = schema.safeParse(form);
   if (!parsed.success) {
     const errors: Record<string, string> = {};
-    for (const i of parsed.error.issues) errors[i.path.join(".")] ??= i.message;
+    // The schema's own messages are the catalogue's; zod's (a field of the wrong type) stay as zod says.
+    for (const i of parsed.error.issues)
+      errors[i.path.join(".")] ??= isRuleMessage(i.message) ? t(i.message) : i.message;
     return { ok: false, errors };
   }
   const v = parsed.data;

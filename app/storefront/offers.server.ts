@@ -1,6 +1,17 @@
 import { z } from "zod";
 import { sizedImage } from "~/lib/images";
-import { ATTR, decide, exponent, exposureEventFields, MOMENT_IDS, prepare, type CartLine, type Exposure, type MomentId, type Payload } from "@moments/engine";
+import {
+  ATTR,
+  decide,
+  exponent,
+  exposureEventFields,
+  MOMENT_IDS,
+  prepare,
+  type CartLine,
+  type Exposure,
+  type MomentId,
+  type Payload,
+} from "@moments/engine";
 import type { CartTuple, WireOffer, WireResponse } from "../../packages/storefront/src/wire";
 import { formatMoney } from "~/lib/money";
 import { withLineFacts, type LineFacts } from "~/catalog/line-facts.server";
@@ -13,7 +24,13 @@ const list = (max: number) =>
     .string()
     .max(4000)
     .default("")
-    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean).slice(0, max));
+    .transform((s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .slice(0, max),
+    );
 
 const numericId = z.number().int().positive().max(1e15);
 const cartTuple = z.tuple([
@@ -25,6 +42,7 @@ const cartTuple = z.tuple([
   z.string().max(64).optional(),
   z.array(z.string().max(255)).max(250).optional(),
   z.array(numericId).max(250).optional(),
+  numericId.optional(),
 ]);
 
 const cartJson = z
@@ -46,9 +64,17 @@ export const StorefrontQuery = z.object({
   moment: z.enum(STOREFRONT_MOMENTS),
   jk: z.string().min(1).max(128),
   cur: z.string().regex(/^[A-Z]{3}$/),
-  loc: z.string().regex(/^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,4})?$/).optional().catch(undefined),
+  loc: z
+    .string()
+    .regex(/^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,4})?$/)
+    .optional()
+    .catch(undefined),
   dev: z.enum(["mobile", "desktop"]).optional().catch(undefined),
-  country: z.string().regex(/^[A-Z]{2}$/).optional().catch(undefined),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional()
+    .catch(undefined),
   ret: z.string().optional(),
   ctags: list(100),
   c: cartJson,
@@ -66,7 +92,10 @@ const centsToMinor = (cents: number, currency: string) => {
   return e === 2 ? cents : e < 2 ? Math.round(cents / 10 ** (2 - e)) : cents * 10 ** (e - 2);
 };
 
-const toLine = ([product, variant, quantity, cents, vendor, offer, tags, collections]: CartTuple, currency: string): CartLine => {
+const toLine = (
+  [product, variant, quantity, cents, vendor, offer, tags, collections, plan]: CartTuple,
+  currency: string,
+): CartLine => {
   const line: CartLine = {
     productId: `gid://shopify/Product/${product}`,
     variantId: `gid://shopify/ProductVariant/${variant}`,
@@ -77,6 +106,7 @@ const toLine = ([product, variant, quantity, cents, vendor, offer, tags, collect
   if (tags?.length) line.tags = tags;
   if (collections?.length) line.collectionIds = collections.map((c) => `gid://shopify/Collection/${c}`);
   if (offer) line.attributes = { [ATTR.offer]: offer };
+  if (plan) line.sellingPlanId = `gid://shopify/SellingPlan/${plan}`;
   return line;
 };
 
@@ -99,7 +129,12 @@ export type StorefrontDecision = WireResponse & { exposures: Exposure[] };
  * which is empty when that place is held out. `facts`: product tags and collections looked up on
  * the server (lines the script described win).
  */
-export function decideStorefront(payload: Payload, q: StorefrontQuery, now: number, facts?: LineFacts): StorefrontDecision {
+export function decideStorefront(
+  payload: Payload,
+  q: StorefrontQuery,
+  now: number,
+  facts?: LineFacts,
+): StorefrontDecision {
   const given = q.c.map((t) => toLine(t as CartTuple, q.cur));
   const lines = facts ? withLineFacts(given, facts) : given;
   const subtotal = lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0);
@@ -122,32 +157,41 @@ export function decideStorefront(payload: Payload, q: StorefrontQuery, now: numb
   const m = decision.moments[0]!;
   const byId = prepare(payload).byId;
   const locale = q.loc ?? payload.settings.defaultLocale;
-  const offers = m.offers.filter((s) => s.slot === 1).map((s): WireOffer => {
-    const o: WireOffer = {
-      id: s.offerId,
-      title: s.copy.title,
-      price: formatMoney(s.price.final, s.price.currency, locale, payload.settings.currencyDisplay),
-      value: s.price.final,
-      cur: s.price.currency,
-      lines: s.lines.map((l) => {
-        const line = { id: numericFromGid(l.variantId), q: l.quantity, p: { ...l.attributes } } as WireOffer["lines"][number];
-        if (l.replacesVariantId) line.r = numericFromGid(l.replacesVariantId);
-        return line;
-      }),
-    };
-    if (s.experimentId) o.exp = s.experimentId;
-    if (s.armId) o.arm = s.armId;
-    if (s.design) o.design = s.design;
-    // The widest slot is the banner's (the dialog's 26rem), at twice its width for dense screens.
-    if (s.image) o.image = sizedImage(s.image, 832);
-    if (s.copy.body) o.body = s.copy.body;
-    if (s.copy.cta) o.cta = s.copy.cta;
-    if (s.copy.decline) o.decline = s.copy.decline;
-    if (s.price.savings > 0) o.was = formatMoney(s.price.original, s.price.currency, locale, payload.settings.currencyDisplay);
-    const ends = byId.get(s.offerId)?.o.endsAt;
-    if (ends !== undefined) o.ends = ends;
-    return o;
-  });
+  const offers = m.offers
+    .filter((s) => s.slot === 1)
+    .map((s): WireOffer => {
+      const o: WireOffer = {
+        id: s.offerId,
+        title: s.copy.title,
+        price: formatMoney(s.price.final, s.price.currency, locale, payload.settings.currencyDisplay),
+        value: s.price.final,
+        cur: s.price.currency,
+        lines: s.lines.map((l) => {
+          const line = {
+            id: numericFromGid(l.variantId),
+            q: l.quantity,
+            p: { ...l.attributes },
+          } as WireOffer["lines"][number];
+          if (l.replacesVariantId) line.r = numericFromGid(l.replacesVariantId);
+          if (l.sellingPlanId) line.s = numericFromGid(l.sellingPlanId);
+          return line;
+        }),
+      };
+      if (s.experimentId) o.exp = s.experimentId;
+      if (s.armId) o.arm = s.armId;
+      if (s.design) o.design = s.design;
+      // The widest slot is the banner's (the dialog's 26rem), at twice its width for dense screens.
+      if (s.image) o.image = sizedImage(s.image, 832);
+      if (s.copy.body) o.body = s.copy.body;
+      if (s.copy.cta) o.cta = s.copy.cta;
+      if (s.copy.decline) o.decline = s.copy.decline;
+      if (s.downsellOf) o.after = s.downsellOf;
+      if (s.price.savings > 0)
+        o.was = formatMoney(s.price.original, s.price.currency, locale, payload.settings.currencyDisplay);
+      const ends = byId.get(s.offerId)?.o.endsAt;
+      if (ends !== undefined) o.ends = ends;
+      return o;
+    });
   return { moment: q.moment, offers, exposures: m.exposures };
 }
 
@@ -158,6 +202,12 @@ export function decideStorefront(payload: Payload, q: StorefrontQuery, now: numb
 export function storefrontExposureEvents(exposures: readonly Exposure[], q: StorefrontQuery, now: number) {
   return exposures.map((x) =>
     // The segment the engine decided with (a guest is a first-time buyer), so segment figures add up.
-    Object.assign(exposureEventFields(x, q.jk), { surface: "storefront" as const, device: q.dev, country: q.country, returning: q.ret === "1", occurredAt: now }),
+    Object.assign(exposureEventFields(x, q.jk), {
+      surface: "storefront" as const,
+      device: q.dev,
+      country: q.country,
+      returning: q.ret === "1",
+      occurredAt: now,
+    }),
   );
 }

@@ -24,7 +24,12 @@ import { addOfferToOrder, staffNote } from "./order-edit.server";
  * offer), added to the paid order, and Shopify's invoice sent for the balance. The accept is
  * recorded for measurement like every other surface's, with its value in minor units.
  */
-export async function acceptThankYouOffer(prisma: PrismaClient, ctx: ThankYouContext, body: AcceptRequest, now = new Date()): Promise<ThankYouAccepted> {
+export async function acceptThankYouOffer(
+  prisma: PrismaClient,
+  ctx: ThankYouContext,
+  body: AcceptRequest,
+  now = new Date(),
+): Promise<ThankYouAccepted> {
   const shopId = ctx.shop.id;
   if ((await shopSettings(prisma, shopId)).thankYouAccept === "new_checkout") {
     throw new ThankYouRefusal(409, "this shop takes thank-you offers through a new checkout");
@@ -35,12 +40,21 @@ export async function acceptThankYouOffer(prisma: PrismaClient, ctx: ThankYouCon
   if (earlier && earlier.status !== "failed") return settledAnswer(earlier);
 
   const offer = await currentOffer(prisma, ctx, body, now);
-  if (offer.lines.some((l) => l.action !== "add")) throw new ThankYouRefusal(409, "an upgrade cannot be added to a paid order");
+  if (offer.lines.some((l) => l.action !== "add"))
+    throw new ThankYouRefusal(409, "an upgrade cannot be added to a paid order");
   if (body.expected.currency !== offer.price.currency || body.expected.final !== offer.price.final) {
-    throw new ThankYouRefusal(409, `price mismatch: ${body.expected.final} ${body.expected.currency} != ${offer.price.final} ${offer.price.currency}`);
+    throw new ThankYouRefusal(
+      409,
+      `price mismatch: ${body.expected.final} ${body.expected.currency} != ${offer.price.final} ${offer.price.currency}`,
+    );
   }
-  if (offer.price.currency !== ctx.order.currency) throw new ThankYouRefusal(409, `the order is in ${ctx.order.currency}, the offer in ${offer.price.currency}`);
-  if (!ctx.order.editable) throw new ThankYouRefusal(409, `Shopify cannot edit this order: ${ctx.order.notEditableReasons.join("; ") || "not editable"}`);
+  if (offer.price.currency !== ctx.order.currency)
+    throw new ThankYouRefusal(409, `the order is in ${ctx.order.currency}, the offer in ${offer.price.currency}`);
+  if (!ctx.order.editable)
+    throw new ThankYouRefusal(
+      409,
+      `Shopify cannot edit this order: ${ctx.order.notEditableReasons.join("; ") || "not editable"}`,
+    );
 
   // Measurement keys: the block's journey for a thank-you offer; the post-purchase decision's key
   // (the purchase's reference id) for the fallback, whose arm was assigned with it.
@@ -50,12 +64,23 @@ export async function acceptThankYouOffer(prisma: PrismaClient, ctx: ThankYouCon
 
   const outcome = await addOfferToOrder(ctx.gateway, ctx.order.id, offer, staffNote(offer, "thank-you"));
   if (!outcome.committed) {
-    await markNotCommitted(prisma, shopId, claim.id, outcome.applied === "unknown" ? "unknown" : "failed", outcome.reason);
-    if (outcome.applied === "unknown") throw new ThankYouRefusal(502, `Shopify's answer to the order edit was lost; the order may hold the offer: ${outcome.reason}`);
+    await markNotCommitted(
+      prisma,
+      shopId,
+      claim.id,
+      outcome.applied === "unknown" ? "unknown" : "failed",
+      outcome.reason,
+    );
+    if (outcome.applied === "unknown")
+      throw new ThankYouRefusal(
+        502,
+        `Shopify's answer to the order edit was lost; the order may hold the offer: ${outcome.reason}`,
+      );
     throw new ThankYouRefusal(outcome.unreachable ? 502 : 409, `nothing was added: ${outcome.reason}`);
   }
   await markCommitted(prisma, shopId, claim.id, outcome);
-  if (offer.moment === "post_purchase") await markFallbackAccepted(prisma, shopId, ctx.purchase.referenceId, offer.offerId, outcome.chargedMinor);
+  if (offer.moment === "post_purchase")
+    await markFallbackAccepted(prisma, shopId, ctx.purchase.referenceId, offer.offerId, outcome.chargedMinor);
   await recordAccept(prisma, ctx, offer, journeyKey, outcome.chargedMinor, now);
 
   // Shopify's invoice collects the balance; an invoice that fails leaves the edit in place (the
@@ -80,9 +105,20 @@ export async function acceptThankYouOffer(prisma: PrismaClient, ctx: ThankYouCon
 }
 
 /** The offer as the server decides it now: the thank-you moment's, or the fallback's post-purchase offer. */
-async function currentOffer(prisma: PrismaClient, ctx: ThankYouContext, body: AcceptRequest, now: Date): Promise<ShownOffer> {
+async function currentOffer(
+  prisma: PrismaClient,
+  ctx: ThankYouContext,
+  body: AcceptRequest,
+  now: Date,
+): Promise<ShownOffer> {
   if (body.moment === "thank_you") {
-    const offer = await thankYouOffer(prisma, ctx, body.offerId, { device: body.device, returning: body.returning, declined: body.declined }, now);
+    const offer = await thankYouOffer(
+      prisma,
+      ctx,
+      body.offerId,
+      { device: body.device, returning: body.returning, declined: body.declined },
+      now,
+    );
     if (!offer) throw new ThankYouRefusal(409, "the offer is not eligible for this order");
     return offer;
   }
@@ -106,12 +142,20 @@ function settledAnswer(row: OrderEditRow): ThankYouAccepted {
     };
   }
   if (row.status === "pending") throw new ThankYouRefusal(409, "the offer is already being added to this order");
-  if (row.status === "unknown") throw new ThankYouRefusal(409, "an earlier attempt's outcome is unknown; the merchant will check the order");
+  if (row.status === "unknown")
+    throw new ThankYouRefusal(409, "an earlier attempt's outcome is unknown; the merchant will check the order");
   throw new ThankYouRefusal(409, `an earlier attempt failed: ${row.lastError ?? "nothing was added"}`);
 }
 
 /** One accept event per (order, offer): its id is derived from them, so a retry never counts twice. */
-async function recordAccept(prisma: PrismaClient, ctx: ThankYouContext, offer: ShownOffer, journeyKey: string, valueMinor: number, now: Date): Promise<void> {
+async function recordAccept(
+  prisma: PrismaClient,
+  ctx: ThankYouContext,
+  offer: ShownOffer,
+  journeyKey: string,
+  valueMinor: number,
+  now: Date,
+): Promise<void> {
   const event: Record<string, unknown> = {
     id: createHash("sha256").update(`ty:accept:${ctx.order.id}:${offer.offerId}`).digest("hex").slice(0, 40),
     type: "accept",

@@ -95,16 +95,28 @@ export async function readBody<S extends z.ZodType>(request: Request, schema: S)
 
 /** The verified session token's claims, or a 401 refusal with the reason. Checked before the body is read. */
 export function verifyCaller(request: Request, deps: ContextDeps): CheckoutSessionToken {
-  const checked = verifyCheckoutSessionToken(request.headers.get("authorization"), deps.secret, deps.apiKey, (deps.now ?? new Date()).getTime());
+  const checked = verifyCheckoutSessionToken(
+    request.headers.get("authorization"),
+    deps.secret,
+    deps.apiKey,
+    (deps.now ?? new Date()).getTime(),
+  );
   if (!checked.ok) throw new ThankYouRefusal(401, checked.reason);
   return checked.token;
 }
 
 /** Loads the order the verified caller names and checks it is the caller's; throws a ThankYouRefusal otherwise. */
-export async function thankYouContext(token: CheckoutSessionToken, ref: { orderId: string; checkoutToken: string }, deps: ContextDeps): Promise<ThankYouContext> {
+export async function thankYouContext(
+  token: CheckoutSessionToken,
+  ref: { orderId: string; checkoutToken: string },
+  deps: ContextDeps,
+): Promise<ThankYouContext> {
   const now = deps.now ?? new Date();
   const domain = shopFromDest(token.dest);
-  const shop = await deps.prisma.shop.findUnique({ where: { domain }, select: { ...SHOP_REF_SELECT, name: true, uninstalledAt: true } });
+  const shop = await deps.prisma.shop.findUnique({
+    where: { domain },
+    select: { ...SHOP_REF_SELECT, name: true, uninstalledAt: true },
+  });
   if (!shop || shop.uninstalledAt) throw new ThankYouRefusal(404, `shop ${domain} is not installed`);
   let gateway: ShopGateway;
   let order: OrderFacts | null;
@@ -116,11 +128,14 @@ export async function thankYouContext(token: CheckoutSessionToken, ref: { orderI
     throw error;
   }
   if (!order) throw new ThankYouRefusal(404, "order not found in this shop");
-  if (!order.checkoutToken || order.checkoutToken !== ref.checkoutToken) throw new ThankYouRefusal(403, "checkout token is not this order's");
+  if (!order.checkoutToken || order.checkoutToken !== ref.checkoutToken)
+    throw new ThankYouRefusal(403, "checkout token is not this order's");
   const sub = token.sub;
-  if (sub && order.customerId && sub !== order.customerId) throw new ThankYouRefusal(403, "the session's customer did not place this order");
+  if (sub && order.customerId && sub !== order.customerId)
+    throw new ThankYouRefusal(403, "the session's customer did not place this order");
   if (order.cancelled) throw new ThankYouRefusal(409, "the order was cancelled");
-  if (now.getTime() - order.createdAt.getTime() > THANK_YOU_WINDOW_MS) throw new ThankYouRefusal(409, "the order is too old to add to from the thank-you page");
+  if (now.getTime() - order.createdAt.getTime() > THANK_YOU_WINDOW_MS)
+    throw new ThankYouRefusal(409, "the order is too old to add to from the thank-you page");
   const purchase: Purchase = {
     referenceId: order.checkoutToken,
     orderId: order.id,

@@ -25,11 +25,22 @@ export interface PageHints {
 }
 
 /** The thank-you moment's decision for the order, as the block decided it (same payload, same journey key). */
-export async function decideThankYou(prisma: PrismaClient, ctx: ThankYouContext, hints: PageHints, now: Date): Promise<Decision | null> {
+export async function decideThankYou(
+  prisma: PrismaClient,
+  ctx: ThankYouContext,
+  hints: PageHints,
+  now: Date,
+): Promise<Decision | null> {
   const payload = await getPublishedPayload(prisma, ctx.shop.id);
   if (!payload) return null;
   const { purchase } = ctx;
-  const facts = await lineFactsForPayload(prisma, ctx.shop, payload, purchase.lines.map((l) => l.productId), { gateway: ctx.gateway });
+  const facts = await lineFactsForPayload(
+    prisma,
+    ctx.shop,
+    payload,
+    purchase.lines.map((l) => l.productId),
+    { gateway: ctx.gateway },
+  );
   const lines = withLineFacts(purchase.lines, facts);
   return decide({
     now: now.getTime(),
@@ -47,7 +58,13 @@ export async function decideThankYou(prisma: PrismaClient, ctx: ThankYouContext,
 }
 
 /** The thank-you offer `offerId` as the engine prices it for this order now, or null when it is not eligible. */
-export async function thankYouOffer(prisma: PrismaClient, ctx: ThankYouContext, offerId: string, hints: PageHints, now: Date): Promise<ShownOffer | null> {
+export async function thankYouOffer(
+  prisma: PrismaClient,
+  ctx: ThankYouContext,
+  offerId: string,
+  hints: PageHints,
+  now: Date,
+): Promise<ShownOffer | null> {
   const decision = await decideThankYou(prisma, ctx, hints, now);
   return decision?.moments.flatMap((m) => m.offers).find((o) => o.offerId === offerId) ?? null;
 }
@@ -55,9 +72,7 @@ export async function thankYouOffer(prisma: PrismaClient, ctx: ThankYouContext, 
 /** The keys post-purchase rows of this order may carry: the reference id (checkout token) and the order GID. */
 const orderKeys = (ctx: ThankYouContext) => [ctx.purchase.referenceId, ctx.order.id];
 
-export type FallbackState =
-  | { due: true; made: string | null }
-  | { due: false; reason: string };
+export type FallbackState = { due: true; made: string | null } | { due: false; reason: string };
 
 /**
  * Is the post-purchase offer due on the thank-you page? Only when the post-purchase page made no
@@ -66,7 +81,8 @@ export type FallbackState =
  */
 export async function fallbackState(prisma: PrismaClient, ctx: ThankYouContext): Promise<FallbackState> {
   const made = await postPurchaseOffersMade(prisma, ctx.shop.id, orderKeys(ctx));
-  if (made.some((m) => m.surface !== FALLBACK_SURFACE)) return { due: false, reason: "the post-purchase page made its offer for this checkout" };
+  if (made.some((m) => m.surface !== FALLBACK_SURFACE))
+    return { due: false, reason: "the post-purchase page made its offer for this checkout" };
   const settled = made.find((m) => m.status !== "offered");
   if (settled) return { due: false, reason: `the thank-you page's post-purchase offer was already ${settled.status}` };
   return { due: true, made: made[0]?.offerId ?? null };
@@ -77,14 +93,27 @@ export async function fallbackState(prisma: PrismaClient, ctx: ThankYouContext):
  * page did not show one, recorded as made on the thank-you page (so the page, the email and a
  * later request agree), with its exposures logged here, where it is decided.
  */
-export async function fallbackOffer(prisma: PrismaClient, ctx: ThankYouContext, now: Date): Promise<ThankYouOfferAnswer> {
+export async function fallbackOffer(
+  prisma: PrismaClient,
+  ctx: ThankYouContext,
+  now: Date,
+): Promise<ThankYouOfferAnswer> {
   const state = await fallbackState(prisma, ctx);
   if (!state.due) return { offer: null, reason: state.reason };
-  const { offer, reason, decision } = await decidePostPurchaseOffer(prisma, ctx.shop.id, ctx.purchase, { now, gateway: ctx.gateway });
+  const { offer, reason, decision } = await decidePostPurchaseOffer(prisma, ctx.shop.id, ctx.purchase, {
+    now,
+    gateway: ctx.gateway,
+  });
   if (decision) await recordExposures(prisma, ctx, decision, now);
   if (!offer) return { offer: null, reason: reason ?? "no offer" };
-  if (state.made && state.made !== offer.offerId) return { offer: null, reason: "the offer made earlier is no longer eligible" };
-  await recordFallbackOffer(prisma, ctx.shop.id, { referenceId: ctx.purchase.referenceId, orderId: ctx.order.id }, offer);
+  if (state.made && state.made !== offer.offerId)
+    return { offer: null, reason: "the offer made earlier is no longer eligible" };
+  await recordFallbackOffer(
+    prisma,
+    ctx.shop.id,
+    { referenceId: ctx.purchase.referenceId, orderId: ctx.order.id },
+    offer,
+  );
   return { offer };
 }
 
@@ -92,10 +121,18 @@ export async function fallbackOffer(prisma: PrismaClient, ctx: ThankYouContext, 
  * The decision's exposures, hold-out and variants alike, from the thank-you surface (ids dedupe
  * repeats), under the key the post-purchase decision assigns arms with: the purchase's reference id.
  */
-async function recordExposures(prisma: PrismaClient, ctx: ThankYouContext, decision: Decision, now: Date): Promise<void> {
+async function recordExposures(
+  prisma: PrismaClient,
+  ctx: ThankYouContext,
+  decision: Decision,
+  now: Date,
+): Promise<void> {
   const events = decision.moments.flatMap((m) =>
     m.exposures.map((x) => {
-      const e = Object.assign(exposureEventFields(x, buyerKeyOf(ctx.purchase)), { surface: "thank_you" as const, occurredAt: now.getTime() });
+      const e = Object.assign(exposureEventFields(x, buyerKeyOf(ctx.purchase)), {
+        surface: "thank_you" as const,
+        occurredAt: now.getTime(),
+      });
       return ctx.purchase.country ? Object.assign(e, { country: ctx.purchase.country }) : e;
     }),
   );

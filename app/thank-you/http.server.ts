@@ -6,7 +6,15 @@ import { isDatabaseBusy } from "~/lib/sql.server";
 import { CORS_HEADERS } from "~/post-purchase/token.server";
 import { acceptThankYouOffer } from "./accept.server";
 import { shopSettings } from "~/publish/publish.server";
-import { AcceptBody, OfferBody, readBody, thankYouContext, ThankYouRefusal, verifyCaller, type ContextDeps } from "./context.server";
+import {
+  AcceptBody,
+  OfferBody,
+  readBody,
+  thankYouContext,
+  ThankYouRefusal,
+  verifyCaller,
+  type ContextDeps,
+} from "./context.server";
 import { fallbackOffer } from "./decide.server";
 
 /**
@@ -15,17 +23,30 @@ import { fallbackOffer } from "./decide.server";
  * JSON `{ error }` with the reason (502 when Shopify could not be reached, 503 when the database is
  * saturated), never a 500 for the caller's input.
  */
-const json = (status: number, body: ThankYouAcceptAnswer | ThankYouOfferAnswer | { error: string }, extra: Record<string, string> = {}) =>
-  Response.json(body, { status, headers: { ...CORS_HEADERS, ...extra } });
+const json = (
+  status: number,
+  body: ThankYouAcceptAnswer | ThankYouOfferAnswer | { error: string },
+  extra: Record<string, string> = {},
+) => Response.json(body, { status, headers: { ...CORS_HEADERS, ...extra } });
 
 type Deps = Partial<ContextDeps>;
 
 function depsOf(deps: Deps): ContextDeps {
   const e = env();
-  return { prisma: deps.prisma ?? db(), secret: deps.secret ?? e.SHOPIFY_API_SECRET, apiKey: deps.apiKey ?? e.SHOPIFY_API_KEY, now: deps.now, gatewayFor: deps.gatewayFor };
+  return {
+    prisma: deps.prisma ?? db(),
+    secret: deps.secret ?? e.SHOPIFY_API_SECRET,
+    apiKey: deps.apiKey ?? e.SHOPIFY_API_KEY,
+    now: deps.now,
+    gatewayFor: deps.gatewayFor,
+  };
 }
 
-async function answering(request: Request, work: (prisma: PrismaClient, full: ContextDeps) => Promise<Response>, deps: Deps): Promise<Response> {
+async function answering(
+  request: Request,
+  work: (prisma: PrismaClient, full: ContextDeps) => Promise<Response>,
+  deps: Deps,
+): Promise<Response> {
   if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS_HEADERS });
   if (request.method !== "POST") return json(405, { error: "use POST" }, { Allow: "POST, OPTIONS" });
   const full = depsOf(deps);
@@ -33,7 +54,8 @@ async function answering(request: Request, work: (prisma: PrismaClient, full: Co
     return await work(full.prisma, full);
   } catch (error) {
     if (error instanceof ThankYouRefusal) return json(error.status, { error: error.message });
-    if (isDatabaseBusy(error)) return json(503, { error: "the database is busy: retry shortly" }, { "Retry-After": "2" });
+    if (isDatabaseBusy(error))
+      return json(503, { error: "the database is busy: retry shortly" }, { "Retry-After": "2" });
     throw error;
   }
 }

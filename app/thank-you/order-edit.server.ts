@@ -18,12 +18,20 @@ export type EditOutcome =
 const describe = (offer: ShownOffer) => (offer.copy.title || "Offer").slice(0, 60);
 
 export function staffNote(offer: ShownOffer, surface: string): string {
-  return `Moments: "${describe(offer)}" (offer ${offer.offerId}) added by the buyer on the ${surface} page.`.slice(0, 255);
+  return `Moments: "${describe(offer)}" (offer ${offer.offerId}) added by the buyer on the ${surface} page.`.slice(
+    0,
+    255,
+  );
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export async function addOfferToOrder(gateway: ShopGateway, orderId: string, offer: ShownOffer, note: string): Promise<EditOutcome> {
+export async function addOfferToOrder(
+  gateway: ShopGateway,
+  orderId: string,
+  offer: ShownOffer,
+  note: string,
+): Promise<EditOutcome> {
   let charged = 0;
   let session;
   try {
@@ -31,26 +39,44 @@ export async function addOfferToOrder(gateway: ShopGateway, orderId: string, off
     for (const line of offer.lines) {
       const added = await session.addVariant(line.variantId, line.quantity);
       if (added.currency !== offer.price.currency) {
-        return { committed: false, applied: "nothing", unreachable: false, reason: `Shopify prices the order in ${added.currency}, the offer is in ${offer.price.currency}` };
+        return {
+          committed: false,
+          applied: "nothing",
+          unreachable: false,
+          reason: `Shopify prices the order in ${added.currency}, the offer is in ${offer.price.currency}`,
+        };
       }
       let unit = added.unitMinor;
       const over = added.unitMinor * added.quantity - line.finalTotal;
       // Shopify's price above the offer's: a fixed discount per unit brings the line to the offer's
       // price (rounded in the buyer's favour); at or below it, the buyer pays Shopify's price.
-      if (over > 0) unit = (await session.discountLine(added, Math.ceil(over / added.quantity), describe(offer))).discountedUnitMinor;
+      if (over > 0)
+        unit = (await session.discountLine(added, Math.ceil(over / added.quantity), describe(offer)))
+          .discountedUnitMinor;
       charged += unit * added.quantity;
     }
   } catch (error) {
-    return { committed: false, applied: "nothing", unreachable: !(error instanceof GatewayRefusal), reason: message(error) };
+    return {
+      committed: false,
+      applied: "nothing",
+      unreachable: !(error instanceof GatewayRefusal),
+      reason: message(error),
+    };
   }
   if (charged > offer.price.final) {
-    return { committed: false, applied: "nothing", unreachable: false, reason: `Shopify calculated ${charged} for the offer's items, above its price ${offer.price.final}` };
+    return {
+      committed: false,
+      applied: "nothing",
+      unreachable: false,
+      reason: `Shopify calculated ${charged} for the offer's items, above its price ${offer.price.final}`,
+    };
   }
   try {
     const { balanceMinor } = await session.commit({ notifyCustomer: true, staffNote: note });
     return { committed: true, chargedMinor: charged, balanceMinor };
   } catch (error) {
-    if (error instanceof GatewayRefusal) return { committed: false, applied: "nothing", unreachable: false, reason: error.message };
+    if (error instanceof GatewayRefusal)
+      return { committed: false, applied: "nothing", unreachable: false, reason: error.message };
     return { committed: false, applied: "unknown", reason: message(error) };
   }
 }

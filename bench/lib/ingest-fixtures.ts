@@ -143,4 +143,3 @@ export function eventStream(shop: BenchShop, tag: string) {
     return queue.splice(0, count) as Array<{ id: string }>;
   };
 }
-

@@ -66,19 +66,47 @@ function syntheticEvent(i: number, occurredAt: number) {
   // The experiments the events name, as the admin stores them: ingestion accepts exposures of
   // known experiments, variants and offers only.
   for (let n = 0; n < 5; n++) {
-    await prisma.offer.create({ data: { id: `offer-${n}`, shopId: shop.id, name: `Offer ${n}`, type: "product", status: "active", definition: "{}" } });
-    for (const v of ["a", "b"]) await prisma.offerVariant.create({ data: { id: `${v}-${n}`, offerId: `offer-${n}`, name: v, weight: 1 } });
-    await prisma.experiment.create({ data: { id: `exp-${n}`, shopId: shop.id, offerId: `offer-${n}`, status: "running", holdoutBps: 1000, startedAt: new Date(NOW - 30 * DAY_MS) } });
+    await prisma.offer.create({
+      data: {
+        id: `offer-${n}`,
+        shopId: shop.id,
+        name: `Offer ${n}`,
+        type: "product",
+        status: "active",
+        definition: "{}",
+      },
+    });
+    for (const v of ["a", "b"])
+      await prisma.offerVariant.create({ data: { id: `${v}-${n}`, offerId: `offer-${n}`, name: v, weight: 1 } });
+    await prisma.experiment.create({
+      data: {
+        id: `exp-${n}`,
+        shopId: shop.id,
+        offerId: `offer-${n}`,
+        status: "running",
+        holdoutBps: 1000,
+        startedAt: new Date(NOW - 30 * DAY_MS),
+      },
+    });
   }
   const BATCHES = 100;
-  const batches = Array.from({ length: BATCHES }, (_, b) => Array.from({ length: 50 }, (_, i) => syntheticEvent(b * 50 + i, NOW - Math.floor(random() * DAY_MS))));
+  const batches = Array.from({ length: BATCHES }, (_, b) =>
+    Array.from({ length: 50 }, (_, i) => syntheticEvent(b * 50 + i, NOW - Math.floor(random() * DAY_MS))),
+  );
   const now = new Date(NOW);
-  await ingestEvents(prisma, shop.id, batches[0]!.map((e) => ({ ...e, id: `warm-${e.id}` })), now);
+  await ingestEvents(
+    prisma,
+    shop.id,
+    batches[0]!.map((e) => ({ ...e, id: `warm-${e.id}` })),
+    now,
+  );
   const t0 = performance.now();
   let accepted = 0;
-  for (const batch of batches) accepted += (await ingestEvents(prisma, shop.id, batch, now)).filter((r) => r.status === "accepted").length;
+  for (const batch of batches)
+    accepted += (await ingestEvents(prisma, shop.id, batch, now)).filter((r) => r.status === "accepted").length;
   const ingestMs = performance.now() - t0;
-  if (accepted !== batches.length * 50) throw new Error(`only ${accepted} of ${batches.length * 50} bench events were accepted`);
+  if (accepted !== batches.length * 50)
+    throw new Error(`only ${accepted} of ${batches.length * 50} bench events were accepted`);
 
   // Baseline: the same rows written by a bare createMany per batch (no validation, no
   // idempotency check, no roll-ups), on the same database file.
@@ -152,7 +180,8 @@ function syntheticEvent(i: number, occurredAt: number) {
       strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
     FROM raw`);
   // Roll-ups straight from the generated events (what ingestion would have accumulated).
-  await prisma.$executeRawUnsafe(`
+  await prisma.$executeRawUnsafe(
+    `
     INSERT INTO "MomentDaily" (id, shopId, day, moment, offerId, armId, arm, device, country, segment,
       impressions, views, clicks, accepts, declines, exitIntents, purchases, unsubscribes, acceptedMinor,
       attributedOrders, attributedMinor, refundedMinor)
@@ -161,20 +190,28 @@ function syntheticEvent(i: number, occurredAt: number) {
       SUM(type = 'impression'), SUM(type = 'impression'), SUM(type = 'click'), SUM(type = 'accept'), SUM(type = 'decline'), 0, 0, 0, 0,
       SUM(type = 'accept'), SUM(CASE WHEN type = 'accept' THEN 2999 ELSE 0 END), 0
     FROM "Event" WHERE shopId = ?
-    GROUP BY shopId, day, moment, offerId, armId, arm, device, country, "returning"`, shop.id);
-  await prisma.$executeRawUnsafe(`
+    GROUP BY shopId, day, moment, offerId, armId, arm, device, country, "returning"`,
+    shop.id,
+  );
+  await prisma.$executeRawUnsafe(
+    `
     INSERT INTO "ExperimentDaily" (id, shopId, experimentId, offerId, arm, day, device, country, segment,
       visitors, converters, orders, revenueMinor, revenueSq, orderValueSq)
     SELECT lower(hex(randomblob(12))), shopId, experimentId, offerId, CASE arm WHEN 'holdout' THEN 'holdout' ELSE armId END, day,
       COALESCE(device, ''), COALESCE(country, ''), CASE "returning" WHEN 1 THEN 'returning' WHEN 0 THEN 'new' ELSE '' END,
       COUNT(*), COUNT(*) / 20, COUNT(*) / 20, (COUNT(*) / 20) * 6000, (COUNT(*) / 20) * 36000000.0, (COUNT(*) / 20) * 36000000.0
     FROM "Event" WHERE shopId = ? AND type = 'impression' AND experimentId IS NOT NULL
-    GROUP BY shopId, experimentId, offerId, arm, armId, day, device, country, "returning"`, shop.id);
+    GROUP BY shopId, experimentId, offerId, arm, armId, day, device, country, "returning"`,
+    shop.id,
+  );
   const genS = (performance.now() - tGen) / 1000;
   const rollupRows = await prisma.momentDaily.count();
   console.log(`# generated ${TOTAL} events and ${rollupRows} moment roll-up rows in ${genS.toFixed(1)} s`);
 
-  const filters = { from: new Date(NOW - 29 * DAY_MS).toISOString().slice(0, 10), to: new Date(NOW).toISOString().slice(0, 10) };
+  const filters = {
+    from: new Date(NOW - 29 * DAY_MS).toISOString().slice(0, 10),
+    to: new Date(NOW).toISOString().slice(0, 10),
+  };
   const time = async (fn: () => Promise<unknown>, runs: number) => {
     await fn();
     const samples: number[] = [];
@@ -205,7 +242,15 @@ function syntheticEvent(i: number, occurredAt: number) {
     baseline: { value: percentile(raw, 50), label: "offer counts from raw events, median" },
     budget: { limit: 300, kind: "max" },
   });
-  const filtered = await time(() => dashboardData(prisma, shop.id, { ...filters, device: "mobile", country: "DE", segment: "new" }), 20);
-  report({ name: "dashboard query at 1M events, filtered by device+country+segment (p95)", value: percentile(filtered, 95), unit: "ms", budget: { limit: 300, kind: "max" } });
+  const filtered = await time(
+    () => dashboardData(prisma, shop.id, { ...filters, device: "mobile", country: "DE", segment: "new" }),
+    20,
+  );
+  report({
+    name: "dashboard query at 1M events, filtered by device+country+segment (p95)",
+    value: percentile(filtered, 95),
+    unit: "ms",
+    budget: { limit: 300, kind: "max" },
+  });
   await prisma.$disconnect();
 }

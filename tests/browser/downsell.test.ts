@@ -37,8 +37,13 @@ describe("the offer editor: When declined, show", () => {
     const insurance = await offerRow("Shipping insurance with the drill (second checkout slot)");
     await page.goto(`${session.server.url}/app/offers/${toolCase.id}`);
     const field = page.getByLabel("When declined, show");
-    await field.selectOption({ label: "Shipping insurance with the drill (second checkout slot)" }, { timeout: 10_000 });
-    await expect.poll(() => downsellCard().textContent()).toContain("takes its place at the same moment (Checkout: before payment)");
+    await field.selectOption(
+      { label: "Shipping insurance with the drill (second checkout slot)" },
+      { timeout: 10_000 },
+    );
+    await expect
+      .poll(() => downsellCard().textContent())
+      .toContain("takes its place at the same moment (Checkout: before payment)");
     await downsellCard().scrollIntoViewIfNeeded();
     await shoot(downsellCard(), "downsell-editor-field");
     await page.getByRole("button", { name: "Save", exact: true }).click();
@@ -53,11 +58,15 @@ describe("the offer editor: When declined, show", () => {
     const insurance = await offerRow("Shipping insurance with the drill (second checkout slot)");
     await page.goto(`${session.server.url}/app/offers/${insurance.id}`);
     await page.waitForLoadState("networkidle");
-    await page.getByLabel("When declined, show").selectOption({ label: "Tool case with the drill" }, { timeout: 10_000 });
+    await page
+      .getByLabel("When declined, show")
+      .selectOption({ label: "Tool case with the drill" }, { timeout: 10_000 });
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect
       .poll(() => downsellCard().textContent(), { timeout: 20_000 })
-      .toContain("Declining would go round in a circle (Shipping insurance with the drill (second checkout slot) → Tool case with the drill → Shipping insurance with the drill (second checkout slot))");
+      .toContain(
+        "Declining would go round in a circle (Shipping insurance with the drill (second checkout slot) → Tool case with the drill → Shipping insurance with the drill (second checkout slot))",
+      );
     await downsellCard().scrollIntoViewIfNeeded();
     await shoot(downsellCard(), "downsell-editor-loop-refused");
   });
@@ -68,7 +77,9 @@ describe("the plan upgrade, previewed", () => {
     const { page } = session;
     const upgrade = await offerRow("Planner Basic -> Pro plan");
     await page.goto(`${session.server.url}/app/offers/${upgrade.id}`);
-    await page.getByLabel("Sample cart").selectOption({ label: "Planner Pro (monthly plan) - Basic" }, { timeout: 10_000 });
+    await page
+      .getByLabel("Sample cart")
+      .selectOption({ label: "Planner Pro (monthly plan) - Basic" }, { timeout: 10_000 });
     const preview = page.getByTestId("live-preview");
     await expect.poll(() => preview.textContent(), { timeout: 15_000 }).toContain("Go Pro for 20% less");
     expect(await preview.textContent()).toContain("€39.20");
@@ -77,10 +88,14 @@ describe("the plan upgrade, previewed", () => {
 
   it("GIVEN Planner Basic in the demo journey's cart WHEN the journey walks to payment THEN the plan upgrade shows there, with the line update it makes", async () => {
     const { page } = session;
-    await page.goto(`${session.server.url}/demo/journey?item=saas-basic&currency=EUR&country=DE&locale=en&device=desktop`);
+    await page.goto(
+      `${session.server.url}/demo/journey?item=saas-basic&currency=EUR&country=DE&locale=en&device=desktop`,
+    );
     const card = page.locator('[data-testid="offer-preview-card"]', { hasText: "Go Pro for 20% less" });
     await card.waitFor({ timeout: 15_000 });
-    expect(await page.textContent("body")).toMatch(/updateCartLine gid:\/\/shopify\/CartLine\/saas-basic -> gid:\/\/shopify\/ProductVariant\/\d+ on gid:\/\/shopify\/SellingPlan\/\d+/);
+    expect(await page.textContent("body")).toMatch(
+      /updateCartLine gid:\/\/shopify\/CartLine\/saas-basic -> gid:\/\/shopify\/ProductVariant\/\d+ on gid:\/\/shopify\/SellingPlan\/\d+/,
+    );
     await session.shot("downsell-plan-upgrade-journey");
   });
 });

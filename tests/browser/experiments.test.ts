@@ -15,9 +15,16 @@ let offerName = "";
 
 /** The results table of the card titled `title`, as text rows. */
 async function resultRows(cardText: string | RegExp) {
-  const card = session.page.locator(".Polaris-ShadowBevel", { hasText: cardText }).filter({ has: session.page.locator("table") }).first();
+  const card = session.page
+    .locator(".Polaris-ShadowBevel", { hasText: cardText })
+    .filter({ has: session.page.locator("table") })
+    .first();
   await card.locator("table").first().waitFor();
-  return card.locator("table").first().locator("tbody tr").evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("th,td")].map((c) => (c.textContent ?? "").trim())));
+  return card
+    .locator("table")
+    .first()
+    .locator("tbody tr")
+    .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("th,td")].map((c) => (c.textContent ?? "").trim())));
 }
 
 describe("experiment results in the admin (Chromium, demo mode)", () => {
@@ -25,15 +32,34 @@ describe("experiment results in the admin (Chromium, demo mode)", () => {
     await session.page.goto(`${session.server.url}/app/experiments`);
     await session.page.getByRole("heading", { name: "Experiments", level: 1 }).waitFor();
     const prisma = session.db.prisma;
-    const experiment = await prisma.experiment.findFirstOrThrow({ where: { status: "running", offer: { name: "Tool case with the drill" } }, include: { offer: { include: { variants: { orderBy: { createdAt: "asc" } } } } } });
+    const experiment = await prisma.experiment.findFirstOrThrow({
+      where: { status: "running", offer: { name: "Tool case with the drill" } },
+      include: { offer: { include: { variants: { orderBy: { createdAt: "asc" } } } } },
+    });
     offerName = experiment.offer.name;
-    const version = await prisma.experimentVersion.findFirstOrThrow({ where: { experimentId: experiment.id, version: experiment.version } });
+    const version = await prisma.experimentVersion.findFirstOrThrow({
+      where: { experimentId: experiment.id, version: experiment.version },
+    });
     const shares = parseShares(version.shares)!;
-    const base = { shopId: experiment.shopId, experimentId: experiment.id, offerId: experiment.offerId, version: version.version, firstDay: daysAgo(45), days: 45, orderMinor: 6000 };
+    const base = {
+      shopId: experiment.shopId,
+      experimentId: experiment.id,
+      offerId: experiment.offerId,
+      version: version.version,
+      firstDay: daysAgo(45),
+      days: 45,
+      orderMinor: 6000,
+    };
     let seed = 1;
     for (const [arm, share] of Object.entries(shares)) {
       const winner = arm === experiment.offer.variants[0]!.id;
-      await seedArmDays(prisma, { ...base, arm, visitorsPerDay: Math.round(3000 * share), conversion: winner ? 0.12 : 0.04, seed: seed++ });
+      await seedArmDays(prisma, {
+        ...base,
+        arm,
+        visitorsPerDay: Math.round(3000 * share),
+        conversion: winner ? 0.12 : 0.04,
+        seed: seed++,
+      });
     }
 
     await session.page.goto(`${session.server.url}/app/dashboard`);

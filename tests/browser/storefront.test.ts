@@ -44,15 +44,26 @@ beforeEach(async () => {
   shop.setCart(jacketInCart());
 });
 
-const MOBILE_UA = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36";
+const MOBILE_UA =
+  "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36";
 
-async function open(kind: "desktop" | "mobile", pathname = "/products/rain-jacket", context?: BrowserContext): Promise<Page> {
+async function open(
+  kind: "desktop" | "mobile",
+  pathname = "/products/rain-jacket",
+  context?: BrowserContext,
+): Promise<Page> {
   const ctx =
     context ??
     (await browser.newContext(
       kind === "desktop"
         ? { viewport: { width: 1280, height: 800 } }
-        : { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, userAgent: MOBILE_UA },
+        : {
+            viewport: { width: 390, height: 844 },
+            deviceScaleFactor: 2,
+            isMobile: true,
+            hasTouch: true,
+            userAgent: MOBILE_UA,
+          },
     ));
   if (!context) {
     contexts.push(ctx);
@@ -60,7 +71,9 @@ async function open(kind: "desktop" | "mobile", pathname = "/products/rain-jacke
     await ctx.addInitScript(() => {
       const w = window as unknown as { shifts: number[] };
       w.shifts = [];
-      new PerformanceObserver((l) => l.getEntries().forEach((e) => w.shifts.push((e as unknown as { value: number }).value))).observe({ type: "layout-shift", buffered: true });
+      new PerformanceObserver((l) =>
+        l.getEntries().forEach((e) => w.shifts.push((e as unknown as { value: number }).value)),
+      ).observe({ type: "layout-shift", buffered: true });
     });
   }
   const page = await ctx.newPage();
@@ -80,7 +93,13 @@ async function leaveThroughTop(page: Page, x = 640) {
 /** Scrolls the page down the way a reader does (Chromium's synthetic scroll gesture, 1.2 px/ms). */
 async function readDown(page: Page, px: number) {
   const cdp = await page.context().newCDPSession(page);
-  await cdp.send("Input.synthesizeScrollGesture", { x: 195, y: 420, yDistance: -px, speed: 1200, gestureSourceType: "default" });
+  await cdp.send("Input.synthesizeScrollGesture", {
+    x: 195,
+    y: 420,
+    yDistance: -px,
+    speed: 1200,
+    gestureSourceType: "default",
+  });
   await cdp.detach();
 }
 
@@ -102,7 +121,10 @@ async function swipeDown(page: Page, px: number, ms: number) {
   for (let i = 1; i <= steps; i++) {
     const wait = t0 + (ms * i) / steps - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const move = cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x, y: y0 + (px * i) / steps }] });
+    const move = cdp.send("Input.dispatchTouchEvent", {
+      type: "touchMove",
+      touchPoints: [{ x, y: y0 + (px * i) / steps }],
+    });
     if (slow) await move;
     else sent.push(move);
   }
@@ -131,7 +153,15 @@ describe("desktop exit intent", () => {
 
   it("GIVEN the product page WHEN the pointer moves around, even near the top edge, THEN nothing opens", async () => {
     const page = await open("desktop");
-    for (const [x, y] of [[100, 100], [1200, 700], [640, 3], [20, 400], [640, 1], [900, 200]] as const) await page.mouse.move(x, y, { steps: 4 });
+    for (const [x, y] of [
+      [100, 100],
+      [1200, 700],
+      [640, 3],
+      [20, 400],
+      [640, 1],
+      [900, 200],
+    ] as const)
+      await page.mouse.move(x, y, { steps: 4 });
     await page.mouse.wheel(0, 800);
     await page.mouse.wheel(0, -800);
     await page.waitForTimeout(800);
@@ -212,7 +242,11 @@ describe("the dialog", () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("buy");
     await leaveThroughTop(page);
     await expect.poll(() => dialog(page).count(), { timeout: 5000 }).toBe(1);
-    const focused = () => page.evaluate(() => ({ cls: document.activeElement?.className, inside: !!document.activeElement?.closest("[role=dialog]") }));
+    const focused = () =>
+      page.evaluate(() => ({
+        cls: document.activeElement?.className,
+        inside: !!document.activeElement?.closest("[role=dialog]"),
+      }));
     expect((await focused()).cls).toBe("moments-accept");
     const seen = new Set<string>();
     for (let i = 0; i < 7; i++) {
@@ -239,7 +273,11 @@ describe("the dialog", () => {
       [SCARF.variant, 1],
     ]);
     for (const i of items) {
-      expect(i.properties).toMatchObject({ _moments_offer: "off_bundle", _moments_variant: "A", _moments_moment: "exit_intent" });
+      expect(i.properties).toMatchObject({
+        _moments_offer: "off_bundle",
+        _moments_variant: "A",
+        _moments_moment: "exit_intent",
+      });
       expect(i.properties?._moments_token).toMatch(/^off_bundle~A~exit_intent~/);
     }
     await expect.poll(() => dialog(page).count()).toBe(0);
@@ -252,7 +290,13 @@ describe("the dialog", () => {
     await page.waitForFunction(() => [...document.styleSheets].some((s) => s.href?.endsWith("/assets/moments.css")));
     await page.addScriptTag({ content: readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8") });
     const result = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (ctx: unknown) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
+      const axe = (
+        window as unknown as {
+          axe: {
+            run: (ctx: unknown) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
+          };
+        }
+      ).axe;
       const r = await axe.run({ include: [[".moments-overlay"]] });
       return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
     });
@@ -270,7 +314,9 @@ describe("the dialog", () => {
     await page.context().clearCookies();
     const next = await open("desktop", "/products/rain-jacket", page.context());
     await leaveThroughTop(next);
-    await expect.poll(() => shop.offerRequests.filter((q) => q.get("moment") === "exit_intent").length, { timeout: 5000 }).toBe(2);
+    await expect
+      .poll(() => shop.offerRequests.filter((q) => q.get("moment") === "exit_intent").length, { timeout: 5000 })
+      .toBe(2);
     expect(shop.offerRequests.at(-1)?.get("dec")).toBe("off_bundle");
     await next.waitForTimeout(500);
     expect(await dialog(next).count()).toBe(0);
@@ -291,11 +337,17 @@ describe("cart cross-sell", () => {
       {
         id: KIT.variant,
         quantity: 1,
-        properties: expect.objectContaining({ _moments_offer: "off_kit", _moments_variant: "", _moments_moment: "cart" }),
+        properties: expect.objectContaining({
+          _moments_offer: "off_kit",
+          _moments_variant: "",
+          _moments_moment: "cart",
+        }),
       },
     ]);
     const q = shop.offerRequests[0]!;
-    expect(JSON.parse(q.get("c")!)).toEqual([[JACKET.product, JACKET.variant, 1, JACKET.cents, "Northwind", "", ["outerwear", "waterproof"], [501]]]);
+    expect(JSON.parse(q.get("c")!)).toEqual([
+      [JACKET.product, JACKET.variant, 1, JACKET.cents, "Northwind", "", ["outerwear", "waterproof"], [501]],
+    ]);
   });
 
   it("GIVEN the theme adds the jacket through the Cart AJAX API WHEN the add succeeds THEN the cross-sell drawer opens", async () => {
@@ -322,7 +374,13 @@ describe("cart cross-sell", () => {
   it("GIVEN the theme's add fails (422) WHEN it returns THEN no cross-sell opens", async () => {
     shop.setCart([]);
     const page = await open("desktop");
-    await page.evaluate(() => fetch("/cart/add.js", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ items: [{ id: 999, quantity: 1 }] }) }));
+    await page.evaluate(() =>
+      fetch("/cart/add.js", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ items: [{ id: 999, quantity: 1 }] }),
+      }),
+    );
     await page.waitForTimeout(800);
     expect(await dialog(page).count()).toBe(0);
     expect(shop.offerRequests).toHaveLength(0);
@@ -336,7 +394,9 @@ describe("events", () => {
     await page.locator("[data-moments-cart] section").getByRole("button", { name: "No thanks" }).click();
     await leaveThroughTop(page);
     await expect.poll(() => dialog(page).count(), { timeout: 5000 }).toBe(1);
-    await dialog(page).getByRole("button", { name: /Add the bundle/ }).click();
+    await dialog(page)
+      .getByRole("button", { name: /Add the bundle/ })
+      .click();
     await expect.poll(() => shop.adds.length).toBe(1);
     await expect.poll(() => beaconEvents().filter((e) => e.type === "accept").length, { timeout: 5000 }).toBe(1);
     const journeyKey = await page.evaluate(() => localStorage.getItem("moments_jk"));
@@ -350,7 +410,13 @@ describe("events", () => {
     ]);
     for (const e of events) expect(EventInput.safeParse(e).success, JSON.stringify(e)).toBe(true);
     expect(events.every((e) => e.surface === "storefront" && e.device === "desktop")).toBe(true);
-    expect(events.at(-1)).toMatchObject({ valueMinor: 4500, currency: "EUR", arm: "variant", experimentId: "exp_bundle", armId: "A" });
+    expect(events.at(-1)).toMatchObject({
+      valueMinor: 4500,
+      currency: "EUR",
+      arm: "variant",
+      experimentId: "exp_bundle",
+      armId: "A",
+    });
   });
 });
 

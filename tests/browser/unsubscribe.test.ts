@@ -33,7 +33,13 @@ const shot = async (page: Page, name: string) => {
 
 describe("/email/unsubscribe in Chromium", () => {
   it("GIVEN a German buyer's link WHEN they confirm THEN the page asks and answers in German", async () => {
-    const token = signUnsubscribe(TEST_API_SECRET, { shopId, emailHash: emailHash("jon@example.com"), customerId: null, issuedAt: 1, locale: "de" });
+    const token = signUnsubscribe(TEST_API_SECRET, {
+      shopId,
+      emailHash: emailHash("jon@example.com"),
+      customerId: null,
+      issuedAt: 1,
+      locale: "de",
+    });
     // The browser says English: the email's language, signed into the link, wins.
     const page = await browser.newPage({ viewport: { width: 800, height: 600 }, locale: "en-US" });
     const response = await page.goto(`${server.url}/email/unsubscribe?t=${encodeURIComponent(token)}`);

@@ -1,21 +1,19 @@
 import { Card, FormLayout, Select, TextField } from "@shopify/polaris";
 import { OFFER_TYPES } from "@moments/engine";
-import { OFFER_TYPE_LABELS, type OfferForm } from "~/offers/form";
+import type { OfferForm } from "~/offers/form";
+import { useT } from "~/i18n/context";
 import type { CardProps } from "./types";
 
-const STATUSES = [
-  { value: "active", label: "Active" },
-  { value: "paused", label: "Paused" },
-  { value: "draft", label: "Draft" },
-];
+const STATUSES = ["active", "paused", "draft"] as const;
 
 /** Name, type, status and priority. */
 export function BasicsCard({ form, errors, fields }: CardProps) {
+  const t = useT();
   return (
     <Card>
       <FormLayout>
         <TextField
-          label="Offer name"
+          label={t("editor.basics.name")}
           value={form.name}
           onChange={(v) => fields.set("name", v)}
           error={errors.name}
@@ -23,25 +21,25 @@ export function BasicsCard({ form, errors, fields }: CardProps) {
         />
         <FormLayout.Group>
           <Select
-            label="Offer type"
-            options={OFFER_TYPES.map((t) => ({ value: t, label: OFFER_TYPE_LABELS[t] }))}
+            label={t("editor.basics.type")}
+            options={OFFER_TYPES.map((type) => ({ value: type, label: t(`offerTypes.${type}`) }))}
             value={form.type}
             onChange={(v) => fields.set("type", v as OfferForm["type"])}
           />
           <Select
-            label="Status"
-            options={STATUSES}
+            label={t("editor.basics.status")}
+            options={STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))}
             value={form.status}
             onChange={(v) => fields.set("status", v as OfferForm["status"])}
           />
           <TextField
-            label="Priority"
+            label={t("editor.basics.priority")}
             type="number"
             value={form.priority}
             onChange={(v) => fields.set("priority", v)}
             error={errors.priority}
             autoComplete="off"
-            helpText="Higher shows first"
+            helpText={t("editor.basics.priorityHelp")}
           />
         </FormLayout.Group>
       </FormLayout>

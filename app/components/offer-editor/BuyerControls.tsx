@@ -1,10 +1,13 @@
 import { InlineStack, Select, TextField } from "@shopify/polaris";
 import { typedAmountToMinor } from "~/offers/money";
 import type { PreviewBuyer, PreviewContext } from "~/preview/context";
+import type { AdminKey } from "~/i18n/catalogue";
+import { useT } from "~/i18n/context";
 
-export const BUYER_LABELS: Record<PreviewBuyer, string> = {
-  first_time: "First-time buyer",
-  returning: "Returning buyer",
+/** The sample buyer kinds, by the catalogue's words. */
+export const BUYER_LABELS: Record<PreviewBuyer, AdminKey> = {
+  first_time: "preview.firstTime",
+  returning: "preview.returning",
 };
 
 /**
@@ -15,23 +18,24 @@ export function BuyerControls(props: {
   ctx: Pick<Required<PreviewContext>, "buyer" | "cartTotal" | "currency">;
   onChange: (field: "buyer" | "cartTotal", value: string) => void;
 }) {
+  const t = useT();
   const { buyer, cartTotal, currency } = props.ctx;
   const invalid = cartTotal.trim() !== "" && typedAmountToMinor(cartTotal, currency) === null;
   return (
     <InlineStack gap="200" wrap blockAlign="start">
       <Select
-        label="Preview buyer"
-        options={Object.entries(BUYER_LABELS).map(([value, label]) => ({ value, label }))}
+        label={t("preview.buyer")}
+        options={Object.entries(BUYER_LABELS).map(([value, label]) => ({ value, label: t(label) }))}
         value={buyer}
         onChange={(v) => props.onChange("buyer", v)}
       />
       <TextField
-        label={`Cart total (${currency})`}
+        label={t("preview.cartTotal", { currency })}
         value={cartTotal}
         onChange={(v) => props.onChange("cartTotal", v)}
-        placeholder="The sample cart's"
-        helpText={invalid ? undefined : "Empty: the sample cart's own total"}
-        error={invalid ? `An amount in ${currency}, like 49.90` : undefined}
+        placeholder={t("preview.cartTotalPlaceholder")}
+        helpText={invalid ? undefined : t("preview.cartTotalHelp")}
+        error={invalid ? t("preview.cartTotalError", { currency }) : undefined}
         inputMode="decimal"
         autoComplete="off"
       />

@@ -1,5 +1,6 @@
 import { Banner, BlockStack, Card, ChoiceList, Text } from "@shopify/polaris";
 import { DESIGN_CHOICES } from "~/offers/designs";
+import { useT } from "~/i18n/context";
 import type { CardProps } from "./types";
 
 /**
@@ -7,27 +8,31 @@ import type { CardProps } from "./types";
  * variants can test another one. `notice`: the offer was saved with a design that is not a layout.
  */
 export function DesignCard({ form, errors, fields, notice }: CardProps & { notice?: string | null }) {
+  const t = useT();
   return (
     <Card>
       <BlockStack gap="300">
         <Text as="h2" variant="headingMd">
-          Design
+          {t("editor.design.title")}
         </Text>
         {notice ? (
-          <Banner tone="warning" title="Choose a layout">
+          <Banner tone="warning" title={t("editor.design.chooseLayout")}>
             <p>{notice}</p>
           </Banner>
         ) : null}
         <ChoiceList
-          title="Layout"
-          choices={DESIGN_CHOICES.map((c) => ({ value: c.value, label: c.label, helpText: c.helpText }))}
+          title={t("editor.design.layout")}
+          choices={DESIGN_CHOICES.map((c) => ({
+            value: c.value,
+            label: t(`designs.${c.value}`),
+            helpText: t(`designs.${c.value}Help`),
+          }))}
           selected={[form.design]}
           onChange={([v]) => v && fields.set("design", v)}
           error={errors.design}
         />
         <Text as="p" tone="subdued">
-          The product image comes from the first product&apos;s featured image in your catalog. The live preview shows
-          the layout.
+          {t("editor.design.imageNote")}
         </Text>
       </BlockStack>
     </Card>

@@ -1,4 +1,5 @@
 import {
+  Badge,
   BlockStack,
   Box,
   Button,
@@ -12,35 +13,46 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { DESIGN_CHOICES } from "~/offers/designs";
+import type { ExperimentStatusView } from "~/experiments/status";
+import { useT } from "~/i18n/context";
+import { experimentNote, experimentStatusLabel } from "~/i18n/labels";
 import type { CardProps } from "./types";
 
-/** The experiment: variants with their overrides and weights, and the hold-out share. */
-export function ExperimentCard({ form, errors, fields }: CardProps) {
+/**
+ * The experiment: variants with their overrides and weights, and the hold-out share. `status`: the
+ * saved experiment's, as the admin shows it (paused while the offer is not live); null for none.
+ */
+export function ExperimentCard({ form, errors, fields, status }: CardProps & { status?: ExperimentStatusView | null }) {
+  const t = useT();
   const e = form.experiment;
   return (
     <Card>
       <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">
-          Experiment
-        </Text>
+        <InlineStack gap="200" blockAlign="center">
+          <Text as="h2" variant="headingMd">
+            {t("editor.experiment.title")}
+          </Text>
+          {status ? <Badge tone={status.tone}>{experimentStatusLabel(t, status.status)}</Badge> : null}
+        </InlineStack>
+        {status && experimentNote(t, status) ? (
+          <Text as="p" tone="subdued">
+            {experimentNote(t, status)}
+          </Text>
+        ) : null}
         <Checkbox
-          label="Run an experiment (variants and a hold-out group)"
+          label={t("editor.experiment.enable")}
           checked={e.enabled}
           onChange={(v) => fields.setExperiment("enabled", v)}
-          helpText="Buyers are split by weight; the hold-out sees nothing, which measures the offer's real lift."
+          helpText={t("editor.experiment.enableHelp")}
         />
         {e.enabled ? (
           <FormLayout>
             <TextField
-              label="Hold-out share (%)"
+              label={t("editor.experiment.holdout")}
               value={e.holdoutPct}
               onChange={(v) => fields.setExperiment("holdoutPct", v)}
               error={errors["experiment.holdoutPct"]}
-              helpText={
-                Number(e.holdoutPct.trim() || "0") === 0
-                  ? "With no hold-out, nobody is left out to compare with: the variants are compared with each other, but the offer's own incremental revenue cannot be measured."
-                  : undefined
-              }
+              helpText={Number(e.holdoutPct.trim() || "0") === 0 ? t("editor.experiment.noHoldout") : undefined}
               autoComplete="off"
             />
             {errors["experiment.variants"] ? (
@@ -51,24 +63,24 @@ export function ExperimentCard({ form, errors, fields }: CardProps) {
                 <FormLayout>
                   <InlineStack align="space-between">
                     <Text as="h3" variant="headingSm">
-                      {`Variant ${i + 1}${i === 0 ? " (control: the offer as above)" : ""}`}
+                      {t(i === 0 ? "editor.experiment.control" : "editor.experiment.variant", { number: i + 1 })}
                     </Text>
                     {e.variants.length > 1 ? (
                       <Button variant="plain" tone="critical" onClick={() => fields.removeVariant(i)}>
-                        {`Remove variant ${i + 1}`}
+                        {t("editor.experiment.removeVariant", { number: i + 1 })}
                       </Button>
                     ) : null}
                   </InlineStack>
                   <FormLayout.Group>
                     <TextField
-                      label={`Variant ${i + 1} name`}
+                      label={t("editor.experiment.name", { number: i + 1 })}
                       value={v.name}
                       onChange={(x) => fields.setVariant(i, "name", x)}
                       error={errors[`experiment.variants.${i}.name`]}
                       autoComplete="off"
                     />
                     <TextField
-                      label={`Variant ${i + 1} weight`}
+                      label={t("editor.experiment.weight", { number: i + 1 })}
                       type="number"
                       value={v.weight}
                       onChange={(x) => fields.setVariant(i, "weight", x)}
@@ -77,27 +89,27 @@ export function ExperimentCard({ form, errors, fields }: CardProps) {
                     />
                   </FormLayout.Group>
                   <TextField
-                    label={`Variant ${i + 1} headline`}
+                    label={t("editor.experiment.headline", { number: i + 1 })}
                     value={v.title}
                     onChange={(x) => fields.setVariant(i, "title", x)}
                     error={errors[`experiment.variants.${i}.title`]}
-                    placeholder="Same as the offer"
+                    placeholder={t("editor.experiment.sameAsOffer")}
                     autoComplete="off"
                   />
                   <FormLayout.Group>
                     <TextField
-                      label={`Variant ${i + 1} discount (%)`}
+                      label={t("editor.experiment.discount", { number: i + 1 })}
                       value={v.discountPercent}
                       onChange={(x) => fields.setVariant(i, "discountPercent", x)}
                       error={errors[`experiment.variants.${i}.discountPercent`]}
-                      placeholder="Same as the offer"
+                      placeholder={t("editor.experiment.sameAsOffer")}
                       autoComplete="off"
                     />
                     <Select
-                      label={`Variant ${i + 1} layout`}
+                      label={t("editor.experiment.layout", { number: i + 1 })}
                       options={[
-                        { value: "", label: "Same as the offer" },
-                        ...DESIGN_CHOICES.map((c) => ({ value: c.value, label: c.label })),
+                        { value: "", label: t("editor.experiment.sameAsOffer") },
+                        ...DESIGN_CHOICES.map((c) => ({ value: c.value, label: t(`designs.${c.value}`) })),
                       ]}
                       value={v.design}
                       onChange={(x) => fields.setVariant(i, "design", x)}
@@ -107,7 +119,9 @@ export function ExperimentCard({ form, errors, fields }: CardProps) {
                 </FormLayout>
               </Box>
             ))}
-            {e.variants.length < 10 ? <Button onClick={fields.addVariant}>Add variant</Button> : null}
+            {e.variants.length < 10 ? (
+              <Button onClick={fields.addVariant}>{t("editor.experiment.addVariant")}</Button>
+            ) : null}
           </FormLayout>
         ) : null}
       </BlockStack>

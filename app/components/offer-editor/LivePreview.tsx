@@ -1,22 +1,17 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Banner, BlockStack, Button, Card, InlineStack, Select, Text } from "@shopify/polaris";
-import { MOMENTS, type MomentId } from "@moments/engine";
-import { designLabel } from "~/offers/designs";
+import type { MomentId } from "@moments/engine";
 import { LOCALES, type OfferForm } from "~/offers/form";
+import { useAdminLocale, useT } from "~/i18n/context";
+import { languageLabel } from "~/i18n/labels";
 import type { PreviewResult } from "~/preview/preview.server";
 import { defaultPreviewContext, type PreviewContext } from "~/preview/context";
 import { useLatestJson } from "~/lib/use-latest-json";
-import { BUYER_LABELS, BuyerControls } from "./BuyerControls";
+import { BuyerControls } from "./BuyerControls";
 import { OfferPreviewCard } from "../OfferPreviewCard";
 
-const COUNTRIES = [
-  ["DE", "Germany"],
-  ["FR", "France"],
-  ["NL", "Netherlands"],
-  ["US", "United States"],
-  ["CA", "Canada"],
-  ["GB", "United Kingdom"],
-] as const;
+/** The sample buyer's countries (named by the catalogue's `preview.countries`). */
+const COUNTRIES = ["DE", "FR", "NL", "US", "CA", "GB"] as const;
 
 /** How long the form must be still before the preview follows it. */
 const DEBOUNCE_MS = 400;
@@ -34,14 +29,24 @@ export interface LivePreviewProps {
 export function LivePreview(props: LivePreviewProps) {
   // The newest preview wins; one superseded while in flight is aborted, silently (useLatestJson).
   const preview = useLatestJson<PreviewResult>(props.initial);
-  const [ctx, setCtx] = useState<Required<PreviewContext>>(() => defaultPreviewContext(props.form, props.carts, props.currencies));
+  const t = useT();
+  const { intl } = useAdminLocale();
+  const [ctx, setCtx] = useState<Required<PreviewContext>>(() =>
+    defaultPreviewContext(props.form, props.carts, props.currencies),
+  );
   const { run } = preview;
   const formRef = useRef(props.form);
   formRef.current = props.form;
   const refresh = useCallback(() => {
-    const body = new URLSearchParams({ form: JSON.stringify(formRef.current), offerId: props.offerId ?? "", ...ctx });
+    // `adminLocale`: the merchant's, for the preview's words (`locale` is the sample buyer's).
+    const body = new URLSearchParams({
+      form: JSON.stringify(formRef.current),
+      offerId: props.offerId ?? "",
+      ...ctx,
+      adminLocale: intl,
+    });
     run("/app/offers/preview", { method: "POST", body });
-  }, [run, ctx, props.offerId]);
+  }, [run, ctx, props.offerId, intl]);
   // Debounced: the preview follows the form as the merchant types. The first render already has
   // the server's preview for the default buyer.
   const first = useRef(props.initial !== null);
@@ -61,45 +66,45 @@ export function LivePreview(props: LivePreviewProps) {
     <Card>
       <BlockStack gap="300">
         <Text as="h2" variant="headingMd">
-          Live preview
+          {t("preview.title")}
         </Text>
         <Select
-          label="Preview moment"
-          options={moments.map((m) => ({ value: m, label: MOMENTS.find((x) => x.id === m)?.label ?? m }))}
+          label={t("preview.moment")}
+          options={moments.map((m) => ({ value: m, label: t(`moments.${m as MomentId}`) }))}
           value={moments.includes(ctx.moment as MomentId) ? ctx.moment : moments[0]!}
           onChange={set("moment")}
         />
         <Select
-          label="Sample cart"
-          options={[{ value: "", label: "Empty cart" }, ...props.carts]}
+          label={t("preview.cart")}
+          options={[{ value: "", label: t("preview.emptyCart") }, ...props.carts]}
           value={ctx.cartLine}
           onChange={set("cartLine")}
         />
         <InlineStack gap="200" wrap>
           <Select
-            label="Device"
+            label={t("preview.device")}
             options={[
-              { value: "mobile", label: "Mobile" },
-              { value: "desktop", label: "Desktop" },
+              { value: "mobile", label: t("devices.mobile") },
+              { value: "desktop", label: t("devices.desktop") },
             ]}
             value={ctx.device}
             onChange={set("device")}
           />
           <Select
-            label="Country"
-            options={COUNTRIES.map(([value, label]) => ({ value, label }))}
+            label={t("preview.country")}
+            options={COUNTRIES.map((value) => ({ value, label: t(`preview.countries.${value}`) }))}
             value={ctx.country}
             onChange={set("country")}
           />
           <Select
-            label="Currency"
+            label={t("preview.currency")}
             options={props.currencies.map((c) => ({ value: c, label: c }))}
             value={ctx.currency}
             onChange={set("currency")}
           />
           <Select
-            label="Language"
-            options={LOCALES.map((l) => ({ value: l, label: l }))}
+            label={t("preview.language")}
+            options={LOCALES.map((l) => ({ value: l, label: languageLabel(t, l) }))}
             value={ctx.locale}
             onChange={set("locale")}
           />
@@ -107,29 +112,42 @@ export function LivePreview(props: LivePreviewProps) {
         <BuyerControls ctx={ctx} onChange={(k, v) => set(k)(v)} />
         {e.enabled ? (
           <Select
-            label="Experiment arm"
+            label={t("preview.arm")}
             options={[
-              { value: "assigned", label: "As assigned to a sample buyer" },
-              ...e.variants.map((v, i) => ({ value: String(i), label: `Variant ${v.name || i + 1}` })),
-              { value: "holdout", label: "Hold-out group" },
+              { value: "assigned", label: t("preview.armAssigned") },
+              ...e.variants.map((v, i) => ({
+                value: String(i),
+                label: t("preview.armVariant", { name: v.name || i + 1 }),
+              })),
+              { value: "holdout", label: t("preview.armHoldout") },
             ]}
             value={ctx.arm}
             onChange={set("arm")}
           />
         ) : null}
         <Button onClick={refresh} loading={preview.loading}>
-          Refresh preview
+          {t("preview.refresh")}
         </Button>
         <div aria-live="polite" data-testid="live-preview">
           {preview.error ? (
-            <Banner tone="critical" title="The preview could not be updated">
+            <Banner tone="critical" title={t("preview.failed")}>
               <p>{preview.error}</p>
             </Banner>
           ) : null}
           {r ? (
             <BlockStack gap="200">
               <Text as="p" tone="subdued">
-                {`${r.cartLabel || "Empty cart"} · ${ctx.device} · ${ctx.country} · ${ctx.currency} · ${BUYER_LABELS[ctx.buyer].toLowerCase()}${r.armLabel ? ` · ${r.armLabel}` : ""}${r.card ? ` · ${designLabel(r.card.design)}` : ""}`}
+                {[
+                  r.cartLabel || t("preview.emptyCart"),
+                  t(`preview.deviceInSummary.${ctx.device}`),
+                  ctx.country,
+                  ctx.currency,
+                  t(`preview.buyerInSummary.${ctx.buyer}`),
+                  r.armLabel,
+                  r.card ? t(`designs.${r.card.design}`) : null,
+                ]
+                  .filter(Boolean)
+                  .join(" · ")}
               </Text>
               {r.note ? (
                 <Text as="p" tone="subdued">
@@ -141,7 +159,7 @@ export function LivePreview(props: LivePreviewProps) {
                   <OfferPreviewCard {...r.card} mobile={ctx.device === "mobile"} />
                 </div>
               ) : (
-                <Banner tone="warning" title="Not shown to this buyer">
+                <Banner tone="warning" title={t("preview.notShown")}>
                   <ul>
                     {r.whyNot.map((w) => (
                       <li key={w}>{w}</li>
@@ -152,7 +170,7 @@ export function LivePreview(props: LivePreviewProps) {
             </BlockStack>
           ) : (
             <Text as="p" tone="subdued">
-              The preview appears here.
+              {t("preview.placeholder")}
             </Text>
           )}
         </div>

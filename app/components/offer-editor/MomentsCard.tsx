@@ -1,19 +1,21 @@
 import { Banner, BlockStack, Card, ChoiceList } from "@shopify/polaris";
 import { MOMENTS, type MomentId } from "@moments/engine";
+import { useT } from "~/i18n/context";
 import type { CardProps } from "./types";
 
 /** Where the offer shows, with a warning for the moments this shop's plan cannot use. */
 export function MomentsCard({ form, errors, fields, isPlus }: CardProps & { isPlus: boolean }) {
+  const t = useT();
   const plusWarnings = MOMENTS.filter((m) => m.plusOnly && !isPlus && form.moments.includes(m.id));
   return (
     <Card>
       <BlockStack gap="200">
         <ChoiceList
-          title="Moments"
+          title={t("editor.moments.title")}
           allowMultiple
           choices={MOMENTS.map((m) => ({
             value: m.id,
-            label: m.label + (m.plusOnly ? " (Shopify Plus)" : ""),
+            label: m.plusOnly ? t("editor.moments.plusSuffix", { moment: t(`moments.${m.id}`) }) : t(`moments.${m.id}`),
           }))}
           selected={form.moments}
           onChange={(v) => fields.set("moments", v as MomentId[])}
@@ -22,10 +24,12 @@ export function MomentsCard({ form, errors, fields, isPlus }: CardProps & { isPl
         {plusWarnings.map((m) => (
           <Banner key={m.id} tone="warning">
             <p>
-              {m.label} needs Shopify Plus and this shop is not on Plus.
               {m.alternative
-                ? ` The nearest moment your plan supports: ${MOMENTS.find((x) => x.id === m.alternative)?.label}.`
-                : ""}
+                ? t("editor.moments.needsPlusNearest", {
+                    moment: t(`moments.${m.id}`),
+                    alternative: t(`moments.${m.alternative}`),
+                  })
+                : t("editor.moments.needsPlus", { moment: t(`moments.${m.id}`) })}
             </p>
           </Banner>
         ))}

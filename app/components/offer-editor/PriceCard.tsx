@@ -1,46 +1,42 @@
 import { Card, FormLayout, Select, Text, TextField } from "@shopify/polaris";
 import type { DiscountKind } from "~/offers/form";
+import { useT } from "~/i18n/context";
 import type { CardProps } from "./types";
-
-const DISCOUNT_KINDS = [
-  { value: "none", label: "No discount" },
-  { value: "percent", label: "Percent off" },
-  { value: "fixed", label: "Amount off" },
-  { value: "bundle_price", label: "Bundle price (the whole offer for)" },
-];
-
-const PRICING_OF = [
-  { value: "line", label: "The covered cart line" },
-  { value: "subtotal", label: "The cart subtotal" },
-];
 
 /** The discount (percent, amount off or bundle price per currency) and percentage pricing. */
 export function PriceCard({ form, errors, fields, currencies }: CardProps & { currencies: string[] }) {
+  const t = useT();
   const kind = form.discount.kind;
+  const discountKinds = [
+    { value: "none", label: t("editor.price.none") },
+    { value: "percent", label: t("editor.price.percent") },
+    { value: "fixed", label: t("editor.price.fixed") },
+    { value: "bundle_price", label: t("editor.price.bundlePrice") },
+  ];
+  const pricingOf = [
+    { value: "line", label: t("editor.price.ofLine") },
+    { value: "subtotal", label: t("editor.price.ofSubtotal") },
+  ];
   return (
     <Card>
       <FormLayout>
         <Text as="h2" variant="headingMd">
-          Price
+          {t("editor.price.title")}
         </Text>
         <Select
-          label="Discount type"
-          options={DISCOUNT_KINDS}
+          label={t("editor.price.discountType")}
+          options={discountKinds}
           value={kind}
           onChange={(v) => fields.setDiscount("kind", v as DiscountKind)}
         />
         {kind === "percent" ? (
           <TextField
-            label="Discount (%)"
+            label={t("editor.price.percentLabel")}
             type="number"
             value={form.discount.percent}
             onChange={(v) => fields.setDiscount("percent", v)}
             error={errors["discount.percent"]}
-            helpText={
-              form.discount.percent.trim() === "100"
-                ? "100% off gives the products away: buyers pay nothing for them. Keep it only for a free gift."
-                : undefined
-            }
+            helpText={form.discount.percent.trim() === "100" ? t("editor.price.freeWarning") : undefined}
             autoComplete="off"
           />
         ) : null}
@@ -49,7 +45,7 @@ export function PriceCard({ form, errors, fields, currencies }: CardProps & { cu
             {currencies.map((c) => (
               <TextField
                 key={c}
-                label={`${kind === "fixed" ? "Amount off" : "Bundle price"} (${c})`}
+                label={t(kind === "fixed" ? "editor.price.amountOff" : "editor.price.bundleIn", { currency: c })}
                 value={form.discount.amounts[c] ?? ""}
                 onChange={(v) => fields.setDiscountAmount(c, v)}
                 error={errors[`discount.amounts.${c}`]}
@@ -61,17 +57,17 @@ export function PriceCard({ form, errors, fields, currencies }: CardProps & { cu
         {form.type === "warranty" || form.type === "shipping_protection" ? (
           <FormLayout.Group>
             <TextField
-              label="Priced at (% of covered item)"
+              label={t("editor.price.pricedAt")}
               type="number"
               value={form.pricingPercent}
               onChange={(v) => fields.set("pricingPercent", v)}
               error={errors.pricingPercent}
-              helpText="Leave empty to use the product's own price"
+              helpText={t("editor.price.pricedAtHelp")}
               autoComplete="off"
             />
             <Select
-              label="Percentage of"
-              options={PRICING_OF}
+              label={t("editor.price.percentageOf")}
+              options={pricingOf}
               value={form.pricingOf}
               onChange={(v) => fields.set("pricingOf", v as "line" | "subtotal")}
             />

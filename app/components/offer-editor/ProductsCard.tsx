@@ -2,6 +2,7 @@ import { BlockStack, Box, Button, Card, InlineError, InlineStack, Text, TextFiel
 import { ProductPicker } from "../ProductPicker";
 import type { CardProps } from "./types";
 import type { CatalogKind } from "~/gateway/types";
+import { useT } from "~/i18n/context";
 
 /** The products offered, each with its quantity. */
 export function ProductsCard({
@@ -11,20 +12,21 @@ export function ProductsCard({
   catalog,
   currency,
 }: CardProps & { catalog: CatalogKind; currency: string }) {
+  const t = useT();
   return (
     <Card>
       <BlockStack gap="300">
         <Text as="h2" variant="headingMd">
-          Products offered
+          {t("editor.products.title")}
         </Text>
         {form.items.map((it, i) => (
           <InlineStack key={it.variantId} gap="300" blockAlign="end" wrap={false}>
-            <Box minWidth="60%">
+            <Box minWidth="50%">
               <Text as="p">{it.title}</Text>
               {errors[`items.${i}`] ? <InlineError message={errors[`items.${i}`]!} fieldID={`item-${i}`} /> : null}
             </Box>
             <TextField
-              label={`Quantity of ${it.title}`}
+              label={t("editor.products.quantityOf", { title: it.title })}
               labelHidden
               type="number"
               value={it.quantity}
@@ -35,18 +37,18 @@ export function ProductsCard({
             <Button
               variant="plain"
               tone="critical"
-              accessibilityLabel={`Remove ${it.title}`}
+              accessibilityLabel={t("editor.products.removeNamed", { title: it.title })}
               onClick={() => fields.removeItem(i)}
             >
-              Remove
+              {t("editor.products.remove")}
             </Button>
           </InlineStack>
         ))}
         {errors.items ? <InlineError message={errors.items} fieldID="items" /> : null}
         <ProductPicker
           catalog={catalog}
-          label={catalog === "demo" ? "Search products" : "Select products"}
-          actionLabel="Add"
+          label={catalog === "demo" ? t("pickers.searchProducts") : t("pickers.selectProducts")}
+          actionLabel={t("editor.products.add")}
           currency={currency}
           onPick={fields.addItem}
         />

@@ -15,19 +15,9 @@ import { CollectionPicker } from "../CollectionPicker";
 import { ProductPicker } from "../ProductPicker";
 import type { CardProps } from "./types";
 import type { CatalogKind } from "~/gateway/types";
+import { useT } from "~/i18n/context";
 
 type Targeting = OfferForm["targeting"];
-
-const DEVICES = [
-  { value: "mobile", label: "Mobile" },
-  { value: "desktop", label: "Desktop" },
-];
-
-const BUYERS = [
-  { value: "any", label: "Everyone" },
-  { value: "first_time", label: "First-time buyers" },
-  { value: "returning", label: "Returning buyers" },
-];
 
 export interface TargetingCardProps extends CardProps {
   currencies: string[];
@@ -39,24 +29,42 @@ export interface TargetingCardProps extends CardProps {
 }
 
 /** Who sees the offer (devices, countries, languages, currencies, buyers, triggers) and when. */
-export function TargetingCard({ form, errors, fields, currencies, collections, catalog, currency }: TargetingCardProps) {
+export function TargetingCard({
+  form,
+  errors,
+  fields,
+  currencies,
+  collections,
+  catalog,
+  currency,
+}: TargetingCardProps) {
+  const tr = useT();
   const t = form.targeting;
+  const devices = [
+    { value: "mobile", label: tr("devices.mobile") },
+    { value: "desktop", label: tr("devices.desktop") },
+  ];
+  const buyers = [
+    { value: "any", label: tr("editor.targeting.everyone") },
+    { value: "first_time", label: tr("editor.targeting.firstTime") },
+    { value: "returning", label: tr("editor.targeting.returning") },
+  ];
   return (
     <Card>
       <FormLayout>
         <Text as="h2" variant="headingMd">
-          Targeting and schedule
+          {tr("editor.targeting.title")}
         </Text>
         <ChoiceList
-          title="Devices (none = all)"
+          title={tr("editor.targeting.devices")}
           allowMultiple
-          choices={DEVICES}
+          choices={devices}
           selected={t.devices}
           onChange={(v) => fields.setTargeting("devices", v as Targeting["devices"])}
         />
         <FormLayout.Group>
           <TextField
-            label="Countries (empty = all)"
+            label={tr("editor.targeting.countries")}
             value={t.countries}
             onChange={(v) => fields.setTargeting("countries", v)}
             error={errors["targeting.countries"]}
@@ -64,7 +72,7 @@ export function TargetingCard({ form, errors, fields, currencies, collections, c
             autoComplete="off"
           />
           <TextField
-            label="Languages (empty = all)"
+            label={tr("editor.targeting.languages")}
             value={t.languages}
             onChange={(v) => fields.setTargeting("languages", v)}
             error={errors["targeting.languages"]}
@@ -73,59 +81,59 @@ export function TargetingCard({ form, errors, fields, currencies, collections, c
           />
         </FormLayout.Group>
         <ChoiceList
-          title="Currencies (none = all)"
+          title={tr("editor.targeting.currencies")}
           allowMultiple
           choices={currencies.map((c) => ({ value: c, label: c }))}
           selected={t.currencies}
           onChange={(v) => fields.setTargeting("currencies", v)}
         />
         <Select
-          label="Buyers"
-          options={BUYERS}
+          label={tr("editor.targeting.buyers")}
+          options={buyers}
           value={t.buyer}
           onChange={(v) => fields.setTargeting("buyer", v as Targeting["buyer"])}
         />
         <FormLayout.Group>
           <TextField
-            label="Trigger tags"
+            label={tr("editor.targeting.tags")}
             value={t.tags}
             onChange={(v) => fields.setTargeting("tags", v)}
             placeholder="laptop, audio"
             autoComplete="off"
           />
           <TextField
-            label="Trigger vendors"
+            label={tr("editor.targeting.vendors")}
             value={t.vendors}
             onChange={(v) => fields.setTargeting("vendors", v)}
             autoComplete="off"
           />
         </FormLayout.Group>
         <CollectionPicker
-          label="Trigger collections"
+          label={tr("editor.targeting.collections")}
           collections={collections}
           selected={t.collections}
           onChange={(ids) => fields.setTargeting("collections", ids)}
           error={errors["targeting.collections"]}
         />
         <BlockStack gap="100">
-          <Text as="p">Trigger products (empty = any cart)</Text>
+          <Text as="p">{tr("editor.targeting.products")}</Text>
           {t.triggerProducts.map((p, i) => (
             <InlineStack key={p.productId} gap="200">
               <Text as="span">{p.title}</Text>
               <Button
                 variant="plain"
                 tone="critical"
-                accessibilityLabel={`Remove trigger ${p.title}`}
+                accessibilityLabel={tr("editor.targeting.removeTrigger", { title: p.title })}
                 onClick={() => fields.removeTrigger(i)}
               >
-                Remove
+                {tr("editor.products.remove")}
               </Button>
             </InlineStack>
           ))}
           <ProductPicker
             catalog={catalog}
-            label={catalog === "demo" ? "Search trigger products" : "Select trigger products"}
-            actionLabel="Add trigger"
+            label={catalog === "demo" ? tr("editor.targeting.searchTriggers") : tr("editor.targeting.selectTriggers")}
+            actionLabel={tr("editor.targeting.addTrigger")}
             currency={currency}
             onPick={fields.addTrigger}
           />
@@ -134,7 +142,7 @@ export function TargetingCard({ form, errors, fields, currencies, collections, c
           {currencies.map((c) => (
             <TextField
               key={c}
-              label={`Minimum cart total (${c})`}
+              label={tr("editor.targeting.minSubtotal", { currency: c })}
               value={t.minSubtotal[c] ?? ""}
               onChange={(v) => fields.setMinSubtotal(c, v)}
               error={errors[`targeting.minSubtotal.${c}`]}
@@ -144,7 +152,7 @@ export function TargetingCard({ form, errors, fields, currencies, collections, c
         </FormLayout.Group>
         <FormLayout.Group>
           <TextField
-            label="Starts (UTC)"
+            label={tr("editor.targeting.starts")}
             type="datetime-local"
             value={form.startsAt}
             onChange={(v) => fields.set("startsAt", v)}
@@ -152,7 +160,7 @@ export function TargetingCard({ form, errors, fields, currencies, collections, c
             autoComplete="off"
           />
           <TextField
-            label="Ends (UTC)"
+            label={tr("editor.targeting.ends")}
             type="datetime-local"
             value={form.endsAt}
             onChange={(v) => fields.set("endsAt", v)}

@@ -67,7 +67,7 @@ export function TemplateCard({
   const otherErrors = Object.entries(errors).filter(([k]) => !k.startsWith("slots."));
   const send = (intent: "quote" | "create", next: Array<TemplatePick | null>) =>
     (intent === "quote" ? quoting : creating).submit(
-      { intent, templateId: t.id, picks: JSON.stringify(next), locale: intl },
+      { intent, templateId: t.id, picks: JSON.stringify(next), adminLocale: intl },
       { method: "post", action: GALLERY },
     );
   const pickAt = (i: number) => (v: TemplatePick) => {
@@ -103,7 +103,9 @@ export function TemplateCard({
                   ? tr("templates.noDiscount")
                   : tr("templates.percentOff", { percent: format.percent(t.discountPercent / 100, 0) })}
               </Fact>
-              <Fact label={tr("templates.experiment")}>{tr("templates.holdout", { percent: format.percent(t.holdoutPct / 100, 0) })}</Fact>
+              <Fact label={tr("templates.experiment")}>
+                {tr("templates.holdout", { percent: format.percent(t.holdoutPct / 100, 0) })}
+              </Fact>
               {t.endsAfterDays ? (
                 <Fact label={tr("templates.schedule")}>{tr("templates.endsAfter", { days: t.endsAfterDays })}</Fact>
               ) : null}
@@ -124,7 +126,9 @@ export function TemplateCard({
                       {pick ? (
                         <Button
                           variant="plain"
-                          accessibilityLabel={tr(changing === i ? "templates.keepSlot" : "templates.changeSlot", { slot: label })}
+                          accessibilityLabel={tr(changing === i ? "templates.keepSlot" : "templates.changeSlot", {
+                            slot: label,
+                          })}
                           onClick={() => setChanging(changing === i ? null : i)}
                         >
                           {changing === i ? tr("templates.keep") : tr("templates.change")}
@@ -163,7 +167,11 @@ export function TemplateCard({
                 {quote.others.map((o) => (
                   <Text as="p" tone="subdued" key={o.currency}>
                     {o.final < o.original
-                      ? tr("templates.otherCurrencyWas", { currency: o.currency, final: money(o.final, o.currency), original: money(o.original, o.currency) })
+                      ? tr("templates.otherCurrencyWas", {
+                          currency: o.currency,
+                          final: money(o.final, o.currency),
+                          original: money(o.original, o.currency),
+                        })
                       : tr("templates.otherCurrency", { currency: o.currency, final: money(o.final, o.currency) })}
                   </Text>
                 ))}

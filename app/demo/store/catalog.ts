@@ -1,4 +1,11 @@
-import { DEMO_CATALOG, DEMO_COLLECTIONS, demoCollectionGid, demoImageUrl, demoProductGid, demoVariantGid } from "../catalog";
+import {
+  DEMO_CATALOG,
+  DEMO_COLLECTIONS,
+  demoCollectionGid,
+  demoImageUrl,
+  demoProductGid,
+  demoVariantGid,
+} from "../catalog";
 
 /**
  * The demo catalog (app/demo/catalog.ts) as a storefront sees it: numeric ids (the Cart AJAX API

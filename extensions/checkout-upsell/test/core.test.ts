@@ -98,9 +98,13 @@ describe("payload -> decision -> view", () => {
     if (v.kind !== "offer") throw new Error("expected an offer");
     expect(v.offer.lines[0]).toMatchObject({ action: "swap", sellingPlanId: plan });
     expect(v.offer.lines[0]!.replacesSellingPlanId).toBeUndefined();
-    expect(acceptChanges(v.offer, s)).toEqual([expect.objectContaining({ type: "updateCartLine", id: once.id, sellingPlanId: plan })]);
+    expect(acceptChanges(v.offer, s)).toEqual([
+      expect.objectContaining({ type: "updateCartLine", id: once.id, sellingPlanId: plan }),
+    ]);
     // The line on the plan is not the one decided: with only it left, the change finds no line.
-    expect(acceptChanges(v.offer, snap([onPlan], { lines: [s.lines[1]!], lineIds: [onPlan.id] }))).toEqual({ error: "line_to_upgrade_missing" });
+    expect(acceptChanges(v.offer, snap([onPlan], { lines: [s.lines[1]!], lineIds: [onPlan.id] }))).toEqual({
+      error: "line_to_upgrade_missing",
+    });
   });
 
   test("GIVEN user agents WHEN hinted THEN phones are mobile and the rest desktop", () => {
@@ -208,20 +212,28 @@ describe("the journey attribute on the checkout", () => {
 
   test("GIVEN a checkout without it WHEN the journey loads THEN `_moments_journey` is written once with the journey key", async () => {
     const apply = vi.fn(async () => ({ type: "success" as const }));
-    expect(await tagCheckoutWithJourney(hostWith({ applyAttributeChange: apply, attributes: { value: [] } }), "k1")).toBe(true);
+    expect(
+      await tagCheckoutWithJourney(hostWith({ applyAttributeChange: apply, attributes: { value: [] } }), "k1"),
+    ).toBe(true);
     expect(apply).toHaveBeenCalledExactlyOnceWith({ type: "updateAttribute", key: "_moments_journey", value: "k1" });
   });
 
   test("GIVEN the attribute already holds the key WHEN the journey loads again THEN nothing is written", async () => {
     const apply = vi.fn(async () => ({ type: "success" as const }));
-    const host = hostWith({ applyAttributeChange: apply, attributes: { value: [{ key: "_moments_journey", value: "k1" }] } });
+    const host = hostWith({
+      applyAttributeChange: apply,
+      attributes: { value: [{ key: "_moments_journey", value: "k1" }] },
+    });
     expect(await tagCheckoutWithJourney(host, "k1")).toBe(false);
     expect(apply).not.toHaveBeenCalled();
   });
 
   test("GIVEN attributes cannot be updated (instructions) or the target has no such API WHEN tagging THEN nothing is attempted", async () => {
     const apply = vi.fn(async () => ({ type: "success" as const }));
-    const locked = hostWith({ applyAttributeChange: apply, instructions: { value: { attributes: { canUpdateAttributes: false } } } });
+    const locked = hostWith({
+      applyAttributeChange: apply,
+      instructions: { value: { attributes: { canUpdateAttributes: false } } },
+    });
     expect(await tagCheckoutWithJourney(locked, "k1")).toBe(false);
     expect(await tagCheckoutWithJourney(hostWith({}), "k1")).toBe(false);
     expect(apply).not.toHaveBeenCalled();
@@ -247,20 +259,58 @@ describe("the journey attribute on the checkout", () => {
   });
 
   test("GIVEN no journey attribute WHEN the journey loads THEN the checkout token is the key", async () => {
-    expect((await loadJourney(hostWith({ attributes: { value: [] }, checkoutToken: { value: "tok-9" } }))).key).toBe("tok-9");
+    expect((await loadJourney(hostWith({ attributes: { value: [] }, checkoutToken: { value: "tok-9" } }))).key).toBe(
+      "tok-9",
+    );
   });
 });
 
 describe("placements and exposures (limit 2, a held-out first place)", () => {
-  const item = (n: number) => ({ productId: `gid://shopify/Product/${n}`, variantId: `gid://shopify/ProductVariant/${n}`, quantity: 1, prices: { EUR: 1000 } });
+  const item = (n: number) => ({
+    productId: `gid://shopify/Product/${n}`,
+    variantId: `gid://shopify/ProductVariant/${n}`,
+    quantity: 1,
+    prices: { EUR: 1000 },
+  });
   const exp = { id: "exp_first", holdoutBps: 5000, variants: [{ id: "v", weight: 1 }] };
   const offers: Offer[] = [
-    { id: "off_first", status: "active", type: "product", moments: ["checkout"], priority: 2, items: [item(2)], copy: { en: { title: "First" } }, experiment: exp },
-    { id: "off_second", status: "active", type: "product", moments: ["checkout"], priority: 1, items: [item(3)], copy: { en: { title: "Second" } } },
+    {
+      id: "off_first",
+      status: "active",
+      type: "product",
+      moments: ["checkout"],
+      priority: 2,
+      items: [item(2)],
+      copy: { en: { title: "First" } },
+      experiment: exp,
+    },
+    {
+      id: "off_second",
+      status: "active",
+      type: "product",
+      moments: ["checkout"],
+      priority: 1,
+      items: [item(3)],
+      copy: { en: { title: "Second" } },
+    },
   ];
-  const d = decodePayload(encodePayload(offers, { journeyCap: 5, defaultLocale: "en", momentLimits: { checkout: 2 } }, NOW - 60_000));
+  const d = decodePayload(
+    encodePayload(offers, { journeyCap: 5, defaultLocale: "en", momentLimits: { checkout: 2 } }, NOW - 60_000),
+  );
   if (!d.ok) throw new Error(d.error.message);
-  const cart: Snapshot = { lines: [{ productId: "gid://shopify/Product/1", variantId: "gid://shopify/ProductVariant/1", quantity: 1, unitPrice: 5000 }], lineIds: ["l1"], currency: "EUR", subtotal: 5000 };
+  const cart: Snapshot = {
+    lines: [
+      {
+        productId: "gid://shopify/Product/1",
+        variantId: "gid://shopify/ProductVariant/1",
+        quantity: 1,
+        unitPrice: 5000,
+      },
+    ],
+    lineIds: ["l1"],
+    currency: "EUR",
+    subtotal: 5000,
+  };
   const keyIn = (arm: "holdout" | "variant") => {
     for (let i = 0; ; i++) if (assign(exp, `b${i}`).kind === arm) return `b${i}`;
   };
@@ -273,7 +323,18 @@ describe("placements and exposures (limit 2, a held-out first place)", () => {
     const two = at(key, 2);
     expect(one).toMatchObject({ kind: "holdout", offerId: "off_first", experimentId: "exp_first" });
     expect(two.kind === "offer" && two.offer.offerId).toBe("off_second");
-    expect(one.exposures).toEqual([{ experimentId: "exp_first", version: 1, offerId: "off_first", moment: "checkout", arm: "holdout", slot: 1, cartMinor: 5000, currency: "EUR" }]);
+    expect(one.exposures).toEqual([
+      {
+        experimentId: "exp_first",
+        version: 1,
+        offerId: "off_first",
+        moment: "checkout",
+        arm: "holdout",
+        slot: 1,
+        cartMinor: 5000,
+        currency: "EUR",
+      },
+    ]);
     expect(two.exposures).toEqual(one.exposures);
   });
 

@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SignJWT } from "jose";
 import { EventInput } from "~/measurement/contract";
-import {
-  EventQueue,
-  exposureEvents,
-  type Host,
-  type OfferEvent,
-} from "@moments/surfaces/checkout";
+import { EventQueue, exposureEvents, type Host, type OfferEvent } from "@moments/surfaces/checkout";
 import { freshDatabase, type TestDatabase } from "../../../tests/support/db";
 import { seedExperiment } from "../../../tests/measurement.helpers";
 import {
@@ -33,7 +28,11 @@ beforeAll(async () => {
     data: { domain: DOMAIN, name: "Journey events", currency: "EUR", settings: { create: {} } },
   });
   // The experiment the events name, as the admin stores it (exposures of unknown experiments are refused).
-  await seedExperiment(db.prisma, shop.id, { id: "demo-laptop-care-price", offerId: "demo-laptop-care", variants: ["full", "minus15"] });
+  await seedExperiment(db.prisma, shop.id, {
+    id: "demo-laptop-care-price",
+    offerId: "demo-laptop-care",
+    variants: ["full", "minus15"],
+  });
   server = await startServer(realModeEnv(db.url));
 }, 60_000);
 afterAll(async () => {
@@ -110,7 +109,18 @@ describe("extension events -> /api/events", () => {
     );
     // A hold-out buyer sends only the exposure, built as the component builds it.
     const [exposure] = exposureEvents(
-      [{ experimentId: "demo-laptop-care-price", version: 1, offerId: "demo-laptop-care", moment: "payment", arm: "holdout", slot: 1, cartMinor: 119900, currency: "EUR" }],
+      [
+        {
+          experimentId: "demo-laptop-care-price",
+          version: 1,
+          offerId: "demo-laptop-care",
+          moment: "payment",
+          arm: "holdout",
+          slot: 1,
+          cartMinor: 119900,
+          currency: "EUR",
+        },
+      ],
       "tok-holdout",
       "checkout",
       { device: "desktop", country: "DE" },

@@ -50,9 +50,28 @@ describe("demo buyer journey (same payload, engine and view model as the extensi
     expect(steps[0]!.card?.price.replace(/\s/g, " ")).toBe("31,20 €");
   });
 
-  test("GIVEN a headset buyer WHEN the order is placed THEN the thank-you offer links to a new checkout carrying the offer", () => {
+  test("GIVEN a headset buyer WHEN the order is placed THEN the thank-you offer is added to the paid order by the app's order edit, priced by the engine", () => {
     const steps = simulateJourney(payload(), buyer({ cart: ["headset-black"], currency: "USD" }), NOW);
     const ty = steps[4]!;
+    expect(ty.card?.title).toBe("One more thing for your headset");
+    expect(ty.card?.cta).toBe("Add to order");
+    expect(ty.card?.link).toBeUndefined();
+    expect(ty.card?.functionCheck).toEqual([]);
+    expect(ty.card?.changes).toEqual([
+      "orderEditBegin on the paid order",
+      expect.stringMatching(/^orderEditAddVariant gid:\/\/shopify\/ProductVariant\/\d+ x1$/),
+      "orderEditAddLineItemDiscount: $4.04 off, to the offer's $22.86",
+      "orderEditCommit (notifyCustomer: true), then orderInvoiceSend for the balance",
+    ]);
+    // The paid order the edit adds to: the cart at payment.
+    expect(ty.order?.map((l) => l.quantity)).toEqual([1]);
+  });
+
+  test("GIVEN the merchant chose a new checkout WHEN the order is placed THEN the thank-you offer links to a new checkout carrying the offer", () => {
+    const newCheckout = { ...payload(), settings: { ...payload().settings, thankYouAccept: "new_checkout" as const } };
+    const steps = simulateJourney(newCheckout, buyer({ cart: ["headset-black"], currency: "USD" }), NOW);
+    const ty = steps[4]!;
+    expect(ty.card?.cta).toBe("Buy now");
     expect(ty.card?.title).toBe("One more thing for your headset");
     expect(decodeURIComponent(ty.card?.link ?? "")).toContain(
       "items[0][properties][_moments_offer]=demo-headset-cable-ty",

@@ -389,7 +389,9 @@ describe("purchase.checkout.payment-method-list.render-after (payment step)", ()
         moment: "payment",
       }),
     );
-    expect(sent.filter((e: { type: string; journeyKey: string }) => e.type === "impression" && e.journeyKey === key)).toEqual([]);
+    expect(
+      sent.filter((e: { type: string; journeyKey: string }) => e.type === "impression" && e.journeyKey === key),
+    ).toEqual([]);
     expect(send.mock.calls[0]![0]).toBe("https://example.com/api/events");
     expect(send.mock.calls[0]![1].headers.Authorization).toBe("Bearer mock-session-token");
     for (const e of sent) expect(EventInput.safeParse(e).success, JSON.stringify(e)).toBe(true);
@@ -413,7 +415,9 @@ describe("purchase.thank-you.block.render", () => {
 
   test("GIVEN the order carries the storefront's journey attribute WHEN the thank-you offer links to a new checkout THEN the new cart carries that journey key", async () => {
     setCart(ext.shopify, [line("headset", "headset-black")]);
-    (api(ext) as unknown as { attributes: { value: unknown } }).attributes.value = [{ key: "_moments_journey", value: "sf-journey-7" }];
+    (api(ext) as unknown as { attributes: { value: unknown } }).attributes.value = [
+      { key: "_moments_journey", value: "sf-journey-7" },
+    ];
     await renderTarget(ext.shopify.extension.target);
     await flush();
     const href = decodeURIComponent(buttons()[0]!.getAttribute("href") ?? "");

@@ -67,7 +67,18 @@ function postPurchaseOfferFor(productKey: string): ShownOffer {
     now: NOW,
     moments: ["post_purchase"],
     buyerKey: TOKEN,
-    cart: { lines: [{ productId: l.merchandise.product!.id, variantId: l.merchandise.id, quantity: 1, unitPrice: l.cost.totalAmount.amount * 100 }], subtotal: l.cost.totalAmount.amount * 100, currency: "EUR" },
+    cart: {
+      lines: [
+        {
+          productId: l.merchandise.product!.id,
+          variantId: l.merchandise.id,
+          quantity: 1,
+          unitPrice: l.cost.totalAmount.amount * 100,
+        },
+      ],
+      subtotal: l.cost.totalAmount.amount * 100,
+      currency: "EUR",
+    },
     purchasedProductIds: [l.merchandise.product!.id],
     payload: decoded.payload,
   });
@@ -104,7 +115,8 @@ describe("purchase.thank-you.block.render: the offer added to the paid order", (
     buy("headset", "headset-black");
     let answer!: (r: Response) => void;
     const calls = backend(ext, {
-      "/api/thank-you/offer": () => Response.json({ offer: null, reason: "the post-purchase page made its offer for this checkout" }),
+      "/api/thank-you/offer": () =>
+        Response.json({ offer: null, reason: "the post-purchase page made its offer for this checkout" }),
       "/api/thank-you/accept": () => new Promise<Response>((r) => (answer = r)),
     });
     await renderTarget(TARGET);
@@ -148,7 +160,12 @@ describe("purchase.thank-you.block.render: the offer added to the paid order", (
       return new Response("{}");
     }) as typeof fetch;
     await events.flush();
-    expect(sent.filter((e) => e.offerId === "demo-headset-cable-ty").map((e) => e.type).sort()).toEqual(["click", "impression"]);
+    expect(
+      sent
+        .filter((e) => e.offerId === "demo-headset-cable-ty")
+        .map((e) => e.type)
+        .sort(),
+    ).toEqual(["click", "impression"]);
   });
 
   test("GIVEN the app refuses the accept (the price changed since) WHEN the buyer adds the offer THEN a small error shows, the offer stays and nothing is recorded as accepted", async () => {
@@ -209,7 +226,11 @@ describe("purchase.thank-you.block.render: the offer added to the paid order", (
     buttons()[0]!.click();
     await flush();
     const accept = calls.find((c) => c.url.endsWith("/api/thank-you/accept"))!;
-    expect(accept.body).toMatchObject({ offerId: fallback.offerId, moment: "post_purchase", expected: { final: fallback.price.final, currency: "EUR" } });
+    expect(accept.body).toMatchObject({
+      offerId: fallback.offerId,
+      moment: "post_purchase",
+      expected: { final: fallback.price.final, currency: "EUR" },
+    });
     // Added without a balance to pay (no invoice): the banner says added, nothing about an invoice.
     expect($("s-banner")?.textContent).toBe(fallback.copy.title);
     // Its impression and click are the post-purchase moment's, seen on the thank-you surface.
@@ -224,6 +245,21 @@ describe("purchase.thank-you.block.render: the offer added to the paid order", (
       ["impression", "post_purchase", "thank_you"],
       ["click", "post_purchase", "thank_you"],
     ]);
+  });
+
+  test("GIVEN the buyer declined the wallet fallback WHEN the page is shown again THEN the thank-you moment decides as usual (the declined offer is not shown again)", async () => {
+    buy("drill");
+    const fallback = postPurchaseOfferFor("drill");
+    backend(ext, { "/api/thank-you/offer": () => Response.json({ offer: fallback }) });
+    await renderTarget(TARGET);
+    await flush();
+    expect($("s-heading")?.textContent).toBe(fallback.copy.title);
+    buttons()[1]!.click();
+    await flush();
+    const stored = (await api().storage.read(`moments:journey:${TOKEN}`)) as { declined: string[] };
+    expect(stored.declined).toEqual([fallback.offerId]);
+    // No thank-you offer for a drill: once declined, the block shows nothing.
+    expect($("s-heading")).toBeNull();
   });
 
   test("GIVEN the app has no post-purchase offer for the order WHEN the page renders THEN the thank-you offer shows (nothing while the app is asked)", async () => {

@@ -15,7 +15,16 @@ import {
   SHARD_MAX_BYTES,
   splitUtf8,
 } from "@moments/contracts";
-import { demoOffers, plainInputLine, PUBLISHED_AT, runInput, settings, shardsFor, shopShards, TODAY } from "./support/fixtures";
+import {
+  demoOffers,
+  plainInputLine,
+  PUBLISHED_AT,
+  runInput,
+  settings,
+  shardsFor,
+  shopShards,
+  TODAY,
+} from "./support/fixtures";
 import { fixtureErrors } from "./support/schema";
 
 const bytes = (s: string) => Buffer.byteLength(s, "utf8");

@@ -28,10 +28,18 @@ export interface Backend {
   events(events: PostPurchaseEvent[]): Promise<void>;
 }
 
-type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal },
+) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
 /** The app backend, authenticated with the input token Shopify gave the extension. */
-export function createBackend(appUrl: string, inputToken: string, fetchFn: FetchLike = fetch as unknown as FetchLike, timeoutMs = 4000): Backend {
+export function createBackend(
+  appUrl: string,
+  inputToken: string,
+  fetchFn: FetchLike = fetch as unknown as FetchLike,
+  timeoutMs = 4000,
+): Backend {
   const call = async (path: string, body: unknown): Promise<unknown> => {
     const controller = typeof AbortController === "function" ? new AbortController() : undefined;
     const timer = controller ? setTimeout(() => controller.abort(), timeoutMs) : undefined;
@@ -65,14 +73,23 @@ export function createBackend(appUrl: string, inputToken: string, fetchFn: Fetch
 }
 
 export class BackendError extends Error {
-  constructor(readonly status: number, path: string) {
+  constructor(
+    readonly status: number,
+    path: string,
+  ) {
     super(`${path} answered ${status}`);
   }
 }
 
 function isOffer(x: unknown): x is OfferView {
   const o = x as OfferView | null | undefined;
-  return !!o && typeof o.offerId === "string" && typeof o.referenceId === "string" && Array.isArray(o.quantities) && o.quantities.length > 0;
+  return (
+    !!o &&
+    typeof o.offerId === "string" &&
+    typeof o.referenceId === "string" &&
+    Array.isArray(o.quantities) &&
+    o.quantities.length > 0
+  );
 }
 
 /** What ShouldRender stores for Render (storage is the only hand-off between the two). */
@@ -89,7 +106,10 @@ export function readStored(initialData: unknown): Stored | null {
  * ShouldRender: render only when the backend has an eligible offer for this purchase. No offer, an
  * error, a timeout: `render: false`, and the buyer goes straight on to the thank-you page.
  */
-export async function shouldRender(api: { storage: { update(data: unknown): Promise<void> } }, backend: Backend): Promise<{ render: boolean }> {
+export async function shouldRender(
+  api: { storage: { update(data: unknown): Promise<void> } },
+  backend: Backend,
+): Promise<{ render: boolean }> {
   try {
     const { offer } = await backend.offer({});
     if (!offer) return { render: false };
@@ -104,7 +124,13 @@ export async function shouldRender(api: { storage: { update(data: unknown): Prom
 // The step machine.
 
 export interface ChangesetHost {
-  applyChangeset(token: string): Promise<{ status: "processed" | "partially_processed" | "unprocessed"; errors: Array<{ code: string; message: string }>; changesetApplicationsRemaining?: number }>;
+  applyChangeset(
+    token: string,
+  ): Promise<{
+    status: "processed" | "partially_processed" | "unprocessed";
+    errors: Array<{ code: string; message: string }>;
+    changesetApplicationsRemaining?: number;
+  }>;
   calculateChangeset(changeset: { changes: AddVariantChange[] }): Promise<CalculateResult>;
   done(): Promise<void>;
 }
@@ -113,7 +139,15 @@ interface MoneyBag {
   presentmentMoney: { amount: string; currencyCode: string };
 }
 export type CalculateResult =
-  | { status: "processed"; errors: unknown[]; calculatedPurchase: { addedShippingLines: Array<{ priceSet: MoneyBag }>; addedTaxLines: Array<{ priceSet: MoneyBag }>; totalOutstandingSet: MoneyBag } }
+  | {
+      status: "processed";
+      errors: unknown[];
+      calculatedPurchase: {
+        addedShippingLines: Array<{ priceSet: MoneyBag }>;
+        addedTaxLines: Array<{ priceSet: MoneyBag }>;
+        totalOutstandingSet: MoneyBag;
+      };
+    }
   | { status: "unprocessed"; errors: Array<{ code: string; message: string }>; calculatedPurchase?: undefined };
 
 /** Shipping, tax and the amount charged now, as Shopify calculates them (decimal strings). */
@@ -124,7 +158,14 @@ export interface Preview {
 }
 
 export type FlowState =
-  | { kind: "offer"; offer: OfferView; multiple: number; busy: "accept" | "decline" | null; preview?: Preview; error?: string }
+  | {
+      kind: "offer";
+      offer: OfferView;
+      multiple: number;
+      busy: "accept" | "decline" | null;
+      preview?: Preview;
+      error?: string;
+    }
   | { kind: "done"; accepted: number; reason: string };
 
 export interface Flow {
@@ -139,7 +180,12 @@ export interface Flow {
   decline(): Promise<void>;
 }
 
-export function createFlow(offer: OfferView, backend: Backend, host: ChangesetHost, now: () => number = Date.now): Flow {
+export function createFlow(
+  offer: OfferView,
+  backend: Backend,
+  host: ChangesetHost,
+  now: () => number = Date.now,
+): Flow {
   let state: FlowState = { kind: "offer", offer, multiple: 1, busy: null };
   let accepted = 0;
   const listeners = new Set<(s: FlowState) => void>();
@@ -214,14 +260,20 @@ export function createFlow(offer: OfferView, backend: Backend, host: ChangesetHo
       set({ ...state, busy: "accept", error: undefined });
       let token: string;
       try {
-        ({ token } = await backend.sign({ referenceId: offer.referenceId, offerId: offer.offerId, multiple, expected: { final: option.final, currency: offer.currency } }));
+        ({ token } = await backend.sign({
+          referenceId: offer.referenceId,
+          offerId: offer.offerId,
+          multiple,
+          expected: { final: option.final, currency: offer.currency },
+        }));
       } catch {
         return finish("offer could not be signed");
       }
       let remaining: number | undefined;
       try {
         const result = await host.applyChangeset(token);
-        if (result.status === "unprocessed") return finish(`changeset not applied: ${result.errors[0]?.code ?? "unknown"}`);
+        if (result.status === "unprocessed")
+          return finish(`changeset not applied: ${result.errors[0]?.code ?? "unknown"}`);
         accepted++;
         remaining = result.changesetApplicationsRemaining;
       } catch {
@@ -276,13 +328,25 @@ export function sumDecimals(values: readonly string[]): string {
  * Minor units -> "€31.20" in the buyer's locale, without float arithmetic on the amount, scaled by
  * the currency's ISO 4217 exponent like every amount of the app (@moments/surfaces/i18n).
  */
-export function formatMinor(minor: number, currency: string, locale: string, currencyDisplay?: OfferView["currencyDisplay"]): string {
+export function formatMinor(
+  minor: number,
+  currency: string,
+  locale: string,
+  currencyDisplay?: OfferView["currencyDisplay"],
+): string {
   return formatMoney(minor, currency, locale, currencyDisplay);
 }
 
 /** Shopify's decimal amounts (calculateChangeset) in the buyer's locale. */
-export function formatDecimal(decimal: string, currency: string, locale: string, currencyDisplay?: OfferView["currencyDisplay"]): string {
-  return new Intl.NumberFormat(intlLocale(locale), { style: "currency", currency, currencyDisplay }).format(decimal as unknown as number);
+export function formatDecimal(
+  decimal: string,
+  currency: string,
+  locale: string,
+  currencyDisplay?: OfferView["currencyDisplay"],
+): string {
+  return new Intl.NumberFormat(intlLocale(locale), { style: "currency", currency, currencyDisplay }).format(
+    decimal as unknown as number,
+  );
 }
 
 function fnv(s: string): string {

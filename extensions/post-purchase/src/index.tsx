@@ -3,7 +3,16 @@ import { extend, render, type PostPurchaseRenderApi } from "@shopify/post-purcha
 import { BlockStack, Button, CalloutBanner, Heading, Select, Separator, Text, TextBlock, TextContainer } from "./ui";
 import { OfferLayout } from "./layout";
 import { APP_URL } from "./config";
-import { createBackend, createFlow, formatDecimal, formatMinor, readStored, shouldRender, type ChangesetHost, type FlowState } from "./flow";
+import {
+  createBackend,
+  createFlow,
+  formatDecimal,
+  formatMinor,
+  readStored,
+  shouldRender,
+  type ChangesetHost,
+  type FlowState,
+} from "./flow";
 import { buyerStrings } from "./i18n";
 
 /** Thin React over ./flow: every decision (render or not, accept, decline, downsell) lives there. */
@@ -14,11 +23,16 @@ render("Checkout::PostPurchase::Render", (api) => <PostPurchaseOffer api={api} /
 export function PostPurchaseOffer({ api }: { api: PostPurchaseRenderApi }) {
   const stored = readStored(api.storage.initialData);
   const flow = useMemo(
-    () => (stored ? createFlow(stored.offer, createBackend(APP_URL, api.inputData.token), api as unknown as ChangesetHost) : null),
+    () =>
+      stored
+        ? createFlow(stored.offer, createBackend(APP_URL, api.inputData.token), api as unknown as ChangesetHost)
+        : null,
     // The flow lives as long as the page: it is created once.
     [],
   );
-  const [state, setState] = useState<FlowState>(flow ? flow.state : { kind: "done", accepted: 0, reason: "no offer stored" });
+  const [state, setState] = useState<FlowState>(
+    flow ? flow.state : { kind: "done", accepted: 0, reason: "no offer stored" },
+  );
   useEffect(() => (flow ? flow.subscribe(setState) : undefined), [flow]);
   const offerKey = state.kind === "offer" ? `${state.offer.offerId}:${state.multiple}` : "";
   useEffect(() => {
@@ -59,7 +73,9 @@ export function PostPurchaseOffer({ api }: { api: PostPurchaseRenderApi }) {
               {money(option.final)}
             </Text>
           </TextContainer>
-          {option.savings > 0 ? <Text appearance="success">{t("offer.youSave", { amount: money(option.savings) })}</Text> : null}
+          {option.savings > 0 ? (
+            <Text appearance="success">{t("offer.youSave", { amount: money(option.savings) })}</Text>
+          ) : null}
           {offer.quantities.length > 1 ? (
             <Select
               label={t("offer.quantity")}

@@ -1,6 +1,16 @@
 import { describe, expect, it, vi } from "vitest";
 import { EventInput } from "../../../app/measurement/contract";
-import { createBackend, createFlow, formatMinor, readStored, shouldRender, sumDecimals, type Backend, type ChangesetHost, type OfferView } from "../src/flow";
+import {
+  createBackend,
+  createFlow,
+  formatMinor,
+  readStored,
+  shouldRender,
+  sumDecimals,
+  type Backend,
+  type ChangesetHost,
+  type OfferView,
+} from "../src/flow";
 
 /** The extension's logic without React: ShouldRender, accept, decline, downsell, done. */
 const offer = (offerId: string, step = 1, final = 3120): OfferView => ({
@@ -13,8 +23,20 @@ const offer = (offerId: string, step = 1, final = 3120): OfferView => ({
   title: `Add ${offerId}`,
   currency: "EUR",
   quantities: [
-    { multiple: 1, original: 3900, final, savings: 3900 - final, changes: [{ type: "add_variant", variantId: 4600000500, quantity: 1 }] },
-    { multiple: 2, original: 7800, final: final * 2, savings: 7800 - final * 2, changes: [{ type: "add_variant", variantId: 4600000500, quantity: 2 }] },
+    {
+      multiple: 1,
+      original: 3900,
+      final,
+      savings: 3900 - final,
+      changes: [{ type: "add_variant", variantId: 4600000500, quantity: 1 }],
+    },
+    {
+      multiple: 2,
+      original: 7800,
+      final: final * 2,
+      savings: 7800 - final * 2,
+      changes: [{ type: "add_variant", variantId: 4600000500, quantity: 2 }],
+    },
   ],
   lines: [{ productId: "gid://shopify/Product/1", variantId: "gid://shopify/ProductVariant/4600000500", quantity: 1 }],
   journeyKey: "gid://shopify/Customer/5",
@@ -32,13 +54,20 @@ function fakeBackend(script: { offers?: Array<OfferView | null>; sign?: () => Pr
 
 function fakeHost(status: "processed" | "unprocessed" = "processed", remaining = 2) {
   return {
-    applyChangeset: vi.fn(async (_token: string) => ({ status, errors: status === "processed" ? [] : [{ code: "payment_required", message: "no" }], changesetApplicationsRemaining: remaining })),
+    applyChangeset: vi.fn(async (_token: string) => ({
+      status,
+      errors: status === "processed" ? [] : [{ code: "payment_required", message: "no" }],
+      changesetApplicationsRemaining: remaining,
+    })),
     calculateChangeset: vi.fn(async () => ({
       status: "processed" as const,
       errors: [],
       calculatedPurchase: {
         addedShippingLines: [{ priceSet: { presentmentMoney: { amount: "4.90", currencyCode: "EUR" } } }],
-        addedTaxLines: [{ priceSet: { presentmentMoney: { amount: "5.10", currencyCode: "EUR" } } }, { priceSet: { presentmentMoney: { amount: "0.05", currencyCode: "EUR" } } }],
+        addedTaxLines: [
+          { priceSet: { presentmentMoney: { amount: "5.10", currencyCode: "EUR" } } },
+          { priceSet: { presentmentMoney: { amount: "0.05", currencyCode: "EUR" } } },
+        ],
         totalOutstandingSet: { presentmentMoney: { amount: "41.25", currencyCode: "EUR" } },
       },
     })),
@@ -55,7 +84,11 @@ describe("ShouldRender", () => {
 
   it("GIVEN the backend fails WHEN ShouldRender runs THEN render is false (the buyer goes on to the thank-you page)", async () => {
     const storage = { update: vi.fn(async () => {}) };
-    const failing = createBackend("https://app.test", "t", async () => ({ ok: false, status: 500, json: async () => ({}) }));
+    const failing = createBackend("https://app.test", "t", async () => ({
+      ok: false,
+      status: 500,
+      json: async () => ({}),
+    }));
     expect(await shouldRender({ storage }, failing)).toEqual({ render: false });
     const throwing = createBackend("https://app.test", "t", async () => {
       throw new TypeError("network down");
@@ -68,7 +101,8 @@ describe("ShouldRender", () => {
     const hanging = createBackend(
       "https://app.test",
       "t",
-      (_url, init) => new Promise((_resolve, reject) => init.signal?.addEventListener("abort", () => reject(new Error("aborted")))),
+      (_url, init) =>
+        new Promise((_resolve, reject) => init.signal?.addEventListener("abort", () => reject(new Error("aborted")))),
       20,
     );
     expect(await shouldRender({ storage: { update: async () => {} } }, hanging)).toEqual({ render: false });
@@ -94,7 +128,12 @@ describe("Render's step machine", () => {
     const flow = createFlow(offer("off_case"), backend, host);
     flow.selectMultiple(2);
     await flow.accept();
-    expect(backend.sign).toHaveBeenCalledWith({ referenceId: "ref-1", offerId: "off_case", multiple: 2, expected: { final: 6240, currency: "EUR" } });
+    expect(backend.sign).toHaveBeenCalledWith({
+      referenceId: "ref-1",
+      offerId: "off_case",
+      multiple: 2,
+      expected: { final: 6240, currency: "EUR" },
+    });
     expect(host.applyChangeset).toHaveBeenCalledWith("signed.jwt.token");
     expect(flow.state).toMatchObject({ kind: "done", accepted: 1 });
     expect(host.done).toHaveBeenCalledTimes(1);
@@ -103,7 +142,12 @@ describe("Render's step machine", () => {
   it("GIVEN an accepted offer and another one from the server WHEN the changeset is applied THEN the next step shows it", async () => {
     const flow = createFlow(offer("off_case"), fakeBackend({ offers: [offer("off_kit", 2, 1500)] }), fakeHost());
     await flow.accept();
-    expect(flow.state).toMatchObject({ kind: "offer", offer: { offerId: "off_kit", step: 2 }, multiple: 1, busy: null });
+    expect(flow.state).toMatchObject({
+      kind: "offer",
+      offer: { offerId: "off_kit", step: 2 },
+      multiple: 1,
+      busy: null,
+    });
   });
 
   it("GIVEN Shopify allows no more changesets WHEN one was applied THEN the flow is done without asking for more", async () => {
@@ -125,7 +169,11 @@ describe("Render's step machine", () => {
 
   it("GIVEN the server refuses to sign WHEN accepting THEN nothing is applied and the buyer goes on", async () => {
     const host = fakeHost();
-    const flow = createFlow(offer("off_case"), fakeBackend({ sign: async () => Promise.reject(new Error("409")) }), host);
+    const flow = createFlow(
+      offer("off_case"),
+      fakeBackend({ sign: async () => Promise.reject(new Error("409")) }),
+      host,
+    );
     await flow.accept();
     expect(host.applyChangeset).not.toHaveBeenCalled();
     expect(host.done).toHaveBeenCalled();
@@ -154,7 +202,9 @@ describe("Render's step machine", () => {
     const host = fakeHost();
     const flow = createFlow(offer("off_case"), fakeBackend(), host);
     await flow.refreshPreview();
-    expect(host.calculateChangeset).toHaveBeenCalledWith({ changes: [{ type: "add_variant", variantId: 4600000500, quantity: 1 }] });
+    expect(host.calculateChangeset).toHaveBeenCalledWith({
+      changes: [{ type: "add_variant", variantId: 4600000500, quantity: 1 }],
+    });
     expect(flow.state).toMatchObject({ preview: { shipping: "4.90", tax: "5.15", charged: "41.25" } });
   });
 
@@ -166,12 +216,23 @@ describe("Render's step machine", () => {
     expect(backend.events).toHaveBeenCalledTimes(1);
     const [events] = backend.events.mock.calls[0] as unknown as [unknown[]];
     expect(EventInput.safeParse(events[0]).success).toBe(true);
-    expect(events[0]).toMatchObject({ type: "impression", moment: "post_purchase", surface: "post_purchase", offerId: "off_case", journeyKey: "gid://shopify/Customer/5" });
+    expect(events[0]).toMatchObject({
+      type: "impression",
+      moment: "post_purchase",
+      surface: "post_purchase",
+      offerId: "off_case",
+      journeyKey: "gid://shopify/Customer/5",
+    });
   });
 
   it("GIVEN an experiment offer WHEN its impression is sent THEN it names the buyer's arm as armId", async () => {
     const backend = fakeBackend();
-    const flow = createFlow({ ...offer("off_case"), experimentId: "exp-pp", armId: "pp-v1" }, backend, fakeHost(), () => 1_700_000_000_000);
+    const flow = createFlow(
+      { ...offer("off_case"), experimentId: "exp-pp", armId: "pp-v1" },
+      backend,
+      fakeHost(),
+      () => 1_700_000_000_000,
+    );
     await flow.shown();
     const [events] = backend.events.mock.calls[0] as unknown as [Array<Record<string, unknown>>];
     expect(EventInput.safeParse(events[0]).success).toBe(true);

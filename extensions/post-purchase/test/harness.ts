@@ -28,7 +28,15 @@ export const offer = (offerId: string, step: number, extra: Partial<OfferView> =
   cta: `Add ${offerId}`,
   decline: "No thanks",
   currency: "EUR",
-  quantities: [{ multiple: 1, original: 3900, final: 3120, savings: 780, changes: [{ type: "add_variant", variantId: 4600000500, quantity: 1 }] }],
+  quantities: [
+    {
+      multiple: 1,
+      original: 3900,
+      final: 3120,
+      savings: 780,
+      changes: [{ type: "add_variant", variantId: 4600000500, quantity: 1 }],
+    },
+  ],
   lines: [{ productId: "gid://shopify/Product/1", variantId: "gid://shopify/ProductVariant/4600000500", quantity: 1 }],
   journeyKey: "k",
   ...extra,
@@ -53,7 +61,10 @@ export interface Node {
   children?: readonly Node[];
 }
 export const textOf = (n: Node): string => (n.text ?? "") + (n.children ?? []).map(textOf).join("");
-export const find = (n: Node, type: string): Node[] => [...(n.type === type ? [n] : []), ...(n.children ?? []).flatMap((c) => find(c, type))];
+export const find = (n: Node, type: string): Node[] => [
+  ...(n.type === type ? [n] : []),
+  ...(n.children ?? []).flatMap((c) => find(c, type)),
+];
 /** Every string the buyer can read: text nodes and string props (a banner's title, a select's label). */
 export const readable = (n: Node): string[] => [
   ...(n.text ? [n.text] : []),
@@ -73,13 +84,23 @@ export const calculated = {
   },
 };
 
-export async function mount(registered: Record<string, Callback>, stored: unknown, opts: { locale?: string; calculate?: unknown } = {}) {
+export async function mount(
+  registered: Record<string, Callback>,
+  stored: unknown,
+  opts: { locale?: string; calculate?: unknown } = {},
+) {
   const root = createRemoteRoot(() => {}) as RemoteRoot;
   const api = {
     inputData: { token: "input.jwt", locale: opts.locale ?? "en", initialPurchase: { referenceId: "ref-1" } },
     storage: { initialData: stored, update: async () => {} },
-    applyChangeset: vi.fn(async (_token: string) => ({ status: "processed", errors: [], changesetApplicationsRemaining: 2 })),
-    calculateChangeset: vi.fn(async () => opts.calculate ?? { status: "unprocessed", errors: [{ code: "server_error", message: "n/a" }] }),
+    applyChangeset: vi.fn(async (_token: string) => ({
+      status: "processed",
+      errors: [],
+      changesetApplicationsRemaining: 2,
+    })),
+    calculateChangeset: vi.fn(
+      async () => opts.calculate ?? { status: "unprocessed", errors: [{ code: "server_error", message: "n/a" }] },
+    ),
     done: vi.fn(async () => {}),
   };
   registered["Checkout::PostPurchase::Render"]!(root, api);

@@ -29,10 +29,16 @@ const englishFragments = [...placeholdersByKey(english).keys()]
   .filter((s) => s.length >= 4); // "Taxes: " stays "Taxes:" (French writes the word alike, "Taxes :")
 
 /** An offer with no CTA or decline copy of its own (the fixed defaults show), in two quantities. */
-const bare = offer("off_case", 1, { cta: undefined, decline: undefined, title: "Étui", quantities: [offer("x", 1).quantities[0]!, { ...offer("x", 1).quantities[0]!, multiple: 2 }] });
+const bare = offer("off_case", 1, {
+  cta: undefined,
+  decline: undefined,
+  title: "Étui",
+  quantities: [offer("x", 1).quantities[0]!, { ...offer("x", 1).quantities[0]!, multiple: 2 }],
+});
 
 /** An amount as Intl writes it for the locale (the expected side, independent of the code under test). */
-const eur = (locale: string, amount: number) => new Intl.NumberFormat(locale, { style: "currency", currency: "EUR" }).format(amount);
+const eur = (locale: string, amount: number) =>
+  new Intl.NumberFormat(locale, { style: "currency", currency: "EUR" }).format(amount);
 
 async function page(locale: string, step = 1) {
   stubBackend({});
@@ -45,7 +51,18 @@ describe("the post-purchase page in the buyer's language", () => {
     const text = await page("de");
     expect(eur("de", 7.8)).toBe("7,80\u00a0€");
     expect(englishFragments.length).toBeGreaterThanOrEqual(12);
-    for (const s of ["Zu deiner Bestellung hinzufügen", "Mit einem Klick, ohne deine Zahlungsdaten erneut einzugeben.", "Du sparst 7,80\u00a0€", "Menge", "Versand: 4,90\u00a0€", "Steuern: 5,10\u00a0€", "Jetzt zu zahlen: 41,25\u00a0€", "Jetzt bezahlen · 31,20\u00a0€", "Angebot ablehnen", "39,00\u00a0€"]) {
+    for (const s of [
+      "Zu deiner Bestellung hinzufügen",
+      "Mit einem Klick, ohne deine Zahlungsdaten erneut einzugeben.",
+      "Du sparst 7,80\u00a0€",
+      "Menge",
+      "Versand: 4,90\u00a0€",
+      "Steuern: 5,10\u00a0€",
+      "Jetzt zu zahlen: 41,25\u00a0€",
+      "Jetzt bezahlen · 31,20\u00a0€",
+      "Angebot ablehnen",
+      "39,00\u00a0€",
+    ]) {
       expect(text).toContain(s);
     }
     for (const fragment of englishFragments) expect(text).not.toContain(fragment);
@@ -55,7 +72,17 @@ describe("the post-purchase page in the buyer's language", () => {
   it("GIVEN a French buyer (fr-FR) on the second offer THEN the strings are French, money French", async () => {
     const text = await page("fr-FR", 2);
     const fr = (n: number) => eur("fr-FR", n);
-    for (const s of ["Une offre de plus pour votre commande", "En un clic, sans saisir à nouveau vos informations de paiement.", `Vous économisez ${fr(7.8)}`, "Quantité", `Livraison\u00a0: ${fr(4.9)}`, `Taxes\u00a0: ${fr(5.1)}`, `Débité maintenant\u00a0: ${fr(41.25)}`, `Payer maintenant · ${fr(31.2)}`, "Refuser cette offre"]) {
+    for (const s of [
+      "Une offre de plus pour votre commande",
+      "En un clic, sans saisir à nouveau vos informations de paiement.",
+      `Vous économisez ${fr(7.8)}`,
+      "Quantité",
+      `Livraison\u00a0: ${fr(4.9)}`,
+      `Taxes\u00a0: ${fr(5.1)}`,
+      `Débité maintenant\u00a0: ${fr(41.25)}`,
+      `Payer maintenant · ${fr(31.2)}`,
+      "Refuser cette offre",
+    ]) {
       expect(text).toContain(s);
     }
     for (const fragment of englishFragments) expect(text).not.toContain(fragment);
@@ -69,7 +96,8 @@ describe("the post-purchase page in the buyer's language", () => {
 
   it("GIVEN a language without a file (pt-BR) or a malformed locale THEN English strings; money in the buyer's locale", async () => {
     const pt = await page("pt-BR");
-    for (const s of ["Add this to your order", "Quantity", "Decline this offer", `You save ${eur("pt-BR", 7.8)}`]) expect(pt).toContain(s);
+    for (const s of ["Add this to your order", "Quantity", "Decline this offer", `You save ${eur("pt-BR", 7.8)}`])
+      expect(pt).toContain(s);
     const broken = await page("en_??");
     expect(broken).toContain("You save €7.80");
     expect(broken).toContain("Pay now · €31.20");
@@ -97,7 +125,9 @@ describe("the locale files", () => {
   });
 
   it("GIVEN a locale THEN its language is picked by tag, then language, then English", () => {
-    expect(["de", "de-AT", "DE_ch", "fr-CA", "es-MX", "nl-BE", "pt", "", "zz-ZZ"].map((l) => buyerStrings(l).language)).toEqual(["de", "de", "de", "fr", "es", "nl", "en", "en", "en"]);
+    expect(
+      ["de", "de-AT", "DE_ch", "fr-CA", "es-MX", "nl-BE", "pt", "", "zz-ZZ"].map((l) => buyerStrings(l).language),
+    ).toEqual(["de", "de", "de", "fr", "es", "nl", "en", "en", "en"]);
     expect(buyerStrings(undefined).t("offer.youSave", { amount: "€1.00" })).toBe("You save €1.00");
   });
 });

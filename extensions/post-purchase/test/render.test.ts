@@ -1,5 +1,15 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { find, loadBundle, mount as mountIn, offer, stubBackend, settle, textOf, type Callback, type Node } from "./harness";
+import {
+  find,
+  loadBundle,
+  mount as mountIn,
+  offer,
+  stubBackend,
+  settle,
+  textOf,
+  type Callback,
+  type Node,
+} from "./harness";
 
 /** The shipped bundle in a real RemoteRoot (./harness): ShouldRender, render, accept, decline. */
 let registered: Record<string, Callback> = {};
@@ -20,12 +30,20 @@ const press = async (root: Node, label: RegExp) => {
 
 describe("the bundled extension", () => {
   it("registers ShouldRender and Render", () => {
-    expect(Object.keys(registered).sort()).toEqual(["Checkout::PostPurchase::Render", "Checkout::PostPurchase::ShouldRender"]);
+    expect(Object.keys(registered).sort()).toEqual([
+      "Checkout::PostPurchase::Render",
+      "Checkout::PostPurchase::ShouldRender",
+    ]);
   });
 
   it("GIVEN the backend fails WHEN ShouldRender runs THEN it does not render", async () => {
     vi.stubGlobal("fetch", async () => ({ ok: false, status: 503, json: async () => ({}) }));
-    expect(await registered["Checkout::PostPurchase::ShouldRender"]!({ inputData: { token: "t" }, storage: { update: async () => {} } })).toEqual({ render: false });
+    expect(
+      await registered["Checkout::PostPurchase::ShouldRender"]!({
+        inputData: { token: "t" },
+        storage: { update: async () => {} },
+      }),
+    ).toEqual({ render: false });
   });
 
   it("GIVEN a stored offer WHEN Render mounts THEN the offer, its price and savings, accept and decline are shown", async () => {
@@ -39,10 +57,18 @@ describe("the bundled extension", () => {
   });
 
   it("GIVEN an offer WHEN the buyer accepts THEN the signed token is applied and the next offer is rendered", async () => {
-    const calls = stubBackend({ "/api/post-purchase/sign": [{ token: "signed.jwt" }], "/api/post-purchase/offer": [{ offer: offer("off_kit", 2) }] });
+    const calls = stubBackend({
+      "/api/post-purchase/sign": [{ token: "signed.jwt" }],
+      "/api/post-purchase/offer": [{ offer: offer("off_kit", 2) }],
+    });
     const { root, api } = await mount({ offer: offer("off_case", 1) });
     await press(root, /Add off_case/);
-    expect(calls.find((c) => c.path === "/api/post-purchase/sign")?.body).toEqual({ referenceId: "ref-1", offerId: "off_case", multiple: 1, expected: { final: 3120, currency: "EUR" } });
+    expect(calls.find((c) => c.path === "/api/post-purchase/sign")?.body).toEqual({
+      referenceId: "ref-1",
+      offerId: "off_case",
+      multiple: 1,
+      expected: { final: 3120, currency: "EUR" },
+    });
     expect(api.applyChangeset).toHaveBeenCalledWith("signed.jwt");
     expect(textOf(root)).toContain("Title off_kit");
   });

@@ -13,8 +13,25 @@ import type { MomentId } from "@moments/engine";
  * `MomentDecision.exposures`), the same way for the hold-out and every variant. Only exposures make
  * a journey a visitor of an arm; impressions count what buyers saw.
  */
-export const EVENT_TYPES = ["impression", "click", "accept", "decline", "exit_intent", "purchase", "unsubscribe", "exposure"] as const;
-export const SURFACES = ["checkout", "thank_you", "order_status", "post_purchase", "storefront", "email", "demo"] as const;
+export const EVENT_TYPES = [
+  "impression",
+  "click",
+  "accept",
+  "decline",
+  "exit_intent",
+  "purchase",
+  "unsubscribe",
+  "exposure",
+] as const;
+export const SURFACES = [
+  "checkout",
+  "thank_you",
+  "order_status",
+  "post_purchase",
+  "storefront",
+  "email",
+  "demo",
+] as const;
 export const ARMS = ["variant", "holdout", "none"] as const;
 /** Events per request at most, on every endpoint and in every client's queue. */
 export const MAX_BATCH = 50;
@@ -61,5 +78,4 @@ export interface EventBatchBody {
 
 /** The answer per event, in the batch's order. */
 export type EventResult =
-  | { id: string; status: "accepted" | "duplicate" }
-  | { id: string | null; status: "rejected"; reason: string };
+  { id: string; status: "accepted" | "duplicate" } | { id: string | null; status: "rejected"; reason: string };

@@ -65,17 +65,6 @@ const dropped = (sp: Spec) => wireVersion === 1 && sp === designSpec;
 
 const failed = (message: string): undefined => void (issue = message);
 
-/** The currency table's entries checked once per decode against the money records' key spec. */
-let currencyChecks: Array<string | null> = [];
-let currencyKeySpec: Spec | undefined;
-function currencyIssue(keySpec: Spec, i: number): string | null {
-  if (keySpec !== currencyKeySpec) {
-    currencyKeySpec = keySpec;
-    currencyChecks = currencies.map((c) => leafIssue(keySpec, String(c)));
-  }
-  return i < currencyChecks.length ? currencyChecks[i]! : leafIssue(keySpec, "undefined");
-}
-
 /** The index in a reference "^<base36>". */
 function refIndex(x: string): number {
   let i = 0;
@@ -135,7 +124,7 @@ function expand(sp: Spec, x: unknown, how: string): unknown {
           const v: unknown = x[i];
           if (v === null) continue;
           const k = String(currencies[i]);
-          const e = currencyIssue(sp.key, i) || (typeof v === "string" ? null : leafIssue(sp.of, v));
+          const e = leafIssue(sp.key, k) || (typeof v === "string" ? null : leafIssue(sp.of, v));
           if (e) return (trail.push(k), failed(e));
           out[k] = typeof v === "string" ? expand(sp.of, v, "") : v;
           if (issue !== null) return void trail.push(k);
@@ -245,7 +234,6 @@ export function decodePayload(input: unknown): DecodeResult {
   const when = leafIssue(publishedAt, w.publishedAt);
   if (when) return fail("publishedAt", when);
   currencies = c;
-  currencyKeySpec = undefined;
   shared = s;
   memoSpec = [];
   memoHow = [];

@@ -237,31 +237,25 @@ const isTarget = (offer: Offer, line: CartLine) => {
 };
 
 /**
- * The cart line a swap offer replaces (variant upgrade, subscription / plan upgrade: one mechanism).
- * The offer's first item is the target: its variant, on its selling plan when it names one (else the
- * line keeps its own plan). The line to swap is a triggering line of the cart's own (not added by an
- * offer), of the target's product, that is not the target yet; an upgrade never swaps a line for a
- * variant listed below the line's unit price (no downgrade). The target already in the cart (an
- * accepted swap included) is `already_in_cart`; no line to swap is `trigger_not_in_cart`, detailed.
+ * The cart line a swap offer replaces (variant upgrade, subscription / plan upgrade: one mechanism),
+ * or why there is none. The offer's first item is the target: its variant, on its selling plan when
+ * it names one (else the line keeps its own plan). The line to swap is a triggering line of the
+ * cart's own (not added by an offer), of the target's product, that is not the target yet; an
+ * upgrade never swaps a line for a variant listed below the line's unit price (no downgrade). The
+ * target already in the cart (an accepted swap included) is `already_in_cart`; no line to swap is
+ * `trigger_not_in_cart`, detailed.
  */
-export function swapSource(
-  prepared: PreparedOffer,
-  index: CartIndex,
-  currency: string,
-): { from: CartLine } | { reason: "already_in_cart" | "trigger_not_in_cart"; detail: string } {
-  const offer = prepared.o;
-  const item = offer.items[0]!;
+export function swapSource(prepared: PreparedOffer, index: CartIndex, currency: string): CartLine | Excluded {
+  const item = prepared.o.items[0]!;
   const lines = index.byProduct.get(item.productId) || [];
-  for (const line of lines) if (isTarget(offer, line)) return { reason: "already_in_cart", detail: item.variantId };
+  for (const line of lines) if (isTarget(prepared.o, line)) return exclude(prepared, "already_in_cart", item.variantId);
   const price = item.prices[currency];
-  let pricier: CartLine | undefined;
+  let pricier = "";
   for (const line of lines) {
     if (isOfferLine(line) || !lineTriggers(prepared, line)) continue;
-    if (line.variantId !== item.variantId && price !== undefined && line.unitPrice > price) pricier = line;
-    else return { from: line };
+    if (line.variantId !== item.variantId && price !== undefined && line.unitPrice > price)
+      pricier = ": " + line.variantId + " costs more than the upgrade";
+    else return line;
   }
-  return {
-    reason: "trigger_not_in_cart",
-    detail: pricier ? `no line to upgrade: ${pricier.variantId} costs more than the upgrade` : "no line to upgrade",
-  };
+  return exclude(prepared, "trigger_not_in_cart", "no line to upgrade" + pricier);
 }

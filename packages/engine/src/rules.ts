@@ -27,13 +27,6 @@ export interface Candidate {
 
 type Rule = (prepared: PreparedOffer, candidate: Candidate) => Excluded | undefined;
 
-/** Why a swap cannot run at a moment after payment (the `swap_unavailable` detail). */
-const SWAP_AFTER: Partial<Record<MomentId, string>> = {
-  post_purchase: "post-purchase changesets only add lines",
-  thank_you: "the order is paid: offers after it add lines, they do not swap them",
-  email: "the order is paid: offers after it add lines, they do not swap them",
-};
-
 /**
  * The rules for one decision, in decision order, over what the decision knows about the buyer,
  * the cart and the journey (computed once). Returns the check of an offer at a moment: the first
@@ -95,30 +88,28 @@ export function rulesFor(
     candidate.variant = variant;
     candidate.elsewhere = prepared.armMoments && !((variant && variant.moments) || offer.moments).includes(moment);
     // A swap switches a line of the cart: after payment the line is bought (decision 027).
-    if (isSwap(offer) && !SWAP_MOMENTS.includes(moment))
-      return exclude(prepared, "swap_unavailable", SWAP_AFTER[moment]);
+    if (isSwap(offer) && !SWAP_MOMENTS.includes(moment)) return exclude(prepared, "swap_unavailable");
     return undefined;
   };
 
   /**
    * 3. downsell_only: an offer another offer names as its `downsell` shows only once that offer was
    * declined, at a moment the declined offer runs at, in its place (decision 027). The detail names
-   * the offers it waits for, or says the decline was of an offer that does not run here.
+   * the offers it waits for ("<id> declined at another moment" for one declined where it does not run).
    */
   const linked: Rule = (prepared, candidate) => {
     const parents = prepared.parents;
     if (!parents) return undefined;
-    let declinedElsewhere = false;
-    for (const parent of parents)
-      if (declined.has(parent.o.id)) {
-        if (runsAt(parent, moment)) {
-          candidate.replaces = parent;
-          return undefined;
-        }
-        declinedElsewhere = true;
+    let detail = "";
+    for (const parent of parents) {
+      const id = parent.o.id;
+      if (declined.has(id) && runsAt(parent, moment)) {
+        candidate.replaces = parent;
+        return undefined;
       }
-    const names = parents.map((parent) => parent.o.id).join(",");
-    return exclude(prepared, "downsell_only", declinedElsewhere ? names + " declined at another moment" : names);
+      detail += (detail ? "," : "") + id + (declined.has(id) ? " declined at another moment" : "");
+    }
+    return exclude(prepared, "downsell_only", detail);
   };
 
   /** 4. currency_mismatch, country_mismatch (country or market), language_mismatch, device_mismatch */
@@ -156,8 +147,8 @@ export function rulesFor(
     const offer = prepared.o;
     if (isSwap(offer)) {
       const swap = swapSource(prepared, cartIndex(), cart.currency);
-      if ("reason" in swap) return exclude(prepared, swap.reason, swap.detail);
-      candidate.from = swap.from;
+      if ("reason" in swap) return swap;
+      candidate.from = swap;
       return undefined;
     }
     if (prepared.hasTrigger && !triggered(prepared, cartIndex())) return exclude(prepared, "trigger_not_in_cart");

@@ -67,7 +67,11 @@ describe("linked downsells", () => {
   });
 
   it("GIVEN A declined but B not eligible here (its product is already in the cart) WHEN deciding THEN B gets its exact reason and the place goes on", () => {
-    const cart = { lines: [{ productId: "P1", variantId: "V0", quantity: 1, unitPrice: 100 }], subtotal: 100, currency: "EUR" };
+    const cart = {
+      lines: [{ productId: "P1", variantId: "V0", quantity: 1, unitPrice: 100 }],
+      subtotal: 100,
+      currency: "EUR",
+    };
     const m = decide(input([A, B, C], { moments: ["post_purchase"], cart, journey: { declined: ["a"] } })).moments[0]!;
     expect(reason(m, "b")).toMatchObject({ reason: "already_in_cart", detail: "P1" });
     expect(m.offers.map((o) => o.offerId)).toEqual(["c"]);
@@ -85,14 +89,29 @@ describe("linked downsells", () => {
   });
 
   it("GIVEN the merchant's 'a no ends the offers' setting WHEN A is declined THEN B (the answer to that no) still shows, C does not", () => {
-    const m = at("post_purchase", [A, B, C], { declined: ["a"] }, { afterDecline: "journey", momentLimits: { post_purchase: 2 } });
+    const m = at(
+      "post_purchase",
+      [A, B, C],
+      { declined: ["a"] },
+      { afterDecline: "journey", momentLimits: { post_purchase: 2 } },
+    );
     expect(m.offers.map((o) => o.offerId)).toEqual(["b"]);
     expect(reason(m, "c")?.reason).toBe("after_decline");
   });
 
   it("GIVEN a chain A -> B -> D WHEN A then B are declined THEN D shows", () => {
-    const D = offer({ id: "d", moments: ["cart"], items: [{ productId: "P4", variantId: "V4", quantity: 1, prices: { EUR: 900 } }] });
-    const m = at("cart", [A, { ...B, downsell: "d" }, D], { shown: [{ offerId: "a", moment: "cart" }, { offerId: "b", moment: "cart" }], declined: ["a", "b"] });
+    const D = offer({
+      id: "d",
+      moments: ["cart"],
+      items: [{ productId: "P4", variantId: "V4", quantity: 1, prices: { EUR: 900 } }],
+    });
+    const m = at("cart", [A, { ...B, downsell: "d" }, D], {
+      shown: [
+        { offerId: "a", moment: "cart" },
+        { offerId: "b", moment: "cart" },
+      ],
+      declined: ["a", "b"],
+    });
     expect(m.offers.map((o) => [o.offerId, o.downsellOf])).toEqual([["d", "b"]]);
   });
 
@@ -105,7 +124,9 @@ describe("linked downsells", () => {
 
   it("GIVEN an offer naming itself or an offer not published WHEN deciding THEN the link is ignored", () => {
     expect(at("cart", [{ ...A, downsell: "a" }], { shown: [] }).offers.map((o) => o.offerId)).toEqual(["a"]);
-    expect(at("cart", [{ ...A, downsell: "gone" }, B], { shown: [], declined: ["a"] }).offers.map((o) => o.offerId)).toEqual(["b"]);
+    expect(
+      at("cart", [{ ...A, downsell: "gone" }, B], { shown: [], declined: ["a"] }).offers.map((o) => o.offerId),
+    ).toEqual(["b"]);
   });
 
   it("GIVEN the link WHEN published and decoded THEN it travels (short key) and decides the same", () => {

@@ -7,3 +7,5 @@ export * from "./groupSequential";
 export * from "./srm";
 export * from "./verdict";
 export * from "./random";
+export * from "./bandit";
+export * from "./guardrail";

@@ -1,7 +1,11 @@
 type Attrs = Record<string, string | boolean | undefined | ((e: Event) => void)>;
 
 /** A minimal element builder: text children are set as text, never parsed as HTML. */
-export function h(tag: string, attrs: Attrs = {}, ...children: Array<Node | string | false | undefined | null | "">): HTMLElement {
+export function h(
+  tag: string,
+  attrs: Attrs = {},
+  ...children: Array<Node | string | false | undefined | null | "">
+): HTMLElement {
   const el = document.createElement(tag);
   for (const k in attrs) {
     const v = attrs[k];
@@ -27,7 +31,13 @@ export interface Dialog {
  */
 export function openDialog(
   content: HTMLElement[],
-  opts: { labelledBy: string; describedBy?: string; drawer?: boolean; closeLabel: string; onClose?: (reason: "decline" | "dismiss" | "accept") => void },
+  opts: {
+    labelledBy: string;
+    describedBy?: string;
+    drawer?: boolean;
+    closeLabel: string;
+    onClose?: (reason: "decline" | "dismiss" | "accept") => void;
+  },
 ): Dialog {
   const opener = document.activeElement as HTMLElement | null;
   const close = (reason: "decline" | "dismiss" | "accept") => {
@@ -47,7 +57,11 @@ export function openDialog(
       "aria-describedby": opts.describedBy,
       tabindex: "-1",
     },
-    h("button", { type: "button", class: "moments-x", "aria-label": opts.closeLabel, click: () => close("dismiss") }, "\u00d7"),
+    h(
+      "button",
+      { type: "button", class: "moments-x", "aria-label": opts.closeLabel, click: () => close("dismiss") },
+      "\u00d7",
+    ),
     ...content,
   );
   const root = h("div", { class: "moments-overlay", click: (e) => e.target === root && close("dismiss") }, box);

@@ -73,7 +73,11 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
   }
 
   const post = (path: string, body: unknown) =>
-    fetch(cfg.root + path, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body) });
+    fetch(cfg.root + path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+    });
   // The journey key rides the cart into checkout and the order; off the render path.
   const tag = (inCart: string | undefined) => void tagCart(post, ls, jk!, inCart);
   tag(cfg.jk);
@@ -86,13 +90,33 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
       const cart = (await (await fetch(cfg.root + "cart.js", { headers: { Accept: "application/json" } })).json()) as {
         currency?: string;
         attributes?: Record<string, string> | null;
-        items: Array<{ product_id: number; variant_id: number; quantity: number; price: number; vendor?: string; properties?: Record<string, string> | null }>;
+        items: Array<{
+          product_id: number;
+          variant_id: number;
+          quantity: number;
+          price: number;
+          vendor?: string;
+          properties?: Record<string, string> | null;
+          selling_plan_allocation?: { selling_plan: { id: number } } | null;
+        }>;
       };
       cur = cart.currency || cur;
       if (cart.attributes) tag(cart.attributes[JOURNEY_ATTR] || "");
       c = cart.items.map((i) => {
         const known = cfg.pc?.[i.product_id];
-        return [i.product_id, i.variant_id, i.quantity, i.price, i.vendor || "", i.properties?._moments_offer || "", known?.[0] || [], known?.[1] || []];
+        const t: CartTuple = [
+          i.product_id,
+          i.variant_id,
+          i.quantity,
+          i.price,
+          i.vendor || "",
+          i.properties?._moments_offer || "",
+          known?.[0] || [],
+          known?.[1] || [],
+        ];
+        // A subscription line's selling plan: what a plan upgrade swaps, or keeps.
+        if (i.selling_plan_allocation) t[8] = i.selling_plan_allocation.selling_plan.id;
+        return t;
       });
     }
     const q = new URLSearchParams({
@@ -131,6 +155,12 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
     addTo(ls, "moments_dec", o.id);
     tracker.track({ type: "decline", ...ev(o, moment) });
   };
+  /** After a "no" to `o`: the downsell it names, which the engine now puts in its place (decision 027). */
+  const downsellOf = (o: WireOffer, moment: Moment) =>
+    offers(moment).then(
+      (f) => (f[0] && f[0].after === o.id ? f[0] : undefined),
+      () => undefined,
+    );
 
   let adding = false;
   async function accept(o: WireOffer, moment: Moment, btn: HTMLButtonElement, status: HTMLElement): Promise<boolean> {
@@ -138,7 +168,9 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
     adding = true;
     try {
       for (const l of o.lines) if (l.r) await post("cart/change.js", { id: String(l.r), quantity: 0 });
-      const res = await post("cart/add.js", { items: o.lines.map((l) => ({ id: l.id, quantity: l.q, properties: l.p })) });
+      const res = await post("cart/add.js", {
+        items: o.lines.map((l) => ({ id: l.id, quantity: l.q, properties: l.p, selling_plan: l.s })),
+      });
       if (!res.ok) throw new Error(String(res.status));
       tracker.track({ type: "accept", ...ev(o, moment), valueMinor: o.value, currency: o.cur });
       tracker.flush();
@@ -165,7 +197,11 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
     const status = h("p", { class: "moments-status", role: "status" });
     const btn = h(
       "button",
-      { type: "button", class: "moments-accept", click: () => void accept(o, moment, btn, status).then((ok) => ok && done(true)) },
+      {
+        type: "button",
+        class: "moments-accept",
+        click: () => void accept(o, moment, btn, status).then((ok) => ok && done(true)),
+      },
       `${o.cta || cfg.t.add} \u00b7 ${o.price}`,
     ) as HTMLButtonElement;
     let timer: HTMLElement | false = false;
@@ -191,7 +227,8 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
         "div",
         { class: "moments-offer moments-" + design },
         // Decorative (the heading names the offer); an image that fails to load is removed.
-        o.image && h("img", { class: "moments-img", src: o.image, alt: "", error: (e) => (e.target as Element).remove() }),
+        o.image &&
+          h("img", { class: "moments-img", src: o.image, alt: "", error: (e) => (e.target as Element).remove() }),
         h(
           "div",
           { class: "moments-main" },
@@ -203,7 +240,11 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
             "div",
             { class: "moments-actions" },
             btn,
-            h("button", { type: "button", class: "moments-decline", click: () => (decline(o, moment), done(false)) }, o.decline || cfg.t.noThanks),
+            h(
+              "button",
+              { type: "button", class: "moments-decline", click: () => (decline(o, moment), done(false)) },
+              o.decline || cfg.t.noThanks,
+            ),
           ),
           status,
         ),
@@ -212,7 +253,10 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
   }
 
   function popup(o: WireOffer, moment: Moment, drawer: boolean) {
-    const v = view(o, moment, (accepted) => d.close(accepted ? "accept" : "decline"));
+    const v = view(o, moment, (accepted) => {
+      d.close(accepted ? "accept" : "decline");
+      if (!accepted) void downsellOf(o, moment).then((n) => n && popup(n, moment, drawer));
+    });
     const d = openDialog([v.el], {
       labelledBy: v.id + "-t",
       describedBy: v.body ? v.id + "-d" : undefined,
@@ -223,16 +267,19 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
   }
 
   // The cart page app block: "complete your order", inline, space reserved by the block's Liquid.
-  document.querySelectorAll<HTMLElement>("[data-moments-cart]").forEach(async (slot) => {
-    const [found] = await Promise.all([offers("cart", true).catch(() => []), css]);
-    const o = found[0];
-    if (!o) return;
+  // A decline shows the offer's linked downsell in the same place, when it names one.
+  const inline = (slot: HTMLElement, o: WireOffer) => {
     const v = view(o, "cart", (accepted) => {
       if (accepted && slot.dataset.reload !== "false") location.reload();
-      else slot.replaceChildren();
+      else if (accepted) slot.replaceChildren();
+      else void downsellOf(o, "cart").then((n) => (n ? inline(slot, n) : slot.replaceChildren()));
     });
     slot.replaceChildren(h("section", { class: "moments-cart-offer", "aria-labelledby": v.id + "-t" }, v.el));
     shown(o, "cart");
+  };
+  document.querySelectorAll<HTMLElement>("[data-moments-cart]").forEach(async (slot) => {
+    const [found] = await Promise.all([offers("cart", true).catch(() => []), css]);
+    if (found[0]) inline(slot, found[0]);
   });
 
   if (!embed || checkout) return;
@@ -250,7 +297,11 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
     window.fetch = function (this: unknown, ...args: Parameters<typeof fetch>) {
       const p = origFetch.apply(this, args);
       const u = args[0];
-      if (isAdd(typeof u === "string" ? u : u instanceof URL ? u.href : u.url)) p.then((r) => r.ok && crossSell(), () => {});
+      if (isAdd(typeof u === "string" ? u : u instanceof URL ? u.href : u.url))
+        p.then(
+          (r) => r.ok && crossSell(),
+          () => {},
+        );
       return p;
     } as typeof fetch;
     const origOpen = XMLHttpRequest.prototype.open as (this: XMLHttpRequest, ...a: unknown[]) => void;
@@ -262,13 +313,17 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
 
   // Once per browser session, across tabs: a session cookie (sessionStorage is per tab).
   if (embed.exit !== false && !/(^|; )moments_exit=/.test(document.cookie)) {
-    watchExitIntent(window, { mobile, graceMs: embed.grace, dwellMs: embed.dwell, hiddenMs: embed.hidden }, (signal) => {
-      if (/(^|; )moments_exit=/.test(document.cookie)) return;
-      document.cookie = `moments_exit=${signal}; path=/; SameSite=Lax`;
-      tracker.track({ type: "exit_intent", moment: "exit_intent" });
-      void Promise.all([offers("exit_intent"), css])
-        .then(([f]) => f[0] && popup(f[0], "exit_intent", false))
-        .catch(() => {});
-    });
+    watchExitIntent(
+      window,
+      { mobile, graceMs: embed.grace, dwellMs: embed.dwell, hiddenMs: embed.hidden },
+      (signal) => {
+        if (/(^|; )moments_exit=/.test(document.cookie)) return;
+        document.cookie = `moments_exit=${signal}; path=/; SameSite=Lax`;
+        tracker.track({ type: "exit_intent", moment: "exit_intent" });
+        void Promise.all([offers("exit_intent"), css])
+          .then(([f]) => f[0] && popup(f[0], "exit_intent", false))
+          .catch(() => {});
+      },
+    );
   }
 }

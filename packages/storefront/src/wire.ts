@@ -24,6 +24,8 @@ export type CartTuple = [
   tags?: string[],
   /** Numeric collection ids. */
   collections?: number[],
+  /** The numeric selling plan the line is bought on (a subscription), absent for a one-time line. */
+  sellingPlan?: number,
 ];
 
 export interface WireLine {
@@ -34,6 +36,8 @@ export interface WireLine {
   p: Record<string, string>;
   /** Swap offers: the numeric variant id of the line being replaced. */
   r?: number;
+  /** The numeric selling plan the line is added on (a subscription / plan upgrade), as /cart/add.js takes it. */
+  s?: number;
 }
 
 export interface WireOffer {
@@ -58,6 +62,8 @@ export interface WireOffer {
   cur: string;
   /** Epoch ms the offer ends (a limited-time bundle shows a countdown). */
   ends?: number;
+  /** A linked downsell: the declined offer whose place it takes (shown right after that "no"). */
+  after?: string;
   lines: WireLine[];
 }
 

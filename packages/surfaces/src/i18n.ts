@@ -28,7 +28,11 @@ const normalise = (locale: string | null | undefined) => (locale ?? "").trim().r
  * The language of `available` that serves `locale`: the tag itself, else its language ("de-CH" ->
  * "de"), else `fallback` ("pt" -> "en"; empty or missing -> "en").
  */
-export function pickLanguage<L extends string>(locale: string | null | undefined, available: readonly L[], fallback: L): L {
+export function pickLanguage<L extends string>(
+  locale: string | null | undefined,
+  available: readonly L[],
+  fallback: L,
+): L {
   return served(locale, available) ?? fallback;
 }
 
@@ -65,7 +69,12 @@ export function intlLocale(locale: string | null | undefined, fallback = "en"): 
  * zero) and 123456 "HUF 1,234.56" (every digit: never rounded, never rescaled). Intl formats the
  * decimal string exactly, so the amount never becomes a binary float.
  */
-export function formatMoney(minor: number, currency: string, locale: string | null | undefined, currencyDisplay: CurrencyDisplay = "symbol"): string {
+export function formatMoney(
+  minor: number,
+  currency: string,
+  locale: string | null | undefined,
+  currencyDisplay: CurrencyDisplay = "symbol",
+): string {
   const decimal = formatMinor(minor, currency);
   const digits = exponent(currency);
   const fraction = /[1-9]/.test(decimal.split(".")[1] ?? "");
@@ -79,7 +88,11 @@ export function formatMoney(minor: number, currency: string, locale: string | nu
  * The first language of an HTTP Accept-Language header (by q, then order) that `available`
  * serves, else `fallback`: for pages reached without a known buyer locale.
  */
-export function fromAcceptLanguage<L extends string>(header: string | null | undefined, available: readonly L[], fallback: L): L {
+export function fromAcceptLanguage<L extends string>(
+  header: string | null | undefined,
+  available: readonly L[],
+  fallback: L,
+): L {
   const ranked = (header ?? "")
     .split(",")
     .slice(0, 20)

@@ -1,12 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, fromAcceptLanguage, intlLocale, interpolate, pickLanguage, placeholdersByKey, translator } from "@moments/surfaces/i18n";
+import {
+  formatMoney,
+  fromAcceptLanguage,
+  intlLocale,
+  interpolate,
+  pickLanguage,
+  placeholdersByKey,
+  translator,
+} from "@moments/surfaces/i18n";
 
 /** The buyer-facing strings' core: language choice, placeholders, money in the buyer's locale. */
 const AVAILABLE = ["en", "de", "fr"] as const;
 
 describe("language choice", () => {
   it("GIVEN a buyer locale THEN the tag, else its language, else English", () => {
-    expect(["de", "de-CH", "de_at", " FR-ca ", "pt", "pt-BR", "", null, undefined].map((l) => pickLanguage(l, AVAILABLE, "en"))).toEqual(["de", "de", "de", "fr", "en", "en", "en", "en", "en"]);
+    expect(
+      ["de", "de-CH", "de_at", " FR-ca ", "pt", "pt-BR", "", null, undefined].map((l) =>
+        pickLanguage(l, AVAILABLE, "en"),
+      ),
+    ).toEqual(["de", "de", "de", "fr", "en", "en", "en", "en", "en"]);
   });
 
   it("GIVEN an Accept-Language header THEN the best-ranked language served, else English", () => {
@@ -17,7 +29,14 @@ describe("language choice", () => {
   });
 
   it("GIVEN a locale for Intl THEN a canonical tag, its language, or English: never a throw", () => {
-    expect(["de_CH", "fr", "en_??", "", null, "x"].map((l) => intlLocale(l))).toEqual(["de-CH", "fr", "en", "en", "en", "en"]);
+    expect(["de_CH", "fr", "en_??", "", null, "x"].map((l) => intlLocale(l))).toEqual([
+      "de-CH",
+      "fr",
+      "en",
+      "en",
+      "en",
+      "en",
+    ]);
   });
 });
 

@@ -17,7 +17,9 @@ import { BEANIE, JACKET, KIT, SCARF, SHOP } from "./fixture";
  * Shopify does, or deciding in process. What the page sends is recorded for the tests.
  */
 const ASSETS = path.join(ROOT, "extensions/moments-theme/assets");
-const LOCALE = JSON.parse(readFileSync(path.join(ROOT, "extensions/moments-theme/locales/en.default.json"), "utf8")) as {
+const LOCALE = JSON.parse(
+  readFileSync(path.join(ROOT, "extensions/moments-theme/locales/en.default.json"), "utf8"),
+) as {
   moments: Record<string, string>;
 };
 
@@ -40,8 +42,18 @@ interface CartItem {
 export type OffersHandler = (query: URLSearchParams) => Promise<{ status: number; body: string }>;
 
 /** Shopify's app proxy: adds shop, path_prefix, timestamp, logged_in_customer_id and the signature. */
-export function signedProxyQuery(params: Record<string, string>, secret: string, nowSec = Math.floor(Date.now() / 1000)): URLSearchParams {
-  const all: Record<string, string> = { ...params, shop: SHOP, path_prefix: "/apps/moments", timestamp: String(nowSec), logged_in_customer_id: "" };
+export function signedProxyQuery(
+  params: Record<string, string>,
+  secret: string,
+  nowSec = Math.floor(Date.now() / 1000),
+): URLSearchParams {
+  const all: Record<string, string> = {
+    ...params,
+    shop: SHOP,
+    path_prefix: "/apps/moments",
+    timestamp: String(nowSec),
+    logged_in_customer_id: "",
+  };
   const message = Object.keys(all)
     .sort()
     .map((k) => `${k}=${all[k]}`)
@@ -53,7 +65,9 @@ export const forwardToApp =
   (appUrl: string, secret: string, subpath = "offers"): OffersHandler =>
   async (query) => {
     const signed = signedProxyQuery(Object.fromEntries(query), secret);
-    const res = await fetch(`${appUrl}/proxy/${subpath}?${signed}`, { headers: { "User-Agent": BROWSER_UA, Accept: "application/json" } });
+    const res = await fetch(`${appUrl}/proxy/${subpath}?${signed}`, {
+      headers: { "User-Agent": BROWSER_UA, Accept: "application/json" },
+    });
     return { status: res.status, body: await res.text() };
   };
 
@@ -91,7 +105,14 @@ export interface StorefrontServer {
 }
 
 export const jacketInCart = (): CartItem[] => [
-  { product_id: JACKET.product, variant_id: JACKET.variant, quantity: 1, price: JACKET.cents, vendor: "Northwind", properties: null },
+  {
+    product_id: JACKET.product,
+    variant_id: JACKET.variant,
+    quantity: 1,
+    price: JACKET.cents,
+    vendor: "Northwind",
+    properties: null,
+  },
 ];
 
 const THEME_CSS = `
@@ -105,7 +126,13 @@ const HERO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="1280" height="7
 
 const TAGS: Record<number, [string[], number[]]> = { [JACKET.product]: [["outerwear", "waterproof"], [501]] };
 
-function page(kind: "product" | "cart" | "checkout", embed: EmbedSettings | null, withBlock: boolean, cart: CartItem[], attributes: Record<string, string>): string {
+function page(
+  kind: "product" | "cart" | "checkout",
+  embed: EmbedSettings | null,
+  withBlock: boolean,
+  cart: CartItem[],
+  attributes: Record<string, string>,
+): string {
   const t = LOCALE.moments;
   const config = {
     proxy: "/apps/moments",
@@ -117,7 +144,15 @@ function page(kind: "product" | "cart" | "checkout", embed: EmbedSettings | null
     ctags: [],
     pc: TAGS,
     // snippets/moments-config.liquid renders the cart's lines with their products' tags and collections.
-    cart: cart.map((i) => [i.product_id, i.variant_id, i.quantity, i.price, i.vendor, i.properties?._moments_offer ?? "", ...(TAGS[i.product_id] ?? [[], []])]),
+    cart: cart.map((i) => [
+      i.product_id,
+      i.variant_id,
+      i.quantity,
+      i.price,
+      i.vendor,
+      i.properties?._moments_offer ?? "",
+      ...(TAGS[i.product_id] ?? [[], []]),
+    ]),
     jk: attributes._moments_journey ?? "",
     css: "/assets/moments.css",
     t: { close: t.close, noThanks: t.no_thanks, add: t.add, endsIn: t.ends_in, error: t.error },
@@ -136,7 +171,8 @@ function page(kind: "product" | "cart" | "checkout", embed: EmbedSettings | null
     : "";
   const paragraphs = Array.from(
     { length: 30 },
-    (_, i) => `<p>Paragraph ${i + 1}. Waxed cotton, taped seams and a hood that stays put in the wind; made to last for years of rainy commutes.</p>`,
+    (_, i) =>
+      `<p>Paragraph ${i + 1}. Waxed cotton, taped seams and a hood that stays put in the wind; made to last for years of rainy commutes.</p>`,
   ).join("\n");
   const body =
     kind === "cart"
@@ -179,7 +215,10 @@ const readBody = (req: IncomingMessage) =>
     req.on("end", () => resolve(s));
   });
 
-export async function startStorefront(offers: OffersHandler, embed: EmbedSettings = { exit: true, xsell: "drawer", grace: 300, dwell: 300, hidden: 1000 }): Promise<StorefrontServer> {
+export async function startStorefront(
+  offers: OffersHandler,
+  embed: EmbedSettings = { exit: true, xsell: "drawer", grace: 300, dwell: 300, hidden: 1000 },
+): Promise<StorefrontServer> {
   let cart: CartItem[] = jacketInCart();
   let attributes: Record<string, string> = {};
   const state: Omit<StorefrontServer, "url" | "close"> = {
@@ -205,13 +244,17 @@ export async function startStorefront(offers: OffersHandler, embed: EmbedSetting
     try {
       if (p === "/assets/moments.js" || p === "/assets/moments.css") {
         // Shopify's CDN serves extension assets cacheable for a long time.
-        res.writeHead(200, { "Content-Type": p.endsWith(".js") ? "text/javascript" : "text/css", "Cache-Control": "public, max-age=31536000" });
+        res.writeHead(200, {
+          "Content-Type": p.endsWith(".js") ? "text/javascript" : "text/css",
+          "Cache-Control": "public, max-age=31536000",
+        });
         return res.end(readFileSync(path.join(ASSETS, path.basename(p))));
       }
       if (p === "/hero.svg") return send(res, 200, "image/svg+xml", HERO_SVG);
       // Product images, as a shop's CDN serves them (the demo's illustrations).
       const image = /^\/demo-products\/([a-z-]+\.svg)$/.exec(p);
-      if (image) return send(res, 200, "image/svg+xml", readFileSync(path.join(ROOT, "public/demo-products", image[1]!)));
+      if (image)
+        return send(res, 200, "image/svg+xml", readFileSync(path.join(ROOT, "public/demo-products", image[1]!)));
       if (p === "/cart.js") return send(res, 200, "application/json", cartJson());
       if (p === "/cart/update.js" && req.method === "POST") {
         const body = JSON.parse(await readBody(req)) as StorefrontServer["cartUpdates"][number];
@@ -228,12 +271,26 @@ export async function startStorefront(offers: OffersHandler, embed: EmbedSetting
         state.adds.push(body);
         for (const it of body.items) {
           const v = CATALOG[it.id];
-          if (!v) return send(res, 422, "application/json", JSON.stringify({ status: 422, description: "Variant not found" }));
-          cart.push({ product_id: v.product, variant_id: it.id, quantity: it.quantity, price: v.price, vendor: v.vendor, properties: it.properties ?? null });
+          if (!v)
+            return send(
+              res,
+              422,
+              "application/json",
+              JSON.stringify({ status: 422, description: "Variant not found" }),
+            );
+          cart.push({
+            product_id: v.product,
+            variant_id: it.id,
+            quantity: it.quantity,
+            price: v.price,
+            vendor: v.vendor,
+            properties: it.properties ?? null,
+          });
         }
         return send(res, 200, "application/json", JSON.stringify({ items: body.items }));
       }
-      if (p === "/cart/change.js" && req.method === "POST") return send(res, 200, "application/json", JSON.stringify({ items: cart }));
+      if (p === "/cart/change.js" && req.method === "POST")
+        return send(res, 200, "application/json", JSON.stringify({ items: cart }));
       if (p === "/apps/moments/offers") {
         state.offerRequests.push(url.searchParams);
         const r = await offers(url.searchParams);
@@ -244,9 +301,22 @@ export async function startStorefront(offers: OffersHandler, embed: EmbedSetting
         return send(res, 200, "application/json", "{}");
       }
       const withEmbed = url.searchParams.get("embed") !== "0";
-      if (p === "/" || p.startsWith("/products/")) return send(res, 200, "text/html; charset=utf-8", page("product", withEmbed ? state.embed : null, false, cart, attributes));
-      if (p === "/cart") return send(res, 200, "text/html; charset=utf-8", page("cart", withEmbed ? state.embed : null, url.searchParams.get("block") !== "0", cart, attributes));
-      if (p.startsWith("/checkouts/") || p === "/checkout") return send(res, 200, "text/html; charset=utf-8", page("checkout", state.embed, false, cart, attributes));
+      if (p === "/" || p.startsWith("/products/"))
+        return send(
+          res,
+          200,
+          "text/html; charset=utf-8",
+          page("product", withEmbed ? state.embed : null, false, cart, attributes),
+        );
+      if (p === "/cart")
+        return send(
+          res,
+          200,
+          "text/html; charset=utf-8",
+          page("cart", withEmbed ? state.embed : null, url.searchParams.get("block") !== "0", cart, attributes),
+        );
+      if (p.startsWith("/checkouts/") || p === "/checkout")
+        return send(res, 200, "text/html; charset=utf-8", page("checkout", state.embed, false, cart, attributes));
       return send(res, 404, "text/plain", "not found");
     } catch (error) {
       return send(res, 500, "text/plain", String(error));

@@ -1,4 +1,4 @@
 import { mount } from "../ui/OfferBlock";
 
-// The paid order cannot change: the offer links to a new checkout.
+// Order status has no order confirmation (the Order API is thank-you only): a new checkout link.
 export default () => mount("thank_you", "order_status");

@@ -1,4 +1,4 @@
 import { mount } from "../ui/OfferBlock";
 
-// The paid order cannot change: the offer links to a new checkout.
+// The offer is added to the paid order by the app (decision 026), or links to a new checkout.
 export default () => mount("thank_you", "thank_you");

@@ -37,7 +37,13 @@ import {
   type Surface,
   type View,
 } from "@moments/surfaces/checkout";
-import { THANK_YOU_ACCEPT_PATH, THANK_YOU_OFFER_PATH, type ThankYouAccepted, type ThankYouOfferAnswer, type ThankYouOrderRef } from "@moments/contracts";
+import {
+  THANK_YOU_ACCEPT_PATH,
+  THANK_YOU_OFFER_PATH,
+  type ThankYouAccepted,
+  type ThankYouOfferAnswer,
+  type ThankYouOrderRef,
+} from "@moments/contracts";
 
 const reported = new Set<string>();
 /** A broken payload or engine failure renders nothing and is reported once per page. */
@@ -101,16 +107,16 @@ interface State {
  */
 export class OfferBlock extends Component<Props, State> {
   // Fields assigned in the constructor rather than initialised: see the note in core/events.ts.
-  private declare unsubscribe: Array<() => void>;
-  private declare viewKey: string;
-  private declare view: View;
-  private declare snapshot: Snapshot;
-  private declare announced: string;
+  declare private unsubscribe: Array<() => void>;
+  declare private viewKey: string;
+  declare private view: View;
+  declare private snapshot: Snapshot;
+  declare private announced: string;
   /** The merchant's "Show prices" setting (Intl currencyDisplay), from the payload. */
-  private declare display: string | undefined;
+  declare private display: string | undefined;
   /** Thank-you page in order-edit mode: the order the offer is added to (decision 026). */
-  private declare order: ThankYouOrderRef | undefined;
-  private declare asked: boolean;
+  declare private order: ThankYouOrderRef | undefined;
+  declare private asked: boolean;
 
   constructor(props: Props) {
     super(props);
@@ -155,7 +161,8 @@ export class OfferBlock extends Component<Props, State> {
     const read = readPayload(shopify.appMetafields.value);
     if (read.ok) {
       this.display = read.payload.settings.currencyDisplay;
-      if (needsFacts(read.payload)) this.snapshot.lines = withFacts(shopify, this.snapshot.lines, () => this.forceUpdate());
+      if (needsFacts(read.payload))
+        this.snapshot.lines = withFacts(shopify, this.snapshot.lines, () => this.forceUpdate());
       this.order = this.props.moment === "thank_you" && addsToOrder(read.payload) ? orderRef(shopify) : undefined;
       // A checkout that skipped the post-purchase page (wallets): the app may answer its offer,
       // which this placement shows instead. Asked once; until it answers, nothing is shown.
@@ -163,7 +170,11 @@ export class OfferBlock extends Component<Props, State> {
         if (!this.asked) this.askFallback(this.order);
         const fallback = this.state.fallback;
         if (fallback === undefined) return (this.view = { kind: "none", reason: "loading", exposures: [] });
-        if (fallback) return (this.view = { kind: "offer", offer: fallback, exposures: [] });
+        // Declined (or taken) earlier in the journey: the thank-you moment decides as usual.
+        const { declined, accepted } = journey.state;
+        if (fallback && declined.indexOf(fallback.offerId) < 0 && accepted.indexOf(fallback.offerId) < 0) {
+          return (this.view = { kind: "offer", offer: fallback, exposures: [] });
+        }
       }
     }
     const slot = Number(setting(shopify, "slot")) || 1;
@@ -222,7 +233,8 @@ export class OfferBlock extends Component<Props, State> {
     const { journey } = this.state;
     const view = this.view;
     if (!journey) return;
-    for (const e of exposureEvents(view.exposures, journey.key, this.props.surface, this.snapshot)) events.push(e, e.id);
+    for (const e of exposureEvents(view.exposures, journey.key, this.props.surface, this.snapshot))
+      events.push(e, e.id);
     if (view.kind === "none") {
       if (/^(payload_|engine_error)/.test(view.reason)) reportOnce(view.reason);
       return;
@@ -276,8 +288,7 @@ export class OfferBlock extends Component<Props, State> {
     const apply = opt(shopify, "applyCartLinesChange");
     if (!apply || "error" in changes) return this.setState({ phase: "error" });
     this.setState({ phase: "busy" });
-    const run = (c: CartLineChange) =>
-      apply(c).catch((e: unknown) => ({ type: "error" as const, message: String(e) }));
+    const run = (c: CartLineChange) => apply(c).catch((e: unknown) => ({ type: "error" as const, message: String(e) }));
     // One change after another; when one is refused, the lines already added are removed again.
     const applyFrom = (i: number): Promise<void> => {
       const change = changes[i];

@@ -65,10 +65,18 @@ export interface Host {
   /** purchase.thank-you targets only (the Order API): the order the page confirms. */
   orderConfirmation?: SignalLike<{ order: { id: string } } | undefined>;
   instructions?: SignalLike<
-    { lines?: { canAddCartLine?: boolean; canUpdateCartLine?: boolean }; attributes?: { canUpdateAttributes?: boolean } } | undefined
+    | {
+        lines?: { canAddCartLine?: boolean; canUpdateCartLine?: boolean };
+        attributes?: { canUpdateAttributes?: boolean };
+      }
+    | undefined
   >;
   attributes?: SignalLike<HostAttribute[] | undefined>;
-  applyAttributeChange?: (change: { type: "updateAttribute"; key: string; value: string }) => Promise<CartLineChangeResult>;
+  applyAttributeChange?: (change: {
+    type: "updateAttribute";
+    key: string;
+    value: string;
+  }) => Promise<CartLineChangeResult>;
   applyCartLinesChange?: (change: CartLineChange) => Promise<CartLineChangeResult>;
   storage: { read<T = unknown>(key: string): Promise<T | null>; write(key: string, data: unknown): Promise<void> };
   sessionToken?: { get(): Promise<string> };

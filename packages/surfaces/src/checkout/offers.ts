@@ -13,7 +13,15 @@ import {
   type Payload,
   type ShownOffer,
 } from "@moments/engine";
-import { opt, valueOf, type CartLineChange, type Host, type HostLine, type HostMetafieldEntry, type HostMoney } from "./host";
+import {
+  opt,
+  valueOf,
+  type CartLineChange,
+  type Host,
+  type HostLine,
+  type HostMetafieldEntry,
+  type HostMoney,
+} from "./host";
 
 /** The shop metafield the publisher writes (app/publish: namespace `$app`, key `offers`). */
 export const PAYLOAD_KEY = "offers";
@@ -171,7 +179,11 @@ export function decideView(v: ViewInput): View {
   try {
     return viewOf(decide(decideInput(v)).moments[0], v.slot);
   } catch (error) {
-    return { kind: "none", reason: `engine_error:${error instanceof Error ? error.message : String(error)}`, exposures: [] };
+    return {
+      kind: "none",
+      reason: `engine_error:${error instanceof Error ? error.message : String(error)}`,
+      exposures: [],
+    };
   }
 }
 

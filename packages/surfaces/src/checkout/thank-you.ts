@@ -19,15 +19,26 @@ export function orderRef(shopify: Host): ThankYouOrderRef | undefined {
 export const addsToOrder = (payload: Payload) => payload.settings.thankYouAccept !== "new_checkout";
 
 /** Does the shop publish a post-purchase offer the thank-you page might show for a wallet checkout? */
-export const hasPostPurchase = (payload: Payload) => payload.offers.some((o) => o.moments.indexOf("post_purchase") >= 0);
+export const hasPostPurchase = (payload: Payload) =>
+  payload.offers.some((o) => o.moments.indexOf("post_purchase") >= 0);
 
-export type Send = (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{ ok: boolean; json(): Promise<unknown> }>;
+export type Send = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string },
+) => Promise<{ ok: boolean; json(): Promise<unknown> }>;
 
 /**
  * POSTs `body` to the app with the checkout session token; resolves the answer's JSON, rejects on a
  * refusal (its `error`), a network failure or after `timeoutMs` (the page never waits longer).
  */
-export function callApp<T>(shopify: Host, base: string, path: string, body: object, send: Send = (u, i) => fetch(u, i), timeoutMs = 8000): Promise<T> {
+export function callApp<T>(
+  shopify: Host,
+  base: string,
+  path: string,
+  body: object,
+  send: Send = (u, i) => fetch(u, i),
+  timeoutMs = 8000,
+): Promise<T> {
   const call = Promise.resolve()
     .then(() => (shopify.sessionToken ? shopify.sessionToken.get() : ""))
     .then((token) =>

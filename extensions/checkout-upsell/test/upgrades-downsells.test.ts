@@ -1,11 +1,12 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { getExtension } from "@shopify/ui-extensions-tester";
-import { line, metafield, payloadJson, variantGid } from "./support/fixtures";
+import { line, metafield, offers, payloadJson, variantGid } from "./support/fixtures";
 import { renderTarget, unmountTarget } from "./support/render";
 
-// The demo's subscription / plan upgrade at the payment step (decision 027): the buyer's Planner
-// Basic line, on its monthly plan, is switched to Pro on the plan with one `updateCartLine`.
+// Decision 027 in the checkout extension: the demo's subscription / plan upgrade at the payment step
+// (the buyer's Planner Basic line, on its monthly plan, is switched to Pro on the plan with one
+// `updateCartLine`), and a linked downsell taking the declined offer's place in the checkout block.
 
 const flush = async () => {
   for (let i = 0; i < 6; i++) await new Promise((r) => setTimeout(r, 0));
@@ -16,6 +17,7 @@ const buttons = () => [...document.body.querySelectorAll<HTMLElement>("s-button"
 interface MockApi {
   appMetafields: { value: unknown };
   lines: { value: unknown };
+  checkoutToken: { value: unknown };
   cost: { subtotalAmount: { value: unknown } };
   localization: { currency: { value: unknown } };
   applyCartLinesChange: unknown;
@@ -26,7 +28,10 @@ describe("purchase.checkout.payment-method-list.render-after: the plan upgrade",
   const api = () => ext.shopify as unknown as MockApi;
   const setCart = (lines: ReturnType<typeof line>[]) => {
     api().lines.value = lines;
-    api().cost.subtotalAmount.value = { amount: lines.reduce((a, l) => a + l.cost.totalAmount.amount, 0), currencyCode: "EUR" };
+    api().cost.subtotalAmount.value = {
+      amount: lines.reduce((a, l) => a + l.cost.totalAmount.amount, 0),
+      currencyCode: "EUR",
+    };
     api().localization.currency.value = { isoCode: "EUR" };
   };
   beforeEach(() => {
@@ -73,5 +78,46 @@ describe("purchase.checkout.payment-method-list.render-after: the plan upgrade",
     await renderTarget(ext.shopify.extension.target);
     await flush();
     expect($("s-heading")).toBeNull();
+  });
+});
+
+describe("purchase.checkout.block.render: a linked downsell after a decline", () => {
+  const ext = getExtension("purchase.checkout.block.render");
+  const api = () => ext.shopify as unknown as MockApi;
+  beforeEach(() => {
+    ext.setUp();
+    // The tool case names the drill's shipping insurance as its downsell; no experiments, so no
+    // place of this journey is held out.
+    const linked = offers.map((o) => ({
+      ...o,
+      experiment: undefined,
+      ...(o.id === "demo-drill-case" ? { downsell: "demo-drill-insurance" } : {}),
+    }));
+    api().appMetafields.value = metafield(payloadJson(linked));
+    api().checkoutToken.value = "tok-downsell";
+    const drill = line("drill");
+    api().lines.value = [drill];
+    api().cost.subtotalAmount.value = { amount: drill.cost.totalAmount.amount, currencyCode: "EUR" };
+    api().localization.currency.value = { isoCode: "EUR" };
+  });
+  afterEach(async () => {
+    await unmountTarget();
+    const { events } = await import("../src/ui/OfferBlock");
+    ext.fetch = vi.fn().mockResolvedValue(new Response("{}"));
+    for (let i = 0; i < 10 && events.pending > 0; i++) await events.flush();
+  });
+
+  test("GIVEN the tool case shown with the drill WHEN the buyer declines it THEN the insurance it names takes its place in the same block, and not before", async () => {
+    await renderTarget(ext.shopify.extension.target);
+    await flush();
+    expect($("s-heading")?.textContent).toBe("Keep it all together");
+    buttons()[1]!.click();
+    await flush();
+    expect($("s-heading")?.textContent).toBe("Insure this delivery");
+    const stored = await ext.shopify.storage.read<{ declined: string[]; shown: Array<{ offerId: string }> }>(
+      "moments:journey:tok-downsell",
+    );
+    expect(stored?.declined).toEqual(["demo-drill-case"]);
+    expect(stored?.shown.map((s) => s.offerId)).toEqual(["demo-drill-case", "demo-drill-insurance"]);
   });
 });
