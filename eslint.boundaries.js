@@ -8,14 +8,16 @@
 // The engine has its own, stricter rules (packages/engine/eslint.purity.js).
 const fromExtensions = {
   regex: "(^|/)extensions/(?![^/]+/locales/[^/]+\\.json$)",
-  message: "App and package code must not import from extensions/**: move the shared code to packages/ (contracts, surfaces or engine).",
+  message:
+    "App and package code must not import from extensions/**: move the shared code to packages/ (contracts, surfaces or engine).",
 };
 
 /** @type {import("eslint").Linter.Config[]} */
 export default [
   {
     files: ["app/**/*.{ts,tsx,js,mjs}", "packages/**/*.{ts,tsx,js,mjs}", "server.mjs"],
-    ignores: ["packages/engine/**", "packages/contracts/**"],
+    // The engine and Autopilot have stricter rules of their own (their eslint.purity.js).
+    ignores: ["packages/engine/**", "packages/contracts/**", "packages/autopilot/**"],
     rules: { "no-restricted-imports": ["error", { patterns: [fromExtensions] }] },
   },
   {
@@ -26,7 +28,10 @@ export default [
         {
           patterns: [
             fromExtensions,
-            { regex: "^(?!@moments/engine$|\\.{1,2}/)", message: "@moments/contracts imports only @moments/engine and its own files." },
+            {
+              regex: "^(?!@moments/engine$|\\.{1,2}/)",
+              message: "@moments/contracts imports only @moments/engine and its own files.",
+            },
           ],
         },
       ],

@@ -11,6 +11,9 @@ import { publishShop } from "./publish/publish.server";
 import { demoGateway } from "./gateway/demo.server";
 import { startEmailWorker } from "./email/worker.server";
 import { startRetentionWorker } from "./retention/retention.server";
+import { startSuggestionsWorker } from "./suggestions/worker.server";
+import { startGuardrailWorker } from "./guardrail/worker.server";
+import { startAllocationWorker } from "./allocation/allocate.server";
 import { republishStalePayloads } from "./publish/republish.server";
 import { gatewayForShop } from "./gateway/for-shop.server";
 import { db } from "./db.server";
@@ -84,6 +87,9 @@ export async function startup(): Promise<{ host: string; port: number; mode: str
   }
   await startEmailWorker();
   await startRetentionWorker();
+  await startSuggestionsWorker();
+  await startGuardrailWorker();
+  await startAllocationWorker();
   // In the background: the server listens meanwhile, and a shop that fails keeps its error.
   void republishStalePayloads(prisma, (shop) => gatewayForShop(prisma, shop)).then(
     (r) =>

@@ -71,6 +71,11 @@ export async function redactShop(tx: Tx, domain: string, keepWebhookId: string):
   // Thank-you order edits (order and offer ids only) and the demo store's orders: gone with the shop.
   if (redacted) await tx.thankYouOrderEdit.deleteMany({ where: { shopId: redacted.id } });
   if (redacted) await tx.demoOrder.deleteMany({ where: { shopId: redacted.id } });
+  // Guardrail notices (offer ids, counts, the merchant's address): gone with the shop.
+  if (redacted) await tx.guardrailEvent.deleteMany({ where: { shopId: redacted.id } });
+  // Suggestions mined from the shop's orders (product ids and counts only): gone with the shop.
+  if (redacted) await tx.suggestion.deleteMany({ where: { shopId: redacted.id } });
+  if (redacted) await tx.suggestionRun.deleteMany({ where: { shopId: redacted.id } });
   if (redacted) await redactShopEmail(tx, redacted.id);
   // Shop cascades to settings, moments, offers, variants, experiments, orders, demo data.
   await tx.shop.deleteMany({ where: { domain } });
@@ -84,6 +89,7 @@ export async function redactShopMeasurement(tx: Tx, shopId: string): Promise<voi
   await tx.offerView.deleteMany({ where });
   await tx.momentDaily.deleteMany({ where });
   await tx.experimentDaily.deleteMany({ where });
+  await tx.allocationEpoch.deleteMany({ where });
   await tx.attributedLine.deleteMany({ where });
   await tx.journeyOrder.deleteMany({ where });
   await tx.refundRecord.deleteMany({ where });

@@ -184,3 +184,57 @@ describe("arm_id: the experiment arm columns renamed, the stored arms kept", () 
     }
   }, 60_000);
 });
+
+/**
+ * auto_allocation (decision 030): experiments stored before it read "fixed" (their split stays the
+ * merchant's), and the epochs table takes one row per experiment version and day.
+ */
+const ALLOCATION_ROWS = [
+  `INSERT INTO "Shop" ("id", "domain", "name", "currency", "createdAt", "updatedAt") VALUES ('s1', 's1.myshopify.com', 's1', 'EUR', NOW, NOW)`,
+  `INSERT INTO "Offer" ("id", "shopId", "name", "type", "definition", "createdAt", "updatedAt") VALUES ('o1', 's1', 'o1', 'product', '{}', NOW, NOW)`,
+  `INSERT INTO "Experiment" ("id", "shopId", "offerId", "status", "createdAt") VALUES ('e1', 's1', 'o1', 'running', NOW)`,
+];
+const EPOCH_ROW = `INSERT INTO "AllocationEpoch" ("shopId", "experimentId", "version", "day", "holdoutBps", "weights", "publishedAt") VALUES ('s1', 'e1', 1, '2026-12-03', 1000, '{"a":4500,"b":4500}', NOW)`;
+
+describe("auto_allocation: experiments from before it keep their fixed split", () => {
+  it("GIVEN a SQLite experiment stored before the migration WHEN it runs THEN the experiment reads 'fixed' and one epoch per version and day is accepted", async () => {
+    const names = sqliteMigrations();
+    const at = names.findIndex((n) => n.endsWith("_auto_allocation"));
+    expect(at).toBeGreaterThan(0);
+    const client = createClient({
+      url: `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "moments-mig-")), "m.db")}`,
+    });
+    try {
+      for (const n of names.slice(0, at))
+        await client.executeMultiple(readFileSync(path.join(SQLITE_DIR, n, "migration.sql"), "utf8"));
+      for (const statement of ALLOCATION_ROWS) await client.execute(statement.replaceAll("NOW", "0"));
+      await client.executeMultiple(readFileSync(path.join(SQLITE_DIR, names[at]!, "migration.sql"), "utf8"));
+      expect((await client.execute(`SELECT "allocation" FROM "Experiment"`)).rows.map((r) => r.allocation)).toEqual([
+        "fixed",
+      ]);
+      await client.execute(EPOCH_ROW.replaceAll("NOW", "0"));
+      await expect(client.execute(EPOCH_ROW.replaceAll("NOW", "0"))).rejects.toThrow(/UNIQUE/i);
+    } finally {
+      client.close();
+    }
+  });
+
+  it("GIVEN a PostgreSQL experiment stored before the migration WHEN it runs THEN the experiment reads 'fixed' and one epoch per version and day is accepted", async () => {
+    cluster ??= await startPostgres();
+    const files = postgresMigrations();
+    const at = files.findIndex((f) => f.endsWith("_auto_allocation.sql"));
+    expect(at).toBeGreaterThan(0);
+    const client = new pg.Client({ connectionString: await cluster.createDatabase("auto_allocation") });
+    await client.connect();
+    try {
+      for (const f of files.slice(0, at)) await client.query(readFileSync(path.join(POSTGRES_DIR, f), "utf8"));
+      for (const statement of ALLOCATION_ROWS) await client.query(statement.replaceAll("NOW", "now()"));
+      await client.query(readFileSync(path.join(POSTGRES_DIR, files[at]!), "utf8"));
+      expect((await client.query(`SELECT "allocation" FROM "Experiment"`)).rows).toEqual([{ allocation: "fixed" }]);
+      await client.query(EPOCH_ROW.replaceAll("NOW", "now()"));
+      await expect(client.query(EPOCH_ROW.replaceAll("NOW", "now()"))).rejects.toThrow(/unique|duplicate/i);
+    } finally {
+      await client.end();
+    }
+  }, 60_000);
+});

@@ -10,7 +10,7 @@ import { ATTR, type CartLine, type MomentId, type ShownOffer } from "@moments/en
 import { decideView, exposureEvents, type Snapshot, type View } from "@moments/surfaces/checkout";
 import type { CartTuple, WireResponse } from "../../packages/storefront/src/wire";
 import type { Ledger } from "./traffic-ledger";
-import { CHECKOUT_MOMENTS, type TrafficOptions, type TrafficTruth } from "./traffic-model";
+import { baseArmId, CHECKOUT_MOMENTS, type TrafficOptions, type TrafficTruth } from "./traffic-model";
 import { CATALOG, EXTRAS, GROUPS, type CatalogVariant } from "./traffic-catalog";
 import { followEmailLinks, type EmailOrder } from "./traffic-follow-up.server";
 import { BROWSER_UA, CURRENCY, numericTail, type OrderLine, type Shopify } from "./traffic-shopify.server";
@@ -164,6 +164,8 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
       declined: [],
     };
     const checkoutEvents: Array<Record<string, unknown>> = [];
+    /** The planted completion drop of the treated arms this buyer's checkout exposures put them in. */
+    let harm = 0;
     const common = { journeyKey, device, country, currency: CURRENCY, returning };
     const log = (
       type: "impression" | "click" | "accept" | "decline",
@@ -236,6 +238,10 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
       }
       const first = views[0]!.view.exposures;
       for (const x of first) if (seenArm(x.experimentId, x.arm, 0, main.variantId)) exposed(x.experimentId, journeyKey);
+      // A planted harmful offer (truth.completionDrop): its treated buyers abandon more often.
+      for (const x of first)
+        if (x.arm !== "holdout" && surface === "checkout")
+          harm = Math.max(harm, truth.completionDrop?.[baseArmId(x.experimentId)] ?? 0);
       return views;
     };
     const accepted: ShownOffer[] = [];
@@ -257,7 +263,7 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
       }
     }
     await postCheckoutEvents(checkoutEvents.splice(0));
-    if (random() >= truth.conversion) return;
+    if (random() >= truth.conversion - harm) return;
 
     // Post-purchase, before the order webhook: an accepted upsell is part of the order.
     const ppToken = await signPostPurchase(postPurchaseInput(lines, checkoutToken, country));

@@ -11,6 +11,12 @@ import { createPrisma } from "~/db.server";
 import { getPublishedPayload } from "~/publish/publish.server";
 import { DEMO_SHOP } from "./seed.server";
 import { demoPayload, runTraffic } from "./traffic.server";
+import { runDemoAllocation } from "./traffic-allocation.server";
+import { harmfulDemoTruth, HARMFUL_DEMO_EXPERIMENT } from "./traffic-model";
+import { runShopGuardrail } from "~/guardrail/guardrail.server";
+import { demoGateway } from "~/gateway/demo.server";
+import { emlTransport } from "~/email/transport.server";
+import { emailOutboxDir } from "~/email/worker.server";
 
 const root = process.cwd();
 const baseUrl = process.env.DEMO_URL ?? `http://127.0.0.1:${process.env.PORT ?? "3000"}`;
@@ -18,6 +24,8 @@ const databaseUrl = process.env.DATABASE_URL ?? `file:${path.join(root, "prisma/
 const visitors = Number(process.env.VISITORS ?? 3000);
 const seed = Number(process.env.SEED ?? Date.now() % 100000);
 const days = Math.min(7, Math.max(1, Number(process.env.DAYS ?? 7)));
+// The planted harmful offer for the completion guardrail (decision 031); HARM_POINTS=0 plants none.
+const harmPoints = Math.max(0, Number(process.env.HARM_POINTS ?? 40));
 
 const healthy = await fetch(`${baseUrl}/healthz`).then(
   (r) => r.ok,
@@ -54,6 +62,7 @@ const report = await runTraffic({
   seed,
   days,
   now,
+  truth: harmfulDemoTruth(harmPoints),
   // The follow-up emails the server scheduled: the buyer reads the offer it chose.
   outbox: (orderIds) =>
     outboxDb.outboxMessage.findMany({
@@ -79,5 +88,38 @@ for (const x of report.experiments) {
         `true RPV difference over hold-out ${(a.expectedDiffMinor / 100).toFixed(2)}`,
     );
   }
+}
+if (harmPoints > 0)
+  console.log(
+    `  planted harm: buyers in ${HARMFUL_DEMO_EXPERIMENT}'s treated arm complete the checkout ${harmPoints} points less often (its RPV difference above leaves that out)`,
+  );
+
+// The completion guardrail's daily run, now, on the demo shop (decision 031): the server runs it
+// once a day; here it runs at once so the harmful offer's pause and its evidence show in the admin.
+const guardDb = createPrisma(databaseUrl);
+try {
+  const demoShop = await guardDb.shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP.domain } });
+  const transport = emlTransport(emailOutboxDir(process.env.EMAIL_OUTBOX_DIR));
+  const g = await runShopGuardrail(guardDb, demoShop, {
+    gateway: demoGateway(guardDb, demoShop.id),
+    transport,
+    now: new Date(),
+    adminUrl: `${baseUrl}/app/experiments`,
+    log: (line) => console.log(line),
+  });
+  transport.close();
+  console.log(
+    `Completion guardrail: looked at ${g.looked} live experiments; paused ${g.paused.length}, proposed archiving ${g.proposed.length}, archived ${g.archived.length}.`,
+  );
+} finally {
+  await guardDb.$disconnect();
+}
+// Automatic allocation (decision 030): one demo experiment on it, the daily job run now from the
+// completed days the traffic covered, so /app/experiments shows its weights moved.
+const allocationDb = createPrisma(databaseUrl);
+try {
+  await runDemoAllocation(allocationDb, new Date(), (line) => console.log(line));
+} finally {
+  await allocationDb.$disconnect();
 }
 console.log(`Open ${baseUrl}/app/dashboard (or /app/experiments) to compare the estimates with the truth.`);

@@ -28,6 +28,11 @@ export interface TrafficTruth {
   lateRefundRate: number;
   /** Share of buyers with a second item (not a trigger) in the cart: the carts vary (CUPED's covariate). */
   extraItem: number;
+  /**
+   * Base experiment id -> how much less often (share, e.g. 0.1 = 10 points) a buyer whose checkout
+   * exposure put them in a treated arm of it completes the checkout (a harmful offer, decision 031).
+   */
+  completionDrop?: Record<string, number>;
 }
 
 export const DEFAULT_TRUTH: TrafficTruth = {
@@ -53,6 +58,18 @@ export const DEFAULT_TRUTH: TrafficTruth = {
   lateRefundRate: 0.2,
   extraItem: 0.5,
 };
+
+/**
+ * `npm run demo:traffic`'s truth: the default one plus a harmful offer for the completion guardrail
+ * to catch (decision 031): buyers in the drill insurance's treated arm abandon the checkout
+ * `points` percentage points more often (default 40: with 3,000 visitors only about 230 drill
+ * buyers an arm reach it, and smaller drops are not proven that fast; decision 031 has the figures).
+ */
+export const harmfulDemoTruth = (points = 40): TrafficTruth => ({
+  ...DEFAULT_TRUTH,
+  completionDrop: { [HARMFUL_DEMO_EXPERIMENT]: points / 100 },
+});
+export const HARMFUL_DEMO_EXPERIMENT = "demo-drill-insurance-test";
 
 export interface TrafficOptions {
   baseUrl: string;

@@ -13,6 +13,7 @@ import { emailHash } from "./tokens.server";
 import { recordEmailPurchase } from "./events.server";
 import { postPurchaseForEmail, type EmailFallback } from "./fallback.server";
 import { decideOnOrder } from "./order-decision";
+import { withJourneyPins } from "~/allocation/pins.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -87,7 +88,9 @@ export async function scheduleFollowUp(
   // Tag and collection triggers: facts the webhook fetched before this transaction.
   const lines = ctx.lineFacts ? withLineFacts(orderLines, ctx.lineFacts) : orderLines;
   const journeyKey = orderJourneyKey(order);
-  const decision = decideOnOrder(order, lines, "email", journeyKey, decoded.payload, opts.now, order.customerTags);
+  // The arm this journey was first counted in, when the weights moved since (decision 030).
+  const payload = await withJourneyPins(tx, shopId, journeyKey, decoded.payload);
+  const decision = decideOnOrder(order, lines, "email", journeyKey, payload, opts.now, order.customerTags);
   const md = decision.moments[0];
   // Exposures where the email is decided, hold-out and variants alike, in the webhook's transaction.
   // A test order (bogus gateway: every order of a development store) still gets its email, so a

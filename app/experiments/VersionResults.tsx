@@ -50,26 +50,57 @@ export function VersionResults({ v, currency }: { v: Jsonified<VersionReport>; c
           t("versionResults.colVerdict"),
           t("versionResults.colTime"),
         ]}
-        rows={v.arms.map((a) => {
-          const c = v.comparisons.find((x) => x.arm === a.arm);
-          return [
-            arm(a),
-            format.number(a.visitors),
-            format.number(a.orders),
-            format.percent(a.takeRate),
-            money(a.rpv, currency, format),
-            money(a.aov, currency, format),
-            a.arm === "holdout" ? t("versionResults.baseline") : interval(c?.incrementalRpv ?? null),
-            a.arm === "holdout" ? "–" : c?.verdict ? verdict(c.verdict.kind) : t("versionResults.notEnoughData"),
-            a.arm === "holdout" ? "–" : decisionText(c?.verdict ?? null, t),
-          ];
-        })}
+        rows={v.arms
+          .map((a) => {
+            const c = v.comparisons.find((x) => x.arm === a.arm);
+            return [
+              arm(a),
+              format.number(a.visitors),
+              format.number(a.orders),
+              format.percent(a.takeRate),
+              money(a.rpv, currency, format),
+              money(a.aov, currency, format),
+              a.arm === "holdout" ? t("versionResults.baseline") : interval(c?.incrementalRpv ?? null),
+              a.arm === "holdout"
+                ? "–"
+                : c?.verdict
+                  ? verdict(c.verdict.kind) + (c.valid === false ? ` (${t("allocation.mayBeBiased")})` : "")
+                  : t("versionResults.notEnoughData"),
+              a.arm === "holdout" ? "–" : decisionText(c?.verdict ?? null, t),
+            ];
+          })
+          .concat(
+            // Automatic allocation (decision 030): every variant pooled against the hold-out, the valid comparison.
+            v.comparisons
+              .filter((c) => c.pooled)
+              .map((c) => {
+                const treated = v.arms.filter((a) => a.arm !== "holdout");
+                const visitors = treated.reduce((s, a) => s + a.visitors, 0);
+                const revenue = treated.reduce((s, a) => s + a.revenueMinor, 0);
+                return [
+                  t("allocation.pooled"),
+                  format.number(visitors),
+                  format.number(treated.reduce((s, a) => s + a.orders, 0)),
+                  "–",
+                  money(visitors ? revenue / visitors : null, currency, format),
+                  "–",
+                  interval(c.incrementalRpv),
+                  c.verdict ? verdict(c.verdict.kind) : t("versionResults.notEnoughData"),
+                  decisionText(c.verdict, t),
+                ];
+              }),
+          )}
       />
       {v.comparisons.map((c) =>
         c.verdict ? (
           <Text as="p" tone="subdued" key={c.arm}>
             {t("versionResults.comparison", {
-              arm: c.label,
+              // Automatic allocation (decision 030): the pooled comparison, and arms that may be biased.
+              arm: c.pooled
+                ? t("allocation.pooled")
+                : c.valid === false
+                  ? `${c.label} (${t("allocation.mayBeBiased")})`
+                  : c.label,
               reason: c.verdict.reason,
               alpha: c.verdict.alphaUsed.toPrecision(2),
               count: v.comparisonsCounted,

@@ -28,6 +28,13 @@ export async function promoteWinner(
   const version = report?.versions.find((v) => v.current);
   const comparison = version?.comparisons.find((c) => c.arm === armId);
   const name = report?.variants.find((v) => v.id === armId)?.name ?? "That variant";
+  // Automatic allocation whose weights moved (decision 030): one arm against the hold-out is pooled
+  // over epochs with different shares and may be biased, so it is no evidence to promote on.
+  if (comparison && (comparison.pooled || comparison.valid === false))
+    return {
+      ok: false,
+      error: `${name} was not promoted: under automatic allocation the weights moved during version ${version?.version ?? 1}, so a single variant's comparison with the hold-out may be biased. Only the pooled comparison of all variants stays valid.`,
+    };
   if (!comparison?.verdict || comparison.verdict.kind !== "winner") {
     const why = comparison?.verdict
       ? `its verdict is "${comparison.verdict.kind}": ${comparison.verdict.reason}`

@@ -10,6 +10,7 @@ import {
   RELATIVE_MDE,
   type ArmReport,
   type ComparisonReport,
+  type EpochRow,
   type ExperimentReport,
   type ReportInput,
   type RollupRow,
@@ -94,6 +95,8 @@ export function buildExperimentReports(input: ReportInput): ExperimentReport[] {
           variantOrder: (m?.variants ?? []).map((v) => v.id),
           label,
           segmentViews: input.segmentViews,
+          automatic: m?.allocation === "automatic",
+          epochs: (input.epochs ?? []).filter((e) => e.experimentId === id && e.version === n),
         });
       }),
     });
@@ -111,6 +114,8 @@ function versionReport(p: {
   variantOrder: string[];
   label: (arm: string) => string;
   segmentViews: number;
+  automatic?: boolean;
+  epochs?: EpochRow[];
 }): VersionReport {
   const days = calendarDays(
     p.meta?.startedAt.slice(0, 10) ?? null,
@@ -167,7 +172,12 @@ function versionReport(p: {
     list.map(({ n, sum, sumSq, converters }) => ({ n, sum, sumSq, converters }));
 
   const allVisitors = arms.reduce((a, arm) => a + totals.get(arm)!.visitors, 0);
-  const shareTotal = p.shares ? Object.values(p.shares).reduce((a, b) => a + b, 0) : 0;
+  // Automatic allocation (decision 030): the shares expected over the version are each day's
+  // visitors split by the epoch in force that day (the configured shares before the first epoch).
+  const epochs = [...(p.epochs ?? [])].sort((a, b) => a.day.localeCompare(b.day));
+  const moved = Boolean(p.automatic) && epochs.length > 0;
+  const shares = moved ? expectedOverEpochs(p.shares, epochs, arms, days, daily) : p.shares;
+  const shareTotal = shares ? Object.values(shares).reduce((a, b) => a + b, 0) : 0;
   const armReports: ArmReport[] = arms.map((arm) => {
     const t = totals.get(arm)!;
     const takes = arm === "holdout" ? null : p.takes.filter((x) => x.armId === arm);
@@ -184,20 +194,21 @@ function versionReport(p: {
       impressions,
       accepts,
       takeRate: impressions ? (accepts ?? 0) / impressions : null,
-      expectedShare: p.shares && shareTotal > 0 ? (p.shares[arm] ?? 0) / shareTotal : null,
+      expectedShare: shares && shareTotal > 0 ? (shares[arm] ?? 0) / shareTotal : null,
       observedShare: allVisitors ? t.visitors / allVisitors : null,
     };
   });
 
   const srm =
-    p.shares && allVisitors > 0
+    shares && allVisitors > 0
       ? sampleRatioMismatch(
           arms.map((a) => totals.get(a)!.visitors),
-          arms.map((a) => p.shares![a] ?? 0),
+          arms.map((a) => shares[a] ?? 0),
         )
       : null;
   const variants = arms.filter((a) => a !== "holdout");
-  const comparisonsCounted = Math.max(1, variants.length) * Math.max(1, p.segmentViews);
+  const pooledToo = moved && variants.length > 1;
+  const comparisonsCounted = (Math.max(1, variants.length) + (pooledToo ? 1 : 0)) * Math.max(1, p.segmentViews);
   const comparisons: ComparisonReport[] = [];
   if (arms.includes("holdout")) {
     const controlDays = daily.get("holdout")!;
@@ -216,7 +227,7 @@ function versionReport(p: {
               treatment: cuped ? treatmentDays : withoutCovariate(treatmentDays),
               mde,
               comparisons: comparisonsCounted,
-              ...(p.shares ? { expectedShares: [p.shares.holdout ?? 0, p.shares[arm] ?? 0] as [number, number] } : {}),
+              ...(shares ? { expectedShares: [shares.holdout ?? 0, shares[arm] ?? 0] as [number, number] } : {}),
             })
           : null;
       // A mismatch anywhere in the version's split invalidates every comparison of it.
@@ -242,6 +253,60 @@ function versionReport(p: {
         incrementalAov:
           aov && Number.isFinite(aov.lower) ? { estimate: aov.estimate, lower: aov.lower, upper: aov.upper } : null,
         verdict,
+        ...(moved ? { valid: false } : {}),
+      });
+    }
+    // Every variant pooled against the hold-out: still a randomized comparison at a constant share
+    // when the variants' weights move, so it keeps measuring the incremental lift delivered.
+    if (pooledToo) {
+      const pooledDays = days.map((_, i) => {
+        const out: DaySums = { n: 0, sum: 0, sumSq: 0, xSum: 0, xSq: 0, xySum: 0, converters: 0 };
+        for (const arm of variants) {
+          const d = daily.get(arm)![i]!;
+          out.n += d.n;
+          out.sum += d.sum;
+          out.sumSq += d.sumSq;
+          out.xSum! += d.xSum ?? 0;
+          out.xSq! += d.xSq ?? 0;
+          out.xySum! += d.xySum ?? 0;
+          out.converters! += d.converters ?? 0;
+        }
+        return out;
+      });
+      const cuped = covariateFull.get("holdout")! && variants.every((a) => covariateFull.get(a)!);
+      const treatment = summarize(sumsOf(pooledDays));
+      const holdoutShare = shares?.holdout ?? 0;
+      let verdict: Verdict | null =
+        control.n > 1 && treatment.n > 1
+          ? experimentVerdict({
+              control: cuped ? controlDays : withoutCovariate(controlDays),
+              treatment: cuped ? pooledDays : withoutCovariate(pooledDays),
+              mde: RELATIVE_MDE * (control.mean > 0 ? control.mean : 1),
+              comparisons: comparisonsCounted,
+              ...(shares ? { expectedShares: [holdoutShare, shareTotal - holdoutShare] as [number, number] } : {}),
+            })
+          : null;
+      if (verdict && srm?.flagged && verdict.kind !== "sample_ratio_mismatch")
+        verdict = {
+          ...verdict,
+          kind: "sample_ratio_mismatch",
+          reason: srm.reason,
+          daysToDecision: null,
+          decidedOnDay: null,
+          srm,
+        };
+      const finite = verdict && Number.isFinite(verdict.interval.lower) && Number.isFinite(verdict.interval.upper);
+      comparisons.push({
+        arm: "variants",
+        label: "All variants (pooled)",
+        incrementalRpv: finite
+          ? { estimate: verdict!.estimate, lower: verdict!.interval.lower, upper: verdict!.interval.upper }
+          : null,
+        liftRpv: finite ? verdict!.lift : null,
+        incrementalAov: null,
+        verdict,
+        pooled: true,
+        valid: true,
       });
     }
   }
@@ -258,5 +323,41 @@ function versionReport(p: {
     comparisons,
     srm,
     comparisonsCounted,
+    ...(p.automatic ? { allocation: { mode: "automatic" as const, epochs } } : {}),
   };
+}
+
+/**
+ * The shares a version's visitors were expected in when its weights moved by epoch: each day's
+ * visitors (all arms) split by the weights in force that day, summed over days. The hold-out's share
+ * is the same in every epoch. A chi-square on these pooled expectations is the SRM check per epoch
+ * added up (each day's split is a multinomial with that day's shares).
+ */
+function expectedOverEpochs(
+  configured: Record<string, number> | null,
+  epochs: readonly EpochRow[],
+  arms: readonly string[],
+  days: readonly string[],
+  daily: ReadonlyMap<string, DaySums[]>,
+): Record<string, number> | null {
+  const expected: Record<string, number> = Object.fromEntries(arms.map((a) => [a, 0]));
+  let total = 0;
+  days.forEach((day, i) => {
+    let inForce: EpochRow | undefined;
+    for (const e of epochs) if (e.day <= day) inForce = e;
+    const split: Record<string, number> | null = inForce
+      ? {
+          holdout: inForce.holdoutBps / 10000,
+          ...Object.fromEntries(Object.entries(inForce.weights).map(([a, bp]) => [a, bp / 10000])),
+        }
+      : configured;
+    if (!split) return;
+    const n = arms.reduce((s, a) => s + daily.get(a)![i]!.n, 0);
+    const sum = arms.reduce((s, a) => s + (split[a] ?? 0), 0);
+    if (!(n > 0) || !(sum > 0)) return;
+    total += n;
+    for (const a of arms) expected[a]! += (n * (split[a] ?? 0)) / sum;
+  });
+  if (!(total > 0)) return configured;
+  return Object.fromEntries(arms.map((a) => [a, expected[a]! / total]));
 }

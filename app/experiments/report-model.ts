@@ -36,6 +36,20 @@ export interface ExperimentMeta {
   archivedAt: string | null;
   winnerArmId: string | null;
   variants: Array<{ id: string; name: string; weight: number }>;
+  /** "fixed" (absent) or "automatic" (decision 030). */
+  allocation?: string;
+}
+
+/** The weights an automatic experiment version was published with from `day` on (AllocationEpoch). */
+export interface EpochRow {
+  experimentId: string;
+  version: number;
+  day: string;
+  holdoutBps: number;
+  /** Arm id -> basis points of all traffic. */
+  weights: Record<string, number>;
+  probabilities: Record<string, number>;
+  publishedAt: string;
 }
 
 export interface VersionMeta {
@@ -84,6 +98,14 @@ export interface ComparisonReport {
   /** AOV(arm) - AOV(hold-out), fixed-horizon Welch 95%, for reading only. */
   incrementalAov: { estimate: number; lower: number; upper: number } | null;
   verdict: Verdict | null;
+  /** Every variant pooled against the hold-out (automatic allocation): arm "variants". */
+  pooled?: boolean;
+  /**
+   * Under automatic allocation whose weights moved (decision 030): false for a single arm against
+   * the hold-out (pooled over epochs with different shares it can be biased by any change over
+   * time), true for the pooled comparison (the hold-out's share never moved). Absent: fixed split.
+   */
+  valid?: boolean;
 }
 
 export interface VersionReport {
@@ -102,6 +124,8 @@ export interface VersionReport {
   srm: { pValue: number; flagged: boolean; reason: string } | null;
   /** The multiplicity the verdicts were corrected for: variants x segment views. */
   comparisonsCounted: number;
+  /** Automatic allocation (decision 030): the epochs of this version, oldest first; absent when fixed. */
+  allocation?: { mode: "automatic"; epochs: EpochRow[] };
 }
 
 export interface ExperimentReport {
@@ -127,6 +151,8 @@ export interface ReportInput {
   experiments: ExperimentMeta[];
   versions: VersionMeta[];
   takes: TakeRow[];
+  /** Allocation epochs (decision 030); absent or empty for fixed splits. */
+  epochs?: EpochRow[];
   /** How many segment views the page offers for the applied filter (1 without a filter). */
   segmentViews: number;
   /** Experiments with no roll-up rows too (the experiments page), or only those with data. */

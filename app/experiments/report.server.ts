@@ -9,6 +9,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { parseShares } from "~/offers/versions";
+import { epochOf } from "~/allocation/epochs.server";
 import { sumsAsNumbers, toSafeNumberOrNull } from "~/lib/bigint";
 import { buildExperimentReports } from "./report-build";
 import type { ExperimentReport, ReportInput } from "./report-model";
@@ -17,6 +18,7 @@ export {
   RELATIVE_MDE,
   type ArmReport,
   type ComparisonReport,
+  type EpochRow,
   type ExperimentMeta,
   type ExperimentReport,
   type ReportInput,
@@ -65,7 +67,7 @@ export async function loadReportInput(
   };
   const only = opts.experimentIds ? { id: { in: opts.experimentIds } } : {};
   const onlyRows = opts.experimentIds ? { experimentId: { in: opts.experimentIds } } : {};
-  const [grouped, experiments, versions, takes] = await Promise.all([
+  const [grouped, experiments, versions, takes, epochs] = await Promise.all([
     prisma.experimentDaily.groupBy({
       by: ["experimentId", "version", "offerId", "arm", "day"],
       where: { shopId, ...onlyRows, ...dims },
@@ -102,6 +104,10 @@ export async function loadReportInput(
       where: { shopId, arm: "variant", armId: { not: "" }, ...dims },
       _sum: { impressions: true, accepts: true },
     }),
+    prisma.allocationEpoch.findMany({
+      where: { shopId, ...onlyRows },
+      orderBy: [{ experimentId: "asc" }, { version: "asc" }, { day: "asc" }],
+    }),
   ]);
   return {
     rows: grouped.map((r) => ({
@@ -135,6 +141,7 @@ export async function loadReportInput(
         archivedAt: e.archivedAt?.toISOString() ?? null,
         winnerArmId: e.winnerArmId,
         variants: e.offer.variants,
+        allocation: e.allocation,
       })),
     versions: versions.map((v) => ({
       experimentId: v.experimentId,
@@ -146,5 +153,17 @@ export async function loadReportInput(
       reason: v.reason,
     })),
     takes: takes.map((t) => ({ offerId: t.offerId, armId: t.armId, day: t.day, ...sumsAsNumbers(t._sum) })),
+    epochs: epochs.map((row) => {
+      const e = epochOf(row);
+      return {
+        experimentId: row.experimentId,
+        version: e.version,
+        day: e.day,
+        holdoutBps: e.holdoutBps,
+        weights: e.weights,
+        probabilities: e.probabilities,
+        publishedAt: e.publishedAt.toISOString(),
+      };
+    }),
   };
 }

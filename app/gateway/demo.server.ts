@@ -2,6 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import { toSafeNumber } from "~/lib/bigint";
 import { DEMO_CATALOG, DEMO_COLLECTIONS, demoCollectionGid, demoCollectionId, demoImageUrl } from "~/demo/catalog";
 import { demoOrderEditing } from "./demo-orders.server";
+import { demoOrderHistorySource } from "./demo-order-history.server";
 import { OFFER_FUNCTION_INPUT_METAFIELD, type CatalogProduct, type ShopGateway } from "./types";
 
 const APP_NAMESPACE = "$app";
@@ -115,5 +116,6 @@ export function demoGateway(prisma: PrismaClient, shopId: string): ShopGateway {
     },
     // Order editing on the demo store's orders (decision 026).
     ...demoOrderEditing(prisma, shopId),
+    orderHistory: demoOrderHistorySource(prisma, shopId),
   };
 }

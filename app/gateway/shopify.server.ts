@@ -14,6 +14,7 @@ import {
 import type { MomentsProductFieldsFragment } from "~/graphql/admin.generated";
 import { payload, run, type AdminGraphql } from "./admin-client.server";
 import { orderEditing } from "./order-edit.server";
+import { shopifyOrderHistory } from "./order-history.server";
 import { GatewayError, OFFER_FUNCTION_INPUT_METAFIELD, type CatalogProduct, type ShopGateway } from "./types";
 
 // The typed admin client's slice moved to admin-client.server.ts; re-exported for its callers.
@@ -157,5 +158,6 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
       return { code: input.code };
     },
     ...orderEditing(admin),
+    orderHistory: shopifyOrderHistory(admin, shopCurrency),
   };
 }

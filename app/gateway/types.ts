@@ -151,6 +151,51 @@ export interface ShopGateway {
   beginOrderEdit(orderId: string): Promise<OrderEditSession>;
   /** Shopify's invoice for the order's outstanding balance (`orderInvoiceSend`): the buyer pays through its link. */
   sendOrderInvoice(orderId: string): Promise<void>;
+  /**
+   * The shop's order history and catalog facts for suggestions (decision 029): Shopify's bulk
+   * operation over orders, or the demo store's seeded history. Optional so that a test's fake
+   * gateway need not have it; both real gateways do.
+   */
+  readonly orderHistory?: OrderHistory;
+}
+
+/** A product as suggestions rank it: price in the shop's currency, whether it can be offered at all. */
+export interface SuggestionCatalogProduct {
+  id: string;
+  /** The first sellable variant's price (else the first's), minor units of the shop's currency. */
+  price: number;
+  giftCard: boolean;
+  /** Some variant is available for sale (in stock, untracked, or selling past zero). */
+  inStock: boolean;
+  vendor: string;
+  tags: string[];
+  collections: string[];
+}
+
+/** Where an export of the shop's orders is. */
+export type OrderExportState =
+  | { status: "running"; operationId: string }
+  | { status: "failed"; operationId: string | null; error: string }
+  /** Shopify's bulk JSONL, streamed line by line from its URL (an empty export has no lines). */
+  | { status: "completed"; operationId: string | null; format: "bulk_jsonl"; lines: () => AsyncIterable<string> }
+  /** The demo store's history: one `{ orderId, productId }` a line. */
+  | {
+      status: "completed";
+      operationId: null;
+      format: "order_lines";
+      lines: () => Iterable<{ orderId: string; productId: string }>;
+    };
+
+export interface OrderHistory {
+  /**
+   * Starts exporting the orders created since `since` (Shopify: `bulkOperationRunQuery` with the
+   * miner's query; answers `running`). The demo store answers `completed` at once.
+   */
+  start(since: Date): Promise<OrderExportState>;
+  /** The state of a started export (Shopify: `bulkOperation(id:)`). */
+  check(operationId: string): Promise<OrderExportState>;
+  /** The shop's active products, at most `limit`, with the facts ranking needs. */
+  catalog(limit: number): Promise<SuggestionCatalogProduct[]>;
 }
 
 /** A plain-words error a merchant can act on; routes show `message` as is. */

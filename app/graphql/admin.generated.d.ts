@@ -161,6 +161,30 @@ export type MomentsOrderInvoiceSendMutationVariables = AdminTypes.Exact<{
 
 export type MomentsOrderInvoiceSendMutation = { orderInvoiceSend?: AdminTypes.Maybe<{ order?: AdminTypes.Maybe<Pick<AdminTypes.Order, 'id'>>, userErrors: Array<Pick<AdminTypes.OrderInvoiceSendUserError, 'field' | 'message' | 'code'>> }> };
 
+export type MomentsOrdersBulkRunMutationVariables = AdminTypes.Exact<{
+  query: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type MomentsOrdersBulkRunMutation = { bulkOperationRunQuery?: AdminTypes.Maybe<{ bulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status'>>, userErrors: Array<Pick<AdminTypes.BulkOperationUserError, 'field' | 'message' | 'code'>> }> };
+
+export type MomentsBulkOperationQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type MomentsBulkOperationQuery = { bulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status' | 'errorCode' | 'objectCount' | 'rootObjectCount' | 'url' | 'partialDataUrl'>> };
+
+export type MomentsSuggestionCatalogQueryVariables = AdminTypes.Exact<{
+  after?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+}>;
+
+
+export type MomentsSuggestionCatalogQuery = { products: { pageInfo: Pick<AdminTypes.PageInfo, 'hasNextPage' | 'endCursor'>, nodes: Array<(
+      Pick<AdminTypes.Product, 'id' | 'isGiftCard' | 'vendor' | 'tags'>
+      & { collections: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<Pick<AdminTypes.ProductVariant, 'price' | 'availableForSale'>> } }
+    )> } };
+
 interface GeneratedQueryTypes {
   "#graphql\n  query MomentsProducts($first: Int!, $query: String) {\n    products(first: $first, query: $query, sortKey: TITLE) {\n      nodes { ...MomentsProductFields }\n    }\n  }\n  #graphql\n  fragment MomentsProductFields on Product {\n    id\n    title\n    handle\n    vendor\n    productType\n    tags\n    featuredMedia { preview { image { url } } }\n    collections(first: 50) { nodes { id } }\n    variants(first: 50) {\n      nodes {\n        id title sku price inventoryQuantity\n        sellingPlanGroups(first: 1) { nodes { sellingPlans(first: 1) { nodes { id } } } }\n      }\n    }\n  }\n\n": {return: MomentsProductsQuery, variables: MomentsProductsQueryVariables},
   "#graphql\n  query MomentsProductsById($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on Product { ...MomentsProductFields }\n    }\n  }\n  #graphql\n  fragment MomentsProductFields on Product {\n    id\n    title\n    handle\n    vendor\n    productType\n    tags\n    featuredMedia { preview { image { url } } }\n    collections(first: 50) { nodes { id } }\n    variants(first: 50) {\n      nodes {\n        id title sku price inventoryQuantity\n        sellingPlanGroups(first: 1) { nodes { sellingPlans(first: 1) { nodes { id } } } }\n      }\n    }\n  }\n\n": {return: MomentsProductsByIdQuery, variables: MomentsProductsByIdQueryVariables},
@@ -169,6 +193,8 @@ interface GeneratedQueryTypes {
   "#graphql\n  query MomentsReadMetafield($key: String!) {\n    shop { metafield(namespace: \"$app\", key: $key) { value } }\n  }\n": {return: MomentsReadMetafieldQuery, variables: MomentsReadMetafieldQueryVariables},
   "#graphql\n  query MomentsOfferDiscounts {\n    automaticDiscountNodes(first: 50, query: \"type:app\") {\n      nodes {\n        id\n        automaticDiscount {\n          ... on DiscountAutomaticApp { title status }\n        }\n      }\n    }\n  }\n": {return: MomentsOfferDiscountsQuery, variables: MomentsOfferDiscountsQueryVariables},
   "#graphql\n  query MomentsOrderForEdit($id: ID!) {\n    order(id: $id) {\n      id\n      createdAt\n      cancelledAt\n      test\n      checkoutToken\n      customerLocale\n      presentmentCurrencyCode\n      merchantEditable\n      merchantEditableErrors\n      customAttributes { key value }\n      customer { id }\n      shippingAddress { countryCodeV2 }\n      billingAddress { countryCodeV2 }\n      subtotalPriceSet { presentmentMoney { amount currencyCode } }\n      lineItems(first: 100) {\n        nodes {\n          quantity\n          product { id }\n          variant { id }\n          discountedTotalSet { presentmentMoney { amount currencyCode } }\n        }\n      }\n    }\n  }\n": {return: MomentsOrderForEditQuery, variables: MomentsOrderForEditQueryVariables},
+  "#graphql\n  query MomentsBulkOperation($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      errorCode\n      objectCount\n      rootObjectCount\n      url\n      partialDataUrl\n    }\n  }\n": {return: MomentsBulkOperationQuery, variables: MomentsBulkOperationQueryVariables},
+  "#graphql\n  query MomentsSuggestionCatalog($after: String) {\n    products(first: 50, after: $after, query: \"status:active\", sortKey: ID) {\n      pageInfo { hasNextPage endCursor }\n      nodes {\n        id\n        isGiftCard\n        vendor\n        tags\n        collections(first: 5) { nodes { id } }\n        variants(first: 10) { nodes { price availableForSale } }\n      }\n    }\n  }\n": {return: MomentsSuggestionCatalogQuery, variables: MomentsSuggestionCatalogQueryVariables},
 }
 
 interface GeneratedMutationTypes {
@@ -181,6 +207,7 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation MomentsOrderEditLineDiscount($id: ID!, $lineItemId: ID!, $discount: OrderEditAppliedDiscountInput!) {\n    orderEditAddLineItemDiscount(id: $id, lineItemId: $lineItemId, discount: $discount) {\n      calculatedLineItem {\n        id\n        quantity\n        discountedUnitPriceSet { presentmentMoney { amount currencyCode } }\n      }\n      userErrors { field message }\n    }\n  }\n": {return: MomentsOrderEditLineDiscountMutation, variables: MomentsOrderEditLineDiscountMutationVariables},
   "#graphql\n  mutation MomentsOrderEditCommit($id: ID!, $notifyCustomer: Boolean, $staffNote: String) {\n    orderEditCommit(id: $id, notifyCustomer: $notifyCustomer, staffNote: $staffNote) {\n      order {\n        id\n        totalOutstandingSet { presentmentMoney { amount currencyCode } }\n      }\n      userErrors { field message }\n    }\n  }\n": {return: MomentsOrderEditCommitMutation, variables: MomentsOrderEditCommitMutationVariables},
   "#graphql\n  mutation MomentsOrderInvoiceSend($id: ID!) {\n    orderInvoiceSend(id: $id) {\n      order { id }\n      userErrors { field message code }\n    }\n  }\n": {return: MomentsOrderInvoiceSendMutation, variables: MomentsOrderInvoiceSendMutationVariables},
+  "#graphql\n  mutation MomentsOrdersBulkRun($query: String!) {\n    bulkOperationRunQuery(query: $query, groupObjects: false) {\n      bulkOperation { id status }\n      userErrors { field message code }\n    }\n  }\n": {return: MomentsOrdersBulkRunMutation, variables: MomentsOrdersBulkRunMutationVariables},
 }
 declare module '@shopify/admin-api-client' {
   type InputMaybe<T> = AdminTypes.InputMaybe<T>;

@@ -16,6 +16,9 @@ import templates from "~/locales/en/templates.json";
 import settings from "~/locales/en/settings.json";
 import insights from "~/locales/en/insights.json";
 import emails from "~/locales/en/emails.json";
+import suggestions from "~/locales/en/suggestions.json";
+import guardrail from "~/locales/en/guardrail.json";
+import allocation from "~/locales/en/allocation.json";
 
 /** The catalogue's files in the order they are merged; each has its own top-level keys. */
 export const CATALOGUE_FILES = [
@@ -28,6 +31,9 @@ export const CATALOGUE_FILES = [
   "settings",
   "insights",
   "emails",
+  "suggestions",
+  "guardrail",
+  "allocation",
 ] as const;
 
 export const EN = {
@@ -40,6 +46,9 @@ export const EN = {
   ...settings,
   ...insights,
   ...emails,
+  ...suggestions,
+  ...guardrail,
+  ...allocation,
 };
 export type Catalogue = typeof EN;
 /** Every message of the admin: "nav.offers", "rules.nameRequired", ... */

@@ -15,6 +15,9 @@ import deTemplates from "~/locales/de/templates.json";
 import deSettings from "~/locales/de/settings.json";
 import deInsights from "~/locales/de/insights.json";
 import deEmails from "~/locales/de/emails.json";
+import deSuggestions from "~/locales/de/suggestions.json";
+import deGuardrail from "~/locales/de/guardrail.json";
+import deAllocation from "~/locales/de/allocation.json";
 import frCommon from "~/locales/fr/common.json";
 import frHome from "~/locales/fr/home.json";
 import frOffers from "~/locales/fr/offers.json";
@@ -24,6 +27,9 @@ import frTemplates from "~/locales/fr/templates.json";
 import frSettings from "~/locales/fr/settings.json";
 import frInsights from "~/locales/fr/insights.json";
 import frEmails from "~/locales/fr/emails.json";
+import frSuggestions from "~/locales/fr/suggestions.json";
+import frGuardrail from "~/locales/fr/guardrail.json";
+import frAllocation from "~/locales/fr/allocation.json";
 import { EN, translatorOver, type AdminT, type Catalogue } from "./catalogue";
 import type { AdminLanguage } from "./languages";
 
@@ -37,6 +43,9 @@ const DE = {
   ...deSettings,
   ...deInsights,
   ...deEmails,
+  ...deSuggestions,
+  ...deGuardrail,
+  ...deAllocation,
 } satisfies Catalogue;
 const FR = {
   ...frCommon,
@@ -48,6 +57,9 @@ const FR = {
   ...frSettings,
   ...frInsights,
   ...frEmails,
+  ...frSuggestions,
+  ...frGuardrail,
+  ...frAllocation,
 } satisfies Catalogue;
 
 export const CATALOGUES: Record<AdminLanguage, Catalogue> = { en: EN, de: DE, fr: FR };

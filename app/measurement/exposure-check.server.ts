@@ -27,6 +27,14 @@ interface KnownExperiment {
   variants: Set<string>;
   /** The engine's spec per version, where the published payload carries it. */
   published: Map<number, ExperimentLike>;
+  /**
+   * Automatic allocation (decision 030): every set of weights a version was published with (its
+   * allocation epochs). An exposure is accepted when one of them, or the version's configuration,
+   * assigns its arm: the buyer may have been decided under yesterday's weights, or kept the arm
+   * first shown in the journey. The hold-out never moves between epochs, so hold-out vs variant is
+   * still checked exactly.
+   */
+  epochs: Map<number, ExperimentLike[]>;
 }
 
 function sharesOf(json: string): Record<string, number> | null {
@@ -96,7 +104,7 @@ function cacheOf(db: PrismaClient, shopId: string) {
 }
 
 async function loadExperiments(db: Db, shopId: string, ids: string[]): Promise<Map<string, KnownExperiment>> {
-  const [shop, experiments, versions, publication] = await Promise.all([
+  const [shop, experiments, versions, publication, epochs] = await Promise.all([
     db.shop.findFirst({ where: { id: shopId, uninstalledAt: null }, select: { id: true } }),
     db.experiment.findMany({
       where: { shopId, id: { in: ids } },
@@ -107,6 +115,10 @@ async function loadExperiments(db: Db, shopId: string, ids: string[]): Promise<M
       select: { experimentId: true, version: true, holdoutBps: true, shares: true },
     }),
     db.publication.findUnique({ where: { shopId }, select: { payload: true } }),
+    db.allocationEpoch.findMany({
+      where: { shopId, experimentId: { in: ids } },
+      select: { experimentId: true, version: true, holdoutBps: true, weights: true },
+    }),
   ]);
   // A caller's remembered shop id may be of a shop deleted since (http.server.ts): not "unknown experiment".
   if (!shop) throw new ShopNotInstalled(shopId);
@@ -118,7 +130,20 @@ async function loadExperiments(db: Db, shopId: string, ids: string[]): Promise<M
       versions: new Map(),
       variants: new Set(x.offer.variants.map((v) => v.id)),
       published: new Map(),
+      epochs: new Map(),
     });
+  }
+  for (const e of epochs) {
+    const x = known.get(e.experimentId);
+    const weights = x && sharesOf(e.weights);
+    if (!x || !weights) continue;
+    const list = x.epochs.get(e.version) ?? [];
+    list.push({
+      id: e.experimentId,
+      holdoutBps: e.holdoutBps,
+      variants: Object.entries(weights).map(([id, weight]) => ({ id, weight })),
+    });
+    x.epochs.set(e.version, list);
   }
   for (const v of versions) {
     const x = known.get(v.experimentId);
@@ -154,10 +179,13 @@ function check(known: ReadonlyMap<string, KnownExperiment | null>, exposures: Va
     else {
       const config = configOf(e.experimentId!, x, version);
       if (config) {
-        const arm = assign(config, e.journeyKey);
-        const expected = arm.kind === "holdout" ? "holdout" : arm.armId;
         const reported = e.arm === "holdout" ? "holdout" : e.armId;
-        if (expected !== reported) problem = "arm: does not match the assignment for this journey";
+        const armOf = (c: ExperimentLike) => {
+          const arm = assign(c, e.journeyKey);
+          return arm.kind === "holdout" ? "holdout" : arm.armId;
+        };
+        if (armOf(config) !== reported && !(x.epochs.get(version) ?? []).some((c) => armOf(c) === reported))
+          problem = "arm: does not match the assignment for this journey";
       }
     }
     if (problem) problems.set(index, problem);

@@ -13,7 +13,7 @@ export function offerToForm(
     name: string;
     currencies: readonly string[];
     titles: Record<string, string>;
-    experiment?: { holdoutBps: number; variants: StoredVariant[] };
+    experiment?: { holdoutBps: number; variants: StoredVariant[]; allocation?: string };
   },
 ): OfferForm {
   const form = emptyOfferForm(meta.currencies);
@@ -77,6 +77,7 @@ export function offerToForm(
             discountPercent: v.overrides.discountPercent === undefined ? "" : String(v.overrides.discountPercent),
             design: v.overrides.design ?? "",
           })),
+          allocation: meta.experiment.allocation === "automatic" ? "automatic" : "fixed",
         }
       : form.experiment,
     downsell: offer.downsell ?? "",

@@ -94,6 +94,8 @@ export interface OfferForm {
     /** Hold-out share in percent, decimals allowed ("10", "2.5"). */
     holdoutPct: string;
     variants: VariantForm[];
+    /** "fixed" (the weights) or "automatic" (decision 030); absent = fixed. */
+    allocation?: "fixed" | "automatic";
   };
   /** "When declined, show": another offer of the shop, by id ("" = none; decision 027). */
   downsell: string;

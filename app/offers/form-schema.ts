@@ -82,7 +82,13 @@ function buildShape(bounds?: OfferFormBounds) {
       collections: list(text, "collections").default([]),
       minSubtotal: z.record(currency, text),
     }),
-    experiment: z.object({ enabled: z.boolean(), holdoutPct: text, variants: list(variantShape, "variants") }),
+    experiment: z.object({
+      enabled: z.boolean(),
+      holdoutPct: text,
+      variants: list(variantShape, "variants"),
+      // Optional: a page opened before the field existed posts none (a fixed split; decision 030).
+      allocation: z.enum(["fixed", "automatic"]).optional(),
+    }),
     // Optional: a page opened before the field existed posts none (no linked downsell).
     downsell: text.default(""),
   });

@@ -82,7 +82,7 @@ export async function loadOfferForm(prisma: PrismaClient, shop: Shop, gateway: S
     titles,
     experiment:
       experiment && row.variants.length
-        ? { holdoutBps: experiment.holdoutBps, variants: storedVariants(row) }
+        ? { holdoutBps: experiment.holdoutBps, variants: storedVariants(row), allocation: experiment.allocation }
         : undefined,
   });
   const legacy = legacyDesigns(row);

@@ -84,6 +84,12 @@ export async function saveOfferForm(
     offer: valid.offer,
     experiment,
   });
+  // Fixed or automatic allocation (decision 030): not part of what buyers see, so never a new version.
+  if (experiment && form.experiment.allocation)
+    await prisma.experiment.updateMany({
+      where: { id: experiment.id, shopId: shop.id },
+      data: { allocation: form.experiment.allocation },
+    });
   const publish = await publishShop(prisma, shop, gateway);
   return { ok: true, id: offerId, publish, versionStarted };
 }

@@ -160,6 +160,8 @@ export interface TemplateRequest {
   picks: Array<TemplatePick | null>;
   /** The merchant's language, for the answer's messages and the draft's name (English when absent). */
   t?: AdminT;
+  /** The draft's name when the template is made on the fly (a suggestion, decision 029), not the playbook's. */
+  name?: string;
 }
 
 /** A template's text in the merchant's language: `playbook.<id>.name`, `.slots.0`, ... */
@@ -265,7 +267,8 @@ export async function createDraftFromTemplate(
   if (!resolved.ok) return resolved;
   const form = templateForm(request.template, resolved.picks, { currencies: [...gateway.currencies], now });
   // The draft is named in the merchant's language (its copy stays the template's English: buyer-facing text the merchant edits).
-  if (request.t) form.name = playbookText(request.t, request.template.id, "name");
+  if (request.name) form.name = request.name;
+  else if (request.t) form.name = playbookText(request.t, request.template.id, "name");
   const saved = await saveOfferForm(prisma, shop, gateway, null, form, { t: request.t });
   return saved.ok ? { ok: true, id: saved.id } : { ok: false, errors: saved.errors };
 }

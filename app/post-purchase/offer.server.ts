@@ -17,6 +17,7 @@ import { toSafeNumber } from "~/lib/bigint";
 import { ingestEvents } from "~/measurement/ingest.server";
 import { getPublishedPayload } from "~/publish/publish.server";
 import type { PostPurchaseInputData } from "./token.server";
+import { withJourneyPins } from "~/allocation/pins.server";
 
 /** Shopify accepts at most this many post-purchase changesets per order; so do we. */
 export const MAX_ACCEPTED_PER_PURCHASE = 3;
@@ -132,8 +133,10 @@ export async function decidePostPurchaseOffer(
   purchase: Purchase,
   opts: { now?: Date; moments?: readonly MomentId[]; excludeAllMade?: boolean; gateway?: GatewaySource } = {},
 ): Promise<PostPurchaseDecision> {
-  const payload = await getPublishedPayload(prisma, shopId);
-  if (!payload) return { offer: null, reason: "nothing published" };
+  const published = await getPublishedPayload(prisma, shopId);
+  if (!published) return { offer: null, reason: "nothing published" };
+  // The arm this journey was first counted in, when the weights moved since (decision 030).
+  const payload = await withJourneyPins(prisma, shopId, buyerKeyOf(purchase), published);
   // The purchase carries product ids only; tag and collection triggers need the catalog's facts
   // (cached, so the signer's re-decision sees what the offer call saw).
   const facts = await lineFactsForPayload(

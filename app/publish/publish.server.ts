@@ -12,6 +12,7 @@ import {
 import type { AppMetafieldValue, ShopGateway } from "~/gateway/types";
 import { dropLegacyDesigns } from "~/offers/designs";
 import { storedDownsell, withoutStrandedDownsells } from "./downsells";
+import { withAllocatedWeights } from "~/allocation/epochs.server";
 import {
   FUNCTION_PAYLOAD_MAX_BYTES,
   functionShards,
@@ -82,7 +83,13 @@ export async function buildPayload(
     .map(offerFromRow)
     .filter((o): o is Offer => o !== null);
   const links = rows.map((r) => ({ id: r.id, downsell: storedDownsell(r.definition) }));
-  const offers = withoutStrandedDownsells(active, links, now.getTime());
+  // Automatic allocation (decision 030): the variants' weights of the epoch in force.
+  const offers = await withAllocatedWeights(
+    prisma,
+    shopId,
+    withoutStrandedDownsells(active, links, now.getTime()),
+    now,
+  );
   const json = encodePayload(offers, await shopSettings(prisma, shopId), now.getTime());
   return { json, offers: offers.length };
 }

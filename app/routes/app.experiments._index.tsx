@@ -17,17 +17,20 @@ import {
 } from "@shopify/polaris";
 import { useState } from "react";
 import { db } from "~/db.server";
-import { runExperimentCommand } from "~/offers/offers.server";
+import { runExperimentCommand, setOffersStatus } from "~/offers/offers.server";
 import { requireShop } from "~/shop-context.server";
 import { PublishStatus } from "~/components/PublishStatus";
 import { experimentReports } from "~/experiments/report.server";
 import { promoteWinner } from "~/experiments/promote.server";
 import { VersionResults } from "~/experiments/VersionResults";
+import { AllocationPanel } from "~/experiments/AllocationPanel";
 import { intervalText } from "~/experiments/format";
 import { experimentStatusView } from "~/experiments/status";
 import { useFormat, useT } from "~/i18n/context";
 import { experimentNote, experimentStatusLabel } from "~/i18n/labels";
 import { pageTitle } from "~/i18n/meta";
+import { guardrailNotices, resolveNotice } from "~/guardrail/guardrail.server";
+import { GuardrailNotice, type NoticeView } from "~/guardrail/GuardrailNotice";
 
 export const meta = pageTitle("titles.experiments");
 
@@ -40,6 +43,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     tab: archived ? ("archived" as const) : ("active" as const),
     experiments: reports.filter((r) => r.archived === archived && r.status !== "deleted"),
     archivedCount: reports.filter((r) => r.archived).length,
+    // What the daily guardrail did (decision 031), shown on each experiment's card.
+    guardrail: await guardrailNotices(db(), shop.id),
     currency: shop.currency,
     publishedAt: shop.publishedAt?.toISOString() ?? null,
     publishError: shop.publishError,
@@ -51,6 +56,15 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const body = await request.formData();
   const experimentId = String(body.get("experimentId") ?? "");
   const intent = String(body.get("intent") ?? "");
+  if (intent === "guardrailArchive" || intent === "guardrailDismiss") {
+    // "Retire underperformers": the merchant accepts (archive the offer) or declines the proposal.
+    const noticeId = String(body.get("noticeId") ?? "");
+    const notice = await db().guardrailEvent.findFirst({ where: { id: noticeId, shopId: shop.id } });
+    if (!notice) throw new Response("No such notice.", { status: 404 });
+    if (intent === "guardrailArchive") await setOffersStatus(db(), shop, gateway, [notice.offerId], "archived");
+    await resolveNotice(db(), shop.id, noticeId, new Date());
+    return { error: null, experimentId: notice.experimentId };
+  }
   if (intent === "promote") {
     const result = await promoteWinner(db(), shop, gateway, experimentId, String(body.get("armId") ?? ""));
     if (!result.ok) return data({ error: result.error, experimentId }, { status: 422 });
@@ -105,6 +119,7 @@ export default function Experiments() {
             e={e}
             currency={d.currency}
             error={result?.experimentId === e.experimentId ? result.error : null}
+            notices={d.guardrail.filter((n) => n.offerId === e.offerId)}
           />
         ))}
         <Box paddingBlockEnd="400" />
@@ -113,9 +128,22 @@ export default function Experiments() {
   );
 }
 
-function ExperimentCard({ e, currency, error }: { e: Report; currency: string; error: string | null }) {
+function ExperimentCard({
+  e,
+  currency,
+  error,
+  notices = [],
+}: {
+  e: Report;
+  currency: string;
+  error: string | null;
+  notices?: NoticeView[];
+}) {
   const current = e.versions.find((v) => v.current);
-  const winners = (current?.comparisons ?? []).filter((c) => c.verdict?.kind === "winner");
+  // Only a single arm's valid comparison can be promoted (decision 030: not the pooled one, nor one biased by moved weights).
+  const winners = (current?.comparisons ?? []).filter(
+    (c) => c.verdict?.kind === "winner" && !c.pooled && c.valid !== false,
+  );
   // Paused while its offer is not live (the experiment's own status stays running: status.ts).
   const shown = experimentStatusView(e.status, e.offerStatus);
   const t = useT();
@@ -136,6 +164,9 @@ function ExperimentCard({ e, currency, error }: { e: Report; currency: string; e
             {note}
           </Text>
         ) : null}
+        {notices.map((n) => (
+          <GuardrailNotice key={n.id} n={n} name={e.offerName} actions />
+        ))}
         {error ? (
           <Banner tone="critical">
             <p>{error}</p>
@@ -153,6 +184,12 @@ function ExperimentCard({ e, currency, error }: { e: Report; currency: string; e
             .filter((part) => part !== null)
             .join(" · ")}
         </Text>
+        <AllocationPanel
+          allocation={current?.allocation?.mode}
+          holdoutPct={e.holdoutPct}
+          variants={e.variants}
+          epochs={current?.allocation?.epochs ?? []}
+        />
         {e.versions.map((v) => (
           <VersionResults key={v.version} v={v} currency={currency} />
         ))}

@@ -27,6 +27,8 @@ import { statusLabel } from "~/i18n/labels";
 import { pageTitle } from "~/i18n/meta";
 import { requestT, requestText } from "~/i18n/request.server";
 import { legacyDesignNotice } from "~/offers/designs";
+import { guardrailNotices } from "~/guardrail/guardrail.server";
+import { GuardrailNotice } from "~/guardrail/GuardrailNotice";
 
 export const meta = pageTitle("titles.offer");
 
@@ -79,6 +81,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
           select: { version: true, reason: true },
         })
       : null;
+  // What the daily guardrail did to this offer, with its evidence (decision 031).
+  const guardrail = id ? await guardrailNotices(db(), shop.id, id) : [];
   const initialPreview = form
     ? await previewOffer(db(), shop, gateway, {
         form,
@@ -103,6 +107,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     versionNotice,
     legacyDesigns,
     experimentStatus,
+    guardrail,
     initialPreview,
     isPlus: shop.plan === "plus",
     publishedAt: shop.publishedAt?.toISOString() ?? null,
@@ -184,6 +189,9 @@ export default function OfferPage() {
             </p>
           </Banner>
         ) : null}
+        {d.guardrail.map((n) => (
+          <GuardrailNotice key={n.id} n={n} name={d.form?.name ?? ""} actions />
+        ))}
         <PublishStatus publishedAt={d.publishedAt} publishError={d.publishError} />
         {d.form ? (
           <OfferEditor

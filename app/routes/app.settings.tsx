@@ -223,6 +223,29 @@ export default function Settings() {
               />
             </FormLayout>
           </Card>
+          <Card>
+            <FormLayout>
+              <Text as="h2" variant="headingMd">
+                {t("guardrail.settingsTitle")}
+              </Text>
+              <TextField
+                label={t("guardrail.threshold")}
+                type="number"
+                step={0.1}
+                value={form.completionThresholdPoints}
+                onChange={set("completionThresholdPoints")}
+                error={errors.completionThresholdPoints}
+                helpText={t("guardrail.thresholdHelp")}
+                autoComplete="off"
+              />
+              <Checkbox
+                label={t("guardrail.archiveLosers")}
+                helpText={t("guardrail.archiveLosersHelp")}
+                checked={form.archiveLosers}
+                onChange={(v) => setForm((f) => ({ ...f, archiveLosers: v }))}
+              />
+            </FormLayout>
+          </Card>
           <InlineStack align="end">
             <Button variant="primary" submit loading={nav.state !== "idle"}>
               {t("settings.save")}

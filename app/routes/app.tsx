@@ -18,6 +18,7 @@ export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 export const NAV_LINKS = [
   { to: "/app", label: "nav.home" },
   { to: "/app/offers", label: "nav.offers" },
+  { to: "/app/suggestions", label: "nav.suggestions" },
   { to: "/app/experiments", label: "nav.experiments" },
   { to: "/app/settings", label: "nav.settings" },
   { to: "/app/dashboard", label: "nav.dashboard" },

@@ -36,5 +36,9 @@ export interface SettingsForm {
   emailSenderName: string;
   emailSenderAddress: string;
   retentionDays: string;
+  /** Completion guardrail threshold, percentage points (decision 031). */
+  completionThresholdPoints: string;
+  /** Archive offers whose experiment lost, without asking (decision 031). */
+  archiveLosers: boolean;
   moments: Record<MomentId, { enabled: boolean; maxOffers: string }>;
 }

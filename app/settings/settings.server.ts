@@ -41,6 +41,13 @@ const schema = z.object({
   emailSenderName: z.string().trim().max(80, rule("emailSenderName")),
   emailSenderAddress: z.union([z.literal(""), z.email(rule("emailSenderAddress"))]),
   retentionDays: whole(30, 1095, rule("retentionDays")),
+  completionThresholdPoints: z
+    .string()
+    .trim()
+    .regex(/^\d+([.,]\d+)?$/, rule("completionThresholdPoints"))
+    .transform((x) => Number(x.replace(",", ".")))
+    .pipe(z.number().min(0.1, rule("completionThresholdPoints")).max(20, rule("completionThresholdPoints"))),
+  archiveLosers: z.boolean(),
   moments: z.record(z.enum(MOMENT_IDS), z.object({ enabled: z.boolean(), maxOffers: whole(0, 10, rule("maxOffers")) })),
 });
 
@@ -60,6 +67,8 @@ export async function loadSettingsForm(prisma: PrismaClient, shopId: string): Pr
     emailSenderName: s?.emailSenderName ?? "",
     emailSenderAddress: s?.emailSenderAddress ?? "",
     retentionDays: String(s?.retentionDays ?? 365),
+    completionThresholdPoints: String(s?.completionThresholdPoints ?? 1),
+    archiveLosers: s?.archiveLosers ?? false,
     moments: Object.fromEntries(
       MOMENTS.map((m) => {
         const r = byMoment.get(m.id);
@@ -96,6 +105,8 @@ export async function saveSettingsForm(
     emailSenderName: v.emailSenderName || null,
     emailSenderAddress: v.emailSenderAddress || null,
     retentionDays: v.retentionDays,
+    completionThresholdPoints: v.completionThresholdPoints,
+    archiveLosers: v.archiveLosers,
   };
   await prisma.$transaction(async (tx) => {
     await tx.shopSettings.upsert({ where: { shopId }, create: { shopId, ...data }, update: data });

@@ -3,6 +3,7 @@ import { db } from "~/db.server";
 import { ingestEvents } from "~/measurement/ingest.server";
 import { getPublishedPayload } from "~/publish/publish.server";
 import { verifyAppProxy } from "./app-proxy.server";
+import { withJourneyPins } from "~/allocation/pins.server";
 import { decideStorefront, productsWithoutFacts, storefrontExposureEvents, StorefrontQuery } from "./offers.server";
 
 const json = (body: unknown, status = 200) =>
@@ -27,8 +28,10 @@ export async function storefrontOffersResponse(request: Request): Promise<Respon
     where: { domain: auth.shop },
     select: { id: true, domain: true, currency: true, isDemo: true, uninstalledAt: true },
   });
-  const payload = shop && !shop.uninstalledAt ? await getPublishedPayload(prisma, shop.id) : null;
-  if (!shop || !payload) return json({ moment: parsed.data.moment, offers: [] });
+  const published = shop && !shop.uninstalledAt ? await getPublishedPayload(prisma, shop.id) : null;
+  if (!shop || !published) return json({ moment: parsed.data.moment, offers: [] });
+  // A buyer keeps the arm first counted in this journey when the weights moved since (decision 030).
+  const payload = await withJourneyPins(prisma, shop.id, parsed.data.jk, published);
   // Tag and collection triggers need the products' facts: cached, bounded by a timeout, and
   // only looked up when some published offer uses them.
   const facts = await lineFactsForPayload(prisma, shop, payload, productsWithoutFacts(parsed.data));

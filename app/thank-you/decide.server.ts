@@ -8,6 +8,7 @@ import { FALLBACK_SURFACE, postPurchaseOffersMade, recordFallbackOffer } from "~
 import { buyerKeyOf, decidePostPurchaseOffer } from "~/post-purchase/offer.server";
 import { getPublishedPayload } from "~/publish/publish.server";
 import type { ThankYouContext } from "./context.server";
+import { withJourneyPins } from "~/allocation/pins.server";
 
 /**
  * The server's decisions for the thank-you page (decision 026), on the shop's published payload
@@ -31,8 +32,10 @@ export async function decideThankYou(
   hints: PageHints,
   now: Date,
 ): Promise<Decision | null> {
-  const payload = await getPublishedPayload(prisma, ctx.shop.id);
-  if (!payload) return null;
+  const published = await getPublishedPayload(prisma, ctx.shop.id);
+  if (!published) return null;
+  // The arm this journey was first counted in, when the weights moved since (decision 030).
+  const payload = await withJourneyPins(prisma, ctx.shop.id, ctx.journeyKey, published);
   const { purchase } = ctx;
   const facts = await lineFactsForPayload(
     prisma,

@@ -55,6 +55,16 @@ export function ExperimentCard({ form, errors, fields, status }: CardProps & { s
               helpText={Number(e.holdoutPct.trim() || "0") === 0 ? t("editor.experiment.noHoldout") : undefined}
               autoComplete="off"
             />
+            <Select
+              label={t("allocation.label")}
+              options={[
+                { value: "fixed", label: t("allocation.fixed") },
+                { value: "automatic", label: t("allocation.automatic") },
+              ]}
+              value={e.allocation ?? "fixed"}
+              onChange={(v) => fields.setExperiment("allocation", v === "automatic" ? "automatic" : "fixed")}
+              helpText={t("allocation.help")}
+            />
             {errors["experiment.variants"] ? (
               <InlineError message={errors["experiment.variants"]} fieldID="experiment-variants" />
             ) : null}

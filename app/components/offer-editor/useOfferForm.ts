@@ -43,7 +43,7 @@ export interface OfferFormFields {
   addTrigger(v: PickedVariant): void;
   removeTrigger(index: number): void;
   setMinSubtotal(currency: string, amount: string): void;
-  setExperiment<K extends "enabled" | "holdoutPct">(field: K, value: Experiment[K]): void;
+  setExperiment<K extends "enabled" | "holdoutPct" | "allocation">(field: K, value: Experiment[K]): void;
   addVariant(): void;
   removeVariant(index: number): void;
   setVariant<K extends Exclude<keyof VariantForm, "id">>(index: number, field: K, value: VariantForm[K]): void;

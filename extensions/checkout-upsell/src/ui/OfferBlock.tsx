@@ -190,6 +190,7 @@ export class OfferBlock extends Component<Props, State> {
           moment,
           journeyKey: journey.key,
           journey: journey.state,
+          pins: journey.state.arms,
           now: Date.now(),
           slot,
           purchased: moment === "thank_you" ? this.snapshot.lines.map((l) => l.productId) : undefined,
@@ -235,17 +236,23 @@ export class OfferBlock extends Component<Props, State> {
     if (!journey) return;
     for (const e of exposureEvents(view.exposures, journey.key, this.props.surface, this.snapshot))
       events.push(e, e.id);
+    // The arms decided here are kept for the journey (decision 030): the same object when none is new.
+    const pinned = recordJourney(host(), journey, { exposures: view.exposures });
     if (view.kind === "none") {
       if (/^(payload_|engine_error)/.test(view.reason)) reportOnce(view.reason);
+      void pinned.then((j) => j !== journey && this.setState({ journey: j }));
       return;
     }
     const offerId = view.kind === "offer" ? view.offer.offerId : view.offerId;
     const once = `i:${journey.key}:${offerId}:${this.props.moment}`;
-    if (this.announced === once) return;
+    if (this.announced === once) {
+      void pinned.then((j) => j !== journey && this.setState({ journey: j }));
+      return;
+    }
     this.announced = once;
-    void recordJourney(host(), journey, { shown: { offerId, moment: this.props.moment } }).then(
-      (j) => j !== journey && this.setState({ journey: j }),
-    );
+    void pinned
+      .then((j) => recordJourney(host(), j, { shown: { offerId, moment: this.props.moment } }))
+      .then((j) => j !== journey && this.setState({ journey: j }));
     if (view.kind === "offer") this.track(journey, "impression", armOf(view.offer), once);
   }
 

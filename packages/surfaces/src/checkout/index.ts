@@ -6,4 +6,5 @@ export * from "./facts";
 export * from "./host";
 export * from "./journey";
 export * from "./offers";
+export * from "./pins";
 export * from "./thank-you";

@@ -1,5 +1,6 @@
-import { ATTR, type JourneyState, type MomentId } from "@moments/engine";
+import { ATTR, type Exposure, type JourneyState, type MomentId } from "@moments/engine";
 import { opt, valueOf, type Host } from "./host";
+import { pinsFrom, type ArmPins } from "./pins";
 
 /**
  * The journey: one buyer from first sight to the order. Its key is the `_moments_journey` checkout
@@ -7,11 +8,12 @@ import { opt, valueOf, type Host } from "./host";
  * here), else the checkout token (the same on thank-you and order status, so an experiment arm
  * follows the buyer), else a random id kept in the extension's storage. Shown, accepted and
  * declined offers are remembered in storage under that key, so a declined offer stays hidden at
- * later moments.
+ * later moments. So is the arm first decided per experiment version (`arms`, decision 030), so a
+ * weight change published during the journey never moves the buyer to another variant.
  */
 export interface Journey {
   key: string;
-  state: Required<JourneyState> & { shown: Array<{ offerId: string; moment: MomentId }> };
+  state: Required<JourneyState> & { shown: Array<{ offerId: string; moment: MomentId }>; arms?: ArmPins };
 }
 
 const KEY_SLOT = "moments:journey-key";
@@ -28,7 +30,7 @@ export function randomId(): string {
   return s;
 }
 
-type Stored = { shown?: Journey["state"]["shown"]; accepted?: string[]; declined?: string[] };
+type Stored = { shown?: Journey["state"]["shown"]; accepted?: string[]; declined?: string[]; arms?: ArmPins };
 
 // Promise chains rather than async functions here and in the component: the extension bundle
 // targets ES2015, where every async function pulls in a generator-based helper.
@@ -59,7 +61,12 @@ export function loadJourney(shopify: Host): Promise<Journey> {
     .then((key) =>
       read<Stored>(shopify, stateSlot(key)).then((stored) => ({
         key,
-        state: { shown: stored?.shown ?? [], accepted: stored?.accepted ?? [], declined: stored?.declined ?? [] },
+        state: {
+          shown: stored?.shown ?? [],
+          accepted: stored?.accepted ?? [],
+          declined: stored?.declined ?? [],
+          arms: stored?.arms ?? {},
+        },
       })),
     );
 }
@@ -83,13 +90,24 @@ export function tagCheckoutWithJourney(shopify: Host, key: string): Promise<bool
 }
 
 export type JourneyChange =
-  { shown: { offerId: string; moment: MomentId } } | { accepted: string } | { declined: string };
+  | { shown: { offerId: string; moment: MomentId } }
+  | { accepted: string }
+  | { declined: string }
+  | { exposures: readonly Exposure[] };
 
 /** Applies a change and persists it; the in-memory journey is updated even if storage fails. */
 export function recordJourney(shopify: Host, journey: Journey, change: JourneyChange): Promise<Journey> {
   const s = journey.state;
-  const next: Journey = { key: journey.key, state: { shown: s.shown, accepted: s.accepted, declined: s.declined } };
-  if ("shown" in change) {
+  const next: Journey = {
+    key: journey.key,
+    state: { shown: s.shown, accepted: s.accepted, declined: s.declined, arms: s.arms },
+  };
+  if ("exposures" in change) {
+    // The first arm decided per experiment version is kept for the rest of the journey.
+    const arms = pinsFrom(change.exposures, s.arms);
+    if (!arms) return Promise.resolve(journey);
+    next.state.arms = arms;
+  } else if ("shown" in change) {
     if (s.shown.some((x) => x.offerId === change.shown.offerId && x.moment === change.shown.moment))
       return Promise.resolve(journey);
     next.state.shown = [...s.shown, change.shown];

@@ -22,6 +22,7 @@ import {
   type HostMetafieldEntry,
   type HostMoney,
 } from "./host";
+import { pinPayload, type ArmPins } from "./pins";
 
 /** The shop metafield the publisher writes (app/publish: namespace `$app`, key `offers`). */
 export const PAYLOAD_KEY = "offers";
@@ -138,6 +139,8 @@ export interface ViewInput {
   /** Products just bought (thank-you, order status). */
   purchased?: readonly string[];
   buyerTags?: readonly string[];
+  /** Arms this journey was first decided into (decision 030): kept when the weights have moved since. */
+  pins?: ArmPins;
 }
 
 /** The engine's input for one placement: what the checkout knows, as the engine reads it. */
@@ -156,7 +159,7 @@ export function decideInput(v: ViewInput): DecideInput {
     buyer: { returning: !!s.returning, tags: v.buyerTags },
     purchasedProductIds: v.purchased,
     journey: v.journey,
-    payload: v.payload,
+    payload: pinPayload(v.payload, v.pins),
   };
 }
 

@@ -1,0 +1,88 @@
+/**
+ * The completion guardrail's daily run inside the app process (decision 031), scheduled like the
+ * retention purge (decision 016): a few minutes after start-up, then every 24 hours, timers
+ * unref()ed, errors logged and never thrown. Every instance runs it; the GuardrailEvent row is the
+ * claim (unique per experiment version and kind), so two instances never pause or email twice.
+ */
+import type { PrismaClient, Shop } from "@prisma/client";
+import type { EmailTransport } from "~/email/transport.server";
+import { transportFromEnv } from "~/email/worker.server";
+import { env } from "~/env.server";
+import { gatewayForShop } from "~/gateway/for-shop.server";
+import type { ShopGateway } from "~/gateway/types";
+import { runCompletionGuardrail } from "./guardrail.server";
+
+export const FIRST_RUN_DELAY_MS = 5 * 60_000;
+export const RUN_EVERY_MS = 24 * 3600 * 1000;
+
+export interface GuardrailWorker {
+  stop(): Promise<void>;
+}
+
+export function scheduleGuardrail(opts: {
+  prisma: PrismaClient;
+  gatewayFor: (shop: Shop) => Promise<ShopGateway>;
+  transport: EmailTransport | null;
+  from?: string;
+  adminUrl?: string;
+  firstRunMs?: number;
+  everyMs?: number;
+  now?: () => Date;
+  log?: (line: string) => void;
+}): GuardrailWorker {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
+  const run = async () => {
+    try {
+      const r = await runCompletionGuardrail(opts.prisma, {
+        gatewayFor: opts.gatewayFor,
+        transport: opts.transport,
+        now: opts.now?.() ?? new Date(),
+        from: opts.from,
+        adminUrl: opts.adminUrl,
+        log,
+      });
+      for (const e of r.errors) log(`completion guardrail: ${e} (retried at the next run)`);
+    } catch (error) {
+      log(`completion guardrail: run failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const arm = (ms: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      inFlight = run().finally(() => {
+        inFlight = undefined;
+        arm(opts.everyMs ?? RUN_EVERY_MS);
+      });
+    }, ms);
+    timer.unref();
+  };
+  arm(opts.firstRunMs ?? FIRST_RUN_DELAY_MS);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await inFlight;
+    },
+  };
+}
+
+let running: GuardrailWorker | undefined;
+
+/** Starts the daily guardrail inside the app process (called once from startup()). */
+export async function startGuardrailWorker(): Promise<GuardrailWorker> {
+  if (running) return running;
+  const { db } = await import("~/db.server");
+  const e = env();
+  const prisma = db();
+  running = scheduleGuardrail({
+    prisma,
+    gatewayFor: (shop) => gatewayForShop(prisma, shop),
+    transport: transportFromEnv(e),
+    from: `Moments <no-reply@${new URL(e.SHOPIFY_APP_URL).hostname}>`,
+    adminUrl: `${e.SHOPIFY_APP_URL}/app/experiments`,
+  });
+  return running;
+}
