@@ -43,7 +43,9 @@ export async function jsonBody(request: Request): Promise<unknown> {
 
 /** GET and the other methods of a post-purchase endpoint: the CORS preflight, else 405. */
 export const postPurchaseLoader = ({ request }: { request: Request }) =>
-  request.method === "OPTIONS" ? new Response(null, { status: 204, headers: CORS_HEADERS }) : jsonError(405, "use POST");
+  request.method === "OPTIONS"
+    ? new Response(null, { status: 204, headers: CORS_HEADERS })
+    : jsonError(405, "use POST");
 
 /**
  * A post-purchase endpoint's POST: the preflight and 405 as in postPurchaseLoader, then the

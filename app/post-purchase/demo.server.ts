@@ -23,7 +23,12 @@ export const demoReferenceId = (order: Pick<Order, "shopifyId">) => `demo-${nume
  * receive for this order (with the app secret), then reads it back through the same verification
  * the real endpoints use, so the demo exercises the real path end to end.
  */
-export async function demoPurchase(shop: Shop, order: Order, creds: AppCredentials, now = new Date()): Promise<{ token: string; purchase: Purchase }> {
+export async function demoPurchase(
+  shop: Shop,
+  order: Order,
+  creds: AppCredentials,
+  now = new Date(),
+): Promise<{ token: string; purchase: Purchase }> {
   let lines: StoredLine[] = [];
   try {
     lines = (JSON.parse(order.lines) as StoredLine[]).filter((l) => l.productId && l.variantId && l.quantity > 0);
@@ -32,7 +37,10 @@ export async function demoPurchase(shop: Shop, order: Order, creds: AppCredentia
   }
   const money = (minor: number) => {
     const amount = formatMinor(minor, order.currency);
-    return { shopMoney: { amount, currencyCode: order.currency }, presentmentMoney: { amount, currencyCode: order.currency } };
+    return {
+      shopMoney: { amount, currencyCode: order.currency },
+      presentmentMoney: { amount, currencyCode: order.currency },
+    };
   };
   const inputData = {
     extensionPoint: "Checkout::PostPurchase::ShouldRender",
@@ -41,7 +49,11 @@ export async function demoPurchase(shop: Shop, order: Order, creds: AppCredentia
       customerId: order.customerId ? Number(numeric(order.customerId)) : undefined,
       totalPriceSet: money(toSafeNumber(order.totalMinor, "totalMinor")),
       lineItems: lines.map((l) => ({
-        product: { id: Number(numeric(l.productId!)), title: "", variant: { id: Number(numeric(l.variantId!)), title: "" } },
+        product: {
+          id: Number(numeric(l.productId!)),
+          title: "",
+          variant: { id: Number(numeric(l.variantId!)), title: "" },
+        },
         quantity: l.quantity,
         totalPriceSet: money(l.unitMinor * l.quantity),
       })),

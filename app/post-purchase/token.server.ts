@@ -8,7 +8,10 @@ import { env } from "~/env.server";
  * `authenticate.public.checkout` is not used: the purchase, the shop and the reference id are read
  * from this verified token, never from the request body.
  */
-const money = z.object({ amount: z.union([z.string(), z.number()]).transform(String), currencyCode: z.string().length(3) });
+const money = z.object({
+  amount: z.union([z.string(), z.number()]).transform(String),
+  currencyCode: z.string().length(3),
+});
 const moneyBag = z.object({ shopMoney: money, presentmentMoney: money });
 const numericId = z.union([z.number(), z.string()]).transform(String);
 
@@ -20,7 +23,11 @@ const InputData = z.object({
     totalPriceSet: moneyBag,
     lineItems: z.array(
       z.object({
-        product: z.object({ id: numericId, title: z.string().nullish(), variant: z.object({ id: numericId, title: z.string().nullish() }) }),
+        product: z.object({
+          id: numericId,
+          title: z.string().nullish(),
+          variant: z.object({ id: numericId, title: z.string().nullish() }),
+        }),
         quantity: z.number().int().min(1),
         totalPriceSet: moneyBag,
         sellingPlanId: numericId.nullish(),
@@ -60,7 +67,12 @@ export async function verifyInputToken(
     });
     claims = verified.payload;
   } catch (error) {
-    const reason = error instanceof errors.JWTExpired ? "token expired" : error instanceof errors.JWSSignatureVerificationFailed ? "bad signature" : "invalid token";
+    const reason =
+      error instanceof errors.JWTExpired
+        ? "token expired"
+        : error instanceof errors.JWSSignatureVerificationFailed
+          ? "bad signature"
+          : "invalid token";
     return { ok: false, status: 401, reason };
   }
   const nowSeconds = Math.floor((opts.now ?? new Date()).getTime() / 1000);
@@ -79,8 +91,12 @@ export async function verifyInputToken(
   const dest = typeof claims.dest === "string" ? hostOf(claims.dest) : undefined;
   const shopDomain = parsed.data.shop?.domain ?? dest;
   if (!shopDomain) return { ok: false, status: 400, reason: "token names no shop" };
-  if (dest && parsed.data.shop?.domain && dest !== parsed.data.shop.domain) return { ok: false, status: 401, reason: "token shop mismatch" };
-  return { ok: true, value: { shopDomain, referenceId: parsed.data.initialPurchase.referenceId, input: parsed.data, claims } };
+  if (dest && parsed.data.shop?.domain && dest !== parsed.data.shop.domain)
+    return { ok: false, status: 401, reason: "token shop mismatch" };
+  return {
+    ok: true,
+    value: { shopDomain, referenceId: parsed.data.initialPurchase.referenceId, input: parsed.data, claims },
+  };
 }
 
 function hostOf(dest: string): string {
@@ -119,7 +135,10 @@ export const CORS_HEADERS: Record<string, string> = {
 };
 
 export function jsonResponse(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...CORS_HEADERS } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json", ...CORS_HEADERS },
+  });
 }
 
 export function jsonError(status: number, reason: string): Response {

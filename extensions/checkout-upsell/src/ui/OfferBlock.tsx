@@ -4,14 +4,13 @@
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- `h` is the JSX factory named by the pragma above
 import { Component, h, mount as mountComponent } from "./render";
 import type { MomentId, ShownOffer } from "@moments/engine";
-import { APP_URL } from "../core/config";
+import { appUrl, armOf, events, reportOnce, setting, t, type ArmFields } from "./block-host";
 import {
   acceptChanges,
   addsToOrder,
   callApp,
   canAccept,
   decideView,
-  EventQueue,
   exposureEvents,
   fromMinor,
   hasPostPurchase,
@@ -32,7 +31,6 @@ import {
   type EventType,
   type Host,
   type Journey,
-  type OfferEvent,
   type Snapshot,
   type Surface,
   type View,
@@ -45,44 +43,7 @@ import {
   type ThankYouOrderRef,
 } from "@moments/contracts";
 
-const reported = new Set<string>();
-/** A broken payload or engine failure renders nothing and is reported once per page. */
-export function reportOnce(problem: string) {
-  const kind = problem.split(":")[0]!;
-  if (reported.has(kind)) return;
-  reported.add(kind);
-  console.error(`[moments] offer not rendered: ${problem}`);
-}
-
-/** A merchant setting of this placement; unset keys are absent from the object. */
-const setting = (shopify: Host, key: string) => {
-  const values = valueOf(opt(shopify, "settings"));
-  return values && key in values ? values[key] : undefined;
-};
-
-const appUrl = () => {
-  const s = setting(host(), "app_url");
-  return typeof s === "string" && s ? s : APP_URL;
-};
-export const events = new EventQueue(host, appUrl);
-
-const t = (shopify: Host, key: string, options?: Record<string, unknown>) => {
-  const r = shopify.i18n.translate(key, options);
-  return Array.isArray(r) ? r.join("") : r;
-};
-
-/**
- * Which offer, moment and arm an event is about (the offer's own moment: the thank-you page may show
- * the post-purchase moment's offer). Absent ids stay undefined: JSON leaves them out.
- */
-type ArmFields = Pick<OfferEvent, "offerId" | "moment" | "arm" | "armId" | "experimentId">;
-const armOf = (o: ShownOffer): ArmFields => ({
-  offerId: o.offerId,
-  moment: o.moment,
-  arm: o.armId ? "variant" : "none",
-  armId: o.armId,
-  experimentId: o.experimentId,
-});
+export { events, reportOnce };
 
 type Phase = "idle" | "busy" | "done" | "error";
 interface Props {
