@@ -8,6 +8,7 @@
  * draws are seeded by experiment, version and day, so a rerun the same day computes, stores and
  * publishes the same weights.
  */
+import { repeatInBackground, type Repeating } from "~/lib/repeat.server";
 import type { PrismaClient, Shop } from "@prisma/client";
 import { hash32 } from "@moments/engine";
 import { mulberry32, thompsonWeights, toBasisPoints } from "@moments/stats";
@@ -152,9 +153,7 @@ export async function runAllocation(
   return out;
 }
 
-export interface AllocationWorker {
-  stop(): Promise<void>;
-}
+export type AllocationWorker = Repeating;
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -173,34 +172,13 @@ export function scheduleAllocation(opts: {
   log?: (line: string) => void;
 }): AllocationWorker {
   const log = opts.log ?? ((line: string) => console.log(line));
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-  const run = async () => {
-    try {
+  return repeatInBackground(
+    "automatic allocation",
+    async () => {
       await runAllocation(opts.prisma, opts.gatewayFor, opts.now?.() ?? new Date(), log);
-    } catch (error) {
-      log(`automatic allocation: run failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
-  const arm = (ms: number) => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      inFlight = run().finally(() => {
-        inFlight = undefined;
-        arm(opts.everyMs ?? HOUR_MS);
-      });
-    }, ms);
-    timer.unref();
-  };
-  arm(opts.firstRunMs ?? 60_000);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await inFlight;
     },
-  };
+    { firstRunMs: opts.firstRunMs ?? 60_000, everyMs: opts.everyMs ?? HOUR_MS, log },
+  );
 }
 
 let running: AllocationWorker | undefined;

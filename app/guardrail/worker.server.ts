@@ -4,6 +4,7 @@
  * unref()ed, errors logged and never thrown. Every instance runs it; the GuardrailEvent row is the
  * claim (unique per experiment version and kind), so two instances never pause or email twice.
  */
+import { repeatInBackground, type Repeating } from "~/lib/repeat.server";
 import type { PrismaClient, Shop } from "@prisma/client";
 import type { EmailTransport } from "~/email/transport.server";
 import { transportFromEnv } from "~/email/worker.server";
@@ -15,9 +16,7 @@ import { runCompletionGuardrail } from "./guardrail.server";
 export const FIRST_RUN_DELAY_MS = 5 * 60_000;
 export const RUN_EVERY_MS = 24 * 3600 * 1000;
 
-export interface GuardrailWorker {
-  stop(): Promise<void>;
-}
+export type GuardrailWorker = Repeating;
 
 export function scheduleGuardrail(opts: {
   prisma: PrismaClient;
@@ -31,11 +30,9 @@ export function scheduleGuardrail(opts: {
   log?: (line: string) => void;
 }): GuardrailWorker {
   const log = opts.log ?? ((line: string) => console.log(line));
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-  const run = async () => {
-    try {
+  return repeatInBackground(
+    "completion guardrail",
+    async () => {
       const r = await runCompletionGuardrail(opts.prisma, {
         gatewayFor: opts.gatewayFor,
         transport: opts.transport,
@@ -45,28 +42,9 @@ export function scheduleGuardrail(opts: {
         log,
       });
       for (const e of r.errors) log(`completion guardrail: ${e} (retried at the next run)`);
-    } catch (error) {
-      log(`completion guardrail: run failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
-  const arm = (ms: number) => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      inFlight = run().finally(() => {
-        inFlight = undefined;
-        arm(opts.everyMs ?? RUN_EVERY_MS);
-      });
-    }, ms);
-    timer.unref();
-  };
-  arm(opts.firstRunMs ?? FIRST_RUN_DELAY_MS);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await inFlight;
     },
-  };
+    { firstRunMs: opts.firstRunMs ?? FIRST_RUN_DELAY_MS, everyMs: opts.everyMs ?? RUN_EVERY_MS, log },
+  );
 }
 
 let running: GuardrailWorker | undefined;

@@ -42,6 +42,7 @@
  * PostgreSQL a row both delete goes once (the second DELETE waits for the first, then finds it gone
  * and counts nothing), so their counts add up to the rows purged (tests/retention.postgres.test.ts).
  */
+import { repeatInBackground, type Repeating } from "~/lib/repeat.server";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { dayOf } from "~/measurement/rollup.server";
 import { dialectOfClient, execute, sql } from "~/lib/sql.server";
@@ -287,10 +288,7 @@ export async function purgeExpiredData(prisma: PrismaClient, now: Date, opts: Pu
   return result;
 }
 
-export interface RetentionWorker {
-  /** Cancels the next run; resolves after the run in progress, if any. */
-  stop(): Promise<void>;
-}
+export type RetentionWorker = Repeating;
 
 /** Far enough after start-up not to compete with it (and with short-lived test servers). */
 export const FIRST_RUN_DELAY_MS = 60_000;
@@ -309,35 +307,14 @@ export function scheduleRetention(opts: {
   batchSize?: number;
 }): RetentionWorker {
   const log = opts.log ?? ((line: string) => console.log(line));
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-  const run = async () => {
-    try {
+  return repeatInBackground(
+    "data retention",
+    async () => {
       const r = await purgeExpiredData(opts.prisma, opts.now?.() ?? new Date(), { log, batchSize: opts.batchSize });
       if (r.errors.length) log(`data retention: ${r.errors.length} shop(s) failed, retried at the next run`);
-    } catch (error) {
-      log(`data retention: run failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
-  const arm = (ms: number) => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      inFlight = run().finally(() => {
-        inFlight = undefined;
-        arm(opts.everyMs ?? RUN_EVERY_MS);
-      });
-    }, ms);
-    timer.unref();
-  };
-  arm(opts.firstRunMs ?? FIRST_RUN_DELAY_MS);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await inFlight;
     },
-  };
+    { firstRunMs: opts.firstRunMs ?? FIRST_RUN_DELAY_MS, everyMs: opts.everyMs ?? RUN_EVERY_MS, log },
+  );
 }
 
 let running: RetentionWorker | undefined;

@@ -5,6 +5,7 @@
  * one instance step a shop at a time. A real shop's export is polled at each tick until Shopify
  * completes it. Timers are unref()ed; errors are logged, never thrown.
  */
+import { repeatInBackground, type Repeating } from "~/lib/repeat.server";
 import type { PrismaClient } from "@prisma/client";
 import { gatewayForShop, SHOP_REF_SELECT } from "~/gateway/for-shop.server";
 import type { ShopGateway } from "~/gateway/types";
@@ -15,9 +16,7 @@ export const FIRST_TICK_MS = 60_000;
 /** How often the worker looks for due shops (and polls running exports). */
 export const TICK_MS = 60_000;
 
-export interface SuggestionsWorker {
-  stop(): Promise<void>;
-}
+export type SuggestionsWorker = Repeating;
 
 type Resolve = (shop: { id: string; domain: string; currency: string; isDemo: boolean }) => Promise<ShopGateway>;
 
@@ -60,34 +59,13 @@ export function scheduleSuggestions(opts: {
   gatewayFor?: Resolve;
 }): SuggestionsWorker {
   const log = opts.log ?? ((line: string) => console.log(line));
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-  const run = async () => {
-    try {
+  return repeatInBackground(
+    "suggestions",
+    async () => {
       await runDueMining(opts.prisma, opts.now?.() ?? new Date(), { gatewayFor: opts.gatewayFor, log });
-    } catch (error) {
-      log(`suggestions: run failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
-  const arm = (ms: number) => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      inFlight = run().finally(() => {
-        inFlight = undefined;
-        arm(opts.everyMs ?? TICK_MS);
-      });
-    }, ms);
-    timer.unref();
-  };
-  arm(opts.firstRunMs ?? FIRST_TICK_MS);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await inFlight;
     },
-  };
+    { firstRunMs: opts.firstRunMs ?? FIRST_TICK_MS, everyMs: opts.everyMs ?? TICK_MS, log },
+  );
 }
 
 let running: SuggestionsWorker | undefined;
