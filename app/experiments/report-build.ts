@@ -104,6 +104,22 @@ export function buildExperimentReports(input: ReportInput): ExperimentReport[] {
   return out;
 }
 
+/** A mismatch anywhere in the version's split invalidates every comparison of it. */
+function withSplitMismatch(
+  verdict: Verdict | null,
+  srm: ReturnType<typeof sampleRatioMismatch> | null,
+): Verdict | null {
+  if (!verdict || !srm?.flagged || verdict.kind === "sample_ratio_mismatch") return verdict;
+  return {
+    ...verdict,
+    kind: "sample_ratio_mismatch",
+    reason: srm.reason,
+    daysToDecision: null,
+    decidedOnDay: null,
+    srm,
+  };
+}
+
 function versionReport(p: {
   version: number;
   current: boolean;
@@ -230,17 +246,7 @@ function versionReport(p: {
               ...(shares ? { expectedShares: [shares.holdout ?? 0, shares[arm] ?? 0] as [number, number] } : {}),
             })
           : null;
-      // A mismatch anywhere in the version's split invalidates every comparison of it.
-      if (verdict && srm?.flagged && verdict.kind !== "sample_ratio_mismatch") {
-        verdict = {
-          ...verdict,
-          kind: "sample_ratio_mismatch",
-          reason: srm.reason,
-          daysToDecision: null,
-          decidedOnDay: null,
-          srm,
-        };
-      }
+      verdict = withSplitMismatch(verdict, srm);
       const aov = controlOrders.n > 1 && treatmentOrders.n > 1 ? welch(treatmentOrders, controlOrders) : null;
       const finite = verdict && Number.isFinite(verdict.interval.lower) && Number.isFinite(verdict.interval.upper);
       comparisons.push({
@@ -286,15 +292,7 @@ function versionReport(p: {
               ...(shares ? { expectedShares: [holdoutShare, shareTotal - holdoutShare] as [number, number] } : {}),
             })
           : null;
-      if (verdict && srm?.flagged && verdict.kind !== "sample_ratio_mismatch")
-        verdict = {
-          ...verdict,
-          kind: "sample_ratio_mismatch",
-          reason: srm.reason,
-          daysToDecision: null,
-          decidedOnDay: null,
-          srm,
-        };
+      verdict = withSplitMismatch(verdict, srm);
       const finite = verdict && Number.isFinite(verdict.interval.lower) && Number.isFinite(verdict.interval.upper);
       comparisons.push({
         arm: "variants",
