@@ -14,6 +14,7 @@ import { startRetentionWorker } from "./retention/retention.server";
 import { startSuggestionsWorker } from "./suggestions/worker.server";
 import { startGuardrailWorker } from "./guardrail/worker.server";
 import { startAllocationWorker } from "./allocation/allocate.server";
+import { startBillingWorker } from "./billing/worker.server";
 import { republishStalePayloads } from "./publish/republish.server";
 import { gatewayForShop } from "./gateway/for-shop.server";
 import { db } from "./db.server";
@@ -90,6 +91,7 @@ export async function startup(): Promise<{ host: string; port: number; mode: str
   await startSuggestionsWorker();
   await startGuardrailWorker();
   await startAllocationWorker();
+  await startBillingWorker();
   // In the background: the server listens meanwhile, and a shop that fails keeps its error.
   void republishStalePayloads(prisma, (shop) => gatewayForShop(prisma, shop)).then(
     (r) =>

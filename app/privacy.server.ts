@@ -76,6 +76,9 @@ export async function redactShop(tx: Tx, domain: string, keepWebhookId: string):
   // Suggestions mined from the shop's orders (product ids and counts only): gone with the shop.
   if (redacted) await tx.suggestion.deleteMany({ where: { shopId: redacted.id } });
   if (redacted) await tx.suggestionRun.deleteMany({ where: { shopId: redacted.id } });
+  // Billing statements and subscriptions (amounts and Shopify ids, no personal data): gone with the shop.
+  if (redacted) await tx.billingPeriod.deleteMany({ where: { shopId: redacted.id } });
+  if (redacted) await tx.billingSubscription.deleteMany({ where: { shopId: redacted.id } });
   if (redacted) await redactShopEmail(tx, redacted.id);
   // Shop cascades to settings, moments, offers, variants, experiments, orders, demo data.
   await tx.shop.deleteMany({ where: { domain } });

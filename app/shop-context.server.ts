@@ -4,6 +4,7 @@ import { isDemo } from "./env.server";
 import { gatewayForShop } from "./gateway/for-shop.server";
 import { SHOP_QUERY } from "./gateway/admin-documents";
 import { GatewayError, type ShopGateway } from "./gateway/types";
+import { ensureShopEmail } from "./shop-email.server";
 import { authenticate } from "./shopify.server";
 
 export const DEMO_SHOP_DOMAIN = "moments-demo.myshopify.com";
@@ -46,6 +47,9 @@ export async function requireShop(request: Request): Promise<ShopContext> {
       create: { domain: session.shop, ...details, settings: { create: {} } },
       update: details,
     });
+    // On install (and reinstall): the owner's email, for the guardrail's notices.
+    const gateway = await gatewayForShop(prisma, shop, admin);
+    return { shop: await ensureShopEmail(prisma, shop, gateway), gateway };
   }
   return { shop, gateway: await gatewayForShop(prisma, shop, admin) };
 }

@@ -18,6 +18,7 @@ export interface WebhookDelivery {
 export type WebhookTopic =
   | "app/uninstalled"
   | "app/scopes_update"
+  | "app_subscriptions/update"
   | "orders/create"
   | "orders/cancelled"
   | "refunds/create"

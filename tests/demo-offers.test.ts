@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { decide } from "@moments/engine";
-import { DEMO_OFFERS, ensureDemoOffers } from "~/demo/demo-offers";
+import { DEMO_OFFERS, DEMO_SEEDED_OFFERS, ensureDemoOffers } from "~/demo/demo-offers";
 import { simulateJourney } from "~/demo/journey";
 import { ensureDemoShop } from "~/demo/seed.server";
 import { demoGateway } from "~/gateway/demo.server";
@@ -13,13 +13,13 @@ afterAll(() => db.prisma.$disconnect());
 describe("demo offers", () => {
   test("GIVEN a seeded demo shop without offers WHEN ensured and published THEN every demo offer is live in the payload, one experiment running per surface, the checkout step limited to two", async () => {
     const { shopId } = await ensureDemoShop(db.prisma);
-    expect(await ensureDemoOffers(db.prisma, shopId)).toBe(DEMO_OFFERS.length);
+    expect(await ensureDemoOffers(db.prisma, shopId)).toBe(DEMO_SEEDED_OFFERS.length);
     const shop = await db.prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
     const published = await publishShop(db.prisma, shop, demoGateway(db.prisma, shopId));
     expect(published.ok).toBe(true);
     const payload = (await getPublishedPayload(db.prisma, shopId))!;
-    expect(payload.offers).toHaveLength(DEMO_OFFERS.length);
-    expect(new Set(payload.offers.map((o) => o.type))).toEqual(new Set(DEMO_OFFERS.map((o) => o.type)));
+    expect(payload.offers).toHaveLength(DEMO_SEEDED_OFFERS.length);
+    expect(new Set(payload.offers.map((o) => o.type))).toEqual(new Set(DEMO_SEEDED_OFFERS.map((o) => o.type)));
     const care = payload.offers.find((o) => o.id.startsWith("demo-laptop-care"))!;
     expect(care.experiment?.holdoutBps).toBe(
       DEMO_OFFERS.find((o) => o.id === "demo-laptop-care")!.experiment!.holdoutBps,
@@ -97,7 +97,7 @@ describe("demo offers", () => {
   test("GIVEN the demo shop already has offers WHEN ensured again THEN nothing is added", async () => {
     const { shopId } = await ensureDemoShop(db.prisma);
     expect(await ensureDemoOffers(db.prisma, shopId)).toBe(0);
-    expect(await db.prisma.offer.count({ where: { shopId } })).toBe(DEMO_OFFERS.length);
+    expect(await db.prisma.offer.count({ where: { shopId } })).toBe(DEMO_SEEDED_OFFERS.length);
   });
 
   test("GIVEN two fresh demo databases WHEN the demo offers are ensured in each THEN the experiment and arm ids match, so seeded traffic is assigned alike", async () => {

@@ -89,6 +89,12 @@ describe(`Admin GraphQL documents against the ${SHOPIFY_API_VERSION} Admin schem
         "MomentsOrderEditLineDiscount",
         "MomentsOrderEditCommit",
         "MomentsOrderInvoiceSend",
+        // Billing (decision 033; tests/billing.test.ts validates their variables too).
+        "MomentsBillingSubscriptionCreate",
+        "MomentsBillingActiveSubscriptions",
+        "MomentsBillingSubscriptionStatus",
+        "MomentsBillingUsageRecordCreate",
+        "MomentsBillingSubscriptionCancel",
       ]),
     );
   });

@@ -10,6 +10,7 @@ import { applyCancellation, applyRefund, parseRefund } from "~/measurement/refun
 import { JOURNEY_ATTRIBUTE } from "~/measurement/journeys.server";
 import { parseOrderCreated } from "~/orders/order-payload.server";
 import { seedExperiment } from "./measurement.helpers";
+import { ROLLUP_SUMS } from "~/experiments/report.server";
 
 // Exposures in, net revenue per arm, the journey join and segment truth, on a real database
 // through the same functions the webhooks and the event endpoints call.
@@ -179,18 +180,7 @@ async function arms() {
   const rows = await prisma.experimentDaily.groupBy({
     by: ["arm"],
     where: { shopId },
-    _sum: {
-      visitors: true,
-      converters: true,
-      orders: true,
-      revenueMinor: true,
-      revenueSq: true,
-      orderValueSq: true,
-      covariateN: true,
-      covariateSum: true,
-      covariateSq: true,
-      crossSum: true,
-    },
+    _sum: ROLLUP_SUMS,
   });
   return numbers(Object.fromEntries(rows.map((r) => [r.arm, r._sum])));
 }

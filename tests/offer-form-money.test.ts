@@ -121,7 +121,9 @@ describe("an amount off that would give the products away", () => {
   it("GIVEN 500 EUR off a 24.90 EUR product WHEN the form is saved THEN the amount field says it would give it away", () => {
     const r = mapped({ EUR: "500" });
     expect(r.offer).toBeNull();
-    expect(r.errors["discount.amounts.EUR"]).toBe("The amount off must be below the items' price (24.90 EUR): this would give them away.");
+    expect(r.errors["discount.amounts.EUR"]).toBe(
+      "The amount off must be below the items' price (24.90 EUR): this would give them away.",
+    );
   });
 
   it("GIVEN exactly the product's price off WHEN the form is saved THEN it is refused too", () => {
@@ -129,7 +131,9 @@ describe("an amount off that would give the products away", () => {
   });
 
   it("GIVEN an amount off below the price in every currency WHEN the form is saved THEN it is accepted", () => {
-    const r = mapped({ EUR: "24.89", CLP: "5000" });
+    // With no price floor: 0.01 EUR left is below the default floor of 10% (decision 032,
+    // tests/editor-safety.rules.test.ts); this rule is only about exceeding the price.
+    const r = formToOffer(amountOffForm({ EUR: "24.89", CLP: "5000" }), "o1", PRICES, [], {}, { priceFloorPercent: 0 });
     expect(r.errors).toEqual({});
     expect(r.offer!.discount).toEqual({ kind: "fixed", amounts: { EUR: 2489, CLP: 5000 } });
   });

@@ -8,7 +8,7 @@
  * draws are seeded by experiment, version and day, so a rerun the same day computes, stores and
  * publishes the same weights.
  */
-import { repeatInBackground, type Repeating } from "~/lib/repeat.server";
+import { repeatInBackground, type Repeating, type JobSchedule } from "~/lib/repeat.server";
 import type { PrismaClient, Shop } from "@prisma/client";
 import { hash32 } from "@moments/engine";
 import { mulberry32, thompsonWeights, toBasisPoints } from "@moments/stats";
@@ -163,14 +163,9 @@ const HOUR_MS = 60 * 60 * 1000;
  * within a day, so an instance started at any hour catches up). Same style as scheduleRetention:
  * runs never overlap, timers unref()ed, errors logged and never thrown.
  */
-export function scheduleAllocation(opts: {
-  prisma: PrismaClient;
-  gatewayFor: (shop: Shop) => Promise<ShopGateway>;
-  firstRunMs?: number;
-  everyMs?: number;
-  now?: () => Date;
-  log?: (line: string) => void;
-}): AllocationWorker {
+export function scheduleAllocation(
+  opts: JobSchedule & { gatewayFor: (shop: Shop) => Promise<ShopGateway> },
+): AllocationWorker {
   const log = opts.log ?? ((line: string) => console.log(line));
   return repeatInBackground(
     "automatic allocation",

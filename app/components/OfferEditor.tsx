@@ -1,3 +1,4 @@
+import { useCallback, useMemo, useRef, useState } from "react";
 import { Banner, BlockStack, Button, InlineStack } from "@shopify/polaris";
 import type { DownsellChoice, FieldErrors, OfferForm } from "~/offers/form";
 import type { PreviewResult } from "~/preview/preview.server";
@@ -15,6 +16,8 @@ import { PriceCard } from "./offer-editor/PriceCard";
 import { ProductsCard } from "./offer-editor/ProductsCard";
 import { TargetingCard } from "./offer-editor/TargetingCard";
 import { useOfferForm } from "./offer-editor/useOfferForm";
+import { useOfferDraft, type DraftPage, type OfferDraftState } from "./offer-editor/useOfferDraft";
+import { DraftBanner } from "./offer-editor/DraftBanner";
 import { useT } from "~/i18n/context";
 import type { CatalogKind } from "~/gateway/types";
 
@@ -38,14 +41,38 @@ export interface OfferEditorProps {
   initialPreview: PreviewResult | null;
   /** The saved experiment's status as shown (paused while the offer is not live); null for none. */
   experimentStatus?: ExperimentStatusView | null;
-  onSave: (form: OfferForm) => void;
+  /** Where the unsaved draft is kept (the shop, the offer's loaded version, the save's token). */
+  draft: Omit<DraftPage, "offerId">;
+  /** The shop's price floor, % of the item's price (Settings; decision 032). */
+  priceFloorPercent: number;
+  /** `draftToken`: for the save's redirect to name, so the page it lands on drops the draft. */
+  onSave: (form: OfferForm, draftToken: string) => void;
 }
+
+/** Price errors follow the form live (from the preview's validation), not only the last save's. */
+const isPriceField = (key: string) =>
+  key.startsWith("discount.") || /^experiment\.variants\.\d+\.discountPercent$/.test(key);
+const pick = (errors: FieldErrors, keep: boolean) =>
+  Object.fromEntries(Object.entries(errors).filter(([k]) => isPriceField(k) === keep));
 
 /** The offer editor: the form's cards on the left, the live preview beside them. */
 export function OfferEditor(props: OfferEditorProps) {
   const t = useT();
-  const { form, fields, submit } = useOfferForm(props.initial, props.onSave);
-  const { errors, currencies } = props;
+  const draftRef = useRef<OfferDraftState | null>(null);
+  const { form, fields, submit, replace } = useOfferForm(props.initial, (f) =>
+    props.onSave(f, draftRef.current!.submitted(f)),
+  );
+  const draft = useOfferDraft({ ...props.draft, offerId: props.offerId }, form, props.initial, replace);
+  draftRef.current = draft;
+  // Whichever came last wins for the price fields: the save's answer, or the preview's for the form
+  // as it is now (a preview answered before the save's must not hide the save's error).
+  const order = useRef(0);
+  const saved = useMemo(() => ({ errors: props.errors, at: ++order.current }), [props.errors]);
+  const [live, setLive] = useState<{ errors: FieldErrors; at: number } | null>(null);
+  const onLive = useCallback((e: FieldErrors) => setLive({ errors: e, at: ++order.current }), []);
+  const { currencies } = props;
+  const errors =
+    live && live.at > saved.at ? { ...pick(props.errors, false), ...pick(live.errors, true) } : props.errors;
   const card = { form, errors, fields };
   const currency0 = currencies[0] ?? "EUR";
   return (
@@ -54,7 +81,8 @@ export function OfferEditor(props: OfferEditorProps) {
       main={
         <form onSubmit={submit}>
           <BlockStack gap="400">
-            {Object.keys(errors).length ? (
+            <DraftBanner state={draft} />
+            {Object.keys(props.errors).length ? (
               <Banner tone="critical" title={t("common.notSavedTitle")}>
                 <p>{t("common.fixFields")}</p>
               </Banner>
@@ -62,7 +90,7 @@ export function OfferEditor(props: OfferEditorProps) {
             <BasicsCard {...card} />
             <MomentsCard {...card} isPlus={props.isPlus} />
             <ProductsCard {...card} catalog={props.catalog} currency={currency0} />
-            <PriceCard {...card} currencies={currencies} />
+            <PriceCard {...card} currencies={currencies} priceFloorPercent={props.priceFloorPercent} />
             <CopyCard {...card} />
             <DesignCard {...card} notice={props.designNotice} />
             <TargetingCard
@@ -89,6 +117,7 @@ export function OfferEditor(props: OfferEditorProps) {
           carts={props.carts}
           currencies={currencies}
           initial={props.initialPreview}
+          onErrors={onLive}
         />
       }
     />

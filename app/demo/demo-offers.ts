@@ -5,12 +5,16 @@ import { writeOffer } from "~/offers/offers.server";
 import { withProductImage, type DemoOffer } from "./demo-offer-items";
 import { AFTER_PURCHASE_OFFERS } from "./demo-offers-after-purchase";
 import { CHECKOUT_OFFERS } from "./demo-offers-checkout";
+import { DEMO_DYNAMIC_OFFER } from "./demo-offer-dynamic";
 
 /**
  * A handful of realistic offers for the demo shop, one per offer type and checkout moment, so a
  * newcomer's buyer journey shows the product working before they create an offer themselves.
  */
 export const DEMO_OFFERS: DemoOffer[] = [...CHECKOUT_OFFERS, ...AFTER_PURCHASE_OFFERS].map(withProductImage);
+
+/** Every offer a new demo shop gets: the demo offers and the dynamic one (decision 034). */
+export const DEMO_SEEDED_OFFERS: DemoOffer[] = [...DEMO_OFFERS, DEMO_DYNAMIC_OFFER];
 
 /** The demo's moment limits (Settings): the checkout step shows two offers, one per placement. */
 export const DEMO_MOMENT_LIMITS: Partial<Record<Offer["moments"][number], number>> = { checkout: 2 };
@@ -63,5 +67,9 @@ export async function ensureDemoOffers(prisma: PrismaClient, shopId: string): Pr
         : null,
     });
   }
-  return DEMO_OFFERS.length;
+  // The dynamic offer (decision 034), no experiment: its product comes from the mined history.
+  const { name, ...dynamic } = DEMO_DYNAMIC_OFFER;
+  const id = `${dynamic.id}-${suffix}`;
+  await writeOffer(prisma, shopId, { id, isNew: true, name, offer: { ...dynamic, id }, experiment: null });
+  return DEMO_SEEDED_OFFERS.length;
 }

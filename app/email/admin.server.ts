@@ -102,7 +102,7 @@ export async function previewEmail(
     endsAt: undefined,
     experiment: undefined,
   };
-  const currency = Object.keys(offer.items[0]!.prices)[0] ?? shop.currency;
+  const currency = Object.keys(offer.items[0]?.prices ?? {})[0] ?? shop.currency;
   const trigger = offer.targeting?.products?.[0] ?? "gid://shopify/Product/1";
   const payload: Payload = {
     v: 1,
@@ -190,7 +190,7 @@ export async function simulateDemoOrder(
     orderBy: { id: "asc" },
   });
   if (!customer) return { scheduled: false as const, reason: t("emails.simulateNoCustomer") };
-  const currency = Object.keys(offer.items[0]!.prices)[0] ?? shop.currency;
+  const currency = Object.keys(offer.items[0]?.prices ?? {})[0] ?? shop.currency;
   const productId =
     offer.targeting?.products?.[0] ??
     (

@@ -1,5 +1,5 @@
 import type { OutboxMessage, Prisma, PrismaClient } from "@prisma/client";
-import { ATTR } from "@moments/engine";
+import { ATTR, exposureEventFields, type MomentDecision } from "@moments/engine";
 import { ingestEvents } from "~/measurement/ingest.server";
 import { JOURNEY_ATTRIBUTE } from "~/measurement/journeys.server";
 import { MAX_BATCH } from "~/measurement/contract";
@@ -13,6 +13,31 @@ type Db = PrismaClient | Prisma.TransactionClient;
  * checkout link a purchase, an opt-out an unsubscribe. Event ids derive from the outbox row (or
  * order), so a retried send or a second click never counts twice.
  */
+/**
+ * The exposures of a decision made where the email decides (its own offer, or the post-purchase
+ * offer it carries for a wallet checkout), hold-out and variants alike, so each arm counts the
+ * same buyers. A test order (bogus gateway) records none: test orders are never linked to
+ * journeys, and a visitor whose revenue is never counted would bias the arm.
+ */
+export async function recordEmailExposures(
+  db: Db,
+  shopId: string,
+  order: Pick<OrderCreated, "test">,
+  decided: MomentDecision | undefined,
+  journeyKey: string,
+  now: Date,
+): Promise<void> {
+  if (!decided?.exposures.length || order.test) return;
+  await ingestEvents(
+    db,
+    shopId,
+    decided.exposures.map((x) =>
+      Object.assign(exposureEventFields(x, journeyKey), { surface: "email" as const, occurredAt: now.getTime() }),
+    ),
+    now,
+  );
+}
+
 export function journeyKeyOf(row: Pick<OutboxMessage, "customerId" | "recipientHash"> & { content?: string }): string {
   // The order's journey key, stored with the content at scheduling; rows scheduled before it was
   // stored keep the key they were decided with.

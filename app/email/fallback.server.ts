@@ -1,6 +1,6 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
-import { exposureEventFields, type CartLine, type Payload, type ShownOffer } from "@moments/engine";
-import { ingestEvents } from "~/measurement/ingest.server";
+import type { CartLine, Payload, ShownOffer } from "@moments/engine";
+import { recordEmailExposures } from "./events.server";
 import { decideOnOrder } from "./order-decision";
 import type { OrderCreated } from "~/orders/order-payload.server";
 
@@ -53,18 +53,8 @@ export async function postPurchaseForEmail(
   if (await postPurchaseShown(tx, shopId, [referenceId, order.shopifyId])) return null;
   const decision = decideOnOrder(order, lines, "post_purchase", referenceId, payload, now);
   const md = decision.moments[0];
-  // Exposures where the email decides, hold-out and variants alike (the thank-you page deciding the
-  // same later sends the same ids); test orders none, as for the email's own offer.
-  if (md?.exposures.length && !order.test) {
-    await ingestEvents(
-      tx,
-      shopId,
-      md.exposures.map((x) =>
-        Object.assign(exposureEventFields(x, referenceId), { surface: "email" as const, occurredAt: now.getTime() }),
-      ),
-      now,
-    );
-  }
+  // The thank-you page deciding the same later sends the same event ids, so nothing counts twice.
+  await recordEmailExposures(tx, shopId, order, md, referenceId, now);
   const offer = md?.offers.find((o) => o.slot === 1);
   if (!offer || offer.lines.some((l) => l.action !== "add")) return null;
   return { offer, fallback: { moment: "post_purchase", referenceId } };

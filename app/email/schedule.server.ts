@@ -1,16 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
-import { ATTR, decodePayload, exposureEventFields, type CartLine, type ShownOffer } from "@moments/engine";
+import { ATTR, decodePayload, type CartLine, type ShownOffer } from "@moments/engine";
 import { withLineFacts } from "~/catalog/line-facts.server";
 import { env } from "~/env.server";
-import { ingestEvents } from "~/measurement/ingest.server";
 import type { OrderCreatedContext, OrderCreatedHandler } from "~/orders/order-created";
 import type { OrderCreated } from "~/orders/order-payload.server";
 import type { EmailContent } from "./content.server";
 import { messageIdFor } from "./content.server";
 import { storedLocale } from "./i18n.server";
 import { emailHash } from "./tokens.server";
-import { recordEmailPurchase } from "./events.server";
+import { recordEmailExposures, recordEmailPurchase } from "./events.server";
 import { postPurchaseForEmail, type EmailFallback } from "./fallback.server";
 import { decideOnOrder } from "./order-decision";
 import { withJourneyPins } from "~/allocation/pins.server";
@@ -92,23 +91,8 @@ export async function scheduleFollowUp(
   const payload = await withJourneyPins(tx, shopId, journeyKey, decoded.payload);
   const decision = decideOnOrder(order, lines, "email", journeyKey, payload, opts.now, order.customerTags);
   const md = decision.moments[0];
-  // Exposures where the email is decided, hold-out and variants alike, in the webhook's transaction.
-  // A test order (bogus gateway: every order of a development store) still gets its email, so a
-  // merchant can try the flow, but no exposure: test orders are never linked to journeys, and a
-  // visitor whose revenue is never counted would bias the arm.
-  if (md?.exposures.length && !order.test) {
-    await ingestEvents(
-      tx,
-      shopId,
-      md.exposures.map((x) =>
-        Object.assign(exposureEventFields(x, journeyKey), {
-          surface: "email" as const,
-          occurredAt: opts.now.getTime(),
-        }),
-      ),
-      opts.now,
-    );
-  }
+  // In the webhook's transaction. A test order still gets its email, so a merchant can try the flow.
+  await recordEmailExposures(tx, shopId, order, md, journeyKey, opts.now);
   // One email, one placement: place 1, or no email when the buyer is held out of it.
   let shown = md?.offers.find((o) => o.slot === 1);
   // No email offer for this order: the post-purchase offer, when neither the post-purchase page nor

@@ -102,7 +102,7 @@ export function VersionResults({ v, currency }: { v: Jsonified<VersionReport>; c
                   ? `${c.label} (${t("allocation.mayBeBiased")})`
                   : c.label,
               reason: c.verdict.reason,
-              alpha: c.verdict.alphaUsed.toPrecision(2),
+              alpha: format.significant(c.verdict.alphaUsed),
               count: v.comparisonsCounted,
             }) +
               (c.verdict.varianceReduction === null

@@ -29,9 +29,6 @@ export const money = (minor: number | null | undefined, currency: string, format
       ? format.money(Math.round(minor), currency)
       : formatMoney(Math.round(minor), currency);
 
-export const percent = (x: number | null | undefined, digits = 1) =>
-  x === null || x === undefined || !Number.isFinite(x) ? "–" : `${(x * 100).toFixed(digits)}%`;
-
 export function intervalText(
   i: { estimate: number; lower: number; upper: number } | null,
   currency: string,

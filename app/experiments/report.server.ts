@@ -29,6 +29,20 @@ export {
 } from "./report-model";
 export { buildExperimentReports } from "./report-build";
 
+/** The roll-up sums every comparison is built from (one arm-day's sufficient statistics). */
+export const ROLLUP_SUMS = {
+  visitors: true,
+  converters: true,
+  orders: true,
+  revenueMinor: true,
+  revenueSq: true,
+  orderValueSq: true,
+  covariateN: true,
+  covariateSum: true,
+  covariateSq: true,
+  crossSum: true,
+} as const;
+
 export interface ReportFilters {
   device?: string;
   country?: string;
@@ -71,18 +85,7 @@ export async function loadReportInput(
     prisma.experimentDaily.groupBy({
       by: ["experimentId", "version", "offerId", "arm", "day"],
       where: { shopId, ...onlyRows, ...dims },
-      _sum: {
-        visitors: true,
-        converters: true,
-        orders: true,
-        revenueMinor: true,
-        revenueSq: true,
-        orderValueSq: true,
-        covariateN: true,
-        covariateSum: true,
-        covariateSq: true,
-        crossSum: true,
-      },
+      _sum: ROLLUP_SUMS,
     }),
     prisma.experiment.findMany({
       where: { shopId, ...only },

@@ -15,6 +15,7 @@ export const PRODUCT_FIELDS_FRAGMENT = `#graphql
   fragment MomentsProductFields on Product {
     id
     title
+    status
     handle
     vendor
     productType
@@ -69,6 +70,13 @@ export const COLLECTIONS_QUERY = `#graphql
 export const SHOP_QUERY = `#graphql
   query MomentsShop {
     shop { id name currencyCode plan { shopifyPlus } }
+  }
+`;
+
+/** The shop owner's email (`Shop.email`, non-null in the schema): where the guardrail's notices go (decision 031). */
+export const SHOP_EMAIL_QUERY = `#graphql
+  query MomentsShopEmail {
+    shop { email }
   }
 `;
 

@@ -3,6 +3,7 @@ import { toSafeNumber } from "~/lib/bigint";
 import { DEMO_CATALOG, DEMO_COLLECTIONS, demoCollectionGid, demoCollectionId, demoImageUrl } from "~/demo/catalog";
 import { demoOrderEditing } from "./demo-orders.server";
 import { demoOrderHistorySource } from "./demo-order-history.server";
+import { demoBilling } from "~/billing/demo-billing.server";
 import { OFFER_FUNCTION_INPUT_METAFIELD, type CatalogProduct, type ShopGateway } from "./types";
 
 const APP_NAMESPACE = "$app";
@@ -35,6 +36,8 @@ function toCatalog(row: DemoProductRow): CatalogProduct {
     collections: list(row.collections).map(demoCollectionId),
     // Demo stores seeded before the catalog had images: the product's illustration.
     imageUrl: row.imageUrl ?? (DEMO_CATALOG.some((p) => p.key === row.handle) ? demoImageUrl(row.handle) : null),
+    // The demo catalog sells every product it has.
+    active: true,
     variants: row.variants.map((v) => ({
       id: v.id,
       title: v.title,
@@ -117,5 +120,6 @@ export function demoGateway(prisma: PrismaClient, shopId: string): ShopGateway {
     // Order editing on the demo store's orders (decision 026).
     ...demoOrderEditing(prisma, shopId),
     orderHistory: demoOrderHistorySource(prisma, shopId),
+    billing: demoBilling(prisma, shopId),
   };
 }

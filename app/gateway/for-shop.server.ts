@@ -29,5 +29,6 @@ export async function gatewayForShop(prisma: PrismaClient, shop: ShopRef, admin?
 
 /** gatewayForShop by shop id, for workers that hold ids. */
 export function gatewayResolver(prisma: PrismaClient): (shopId: string) => Promise<ShopGateway> {
-  return async (shopId) => gatewayForShop(prisma, await prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: SHOP_REF_SELECT }));
+  return async (shopId) =>
+    gatewayForShop(prisma, await prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: SHOP_REF_SELECT }));
 }

@@ -9,12 +9,14 @@ import {
   OFFER_DISCOUNTS_QUERY,
   PRODUCTS_BY_ID_QUERY,
   PRODUCTS_QUERY,
+  SHOP_EMAIL_QUERY,
   SHOP_QUERY,
 } from "./admin-documents";
 import type { MomentsProductFieldsFragment } from "~/graphql/admin.generated";
 import { payload, run, type AdminGraphql } from "./admin-client.server";
 import { orderEditing } from "./order-edit.server";
 import { shopifyOrderHistory } from "./order-history.server";
+import { shopifyBilling } from "~/billing/shopify-billing.server";
 import { GatewayError, OFFER_FUNCTION_INPUT_METAFIELD, type CatalogProduct, type ShopGateway } from "./types";
 
 // The typed admin client's slice moved to admin-client.server.ts; re-exported for its callers.
@@ -35,6 +37,7 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
     tags: p.tags,
     collections: p.collections.nodes.map((c) => c.id),
     imageUrl: p.featuredMedia?.preview?.image?.url ?? null,
+    active: p.status !== "ARCHIVED" && p.status !== "DRAFT",
     variants: p.variants.nodes.map((v) => ({
       id: v.id,
       title: v.title,
@@ -82,6 +85,10 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
       const saved = result.metafields ?? [];
       const updatedAt = (saved.find((m) => m.key === key) ?? saved[0])?.updatedAt;
       return { publishedAt: updatedAt ? new Date(updatedAt) : new Date() };
+    },
+    async shopEmail() {
+      const email = (await run(admin, SHOP_EMAIL_QUERY)).shop.email.trim();
+      return email || null;
     },
     async ensureOfferDiscount(functionInput) {
       const existing = await run(admin, OFFER_DISCOUNTS_QUERY);
@@ -159,5 +166,6 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
     },
     ...orderEditing(admin),
     orderHistory: shopifyOrderHistory(admin, shopCurrency),
+    billing: shopifyBilling(admin),
   };
 }

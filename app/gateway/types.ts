@@ -1,3 +1,4 @@
+import type { ShopBilling } from "~/billing/api";
 /**
  * The seam between Moments and a store. Real mode talks to Shopify's Admin API; demo mode talks
  * to the demo store in the local database. Everything above this interface is shared.
@@ -26,6 +27,8 @@ export interface CatalogProduct {
   collections: string[];
   imageUrl: string | null;
   variants: CatalogVariant[];
+  /** False for a draft or archived product: buyers cannot add it to a cart (Shopify's `status`). */
+  active: boolean;
 }
 
 /** A collection an offer can be triggered by (the offer editor's picker). */
@@ -157,6 +160,16 @@ export interface ShopGateway {
    * gateway need not have it; both real gateways do.
    */
   readonly orderHistory?: OrderHistory;
+  /**
+   * Shopify's Billing API (decision 033), or the demo's simulated billing. Optional so that a
+   * test's fake gateway need not have it; both real gateways do.
+   */
+  readonly billing?: ShopBilling;
+  /**
+   * The shop owner's email as Shopify knows it (Admin `shop { email }`), for the merchant's notices;
+   * null when the store has none. The demo store has no merchant, so no such method.
+   */
+  shopEmail?(): Promise<string | null>;
 }
 
 /** A product as suggestions rank it: price in the shop's currency, whether it can be offered at all. */

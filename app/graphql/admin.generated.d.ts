@@ -3,8 +3,70 @@
 /* eslint-disable */
 import type * as AdminTypes from './admin.types.js';
 
+export type MomentsBillingSubscriptionCreateMutationVariables = AdminTypes.Exact<{
+  name: AdminTypes.Scalars['String']['input'];
+  lineItems: Array<AdminTypes.AppSubscriptionLineItemInput> | AdminTypes.AppSubscriptionLineItemInput;
+  returnUrl: AdminTypes.Scalars['URL']['input'];
+  trialDays?: AdminTypes.InputMaybe<AdminTypes.Scalars['Int']['input']>;
+  test?: AdminTypes.InputMaybe<AdminTypes.Scalars['Boolean']['input']>;
+  replacementBehavior?: AdminTypes.InputMaybe<AdminTypes.AppSubscriptionReplacementBehavior>;
+}>;
+
+
+export type MomentsBillingSubscriptionCreateMutation = { appSubscriptionCreate?: AdminTypes.Maybe<(
+    Pick<AdminTypes.AppSubscriptionCreatePayload, 'confirmationUrl'>
+    & { appSubscription?: AdminTypes.Maybe<(
+      Pick<AdminTypes.AppSubscription, 'id' | 'status'>
+      & { lineItems: Array<Pick<AdminTypes.AppSubscriptionLineItem, 'id'>> }
+    )>, userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }
+  )> };
+
+export type MomentsBillingActiveSubscriptionsQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
+
+
+export type MomentsBillingActiveSubscriptionsQuery = { shopBillingPreferences: Pick<AdminTypes.ShopBillingPreferences, 'currency'>, shop: { plan: Pick<AdminTypes.ShopPlan, 'partnerDevelopment'> }, currentAppInstallation: { activeSubscriptions: Array<(
+      Pick<AdminTypes.AppSubscription, 'id' | 'name' | 'status' | 'test' | 'trialDays' | 'createdAt' | 'currentPeriodEnd'>
+      & { lineItems: Array<(
+        Pick<AdminTypes.AppSubscriptionLineItem, 'id'>
+        & { plan: { pricingDetails: (
+            { __typename: 'AppRecurringPricing' }
+            & { price: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
+          ) | (
+            { __typename: 'AppUsagePricing' }
+            & { balanceUsed: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, cappedAmount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
+          ) } }
+      )> }
+    )> } };
+
+export type MomentsBillingSubscriptionStatusQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type MomentsBillingSubscriptionStatusQuery = { node?: AdminTypes.Maybe<Pick<AdminTypes.AppSubscription, 'id' | 'status'>> };
+
+export type MomentsBillingUsageRecordCreateMutationVariables = AdminTypes.Exact<{
+  subscriptionLineItemId: AdminTypes.Scalars['ID']['input'];
+  price: AdminTypes.MoneyInput;
+  description: AdminTypes.Scalars['String']['input'];
+  idempotencyKey?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+}>;
+
+
+export type MomentsBillingUsageRecordCreateMutation = { appUsageRecordCreate?: AdminTypes.Maybe<{ appUsageRecord?: AdminTypes.Maybe<(
+      Pick<AdminTypes.AppUsageRecord, 'id' | 'idempotencyKey'>
+      & { price: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
+    )>, userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
+export type MomentsBillingSubscriptionCancelMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type MomentsBillingSubscriptionCancelMutation = { appSubscriptionCancel?: AdminTypes.Maybe<{ appSubscription?: AdminTypes.Maybe<Pick<AdminTypes.AppSubscription, 'id' | 'status'>>, userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
 export type MomentsProductFieldsFragment = (
-  Pick<AdminTypes.Product, 'id' | 'title' | 'handle' | 'vendor' | 'productType' | 'tags'>
+  Pick<AdminTypes.Product, 'id' | 'title' | 'status' | 'handle' | 'vendor' | 'productType' | 'tags'>
   & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<(
       Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'price' | 'inventoryQuantity'>
       & { sellingPlanGroups: { nodes: Array<{ sellingPlans: { nodes: Array<Pick<AdminTypes.SellingPlan, 'id'>> } }> } }
@@ -20,7 +82,7 @@ export type MomentsProductsQueryVariables = AdminTypes.Exact<{
 
 
 export type MomentsProductsQuery = { products: { nodes: Array<(
-      Pick<AdminTypes.Product, 'id' | 'title' | 'handle' | 'vendor' | 'productType' | 'tags'>
+      Pick<AdminTypes.Product, 'id' | 'title' | 'status' | 'handle' | 'vendor' | 'productType' | 'tags'>
       & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<(
           Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'price' | 'inventoryQuantity'>
           & { sellingPlanGroups: { nodes: Array<{ sellingPlans: { nodes: Array<Pick<AdminTypes.SellingPlan, 'id'>> } }> } }
@@ -33,7 +95,7 @@ export type MomentsProductsByIdQueryVariables = AdminTypes.Exact<{
 
 
 export type MomentsProductsByIdQuery = { nodes: Array<AdminTypes.Maybe<(
-    Pick<AdminTypes.Product, 'id' | 'title' | 'handle' | 'vendor' | 'productType' | 'tags'>
+    Pick<AdminTypes.Product, 'id' | 'title' | 'status' | 'handle' | 'vendor' | 'productType' | 'tags'>
     & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<(
         Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'price' | 'inventoryQuantity'>
         & { sellingPlanGroups: { nodes: Array<{ sellingPlans: { nodes: Array<Pick<AdminTypes.SellingPlan, 'id'>> } }> } }
@@ -54,6 +116,11 @@ export type MomentsShopQuery = { shop: (
     Pick<AdminTypes.Shop, 'id' | 'name' | 'currencyCode'>
     & { plan: Pick<AdminTypes.ShopPlan, 'shopifyPlus'> }
   ) };
+
+export type MomentsShopEmailQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
+
+
+export type MomentsShopEmailQuery = { shop: Pick<AdminTypes.Shop, 'email'> };
 
 export type MomentsPublishMutationVariables = AdminTypes.Exact<{
   metafields: Array<AdminTypes.MetafieldsSetInput> | AdminTypes.MetafieldsSetInput;
@@ -186,10 +253,13 @@ export type MomentsSuggestionCatalogQuery = { products: { pageInfo: Pick<AdminTy
     )> } };
 
 interface GeneratedQueryTypes {
-  "#graphql\n  query MomentsProducts($first: Int!, $query: String) {\n    products(first: $first, query: $query, sortKey: TITLE) {\n      nodes { ...MomentsProductFields }\n    }\n  }\n  #graphql\n  fragment MomentsProductFields on Product {\n    id\n    title\n    handle\n    vendor\n    productType\n    tags\n    featuredMedia { preview { image { url } } }\n    collections(first: 50) { nodes { id } }\n    variants(first: 50) {\n      nodes {\n        id title sku price inventoryQuantity\n        sellingPlanGroups(first: 1) { nodes { sellingPlans(first: 1) { nodes { id } } } }\n      }\n    }\n  }\n\n": {return: MomentsProductsQuery, variables: MomentsProductsQueryVariables},
-  "#graphql\n  query MomentsProductsById($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on Product { ...MomentsProductFields }\n    }\n  }\n  #graphql\n  fragment MomentsProductFields on Product {\n    id\n    title\n    handle\n    vendor\n    productType\n    tags\n    featuredMedia { preview { image { url } } }\n    collections(first: 50) { nodes { id } }\n    variants(first: 50) {\n      nodes {\n        id title sku price inventoryQuantity\n        sellingPlanGroups(first: 1) { nodes { sellingPlans(first: 1) { nodes { id } } } }\n      }\n    }\n  }\n\n": {return: MomentsProductsByIdQuery, variables: MomentsProductsByIdQueryVariables},
+  "#graphql\n  query MomentsBillingActiveSubscriptions {\n    shopBillingPreferences { currency }\n    shop { plan { partnerDevelopment } }\n    currentAppInstallation {\n      activeSubscriptions {\n        id\n        name\n        status\n        test\n        trialDays\n        createdAt\n        currentPeriodEnd\n        lineItems {\n          id\n          plan {\n            pricingDetails {\n              __typename\n              ... on AppUsagePricing {\n                balanceUsed { amount currencyCode }\n                cappedAmount { amount currencyCode }\n              }\n              ... on AppRecurringPricing {\n                price { amount currencyCode }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: MomentsBillingActiveSubscriptionsQuery, variables: MomentsBillingActiveSubscriptionsQueryVariables},
+  "#graphql\n  query MomentsBillingSubscriptionStatus($id: ID!) {\n    node(id: $id) {\n      ... on AppSubscription { id status }\n    }\n  }\n": {return: MomentsBillingSubscriptionStatusQuery, variables: MomentsBillingSubscriptionStatusQueryVariables},
+  "#graphql\n  query MomentsProducts($first: Int!, $query: String) {\n    products(first: $first, query: $query, sortKey: TITLE) {\n      nodes { ...MomentsProductFields }\n    }\n  }\n  #graphql\n  fragment MomentsProductFields on Product {\n    id\n    title\n    status\n    handle\n    vendor\n    productType\n    tags\n    featuredMedia { preview { image { url } } }\n    collections(first: 50) { nodes { id } }\n    variants(first: 50) {\n      nodes {\n        id title sku price inventoryQuantity\n        sellingPlanGroups(first: 1) { nodes { sellingPlans(first: 1) { nodes { id } } } }\n      }\n    }\n  }\n\n": {return: MomentsProductsQuery, variables: MomentsProductsQueryVariables},
+  "#graphql\n  query MomentsProductsById($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on Product { ...MomentsProductFields }\n    }\n  }\n  #graphql\n  fragment MomentsProductFields on Product {\n    id\n    title\n    status\n    handle\n    vendor\n    productType\n    tags\n    featuredMedia { preview { image { url } } }\n    collections(first: 50) { nodes { id } }\n    variants(first: 50) {\n      nodes {\n        id title sku price inventoryQuantity\n        sellingPlanGroups(first: 1) { nodes { sellingPlans(first: 1) { nodes { id } } } }\n      }\n    }\n  }\n\n": {return: MomentsProductsByIdQuery, variables: MomentsProductsByIdQueryVariables},
   "#graphql\n  query MomentsCollections($query: String) {\n    collections(first: 100, query: $query, sortKey: TITLE) {\n      nodes { id title }\n    }\n  }\n": {return: MomentsCollectionsQuery, variables: MomentsCollectionsQueryVariables},
   "#graphql\n  query MomentsShop {\n    shop { id name currencyCode plan { shopifyPlus } }\n  }\n": {return: MomentsShopQuery, variables: MomentsShopQueryVariables},
+  "#graphql\n  query MomentsShopEmail {\n    shop { email }\n  }\n": {return: MomentsShopEmailQuery, variables: MomentsShopEmailQueryVariables},
   "#graphql\n  query MomentsReadMetafield($key: String!) {\n    shop { metafield(namespace: \"$app\", key: $key) { value } }\n  }\n": {return: MomentsReadMetafieldQuery, variables: MomentsReadMetafieldQueryVariables},
   "#graphql\n  query MomentsOfferDiscounts {\n    automaticDiscountNodes(first: 50, query: \"type:app\") {\n      nodes {\n        id\n        automaticDiscount {\n          ... on DiscountAutomaticApp { title status }\n        }\n      }\n    }\n  }\n": {return: MomentsOfferDiscountsQuery, variables: MomentsOfferDiscountsQueryVariables},
   "#graphql\n  query MomentsOrderForEdit($id: ID!) {\n    order(id: $id) {\n      id\n      createdAt\n      cancelledAt\n      test\n      checkoutToken\n      customerLocale\n      presentmentCurrencyCode\n      merchantEditable\n      merchantEditableErrors\n      customAttributes { key value }\n      customer { id }\n      shippingAddress { countryCodeV2 }\n      billingAddress { countryCodeV2 }\n      subtotalPriceSet { presentmentMoney { amount currencyCode } }\n      lineItems(first: 100) {\n        nodes {\n          quantity\n          product { id }\n          variant { id }\n          discountedTotalSet { presentmentMoney { amount currencyCode } }\n        }\n      }\n    }\n  }\n": {return: MomentsOrderForEditQuery, variables: MomentsOrderForEditQueryVariables},
@@ -198,6 +268,9 @@ interface GeneratedQueryTypes {
 }
 
 interface GeneratedMutationTypes {
+  "#graphql\n  mutation MomentsBillingSubscriptionCreate(\n    $name: String!\n    $lineItems: [AppSubscriptionLineItemInput!]!\n    $returnUrl: URL!\n    $trialDays: Int\n    $test: Boolean\n    $replacementBehavior: AppSubscriptionReplacementBehavior\n  ) {\n    appSubscriptionCreate(\n      name: $name\n      lineItems: $lineItems\n      returnUrl: $returnUrl\n      trialDays: $trialDays\n      test: $test\n      replacementBehavior: $replacementBehavior\n    ) {\n      appSubscription { id status lineItems { id } }\n      confirmationUrl\n      userErrors { field message }\n    }\n  }\n": {return: MomentsBillingSubscriptionCreateMutation, variables: MomentsBillingSubscriptionCreateMutationVariables},
+  "#graphql\n  mutation MomentsBillingUsageRecordCreate(\n    $subscriptionLineItemId: ID!\n    $price: MoneyInput!\n    $description: String!\n    $idempotencyKey: String\n  ) {\n    appUsageRecordCreate(\n      subscriptionLineItemId: $subscriptionLineItemId\n      price: $price\n      description: $description\n      idempotencyKey: $idempotencyKey\n    ) {\n      appUsageRecord { id idempotencyKey price { amount currencyCode } }\n      userErrors { field message }\n    }\n  }\n": {return: MomentsBillingUsageRecordCreateMutation, variables: MomentsBillingUsageRecordCreateMutationVariables},
+  "#graphql\n  mutation MomentsBillingSubscriptionCancel($id: ID!) {\n    appSubscriptionCancel(id: $id, prorate: false) {\n      appSubscription { id status }\n      userErrors { field message }\n    }\n  }\n": {return: MomentsBillingSubscriptionCancelMutation, variables: MomentsBillingSubscriptionCancelMutationVariables},
   "#graphql\n  mutation MomentsPublish($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields { key namespace updatedAt }\n      userErrors { ...MomentsMetafieldsSetErrors }\n    }\n  }\n  #graphql\n  fragment MomentsMetafieldsSetErrors on MetafieldsSetUserError {\n    field\n    message\n    code\n  }\n\n": {return: MomentsPublishMutation, variables: MomentsPublishMutationVariables},
   "#graphql\n  mutation MomentsEmailDiscount($basicCodeDiscount: DiscountCodeBasicInput!) {\n    discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {\n      codeDiscountNode { id }\n      userErrors { field message code }\n    }\n  }\n": {return: MomentsEmailDiscountMutation, variables: MomentsEmailDiscountMutationVariables},
   "#graphql\n  mutation MomentsOfferDiscountCreate($discount: DiscountAutomaticAppInput!) {\n    discountAutomaticAppCreate(automaticAppDiscount: $discount) {\n      automaticAppDiscount { discountId }\n      userErrors { field message }\n    }\n  }\n": {return: MomentsOfferDiscountCreateMutation, variables: MomentsOfferDiscountCreateMutationVariables},

@@ -1,6 +1,6 @@
 import { Form } from "@remix-run/react";
 import { Banner, BlockStack, Button, InlineStack, Text } from "@shopify/polaris";
-import { useT } from "~/i18n/context";
+import { useFormat, useT } from "~/i18n/context";
 import type { AdminT } from "~/i18n/catalogue";
 import { loserEvidenceText, pauseEvidenceText, type LoserEvidence, type PauseEvidence } from "./evidence";
 
@@ -31,6 +31,7 @@ function emailLine(t: AdminT, n: NoticeView): string {
  */
 export function GuardrailNotice({ n, name, actions }: { n: NoticeView; name: string; actions?: boolean }) {
   const t = useT();
+  const format = useFormat();
   const paused = n.kind === "paused";
   const title = paused
     ? t("guardrail.pausedTitle")
@@ -43,8 +44,8 @@ export function GuardrailNotice({ n, name, actions }: { n: NoticeView; name: str
       ? t("guardrail.archivedBody", { name })
       : t("guardrail.proposedBody", { name });
   const evidence = paused
-    ? pauseEvidenceText(t, n.evidence as PauseEvidence)
-    : loserEvidenceText(t, n.evidence as LoserEvidence);
+    ? pauseEvidenceText(t, n.evidence as PauseEvidence, format)
+    : loserEvidenceText(t, n.evidence as LoserEvidence, format);
   return (
     <Banner tone={paused ? "critical" : "warning"} title={title}>
       <BlockStack gap="200">

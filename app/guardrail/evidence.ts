@@ -1,6 +1,7 @@
 /** The guardrail's evidence as stored (GuardrailEvent.evidence) and as the merchant reads it (admin and email). */
 import type { CompletionGuardrail } from "@moments/stats";
 import type { AdminT } from "~/i18n/catalogue";
+import type { Formatters } from "~/i18n/format";
 
 /** What a pause recorded: the guardrail's figures at the pausing look (JSON in GuardrailEvent.evidence). */
 export interface PauseEvidence {
@@ -35,41 +36,46 @@ export const pauseEvidence = (g: CompletionGuardrail, days: number): PauseEviden
   holdout: { reached: g.holdout.reached, completed: g.holdout.completed },
 });
 
-const fixed = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : "∞");
-const signed = (x: number) => `${x > 0 ? "+" : ""}${fixed(x)}`;
-const pct = (completed: number, reached: number) =>
-  reached > 0 ? `${((100 * completed) / reached).toFixed(1)}%` : "-";
+/** Share completed, in points: a rate the merchant reads beside the counts ("47,5 %"). */
+const rate = (format: Formatters, completed: number, reached: number) =>
+  reached > 0 ? format.percent(completed / reached, 1) : "–";
 
-/** The evidence of a pause in the merchant's language (admin banner and email share it). */
-export function pauseEvidenceText(t: AdminT, e: PauseEvidence): string {
+/**
+ * The evidence of a pause in the merchant's language and number formats (admin banner and email
+ * share it: the admin's `useFormat()`, the email's `formatters(intl)` of the merchant's locale).
+ */
+export function pauseEvidenceText(t: AdminT, e: PauseEvidence, format: Formatters): string {
+  const signed = (x: number) => format.decimal(x, 1, true);
   return t("guardrail.pauseEvidence", {
-    treatedRate: pct(e.treated.completed, e.treated.reached),
-    treatedCompleted: e.treated.completed,
-    treatedReached: e.treated.reached,
-    holdoutRate: pct(e.holdout.completed, e.holdout.reached),
-    holdoutCompleted: e.holdout.completed,
-    holdoutReached: e.holdout.reached,
+    treatedRate: rate(format, e.treated.completed, e.treated.reached),
+    treatedCompleted: format.number(e.treated.completed),
+    treatedReached: format.number(e.treated.reached),
+    holdoutRate: rate(format, e.holdout.completed, e.holdout.reached),
+    holdoutCompleted: format.number(e.holdout.completed),
+    holdoutReached: format.number(e.holdout.reached),
     difference: signed(e.differencePoints),
-    confidence: `${Math.round((1 - 2 * e.alpha) * 100)}%`,
+    confidence: format.percent(1 - 2 * e.alpha, 0),
     lower: signed(e.lowerPoints),
     upper: signed(e.upperPoints),
-    p: e.pValue.toPrecision(2),
-    alpha: e.alpha,
-    threshold: e.thresholdPoints,
-    day: e.day ?? "-",
+    p: format.significant(e.pValue),
+    alpha: format.significant(e.alpha),
+    threshold: format.number(e.thresholdPoints),
+    day: e.day ? format.date(e.day) : "–",
   });
 }
 
-const money = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} ${currency}`;
+/** Revenue per visitor is a mean: fractional minor units, rounded only for display. */
+const money = (format: Formatters, minor: number, currency: string) =>
+  Number.isFinite(minor) ? format.money(Math.round(minor), currency) : "–";
 
-export function loserEvidenceText(t: AdminT, e: LoserEvidence): string {
+export function loserEvidenceText(t: AdminT, e: LoserEvidence, format: Formatters): string {
   return e.comparisons
     .map((c) =>
       t("guardrail.loserEvidence", {
         name: c.label,
-        estimate: money(c.estimate, e.currency),
-        lower: money(c.lower, e.currency),
-        upper: money(c.upper, e.currency),
+        estimate: money(format, c.estimate, e.currency),
+        lower: money(format, c.lower, e.currency),
+        upper: money(format, c.upper, e.currency),
       }),
     )
     .join(" ");

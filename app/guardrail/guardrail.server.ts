@@ -5,7 +5,8 @@
  * shipping / payment) is logged by the checkout extension for every buyer whose checkout reached
  * the offer's placement, in every arm, the hold-out included, once per journey and experiment
  * version (ExperimentExposure). So "reached the checkout" for an offer's experiment is its
- * checkout-step exposure: no new event. Completed: that exposure's journey became an order
+ * checkout-step exposure: no new event (for offers shown in the cart or at exit intent, the
+ * checkout's report of the arm the cart carried in, decision 035). Completed: that exposure's journey became an order
  * (orders/create joins the order's `_moments_journey` attribute or checkout token to the exposure
  * and counts it in `ExperimentExposure.orders`; test orders never join, cancelled ones leave).
  *
@@ -16,15 +17,19 @@
  * (the experiments' own verdicts) proposes archiving the offer, or archives it when the shop opted in.
  */
 import type { PrismaClient, Shop } from "@prisma/client";
-import { completionGuardrail, type CompletionDay } from "@moments/stats";
+import { completionGuardrail } from "@moments/stats";
+import { STOREFRONT_MOMENTS } from "@moments/contracts";
+import { completionDays } from "./completion.server";
 import { experimentReports } from "~/experiments/report.server";
 import type { ShopGateway } from "~/gateway/types";
 import { EN, translatorOver, type AdminT } from "~/i18n/catalogue";
 import deGuardrail from "~/locales/de/guardrail.json";
 import frGuardrail from "~/locales/fr/guardrail.json";
+import { formatters, type Formatters } from "~/i18n/format";
 import { adminLocale } from "~/i18n/languages";
 import { isUniqueViolation } from "~/lib/sql.server";
 import { setOffersStatus } from "~/offers/offers.server";
+import { ensureShopEmail } from "~/shop-email.server";
 import type { EmailTransport } from "~/email/transport.server";
 import {
   loserEvidenceText,
@@ -35,65 +40,30 @@ import {
 } from "./evidence";
 
 export type { LoserEvidence, PauseEvidence } from "./evidence";
+export { COMPLETION_LAG_MS, completionDays } from "./completion.server";
 
-/** The checkout extension's moments before the order: an exposure there means the buyer reached the checkout. */
-export const CHECKOUT_STEP_MOMENTS = ["checkout", "information", "shipping", "payment"] as const;
-/** Checkouts younger than this are left for the next run: their order may still be on its way. */
-export const COMPLETION_LAG_MS = 3600_000;
 export const DEFAULT_THRESHOLD_POINTS = 1;
 
 export type GuardrailKind = "paused" | "archive_proposed" | "archived";
 
+/** The merchant's address: the shop row's, else the newest session's that carries one (online sessions). */
 /**
- * Daily completion counts of one experiment version, per side, from its checkout-step exposures
- * (exposure day; the hold-out against every variant together), oldest first.
+ * Every moment the offer can be shown at: its own and its arms' (a placement experiment puts an arm
+ * elsewhere), so an arm placed in the cart is guarded as an in-cart offer.
  */
-export async function completionDays(
-  prisma: PrismaClient,
-  shopId: string,
-  experimentId: string,
-  version: number,
-  now: Date,
-): Promise<CompletionDay[]> {
-  const where = {
-    shopId,
-    experimentId,
-    version,
-    surface: "checkout",
-    moment: { in: [...CHECKOUT_STEP_MOMENTS] },
-    firstSeenAt: { lte: new Date(now.getTime() - COMPLETION_LAG_MS) },
-  };
-  const [reached, completed] = await Promise.all([
-    prisma.experimentExposure.groupBy({ by: ["day", "arm"], where, _count: { _all: true } }),
-    prisma.experimentExposure.groupBy({
-      by: ["day", "arm"],
-      where: { ...where, orders: { gt: 0 } },
-      _count: { _all: true },
-    }),
-  ]);
-  const byDay = new Map<string, CompletionDay>();
-  const dayOf = (day: string) => {
-    let d = byDay.get(day);
-    if (!d) {
-      d = { day, treatedReached: 0, treatedCompleted: 0, holdoutReached: 0, holdoutCompleted: 0 };
-      byDay.set(day, d);
+function placements(offer: { moments: Array<{ moment: string }>; variants: Array<{ overrides: string }> }): string[] {
+  const out = offer.moments.map((m) => m.moment);
+  for (const v of offer.variants) {
+    try {
+      const moments = (JSON.parse(v.overrides) as { moments?: unknown }).moments;
+      if (Array.isArray(moments)) for (const m of moments) if (typeof m === "string") out.push(m);
+    } catch {
+      // Unreadable overrides place the arm nowhere else.
     }
-    return d;
-  };
-  for (const r of reached) {
-    const d = dayOf(r.day);
-    if (r.arm === "holdout") d.holdoutReached += r._count._all;
-    else d.treatedReached += r._count._all;
   }
-  for (const r of completed) {
-    const d = dayOf(r.day);
-    if (r.arm === "holdout") d.holdoutCompleted += r._count._all;
-    else d.treatedCompleted += r._count._all;
-  }
-  return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  return out;
 }
 
-/** The merchant's address: the shop row's, else the newest session's that carries one (online sessions). */
 export async function merchantContact(
   prisma: PrismaClient,
   shop: Pick<Shop, "domain" | "email">,
@@ -163,10 +133,12 @@ async function notify(
   shop: Shop,
   deps: GuardrailDeps,
   eventId: string,
-  mail: (t: AdminT) => { subject: string; text: string },
+  mail: (t: AdminT, format: Formatters) => { subject: string; text: string },
 ) {
-  const contact = await merchantContact(prisma, shop);
-  const t = emailT(adminLocale(contact.locale).language);
+  // Shops installed before the install read it: filled here, once, before their first notice.
+  const contact = await merchantContact(prisma, await ensureShopEmail(prisma, shop, deps.gateway, deps.log));
+  const locale = adminLocale(contact.locale);
+  const t = emailT(locale.language);
   if (!contact.email) {
     await prisma.guardrailEvent.update({ where: { id: eventId }, data: { emailStatus: "no_address" } });
     return;
@@ -178,7 +150,7 @@ async function notify(
     });
     return;
   }
-  const { subject, text } = mail(t);
+  const { subject, text } = mail(t, formatters(locale.intl));
   try {
     await deps.transport.send({
       from: deps.from ?? "Moments <no-reply@moments.invalid>",
@@ -215,7 +187,14 @@ export async function runShopGuardrail(
   const thresholdPoints = settings?.completionThresholdPoints ?? DEFAULT_THRESHOLD_POINTS;
   const experiments = await prisma.experiment.findMany({
     where: { shopId: shop.id, status: "running", holdoutBps: { gt: 0 }, offer: { status: "active" } },
-    select: { id: true, offerId: true, version: true, offer: { select: { name: true } } },
+    select: {
+      id: true,
+      offerId: true,
+      version: true,
+      offer: {
+        select: { name: true, moments: { select: { moment: true } }, variants: { select: { overrides: true } } },
+      },
+    },
     orderBy: { id: "asc" },
   });
   const done = await prisma.guardrailEvent.findMany({
@@ -232,7 +211,8 @@ export async function runShopGuardrail(
       stillLive.push(e); // resumed by the merchant after a pause: their call, not overruled
       continue;
     }
-    const days = await completionDays(prisma, shop.id, e.id, e.version, deps.now);
+    const storefront = placements(e.offer).some((m) => (STOREFRONT_MOMENTS as readonly string[]).includes(m));
+    const days = await completionDays(prisma, shop.id, e.id, e.version, deps.now, { storefront });
     const g = completionGuardrail({ days, thresholdPoints });
     if (g.verdict !== "pause") {
       stillLive.push(e);
@@ -258,9 +238,9 @@ export async function runShopGuardrail(
     }
     result.paused.push(e.offerId);
     log(`completion guardrail: ${shop.domain}: paused "${e.offer.name}" (${e.offerId}): ${g.reason}`);
-    await notify(prisma, shop, deps, event.id, (t) => ({
+    await notify(prisma, shop, deps, event.id, (t, format) => ({
       subject: t("guardrail.email.pausedSubject", { name: e.offer.name }),
-      text: `${t("guardrail.email.pausedBody", { name: e.offer.name })}\n\n${pauseEvidenceText(t, evidence)}\n\n${t("guardrail.pausedNext")}`,
+      text: `${t("guardrail.email.pausedBody", { name: e.offer.name })}\n\n${pauseEvidenceText(t, evidence, format)}\n\n${t("guardrail.pausedNext")}`,
     }));
   }
 
@@ -302,11 +282,11 @@ export async function runShopGuardrail(
       result.archived.push(e.offerId);
     } else result.proposed.push(e.offerId);
     log(`retire underperformers: ${shop.domain}: "${e.offer.name}" ${archive ? "archived" : "proposed for archiving"}`);
-    await notify(prisma, shop, deps, event.id, (t) => ({
+    await notify(prisma, shop, deps, event.id, (t, format) => ({
       subject: t(archive ? "guardrail.email.archivedSubject" : "guardrail.email.proposedSubject", {
         name: e.offer.name,
       }),
-      text: `${t(archive ? "guardrail.archivedBody" : "guardrail.proposedBody", { name: e.offer.name })}\n\n${loserEvidenceText(t, evidence)}`,
+      text: `${t(archive ? "guardrail.archivedBody" : "guardrail.proposedBody", { name: e.offer.name })}\n\n${loserEvidenceText(t, evidence, format)}`,
     }));
   }
   return result;

@@ -4,8 +4,8 @@
  * unref()ed, errors logged and never thrown. Every instance runs it; the GuardrailEvent row is the
  * claim (unique per experiment version and kind), so two instances never pause or email twice.
  */
-import { repeatInBackground, type Repeating } from "~/lib/repeat.server";
-import type { PrismaClient, Shop } from "@prisma/client";
+import { repeatInBackground, type JobSchedule, type Repeating } from "~/lib/repeat.server";
+import type { Shop } from "@prisma/client";
 import type { EmailTransport } from "~/email/transport.server";
 import { transportFromEnv } from "~/email/worker.server";
 import { env } from "~/env.server";
@@ -18,17 +18,14 @@ export const RUN_EVERY_MS = 24 * 3600 * 1000;
 
 export type GuardrailWorker = Repeating;
 
-export function scheduleGuardrail(opts: {
-  prisma: PrismaClient;
-  gatewayFor: (shop: Shop) => Promise<ShopGateway>;
-  transport: EmailTransport | null;
-  from?: string;
-  adminUrl?: string;
-  firstRunMs?: number;
-  everyMs?: number;
-  now?: () => Date;
-  log?: (line: string) => void;
-}): GuardrailWorker {
+export function scheduleGuardrail(
+  opts: JobSchedule & {
+    gatewayFor: (shop: Shop) => Promise<ShopGateway>;
+    transport: EmailTransport | null;
+    from?: string;
+    adminUrl?: string;
+  },
+): GuardrailWorker {
   const log = opts.log ?? ((line: string) => console.log(line));
   return repeatInBackground(
     "completion guardrail",

@@ -19,6 +19,7 @@ import emails from "~/locales/en/emails.json";
 import suggestions from "~/locales/en/suggestions.json";
 import guardrail from "~/locales/en/guardrail.json";
 import allocation from "~/locales/en/allocation.json";
+import billing from "~/locales/en/billing.json";
 
 /** The catalogue's files in the order they are merged; each has its own top-level keys. */
 export const CATALOGUE_FILES = [
@@ -34,6 +35,7 @@ export const CATALOGUE_FILES = [
   "suggestions",
   "guardrail",
   "allocation",
+  "billing",
 ] as const;
 
 export const EN = {
@@ -49,6 +51,7 @@ export const EN = {
   ...suggestions,
   ...guardrail,
   ...allocation,
+  ...billing,
 };
 export type Catalogue = typeof EN;
 /** Every message of the admin: "nav.offers", "rules.nameRequired", ... */

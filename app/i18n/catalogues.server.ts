@@ -18,6 +18,7 @@ import deEmails from "~/locales/de/emails.json";
 import deSuggestions from "~/locales/de/suggestions.json";
 import deGuardrail from "~/locales/de/guardrail.json";
 import deAllocation from "~/locales/de/allocation.json";
+import deBilling from "~/locales/de/billing.json";
 import frCommon from "~/locales/fr/common.json";
 import frHome from "~/locales/fr/home.json";
 import frOffers from "~/locales/fr/offers.json";
@@ -30,6 +31,7 @@ import frEmails from "~/locales/fr/emails.json";
 import frSuggestions from "~/locales/fr/suggestions.json";
 import frGuardrail from "~/locales/fr/guardrail.json";
 import frAllocation from "~/locales/fr/allocation.json";
+import frBilling from "~/locales/fr/billing.json";
 import { EN, translatorOver, type AdminT, type Catalogue } from "./catalogue";
 import type { AdminLanguage } from "./languages";
 
@@ -46,6 +48,7 @@ const DE = {
   ...deSuggestions,
   ...deGuardrail,
   ...deAllocation,
+  ...deBilling,
 } satisfies Catalogue;
 const FR = {
   ...frCommon,
@@ -60,6 +63,7 @@ const FR = {
   ...frSuggestions,
   ...frGuardrail,
   ...frAllocation,
+  ...frBilling,
 } satisfies Catalogue;
 
 export const CATALOGUES: Record<AdminLanguage, Catalogue> = { en: EN, de: DE, fr: FR };

@@ -10,6 +10,13 @@ export interface Formatters {
   money(minor: number, currency: string, display?: CurrencyDisplay): string;
   /** 12345 -> "12.345". */
   number(n: number): string;
+  /**
+   * A figure with exactly `digits` decimals: -28.61 -> "-28,6"; `signed` shows "+" on a positive one
+   * (differences in points). Not finite -> "∞" / "-∞" (an interval without a bound).
+   */
+  decimal(n: number, digits?: number, signed?: boolean): string;
+  /** A p-value or alpha: two significant digits, 0.0042 -> "0,0042". */
+  significant(n: number, digits?: number): string;
   /** 0.1234 -> "12,3 %" (a share, not a percentage); null -> "–". */
   percent(share: number | null | undefined, digits?: number): string;
   /** An instant in UTC: "2. Dez. 2026, 14:05 UTC". */
@@ -25,6 +32,18 @@ export function formatters(intl: string): Formatters {
   return {
     money: (minor, currency, display) => formatMoney(minor, currency, intl, display),
     number: (n) => numbers.format(n),
+    decimal: (n, digits = 1, signed = false) =>
+      Number.isFinite(n)
+        ? new Intl.NumberFormat(intl, {
+            minimumFractionDigits: digits,
+            maximumFractionDigits: digits,
+            signDisplay: signed ? "exceptZero" : "auto",
+          }).format(n)
+        : n < 0
+          ? "-∞"
+          : "∞",
+    significant: (n, digits = 2) =>
+      Number.isFinite(n) ? new Intl.NumberFormat(intl, { maximumSignificantDigits: digits }).format(n) : "–",
     percent: (share, digits = 1) =>
       share === null || share === undefined || !Number.isFinite(share)
         ? "–"

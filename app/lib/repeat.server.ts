@@ -1,7 +1,18 @@
+import type { PrismaClient } from "@prisma/client";
+
 /** A job the app process repeats in the background (retention, suggestions, guardrail, allocation). */
 export interface Repeating {
   /** Cancels the next run; resolves after the run in progress, if any. */
   stop(): Promise<void>;
+}
+
+/** What each scheduled job is given: the database, its timing, a clock and a log (tests set them). */
+export interface JobSchedule {
+  prisma: PrismaClient;
+  firstRunMs?: number;
+  everyMs?: number;
+  now?: () => Date;
+  log?: (line: string) => void;
 }
 
 /**

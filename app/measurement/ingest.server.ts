@@ -8,6 +8,7 @@ import { CommitQueue } from "./commit-queue.server";
 import { CART_CAP_MINOR, recordExposures } from "./exposures.server";
 import { relocateLines, type JourneyDims } from "./attribution.server";
 import { journeysWithOrders, lockJourneys } from "./journeys.server";
+import { CHECKOUT_STEP_MOMENTS, STOREFRONT_MOMENTS } from "@moments/contracts";
 import {
   applyExperimentDeltas,
   applyMomentDeltas,
@@ -25,6 +26,10 @@ type Db = PrismaClient | Tx;
 
 const PAST_MS = 7 * 24 * 3600 * 1000;
 const FUTURE_MS = 5 * 60 * 1000;
+
+/** The checkout extension's steps before the order, and the storefront's moments (decision 035). */
+const CHECKOUT_STEPS = new Set<string>(CHECKOUT_STEP_MOMENTS);
+const STOREFRONT = new Set<string>(STOREFRONT_MOMENTS);
 
 /** Event types that are about a shown offer, so they must say which one. */
 const OFFER_EVENTS = new Set(["impression", "click", "accept", "decline"]);
@@ -47,6 +52,17 @@ function semanticProblem(e: EventInput): string | null {
     if (!e.offerId) return "offerId: required for exposure events";
     if (e.arm === "none") return 'arm: an exposure is "holdout" or "variant"';
   }
+  if (e.type === "checkout_reached") {
+    // A journey-level fact (decision 035): anything naming an arm could be taken for an exposure.
+    if (e.surface !== "checkout") return 'surface: "checkout_reached" comes from the checkout';
+    if (!CHECKOUT_STEPS.has(e.moment)) return 'moment: "checkout_reached" is sent at a checkout step';
+    if (e.offerId || e.experimentId || e.armId || e.version !== undefined || e.arm !== "none")
+      return 'type: "checkout_reached" names no offer, experiment or arm';
+  }
+  // Only the checkout's reached reports (before decision 035's amendment) claimed a storefront
+  // moment from the checkout: such an exposure would make a visitor of a journey never shown anything.
+  if (e.type === "exposure" && e.surface === "checkout" && STOREFRONT.has(e.moment))
+    return "moment: the checkout logs exposures only at its own moments";
   if (e.arm !== "none" && (!e.experimentId || !e.offerId)) return `experimentId: required with arm "${e.arm}"`;
   if (e.arm === "variant" && !e.armId) return 'armId: required with arm "variant"';
   if (e.arm === "holdout" && e.type !== "exposure") return 'type: a hold-out buyer reports only an "exposure"';
@@ -318,8 +334,9 @@ export async function storeBatch(
     segment: segmentOf(e.returning),
   });
   for (const { event: e, occurredAt } of fresh) {
-    // An exposure is the arm assignment, not something the buyer saw: no impression, no view.
-    if (e.type === "exposure") continue;
+    // An exposure is the arm assignment, not something the buyer saw: no impression, no view. A
+    // reached checkout is the journey's, of no offer: the completion guardrail reads the event itself.
+    if (e.type === "exposure" || e.type === "checkout_reached") continue;
     const delta: MomentDelta = { [COUNTER[e.type]!]: 1 };
     if (e.type === "accept" && e.valueMinor !== undefined && e.currency === currency)
       delta.acceptedMinor = e.valueMinor;

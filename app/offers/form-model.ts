@@ -15,6 +15,7 @@ export const OFFER_TYPE_LABELS: Record<OfferType, string> = {
   subscription_upgrade: "Subscription / plan upgrade",
   shipping_protection: "Shipping insurance / priority handling",
   service_addon: "Onboarding / service add-on",
+  dynamic: "Dynamic: best complement from your orders",
 };
 
 export interface CopyForm {
@@ -99,6 +100,11 @@ export interface OfferForm {
   };
   /** "When declined, show": another offer of the shop, by id ("" = none; decision 027). */
   downsell: string;
+  /**
+   * "This is a free gift": the merchant means 100% off or a price below the shop's floor (decision
+   * 032). Absent = not chosen (a page opened before the field existed).
+   */
+  freeGift?: boolean;
 }
 
 /**

@@ -74,6 +74,8 @@ export function items(
   sellingPlans: Record<string, string> = {},
   t: AdminT = englishT,
 ): Item[] {
+  // A dynamic offer's product is chosen per cart from the complement table (decision 034).
+  if (form.type === "dynamic") return [];
   if (form.items.length === 0) err("items", t("rules.itemsRequired"));
   if (form.type === "bundle" && form.items.length < 2) err("items", t("rules.bundleTwoItems"));
   if (form.items.length > 10) err("items", t("rules.itemsMax"));
@@ -95,6 +97,9 @@ export function items(
 /** Percent off, amount off or bundle price (per currency, in its minor units). */
 export function discount(form: OfferForm, offered: Item[], err: Report, t: AdminT = englishT): Discount | undefined {
   const d = form.discount;
+  // A dynamic offer's product is only known per cart, so an amount could exceed its price (and give
+  // it away): its discount is a percentage (decision 034).
+  if (form.type === "dynamic" && d.kind !== "percent") err("discount.kind", t("rules.dynamicPercentOnly"));
   if (d.kind === "percent") {
     const p = intIn(d.percent, 1, 100);
     if (p === null) err("discount.percent", t("rules.percent"));

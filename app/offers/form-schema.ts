@@ -8,6 +8,7 @@ import { z } from "zod";
 import { DEVICES, MOMENT_IDS, OFFER_TYPES, type MomentId, type Offer } from "@moments/engine";
 import { englishT, type AdminT } from "~/i18n/catalogue";
 import { downsell } from "./form-downsell";
+import { DEFAULT_PRICE_FLOOR_PERCENT, priceFloor } from "./form-floor";
 import type { DownsellChoice, FieldErrors, OfferForm, StoredVariant } from "./form-model";
 import * as rules from "./form-rules";
 
@@ -91,6 +92,8 @@ function buildShape(bounds?: OfferFormBounds) {
     }),
     // Optional: a page opened before the field existed posts none (no linked downsell).
     downsell: text.default(""),
+    // Optional: a page opened before the field existed posts none (not a free gift; decision 032).
+    freeGift: z.boolean().optional(),
   });
 }
 
@@ -119,6 +122,8 @@ export interface OfferFormContext {
   downsells?: readonly DownsellChoice[];
   /** The merchant's language for the messages (the admin's catalogue); English by default. */
   t?: AdminT;
+  /** The shop's price floor, % of the items' price (Settings); `DEFAULT_PRICE_FLOOR_PERCENT` when absent. */
+  priceFloorPercent?: number;
 }
 
 /** A valid form: the engine offer, and the arms as the experiment rows store them. */
@@ -145,6 +150,7 @@ export function offerFormSchema(context: OfferFormContext) {
     const { priority, moments, startsAt, endsAt } = rules.basics(form, report, t);
     const items = rules.items(form, context.prices, report, context.sellingPlans, t);
     const discount = rules.discount(form, items, report, t);
+    priceFloor(form, items, context.priceFloorPercent ?? DEFAULT_PRICE_FLOOR_PERCENT, report, t);
     const pricing = rules.pricing(form, report, t);
     const copy = rules.copy(form, report, t);
     const design = rules.design(form, report, t);
@@ -201,7 +207,7 @@ export function formToOffer(
   prices: Record<string, Record<string, number>>,
   armIds: string[],
   images: Record<string, string> = {},
-  more: Pick<OfferFormContext, "sellingPlans" | "downsells" | "t"> = {},
+  more: Pick<OfferFormContext, "sellingPlans" | "downsells" | "t" | "priceFloorPercent"> = {},
 ): FormToOfferResult {
   const parsed = offerFormSchema({ id, prices, armIds, images, ...more }).safeParse(form);
   if (parsed.success) return { ...parsed.data, errors: {} };

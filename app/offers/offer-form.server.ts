@@ -16,6 +16,7 @@ import {
   type OfferForm,
   type StoredVariant,
 } from "./form";
+import { DEFAULT_PRICE_FLOOR_PERCENT } from "./form-floor";
 import { offerFormShape, type OfferFormBounds } from "./form-schema";
 
 /** What an offer takes from the catalog, never from the form: prices, product images, selling plans. */
@@ -64,6 +65,12 @@ export async function downsellChoices(
   }));
 }
 
+/** The shop's price floor (Settings, decision 032), the default until the merchant sets one. */
+export async function shopPriceFloor(prisma: PrismaClient, shopId: string): Promise<number> {
+  const s = await prisma.shopSettings.findUnique({ where: { shopId }, select: { priceFloorPercent: true } });
+  return s?.priceFloorPercent ?? DEFAULT_PRICE_FLOOR_PERCENT;
+}
+
 /** variantId -> per-currency unit prices from the catalog (never from the form). */
 export async function catalogPrices(
   gateway: ShopGateway,
@@ -83,6 +90,7 @@ export async function validateOfferForm(
   armIds: string[] = [],
   downsells: readonly DownsellChoice[] = [],
   t: AdminT = englishT,
+  priceFloorPercent: number = DEFAULT_PRICE_FLOOR_PERCENT,
 ): Promise<ValidationResult> {
   let facts: CatalogFacts;
   try {
@@ -102,6 +110,7 @@ export async function validateOfferForm(
     sellingPlans: facts.sellingPlans,
     downsells,
     t,
+    priceFloorPercent,
   });
   if (!result.offer) return { ok: false, errors: result.errors };
   const parsed = OfferSchema.safeParse(result.offer);

@@ -85,6 +85,7 @@ export async function loadOfferForm(prisma: PrismaClient, shop: Shop, gateway: S
         ? { holdoutBps: experiment.holdoutBps, variants: storedVariants(row), allocation: experiment.allocation }
         : undefined,
   });
+  if (form) form.freeGift = row.freeGift;
   const legacy = legacyDesigns(row);
   // `legacyDesigns`: for the page to say it in the merchant's language (`legacyDesignNotice(legacy, t)`).
   return { row, form, currencies, designNotice: legacyDesignNotice(legacy), legacyDesigns: legacy };

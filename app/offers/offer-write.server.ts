@@ -40,7 +40,16 @@ export interface VersionChange {
 export async function writeOffer(
   prisma: PrismaClient,
   shopId: string,
-  input: { id: string; isNew: boolean; name: string; offer: Offer; experiment: ExperimentState | null; now?: Date },
+  input: {
+    id: string;
+    isNew: boolean;
+    name: string;
+    offer: Offer;
+    experiment: ExperimentState | null;
+    now?: Date;
+    /** The merchant's "This is a free gift" (decision 032): admin-side only; absent = unchanged. */
+    freeGift?: boolean;
+  },
 ): Promise<{ versionStarted: VersionChange | null }> {
   const { offer, experiment } = input;
   const now = input.now ?? new Date();
@@ -160,7 +169,14 @@ async function settleVersion(
 async function writeRows(
   tx: Tx,
   shopId: string,
-  input: { id: string; isNew: boolean; name: string; offer: Offer; experiment: ExperimentState | null },
+  input: {
+    id: string;
+    isNew: boolean;
+    name: string;
+    offer: Offer;
+    experiment: ExperimentState | null;
+    freeGift?: boolean;
+  },
   definition: Offer,
 ): Promise<void> {
   const { offer, experiment } = input;
@@ -172,6 +188,7 @@ async function writeRows(
     startsAt: offer.startsAt === undefined ? null : new Date(offer.startsAt),
     endsAt: offer.endsAt === undefined ? null : new Date(offer.endsAt),
     definition: JSON.stringify(definition),
+    ...(input.freeGift === undefined ? {} : { freeGift: input.freeGift }),
   };
   {
     if (input.isNew) await tx.offer.create({ data: { id: input.id, shopId, ...columns } });

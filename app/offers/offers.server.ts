@@ -12,7 +12,7 @@ import type { ShopGateway } from "~/gateway/types";
 import type { AdminT } from "~/i18n/catalogue";
 import { offerFromRow, publishShop, type PublishOutcome } from "~/publish/publish.server";
 import { experimentSpec, type FieldErrors, type OfferForm } from "./form";
-import { downsellChoices, validateOfferForm } from "./offer-form.server";
+import { downsellChoices, shopPriceFloor, validateOfferForm } from "./offer-form.server";
 import { notFound, offerInclude, requireOffer, storedVariants, type OfferRow } from "./offer-rows.server";
 import { writeOffer, type ExperimentState, type VersionChange } from "./offer-write.server";
 
@@ -20,6 +20,7 @@ export {
   catalogPrices,
   downsellChoices,
   parseOfferFormJson,
+  shopPriceFloor,
   validateOfferForm,
   type ValidationResult,
 } from "./offer-form.server";
@@ -56,7 +57,8 @@ export async function saveOfferForm(
   const armIds = form.experiment.variants.map((v) => (v.id && own.has(v.id) ? v.id : armId()));
   // "When declined, show" may name the shop's own other offers only (checked here, on the server).
   const downsells = await downsellChoices(prisma, shop.id, existing?.id ?? null);
-  const valid = await validateOfferForm(form, offerId, gateway, armIds, downsells, options.t);
+  const floor = await shopPriceFloor(prisma, shop.id);
+  const valid = await validateOfferForm(form, offerId, gateway, armIds, downsells, options.t, floor);
   if (!valid.ok) return valid;
   // An archived experiment is history: turning experiments on again starts a new one.
   const previous = existing?.experiments[0]?.status === "archived" ? undefined : existing?.experiments[0];
@@ -83,6 +85,7 @@ export async function saveOfferForm(
     name: form.name.trim(),
     offer: valid.offer,
     experiment,
+    freeGift: form.freeGift === true,
   });
   // Fixed or automatic allocation (decision 030): not part of what buyers see, so never a new version.
   if (experiment && form.experiment.allocation)

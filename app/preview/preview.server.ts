@@ -16,8 +16,9 @@ import {
 } from "@moments/engine";
 import type { ShopGateway } from "~/gateway/types";
 import { experimentSpec, type OfferForm, type FieldErrors } from "~/offers/form";
-import { downsellChoices, validateOfferForm } from "~/offers/offers.server";
+import { downsellChoices, shopPriceFloor, validateOfferForm } from "~/offers/offers.server";
 import { offerFromRow, shopSettings } from "~/publish/publish.server";
+import { buildComplements } from "~/publish/complements.server";
 import { typedAmountToMinor } from "~/offers/money";
 import { formatMoney } from "~/lib/money";
 import { englishT, type AdminT } from "~/i18n/catalogue";
@@ -91,7 +92,8 @@ export async function previewOffer(
   const armIds = input.form.experiment.variants.map((_, i) => `arm${i}`);
   // The shop's other offers: what "When declined, show" may name, and those naming this offer.
   const choices = await downsellChoices(prisma, shop.id, input.offerId);
-  const valid = await validateOfferForm(input.form, PREVIEW_OFFER_ID, gateway, armIds, choices, t);
+  const floor = await shopPriceFloor(prisma, shop.id);
+  const valid = await validateOfferForm(input.form, PREVIEW_OFFER_ID, gateway, armIds, choices, t, floor);
   if (!valid.ok)
     return {
       errors: valid.errors,
@@ -127,11 +129,15 @@ export async function previewOffer(
     settings: await shopSettings(prisma, shop.id),
     offers: [offer, ...others],
   };
+  // Dynamic offers choose from the complement table a publish would write now (decision 034).
+  if (payload.offers.some((o) => o.type === "dynamic"))
+    payload.complements = await buildComplements(prisma, shop.id, (ids) => gateway.getProducts(ids));
+  const complementIds = (payload.complements ?? []).flatMap((c) => c.items.map((i) => i.productId));
 
   // The sample cart: one line of the chosen catalog variant.
   const [cartProductId = "", cartVariantId = ""] = context.cartLine.split("|");
   const products = await gateway.getProducts([
-    ...new Set([cartProductId, ...offer.items.map((i) => i.productId)].filter(Boolean)),
+    ...new Set([cartProductId, ...offer.items.map((i) => i.productId), ...complementIds].filter(Boolean)),
   ]);
   const variantInfo = new Map(products.flatMap((p) => p.variants.map((v) => [v.id, { p, v }] as const)));
   const lines = [];

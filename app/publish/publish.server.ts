@@ -5,6 +5,7 @@ import {
   encodePayload,
   OfferSchema,
   type MomentId,
+  type Complements,
   type Offer,
   type Payload,
   type Settings,
@@ -13,6 +14,7 @@ import type { AppMetafieldValue, ShopGateway } from "~/gateway/types";
 import { dropLegacyDesigns } from "~/offers/designs";
 import { storedDownsell, withoutStrandedDownsells } from "./downsells";
 import { withAllocatedWeights } from "~/allocation/epochs.server";
+import { buildComplements } from "./complements.server";
 import {
   FUNCTION_PAYLOAD_MAX_BYTES,
   functionShards,
@@ -66,12 +68,18 @@ export async function shopSettings(prisma: PrismaClient, shopId: string): Promis
   };
 }
 
-/** Encodes the shop's live offers and settings as the extensions will read them. */
+/**
+ * Encodes the shop's live offers and settings as the extensions will read them, with the
+ * complement table when a dynamic offer is live (decision 034; its products' variants, prices and
+ * images read through `gateway`). A table that cannot be built is published empty (the dynamic
+ * offers show nothing: `no_complement`) and the reason returned as `problem`.
+ */
 export async function buildPayload(
   prisma: PrismaClient,
   shopId: string,
   now: Date,
-): Promise<{ json: string; offers: number }> {
+  gateway?: Pick<ShopGateway, "getProducts">,
+): Promise<{ json: string; offers: number; problem?: string }> {
   // Every offer but the archived: the active ones are published, the others only say which
   // downsells an unpublished offer names (those wait for it: decision 027).
   const rows = await prisma.offer.findMany({
@@ -90,8 +98,20 @@ export async function buildPayload(
     withoutStrandedDownsells(active, links, now.getTime()),
     now,
   );
-  const json = encodePayload(offers, await shopSettings(prisma, shopId), now.getTime());
-  return { json, offers: offers.length };
+  let complements: Complements | undefined;
+  let problem: string | undefined;
+  if (offers.some((o) => o.type === "dynamic")) {
+    try {
+      if (!gateway) throw new Error("no catalog to read");
+      complements = await buildComplements(prisma, shopId, (ids) => gateway.getProducts(ids));
+    } catch (error) {
+      problem = `dynamic offers show nothing until the next publish: their products could not be read (${
+        error instanceof Error ? error.message : String(error)
+      }).`;
+    }
+  }
+  const json = encodePayload(offers, await shopSettings(prisma, shopId), now.getTime(), complements);
+  return { json, offers: offers.length, ...(problem ? { problem } : {}) };
 }
 
 export type PublishOutcome = { ok: true; publishedAt: Date; bytes: number } | { ok: false; error: string };
@@ -131,7 +151,7 @@ export async function publishShop(
   gateway: ShopGateway,
   now = new Date(),
 ): Promise<PublishOutcome> {
-  const { json, offers } = await buildPayload(prisma, shop.id, now);
+  const { json, offers, problem } = await buildPayload(prisma, shop.id, now, gateway);
   const bytes = Buffer.byteLength(json, "utf8");
   let outcome: PublishOutcome;
   let published: Date | null = null;
@@ -156,7 +176,7 @@ export async function publishShop(
       // The payload is live either way; without the function's payload, the discount or its tags
       // and collections, accepted offers would be charged full price, so the merchant is told in
       // the same words as any publishing error.
-      const problems = forFunction.problem ? [forFunction.problem] : [];
+      const problems = [forFunction.problem, problem].filter((p): p is string => p !== undefined);
       const functionInput = payload ? inputVariables(payload) : { tags: [], collections: [] };
       await gateway.ensureOfferDiscount?.(functionInput).catch((error: unknown) => {
         problems.push(error instanceof Error ? error.message : "the offer discount could not be checked.");

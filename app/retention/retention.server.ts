@@ -42,7 +42,7 @@
  * PostgreSQL a row both delete goes once (the second DELETE waits for the first, then finds it gone
  * and counts nothing), so their counts add up to the rows purged (tests/retention.postgres.test.ts).
  */
-import { repeatInBackground, type Repeating } from "~/lib/repeat.server";
+import { repeatInBackground, type Repeating, type JobSchedule } from "~/lib/repeat.server";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { dayOf } from "~/measurement/rollup.server";
 import { dialectOfClient, execute, sql } from "~/lib/sql.server";
@@ -298,14 +298,7 @@ export const RUN_EVERY_MS = 24 * 3600 * 1000;
  * Runs the purge `firstRunMs` after the call, then every `everyMs` after each run ends (runs never
  * overlap). Timers are unref()ed: they never keep the process alive. Errors are logged, never thrown.
  */
-export function scheduleRetention(opts: {
-  prisma: PrismaClient;
-  firstRunMs?: number;
-  everyMs?: number;
-  now?: () => Date;
-  log?: (line: string) => void;
-  batchSize?: number;
-}): RetentionWorker {
+export function scheduleRetention(opts: JobSchedule & { batchSize?: number }): RetentionWorker {
   const log = opts.log ?? ((line: string) => console.log(line));
   return repeatInBackground(
     "data retention",

@@ -14,7 +14,9 @@ import {
   requireOffer,
   saveOfferForm,
   setOffersStatus,
+  shopPriceFloor,
 } from "~/offers/offers.server";
+import { isSubmitToken } from "~/offers/draft";
 import { previewOffer, sampleCarts } from "~/preview/preview.server";
 import { defaultPreviewContext } from "~/preview/context";
 import { requireShop } from "~/shop-context.server";
@@ -110,6 +112,12 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     guardrail,
     initialPreview,
     isPlus: shop.plan === "plus",
+    shopDomain: shop.domain,
+    priceFloorPercent: await shopPriceFloor(db(), shop.id),
+    // The token of the save that led here: the editor drops the draft that save was submitted with.
+    draftToken: isSubmitToken(new URL(request.url).searchParams.get("draft"))
+      ? new URL(request.url).searchParams.get("draft")
+      : null,
     publishedAt: shop.publishedAt?.toISOString() ?? null,
     publishError: shop.publishError,
   };
@@ -133,7 +141,9 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
     const result = await saveOfferForm(db(), shop, gateway, id, form, { t: requestT(request, body) });
     if (!result.ok) return data({ errors: result.errors }, { status: 422 });
     const version = result.versionStarted ? `&version=${result.versionStarted.version}` : "";
-    return redirect(`/app/offers/${result.id}?saved=1${version}`);
+    const token = body.get("draftToken");
+    const draft = isSubmitToken(token) ? `&draft=${token}` : "";
+    return redirect(`/app/offers/${result.id}?saved=1${version}${draft}`);
   });
 
 export default function OfferPage() {
@@ -209,8 +219,10 @@ export default function OfferPage() {
             submitting={submitting}
             initialPreview={d.initialPreview}
             experimentStatus={d.experimentStatus}
-            onSave={(form) =>
-              submit({ intent: "save", form: JSON.stringify(form), adminLocale: intl }, { method: "post" })
+            draft={{ shop: d.shopDomain, base: d.version, savedToken: d.draftToken }}
+            priceFloorPercent={d.priceFloorPercent}
+            onSave={(form, draftToken) =>
+              submit({ intent: "save", form: JSON.stringify(form), adminLocale: intl, draftToken }, { method: "post" })
             }
           />
         ) : (

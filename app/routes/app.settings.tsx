@@ -173,6 +173,18 @@ export default function Settings() {
                 onChange={set("currencyDisplay")}
                 error={errors.currencyDisplay}
               />
+              <TextField
+                label={t("settings.priceFloor")}
+                type="number"
+                min={0}
+                max={99}
+                suffix="%"
+                value={form.priceFloorPercent}
+                onChange={set("priceFloorPercent")}
+                error={errors.priceFloorPercent}
+                helpText={t("settings.priceFloorHelp")}
+                autoComplete="off"
+              />
             </FormLayout>
           </Card>
           <Card>

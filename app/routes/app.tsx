@@ -23,6 +23,7 @@ export const NAV_LINKS = [
   { to: "/app/settings", label: "nav.settings" },
   { to: "/app/dashboard", label: "nav.dashboard" },
   { to: "/app/emails", label: "nav.emails" },
+  { to: "/app/billing", label: "nav.billing" },
 ] as const satisfies readonly DemoLink[];
 
 /** Demo-only pages: the buyer's side of the product (a storefront, the checkout journey, post-purchase). */

@@ -40,5 +40,7 @@ export interface SettingsForm {
   completionThresholdPoints: string;
   /** Archive offers whose experiment lost, without asking (decision 031). */
   archiveLosers: boolean;
+  /** Lowest price an offer may charge without being a free gift, % of the item's price (decision 032). */
+  priceFloorPercent: string;
   moments: Record<MomentId, { enabled: boolean; maxOffers: string }>;
 }

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { MOMENTS, MOMENT_IDS } from "@moments/engine";
 import { EN, englishT, type AdminT } from "~/i18n/catalogue";
 import { LOCALES } from "~/offers/form";
+import { DEFAULT_PRICE_FLOOR_PERCENT, MAX_PRICE_FLOOR_PERCENT } from "~/offers/form-floor";
 import { CURRENCY_DISPLAYS, DECLINE_BEHAVIOURS, THANK_YOU_ACCEPT_CHOICES, type SettingsForm } from "./options";
 
 export type { SettingsForm };
@@ -48,6 +49,8 @@ const schema = z.object({
     .transform((x) => Number(x.replace(",", ".")))
     .pipe(z.number().min(0.1, rule("completionThresholdPoints")).max(20, rule("completionThresholdPoints"))),
   archiveLosers: z.boolean(),
+  // Optional: a page opened before the field existed posts none (the floor stays as it was).
+  priceFloorPercent: whole(0, MAX_PRICE_FLOOR_PERCENT, rule("priceFloorPercent")).optional(),
   moments: z.record(z.enum(MOMENT_IDS), z.object({ enabled: z.boolean(), maxOffers: whole(0, 10, rule("maxOffers")) })),
 });
 
@@ -69,6 +72,7 @@ export async function loadSettingsForm(prisma: PrismaClient, shopId: string): Pr
     retentionDays: String(s?.retentionDays ?? 365),
     completionThresholdPoints: String(s?.completionThresholdPoints ?? 1),
     archiveLosers: s?.archiveLosers ?? false,
+    priceFloorPercent: String(s?.priceFloorPercent ?? DEFAULT_PRICE_FLOOR_PERCENT),
     moments: Object.fromEntries(
       MOMENTS.map((m) => {
         const r = byMoment.get(m.id);
@@ -107,6 +111,7 @@ export async function saveSettingsForm(
     retentionDays: v.retentionDays,
     completionThresholdPoints: v.completionThresholdPoints,
     archiveLosers: v.archiveLosers,
+    ...(v.priceFloorPercent === undefined ? {} : { priceFloorPercent: v.priceFloorPercent }),
   };
   await prisma.$transaction(async (tx) => {
     await tx.shopSettings.upsert({ where: { shopId }, create: { shopId, ...data }, update: data });

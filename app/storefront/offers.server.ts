@@ -13,11 +13,9 @@ import {
   type Payload,
 } from "@moments/engine";
 import type { CartTuple, WireOffer, WireResponse } from "../../packages/storefront/src/wire";
+import { STOREFRONT_MOMENTS } from "@moments/contracts";
 import { formatMoney } from "~/lib/money";
 import { withLineFacts, type LineFacts } from "~/catalog/line-facts.server";
-
-/** The moments the storefront script decides through the app proxy. */
-export const STOREFRONT_MOMENTS = ["cart", "exit_intent"] as const;
 
 const list = (max: number) =>
   z
@@ -192,7 +190,10 @@ export function decideStorefront(
       if (ends !== undefined) o.ends = ends;
       return o;
     });
-  return { moment: q.moment, offers, exposures: m.exposures };
+  const out: StorefrontDecision = { moment: q.moment, offers, exposures: m.exposures };
+  // The arms the cart carries into the checkout (decision 035), hold-out included.
+  if (m.exposures.length) out.arms = m.exposures.map((x) => `${x.experimentId}:${x.version}:${x.arm}`);
+  return out;
 }
 
 /**

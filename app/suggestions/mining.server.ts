@@ -19,6 +19,7 @@ import {
 import type { ShopRef } from "~/gateway/for-shop.server";
 import { query, sql } from "~/lib/sql.server";
 import type { OrderExportState, ShopGateway, SuggestionCatalogProduct } from "~/gateway/types";
+import { DYNAMIC_MOMENT, mineComplements } from "./complements";
 
 const DAY_MS = 86_400_000;
 /** Orders Shopify lets `read_orders` read: the last 60 days. */
@@ -127,11 +128,13 @@ export async function stepMining(
     const stats = await mine(state);
     const catalog = await history.catalog(CATALOG_LIMIT);
     const ranked = rankSuggestions(stats, catalog);
+    // Stored beside the suggestions: what dynamic offers choose from at the next publish (decision 034).
+    const complements = mineComplements(stats, catalog).map((c) => ({ ...c, moment: DYNAMIC_MOMENT }));
     const basis = ranked.some((s) => s.source === "co_purchase") ? "orders" : "catalog";
     const [, , done] = await prisma.$transaction([
       prisma.suggestion.deleteMany({ where }),
       prisma.suggestion.createMany({
-        data: ranked.map((s) => ({
+        data: [...ranked, ...complements].map((s) => ({
           shopId: shop.id,
           moment: s.moment,
           rank: s.rank,

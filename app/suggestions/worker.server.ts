@@ -5,11 +5,12 @@
  * one instance step a shop at a time. A real shop's export is polled at each tick until Shopify
  * completes it. Timers are unref()ed; errors are logged, never thrown.
  */
-import { repeatInBackground, type Repeating } from "~/lib/repeat.server";
+import { repeatInBackground, type Repeating, type JobSchedule } from "~/lib/repeat.server";
 import type { PrismaClient } from "@prisma/client";
 import { gatewayForShop, SHOP_REF_SELECT } from "~/gateway/for-shop.server";
 import type { ShopGateway } from "~/gateway/types";
 import { shopsDue, stepMining } from "./mining.server";
+import { publishShop } from "~/publish/publish.server";
 
 /** Far enough after start-up not to compete with it. */
 export const FIRST_TICK_MS = 60_000;
@@ -32,9 +33,24 @@ export async function runDueMining(
     const shop = await prisma.shop.findUnique({ where: { id: shopId }, select: { ...SHOP_REF_SELECT, scopes: true } });
     if (!shop) continue;
     try {
-      const run = await stepMining(prisma, shop, await gatewayFor(shop), now);
+      const gateway = await gatewayFor(shop);
+      const run = await stepMining(prisma, shop, gateway, now);
       stepped++;
       if (run.status === "failed") opts.log?.(`suggestions: shop ${shopId} failed: ${run.lastError ?? ""}`);
+      // Dynamic offers choose from the complements just mined once they are published (decision 034).
+      if (
+        run.status === "done" &&
+        run.finishedAt?.getTime() === now.getTime() &&
+        (await hasLiveDynamicOffer(prisma, shopId))
+      ) {
+        const outcome = await publishShop(
+          prisma,
+          await prisma.shop.findUniqueOrThrow({ where: { id: shopId } }),
+          gateway,
+          now,
+        );
+        if (!outcome.ok) opts.log?.(`suggestions: shop ${shopId} republish failed: ${outcome.error}`);
+      }
     } catch (error) {
       // The store could not be reached (no offline session, say): recorded as the run's failure,
       // so the shop is tried again tomorrow rather than at every tick.
@@ -50,14 +66,19 @@ export async function runDueMining(
   return stepped;
 }
 
-export function scheduleSuggestions(opts: {
-  prisma: PrismaClient;
-  firstRunMs?: number;
-  everyMs?: number;
-  now?: () => Date;
-  log?: (line: string) => void;
-  gatewayFor?: Resolve;
-}): SuggestionsWorker {
+/** A live offer of the dynamic type (its type is in the stored definition). */
+async function hasLiveDynamicOffer(prisma: PrismaClient, shopId: string): Promise<boolean> {
+  const rows = await prisma.offer.findMany({ where: { shopId, status: "active" }, select: { definition: true } });
+  return rows.some((r) => {
+    try {
+      return (JSON.parse(r.definition) as { type?: unknown }).type === "dynamic";
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function scheduleSuggestions(opts: JobSchedule & { gatewayFor?: Resolve }): SuggestionsWorker {
   const log = opts.log ?? ((line: string) => console.log(line));
   return repeatInBackground(
     "suggestions",

@@ -107,7 +107,7 @@ describe("the merchant admin, walked through in Chromium (demo mode)", () => {
 
   it("GIVEN the filled form WHEN the merchant saves THEN the offer is stored, published and listed", async () => {
     await session.page.getByRole("button", { name: "Save", exact: true }).click();
-    await session.page.waitForURL(/\/app\/offers\/off_[a-z0-9]+\?saved=1$/);
+    await session.page.waitForURL(/\/app\/offers\/off_[a-z0-9]+\?saved=1(&draft=[a-z0-9]{16})?$/);
     offerId = new URL(session.page.url()).pathname.split("/").pop()!;
     await session.page.getByText("Saved and published").waitFor();
     expect(await session.page.getByTestId("published-at").textContent()).toMatch(/^Published \d{4}-\d{2}-\d{2}/);
@@ -140,7 +140,7 @@ describe("the merchant admin, walked through in Chromium (demo mode)", () => {
     await session.page.getByLabel("Headline (en)").fill("Complete your laptop setup");
     await session.page.getByRole("button", { name: "Save", exact: true }).click();
     // The headline is what buyers of the running experiment see: the save starts version 2 and says so.
-    await session.page.waitForURL(/\?saved=1&version=2$/);
+    await session.page.waitForURL(/\?saved=1&version=2(&draft=[a-z0-9]{16})?$/);
     await session.page.getByText("Saved and published").waitFor();
     await session.page.getByText("Experiment version 2 started").waitFor();
     await session.page.getByText(/so it starts version 2; results so far stay with version 1\.$/).waitFor();

@@ -138,6 +138,9 @@ describe("the demo storefront in Chromium", () => {
     expect(added.properties._moments_offer).toBe(cableOffer);
     // The journey key rides the cart (the script's cart/update.js) towards checkout and the order.
     expect(cart.attributes._moments_journey).toBe(cableBuyer);
+    // So do the arms the proxy decided for that key, hold-out included (decision 035): the checkout pins them.
+    expect(cart.attributes._moments_arms?.split(" ")[0]).toBe(cableBuyer);
+    expect(cart.attributes._moments_arms).toMatch(/ [\w-]+:\d+:[\w-]+/);
     // "Check out" continues in the buyer-journey simulator with this cart and journey key.
     const checkout = new URL((await page.getByRole("link", { name: "Check out" }).getAttribute("href"))!, server.url);
     expect(checkout.pathname).toBe("/demo/journey");

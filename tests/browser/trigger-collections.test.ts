@@ -70,7 +70,7 @@ describe("trigger collections in the offer editor (Chromium, demo mode)", () => 
 
   it("GIVEN the picked collection WHEN the merchant saves THEN the offer is stored and published with the collection's GID", async () => {
     await session.page.getByRole("button", { name: "Save", exact: true }).click();
-    await session.page.waitForURL(/\/app\/offers\/off_[a-z0-9]+\?saved=1$/);
+    await session.page.waitForURL(/\/app\/offers\/off_[a-z0-9]+\?saved=1(&draft=[a-z0-9]{16})?$/);
     offerId = new URL(session.page.url()).pathname.split("/").pop()!;
     await session.page.getByText("Saved and published").waitFor();
     await session.page.waitForLoadState("networkidle");
@@ -95,7 +95,7 @@ describe("trigger collections in the offer editor (Chromium, demo mode)", () => 
     await session.shot("offer-trigger-collections-unknown-id");
     await session.page.getByLabel("Headline (en)").fill("Keep all your tools together");
     await session.page.getByRole("button", { name: "Save", exact: true }).click();
-    await session.page.waitForURL(/\?saved=1$/);
+    await session.page.waitForURL(/\?saved=1(&draft=[a-z0-9]{16})?$/);
     await session.page.getByText("Saved and published").waitFor();
     await session.page.waitForLoadState("networkidle");
     const after = JSON.parse((await session.db.prisma.offer.findUniqueOrThrow({ where: { id: offerId } })).definition);

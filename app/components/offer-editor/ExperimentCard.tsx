@@ -14,7 +14,8 @@ import {
 } from "@shopify/polaris";
 import { DESIGN_CHOICES } from "~/offers/designs";
 import type { ExperimentStatusView } from "~/experiments/status";
-import { useT } from "~/i18n/context";
+import { useAdminLocale, useT } from "~/i18n/context";
+import { STARVED_SHARE, starvedArms, type StarvedArm } from "~/offers/experiment-weights";
 import { experimentNote, experimentStatusLabel } from "~/i18n/labels";
 import type { CardProps } from "./types";
 
@@ -24,7 +25,10 @@ import type { CardProps } from "./types";
  */
 export function ExperimentCard({ form, errors, fields, status }: CardProps & { status?: ExperimentStatusView | null }) {
   const t = useT();
+  const { intl } = useAdminLocale();
   const e = form.experiment;
+  const starved = new Map(starvedArms(e.variants, e.allocation).map((a) => [a.index, a]));
+  const number = (x: number) => new Intl.NumberFormat(intl, { maximumFractionDigits: 1 }).format(x);
   return (
     <Card>
       <BlockStack gap="300">
@@ -98,6 +102,7 @@ export function ExperimentCard({ form, errors, fields, status }: CardProps & { s
                       autoComplete="off"
                     />
                   </FormLayout.Group>
+                  {starved.has(i) ? <StarvedWarning arm={starved.get(i)!} number={number} /> : null}
                   <TextField
                     label={t("editor.experiment.headline", { number: i + 1 })}
                     value={v.title}
@@ -136,5 +141,25 @@ export function ExperimentCard({ form, errors, fields, status }: CardProps & { s
         ) : null}
       </BlockStack>
     </Card>
+  );
+}
+
+/** Next to the weights: the arm would take far longer than the others to reach a verdict. */
+function StarvedWarning({ arm, number }: { arm: StarvedArm; number: (x: number) => string }) {
+  const t = useT();
+  return (
+    <div data-testid="starved-warning">
+      <Text as="p" tone="caution">
+        {arm.share === 0
+          ? t("editor.experiment.starvedZero", { name: arm.name })
+          : t("editor.experiment.starved", {
+              name: arm.name,
+              share: number(arm.share * 100),
+              times: number(arm.times),
+              largest: arm.largest,
+              min: number(STARVED_SHARE * 100),
+            })}
+      </Text>
+    </div>
   );
 }

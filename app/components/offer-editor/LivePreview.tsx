@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Banner, BlockStack, Button, Card, InlineStack, Select, Text } from "@shopify/polaris";
 import type { MomentId } from "@moments/engine";
-import { LOCALES, type OfferForm } from "~/offers/form";
+import { LOCALES, type FieldErrors, type OfferForm } from "~/offers/form";
 import { useAdminLocale, useT } from "~/i18n/context";
 import { languageLabel } from "~/i18n/labels";
 import type { PreviewResult } from "~/preview/preview.server";
@@ -23,6 +23,8 @@ export interface LivePreviewProps {
   currencies: string[];
   /** The server's preview for the default sample buyer, rendered with the page. */
   initial: PreviewResult | null;
+  /** The form's field errors as the newest preview found them (the form as it is now). */
+  onErrors?: (errors: FieldErrors) => void;
 }
 
 /** The engine's decision for the draft offer and a sample buyer, following the form as it changes. */
@@ -58,6 +60,10 @@ export function LivePreview(props: LivePreviewProps) {
     const t = setTimeout(refresh, DEBOUNCE_MS);
     return () => clearTimeout(t);
   }, [refresh, props.form]);
+  const { onErrors } = props;
+  useEffect(() => {
+    if (preview.data) onErrors?.(preview.data.errors ?? {});
+  }, [preview.data, onErrors]);
   const moments = props.form.moments.length ? props.form.moments : ["checkout"];
   const set = (k: keyof Required<PreviewContext>) => (v: string) => setCtx((c) => ({ ...c, [k]: v }));
   const r = preview.data;

@@ -1,10 +1,16 @@
-import { Card, FormLayout, Select, Text, TextField } from "@shopify/polaris";
+import { Card, Checkbox, FormLayout, Select, Text, TextField } from "@shopify/polaris";
 import type { DiscountKind } from "~/offers/form";
 import { useT } from "~/i18n/context";
 import type { CardProps } from "./types";
 
 /** The discount (percent, amount off or bundle price per currency) and percentage pricing. */
-export function PriceCard({ form, errors, fields, currencies }: CardProps & { currencies: string[] }) {
+export function PriceCard({
+  form,
+  errors,
+  fields,
+  currencies,
+  priceFloorPercent,
+}: CardProps & { currencies: string[]; priceFloorPercent: number }) {
   const t = useT();
   const kind = form.discount.kind;
   const discountKinds = [
@@ -28,6 +34,7 @@ export function PriceCard({ form, errors, fields, currencies }: CardProps & { cu
           options={discountKinds}
           value={kind}
           onChange={(v) => fields.setDiscount("kind", v as DiscountKind)}
+          error={errors["discount.kind"]}
         />
         {kind === "percent" ? (
           <TextField
@@ -53,6 +60,14 @@ export function PriceCard({ form, errors, fields, currencies }: CardProps & { cu
               />
             ))}
           </FormLayout.Group>
+        ) : null}
+        {kind !== "none" ? (
+          <Checkbox
+            label={t("editor.price.freeGift")}
+            checked={form.freeGift === true}
+            onChange={(v) => fields.set("freeGift", v)}
+            helpText={t("editor.price.freeGiftHelp", { floor: priceFloorPercent })}
+          />
         ) : null}
         {form.type === "warranty" || form.type === "shipping_protection" ? (
           <FormLayout.Group>

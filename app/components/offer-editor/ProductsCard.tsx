@@ -13,6 +13,20 @@ export function ProductsCard({
   currency,
 }: CardProps & { catalog: CatalogKind; currency: string }) {
   const t = useT();
+  // A dynamic offer has no products of its own: the engine picks one per cart (decision 034).
+  if (form.type === "dynamic")
+    return (
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            {t("editor.products.dynamicTitle")}
+          </Text>
+          <Text as="p" tone="subdued">
+            {t("editor.products.dynamicHelp")}
+          </Text>
+        </BlockStack>
+      </Card>
+    );
   return (
     <Card>
       <BlockStack gap="300">

@@ -23,7 +23,8 @@ export type ScalarField =
   | "pricingPercent"
   | "pricingOf"
   | "design"
-  | "downsell";
+  | "downsell"
+  | "freeGift";
 
 /** Named, typed setters for every part of the offer form (each an immutable update). */
 export interface OfferFormFields {
@@ -58,6 +59,8 @@ export interface OfferFormState {
   submit: (event?: FormEvent) => void;
   /** Back to what the form opened with. */
   reset: () => void;
+  /** The whole form at once (a restored draft, or back to the saved offer). */
+  replace: (form: OfferForm) => void;
 }
 
 const replaceAt = <T>(xs: T[], index: number, patch: (x: T) => T): T[] =>
@@ -132,5 +135,5 @@ export function useOfferForm(initial: OfferForm, onSubmit: (form: OfferForm) => 
     onSubmitRef.current(latest.current);
   }, []);
   const reset = useCallback(() => setForm(initial), [initial]);
-  return { form, fields, dirty, submit, reset };
+  return { form, fields, dirty, submit, reset, replace: setForm };
 }

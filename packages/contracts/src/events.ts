@@ -12,6 +12,9 @@ import type { MomentId } from "@moments/engine";
  * `exposure`: the buyer's arm in an experiment, logged where the engine decided it (engine
  * `MomentDecision.exposures`), the same way for the hold-out and every variant. Only exposures make
  * a journey a visitor of an arm; impressions count what buyers saw.
+ * `checkout_reached`: the journey reached a checkout step (decision 035), sent by the checkout
+ * surface once per journey (a deterministic id per journey key), whatever its arms: no offer, experiment or arm,
+ * never an exposure. The completion guardrail of offers shown before the checkout counts it.
  */
 export const EVENT_TYPES = [
   "impression",
@@ -22,6 +25,7 @@ export const EVENT_TYPES = [
   "purchase",
   "unsubscribe",
   "exposure",
+  "checkout_reached",
 ] as const;
 export const SURFACES = [
   "checkout",
@@ -32,6 +36,10 @@ export const SURFACES = [
   "email",
   "demo",
 ] as const;
+/** The storefront's moments (the theme extension through the app proxy): before the checkout. */
+export const STOREFRONT_MOMENTS = ["cart", "exit_intent"] as const;
+/** The checkout's steps before the order: an exposure there means the buyer reached the checkout. */
+export const CHECKOUT_STEP_MOMENTS = ["checkout", "information", "shipping", "payment"] as const;
 export const ARMS = ["variant", "holdout", "none"] as const;
 /** Events per request at most, on every endpoint and in every client's queue. */
 export const MAX_BATCH = 50;

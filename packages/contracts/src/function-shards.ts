@@ -61,7 +61,12 @@ export function leanOffer(o: Offer): Offer {
  * `publishedAt` (offer tokens embed it), with lean offers.
  */
 export function functionPayloadJson(payload: Payload): string {
-  return encodePayload(payload.offers.map(leanOffer), payload.settings, payload.publishedAt);
+  // The complement table without images: the function checks a dynamic offer's line against it.
+  const complements = payload.complements?.map(({ productId, items }) => ({
+    productId,
+    items: items.map(({ image: _image, ...item }) => item),
+  }));
+  return encodePayload(payload.offers.map(leanOffer), payload.settings, payload.publishedAt, complements);
 }
 
 const utf8Bytes = (cp: number) => (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4);

@@ -2,6 +2,7 @@
 // only (no I/O), so every extension can import it without growing its bundle by more than what it
 // uses. The engine's own shapes (Offer, Payload, the decision) stay in @moments/engine.
 export * from "./events";
+export * from "./journey-arms";
 export * from "./post-purchase";
 export * from "./thank-you";
 export * from "./function-shards";

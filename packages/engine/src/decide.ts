@@ -72,8 +72,11 @@ export function decide(input: DecideInput): Decision {
 
     const scan = atMoment ? atMoment.scan : prepared.offers;
     // Downsells unlocked by a decline are checked first: each is the answer to that "no" (decision 027).
-    for (const entry of downsells.length ? downsellsFirst(scan, downsells) : scan) {
-      const reason = check(entry, candidate, moment) || guardrail(entry);
+    for (const offered of downsells.length ? downsellsFirst(scan, downsells) : scan) {
+      let reason = check(offered, candidate, moment);
+      // A dynamic offer goes on with its chosen complement as its item (decision 034).
+      const entry = candidate.as || offered;
+      reason = reason || guardrail(entry);
       if (reason) {
         excluded.push(reason);
         continue;

@@ -73,6 +73,7 @@ export const REASONS = [
   "segment_mismatch",
   "customer_tag_mismatch",
   "trigger_not_in_cart",
+  "no_complement",
   "subtotal_out_of_range",
   "quantity_out_of_range",
   "no_price_in_currency",

@@ -1,4 +1,4 @@
-import { designSpec, offerSpec, payloadSpec, type Payload } from "./model";
+import { designSpec, itemSpec, offerSpec, payloadSpec, type Payload } from "./model";
 import { isObj, issueAt, leafIssue, lengthIssue, trail, unionIssue, type Issue, type Spec } from "./v";
 import { GID_TYPE, MONEY_KEYS, toLong, toShort, WIRE_VERSION, type Obj } from "./wire";
 
@@ -42,7 +42,7 @@ function fieldsOf(sp: Spec & { k: "o" }): Fields {
       spec,
       how: long.map(howOf),
       opt: all.map((x) => x.k === "?"),
-      leaf: spec.map((x) => x.k === "s" || x.k === "i" || x.k === "e"),
+      leaf: spec.map((x, i) => (x.k === "s" || x.k === "i" || x.k === "e") && howOf(long[i]!).length < 2),
       at: new Map(long.map((k, i) => [toShort[k] || k, i])),
       required: long.map((_, i) => i).filter((i) => all[i]!.k !== "?"),
     };
@@ -52,6 +52,8 @@ function fieldsOf(sp: Spec & { k: "o" }): Fields {
 }
 
 let currencies: unknown[] = [];
+/** The record key spec every currency in the table was found to satisfy. */
+let currencyKeySpec: Spec | undefined;
 let shared: unknown[] = [];
 let memoSpec: Array<Spec | undefined> = [];
 let memoHow: string[] = [];
@@ -119,12 +121,17 @@ function expand(sp: Spec, x: unknown, how: string): unknown {
     case "r": {
       const out: Obj = {};
       if (how === MONEY && Array.isArray(x)) {
+        if (currencyKeySpec !== sp.key && currencies.every((k) => !leafIssue(sp.key, String(k))))
+          currencyKeySpec = sp.key;
         // Per-currency amounts: an array aligned with the currency table (null = no amount).
         for (let i = 0; i < x.length; i++) {
           const v: unknown = x[i];
           if (v === null) continue;
           const k = String(currencies[i]);
-          const e = leafIssue(sp.key, k) || (typeof v === "string" ? null : leafIssue(sp.of, v));
+          // The currency table is checked once per key spec, not once per amount.
+          const e =
+            (currencyKeySpec === sp.key ? null : leafIssue(sp.key, k)) ||
+            (typeof v === "string" ? null : leafIssue(sp.of, v));
           if (e) return (trail.push(k), failed(e));
           out[k] = typeof v === "string" ? expand(sp.of, v, "") : v;
           if (issue !== null) return void trail.push(k);
@@ -143,6 +150,7 @@ function expand(sp: Spec, x: unknown, how: string): unknown {
       return out;
     }
     case "o": {
+      if (sp === itemSpec && Array.isArray(x)) return itemRow(x);
       if (!isObj(x)) return failed("expected object");
       const f = fieldsOf(sp);
       const out: Obj = {};
@@ -189,7 +197,7 @@ function complete(f: Fields, out: Obj): boolean {
 function put(f: Fields, i: number, v: unknown, out: Obj): boolean {
   if (v === undefined && f.opt[i]) return true;
   // A leaf that is neither a reference nor an id is only checked.
-  if (f.leaf[i] && f.how[i]!.length < 2 && (typeof v !== "string" || v.charCodeAt(0) !== 94)) {
+  if (f.leaf[i] && (typeof v !== "string" || v.charCodeAt(0) !== 94)) {
     const e = leafIssue(f.spec[i]!, v);
     if (e && dropped(f.spec[i]!)) return true;
     if (e) {
@@ -207,6 +215,25 @@ function put(f: Fields, i: number, v: unknown, out: Obj): boolean {
   }
   out[f.long[i]!] = v;
   return true;
+}
+
+/**
+ * An item row: [productId, variantId, ...prices aligned with the currencies, quantity?,
+ * sellingPlanId?], put straight into the model's item (quantity 1 when left out); the puts go in
+ * itemSpec's field order.
+ */
+function itemRow(x: unknown[]): Obj | undefined {
+  const f = fieldsOf(itemSpec);
+  const n = currencies.length;
+  const quantity = x[2 + n];
+  const out: Obj = {};
+  return put(f, 0, x[0], out) &&
+    put(f, 1, x[1], out) &&
+    put(f, 2, quantity === undefined || quantity === null ? 1 : quantity, out) &&
+    put(f, 3, x.slice(2, 2 + n), out) &&
+    put(f, 4, x[3 + n], out)
+    ? out
+    : undefined;
 }
 
 /** The wire keys of an offer row's positions 0..5 (position 6 holds the other fields). */
@@ -234,10 +261,11 @@ export function decodePayload(input: unknown): DecodeResult {
   const when = leafIssue(publishedAt, w.publishedAt);
   if (when) return fail("publishedAt", when);
   currencies = c;
+  currencyKeySpec = undefined;
   shared = s;
-  memoSpec = [];
-  memoHow = [];
-  memoVal = [];
+  memoSpec = new Array<Spec | undefined>(s.length).fill(undefined);
+  memoHow = new Array<string>(s.length).fill("");
+  memoVal = new Array<unknown>(s.length).fill(undefined);
   depth = 0;
   issue = null;
   trail.length = 0;
@@ -251,35 +279,30 @@ export function decodePayload(input: unknown): DecodeResult {
   if (!Array.isArray(w.o)) return fail("offers", "expected array");
   const tooMany = lengthIssue(offersSpec, w.o);
   if (tooMany) return fail("offers", tooMany);
-  const n = c.length;
-  // An item row: [productId, variantId, ...prices aligned with the currencies, quantity?, sellingPlanId?].
-  const item = (x: unknown): unknown => {
-    if (!Array.isArray(x)) return x;
-    const quantity = x[2 + n];
-    return {
-      i: x[0],
-      j: x[1],
-      l: x.slice(2, 2 + n),
-      k: quantity === undefined || quantity === null ? 1 : quantity,
-      m: x[3 + n],
-    };
-  };
   const f = fieldsOf(offerSpec);
   const at = OFFER_ROW.map((k) => f.at.get(k)!);
+  const statusAt = f.at.get("b")!;
+  const rowRequired = at.filter((i) => !f.opt[i]).length;
   for (let i = 0; i < w.o.length; i++) {
     const x: unknown = w.o[i];
     if (Array.isArray(x)) {
       // The rest first, then the positions; status is left out of the wire (only "active" is published).
       const out: Obj = {};
       const rest = deref(x[6]);
-      const items = deref(x[4]);
-      let ok = put(f, f.at.get("b")!, "active", out) && (!isObj(rest) || fill(f, rest, out) >= 0);
-      for (let p = 0; ok && p < at.length; p++)
-        ok = put(f, at[p]!, p === 4 && Array.isArray(items) ? items.map((e) => item(deref(e))) : x[p], out);
-      if (ok) complete(f, out);
+      const fromRest = isObj(rest) ? fill(f, rest, out) : 0;
+      let ok = fromRest >= 0 && put(f, statusAt, "active", out);
+      for (let p = 0; ok && p < at.length; p++) ok = put(f, at[p]!, x[p], out);
+      // Every required field was put (status, the rest's, the positions'): nothing to look for.
+      if (ok && 1 + fromRest + rowRequired !== f.required.length) complete(f, out);
       model.offers.push(out);
     } else model.offers.push(expand(offerSpec, x, ""));
     if (issue !== null) return done(model, i, "offers");
+  }
+  // The complement table of dynamic offers (decision 034), absent when none is published.
+  if (w.p !== undefined) {
+    const table = expand(payloadSpec.f.complements, w.p, "");
+    if (issue !== null) return done(model, "complements");
+    (model as Obj).complements = table;
   }
   return done(model);
 }

@@ -40,6 +40,11 @@ export const OFFER_TYPES = [
   "subscription_upgrade",
   "shipping_protection",
   "service_addon",
+  /**
+   * No fixed items: per cart, the engine offers the best complement of the cart's products from the
+   * payload's complement table (`complements`, decision 034).
+   */
+  "dynamic",
 ] as const;
 export type OfferType = (typeof OFFER_TYPES)[number];
 
@@ -168,7 +173,8 @@ export const offerSpec = obj({
   /** Schedule, epoch ms; start inclusive, end exclusive. */
   startsAt: opt(int(0, 1e14)),
   endsAt: opt(int(0, 1e14)),
-  items: arr(itemSpec, 1, 10),
+  /** At least one, except a `dynamic` offer's: none, its item is chosen per cart (decision 034). */
+  items: arr(itemSpec, 0, 10),
   discount: opt(discountSpec),
   /** Warranty / protection / insurance priced as a % of the covered cart line or of the subtotal. */
   pricing: opt(obj({ percent: int(1, 100), of: enm(["line", "subtotal"]) })),
@@ -209,11 +215,25 @@ export const settingsSpec = obj({
   thankYouAccept: opt(enm(THANK_YOU_ACCEPTS)),
 });
 
+/** Complements kept per trigger product, best first, and trigger products kept (decision 034). */
+export const COMPLEMENTS_PER_TRIGGER = 3;
+export const COMPLEMENT_TRIGGERS_MAX = 50;
+
+/** A product a dynamic offer can offer: the variant sold, its prices, its image. */
+export const complementItemSpec = obj({ productId: id, variantId: id, prices: perCurrency, image: opt(imageSpec) });
+/** One trigger product's complements, best first (the shop's mined co-purchases, decision 034). */
+export const complementSpec = obj({
+  productId: id,
+  items: arr(complementItemSpec, 1, COMPLEMENTS_PER_TRIGGER),
+});
+
 export const payloadSpec = obj({
   v: int(1, 1),
   publishedAt: int(0, 1e14),
   settings: settingsSpec,
   offers: arr(offerSpec, 0, 500),
+  /** What dynamic offers choose from; absent when no dynamic offer is published. */
+  complements: opt(arr(complementSpec, 0, COMPLEMENT_TRIGGERS_MAX)),
 });
 
 export type Copy = Infer<typeof copySpec>;
@@ -225,3 +245,5 @@ export type Experiment = Infer<typeof experimentSpec>;
 export type Offer = Infer<typeof offerSpec>;
 export type Settings = Infer<typeof settingsSpec>;
 export type Payload = Infer<typeof payloadSpec>;
+export type ComplementItem = Infer<typeof complementItemSpec>;
+export type Complements = Infer<typeof complementSpec>[];

@@ -1,8 +1,14 @@
-import type { Offer, Settings } from "./model";
+import type { Complements, Offer, Settings } from "./model";
 import { isObj } from "./v";
 import { GID, GID_TYPE, MONEY_KEYS, toLong, toShort, WIRE_VERSION, type Obj } from "./wire";
 
-export function encodePayload(offers: readonly Offer[], settings: Settings, publishedAt: number): string {
+export function encodePayload(
+  offers: readonly Offer[],
+  settings: Settings,
+  publishedAt: number,
+  /** The complement table dynamic offers choose from (decision 034); left out when empty. */
+  complements?: Complements,
+): string {
   const live = offers.filter((o) => o.status === "active" && !(o.endsAt !== undefined && o.endsAt <= publishedAt));
   const c: string[] = [];
   const shrink = (x: unknown, key: string): unknown => {
@@ -29,6 +35,9 @@ export function encodePayload(offers: readonly Offer[], settings: Settings, publ
     return out;
   };
   const o = live.map((x) => shrink(x, "")) as Obj[];
+  // The complement table: { productId, items: [{ productId, variantId, prices, image? }] } shrunk
+  // like offers (short keys, GIDs as digits, prices aligned with c); its repeats share `s`.
+  const table = complements && complements.length ? (shrink(complements, "complements") as Obj[]) : undefined;
   // Money arrays written before a currency was first seen are shorter: pad them.
   const pad = (x: unknown, key: string): void => {
     if (Array.isArray(x)) {
@@ -37,6 +46,7 @@ export function encodePayload(offers: readonly Offer[], settings: Settings, publ
     } else if (isObj(x)) for (const k in x) pad(x[k], toLong[k] || k);
   };
   o.forEach((x) => pad(x, ""));
+  if (table) pad(table, "complements");
   // Positional form: offer = [id, type, moments, priority, items, copy, {other fields}?],
   // item = [productId, variantId, ...prices aligned with c, quantity?, sellingPlanId?].
   const rows = o.map((x) => {
@@ -70,6 +80,7 @@ export function encodePayload(offers: readonly Offer[], settings: Settings, publ
       else if (isObj(x)) Object.values(x).forEach(count);
     };
     rows.forEach((x) => x.forEach(count));
+    if (table) table.forEach(count);
     return new Map([...counts].filter(([j, n]) => n > 1 && (n - 1) * j.length > n * 5 + 1));
   };
   const chosen = pickShared(new Set(pickShared(undefined).keys()));
@@ -100,6 +111,7 @@ export function encodePayload(offers: readonly Offer[], settings: Settings, publ
     settings: shrink(settings, "settings"),
     c,
     o: rows.map((x) => intern(x, true)),
+    ...(table ? { p: table.map((x) => intern(x, true)) } : {}),
     s,
   });
 }

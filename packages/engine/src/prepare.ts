@@ -1,4 +1,12 @@
-import { MOMENT_IDS, type MomentId, type Offer, type Payload, type Settings } from "./model";
+import {
+  COMPLEMENTS_PER_TRIGGER,
+  MOMENT_IDS,
+  type ComplementItem,
+  type MomentId,
+  type Offer,
+  type Payload,
+  type Settings,
+} from "./model";
 import { ATTR, type CartLine, type Excluded, type Reason } from "./decision";
 
 // Step 1 of a decision: indexes built once per payload (cached by identity) and once per cart.
@@ -11,6 +19,8 @@ export interface Prepared {
   byId: Map<string, PreparedOffer>;
   /** Per moment: the offers to check there, and those that can never show there. */
   byMoment: Map<string, { scan: PreparedOffer[]; mismatch: Excluded[] }>;
+  /** Dynamic offers' complements per trigger product id, best first (decision 034). */
+  complements: Map<string, readonly ComplementItem[]>;
 }
 
 export interface PreparedOffer {
@@ -42,6 +52,8 @@ export interface PreparedOffer {
    * them is declined (decision 027). Absent for every other offer.
    */
   parents?: PreparedOffer[];
+  /** A dynamic offer: the offer with each complement it has offered as its item, built once. */
+  dyn?: Map<ComplementItem, PreparedOffer>;
 }
 
 const setOf = <T>(list: readonly T[] | undefined): Set<T> | undefined =>
@@ -113,6 +125,7 @@ export function prepare(payload: Payload): Prepared {
     offers,
     byId,
     byMoment,
+    complements: new Map((payload.complements || []).map((entry) => [entry.productId, entry.items])),
   };
   cache.set(payload, prepared);
   return prepared;
@@ -218,8 +231,12 @@ export function coveredLine(
   return best;
 }
 
-/** Swap offers replace an existing cart line instead of adding one. */
-export const isSwap = (offer: Offer) => offer.type === "variant_upgrade" || offer.type === "subscription_upgrade";
+/** Swap offers replace an existing cart line instead of adding one (with no item, there is nothing to swap to). */
+export const isSwap = (offer: Offer) =>
+  (offer.type === "variant_upgrade" || offer.type === "subscription_upgrade") && offer.items.length > 0;
+
+/** Its item chosen per cart (decision 034): a dynamic offer, or any offer without items. */
+export const isDynamic = (offer: Offer) => offer.type === "dynamic" || !offer.items.length;
 
 /** Can the offer take a place at `moment`: its own moments, or an experiment arm's? */
 export function runsAt(prepared: PreparedOffer, moment: MomentId): boolean {
@@ -258,4 +275,45 @@ export function swapSource(prepared: PreparedOffer, index: CartIndex, currency: 
     else return line;
   }
   return exclude(prepared, "trigger_not_in_cart", "no line to upgrade" + pricier);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dynamic offers (decision 034): the item is chosen per cart from the complement table.
+
+/**
+ * The dynamic offer with `item` as its one item (quantity 1) and the item's image: from here on it
+ * is checked, priced and shown as any offer. Built once per (offer, complement) and kept, so a
+ * decision makes no garbage for it.
+ */
+export function withComplement(prepared: PreparedOffer, item: ComplementItem): PreparedOffer {
+  const dyn = prepared.dyn || (prepared.dyn = new Map());
+  let entry = dyn.get(item);
+  if (!entry) {
+    const { productId, variantId, prices } = item;
+    const o = Object.assign({}, prepared.o, {
+      items: [{ productId, variantId, quantity: 1, prices }],
+      image: item.image,
+    });
+    entry = Object.assign({}, prepared, { o, productIds: new Set([productId]), productList: [productId] });
+    dyn.set(item, entry);
+  }
+  return entry;
+}
+
+/**
+ * The complements a dynamic offer can choose from for these cart lines: the complement lists of
+ * its triggering lines (the cart's own, not lines added by offers) in the order given, one rank
+ * at a time (every line's best first, then every line's second...). `visit` returns true to stop.
+ */
+export function eachComplement(
+  table: Map<string, readonly ComplementItem[]>,
+  prepared: PreparedOffer,
+  lines: readonly CartLine[],
+  visit: (item: ComplementItem) => boolean | void,
+): void {
+  for (let rank = 0; rank < COMPLEMENTS_PER_TRIGGER; rank++)
+    for (const line of lines) {
+      const list = !isOfferLine(line) && lineTriggers(prepared, line) && table.get(line.productId);
+      if (list && list[rank] && visit(list[rank]!)) return;
+    }
 }

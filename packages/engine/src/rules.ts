@@ -1,7 +1,20 @@
 import { assign, type Arm } from "./assign";
 import { SWAP_MOMENTS, type Discount, type ExperimentVariant, type MomentId } from "./model";
 import type { CartLine, DecideInput, Excluded } from "./decision";
-import { coveredLine, exclude, indexCart, isSwap, linesByPriceDesc, runsAt, swapSource, triggered } from "./prepare";
+import {
+  coveredLine,
+  eachComplement,
+  exclude,
+  indexCart,
+  isDynamic,
+  isSwap,
+  linesByPriceDesc,
+  prepare,
+  runsAt,
+  swapSource,
+  triggered,
+  withComplement,
+} from "./prepare";
 import type { CartIndex, PreparedOffer } from "./prepare";
 import { missingPrice } from "./pricing";
 
@@ -23,6 +36,8 @@ export interface Candidate {
   discount?: Discount;
   /** A linked downsell: the declined offer whose place it takes (decision 027). */
   replaces?: PreparedOffer;
+  /** A dynamic offer: the offer with the complement chosen for this cart (decision 034). */
+  as?: PreparedOffer;
 }
 
 type Rule = (prepared: PreparedOffer, candidate: Candidate) => Excluded | undefined;
@@ -159,6 +174,38 @@ export function rulesFor(
     return undefined;
   };
 
+  /**
+   * 6b. no_complement: a dynamic offer takes the first complement of its triggering lines (the
+   * priciest line's best first, then the next line's best, ..., then every line's second best) that
+   * is not in the cart, not just bought, in stock and priced in the cart's currency (decision 034).
+   * None: the detail lists each complement passed over and why.
+   */
+  const complement = (prepared: PreparedOffer): PreparedOffer | Excluded => {
+    const inCart = cartIndex().byProduct;
+    let chosen: PreparedOffer | undefined;
+    let why = "";
+    eachComplement(
+      prepare(input.payload).complements,
+      prepared,
+      byPriceDesc || (byPriceDesc = linesByPriceDesc(cart.lines)),
+      (item) => {
+        const stock = inventory && inventory[item.variantId];
+        const no = inCart.has(item.productId)
+          ? "already_in_cart"
+          : purchased.has(item.productId)
+            ? "already_purchased"
+            : stock === false || (typeof stock === "number" && stock < 1)
+              ? "out_of_stock"
+              : item.prices[cart.currency] === undefined
+                ? "no_price_in_currency"
+                : "";
+        if (!no) return !!(chosen = withComplement(prepared, item));
+        why += (why ? ", " : "") + item.productId + " " + no;
+      },
+    );
+    return chosen || exclude(prepared, "no_complement", why || undefined);
+  };
+
   /** 7. subtotal_out_of_range (no range in the cart currency = out of range), quantity_out_of_range */
   const cartInRange: Rule = (prepared) => {
     const targeting = prepared.o.targeting;
@@ -229,14 +276,23 @@ export function rulesFor(
     moment = at;
     candidate.arm = candidate.variant = candidate.from = candidate.discount = candidate.replaces = undefined;
     candidate.elsewhere = false;
-    return (
+    candidate.as = undefined;
+    const before =
       active(prepared, candidate) ||
       scheduled(prepared, candidate) ||
       atMoment(prepared, candidate) ||
       linked(prepared, candidate) ||
       audience(prepared, candidate) ||
       segment(prepared, candidate) ||
-      triggeredByCart(prepared, candidate) ||
+      triggeredByCart(prepared, candidate);
+    if (before) return before;
+    // A dynamic offer goes on as the offer of its chosen complement: the same rules, exposure and price.
+    if (isDynamic(prepared.o)) {
+      const chosen = complement(prepared);
+      if ("reason" in chosen) return chosen;
+      prepared = candidate.as = chosen;
+    }
+    return (
       cartInRange(prepared, candidate) ||
       priced(prepared, candidate) ||
       notYetTaken(prepared, candidate) ||

@@ -1,8 +1,11 @@
 import {
   ATTR,
   coveredLine,
+  eachComplement,
+  withComplement,
   effective,
   indexCart,
+  isDynamic,
   isSwap,
   prepare,
   priceOffer,
@@ -59,9 +62,10 @@ export function verifyOfferLine(payload: Payload, line: CartLine, ctx: VerifyCon
   const a = line.attributes || {};
   const offerId = a[ATTR.offer];
   if (!offerId) return no("missing_attributes");
-  const po = prepare(payload).byId.get(offerId);
+  const prepared = prepare(payload);
+  let po = prepared.byId.get(offerId);
   if (!po) return no("unknown_offer", offerId);
-  const o = po.o;
+  let o = po.o;
   if (o.status !== "active") return no("inactive");
   if (o.startsAt !== undefined && ctx.now < o.startsAt) return no("not_started");
   if (o.endsAt !== undefined && ctx.now >= o.endsAt) return no("expired");
@@ -73,6 +77,15 @@ export function verifyOfferLine(payload: Payload, line: CartLine, ctx: VerifyCon
       if (arm.kind !== "variant" || arm.armId !== armId) return no("arm_mismatch");
     }
   } else if (armId) return no("unknown_variant", armId);
+  // A dynamic offer's line must be a complement of one of its triggering lines (decision 034); it
+  // is then priced as the offer with that complement as its item, as decide priced it.
+  if (isDynamic(o)) {
+    const dynamic = po;
+    eachComplement(prepared.complements, dynamic, ctx.cart.lines, (item) =>
+      item.variantId === line.variantId ? !!(po = withComplement(dynamic, item)) : false,
+    );
+    o = po.o;
+  }
   const swap = isSwap(o);
   // The line's selling plan is the item's; a variant upgrade without one kept the line's own plan.
   const idx = o.items.findIndex(

@@ -2,7 +2,8 @@
  * Publish payload: the JSON in the app-owned `$app` metafield the extensions read, written by
  * `encodePayload` (payload.ts) and read by `decodePayload` (decode.ts).
  *
- * Wire format v2: { v: 2, publishedAt, settings, c: [currencies], s: [shared values], o: [offers] }
+ * Wire format v2: { v: 2, publishedAt, settings, c: [currencies], s: [shared values], o: [offers],
+ *   p?: [complements] } (`p`: the dynamic offers' complement table, decision 034, shrunk as offers are)
  *  - an offer is a row [id, type, moments, priority, items, copy, {other fields}?] and an item a
  *    row [productId, variantId, ...prices aligned with c, quantity?, sellingPlanId?];
  *  - other keys are shortened to one letter (table LONG/SHORT below); record keys (currency

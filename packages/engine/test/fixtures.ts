@@ -1,5 +1,5 @@
-import type { CartLine, DecideInput, Offer, OfferItem, Settings } from "../src/index";
-import { MOMENT_IDS, OFFER_TYPES } from "../src/index";
+import type { CartLine, Complements, DecideInput, Offer, OfferItem, Settings } from "../src/index";
+import { COMPLEMENT_TRIGGERS_MAX, COMPLEMENTS_PER_TRIGGER, MOMENT_IDS, OFFER_TYPES } from "../src/index";
 
 /** Deterministic PRNG (mulberry32) so fixtures are the same on every run. */
 export function rng(seed: number) {
@@ -11,6 +11,9 @@ export function rng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** The fixture's types: the fixed-item ones (a dynamic offer needs a complement table; decision 034). */
+const FIXED_TYPES = OFFER_TYPES.filter((type) => type !== "dynamic");
 
 export const settings: Settings = {
   journeyCap: 3,
@@ -101,7 +104,7 @@ export function makeOffers(n = 200, seed = 1): Offer[] {
   const vid = (i: number) => `gid://shopify/ProductVariant/${44012345600000 + i}`;
   const offers: Offer[] = [];
   for (let i = 0; i < n; i++) {
-    const type = OFFER_TYPES[i % OFFER_TYPES.length]!;
+    const type = FIXED_TYPES[i % FIXED_TYPES.length]!;
     const p = 1000 + Math.floor(r() * 20000);
     const items: OfferItem[] = Array.from({ length: type === "bundle" ? 2 : 1 }, (_, k) => ({
       productId: pid(1000 + i * 2 + k),
@@ -175,4 +178,24 @@ export function makeInput(payload: DecideInput["payload"], over: Partial<DecideI
     payload,
     ...over,
   };
+}
+
+/**
+ * The largest complement table a publish writes (decision 034): COMPLEMENT_TRIGGERS_MAX triggers
+ * with COMPLEMENTS_PER_TRIGGER complements each, every complement a distinct product (the worst
+ * case: a real table repeats its accessories), priced in EUR and USD, with a CDN image.
+ */
+export function makeComplements(): Complements {
+  return Array.from({ length: COMPLEMENT_TRIGGERS_MAX }, (_, t) => ({
+    productId: `gid://shopify/Product/${8000000000 + t}`,
+    items: Array.from({ length: COMPLEMENTS_PER_TRIGGER }, (_, k) => {
+      const n = t * COMPLEMENTS_PER_TRIGGER + k;
+      return {
+        productId: `gid://shopify/Product/${8000001000 + n}`,
+        variantId: `gid://shopify/ProductVariant/${44000001000 + n}`,
+        prices: { EUR: 1999 + 100 * k, USD: 2199 + 100 * k },
+        image: ["https://cdn.shopify.com/s/files/1/0533/2089/files/", `product-${n}.jpg`],
+      };
+    }),
+  }));
 }

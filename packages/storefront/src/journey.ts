@@ -1,3 +1,5 @@
+import { ARMS_ATTR, ARMS_MAX, ARMS_MAX_LENGTH } from "@moments/contracts";
+
 /** The cart (and so checkout and order note) attribute of the journey key: engine `ATTR.journey`. */
 export const JOURNEY_ATTR = "_moments_journey";
 /** localStorage: the journey key this browser last wrote on its cart. */
@@ -24,5 +26,41 @@ export function tagCart(
       if (r.ok) store.setItem(WRITTEN, key);
       return r.ok;
     })
+    .catch(() => false);
+}
+
+/** localStorage: the `_moments_arms` value this browser last wrote on its cart. */
+const ARMS = "moments_arms";
+
+/**
+ * Carries the arms the app proxy decided for this journey into the checkout (decision 035): adds
+ * the new ones (the first per experiment version stays) to `_moments_arms` and writes it on the
+ * cart when it changed, or when the cart's own value is known (`inCart`) and is not it (a new cart
+ * after an order). Bounded like its readers (ARMS_MAX entries, the oldest dropped). Never throws:
+ * without it the checkout decides as before.
+ */
+export function keepArms(
+  post: (path: string, body: unknown) => Promise<{ ok: boolean }>,
+  store: Pick<Storage, "getItem" | "setItem">,
+  key: string,
+  arms: readonly string[] | undefined,
+  inCart?: string,
+): Promise<boolean> {
+  const kept = (store.getItem(ARMS) || "").split(" ");
+  let list = kept[0] === key ? kept.slice(1) : [];
+  const was = list.join();
+  for (const a of arms || [])
+    if (!list.some((e) => e.slice(0, e.lastIndexOf(":")) === a.slice(0, a.lastIndexOf(":")))) list.push(a);
+  list = list.slice(-ARMS_MAX);
+  const value = [key, ...list].join(" ");
+  if (
+    !list.length ||
+    value.length > ARMS_MAX_LENGTH ||
+    (list.join() === was && (inCart === undefined || inCart === value))
+  )
+    return Promise.resolve(false);
+  store.setItem(ARMS, value);
+  return post("cart/update.js", { attributes: { [ARMS_ATTR]: value } })
+    .then((r) => r.ok)
     .catch(() => false);
 }

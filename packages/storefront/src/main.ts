@@ -1,7 +1,8 @@
 import { h, openDialog } from "./dom";
 import { createTracker, randomId } from "./events";
 import { watchExitIntent } from "./exit-intent";
-import { JOURNEY_ATTR, tagCart } from "./journey";
+import { ARMS_ATTR } from "@moments/contracts";
+import { JOURNEY_ATTR, keepArms, tagCart } from "./journey";
 import type { CartTuple, WireOffer, WireResponse } from "./wire";
 
 /** Rendered by snippets/moments-config.liquid (shop, buyer and page context the engine needs). */
@@ -72,20 +73,27 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
     css = new Promise((done) => ((link.onload = link.onerror = done), document.head.append(link)));
   }
 
+  // keepalive: a write under way when the buyer leaves the page still lands (an exit-intent hold-out,
+  // who sees nothing, leaves sooner than a buyer held by the dialog: both arms' writes must count).
   const post = (path: string, body: unknown) =>
     fetch(cfg.root + path, {
       method: "POST",
+      keepalive: true,
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify(body),
     });
-  // The journey key rides the cart into checkout and the order; off the render path.
-  const tag = (inCart: string | undefined) => void tagCart(post, ls, jk!, inCart);
+  // The journey key and the arms ride the cart into checkout and the order; off the render path,
+  // one cart write at a time (each sends one attribute; none may overwrite the other's cart).
+  let writes: Promise<unknown> = Promise.resolve();
+  const serial = (f: () => Promise<unknown>) => void (writes = writes.then(f));
+  const tag = (inCart: string | undefined) => serial(() => tagCart(post, ls, jk!, inCart));
   tag(cfg.jk);
 
   /** `atLoad`: the cart Liquid rendered is still current (it is not once anything changed it). */
   async function offers(moment: Moment, atLoad = false): Promise<WireOffer[]> {
     let c = atLoad ? cfg.cart : undefined;
     let cur = cfg.cur;
+    let armsInCart: string | undefined;
     if (!c) {
       const cart = (await (await fetch(cfg.root + "cart.js", { headers: { Accept: "application/json" } })).json()) as {
         currency?: string;
@@ -101,7 +109,10 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
         }>;
       };
       cur = cart.currency || cur;
-      if (cart.attributes) tag(cart.attributes[JOURNEY_ATTR] || "");
+      if (cart.attributes) {
+        tag(cart.attributes[JOURNEY_ATTR] || "");
+        armsInCart = cart.attributes[ARMS_ATTR] || "";
+      }
       c = cart.items.map((i) => {
         const known = cfg.pc?.[i.product_id];
         const t: CartTuple = [
@@ -136,6 +147,8 @@ function init(cfg: Config, embed: EmbedConfig | undefined) {
     if (!res.ok) return [];
     // Exposures (hold-out included) were logged by the proxy where it decided; a held-out place shows nothing.
     const r = (await res.json()) as WireResponse;
+    // The arms ride the cart into the checkout, which keeps them (decision 035); off the render path.
+    serial(() => keepArms(post, ls, jk!, r.arms, armsInCart));
     const declined = list(ls, "moments_dec");
     return r.offers.filter((o) => !declined.includes(o.id));
   }

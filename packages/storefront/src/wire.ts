@@ -74,4 +74,10 @@ export interface WireOffer {
 export interface WireResponse {
   moment: "cart" | "exit_intent";
   offers: WireOffer[];
+  /**
+   * The moment's experiment arms for this journey, hold-out included, as `_moments_arms` entries
+   * (`<experimentId>:<version>:<arm>`, @moments/contracts ARMS_ATTR): the script carries them into
+   * the checkout on the cart (decision 035). Absent when the moment decided no experiment.
+   */
+  arms?: string[];
 }

@@ -3,16 +3,18 @@
 /// <reference types="@shopify/ui-extensions/purchase.checkout.block.render" />
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- `h` is the JSX factory named by the pragma above
 import { Component, h, mount as mountComponent } from "./render";
-import type { MomentId, ShownOffer } from "@moments/engine";
+import type { MomentId, Payload, ShownOffer } from "@moments/engine";
 import { appUrl, armOf, events, reportOnce, setting, t, type ArmFields } from "./block-host";
 import {
   acceptChanges,
   addsToOrder,
   callApp,
   canAccept,
+  checkoutReachedEvent,
   decideView,
   exposureEvents,
   fromMinor,
+  guardsBeforeCheckout,
   hasPostPurchase,
   host,
   loadJourney,
@@ -78,6 +80,8 @@ export class OfferBlock extends Component<Props, State> {
   /** Thank-you page in order-edit mode: the order the offer is added to (decision 026). */
   declare private order: ThankYouOrderRef | undefined;
   declare private asked: boolean;
+  /** The payload of the last decision (whether it has offers decided before the checkout). */
+  declare private payload: Payload | undefined;
 
   constructor(props: Props) {
     super(props);
@@ -120,6 +124,7 @@ export class OfferBlock extends Component<Props, State> {
     this.snapshot = snapshotOf(shopify, (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent);
     if (!journey) return (this.view = { kind: "none", reason: "loading", exposures: [] });
     const read = readPayload(shopify.appMetafields.value);
+    this.payload = read.ok ? read.payload : undefined;
     if (read.ok) {
       this.display = read.payload.settings.currencyDisplay;
       if (needsFacts(read.payload))
@@ -197,6 +202,12 @@ export class OfferBlock extends Component<Props, State> {
     if (!journey) return;
     for (const e of exposureEvents(view.exposures, journey.key, this.props.surface, this.snapshot))
       events.push(e, e.id);
+    // The journey reached the checkout (decision 035), whatever its arms: the guardrail of
+    // pre-checkout offers. One id per journey key: every step and placement is one event.
+    if (this.props.surface === "checkout" && this.payload && guardsBeforeCheckout(this.payload)) {
+      const e = checkoutReachedEvent(journey.key, this.props.moment);
+      events.push(e, e.id);
+    }
     // The arms decided here are kept for the journey (decision 030): the same object when none is new.
     const pinned = recordJourney(host(), journey, { exposures: view.exposures });
     if (view.kind === "none") {

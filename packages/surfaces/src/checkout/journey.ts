@@ -1,6 +1,7 @@
 import { ATTR, type Exposure, type JourneyState, type MomentId } from "@moments/engine";
 import { opt, valueOf, type Host } from "./host";
-import { pinsFrom, type ArmPins } from "./pins";
+import { ARMS_ATTR } from "@moments/contracts";
+import { pinsFrom, storefrontArms, type ArmPins } from "./pins";
 
 /**
  * The journey: one buyer from first sight to the order. Its key is the `_moments_journey` checkout
@@ -9,11 +10,15 @@ import { pinsFrom, type ArmPins } from "./pins";
  * follows the buyer), else a random id kept in the extension's storage. Shown, accepted and
  * declined offers are remembered in storage under that key, so a declined offer stays hidden at
  * later moments. So is the arm first decided per experiment version (`arms`, decision 030), so a
- * weight change published during the journey never moves the buyer to another variant.
+ * weight change published during the journey never moves the buyer to another variant. The arms
+ * the storefront decided for the same journey key come in the `_moments_arms` cart attribute
+ * (`storefront`, decision 035) and are kept like the checkout's own (the storefront's came first).
  */
 export interface Journey {
   key: string;
   state: Required<JourneyState> & { shown: Array<{ offerId: string; moment: MomentId }>; arms?: ArmPins };
+  /** The storefront's arms for this journey key (validated attribute), null without any. */
+  storefront?: ArmPins | null;
 }
 
 const KEY_SLOT = "moments:journey-key";
@@ -39,12 +44,13 @@ type Stored = { shown?: Journey["state"]["shown"]; accepted?: string[]; declined
 const read = <T>(shopify: Host, slot: string) => shopify.storage.read<T>(slot).catch(() => null);
 const write = (shopify: Host, slot: string, data: unknown) => shopify.storage.write(slot, data).catch(() => undefined);
 
-/** The `_moments_journey` attribute of the checkout (or order), when a surface wrote one. */
-const journeyAttribute = (shopify: Host): string | undefined => {
+/** An attribute of the checkout (or order): `_moments_journey` when a surface wrote one. */
+const attribute = (shopify: Host, key: string): string | undefined => {
   // A loop, not ?.: the bundle targets ES2015, where each optional chain expands.
-  for (const a of valueOf(opt(shopify, "attributes")) || []) if (a.key === ATTR.journey) return a.value || undefined;
+  for (const a of valueOf(opt(shopify, "attributes")) || []) if (a.key === key) return a.value || undefined;
   return undefined;
 };
+const journeyAttribute = (shopify: Host) => attribute(shopify, ATTR.journey);
 
 export function loadJourney(shopify: Host): Promise<Journey> {
   return Promise.resolve()
@@ -59,15 +65,22 @@ export function loadJourney(shopify: Host): Promise<Journey> {
         }),
     )
     .then((key) =>
-      read<Stored>(shopify, stateSlot(key)).then((stored) => ({
-        key,
-        state: {
-          shown: stored?.shown ?? [],
-          accepted: stored?.accepted ?? [],
-          declined: stored?.declined ?? [],
-          arms: stored?.arms ?? {},
-        },
-      })),
+      read<Stored>(shopify, stateSlot(key)).then((stored) => {
+        // Only under the storefront's own journey key (the attribute it wrote): arms decided under
+        // another key would not be that key's assignment.
+        const storefront =
+          key === journeyAttribute(shopify) ? storefrontArms(attribute(shopify, ARMS_ATTR), key) : null;
+        return {
+          key,
+          state: {
+            shown: stored?.shown ?? [],
+            accepted: stored?.accepted ?? [],
+            declined: stored?.declined ?? [],
+            arms: Object.assign({}, storefront, stored?.arms),
+          },
+          storefront,
+        };
+      }),
     );
 }
 
@@ -101,6 +114,7 @@ export function recordJourney(shopify: Host, journey: Journey, change: JourneyCh
   const next: Journey = {
     key: journey.key,
     state: { shown: s.shown, accepted: s.accepted, declined: s.declined, arms: s.arms },
+    storefront: journey.storefront,
   };
   if ("exposures" in change) {
     // The first arm decided per experiment version is kept for the rest of the journey.

@@ -1,3 +1,4 @@
+import { ARMS_ENTRY, ARMS_JOURNEY, ARMS_MAX, ARMS_MAX_LENGTH } from "@moments/contracts";
 import type { Exposure, Payload } from "@moments/engine";
 
 /**
@@ -21,6 +22,29 @@ export function pinsFrom(exposures: readonly Exposure[], pins: ArmPins = {}): Re
     if ((out ?? pins)[k] !== undefined) continue;
     out ??= Object.assign({}, pins);
     out[k] = x.arm;
+  }
+  return out;
+}
+
+/**
+ * The storefront's arms from the `_moments_arms` cart attribute (decision 035), when they were
+ * decided under `journeyKey`: at most ARMS_MAX well-formed entries, the first per experiment
+ * version. Anything else (too long, another journey's, malformed: buyers can write cart
+ * attributes) is ignored, never thrown: at worst the checkout decides as before.
+ */
+export function storefrontArms(value: unknown, journeyKey: string): ArmPins | null {
+  if (typeof value !== "string" || value.length > ARMS_MAX_LENGTH) return null;
+  const parts = value.split(" ");
+  if (parts[0] !== journeyKey || !ARMS_JOURNEY.test(journeyKey)) return null;
+  let out: Record<string, string> | null = null;
+  let n = 0;
+  for (let i = 1; i < parts.length && n < ARMS_MAX; i++) {
+    const m = ARMS_ENTRY.exec(parts[i]!);
+    if (!m) continue;
+    n++;
+    const k = pinKey(m[1]!, Number(m[2]));
+    out ??= {};
+    if (out[k] === undefined) out[k] = m[3]!;
   }
   return out;
 }

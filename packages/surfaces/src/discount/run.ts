@@ -29,13 +29,26 @@ export function toMinor(m: Money): number {
 }
 
 /** A cart line that meets the offer's trigger (any of products, vendors, tags, collections). */
-function triggerStandIn(o: Offer): CartLine {
+function triggerStandIn(o: Offer, productId = o.targeting?.products?.[0] ?? "trigger"): CartLine {
   const t = o.targeting ?? {};
-  const line: CartLine = { productId: t.products?.[0] ?? "trigger", variantId: "trigger", quantity: 1, unitPrice: 0 };
+  const line: CartLine = { productId, variantId: "trigger", quantity: 1, unitPrice: 0 };
   if (t.vendors?.[0]) line.vendor = t.vendors[0];
   if (t.tags?.[0]) line.tags = [t.tags[0]];
   if (t.collections?.[0]) line.collectionIds = [t.collections[0]];
   return line;
+}
+
+/**
+ * The paid order's lines as far as a thank-you offer's trigger needs them. A dynamic offer's line is
+ * a complement of whichever trigger product the order held (decision 034): a stand-in for each
+ * product it targets, or, when it targets none by product, for each trigger of the complement table.
+ */
+function orderStandIns(o: Offer, payload: Payload): CartLine[] {
+  if (o.type !== "dynamic") return [triggerStandIn(o)];
+  const products = o.targeting?.products?.length
+    ? o.targeting.products
+    : (payload.complements ?? []).map((c) => c.productId);
+  return products.map((id) => triggerStandIn(o, id));
 }
 
 export type LineVerdict =
@@ -104,6 +117,7 @@ export function verifyLines(input: RunInput): LineVerdict[] {
   }
   const cart: Cart = { lines, subtotal: toMinor(input.cart.cost.subtotalAmount), currency };
   const now = functionNow(input, payload);
+  const claimed = new Set<string>();
   return offerLines.map((l): LineVerdict => {
     const line = byId.get(l.id);
     if (!line) return no(l.id, "not_a_variant");
@@ -131,10 +145,15 @@ export function verifyLines(input: RunInput): LineVerdict[] {
       // this function cannot see. The trigger is taken as met; a price that depends on the covered
       // line's price cannot be known here, so such offers get nothing.
       if (o.pricing?.of === "line") return no(l.id, "covered_line_unknown");
-      verifyCart = { ...cart, lines: [...cart.lines, triggerStandIn(o)] };
+      verifyCart = { ...cart, lines: [...cart.lines, ...orderStandIns(o, payload)] };
     }
     const v = verifyOfferLine(payload, line, { now, cart: verifyCart });
     if (!v.ok) return no(l.id, v.reason);
+    // One discounted line per offer item (a dynamic offer has one item): a second line of the same
+    // variant, kept apart from the first by an extra line property, is charged in full.
+    const claim = o?.type === "dynamic" ? v.offerId : `${v.offerId} ${line.variantId}`;
+    if (claimed.has(claim)) return no(l.id, "duplicate_line");
+    claimed.add(claim);
     // Never more than the published discount, and never below the published final price: if the
     // line costs less than the published list price, the buyer still pays the published price
     // or less.
