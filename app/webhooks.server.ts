@@ -1,5 +1,5 @@
 import type { Prisma } from "@prisma/client";
-import { isUniqueViolation } from "~/lib/sql.server";
+import { isDatabaseBusy, isRetryableConflict, isUniqueViolation } from "~/lib/sql.server";
 import { db } from "./db.server";
 import { DecimalFormatError } from "./lib/decimal";
 import { refusalStatus } from "./lib/errors";
@@ -32,6 +32,8 @@ export type WebhookTopic =
  * on timeout, which the delivery record makes harmless.
  */
 const TRANSACTION_TIMEOUT_MS = 30_000;
+/** Tries of a delivery whose transaction met a deadlock or serialization conflict. */
+const CONFLICT_ATTEMPTS = 3;
 
 /** "orders/create", "ORDERS_CREATE" (the library's form) and "orders.create" compare equal. */
 const topicKey = (topic: string) => topic.trim().toUpperCase().replace(/[/.]/g, "_");
@@ -76,21 +78,42 @@ export async function handleWebhook(
   }
   const { shop, webhookId } = verified;
   if (!topicMatches(request, topic)) {
-    return refuse(topic, 400, `X-Shopify-Topic "${request.headers.get("x-shopify-topic")}" is not this endpoint's topic (${topic})`);
+    return refuse(
+      topic,
+      400,
+      `X-Shopify-Topic "${request.headers.get("x-shopify-topic")}" is not this endpoint's topic (${topic})`,
+    );
   }
   const payload = sanitise(verified.payload, topic);
   const delivery = { shop, topic: String(verified.topic), webhookId, payload };
   try {
-    await db().$transaction(
-      async (tx) => {
-        await tx.webhookEvent.create({ data: { webhookId, shopDomain: shop, topic: delivery.topic } });
-        await work(tx, delivery);
-      },
-      { timeout: TRANSACTION_TIMEOUT_MS },
-    );
+    // A deadlock or serialization conflict with a concurrent delivery (an order and its refund at
+    // once, on PostgreSQL) is retried: the transaction left nothing behind.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await db().$transaction(
+          async (tx) => {
+            await tx.webhookEvent.create({ data: { webhookId, shopDomain: shop, topic: delivery.topic } });
+            await work(tx, delivery);
+          },
+          { timeout: TRANSACTION_TIMEOUT_MS },
+        );
+        break;
+      } catch (error) {
+        if (!isRetryableConflict(error) || attempt >= CONFLICT_ATTEMPTS) throw error;
+      }
+    }
   } catch (error) {
     if (isUniqueViolation(error)) {
       return new Response(null, { status: 200 }); // already processed: a redelivery
+    }
+    // Saturated, or still conflicting: Shopify delivers again later, and nothing was written.
+    if (isDatabaseBusy(error) || isRetryableConflict(error)) {
+      console.warn(`webhook ${topic}: database busy, answered 503: ${(error as Error).message.slice(-200)}`);
+      return new Response("The database is busy: deliver again shortly.", {
+        status: 503,
+        headers: { "Retry-After": "5", "Content-Type": "text/plain; charset=utf-8" },
+      });
     }
     // Parse helpers refuse with InvalidInput and its reason; a bare amount error names the topic.
     if (error instanceof DecimalFormatError) return refuse(topic, 400, `Unexpected ${topic} payload: ${error.message}`);

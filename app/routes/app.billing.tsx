@@ -1,12 +1,14 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import { Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Select, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { db } from "~/db.server";
 import { useFormat, useT } from "~/i18n/context";
 import { pageTitle } from "~/i18n/meta";
 import { answeringRefusals, InvalidInput } from "~/lib/errors";
+import { GatewayRefusal } from "~/gateway/types";
 import { requireShop } from "~/shop-context.server";
 import { billingPage } from "~/billing/page.server";
 import { cancelSubscription, subscribe } from "~/billing/subscriptions.server";
@@ -16,6 +18,12 @@ import { periodEnd, periodOf } from "~/billing/plans";
 import { StatementCard } from "~/billing/StatementCard";
 
 export const meta = pageTitle("titles.billing");
+
+/**
+ * Single fetch keeps an action's thrown Response at this route, not app.tsx's boundary: without its
+ * own headers the reauthorize header App Bridge needs to leave the iframe for approval is dropped.
+ */
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, gateway } = await requireShop(request);
@@ -48,6 +56,9 @@ export const action = ({ request }: ActionFunctionArgs) =>
         returnUrl: billingReturnUrl(shop),
         test: testCharges(developmentStore),
         now,
+      }).catch((error: unknown) => {
+        // Shopify's userErrors (say, a store that cannot accept charges): the merchant's to fix, a 400.
+        throw error instanceof GatewayRefusal ? new InvalidInput(error.message) : error;
       });
       return redirectToApproval(request, confirmationUrl);
     }

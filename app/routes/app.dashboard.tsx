@@ -1,6 +1,7 @@
+import { boundary } from "@shopify/shopify-app-remix/server";
 import { useEffect, useState, type ComponentType, type ReactNode } from "react";
 import type * as PolarisViz from "@shopify/polaris-viz";
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, HeadersFunction } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import {
   Badge,
@@ -339,6 +340,10 @@ function Experiments({ data }: { data: Data }) {
     </BlockStack>
   );
 }
+
+// Single fetch keeps a response the library throws in this route's action here: its headers
+// (App Bridge's retry and reauthorize headers) only reach the browser through this route's own.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
 export default function Dashboard() {
   const data = useLoaderData<typeof loader>();

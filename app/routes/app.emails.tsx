@@ -1,4 +1,5 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import type { ActionFunctionArgs, LoaderFunctionArgs, HeadersFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import {
   Banner,
@@ -101,6 +102,10 @@ function Figure({ label, value, help }: { label: string; value: string; help?: s
     </Card>
   );
 }
+
+// Single fetch keeps a response the library throws in this route's action here: its headers
+// (App Bridge's retry and reauthorize headers) only reach the browser through this route's own.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
 export default function Emails() {
   const d = useLoaderData<typeof loader>();

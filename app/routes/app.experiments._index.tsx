@@ -1,4 +1,5 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import type { ActionFunctionArgs, LoaderFunctionArgs, HeadersFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigate, useSubmit } from "@remix-run/react";
 import {
@@ -79,6 +80,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 type Report = Data["experiments"][number];
+
+// Single fetch keeps a response the library throws in this route's action here: its headers
+// (App Bridge's retry and reauthorize headers) only reach the browser through this route's own.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
 export default function Experiments() {
   const d = useLoaderData<typeof loader>();

@@ -1,4 +1,5 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import type { ActionFunctionArgs, LoaderFunctionArgs, HeadersFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Page } from "@shopify/polaris";
@@ -145,6 +146,10 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
     const draft = isSubmitToken(token) ? `&draft=${token}` : "";
     return redirect(`/app/offers/${result.id}?saved=1${version}${draft}`);
   });
+
+// Single fetch keeps a response the library throws in this route's action here: its headers
+// (App Bridge's retry and reauthorize headers) only reach the browser through this route's own.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
 export default function OfferPage() {
   const d = useLoaderData<typeof loader>();

@@ -1,4 +1,5 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import type { ActionFunctionArgs, LoaderFunctionArgs, HeadersFunction } from "@remix-run/node";
 import { useLoaderData, useSearchParams, useSubmit } from "@remix-run/react";
 import {
   Badge,
@@ -76,6 +77,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const Wrapping = ({ width, children }: { width: string; children: ReactNode }) => (
   <div style={{ whiteSpace: "normal", overflowWrap: "anywhere", minWidth: "6rem", maxWidth: width }}>{children}</div>
 );
+
+// Single fetch keeps a response the library throws in this route's action here: its headers
+// (App Bridge's retry and reauthorize headers) only reach the browser through this route's own.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
 export default function OffersIndex() {
   const d = useLoaderData<typeof loader>();

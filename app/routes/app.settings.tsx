@@ -1,4 +1,5 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import type { ActionFunctionArgs, LoaderFunctionArgs, HeadersFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import {
@@ -60,6 +61,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 /** A choice map's keys as Polaris Select options, in the map's order, labelled from the catalogue (`<prefix>.<key>`). */
 const selectOptions = (t: (key: AdminKey) => string, labels: Record<string, string>, prefix: string) =>
   Object.keys(labels).map((value) => ({ value, label: t(`${prefix}.${value}` as AdminKey) }));
+
+// Single fetch keeps a response the library throws in this route's action here: its headers
+// (App Bridge's retry and reauthorize headers) only reach the browser through this route's own.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
 export default function Settings() {
   const d = useLoaderData<typeof loader>();
