@@ -59,8 +59,10 @@ describe("automatic allocation in the admin (Chromium, demo mode)", () => {
       );
     expect(history.map((r) => r[0])).toEqual([new Date(now).toISOString().slice(0, 10), "configured"]);
     const shown = history[0]!.slice(2).map((cell) => Number(cell.replace(/[^\d.]/g, "")));
-    expect(shown[0]).toBeCloseTo(moved!.after[full]! / 100, 1);
-    expect(shown[1]).toBeCloseTo(moved!.after[discounted]! / 100, 1);
+    // The page shows one decimal: within half of it of the weights (23.65% may read "23.7%").
+    const offBy = (cell: number, bps: number) => Math.abs(cell - bps / 100);
+    expect(offBy(shown[0]!, moved!.after[full]!)).toBeLessThanOrEqual(0.05 + 1e-9);
+    expect(offBy(shown[1]!, moved!.after[discounted]!)).toBeLessThanOrEqual(0.05 + 1e-9);
     expect(await card.getByText(/all variants pooled against the hold-out is a valid comparison/).isVisible()).toBe(
       true,
     );
