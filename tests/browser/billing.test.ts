@@ -77,6 +77,8 @@ describe("billing in the demo admin (Chromium)", () => {
   it("GIVEN the page WHEN the usage plan is activated (simulated) and the month closed THEN the statement shows each offer's estimate, interval and charge, nothing sent", async () => {
     await session.page.getByRole("button", { name: "Activate (simulated)" }).first().click();
     await session.page.getByText("Pay on measured lift: 5%").waitFor();
+    // The activation's revalidation must have settled, or the next click can land on a page being replaced.
+    await session.page.waitForLoadState("networkidle");
     await session.page.getByRole("button", { name: "Close this month now (simulated)" }).click();
     await session.page
       .locator(".Polaris-Badge", { hasText: /^(Charged|Nothing due|Not billed)$/ })
