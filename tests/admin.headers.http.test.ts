@@ -4,38 +4,15 @@
  * library's headers (App Bridge's "retry with a fresh session token" signal) reach the browser only
  * through that route's `headers` export; without it App Bridge shows an error instead of retrying.
  */
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SignJWT } from "jose";
+import { adminSessionToken } from "./support/shopify-signing";
 import { freshDatabase, type TestDatabase } from "./support/db";
-import {
-  BROWSER_UA,
-  TEST_API_KEY,
-  TEST_API_SECRET,
-  realModeEnv,
-  startServer,
-  type RunningServer,
-} from "./support/server";
+import { BROWSER_UA, realModeEnv, startServer, type RunningServer } from "./support/server";
 import { seedInstalledShop } from "./support/fixtures";
 
 const SHOP = "headers-shop.myshopify.com";
 let db: TestDatabase;
 let server: RunningServer;
-
-/** A session token as App Bridge issues it, `ageSeconds` old (tokens live for a minute). */
-async function sessionToken(ageSeconds: number): Promise<string> {
-  const now = Math.floor(Date.now() / 1000) - ageSeconds;
-  return new SignJWT({ dest: `https://${SHOP}`, sid: randomUUID() })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuer(`https://${SHOP}/admin`)
-    .setAudience(TEST_API_KEY)
-    .setSubject("4201")
-    .setJti(randomUUID())
-    .setIssuedAt(now)
-    .setNotBefore(now - 5)
-    .setExpirationTime(now + 60)
-    .sign(new TextEncoder().encode(TEST_API_SECRET));
-}
 
 /** A fetch of a route's action as Remix single fetch sends it (`<path>.data`), through App Bridge. */
 async function postAction(path: string, token: string, form: Record<string, string>) {
@@ -61,7 +38,7 @@ afterAll(async () => {
 describe("admin actions keep the library's headers (single fetch)", () => {
   for (const path of ["/app/settings", "/app/offers", "/app/experiments", "/app/suggestions"]) {
     it(`GIVEN an expired session token WHEN ${path}'s action is posted THEN 401 with App Bridge's retry header`, async () => {
-      const res = await postAction(path, await sessionToken(3600), { intent: "noop" });
+      const res = await postAction(path, await adminSessionToken(SHOP, 3600), { intent: "noop" });
       expect(res.status).toBe(401);
       expect(res.headers.get("X-Shopify-Retry-Invalid-Session-Request")).toBe("1");
     });

@@ -6,19 +6,11 @@
  * byte for byte the same. No request here reaches the Admin API (the 404 comes first), so nothing
  * needs mocking at the HTTP boundary.
  */
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SignJWT } from "jose";
 import type { PrismaClient } from "@prisma/client";
+import { adminSessionToken } from "./support/shopify-signing";
 import { freshDatabase, type TestDatabase } from "./support/db";
-import {
-  BROWSER_UA,
-  TEST_API_KEY,
-  TEST_API_SECRET,
-  realModeEnv,
-  startServer,
-  type RunningServer,
-} from "./support/server";
+import { BROWSER_UA, realModeEnv, startServer, type RunningServer } from "./support/server";
 import { seedInstalledShop } from "./support/fixtures";
 import { emptyOfferForm } from "~/offers/form";
 
@@ -30,21 +22,6 @@ let server: RunningServer;
 let offerB = "";
 let experimentB = "";
 
-/** A session token as App Bridge issues it (https://shopify.dev/docs/apps/build/authentication-authorization/session-tokens). */
-async function sessionToken(shop: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ dest: `https://${shop}`, sid: randomUUID() })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuer(`https://${shop}/admin`)
-    .setAudience(TEST_API_KEY)
-    .setSubject("4201")
-    .setJti(randomUUID())
-    .setIssuedAt(now)
-    .setNotBefore(now - 5)
-    .setExpirationTime(now + 60)
-    .sign(new TextEncoder().encode(TEST_API_SECRET));
-}
-
 async function asShopA(path: string, init: { method?: string; form?: Record<string, string | string[]> } = {}) {
   let body: URLSearchParams | undefined;
   if (init.form) {
@@ -53,7 +30,11 @@ async function asShopA(path: string, init: { method?: string; form?: Record<stri
   }
   return fetch(`${server.url}${path}`, {
     method: init.method ?? (body ? "POST" : "GET"),
-    headers: { Authorization: `Bearer ${await sessionToken(SHOP_A)}`, "User-Agent": BROWSER_UA, Accept: "text/html" },
+    headers: {
+      Authorization: `Bearer ${await adminSessionToken(SHOP_A)}`,
+      "User-Agent": BROWSER_UA,
+      Accept: "text/html",
+    },
     body,
     redirect: "manual",
   });

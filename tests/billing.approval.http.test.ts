@@ -9,22 +9,14 @@
  * its variables validated against the Admin schema).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SignJWT } from "jose";
 import { getResponse } from "msw";
+import { adminSessionToken } from "./support/shopify-signing";
 import { freshDatabase, type TestDatabase } from "./support/db";
-import {
-  BROWSER_UA,
-  TEST_API_KEY,
-  TEST_API_SECRET,
-  realModeEnv,
-  startServer,
-  type RunningServer,
-} from "./support/server";
+import { BROWSER_UA, TEST_API_KEY, realModeEnv, startServer, type RunningServer } from "./support/server";
 import { seedInstalledShop } from "./support/fixtures";
 import { ROOT } from "./support/paths";
 import { fakeBillingShopify } from "./billing.helpers";
@@ -71,28 +63,13 @@ async function adminHandler(req: IncomingMessage, res: ServerResponse) {
   res.end(response ? await response.text() : JSON.stringify({ errors: [{ message: "no fake answer" }] }));
 }
 
-/** A session token as App Bridge issues it (https://shopify.dev/docs/apps/build/authentication-authorization/session-tokens). */
-async function sessionToken(shop: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ dest: `https://${shop}`, sid: randomUUID() })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuer(`https://${shop}/admin`)
-    .setAudience(TEST_API_KEY)
-    .setSubject("4201")
-    .setJti(randomUUID())
-    .setIssuedAt(now)
-    .setNotBefore(now - 5)
-    .setExpirationTime(now + 60)
-    .sign(new TextEncoder().encode(TEST_API_SECRET));
-}
-
 const subscribeForm = () => new URLSearchParams({ intent: "subscribe", plan: "usage", capMinor: CAP_MINOR });
 
 /** Remix's single-fetch submission of the billing form, through App Bridge's fetch (session token header). */
 async function subscribeAsFetch(shop: string) {
   return fetch(`${server.url}/app/billing.data`, {
     method: "POST",
-    headers: { Authorization: `Bearer ${await sessionToken(shop)}`, "User-Agent": BROWSER_UA },
+    headers: { Authorization: `Bearer ${await adminSessionToken(shop)}`, "User-Agent": BROWSER_UA },
     body: subscribeForm(),
     redirect: "manual",
   });
@@ -159,7 +136,7 @@ describe("billing approval redirect (real mode, over HTTP)", () => {
       embedded: "1",
       shop: DOC_SHOP,
       host: Buffer.from(`admin.shopify.com/store/approval-doc`).toString("base64url"),
-      id_token: await sessionToken(DOC_SHOP),
+      id_token: await adminSessionToken(DOC_SHOP),
     });
     const res = await fetch(`${server.url}/app/billing?${q}`, {
       method: "POST",

@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import { TEST_API_KEY, TEST_API_SECRET } from "./server";
 
@@ -27,7 +27,10 @@ export function postPurchaseInputData(
   customerId = 5100000001,
 ) {
   const total = item.total ?? "129.00";
-  const eur = (amount: string) => ({ shopMoney: { amount, currencyCode: "EUR" }, presentmentMoney: { amount, currencyCode: "EUR" } });
+  const eur = (amount: string) => ({
+    shopMoney: { amount, currencyCode: "EUR" },
+    presentmentMoney: { amount, currencyCode: "EUR" },
+  });
   return {
     extensionPoint: "Checkout::PostPurchase::ShouldRender",
     initialPurchase: {
@@ -35,7 +38,17 @@ export function postPurchaseInputData(
       customerId,
       destinationCountryCode: "DE",
       totalPriceSet: eur(total),
-      lineItems: [{ product: { id: item.product, title: item.title ?? "Drill", variant: { id: item.variant, title: "Drill only" } }, quantity: 1, totalPriceSet: eur(total) }],
+      lineItems: [
+        {
+          product: {
+            id: item.product,
+            title: item.title ?? "Drill",
+            variant: { id: item.variant, title: "Drill only" },
+          },
+          quantity: 1,
+          totalPriceSet: eur(total),
+        },
+      ],
     },
     locale: "en",
     shop: { id: 1, domain: shop, metafields: [] },
@@ -44,11 +57,34 @@ export function postPurchaseInputData(
 }
 
 /** What Shopify gives the post-purchase extension as `inputData.token`: HS256 with the app secret. */
-export async function postPurchaseToken(shop: string, inputData: unknown, opts: { secret?: string; expiresIn?: number } = {}) {
+export async function postPurchaseToken(
+  shop: string,
+  inputData: unknown,
+  opts: { secret?: string; expiresIn?: number } = {},
+) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ input_data: inputData, dest: shop, aud: TEST_API_KEY })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuedAt(now - 10)
     .setExpirationTime(now + (opts.expiresIn ?? 300))
     .sign(new TextEncoder().encode(opts.secret ?? TEST_API_SECRET));
+}
+
+/**
+ * An embedded admin session token as App Bridge issues it (HS256 with the app secret,
+ * https://shopify.dev/docs/apps/build/authentication-authorization/session-tokens), issued
+ * `ageSeconds` ago: tokens live for a minute, so 3600 gives an expired one.
+ */
+export async function adminSessionToken(shop: string, ageSeconds = 0): Promise<string> {
+  const now = Math.floor(Date.now() / 1000) - ageSeconds;
+  return new SignJWT({ dest: `https://${shop}`, sid: randomUUID() })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuer(`https://${shop}/admin`)
+    .setAudience(TEST_API_KEY)
+    .setSubject("4201")
+    .setJti(randomUUID())
+    .setIssuedAt(now)
+    .setNotBefore(now - 5)
+    .setExpirationTime(now + 60)
+    .sign(new TextEncoder().encode(TEST_API_SECRET));
 }
