@@ -32,6 +32,17 @@ export interface VersionChange {
   reason: string;
 }
 
+/** What the editor saves: the offer, its name and experiment, and whether it is a free gift. */
+interface OfferWrite {
+  id: string;
+  isNew: boolean;
+  name: string;
+  offer: Offer;
+  experiment: ExperimentState | null;
+  /** The merchant's "This is a free gift" (decision 032): admin-side only; absent = unchanged. */
+  freeGift?: boolean;
+}
+
 /**
  * THE write path. Writes the offer's definition (with the experiment spec only while the
  * experiment runs: that is what gets published), its columns, moments and experiment rows, in one
@@ -40,16 +51,7 @@ export interface VersionChange {
 export async function writeOffer(
   prisma: PrismaClient,
   shopId: string,
-  input: {
-    id: string;
-    isNew: boolean;
-    name: string;
-    offer: Offer;
-    experiment: ExperimentState | null;
-    now?: Date;
-    /** The merchant's "This is a free gift" (decision 032): admin-side only; absent = unchanged. */
-    freeGift?: boolean;
-  },
+  input: OfferWrite & { now?: Date },
 ): Promise<{ versionStarted: VersionChange | null }> {
   const { offer, experiment } = input;
   const now = input.now ?? new Date();
@@ -166,19 +168,7 @@ async function settleVersion(
   return change;
 }
 
-async function writeRows(
-  tx: Tx,
-  shopId: string,
-  input: {
-    id: string;
-    isNew: boolean;
-    name: string;
-    offer: Offer;
-    experiment: ExperimentState | null;
-    freeGift?: boolean;
-  },
-  definition: Offer,
-): Promise<void> {
+async function writeRows(tx: Tx, shopId: string, input: OfferWrite, definition: Offer): Promise<void> {
   const { offer, experiment } = input;
   const columns = {
     name: input.name,
