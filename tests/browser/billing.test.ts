@@ -94,7 +94,8 @@ describe("billing in the demo admin (Chromium)", () => {
       `demo statement ${row.period}: ${row.status} (${row.reason ?? "-"}), billable ${row.billableMinor} ${row.currency}, fee ${row.feeMinor}, charged ${row.chargedMinor}; lines ${row.lines.slice(0, 400)}`,
     );
     await session.shot("billing-demo");
-  });
+    // Two actions, each followed by the page's statement over the traffic above: slow on a loaded machine.
+  }, 120_000);
 
   it("GIVEN the statement WHEN the CSV is downloaded THEN every line is there in minor units", async () => {
     const csv = await (await fetch(`${session.server.url}/app/billing.csv`)).text();
