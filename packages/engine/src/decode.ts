@@ -19,7 +19,6 @@ const howOf = (key: string): string =>
 /** An object spec's fields, optional ones unwrapped (`opt`), leaves marked for the fast path. */
 type Fields = {
   long: string[];
-  short: string[];
   spec: Spec[];
   how: string[];
   opt: boolean[];
@@ -38,7 +37,6 @@ function fieldsOf(sp: Spec & { k: "o" }): Fields {
     const spec = all.map((x) => (x.k === "?" ? x.of : x));
     f = {
       long,
-      short: long.map((k) => toShort[k] || k),
       spec,
       how: long.map(howOf),
       opt: all.map((x) => x.k === "?"),
@@ -85,7 +83,7 @@ const deref = (x: unknown): unknown => {
 /** The model value for wire value `x`, or undefined with `issue` set. */
 function expand(sp: Spec, x: unknown, how: string): unknown {
   if (typeof x === "string" && x.charCodeAt(0) === 94 /* ^ */) {
-    if (x[1] === "^") x = x.slice(1);
+    if (x.charCodeAt(1) === 94) x = x.slice(1);
     else {
       const i = refIndex(x);
       if (memoSpec[i] === sp && memoHow[i] === how) return memoVal[i];
@@ -119,25 +117,8 @@ function expand(sp: Spec, x: unknown, how: string): unknown {
       return out;
     }
     case "r": {
+      if (how === MONEY && Array.isArray(x)) return money(sp, x, 0, x.length);
       const out: Obj = {};
-      if (how === MONEY && Array.isArray(x)) {
-        if (currencyKeySpec !== sp.key && currencies.every((k) => !leafIssue(sp.key, String(k))))
-          currencyKeySpec = sp.key;
-        // Per-currency amounts: an array aligned with the currency table (null = no amount).
-        for (let i = 0; i < x.length; i++) {
-          const v: unknown = x[i];
-          if (v === null) continue;
-          const k = String(currencies[i]);
-          // The currency table is checked once per key spec, not once per amount.
-          const e =
-            (currencyKeySpec === sp.key ? null : leafIssue(sp.key, k)) ||
-            (typeof v === "string" ? null : leafIssue(sp.of, v));
-          if (e) return (trail.push(k), failed(e));
-          out[k] = typeof v === "string" ? expand(sp.of, v, "") : v;
-          if (issue !== null) return void trail.push(k);
-        }
-        return out;
-      }
       if (!isObj(x)) return failed("expected object");
       for (const wire in x) {
         // Record keys are data, but the encoder shortens one that is also a model key ("id", "of").
@@ -175,13 +156,36 @@ function expand(sp: Spec, x: unknown, how: string): unknown {
   }
 }
 
+/**
+ * Per-currency amounts: `x[from..to)` aligned with the currency table (null = no amount). The
+ * table is checked against the record's key spec once per spec, not once per amount.
+ */
+function money(sp: Spec & { k: "r" }, x: unknown[], from: number, to: number): Obj | undefined {
+  if (currencyKeySpec !== sp.key && currencies.every((k) => !leafIssue(sp.key, String(k)))) currencyKeySpec = sp.key;
+  const out: Obj = {};
+  for (let i = from; i < to && i < x.length; i++) {
+    const v: unknown = x[i];
+    if (v === null) continue;
+    const k = String(currencies[i - from]);
+    const e =
+      (currencyKeySpec === sp.key ? null : leafIssue(sp.key, k)) ||
+      (typeof v === "string" ? null : leafIssue(sp.of, v));
+    if (e) return (trail.push(k), failed(e));
+    out[k] = typeof v === "string" ? expand(sp.of, v, "") : v;
+    if (issue !== null) return void trail.push(k);
+  }
+  return out;
+}
+
 /** Expands wire object `x`'s fields into `out`: how many were required ones, or -1 on an issue. */
 function fill(f: Fields, x: Obj, out: Obj): number {
   let required = 0;
   for (const key in x) {
     const i = f.at.get(key);
     if (i === undefined) continue;
-    if (!put(f, i, x[key], out)) return -1;
+    const v = valueOf(f, i, x[key]);
+    if (issue !== null) return -1;
+    if (v !== undefined) out[f.long[i]!] = v;
     if (!f.opt[i]) required++;
   }
   return required;
@@ -189,55 +193,52 @@ function fill(f: Fields, x: Obj, out: Obj): number {
 
 /** Judges the first required field `out` lacks as missing, with the spec's own message. */
 function complete(f: Fields, out: Obj): boolean {
-  for (const i of f.required) if (!(f.long[i]! in out)) return put(f, i, undefined, out);
-  return true;
+  for (const i of f.required) if (!(f.long[i]! in out)) valueOf(f, i, undefined);
+  return issue === null;
 }
 
-/** Expands one field's wire value into `out`; false with `issue` set when it is wrong. */
-function put(f: Fields, i: number, v: unknown, out: Obj): boolean {
-  if (v === undefined && f.opt[i]) return true;
+/** Field `i`'s model value for wire value `v`: undefined when it is left out, or with `issue` set. */
+function valueOf(f: Fields, i: number, v: unknown): unknown {
+  // After an issue nothing more is expanded, so the trail stays the first issue's.
+  if (issue !== null || (v === undefined && f.opt[i])) return;
   // A leaf that is neither a reference nor an id is only checked.
   if (f.leaf[i] && (typeof v !== "string" || v.charCodeAt(0) !== 94)) {
     const e = leafIssue(f.spec[i]!, v);
-    if (e && dropped(f.spec[i]!)) return true;
-    if (e) {
+    if (!e) return v;
+    if (!dropped(f.spec[i]!)) {
       trail.push(f.long[i]!);
       failed(e);
-      return false;
     }
-  } else {
-    v = expand(f.spec[i]!, v, f.how[i]!);
-    if (issue !== null) {
-      trail.push(f.long[i]!);
-      return false;
-    }
-    if (v === undefined) return true;
+    return undefined;
   }
-  out[f.long[i]!] = v;
-  return true;
+  v = expand(f.spec[i]!, v, f.how[i]!);
+  if (issue !== null) trail.push(f.long[i]!);
+  return v;
 }
 
 /**
  * An item row: [productId, variantId, ...prices aligned with the currencies, quantity?,
- * sellingPlanId?], put straight into the model's item (quantity 1 when left out); the puts go in
- * itemSpec's field order.
+ * sellingPlanId?] (quantity 1 when left out), built as one literal in itemSpec's field order: the
+ * rows are most of a payload's objects, and a literal is allocated with its final shape.
  */
 function itemRow(x: unknown[]): Obj | undefined {
   const f = fieldsOf(itemSpec);
   const n = currencies.length;
-  const quantity = x[2 + n];
-  const out: Obj = {};
-  return put(f, 0, x[0], out) &&
-    put(f, 1, x[1], out) &&
-    put(f, 2, quantity === undefined || quantity === null ? 1 : quantity, out) &&
-    put(f, 3, x.slice(2, 2 + n), out) &&
-    put(f, 4, x[3 + n], out)
-    ? out
-    : undefined;
+  const q = x[2 + n];
+  const productId = valueOf(f, 0, x[0]);
+  const variantId = valueOf(f, 1, x[1]);
+  const quantity = valueOf(f, 2, q == null ? 1 : q);
+  const prices = issue === null ? money(f.spec[3] as Spec & { k: "r" }, x, 2, 2 + n) : 0;
+  if (prices === undefined) trail.push("prices");
+  const sellingPlanId = valueOf(f, 4, x[3 + n]);
+  if (issue !== null) return;
+  const out: Obj = { productId, variantId, quantity, prices };
+  if (sellingPlanId !== undefined) out.sellingPlanId = sellingPlanId;
+  return out;
 }
 
 /** The wire keys of an offer row's positions 0..5 (position 6 holds the other fields). */
-const OFFER_ROW = ["a", "c", "d", "e", "h", "t"];
+const OFFER_ROW = "acdeht";
 
 export function decodePayload(input: unknown): DecodeResult {
   const fail = (path: string, message: string): DecodeResult => ({ ok: false, error: { path, message } });
@@ -253,8 +254,10 @@ export function decodePayload(input: unknown): DecodeResult {
   // v1 (before 2026-12-02): ids as JSON numbers, free-text designs.
   if (w.v !== 1 && w.v !== 2) return fail("v", "unsupported version");
   wireVersion = w.v;
-  const c = w.c === undefined || w.c === null ? [] : w.c;
-  const s = w.s === undefined || w.s === null ? [] : w.s;
+  // Absent (undefined or null) reads as empty; written out, not `??`, which the extensions' build
+  // lowers to a longer form.
+  const c = w.c == null ? [] : w.c;
+  const s = w.s == null ? [] : w.s;
   if (!Array.isArray(c)) return fail("c", "expected currency table");
   if (!Array.isArray(s)) return fail("s", "expected shared values");
   const { publishedAt, settings, offers: offersSpec } = payloadSpec.f;
@@ -280,20 +283,25 @@ export function decodePayload(input: unknown): DecodeResult {
   const tooMany = lengthIssue(offersSpec, w.o);
   if (tooMany) return fail("offers", tooMany);
   const f = fieldsOf(offerSpec);
-  const at = OFFER_ROW.map((k) => f.at.get(k)!);
-  const statusAt = f.at.get("b")!;
-  const rowRequired = at.filter((i) => !f.opt[i]).length;
+  const at = [...OFFER_ROW].map((k) => f.at.get(k)!);
   for (let i = 0; i < w.o.length; i++) {
     const x: unknown = w.o[i];
     if (Array.isArray(x)) {
-      // The rest first, then the positions; status is left out of the wire (only "active" is published).
-      const out: Obj = {};
-      const rest = deref(x[6]);
-      const fromRest = isObj(rest) ? fill(f, rest, out) : 0;
-      let ok = fromRest >= 0 && put(f, statusAt, "active", out);
-      for (let p = 0; ok && p < at.length; p++) ok = put(f, at[p]!, x[p], out);
-      // Every required field was put (status, the rest's, the positions'): nothing to look for.
-      if (ok && 1 + fromRest + rowRequired !== f.required.length) complete(f, out);
+      // The positions as one literal, then the rest; status is left out of the wire (only "active"
+      // is published).
+      const p = at.map((k, i) => valueOf(f, k, x[i]));
+      const out: Obj = {
+        id: p[0],
+        status: "active",
+        type: p[1],
+        moments: p[2],
+        priority: p[3],
+        items: p[4],
+        copy: p[5],
+      };
+      const rest = issue === null ? deref(x[6]) : undefined;
+      // The positions are the required fields (one missing is an issue above): none to look for.
+      if (isObj(rest)) fill(f, rest, out);
       model.offers.push(out);
     } else model.offers.push(expand(offerSpec, x, ""));
     if (issue !== null) return done(model, i, "offers");

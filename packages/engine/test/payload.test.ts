@@ -124,6 +124,34 @@ describe("publish payload", () => {
     });
   });
 
+  it("GIVEN an offer row without its copy WHEN decoding THEN the error names offers[2].copy", () => {
+    const r = decodePayload(wireWith((w) => (w.o[2]!.length = 5)));
+    expect(r).toEqual({ ok: false, error: { path: "offers[2].copy", message: "expected object" } });
+  });
+
+  it("GIVEN an item row without its product id WHEN decoding THEN the error names that item's productId", () => {
+    const r = decodePayload(wireWith((w) => ((w.o[1]![4] as unknown[][])[0]![0] = undefined)));
+    expect(r).toEqual({ ok: false, error: { path: "offers[1].items[0].productId", message: "expected string" } });
+  });
+
+  it("GIVEN a bad variant id and a bad price in one item WHEN decoding THEN the first field in order is named", () => {
+    const r = decodePayload(
+      wireWith((w) => {
+        const item = (w.o[1]![4] as unknown[][])[0]!;
+        item[1] = ""; // the variant id, before the prices
+        item[2] = 19.99; // the EUR price
+      }),
+    );
+    expect(r).toEqual({ ok: false, error: { path: "offers[1].items[0].variantId", message: "length must be 1..64" } });
+  });
+
+  it("GIVEN an item on a selling plan WHEN round-tripped THEN the plan is kept and quantity defaults to 1", () => {
+    const base = offer({});
+    const o = offer({ items: [{ ...base.items[0]!, sellingPlanId: "gid://shopify/SellingPlan/77" }] });
+    const item = decodeOk(encodePayload([o], settings, 1)).offers[0]!.items[0]!;
+    expect(item).toEqual({ ...base.items[0], quantity: 1, sellingPlanId: "gid://shopify/SellingPlan/77" });
+  });
+
   it("GIVEN an unknown moment WHEN decoding THEN the error names offers[0].moments[0]", () => {
     const r = decodePayload(wireWith((w) => (w.o[0]![2] = ["checkout_page"])));
     expect(r).toMatchObject({ ok: false, error: { path: "offers[0].moments[0]" } });

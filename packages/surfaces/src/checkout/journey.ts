@@ -70,13 +70,15 @@ export function loadJourney(shopify: Host): Promise<Journey> {
         // another key would not be that key's assignment.
         const storefront =
           key === journeyAttribute(shopify) ? storefrontArms(attribute(shopify, ARMS_ATTR), key) : null;
+        // `||`, not `?.`/`??`: the bundle targets ES2015, where each optional chain expands.
+        const kept: Partial<Stored> = stored || {};
         return {
           key,
           state: {
-            shown: stored?.shown ?? [],
-            accepted: stored?.accepted ?? [],
-            declined: stored?.declined ?? [],
-            arms: Object.assign({}, storefront, stored?.arms),
+            shown: kept.shown || [],
+            accepted: kept.accepted || [],
+            declined: kept.declined || [],
+            arms: Object.assign({}, storefront, kept.arms),
           },
           storefront,
         };
