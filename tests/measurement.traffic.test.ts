@@ -3,6 +3,8 @@ import { freshDatabase, type TestDatabase } from "./support/db";
 import { BROWSER_UA, demoModeEnv, startServer, type RunningServer } from "./support/server";
 import { baseArmId, demoPayload, runTraffic, type TrafficReport } from "~/demo/traffic.server";
 import { getPublishedPayload } from "~/publish/publish.server";
+import { completionDays } from "~/guardrail/completion.server";
+import type { Payload } from "@moments/engine";
 
 /**
  * Demo traffic through every surface against the built server in demo mode, then the dashboard's
@@ -18,6 +20,9 @@ let db: TestDatabase;
 let server: RunningServer;
 let report: TrafficReport;
 let csv: string;
+let published: Payload;
+let shopId: string;
+let startedAt: number;
 const DAY = 86400_000;
 
 beforeAll(async () => {
@@ -26,6 +31,9 @@ beforeAll(async () => {
   const shop = await db.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } });
   const now = Date.now();
   const payload = (await getPublishedPayload(db.prisma, shop.id)) ?? demoPayload(now);
+  published = payload;
+  shopId = shop.id;
+  startedAt = now;
   report = await runTraffic({
     baseUrl: server.url,
     shopDomain: SHOP,
@@ -205,5 +213,31 @@ test("GIVEN the simulated traffic WHEN attributed revenue is broken down by devi
     expect(sum).toBe(offersNet);
     // Before, most attributed lines lost their device and segment (the order came before its view).
     expect(unknown, `${name}: attributed revenue without a ${name}`).toBeLessThan(0.5 * offersNet);
+  }
+});
+
+test("GIVEN the demo's in-cart and exit-intent experiments WHEN its buyers reach the checkout THEN the completion guardrail counts reached checkouts on both sides of each", async () => {
+  const beforeCheckout = published.offers.filter(
+    (o) => o.experiment && o.moments.some((m) => m === "cart" || m === "exit_intent"),
+  );
+  expect(beforeCheckout.length).toBeGreaterThan(0);
+  for (const o of beforeCheckout) {
+    const days = await completionDays(
+      db.prisma,
+      shopId,
+      o.experiment!.id,
+      o.experiment!.version ?? 1,
+      new Date(startedAt + 2 * DAY),
+      {
+        storefront: true,
+      },
+    );
+    const treated = days.reduce((n, d) => n + d.treatedReached, 0);
+    const holdout = days.reduce((n, d) => n + d.holdoutReached, 0);
+    expect({ offer: o.id, treated: treated > 0, holdout: holdout > 0 }).toEqual({
+      offer: o.id,
+      treated: true,
+      holdout: true,
+    });
   }
 });

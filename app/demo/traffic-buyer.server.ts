@@ -7,7 +7,14 @@
  */
 import { randomUUID } from "node:crypto";
 import { ATTR, type CartLine, type MomentId, type ShownOffer } from "@moments/engine";
-import { decideView, exposureEvents, type Snapshot, type View } from "@moments/surfaces/checkout";
+import {
+  checkoutReachedEvent,
+  decideView,
+  exposureEvents,
+  guardsBeforeCheckout,
+  type Snapshot,
+  type View,
+} from "@moments/surfaces/checkout";
 import type { CartTuple, WireResponse } from "../../packages/storefront/src/wire";
 import type { Ledger } from "./traffic-ledger";
 import { baseArmId, CHECKOUT_MOMENTS, type TrafficOptions, type TrafficTruth } from "./traffic-model";
@@ -244,6 +251,10 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
           harm = Math.max(harm, truth.completionDrop?.[baseArmId(x.experimentId)] ?? 0);
       return views;
     };
+    // The checkout block reports that the journey reached the checkout when the payload has offers
+    // tested before it (decision 035): the completion guardrail of cart and exit-intent offers.
+    if (guardsBeforeCheckout(payload))
+      checkoutEvents.push({ ...checkoutReachedEvent(journeyKey, CHECKOUT_MOMENTS[0]!), occurredAt: stamp() });
     const accepted: ShownOffer[] = [];
     for (const moment of CHECKOUT_MOMENTS) {
       for (const { view } of render(moment, "checkout")) {
