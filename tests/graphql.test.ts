@@ -10,6 +10,19 @@ import { buildClientSchema, parse, validate, type GraphQLSchema, type Introspect
 import { beforeAll, describe, expect, it } from "vitest";
 import { SHOPIFY_API_VERSION } from "~/lib/api-version";
 import { ROOT } from "./support/paths";
+import { MAX_QUERY_COST, queryCost } from "./support/query-cost";
+import { PRODUCTS_BY_ID_QUERY, PRODUCTS_QUERY } from "~/gateway/admin-documents";
+import {
+  FULL_PRODUCT,
+  productReadCost,
+  productReadVariables,
+  productsPerRead,
+  searchPage,
+  type ProductReadSizes,
+} from "~/gateway/product-reads";
+import { COMPLEMENT_READ } from "~/publish/complements.server";
+import { LINE_FACTS_READ } from "~/catalog/line-facts.server";
+import { shopifyGateway, type AdminGraphql } from "~/gateway/shopify.server";
 
 let schema: GraphQLSchema;
 
@@ -196,5 +209,113 @@ describe("the offer editor's collection picker (collections query)", () => {
       const coerced = getVariableValues(schema, op.variableDefinitions ?? [], variables);
       expect("errors" in coerced ? coerced.errors?.map((e) => e.message) : []).toEqual([]);
     }
+  });
+});
+
+describe("the requested cost of the Admin queries (Shopify refuses one over 1,000 before running it)", () => {
+  const ONE = ["gid://shopify/Product/1"];
+  const byId = (sizes: ProductReadSizes, n: number) =>
+    queryCost(schema, PRODUCTS_BY_ID_QUERY, {
+      ids: Array.from({ length: n }, (_, i) => `gid://shopify/Product/${i + 1}`),
+      ...productReadVariables(sizes),
+    });
+
+  it.each([
+    FULL_PRODUCT,
+    COMPLEMENT_READ,
+    LINE_FACTS_READ,
+    { variants: 13, collections: false, plans: false },
+    { variants: 7, collections: true, plans: true },
+  ])("GIVEN the product read %j WHEN costed by the schema's rules THEN it costs what productReadCost says", (sizes) => {
+    expect(queryCost(schema, PRODUCTS_BY_ID_QUERY, { ids: ONE, ...productReadVariables(sizes) })).toBe(
+      productReadCost(sizes),
+    );
+  });
+
+  it.each([
+    ["the full product (editor, suggestions, emails)", FULL_PRODUCT],
+    ["a complement", COMPLEMENT_READ],
+    ["line facts", LINE_FACTS_READ],
+  ] as const)(
+    "GIVEN %s WHEN read by id THEN a query carries as many products as fit under 1,000 and no more",
+    (_what, sizes) => {
+      const n = productsPerRead(sizes);
+      expect(byId(sizes, n)).toBeLessThanOrEqual(MAX_QUERY_COST);
+      expect(byId(sizes, n + 1)).toBeGreaterThan(MAX_QUERY_COST);
+    },
+  );
+
+  it("GIVEN the full product WHEN 100 are read at once (the previous single query) THEN the cost shows why Shopify would refuse it", () => {
+    expect(byId(FULL_PRODUCT, 100)).toBe(40_800);
+  });
+
+  it.each([1, 20, 25, 50, 100, 250])(
+    "GIVEN a search page of %i WHEN costed THEN it fits under 1,000 with at least one variant a product",
+    (limit) => {
+      const page = searchPage(limit);
+      const cost = queryCost(schema, PRODUCTS_QUERY, {
+        first: page.first,
+        query: null,
+        ...productReadVariables(page.sizes),
+      });
+      expect(cost).toBeLessThanOrEqual(MAX_QUERY_COST);
+      expect(page.sizes.variants).toBeGreaterThanOrEqual(1);
+      expect(page.first).toBe(Math.min(limit, page.first));
+    },
+  );
+
+  it("GIVEN the searches the app makes (20 for the demo picker, 50 for templates and previews) WHEN sized THEN they keep their page and read up to 43 and 13 variants", () => {
+    expect(searchPage(20)).toMatchObject({ first: 20, sizes: { variants: 43 } });
+    expect(searchPage(50)).toMatchObject({ first: 50, sizes: { variants: 13 } });
+  });
+
+  it.each(
+    documents()
+      .filter((d) => /(^|\n)\s*query\b/.test(d.source) && !/query Moments(Products|ProductsById)\b/.test(d.source))
+      .map((d) => [/query\s+(\w+)/.exec(d.source)?.[1] ?? d.file, d] as const),
+  )("GIVEN the query %s WHEN costed THEN it is under 1,000", (_name, doc) => {
+    expect(queryCost(schema, doc.source, {})).toBeLessThanOrEqual(MAX_QUERY_COST);
+  });
+});
+
+describe("the gateway's product reads against the cost limit", () => {
+  /** An Admin client that answers every product asked with a product of two variants, recording each query's cost. */
+  function costedAdmin(costs: number[]): AdminGraphql {
+    return {
+      graphql: async (query, options) => {
+        const variables = (options?.variables ?? {}) as { ids?: string[]; first?: number };
+        expect(validate(schema, parse(query))).toEqual([]);
+        costs.push(queryCost(schema, query, variables));
+        const product = (id: string) => ({
+          id,
+          title: id,
+          status: "ACTIVE",
+          handle: "h",
+          vendor: "v",
+          productType: "",
+          tags: [],
+          featuredMedia: null,
+          variants: { nodes: [{ id: `${id}/v`, title: "Default", sku: null, price: "10.00", inventoryQuantity: 3 }] },
+        });
+        return Response.json({ data: { nodes: (variables.ids ?? []).map(product) } });
+      },
+    };
+  }
+
+  it("GIVEN 5 products WHEN the gateway reads them at full size THEN it sends 3 queries, each under 1,000, and returns all 5", async () => {
+    const costs: number[] = [];
+    const ids = [1, 2, 3, 4, 5].map((n) => `gid://shopify/Product/${n}`);
+    const products = await shopifyGateway(costedAdmin(costs), "EUR").getProducts(ids);
+    expect(products.map((p) => p.id)).toEqual(ids);
+    expect(costs).toEqual([816, 816, 408]);
+  });
+
+  it("GIVEN 100 complement candidates WHEN read for the complement table THEN 2 queries carry them, each under 1,000", async () => {
+    const costs: number[] = [];
+    const ids = Array.from({ length: 100 }, (_, i) => `gid://shopify/Product/${i + 1}`);
+    const products = await shopifyGateway(costedAdmin(costs), "EUR").getProducts(ids, COMPLEMENT_READ);
+    expect(products).toHaveLength(100);
+    expect(costs.length).toBe(2);
+    for (const c of costs) expect(c).toBeLessThanOrEqual(MAX_QUERY_COST);
   });
 });

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { CartLine, Payload } from "@moments/engine";
 import type { ShopGateway } from "~/gateway/types";
+import type { ProductReadSizes } from "~/gateway/product-reads";
 import { gatewayForShop, SHOP_REF_SELECT, type ShopRef } from "~/gateway/for-shop.server";
 
 /**
@@ -24,8 +25,10 @@ export const LINE_FACTS_TIMEOUT_MS = 800;
 export const LINE_FACTS_MAX_ENTRIES = 5_000;
 /** After a timeout, a shop's uncached products are not waited for again for this long. */
 export const LINE_FACTS_COOL_OFF_MS = 30_000;
-/** Products asked per Admin call (the `nodes(ids:)` query takes up to 250). */
+/** Products asked of the gateway at once (which splits them by query cost). */
 const BATCH = 100;
+/** Line facts are a product's tags and collections: one variant read, no plans (59 points a product). */
+export const LINE_FACTS_READ: ProductReadSizes = { variants: 1, collections: true, plans: false };
 
 const EMPTY: LineFacts = new Map();
 
@@ -85,7 +88,12 @@ export type GatewaySource = ShopGateway | (() => Promise<ShopGateway>);
  * is only built then, so a cache hit never loads a session). Whatever has not arrived after
  * `timeoutMs` is left out: those lines carry no facts. A late answer still fills the cache.
  */
-export async function lineFactsFor(shopKey: string, productIds: readonly string[], source: GatewaySource, opts: LineFactsOptions = {}): Promise<LineFacts> {
+export async function lineFactsFor(
+  shopKey: string,
+  productIds: readonly string[],
+  source: GatewaySource,
+  opts: LineFactsOptions = {},
+): Promise<LineFacts> {
   const now = opts.now ?? Date.now;
   const ttlMs = opts.ttlMs ?? LINE_FACTS_TTL_MS;
   const maxEntries = opts.maxEntries ?? LINE_FACTS_MAX_ENTRIES;
@@ -123,7 +131,9 @@ export async function lineFactsFor(shopKey: string, productIds: readonly string[
   if (outcome === "timeout") {
     coolingOff.set(shopKey, now() + (opts.coolOffMs ?? LINE_FACTS_COOL_OFF_MS));
     while (coolingOff.size > 1_000) coolingOff.delete(coolingOff.keys().next().value!);
-    log(`line facts: no answer for shop ${shopKey} within ${opts.timeoutMs ?? LINE_FACTS_TIMEOUT_MS} ms; lines carry no tags`);
+    log(
+      `line facts: no answer for shop ${shopKey} within ${opts.timeoutMs ?? LINE_FACTS_TIMEOUT_MS} ms; lines carry no tags`,
+    );
   }
   // Whatever arrived in time (this call's fetch or a concurrent one's) is in the cache now.
   const after = now();
@@ -146,13 +156,15 @@ function fetchFacts(
       const gateway = typeof source === "function" ? await source() : source;
       for (let i = 0; i < ids.length; i += BATCH) {
         const batch = ids.slice(i, i + BATCH);
-        const products = await gateway.getProducts(batch);
+        const products = await gateway.getProducts(batch, LINE_FACTS_READ);
         const t = o.now();
         const found = new Map(products.map((p) => [p.id, p]));
         for (const id of batch) {
           const p = found.get(id);
           // A product the shop does not have (deleted) has no facts; remember that too.
-          const facts: ProductFacts = p ? { tags: p.tags, collectionIds: p.collections.map(collectionId) } : { tags: [], collectionIds: [] };
+          const facts: ProductFacts = p
+            ? { tags: p.tags, collectionIds: p.collections.map(collectionId) }
+            : { tags: [], collectionIds: [] };
           remember(cacheKey(shopKey, id), facts, t, o.ttlMs, o.maxEntries);
         }
       }

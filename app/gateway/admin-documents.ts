@@ -10,6 +10,8 @@
 /**
  * A product as the offer editor and the catalog read it: one list for search and by-id reads. A
  * variant's first selling plan is what a subscription / plan upgrade sells it on (decision 027).
+ * The operation's variables size it (product-reads.ts): at its fullest one product costs 408 of
+ * the 1,000 a query may.
  */
 export const PRODUCT_FIELDS_FRAGMENT = `#graphql
   fragment MomentsProductFields on Product {
@@ -21,11 +23,11 @@ export const PRODUCT_FIELDS_FRAGMENT = `#graphql
     productType
     tags
     featuredMedia { preview { image { url } } }
-    collections(first: 50) { nodes { id } }
-    variants(first: 50) {
+    collections(first: 50) @include(if: $withCollections) { nodes { id } }
+    variants(first: $variants) {
       nodes {
         id title sku price inventoryQuantity
-        sellingPlanGroups(first: 1) { nodes { sellingPlans(first: 1) { nodes { id } } } }
+        sellingPlanGroups(first: 1) @include(if: $withPlans) { nodes { sellingPlans(first: 1) { nodes { id } } } }
       }
     }
   }
@@ -41,7 +43,7 @@ export const METAFIELDS_SET_ERRORS_FRAGMENT = `#graphql
 `;
 
 export const PRODUCTS_QUERY = `#graphql
-  query MomentsProducts($first: Int!, $query: String) {
+  query MomentsProducts($first: Int!, $query: String, $variants: Int!, $withCollections: Boolean!, $withPlans: Boolean!) {
     products(first: $first, query: $query, sortKey: TITLE) {
       nodes { ...MomentsProductFields }
     }
@@ -50,7 +52,7 @@ export const PRODUCTS_QUERY = `#graphql
 ` as const;
 
 export const PRODUCTS_BY_ID_QUERY = `#graphql
-  query MomentsProductsById($ids: [ID!]!) {
+  query MomentsProductsById($ids: [ID!]!, $variants: Int!, $withCollections: Boolean!, $withPlans: Boolean!) {
     nodes(ids: $ids) {
       ... on Product { ...MomentsProductFields }
     }

@@ -18,6 +18,7 @@ import { orderEditing } from "./order-edit.server";
 import { shopifyOrderHistory } from "./order-history.server";
 import { shopifyBilling } from "~/billing/shopify-billing.server";
 import { GatewayError, OFFER_FUNCTION_INPUT_METAFIELD, type CatalogProduct, type ShopGateway } from "./types";
+import { FULL_PRODUCT, productReadVariables, productsPerRead, searchPage } from "./product-reads";
 
 // The typed admin client's slice moved to admin-client.server.ts; re-exported for its callers.
 export type { AdminData, AdminDocument, AdminGraphql, AdminResponse, AdminVariables } from "./admin-client.server";
@@ -35,7 +36,7 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
     vendor: p.vendor,
     productType: p.productType,
     tags: p.tags,
-    collections: p.collections.nodes.map((c) => c.id),
+    collections: p.collections?.nodes.map((c) => c.id) ?? [],
     imageUrl: p.featuredMedia?.preview?.image?.url ?? null,
     active: p.status !== "ARCHIVED" && p.status !== "DRAFT",
     variants: p.variants.nodes.map((v) => ({
@@ -44,7 +45,7 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
       sku: v.sku ?? null,
       prices: { [shopCurrency]: decimalToMinor(v.price, shopCurrency) },
       inventory: v.inventoryQuantity ?? null,
-      sellingPlanId: v.sellingPlanGroups.nodes[0]?.sellingPlans.nodes[0]?.id ?? null,
+      sellingPlanId: v.sellingPlanGroups?.nodes[0]?.sellingPlans.nodes[0]?.id ?? null,
     })),
   });
   let shopGid: string | undefined;
@@ -53,16 +54,26 @@ export function shopifyGateway(admin: AdminGraphql, shopCurrency: string): ShopG
     kind: "shopify",
     currencies: [shopCurrency],
     async searchProducts(query, limit = 25) {
+      const page = searchPage(limit);
       const data = await run(admin, PRODUCTS_QUERY, {
-        first: limit,
+        first: page.first,
         query: query.trim() || null,
+        ...productReadVariables(page.sizes),
       });
       return data.products.nodes.map(toCatalog);
     },
-    async getProducts(ids) {
-      if (ids.length === 0) return [];
-      const data = await run(admin, PRODUCTS_BY_ID_QUERY, { ids });
-      return data.nodes.filter((n): n is MomentsProductFieldsFragment => !!n && "variants" in n).map(toCatalog);
+    async getProducts(ids, sizes = FULL_PRODUCT) {
+      const out: CatalogProduct[] = [];
+      // As many products a query as its requested cost allows (product-reads.ts).
+      for (let i = 0, n = productsPerRead(sizes); i < ids.length; i += n) {
+        const data = await run(admin, PRODUCTS_BY_ID_QUERY, {
+          ids: ids.slice(i, i + n),
+          ...productReadVariables(sizes),
+        });
+        for (const node of data.nodes)
+          if (node && "variants" in node) out.push(toCatalog(node as MomentsProductFieldsFragment));
+      }
+      return out;
     },
     async listCollections(query = "") {
       const data = await run(admin, COLLECTIONS_QUERY, { query: query.trim() || null });

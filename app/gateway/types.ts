@@ -1,3 +1,4 @@
+import type { ProductReadSizes } from "./product-reads";
 import type { ShopBilling } from "~/billing/api";
 /**
  * The seam between Moments and a store. Real mode talks to Shopify's Admin API; demo mode talks
@@ -128,7 +129,11 @@ export interface ShopGateway {
   readonly currencies: readonly string[];
   /** Products matching a free-text query (title, vendor, tag), at most `limit`. */
   searchProducts(query: string, limit?: number): Promise<CatalogProduct[]>;
-  getProducts(ids: string[]): Promise<CatalogProduct[]>;
+  /**
+   * Products by id, read as far as `sizes` asks (FULL_PRODUCT when left out); the demo store has
+   * everything at hand and reads it all. Shopify's reads go in as many queries as the cost allows.
+   */
+  getProducts(ids: string[], sizes?: ProductReadSizes): Promise<CatalogProduct[]>;
   /** The shop's collections by title (at most 100), optionally those matching a search query. */
   listCollections(query?: string): Promise<CollectionSummary[]>;
   /**

@@ -67,9 +67,9 @@ export type MomentsBillingSubscriptionCancelMutation = { appSubscriptionCancel?:
 
 export type MomentsProductFieldsFragment = (
   Pick<AdminTypes.Product, 'id' | 'title' | 'status' | 'handle' | 'vendor' | 'productType' | 'tags'>
-  & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<(
+  & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections?: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<(
       Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'price' | 'inventoryQuantity'>
-      & { sellingPlanGroups: { nodes: Array<{ sellingPlans: { nodes: Array<Pick<AdminTypes.SellingPlan, 'id'>> } }> } }
+      & { sellingPlanGroups?: { nodes: Array<{ sellingPlans: { nodes: Array<Pick<AdminTypes.SellingPlan, 'id'>> } }> } }
     )> } }
 );
 
@@ -78,27 +78,33 @@ export type MomentsMetafieldsSetErrorsFragment = Pick<AdminTypes.MetafieldsSetUs
 export type MomentsProductsQueryVariables = AdminTypes.Exact<{
   first: AdminTypes.Scalars['Int']['input'];
   query?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+  variants: AdminTypes.Scalars['Int']['input'];
+  withCollections: AdminTypes.Scalars['Boolean']['input'];
+  withPlans: AdminTypes.Scalars['Boolean']['input'];
 }>;
 
 
 export type MomentsProductsQuery = { products: { nodes: Array<(
       Pick<AdminTypes.Product, 'id' | 'title' | 'status' | 'handle' | 'vendor' | 'productType' | 'tags'>
-      & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<(
+      & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections?: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<(
           Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'price' | 'inventoryQuantity'>
-          & { sellingPlanGroups: { nodes: Array<{ sellingPlans: { nodes: Array<Pick<AdminTypes.SellingPlan, 'id'>> } }> } }
+          & { sellingPlanGroups?: { nodes: Array<{ sellingPlans: { nodes: Array<Pick<AdminTypes.SellingPlan, 'id'>> } }> } }
         )> } }
     )> } };
 
 export type MomentsProductsByIdQueryVariables = AdminTypes.Exact<{
   ids: Array<AdminTypes.Scalars['ID']['input']> | AdminTypes.Scalars['ID']['input'];
+  variants: AdminTypes.Scalars['Int']['input'];
+  withCollections: AdminTypes.Scalars['Boolean']['input'];
+  withPlans: AdminTypes.Scalars['Boolean']['input'];
 }>;
 
 
 export type MomentsProductsByIdQuery = { nodes: Array<AdminTypes.Maybe<(
     Pick<AdminTypes.Product, 'id' | 'title' | 'status' | 'handle' | 'vendor' | 'productType' | 'tags'>
-    & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<(
+    & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections?: { nodes: Array<Pick<AdminTypes.Collection, 'id'>> }, variants: { nodes: Array<(
         Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'price' | 'inventoryQuantity'>
-        & { sellingPlanGroups: { nodes: Array<{ sellingPlans: { nodes: Array<Pick<AdminTypes.SellingPlan, 'id'>> } }> } }
+        & { sellingPlanGroups?: { nodes: Array<{ sellingPlans: { nodes: Array<Pick<AdminTypes.SellingPlan, 'id'>> } }> } }
       )> } }
   )>> };
 
@@ -255,8 +261,8 @@ export type MomentsSuggestionCatalogQuery = { products: { pageInfo: Pick<AdminTy
 interface GeneratedQueryTypes {
   "#graphql\n  query MomentsBillingActiveSubscriptions {\n    shopBillingPreferences { currency }\n    shop { plan { partnerDevelopment } }\n    currentAppInstallation {\n      activeSubscriptions {\n        id\n        name\n        status\n        test\n        trialDays\n        createdAt\n        currentPeriodEnd\n        lineItems {\n          id\n          plan {\n            pricingDetails {\n              __typename\n              ... on AppUsagePricing {\n                balanceUsed { amount currencyCode }\n                cappedAmount { amount currencyCode }\n              }\n              ... on AppRecurringPricing {\n                price { amount currencyCode }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: MomentsBillingActiveSubscriptionsQuery, variables: MomentsBillingActiveSubscriptionsQueryVariables},
   "#graphql\n  query MomentsBillingSubscriptionStatus($id: ID!) {\n    node(id: $id) {\n      ... on AppSubscription { id status }\n    }\n  }\n": {return: MomentsBillingSubscriptionStatusQuery, variables: MomentsBillingSubscriptionStatusQueryVariables},
-  "#graphql\n  query MomentsProducts($first: Int!, $query: String) {\n    products(first: $first, query: $query, sortKey: TITLE) {\n      nodes { ...MomentsProductFields }\n    }\n  }\n  #graphql\n  fragment MomentsProductFields on Product {\n    id\n    title\n    status\n    handle\n    vendor\n    productType\n    tags\n    featuredMedia { preview { image { url } } }\n    collections(first: 50) { nodes { id } }\n    variants(first: 50) {\n      nodes {\n        id title sku price inventoryQuantity\n        sellingPlanGroups(first: 1) { nodes { sellingPlans(first: 1) { nodes { id } } } }\n      }\n    }\n  }\n\n": {return: MomentsProductsQuery, variables: MomentsProductsQueryVariables},
-  "#graphql\n  query MomentsProductsById($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on Product { ...MomentsProductFields }\n    }\n  }\n  #graphql\n  fragment MomentsProductFields on Product {\n    id\n    title\n    status\n    handle\n    vendor\n    productType\n    tags\n    featuredMedia { preview { image { url } } }\n    collections(first: 50) { nodes { id } }\n    variants(first: 50) {\n      nodes {\n        id title sku price inventoryQuantity\n        sellingPlanGroups(first: 1) { nodes { sellingPlans(first: 1) { nodes { id } } } }\n      }\n    }\n  }\n\n": {return: MomentsProductsByIdQuery, variables: MomentsProductsByIdQueryVariables},
+  "#graphql\n  query MomentsProducts($first: Int!, $query: String, $variants: Int!, $withCollections: Boolean!, $withPlans: Boolean!) {\n    products(first: $first, query: $query, sortKey: TITLE) {\n      nodes { ...MomentsProductFields }\n    }\n  }\n  #graphql\n  fragment MomentsProductFields on Product {\n    id\n    title\n    status\n    handle\n    vendor\n    productType\n    tags\n    featuredMedia { preview { image { url } } }\n    collections(first: 50) @include(if: $withCollections) { nodes { id } }\n    variants(first: $variants) {\n      nodes {\n        id title sku price inventoryQuantity\n        sellingPlanGroups(first: 1) @include(if: $withPlans) { nodes { sellingPlans(first: 1) { nodes { id } } } }\n      }\n    }\n  }\n\n": {return: MomentsProductsQuery, variables: MomentsProductsQueryVariables},
+  "#graphql\n  query MomentsProductsById($ids: [ID!]!, $variants: Int!, $withCollections: Boolean!, $withPlans: Boolean!) {\n    nodes(ids: $ids) {\n      ... on Product { ...MomentsProductFields }\n    }\n  }\n  #graphql\n  fragment MomentsProductFields on Product {\n    id\n    title\n    status\n    handle\n    vendor\n    productType\n    tags\n    featuredMedia { preview { image { url } } }\n    collections(first: 50) @include(if: $withCollections) { nodes { id } }\n    variants(first: $variants) {\n      nodes {\n        id title sku price inventoryQuantity\n        sellingPlanGroups(first: 1) @include(if: $withPlans) { nodes { sellingPlans(first: 1) { nodes { id } } } }\n      }\n    }\n  }\n\n": {return: MomentsProductsByIdQuery, variables: MomentsProductsByIdQueryVariables},
   "#graphql\n  query MomentsCollections($query: String) {\n    collections(first: 100, query: $query, sortKey: TITLE) {\n      nodes { id title }\n    }\n  }\n": {return: MomentsCollectionsQuery, variables: MomentsCollectionsQueryVariables},
   "#graphql\n  query MomentsShop {\n    shop { id name currencyCode plan { shopifyPlus } }\n  }\n": {return: MomentsShopQuery, variables: MomentsShopQueryVariables},
   "#graphql\n  query MomentsShopEmail {\n    shop { email }\n  }\n": {return: MomentsShopEmailQuery, variables: MomentsShopEmailQueryVariables},
@@ -264,7 +270,7 @@ interface GeneratedQueryTypes {
   "#graphql\n  query MomentsOfferDiscounts {\n    automaticDiscountNodes(first: 50, query: \"type:app\") {\n      nodes {\n        id\n        automaticDiscount {\n          ... on DiscountAutomaticApp { title status }\n        }\n      }\n    }\n  }\n": {return: MomentsOfferDiscountsQuery, variables: MomentsOfferDiscountsQueryVariables},
   "#graphql\n  query MomentsOrderForEdit($id: ID!) {\n    order(id: $id) {\n      id\n      createdAt\n      cancelledAt\n      test\n      checkoutToken\n      customerLocale\n      presentmentCurrencyCode\n      merchantEditable\n      merchantEditableErrors\n      customAttributes { key value }\n      customer { id }\n      shippingAddress { countryCodeV2 }\n      billingAddress { countryCodeV2 }\n      subtotalPriceSet { presentmentMoney { amount currencyCode } }\n      lineItems(first: 100) {\n        nodes {\n          quantity\n          product { id }\n          variant { id }\n          discountedTotalSet { presentmentMoney { amount currencyCode } }\n        }\n      }\n    }\n  }\n": {return: MomentsOrderForEditQuery, variables: MomentsOrderForEditQueryVariables},
   "#graphql\n  query MomentsBulkOperation($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      errorCode\n      objectCount\n      rootObjectCount\n      url\n      partialDataUrl\n    }\n  }\n": {return: MomentsBulkOperationQuery, variables: MomentsBulkOperationQueryVariables},
-  "#graphql\n  query MomentsSuggestionCatalog($after: String) {\n    products(first: 50, after: $after, query: \"status:active\", sortKey: ID) {\n      pageInfo { hasNextPage endCursor }\n      nodes {\n        id\n        isGiftCard\n        vendor\n        tags\n        collections(first: 5) { nodes { id } }\n        variants(first: 10) { nodes { price availableForSale } }\n      }\n    }\n  }\n": {return: MomentsSuggestionCatalogQuery, variables: MomentsSuggestionCatalogQueryVariables},
+  "#graphql\n  query MomentsSuggestionCatalog($after: String) {\n    products(first: 45, after: $after, query: \"status:active\", sortKey: ID) {\n      pageInfo { hasNextPage endCursor }\n      nodes {\n        id\n        isGiftCard\n        vendor\n        tags\n        collections(first: 5) { nodes { id } }\n        variants(first: 10) { nodes { price availableForSale } }\n      }\n    }\n  }\n": {return: MomentsSuggestionCatalogQuery, variables: MomentsSuggestionCatalogQueryVariables},
 }
 
 interface GeneratedMutationTypes {

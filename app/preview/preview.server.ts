@@ -18,7 +18,7 @@ import type { ShopGateway } from "~/gateway/types";
 import { experimentSpec, type OfferForm, type FieldErrors } from "~/offers/form";
 import { downsellChoices, shopPriceFloor, validateOfferForm } from "~/offers/offers.server";
 import { offerFromRow, shopSettings } from "~/publish/publish.server";
-import { buildComplements } from "~/publish/complements.server";
+import { buildComplements, COMPLEMENT_READ } from "~/publish/complements.server";
 import { typedAmountToMinor } from "~/offers/money";
 import { formatMoney } from "~/lib/money";
 import { englishT, type AdminT } from "~/i18n/catalogue";
@@ -131,7 +131,7 @@ export async function previewOffer(
   };
   // Dynamic offers choose from the complement table a publish would write now (decision 034).
   if (payload.offers.some((o) => o.type === "dynamic"))
-    payload.complements = await buildComplements(prisma, shop.id, (ids) => gateway.getProducts(ids));
+    payload.complements = await buildComplements(prisma, shop.id, (ids) => gateway.getProducts(ids, COMPLEMENT_READ));
   const complementIds = (payload.complements ?? []).flatMap((c) => c.items.map((i) => i.productId));
 
   // The sample cart: one line of the chosen catalog variant.

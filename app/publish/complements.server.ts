@@ -12,10 +12,16 @@ import {
   type Complements,
 } from "@moments/engine";
 import type { CatalogProduct } from "~/gateway/types";
+import type { ProductReadSizes } from "~/gateway/product-reads";
 import { DYNAMIC_MOMENT } from "~/suggestions/complements";
 
 /** Product ids per catalog read: Shopify's `nodes(ids:)` takes at most 250. */
 export const PRODUCTS_PER_READ = 100;
+/**
+ * What a complement needs of a product: its status, image and first sellable variant among the
+ * first 10 (16 points of query cost a product, so 62 products a query, not 2 as at full size).
+ */
+export const COMPLEMENT_READ: ProductReadSizes = { variants: 10, collections: false, plans: false };
 
 /**
  * The variant a complement sells: the first in stock (or untracked), priced above zero in some

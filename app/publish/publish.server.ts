@@ -14,7 +14,7 @@ import type { AppMetafieldValue, ShopGateway } from "~/gateway/types";
 import { dropLegacyDesigns } from "~/offers/designs";
 import { storedDownsell, withoutStrandedDownsells } from "./downsells";
 import { withAllocatedWeights } from "~/allocation/epochs.server";
-import { buildComplements } from "./complements.server";
+import { buildComplements, COMPLEMENT_READ } from "./complements.server";
 import {
   FUNCTION_PAYLOAD_MAX_BYTES,
   functionShards,
@@ -103,7 +103,7 @@ export async function buildPayload(
   if (offers.some((o) => o.type === "dynamic")) {
     try {
       if (!gateway) throw new Error("no catalog to read");
-      complements = await buildComplements(prisma, shopId, (ids) => gateway.getProducts(ids));
+      complements = await buildComplements(prisma, shopId, (ids) => gateway.getProducts(ids, COMPLEMENT_READ));
     } catch (error) {
       problem = `dynamic offers show nothing until the next publish: their products could not be read (${
         error instanceof Error ? error.message : String(error)
