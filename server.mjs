@@ -80,13 +80,30 @@ const DRAIN_BYTES = 16 * 1024 * 1024;
 
 /** The body, or null once the request was answered 413 (or the client went away). */
 function readBounded(req, res, { limit, name }) {
-  const tooLarge = (close) => {
-    res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", ...(close ? { Connection: "close" } : {}) });
-    res.end(`Request body too large: ${name} accept at most ${limit} bytes\n`);
+  // The answer goes out at once and whole (its length is known), with Connection: close, so that
+  // a client still sending its body reads it; the response ends, and the connection with it, once
+  // the body was read and dropped (DRAIN_BYTES more at most, then the connection is cut), or at
+  // once for a body that is not to be read at all. No connection is reused after a 413.
+  const tooLarge = (drain) => {
+    const text = `Request body too large: ${name} accept at most ${limit} bytes\n`;
+    res.writeHead(413, {
+      "Content-Type": "text/plain; charset=utf-8",
+      "Content-Length": Buffer.byteLength(text),
+      Connection: "close",
+    });
+    if (!drain) return void res.end(text);
+    res.write(text);
+    let ended = false;
+    const end = () => ended || ((ended = true), res.end());
+    req.once("end", end);
+    req.once("close", end);
   };
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) {
-    tooLarge(true); // refused before reading: the body is never read, the connection closes
+    // Refused before reading: a body within the drain is read and dropped, a larger one never read.
+    const drain = declared <= limit + DRAIN_BYTES;
+    tooLarge(drain);
+    if (drain) req.resume();
     return Promise.resolve(null);
   }
   return new Promise((resolve, reject) => {
@@ -96,15 +113,15 @@ function readBounded(req, res, { limit, name }) {
     req.on("data", (chunk) => {
       received += chunk.length;
       if (settled) {
-        // After a 413 the rest is read and dropped, so that the client, still sending, reads the
-        // answer instead of a reset; past DRAIN_BYTES more the connection is cut.
+        // After a 413 the rest is read and dropped (see tooLarge); past DRAIN_BYTES more the
+        // connection is cut.
         if (received > limit + DRAIN_BYTES) req.socket.destroy();
         return;
       }
       if (received > limit) {
         settled = true;
         chunks.length = 0;
-        tooLarge(false);
+        tooLarge(true);
         resolve(null);
         return;
       }

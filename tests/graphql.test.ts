@@ -14,6 +14,8 @@ import { MAX_QUERY_COST, queryCost } from "./support/query-cost";
 import { PRODUCTS_BY_ID_QUERY, PRODUCTS_QUERY } from "~/gateway/admin-documents";
 import {
   FULL_PRODUCT,
+  SUMMARY_READ,
+  TITLES_READ,
   productReadCost,
   productReadVariables,
   productsPerRead,
@@ -233,7 +235,9 @@ describe("the requested cost of the Admin queries (Shopify refuses one over 1,00
   });
 
   it.each([
-    ["the full product (editor, suggestions, emails)", FULL_PRODUCT],
+    ["the full product (editor checks, previews, emails)", FULL_PRODUCT],
+    ["an offer form's titles", TITLES_READ],
+    ["a suggestion's title and image", SUMMARY_READ],
     ["a complement", COMPLEMENT_READ],
     ["line facts", LINE_FACTS_READ],
   ] as const)(

@@ -4,6 +4,7 @@
  */
 import type { Prisma, PrismaClient, Shop } from "@prisma/client";
 import type { ShopGateway } from "~/gateway/types";
+import { TITLES_READ } from "~/gateway/product-reads";
 import { offerFromRow } from "~/publish/publish.server";
 import { dropLegacyDesigns, legacyDesignNotice, readDesign } from "./designs";
 import { offerToForm, type StoredVariant } from "./form";
@@ -68,7 +69,7 @@ export async function loadOfferForm(prisma: PrismaClient, shop: Shop, gateway: S
   const productIds = [...new Set([...offer.items.map((i) => i.productId), ...(offer.targeting?.products ?? [])])];
   const titles: Record<string, string> = {};
   try {
-    for (const p of await gateway.getProducts(productIds)) {
+    for (const p of await gateway.getProducts(productIds, TITLES_READ)) {
       titles[p.id] = p.title;
       for (const v of p.variants) titles[v.id] = `${p.title} - ${v.title}`;
     }

@@ -8,6 +8,7 @@
 import type { PrismaClient, Shop } from "@prisma/client";
 import { AUTOPILOT_MOMENTS, type AutopilotMoment } from "@moments/autopilot";
 import type { CatalogProduct, ShopGateway } from "~/gateway/types";
+import { SUMMARY_READ } from "~/gateway/product-reads";
 import { englishT, type AdminT } from "~/i18n/catalogue";
 import { toSafeNumber } from "~/lib/bigint";
 import { InvalidInput } from "~/lib/errors";
@@ -66,7 +67,7 @@ export async function suggestionsPage(
   let catalogError: string | null = null;
   const ids = [...new Set(rows.flatMap((r) => [r.triggerProductId, r.productId]))];
   try {
-    products = await gateway.getProducts(ids);
+    products = await gateway.getProducts(ids, SUMMARY_READ);
   } catch (error) {
     catalogError = error instanceof Error ? error.message : "unknown error";
   }
