@@ -136,9 +136,16 @@ export async function previewOffer(
 
   // The sample cart: one line of the chosen catalog variant.
   const [cartProductId = "", cartVariantId = ""] = context.cartLine.split("|");
-  const products = await gateway.getProducts([
-    ...new Set([cartProductId, ...offer.items.map((i) => i.productId), ...complementIds].filter(Boolean)),
-  ]);
+  // The cart's and the offer's products whole; the complements' (up to 150) as far as a complement
+  // is read (its first 10 variants), with their collections for the targeting: 14 a query, not 2.
+  const whole = [...new Set([cartProductId, ...offer.items.map((i) => i.productId)].filter(Boolean))];
+  const products = [
+    ...(await gateway.getProducts(whole)),
+    ...(await gateway.getProducts(
+      [...new Set(complementIds)].filter((id) => !whole.includes(id)),
+      { ...COMPLEMENT_READ, collections: true },
+    )),
+  ];
   const variantInfo = new Map(products.flatMap((p) => p.variants.map((v) => [v.id, { p, v }] as const)));
   const lines = [];
   const sample = variantInfo.get(cartVariantId);
