@@ -25,6 +25,8 @@ import {
 import { COMPLEMENT_READ } from "~/publish/complements.server";
 import { LINE_FACTS_READ } from "~/catalog/line-facts.server";
 import { shopifyGateway, type AdminGraphql } from "~/gateway/shopify.server";
+import { THROTTLED_TRIES } from "~/gateway/admin-client.server";
+import { GraphqlQueryError } from "@shopify/shopify-api";
 
 let schema: GraphQLSchema;
 
@@ -321,5 +323,59 @@ describe("the gateway's product reads against the cost limit", () => {
     expect(products).toHaveLength(100);
     expect(costs.length).toBe(2);
     for (const c of costs) expect(c).toBeLessThanOrEqual(MAX_QUERY_COST);
+  });
+
+  const THROTTLED_BODY = {
+    errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }],
+    extensions: {
+      cost: {
+        requestedQueryCost: 944,
+        actualQueryCost: null,
+        throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 900, restoreRate: 100 },
+      },
+    },
+  };
+
+  it("GIVEN Shopify answers THROTTLED once WHEN products are read THEN the read waits for the missing points, sends again and returns them", async () => {
+    const costs: number[] = [];
+    const ok = costedAdmin(costs);
+    let calls = 0;
+    const admin: AdminGraphql = {
+      graphql: async (query, options) => (++calls === 1 ? Response.json(THROTTLED_BODY) : ok.graphql(query, options)),
+    };
+    const started = Date.now();
+    const products = await shopifyGateway(admin, "EUR").getProducts(["gid://shopify/Product/1"]);
+    expect(products.map((p) => p.id)).toEqual(["gid://shopify/Product/1"]);
+    expect(calls).toBe(2);
+    // 44 points missing at 100 a second.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(430);
+  });
+
+  it("GIVEN the library throws THROTTLED (GraphqlQueryError) WHEN a query is run THEN it is sent again", async () => {
+    const costs: number[] = [];
+    const ok = costedAdmin(costs);
+    let calls = 0;
+    const admin: AdminGraphql = {
+      graphql: async (query, options) => {
+        if (++calls === 1)
+          throw new GraphqlQueryError({
+            message: "Throttled",
+            response: Response.json(THROTTLED_BODY) as unknown as Record<string, unknown>,
+            body: { errors: { graphQLErrors: THROTTLED_BODY.errors }, extensions: THROTTLED_BODY.extensions },
+          });
+        return ok.graphql(query, options);
+      },
+    };
+    expect(await shopifyGateway(admin, "EUR").getProducts(["gid://shopify/Product/2"])).toHaveLength(1);
+    expect(calls).toBe(2);
+  });
+
+  it("GIVEN Shopify keeps answering THROTTLED WHEN products are read THEN the read gives up after 4 tries with Shopify's refusal", async () => {
+    let calls = 0;
+    const admin: AdminGraphql = { graphql: async () => (calls++, Response.json(THROTTLED_BODY)) };
+    await expect(shopifyGateway(admin, "EUR").getProducts(["gid://shopify/Product/3"])).rejects.toThrow(
+      /Shopify refused the request: Throttled/,
+    );
+    expect(calls).toBe(THROTTLED_TRIES);
   });
 });

@@ -58,26 +58,69 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 type VariablesArgument<D extends AdminDocument> =
   AdminOperations[D]["variables"] extends Record<string, never> ? [] : [variables: NonNullable<AdminVariables<D>>];
 
+/** How many times a query Shopify answered THROTTLED is sent in all. */
+export const THROTTLED_TRIES = 4;
+
+/**
+ * How long to wait before sending again a query Shopify refused as THROTTLED (its cost was more
+ * than the rate-limit bucket held), or null when the answer was anything else. The answer's
+ * throttle status says how many points are missing and how fast they come back; a query split
+ * by cost (product-reads.ts) asks for nearly 1,000 each time, so the next one often waits.
+ * `answer` is a GraphQL body (`errors: [...]`) or the library's GraphqlQueryError (`body.errors.graphQLErrors`).
+ */
+export function throttledWaitMs(answer: unknown): number | null {
+  const a = answer as {
+    errors?: unknown;
+    extensions?: ThrottleExtensions;
+    body?: { errors?: { graphQLErrors?: unknown }; extensions?: ThrottleExtensions };
+  } | null;
+  const errors = Array.isArray(a?.errors) ? a.errors : a?.body?.errors?.graphQLErrors;
+  const throttled =
+    Array.isArray(errors) &&
+    errors.some((e: { extensions?: { code?: unknown } } | null) => e?.extensions?.code === "THROTTLED");
+  if (!throttled) return null;
+  const cost = (a?.extensions ?? a?.body?.extensions)?.cost;
+  const missing = (cost?.requestedQueryCost ?? 0) - (cost?.throttleStatus?.currentlyAvailable ?? 0);
+  const rate = cost?.throttleStatus?.restoreRate ?? 0;
+  const ms = rate > 0 && missing > 0 ? (missing / rate) * 1000 : 1000;
+  return Math.min(5000, Math.max(250, Math.ceil(ms)));
+}
+type ThrottleExtensions = {
+  cost?: { requestedQueryCost?: number; throttleStatus?: { currentlyAvailable?: number; restoreRate?: number } };
+};
+
 export async function run<D extends AdminDocument>(
   admin: AdminGraphql,
   query: D,
   ...[variables]: VariablesArgument<D>
 ): Promise<AdminData<D>> {
-  let response: AdminResponse<D>;
-  try {
-    response = await admin.graphql(query, variables ? { variables } : undefined);
-  } catch (error) {
-    // The library throws what the response said too: GraphQL errors (status 200) and 4xx answers
-    // are Shopify's refusal, which changed nothing; anything else may not have reached Shopify.
-    if (refusedByShopify(error)) throw new GatewayRefusal(`Shopify refused the request: ${errorText(error)}`, error);
-    throw new GatewayError("Shopify could not be reached. Try again in a moment.", error);
+  for (let attempt = 1; ; attempt++) {
+    let response: AdminResponse<D>;
+    try {
+      response = await admin.graphql(query, variables ? { variables } : undefined);
+    } catch (error) {
+      const wait = attempt < THROTTLED_TRIES ? throttledWaitMs(error) : null;
+      if (wait !== null) {
+        await new Promise((r) => setTimeout(r, wait));
+        continue;
+      }
+      // The library throws what the response said too: GraphQL errors (status 200) and 4xx answers
+      // are Shopify's refusal, which changed nothing; anything else may not have reached Shopify.
+      if (refusedByShopify(error)) throw new GatewayRefusal(`Shopify refused the request: ${errorText(error)}`, error);
+      throw new GatewayError("Shopify could not be reached. Try again in a moment.", error);
+    }
+    const body = await response.json();
+    const wait = attempt < THROTTLED_TRIES ? throttledWaitMs(body) : null;
+    if (wait !== null) {
+      await new Promise((r) => setTimeout(r, wait));
+      continue;
+    }
+    const errors = errorMessages(body);
+    if (errors?.length || !body.data) {
+      throw new GatewayRefusal(`Shopify refused the request: ${errors?.join("; ") ?? "no data"}`);
+    }
+    return body.data;
   }
-  const body = await response.json();
-  const errors = errorMessages(body);
-  if (errors?.length || !body.data) {
-    throw new GatewayRefusal(`Shopify refused the request: ${errors?.join("; ") ?? "no data"}`);
-  }
-  return body.data;
 }
 
 /** A mutation's payload, which the schema lets be null (Shopify then answers with errors, above). */
