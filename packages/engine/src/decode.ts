@@ -258,7 +258,8 @@ export function decodePayload(input: unknown): DecodeResult {
   // lowers to a longer form.
   const c = w.c == null ? [] : w.c;
   const s = w.s == null ? [] : w.s;
-  if (!Array.isArray(c)) return fail("c", "expected currency table");
+  // Codes only: a currency becomes a record key (and a path), so an object there must not reach String().
+  if (!Array.isArray(c) || c.some((x) => typeof x != "string")) return fail("c", "expected currency table");
   if (!Array.isArray(s)) return fail("s", "expected shared values");
   const { publishedAt, settings, offers: offersSpec } = payloadSpec.f;
   const when = leafIssue(publishedAt, w.publishedAt);

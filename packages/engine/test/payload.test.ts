@@ -207,6 +207,15 @@ describe("publish payload", () => {
     );
   });
 
+  it("GIVEN a currency table holding an object that cannot become a string WHEN decoding THEN it is refused at c, not thrown", () => {
+    const wire = JSON.parse(enc(makeOffers(5))) as Record<string, unknown>;
+    // fast-check's counterexample (seed 1069050783): String() of this object throws.
+    expect(decodePayload({ ...wire, c: [{ toString: false }, 0] })).toEqual({
+      ok: false,
+      error: { path: "c", message: "expected currency table" },
+    });
+  });
+
   it("PROPERTY: decoding arbitrary JSON never throws", () => {
     const wire = JSON.parse(enc(makeOffers(5)));
     fc.assert(
