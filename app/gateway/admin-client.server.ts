@@ -95,31 +95,32 @@ export async function run<D extends AdminDocument>(
   ...[variables]: VariablesArgument<D>
 ): Promise<AdminData<D>> {
   for (let attempt = 1; ; attempt++) {
-    let response: AdminResponse<D>;
+    let response: AdminResponse<D> | undefined;
+    let thrown: unknown;
     try {
       response = await admin.graphql(query, variables ? { variables } : undefined);
     } catch (error) {
-      const wait = attempt < THROTTLED_TRIES ? throttledWaitMs(error) : null;
-      if (wait !== null) {
-        await new Promise((r) => setTimeout(r, wait));
-        continue;
-      }
-      // The library throws what the response said too: GraphQL errors (status 200) and 4xx answers
-      // are Shopify's refusal, which changed nothing; anything else may not have reached Shopify.
-      if (refusedByShopify(error)) throw new GatewayRefusal(`Shopify refused the request: ${errorText(error)}`, error);
-      throw new GatewayError("Shopify could not be reached. Try again in a moment.", error);
+      thrown = error;
     }
-    const body = await response.json();
-    const wait = attempt < THROTTLED_TRIES ? throttledWaitMs(body) : null;
+    // THROTTLED comes as a thrown GraphqlQueryError from the library, or as a body: either waits.
+    const body = response ? await response.json() : undefined;
+    const wait = attempt < THROTTLED_TRIES ? throttledWaitMs(response ? body : thrown) : null;
     if (wait !== null) {
       await new Promise((r) => setTimeout(r, wait));
       continue;
     }
-    const errors = errorMessages(body);
-    if (errors?.length || !body.data) {
+    if (!response) {
+      // The library throws what the response said too: GraphQL errors (status 200) and 4xx answers
+      // are Shopify's refusal, which changed nothing; anything else may not have reached Shopify.
+      if (refusedByShopify(thrown))
+        throw new GatewayRefusal(`Shopify refused the request: ${errorText(thrown)}`, thrown);
+      throw new GatewayError("Shopify could not be reached. Try again in a moment.", thrown);
+    }
+    const errors = errorMessages(body!);
+    if (errors?.length || !body!.data) {
       throw new GatewayRefusal(`Shopify refused the request: ${errors?.join("; ") ?? "no data"}`);
     }
-    return body.data;
+    return body!.data;
   }
 }
 

@@ -25,7 +25,7 @@ import {
   type ValueNode,
 } from "graphql";
 
-export const MAX_QUERY_COST = 1000;
+export { MAX_QUERY_COST } from "~/gateway/product-reads";
 
 type Vars = Record<string, unknown>;
 
