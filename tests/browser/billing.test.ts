@@ -75,15 +75,24 @@ describe("billing in the demo admin (Chromium)", () => {
   });
 
   it("GIVEN the page WHEN the usage plan is activated (simulated) and the month closed THEN the statement shows each offer's estimate, interval and charge, nothing sent", async () => {
-    await session.page.getByRole("button", { name: "Activate (simulated)" }).first().click();
-    await session.page.getByText("Pay on measured lift: 5%").waitFor();
-    // The activation's revalidation must have settled, or the next click can land on a page being replaced.
-    await session.page.waitForLoadState("networkidle");
-    await session.page.getByRole("button", { name: "Close this month now (simulated)" }).click();
-    await session.page
-      .locator(".Polaris-Badge", { hasText: /^(Charged|Nothing due|Not billed)$/ })
-      .first()
-      .waitFor();
+    const page = session.page;
+    await page.getByRole("button", { name: "Activate (simulated)" }).first().click();
+    await page.getByText("Pay on measured lift: 5%").waitFor();
+    // Settled: no button still spinning for the activation's navigation.
+    await page.locator('button[aria-busy="true"]').first().waitFor({ state: "detached" });
+    // The close is asserted on its own answer: a CI failure then says whether the action ran.
+    const [answer] = await Promise.all([
+      page.waitForResponse(
+        (r) => r.request().method() === "POST" && new URL(r.url()).pathname.startsWith("/app/billing"),
+      ),
+      page.getByRole("button", { name: "Close this month now (simulated)" }).click(),
+    ]);
+    if (answer.status() >= 400)
+      throw new Error(`closing the month answered ${answer.status()}\n${await session.diagnosis()}`);
+    const closed = page.locator(".Polaris-Badge", { hasText: /^(Charged|Nothing due|Not billed)$/ }).first();
+    await closed.waitFor({ timeout: 60_000 }).catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await session.diagnosis()}`);
+    });
     const table = await session.page.locator(".Polaris-DataTable").first().innerText();
     expect(table).toContain("Incremental revenue");
     expect(table).toMatch(/–/);

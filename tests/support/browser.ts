@@ -21,7 +21,9 @@ export const CHROMIUM_FLAGS = [
 /** Debian's Chromium, headless, with the flags this machine's closed network needs. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does).`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does).`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM, args: ["--headless", ...CHROMIUM_FLAGS] });
 }
@@ -39,6 +41,11 @@ export interface DemoAdminSession {
   page: Page;
   /** A full-page screenshot into the run's screenshots (asserted non-trivial, for review). */
   shot(name: string): Promise<void>;
+  /**
+   * What a failed wait needs to be understood from a CI log alone: the page's address and text,
+   * its script errors and failed answers, and the server's last output.
+   */
+  diagnosis(): Promise<string>;
 }
 
 /** Opens the session in `beforeAll` and closes it in `afterAll`; read its fields inside tests. */
@@ -49,6 +56,24 @@ export function demoAdminInChromium(label: string, onClose?: (s: DemoAdminSessio
     s.server = await startServer(demoModeEnv(s.db.url));
     s.browser = await launchChromium();
     s.page = await s.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const seen: string[] = [];
+    s.page.on("pageerror", (e) => seen.push(`page error: ${e.message}`));
+    s.page.on("console", (m) => m.type() === "error" && seen.push(`console: ${m.text()}`));
+    s.page.on("response", (r) => r.status() >= 400 && seen.push(`${r.status()} ${r.request().method()} ${r.url()}`));
+    s.diagnosis = async () => {
+      const text = await s.page
+        .locator("body")
+        .innerText({ timeout: 5_000 })
+        .catch((e: Error) => e.message);
+      return [
+        `page ${s.page.url()}:`,
+        text.slice(0, 3_000),
+        `browser (${seen.length}):`,
+        ...seen.slice(-20),
+        "server (last 3,000 characters):",
+        s.server.output().slice(-3_000),
+      ].join("\n");
+    };
     s.shot = async (name) => {
       const file = screenshotPath(name);
       await s.page.screenshot({ path: file, fullPage: true });
