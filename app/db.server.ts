@@ -7,11 +7,13 @@ import LibsqlDatabase from "libsql";
 import type { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
 import { env } from "./env.server";
+import { startCheckpointer, type Checkpointer } from "./lib/sqlite-checkpointer.server";
 import { ConnectionLock, postgresDriver, registerDriver, sqliteDriver, type Driver } from "./lib/driver.server";
 
 export type Dialect = "sqlite" | "postgresql";
 /** Which database a DATABASE_URL names: the one place raw SQL and start-up decide on. */
-export const dialectOf = (databaseUrl: string): Dialect => (/^postgres(ql)?:/.test(databaseUrl) ? "postgresql" : "sqlite");
+export const dialectOf = (databaseUrl: string): Dialect =>
+  /^postgres(ql)?:/.test(databaseUrl) ? "postgresql" : "sqlite";
 
 /**
  * A Prisma client in JS engine mode: libsql for `file:` URLs, node-postgres for `postgres(ql)://`
@@ -22,12 +24,16 @@ export const dialectOf = (databaseUrl: string): Dialect => (/^postgres(ql)?:/.te
  * node_modules like @prisma/client's own `.prisma/client`), so the SQLite path neither loads nor
  * bundles it.
  */
-export function createPrisma(databaseUrl: string, poolSize = 10): PrismaClient {
+export function createPrisma(
+  databaseUrl: string,
+  poolSize = 10,
+  options: { backgroundCheckpoint?: boolean } = {},
+): PrismaClient {
   if (dialectOf(databaseUrl) === "postgresql") return createPostgresPrisma(databaseUrl, poolSize);
   if (!databaseUrl.startsWith("file:")) {
     throw new Error("DATABASE_URL must be file:... (SQLite) or postgresql://... (see docs/decisions/002-database.md)");
   }
-  const adapter = new OneConnectionLibSQL({ url: databaseUrl });
+  const adapter = new OneConnectionLibSQL({ url: databaseUrl }, options.backgroundCheckpoint ?? false);
   const prisma = new PrismaClient({ adapter });
   // Prisma connects when its first query runs; the driver needs the connection now.
   registerDriver(prisma, lazySqliteDriver(prisma, adapter));
@@ -65,6 +71,14 @@ function lazySqliteDriver(prisma: PrismaClient, adapter: OneConnectionLibSQL): D
 class OneConnectionLibSQL extends PrismaLibSQL {
   readonly lock = new ConnectionLock();
   database: LibsqlDatabase.Database | undefined;
+  checkpointer: Checkpointer | undefined;
+
+  constructor(
+    config: Config,
+    private readonly backgroundCheckpoint: boolean,
+  ) {
+    super(config);
+  }
 
   override createClient(config: Config): Client {
     const database = new LibsqlDatabase(sqlitePath(config.url));
@@ -84,8 +98,14 @@ class OneConnectionLibSQL extends PrismaLibSQL {
     ]) {
       database.prepare(pragma).all();
     }
+    // The server's own client: checkpoints leave the request thread (sqlite-checkpointer.server.ts).
+    if (this.backgroundCheckpoint && sqlitePath(config.url) !== ":memory:") {
+      void this.checkpointer?.stop();
+      this.checkpointer = startCheckpointer(sqlitePath(config.url));
+    }
     const client = new Sqlite3Client(sqlitePath(config.url), {}, database, "number");
     const lock = this.lock;
+    const checkpointer = this.checkpointer;
     const transaction = async (): Promise<Transaction> => {
       const release = await lock.acquire();
       try {
@@ -131,6 +151,11 @@ class OneConnectionLibSQL extends PrismaLibSQL {
         // Outside a transaction, a statement waits for the lock: it must not land inside the hot path's.
         if (prop === "execute") return (stmt: InStatement) => lock.run(() => target.execute(stmt));
         if (prop === "executeMultiple") return (text: string) => lock.run(() => target.executeMultiple(text));
+        if (prop === "close")
+          return () => {
+            void checkpointer?.stop();
+            target.close();
+          };
         const value: unknown = Reflect.get(target, prop, target);
         return typeof value === "function" ? value.bind(target) : value;
       },
@@ -166,7 +191,9 @@ function createPostgresPrisma(databaseUrl: string, poolSize: number): PrismaClie
   const pool = new Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 });
   // An idle connection the server dropped (a restart, a killed backend) is an event, not a crash.
   pool.on("error", (error) => console.error(`PostgreSQL pool: idle connection lost: ${error.message}`));
-  const prisma = new generated.PrismaClient({ adapter: new Adapter(pool, { disposeExternalPool: true }) }) as PrismaClient;
+  const prisma = new generated.PrismaClient({
+    adapter: new Adapter(pool, { disposeExternalPool: true }),
+  }) as PrismaClient;
   registerDriver(prisma, postgresDriver(pool, types));
   return prisma;
 }
@@ -177,7 +204,9 @@ declare global {
 }
 
 export function db(): PrismaClient {
-  globalThis.__momentsPrisma ??= createPrisma(env().DATABASE_URL, env().DATABASE_POOL_SIZE);
+  globalThis.__momentsPrisma ??= createPrisma(env().DATABASE_URL, env().DATABASE_POOL_SIZE, {
+    backgroundCheckpoint: true,
+  });
   return globalThis.__momentsPrisma;
 }
 

@@ -1,0 +1,100 @@
+/**
+ * SQLite's WAL checkpoints off the request thread (docs/decisions/037-sqlite-background-checkpoint.md).
+ * libsql runs statements synchronously, so the commit that crosses `wal_autocheckpoint` copied
+ * 10,000 pages into the database file while every request waited: a 40 ms stall about once a
+ * second under load, the whole p99 of the event hot path. Here a worker thread with its own
+ * connection runs PASSIVE checkpoints (they never wait for, or block, the writer) as the WAL grows;
+ * the writer's own autocheckpoint stays as the bound on the WAL and, when it fires, finds the
+ * frames already copied: it only resets the WAL.
+ */
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+
+export interface CheckpointerStats {
+  /** The worker's checkpoints that copied frames. */
+  runs: number;
+  /** WAL frames the worker copied into the database file. */
+  framesCopied: number;
+  /** The last error the worker met (it keeps going: the writer's autocheckpoint still bounds the WAL). */
+  lastError: string | null;
+}
+
+export interface Checkpointer {
+  stats(): CheckpointerStats;
+  /** Ends the worker and its connection (the client closing its database). */
+  stop(): Promise<void>;
+}
+
+/** How often the worker looks while it copies (the WAL grows) and while there is nothing to copy. */
+export const BUSY_INTERVAL_MS = 200;
+export const IDLE_INTERVAL_MS = 500;
+
+// CommonJS, run by the worker with `eval`: no file to ship beside the server build.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.libsql);
+const db = new Database(workerData.file);
+const checkpoint = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
+checkpoint.raw(true);
+let last = 0;
+let stopped = false;
+parentPort.on("message", (m) => {
+  if (m !== "stop") return;
+  stopped = true;
+  db.close();
+  parentPort.close();
+});
+const tick = () => {
+  if (stopped) return;
+  let copied = 0;
+  try {
+    const [[, log, done]] = checkpoint.all();
+    // done counts from the WAL's start, which the writer resets once everything was copied.
+    copied = done >= last ? done - last : done;
+    last = done;
+    if (copied > 0) parentPort.postMessage({ copied });
+  } catch (error) {
+    parentPort.postMessage({ error: String(error && error.message || error) });
+  }
+  setTimeout(tick, copied > 0 ? workerData.busyMs : workerData.idleMs);
+};
+tick();
+`;
+
+/** Starts the worker for the database file at `file` (a WAL-mode database the caller writes). */
+export function startCheckpointer(file: string, onError: (message: string) => void = console.error): Checkpointer {
+  const stats: CheckpointerStats = { runs: 0, framesCopied: 0, lastError: null };
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: {
+      libsql: createRequire(import.meta.url).resolve("libsql"),
+      file,
+      busyMs: BUSY_INTERVAL_MS,
+      idleMs: IDLE_INTERVAL_MS,
+    },
+  });
+  // Never what keeps the process alive.
+  worker.unref();
+  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  worker.on("message", (m: { copied?: number; error?: string }) => {
+    stats.runs++;
+    if (m.error !== undefined) {
+      if (stats.lastError === null) onError(`SQLite background checkpoint: ${m.error}`);
+      stats.lastError = m.error;
+      return;
+    }
+    stats.framesCopied += m.copied ?? 0;
+  });
+  worker.on("error", (error) => {
+    stats.lastError = error.message;
+    onError(`SQLite background checkpoint stopped: ${error.message}`);
+  });
+  return {
+    stats: () => ({ ...stats }),
+    stop: async () => {
+      worker.postMessage("stop");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+      await worker.terminate();
+    },
+  };
+}

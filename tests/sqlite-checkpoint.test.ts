@@ -1,0 +1,98 @@
+import { copyFileSync, mkdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import Database from "libsql";
+import { describe, expect, test } from "vitest";
+import { createPrisma } from "~/db.server";
+import { startCheckpointer } from "~/lib/sqlite-checkpointer.server";
+import { OUTPUT, TEMPLATE_DB } from "./support/paths";
+
+// SQLite's WAL checkpoints in a worker thread (app/lib/sqlite-checkpointer.server.ts, decision
+// 037): the pages a writer commits reach the database file without the writer copying them.
+
+const dir = path.join(OUTPUT, "db");
+const newFile = (label: string) => {
+  mkdirSync(dir, { recursive: true });
+  return path.join(dir, `${label}-${process.pid}-${randomUUID().slice(0, 8)}.db`);
+};
+const until = async (check: () => boolean, ms = 10_000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+/** A WAL database whose writer never checkpoints by itself; `write` commits about `pages` pages. */
+function writer(file: string) {
+  const db = new Database(file);
+  for (const pragma of ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA wal_autocheckpoint=0"])
+    db.prepare(pragma).all();
+  db.prepare("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, body TEXT)").run();
+  const insert = db.prepare("INSERT INTO t (body) VALUES (?)");
+  return {
+    db,
+    write(pages: number) {
+      db.prepare("BEGIN IMMEDIATE").run();
+      for (let i = 0; i < pages; i++) insert.run("x".repeat(3_000));
+      db.prepare("COMMIT").run();
+    },
+  };
+}
+
+describe("SQLite checkpoints off the request thread", () => {
+  test("GIVEN a writer that never checkpoints WHEN it commits 500 pages THEN the worker copies them into the database file", async () => {
+    const file = newFile("checkpoint");
+    const w = writer(file);
+    const before = statSync(file).size;
+    const checkpointer = startCheckpointer(file);
+    try {
+      w.write(500);
+      await until(() => checkpointer.stats().framesCopied >= 500);
+      expect(statSync(file).size - before).toBeGreaterThan(500 * 3_000);
+      expect(checkpointer.stats().lastError).toBeNull();
+    } finally {
+      await checkpointer.stop();
+      w.db.close();
+    }
+  });
+
+  test("GIVEN a stopped checkpointer WHEN the writer commits more THEN nothing copies it", async () => {
+    const file = newFile("checkpoint-stop");
+    const w = writer(file);
+    const checkpointer = startCheckpointer(file);
+    await checkpointer.stop();
+    const before = statSync(file).size;
+    const copied = checkpointer.stats().framesCopied;
+    w.write(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(200 * 3_000);
+    expect(statSync(file).size).toBe(before);
+    expect(checkpointer.stats().framesCopied).toBe(copied);
+    w.db.close();
+  });
+
+  test("GIVEN a database file the worker cannot open WHEN it starts THEN the error is reported and the caller goes on", async () => {
+    const errors: string[] = [];
+    const checkpointer = startCheckpointer(path.join(dir, "no-such-dir", "x.db"), (m) => errors.push(m));
+    await until(() => errors.length > 0);
+    expect(errors[0]).toMatch(/SQLite background checkpoint/);
+    await checkpointer.stop();
+  });
+
+  test("GIVEN the app's client with background checkpoints WHEN it stores rows THEN they reach the database file before the writer's own autocheckpoint (10,000 pages) could have run", async () => {
+    const file = newFile("checkpoint-app");
+    copyFileSync(TEMPLATE_DB, file);
+    const prisma = createPrisma(`file:${file}`, 10, { backgroundCheckpoint: true });
+    try {
+      const before = statSync(file).size;
+      await prisma.shop.create({
+        data: { domain: "checkpoint.myshopify.com", name: "C".repeat(200_000), currency: "EUR" },
+      });
+      // 50 pages or so, far below the writer's threshold: only the worker copies them.
+      await until(() => statSync(file).size - before > 150_000);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+});
