@@ -1,10 +1,12 @@
-import { copyFileSync, mkdirSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import Database from "libsql";
+import { buildSync } from "esbuild";
 import { describe, expect, test } from "vitest";
 import { createPrisma } from "~/db.server";
-import { startCheckpointer } from "~/lib/sqlite-checkpointer.server";
+import { BUSY_INTERVAL_MS, IDLE_INTERVAL_MS, startCheckpointer } from "~/lib/sqlite-checkpointer.server";
 import { OUTPUT, TEMPLATE_DB } from "./support/paths";
 
 // SQLite's WAL checkpoints in a worker thread (app/lib/sqlite-checkpointer.server.ts, decision
@@ -65,11 +67,40 @@ describe("SQLite checkpoints off the request thread", () => {
     const before = statSync(file).size;
     const copied = checkpointer.stats().framesCopied;
     w.write(200);
-    await new Promise((r) => setTimeout(r, 300));
+    // Longer than the worker's longest wait: a worker still running would have copied by now.
+    await new Promise((r) => setTimeout(r, IDLE_INTERVAL_MS + BUSY_INTERVAL_MS + 300));
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(200 * 3_000);
     expect(statSync(file).size).toBe(before);
     expect(checkpointer.stats().framesCopied).toBe(copied);
     w.db.close();
+  });
+
+  test("GIVEN a running checkpointer WHEN the process has nothing else to do THEN it exits (the worker never holds it)", () => {
+    const file = newFile("checkpoint-exit");
+    writer(file).db.close();
+    const bundle = path.join(dir, `checkpointer-${process.pid}.mjs`);
+    buildSync({
+      entryPoints: [path.resolve("app/lib/sqlite-checkpointer.server.ts")],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outfile: bundle,
+    });
+    const script = path.join(dir, `exit-${process.pid}.mjs`);
+    writeFileSync(
+      script,
+      `import { startCheckpointer } from ${JSON.stringify(bundle)};\nstartCheckpointer(${JSON.stringify(file)});\nconsole.log("started");\n`,
+    );
+    // The bundle resolves libsql from its own folder: run it from the repository's node_modules.
+    const run = spawnSync(process.execPath, [script], {
+      timeout: 10_000,
+      encoding: "utf8",
+      cwd: process.cwd(),
+      env: { ...process.env, NODE_PATH: path.resolve("node_modules") },
+    });
+    expect(run.stdout).toContain("started");
+    expect(run.signal).toBeNull();
+    expect(run.status).toBe(0);
   });
 
   test("GIVEN a database file the worker cannot open WHEN it starts THEN the error is reported and the caller goes on", async () => {

@@ -36,27 +36,31 @@ const Database = require(workerData.libsql);
 const db = new Database(workerData.file);
 const checkpoint = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
 checkpoint.raw(true);
-let last = 0;
-let stopped = false;
+let lastLog = 0;
+let lastDone = 0;
+let timer;
 parentPort.on("message", (m) => {
   if (m !== "stop") return;
-  stopped = true;
+  clearTimeout(timer);
   db.close();
   parentPort.close();
 });
 const tick = () => {
-  if (stopped) return;
   let copied = 0;
   try {
-    const [[, log, done]] = checkpoint.all();
-    // done counts from the WAL's start, which the writer resets once everything was copied.
-    copied = done >= last ? done - last : done;
-    last = done;
-    if (copied > 0) parentPort.postMessage({ copied });
+    const [[busy, log, done]] = checkpoint.all();
+    // busy: another connection was checkpointing (the writer's own autocheckpoint); nothing known.
+    if (!busy && done >= 0) {
+      // Both count from the WAL's start, which the writer resets once everything was copied.
+      copied = log < lastLog || done < lastDone ? done : done - lastDone;
+      lastLog = log;
+      lastDone = done;
+    }
+    parentPort.postMessage({ copied });
   } catch (error) {
-    parentPort.postMessage({ error: String(error && error.message || error) });
+    parentPort.postMessage({ error: String((error && error.message) || error) });
   }
-  setTimeout(tick, copied > 0 ? workerData.busyMs : workerData.idleMs);
+  timer = setTimeout(tick, copied > 0 ? workerData.busyMs : workerData.idleMs);
 };
 tick();
 `;
@@ -73,27 +77,30 @@ export function startCheckpointer(file: string, onError: (message: string) => vo
       idleMs: IDLE_INTERVAL_MS,
     },
   });
-  // Never what keeps the process alive.
-  worker.unref();
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  const report = (message: string) => {
+    // Once per distinct error, and again after the worker recovered from it.
+    if (message !== stats.lastError) onError(message);
+    stats.lastError = message;
+  };
   worker.on("message", (m: { copied?: number; error?: string }) => {
+    if (m.error !== undefined) return report(`SQLite background checkpoint: ${m.error}`);
+    stats.lastError = null;
+    if (!m.copied) return;
     stats.runs++;
-    if (m.error !== undefined) {
-      if (stats.lastError === null) onError(`SQLite background checkpoint: ${m.error}`);
-      stats.lastError = m.error;
-      return;
-    }
-    stats.framesCopied += m.copied ?? 0;
+    stats.framesCopied += m.copied;
   });
-  worker.on("error", (error) => {
-    stats.lastError = error.message;
-    onError(`SQLite background checkpoint stopped: ${error.message}`);
-  });
+  worker.on("error", (error) => report(`SQLite background checkpoint stopped: ${error.message}`));
+  // After the listeners: adding one to an unref'd worker refs it again. Never what keeps the process alive.
+  worker.unref();
   return {
     stats: () => ({ ...stats }),
     stop: async () => {
       worker.postMessage("stop");
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+      // A timer that holds the event loop: the worker is unref'd, so its exit alone would not.
+      let timeout: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (timeout = setTimeout(resolve, 1_000)))]);
+      clearTimeout(timeout);
       await worker.terminate();
     },
   };
