@@ -12,8 +12,7 @@ import { ConnectionLock, postgresDriver, registerDriver, sqliteDriver, type Driv
 
 export type Dialect = "sqlite" | "postgresql";
 /** Which database a DATABASE_URL names: the one place raw SQL and start-up decide on. */
-export const dialectOf = (databaseUrl: string): Dialect =>
-  /^postgres(ql)?:/.test(databaseUrl) ? "postgresql" : "sqlite";
+export const dialectOf = (databaseUrl: string): Dialect => (/^postgres(ql)?:/.test(databaseUrl) ? "postgresql" : "sqlite");
 
 /**
  * A Prisma client in JS engine mode: libsql for `file:` URLs, node-postgres for `postgres(ql)://`
@@ -81,7 +80,8 @@ class OneConnectionLibSQL extends PrismaLibSQL {
   }
 
   override createClient(config: Config): Client {
-    const database = new LibsqlDatabase(sqlitePath(config.url));
+    const file = sqlitePath(config.url);
+    const database = new LibsqlDatabase(file);
     this.database = database;
     // WAL lets readers (another process, a test) read while one writes; NORMAL sync in WAL mode still
     // survives a crashed process (only an OS crash can lose the last commits). A checkpoint every
@@ -99,11 +99,11 @@ class OneConnectionLibSQL extends PrismaLibSQL {
       database.prepare(pragma).all();
     }
     // The server's own client: checkpoints leave the request thread (sqlite-checkpointer.server.ts).
-    if (this.backgroundCheckpoint && sqlitePath(config.url) !== ":memory:") {
+    if (this.backgroundCheckpoint && file !== ":memory:") {
       void this.checkpointer?.stop();
-      this.checkpointer = startCheckpointer(sqlitePath(config.url));
+      this.checkpointer = startCheckpointer(file);
     }
-    const client = new Sqlite3Client(sqlitePath(config.url), {}, database, "number");
+    const client = new Sqlite3Client(file, {}, database, "number");
     const lock = this.lock;
     const checkpointer = this.checkpointer;
     const transaction = async (): Promise<Transaction> => {
@@ -191,9 +191,7 @@ function createPostgresPrisma(databaseUrl: string, poolSize: number): PrismaClie
   const pool = new Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 });
   // An idle connection the server dropped (a restart, a killed backend) is an event, not a crash.
   pool.on("error", (error) => console.error(`PostgreSQL pool: idle connection lost: ${error.message}`));
-  const prisma = new generated.PrismaClient({
-    adapter: new Adapter(pool, { disposeExternalPool: true }),
-  }) as PrismaClient;
+  const prisma = new generated.PrismaClient({ adapter: new Adapter(pool, { disposeExternalPool: true }) }) as PrismaClient;
   registerDriver(prisma, postgresDriver(pool, types));
   return prisma;
 }

@@ -11,8 +11,6 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 
 export interface CheckpointerStats {
-  /** The worker's checkpoints that copied frames. */
-  runs: number;
   /** WAL frames the worker copied into the database file. */
   framesCopied: number;
   /** The last error the worker met (it keeps going: the writer's autocheckpoint still bounds the WAL). */
@@ -67,7 +65,7 @@ tick();
 
 /** Starts the worker for the database file at `file` (a WAL-mode database the caller writes). */
 export function startCheckpointer(file: string, onError: (message: string) => void = console.error): Checkpointer {
-  const stats: CheckpointerStats = { runs: 0, framesCopied: 0, lastError: null };
+  const stats: CheckpointerStats = { framesCopied: 0, lastError: null };
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: {
@@ -86,9 +84,7 @@ export function startCheckpointer(file: string, onError: (message: string) => vo
   worker.on("message", (m: { copied?: number; error?: string }) => {
     if (m.error !== undefined) return report(`SQLite background checkpoint: ${m.error}`);
     stats.lastError = null;
-    if (!m.copied) return;
-    stats.runs++;
-    stats.framesCopied += m.copied;
+    stats.framesCopied += m.copied ?? 0;
   });
   worker.on("error", (error) => report(`SQLite background checkpoint stopped: ${error.message}`));
   // After the listeners: adding one to an unref'd worker refs it again. Never what keeps the process alive.

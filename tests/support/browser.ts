@@ -21,9 +21,7 @@ export const CHROMIUM_FLAGS = [
 /** Debian's Chromium, headless, with the flags this machine's closed network needs. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does).`,
-    );
+    throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does).`);
   }
   return chromium.launch({ executablePath: CHROMIUM, args: ["--headless", ...CHROMIUM_FLAGS] });
 }
@@ -56,10 +54,14 @@ export function demoAdminInChromium(label: string, onClose?: (s: DemoAdminSessio
     s.server = await startServer(demoModeEnv(s.db.url));
     s.browser = await launchChromium();
     s.page = await s.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    // The last 20 of the session's browser errors and failed answers.
     const seen: string[] = [];
-    s.page.on("pageerror", (e) => seen.push(`page error: ${e.message}`));
-    s.page.on("console", (m) => m.type() === "error" && seen.push(`console: ${m.text()}`));
-    s.page.on("response", (r) => r.status() >= 400 && seen.push(`${r.status()} ${r.request().method()} ${r.url()}`));
+    const note = (line: string) => {
+      if (seen.push(line) > 20) seen.shift();
+    };
+    s.page.on("pageerror", (e) => note(`page error: ${e.message}`));
+    s.page.on("console", (m) => m.type() === "error" && note(`console: ${m.text()}`));
+    s.page.on("response", (r) => r.status() >= 400 && note(`${r.status()} ${r.request().method()} ${r.url()}`));
     s.diagnosis = async () => {
       const text = await s.page
         .locator("body")
@@ -68,8 +70,8 @@ export function demoAdminInChromium(label: string, onClose?: (s: DemoAdminSessio
       return [
         `page ${s.page.url()}:`,
         text.slice(0, 3_000),
-        `browser (${seen.length}):`,
-        ...seen.slice(-20),
+        "browser (last 20):",
+        ...seen,
         "server (last 3,000 characters):",
         s.server.output().slice(-3_000),
       ].join("\n");
