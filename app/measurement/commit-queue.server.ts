@@ -49,9 +49,20 @@ export interface CommitQueueOptions {
 
 interface Entry {
   submission: Submission;
+  /**
+   * The shop's journeys the batch writes (shopId NUL journeyKey), filled with transactions in
+   * parallel: the advisory locks its transaction takes first (lockJourneys adds the other keys of
+   * an order already linked to one).
+   */
+  journeys: Set<string>;
   resolve: (stored: Set<string>) => void;
   reject: (error: unknown) => void;
 }
+
+const sharesAny = (a: Set<string>, b: Set<string>): boolean => {
+  for (const x of a) if (b.has(x)) return true;
+  return false;
+};
 
 const settle = (entry: Entry, result: Set<string> | ShopNotInstalled) =>
   result instanceof ShopNotInstalled ? entry.reject(result) : entry.resolve(result);
@@ -65,9 +76,11 @@ const settle = (entry: Entry, result: Set<string> | ShopNotInstalled) =>
  * transaction committed: what is acknowledged is durable.
  */
 export class CommitQueue {
-  private readonly pending: Entry[] = [];
+  private pending: Entry[] = [];
   private queued = 0;
   private active = 0;
+  /** Journeys of the groups in flight, one set per group (only with parallel > 1). */
+  private readonly inFlight = new Set<Set<string>>();
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -78,8 +91,10 @@ export class CommitQueue {
   submit(submission: Submission): Promise<Set<string>> {
     const n = submission.events.length;
     if (this.queued > 0 && this.queued + n > this.options.maxQueuedEvents) return Promise.reject(new Overloaded(this.queued));
+    const journeys = new Set<string>();
+    if (this.options.parallel > 1) for (const v of submission.events) journeys.add(`${submission.shopId}\u0000${v.event.journeyKey}`);
     return new Promise((resolve, reject) => {
-      this.pending.push({ submission, resolve, reject });
+      this.pending.push({ submission, journeys, resolve, reject });
       this.queued += n;
       if (this.active < this.options.parallel) void this.drain();
     });
@@ -93,13 +108,12 @@ export class CommitQueue {
         // group. Without it a synchronous driver (SQLite's) runs each transaction to its end in
         // microtasks, and every batch would commit alone.
         await new Promise<void>((resolve) => setImmediate(resolve));
-        const group: Entry[] = [];
-        let n = 0;
-        while (this.pending.length && (group.length === 0 || n + this.pending[0]!.submission.events.length <= this.options.maxEventsPerCommit)) {
-          const entry = this.pending.shift()!;
-          group.push(entry);
-          n += entry.submission.events.length;
-        }
+        const { group, n, journeys } = this.nextGroup();
+        // Everything waiting shares a journey with a group in flight: that group's drain takes it.
+        if (group.length === 0) break;
+        if (journeys) this.inFlight.add(journeys);
+        // What this group left behind (not its journeys) can go alongside it.
+        if (this.pending.length && this.active < this.options.parallel) void this.drain();
         try {
           const stored = await this.commit(group);
           group.forEach((entry, i) => settle(entry, stored[i]!));
@@ -109,11 +123,59 @@ export class CommitQueue {
           else for (const entry of group) await this.commit([entry]).then((s) => settle(entry, s[0]!), entry.reject);
         } finally {
           this.queued -= n;
+          if (journeys) this.inFlight.delete(journeys);
         }
       }
     } finally {
       this.active--;
     }
+  }
+
+  /**
+   * The oldest waiting batches, up to maxEventsPerCommit events. With transactions in parallel, a
+   * batch that writes a journey of a group in flight waits for the next group: its transaction
+   * would only wait on that journey's lock (lockJourneys) until the other commits, holding back
+   * everything else it carries. Batches of one journey are sent one after another by one buyer's
+   * browser, so this is rare in the field; a client that splits a journey over concurrent requests
+   * (or a retry racing its first attempt) is served in order rather than serialized in the database.
+   */
+  private nextGroup(): { group: Entry[]; n: number; journeys: Set<string> | null } {
+    const group: Entry[] = [];
+    let n = 0;
+    if (this.options.parallel === 1) {
+      while (this.pending.length && (group.length === 0 || n + this.pending[0]!.submission.events.length <= this.options.maxEventsPerCommit)) {
+        const entry = this.pending.shift()!;
+        group.push(entry);
+        n += entry.submission.events.length;
+      }
+      return { group, n, journeys: null };
+    }
+    const journeys = new Set<string>();
+    // Journeys in flight, and those of batches left waiting: a later batch of one of them waits too,
+    // so that one journey's batches still commit in the order they arrived.
+    const held = new Set<string>();
+    for (const flying of this.inFlight) for (const j of flying) held.add(j);
+    const left: Entry[] = [];
+    let skipped = 0;
+    let scanned = 0;
+    // The scan stops past maxEventsPerCommit events left waiting: forming a group costs at most
+    // about two groups' worth of entries, however long the queue behind them.
+    for (; scanned < this.pending.length && skipped <= this.options.maxEventsPerCommit; scanned++) {
+      const entry = this.pending[scanned]!;
+      const size = entry.submission.events.length;
+      if (sharesAny(entry.journeys, held)) {
+        for (const j of entry.journeys) held.add(j);
+        left.push(entry);
+        skipped += size;
+        continue;
+      }
+      if (group.length > 0 && n + size > this.options.maxEventsPerCommit) break;
+      group.push(entry);
+      n += size;
+      for (const j of entry.journeys) journeys.add(j);
+    }
+    this.pending = left.concat(this.pending.slice(scanned));
+    return { group, n, journeys };
   }
 
   /**
