@@ -4,6 +4,7 @@ import { existsSync, statSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { forgetDemoServer, recordDemoServer } from "./lib/demo-server.mjs";
+import { serverArgs } from "./lib/server-command.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const env = {
@@ -40,7 +41,7 @@ const stale =
     statSync(serverBuild).mtimeMs;
 if (stale) run("npx", ["remix", "vite:build"]);
 
-const server = spawn(process.execPath, [path.join(root, "server.mjs")], { cwd: root, env, stdio: "inherit" });
+const server = spawn(process.execPath, serverArgs(root), { cwd: root, env, stdio: "inherit" });
 // `npm run demo:traffic` finds this demo here (its address and database), whatever PORT it has.
 if (env.PORT !== "0")
   recordDemoServer(root, { url: `http://127.0.0.1:${env.PORT}`, databaseUrl: env.DATABASE_URL, pid: process.pid });

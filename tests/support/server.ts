@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { BUILD_DIR, ROOT } from "./paths";
+import { serverArgs } from "../../scripts/lib/server-command.mjs";
 
 export const TEST_API_KEY = "test-api-key";
 export const TEST_API_SECRET = "test-api-secret-0123456789abcdef";
@@ -32,9 +32,9 @@ export function demoModeEnv(databaseUrl: string): Record<string, string> {
   return { MOMENTS_MODE: "demo", NODE_ENV: "development", DATABASE_URL: databaseUrl };
 }
 
-/** Runs `node server.mjs` (the built app) and resolves once it listens, or rejects with its output. */
+/** Runs the built app as `npm start` does (`node <flags> server.mjs`) and resolves once it listens, or rejects with its output. */
 export function startServer(env: Record<string, string>, timeoutMs = 20_000): Promise<RunningServer> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "server.mjs")], {
+  const child: ChildProcess = spawn(process.execPath, serverArgs(ROOT), {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: "0", MOMENTS_BUILD_DIR: BUILD_DIR, ...env } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
