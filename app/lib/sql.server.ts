@@ -140,13 +140,25 @@ export async function insertJsonRows<R>(
   const onConflict = `ON CONFLICT (${conflict.map(q).join(", ")}) DO NOTHING RETURNING ${returning.map(q).join(", ")}`;
   const dialect = dialectOfClient(client);
   if (dialect === "sqlite" && client.bindsCheaply) return sqliteValueRows(client, into, onConflict, columns, rows);
-  const json = JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c.name, r[c.name] ?? null]))));
   const from =
     dialect === "postgresql"
-      ? sql`SELECT ${raw(columns.map((c) => `j.${q(c.name)}`).join(", "))} FROM jsonb_to_recordset(${json}::jsonb) AS j(${raw(columns.map((c) => `${q(c.name)} ${c.pg}`).join(", "))})`
+      ? postgresJsonRows(columns, rows)
       : // WHERE true: SQLite needs it to tell an upsert's ON from a join's after INSERT ... SELECT.
-        sql`SELECT ${raw(columns.map((c) => `j.value ->> '${c.name}'`).join(", "))} FROM json_each(${json}) AS j WHERE true`;
+        sql`SELECT ${raw(columns.map((c) => `j.value ->> '${c.name}'`).join(", "))} FROM json_each(${jsonOf(columns, rows)}) AS j WHERE true`;
   return query<R>(client, sql`${raw(into)} ${from} ${raw(onConflict)}`);
+}
+
+const jsonOf = (columns: readonly JsonColumn[], rows: ReadonlyArray<Record<string, unknown>>): string =>
+  JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c.name, r[c.name] ?? null]))));
+
+/**
+ * PostgreSQL: `SELECT <columns> FROM jsonb_to_recordset($1)`, the rows as one JSON parameter, in
+ * the order given. Its text depends on the columns only, so the driver prepares it once per
+ * connection (driver.server.ts names statements with one parameter).
+ */
+export function postgresJsonRows(columns: readonly JsonColumn[], rows: ReadonlyArray<Record<string, unknown>>): SqlFragment {
+  const q = (c: string) => `"${c}"`;
+  return sql`SELECT ${raw(columns.map((c) => `j.${q(c.name)}`).join(", "))} FROM jsonb_to_recordset(${jsonOf(columns, rows)}::jsonb) AS j(${raw(columns.map((c) => `${q(c.name)} ${c.pg}`).join(", "))})`;
 }
 
 /**

@@ -34,8 +34,10 @@ export async function lockMeasurement(tx: SqlTx, shopId: string, scope: { orderI
     [...new Set(values.filter(Boolean).map((v) => lockId(shopId, kind, v)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const locks = [...ids("order", scope.orderIds), ...ids("journey", scope.journeyKeys)];
   if (locks.length === 0) return;
-  // One round trip; PL/pgSQL runs the statements in order. The ids are bigints we computed, never input.
-  await tx.$executeRawUnsafe(`DO $$ BEGIN ${locks.map((l) => `PERFORM pg_advisory_xact_lock(${l.toString()});`).join(" ")} END $$`);
+  // One round trip, one fixed text the driver prepares once per connection: unnest yields the ids
+  // in the array's order and each lock is taken as its row is produced. The array literal holds
+  // bigints we computed, never input.
+  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(l) FROM unnest($1::bigint[]) AS l`, `{${locks.join(",")}}`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { execute, join, raw, sql, tuple } from "~/lib/sql.server";
+import { dialectOfClient, execute, join, postgresJsonRows, raw, sql, tuple, type JsonColumn } from "~/lib/sql.server";
 import type { SqlTx } from "~/lib/driver.server";
 
 /** UTC calendar day of an instant: the roll-ups' and the dashboard's day. */
@@ -125,13 +125,34 @@ async function bulkIncrement(
   const conflict = ["shopId", ...keys];
   const sortKey = (r: Record<string, string | number | undefined>) => JSON.stringify(conflict.map((c) => r[c] ?? ""));
   const sorted = rows.map((r) => ({ r, k: sortKey(r) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  const values = sorted.map(({ r }) => tuple(columns.map((c) => bindable(r[c] ?? (counters.includes(c) ? 0 : "")))));
+  const filled = sorted.map(({ r }) => Object.fromEntries(columns.map((c) => [c, bindable(r[c] ?? (counters.includes(c) ? 0 : ""))])));
   const updates = counters.map((c) => `${q(c)} = ${q(table)}.${q(c)} + excluded.${q(c)}`).join(", ");
+  // PostgreSQL: the rows as one JSON parameter, so that the statement's text is fixed and prepared
+  // once per connection (a text that varies with the row count is parsed and planned every time:
+  // with batches of 5 on two instances, 750-806 against 936-964 requests/s).
+  const source =
+    dialectOfClient(tx) === "postgresql"
+      ? postgresJsonRows(
+          columns.map((name) => ({ name, pg: postgresType(name) })),
+          filled,
+        )
+      : sql`VALUES ${join(filled.map((r) => tuple(columns.map((c) => r[c]))))}`;
   await execute(
     tx,
-    sql`INSERT INTO ${raw(q(table))} (${raw(columns.map(q).join(", "))}) VALUES ${join(values)} ON CONFLICT (${raw(conflict.map(q).join(", "))}) DO UPDATE SET ${raw(updates)}`,
+    sql`INSERT INTO ${raw(q(table))} (${raw(columns.map(q).join(", "))}) ${source} ON CONFLICT (${raw(conflict.map(q).join(", "))}) DO UPDATE SET ${raw(updates)}`,
   );
 }
+
+/** The roll-ups' PostgreSQL column types: the Float sums of squares, the experiment's version, BigInt counters, text keys. */
+const FLOAT_COUNTERS = new Set(["revenueSq", "orderValueSq", "covariateSum", "covariateSq", "crossSum"]);
+const postgresType = (column: string): JsonColumn["pg"] =>
+  FLOAT_COUNTERS.has(column)
+    ? "double precision"
+    : column === "version"
+      ? "integer"
+      : (MOMENT_COUNTERS as readonly string[]).includes(column) || (EXPERIMENT_COUNTERS as readonly string[]).includes(column)
+        ? "bigint"
+        : "text";
 
 /**
  * Prisma refuses a raw parameter that is a whole number past 2^53 ("can't be represented as a
