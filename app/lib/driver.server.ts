@@ -210,11 +210,11 @@ const toPostgres = (value: unknown): unknown =>
 /** The driver on the pool Prisma's PostgreSQL client uses (db.server.ts passes the same pool to both). */
 export function postgresDriver(pool: pg.Pool, types: typeof pg.types): Driver {
   const parsers = postgresTypes(types);
-  // A statement with exactly one parameter has a fixed text (the row inserts of every batch, whose
-  // rows travel as one JSON parameter; the shop lookup): it is prepared once per connection under a
-  // name derived from that text, so PostgreSQL skips parsing and planning it on every batch. Texts
-  // with more vary with their number of values (roll-up rows, IN lists) and stay unnamed, so the
-  // server keeps a handful of prepared statements per connection. (A transaction-mode pooler in
+  // A statement with exactly one parameter has a fixed text (the row inserts and roll-up upserts of
+  // every batch, whose rows travel as one JSON parameter; the journey locks, one bigint[]; the shop
+  // lookup): it is prepared once per connection under a name derived from that text, so PostgreSQL
+  // skips parsing and planning it on every batch. Texts with more vary with their number of values
+  // (IN lists) and stay unnamed, so the server keeps a handful of prepared statements per connection. (A transaction-mode pooler in
   // front of PostgreSQL must support prepared statements: PgBouncer 1.21+ with max_prepared_statements.)
   const names = new Map<string, string>();
   const nameOf = (text: string) => {
