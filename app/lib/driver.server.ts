@@ -214,8 +214,9 @@ export function postgresDriver(pool: pg.Pool, types: typeof pg.types): Driver {
   // every batch, whose rows travel as one JSON parameter; the journey locks, one bigint[]; the shop
   // lookup): it is prepared once per connection under a name derived from that text, so PostgreSQL
   // skips parsing and planning it on every batch. Texts with more vary with their number of values
-  // (IN lists) and stay unnamed, so the server keeps a handful of prepared statements per connection. (A transaction-mode pooler in
-  // front of PostgreSQL must support prepared statements: PgBouncer 1.21+ with max_prepared_statements.)
+  // (IN lists) and stay unnamed, so the server keeps a handful of prepared statements per
+  // connection. (A transaction-mode pooler in front of PostgreSQL must support prepared
+  // statements: PgBouncer 1.21+ with max_prepared_statements.)
   const names = new Map<string, string>();
   const nameOf = (text: string) => {
     let name = names.get(text);

@@ -119,7 +119,7 @@ export interface JsonColumn {
 
 /**
  * INSERT ... ON CONFLICT (...) DO NOTHING RETURNING ... of many rows bound as ONE parameter, a JSON
- * array the database unpacks (SQLite `json_each`, PostgreSQL `jsonb_to_recordset`): Prisma's cost
+ * array the database unpacks (SQLite `json_each`, PostgreSQL `jsonb_array_elements`): Prisma's cost
  * per bound parameter dominated a 50-event batch's 1,050 parameters; one JSON string costs one.
  * On SQLite's driver, where a bound value costs nothing, rows go as VALUES instead (a third less
  * work per row than unpacking JSON; sqliteValueRows). Values must be JSON-able as the column wants
