@@ -218,18 +218,23 @@ export function postgresDriver(pool: pg.Pool, types: typeof pg.types): Driver {
   // connection. (A transaction-mode pooler in front of PostgreSQL must support prepared
   // statements: PgBouncer 1.21+ with max_prepared_statements.)
   const names = new Map<string, string>();
-  const nameOf = (text: string) => {
+  // A bound on the names, should a one-parameter text ever vary: past it, new texts run unnamed
+  // (parsed each time) rather than fill every connection's prepared statements.
+  const nameOf = (text: string): string | undefined => {
     let name = names.get(text);
-    if (!name) names.set(text, (name = `m_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`));
+    if (!name && names.size < MAX_CACHED_STATEMENTS)
+      names.set(text, (name = `m_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`));
     return name;
   };
-  const run = async <T>(client: pg.Pool | pg.PoolClient, text: string, params: unknown[]) =>
-    (await client.query({
+  const run = async <T>(client: pg.Pool | pg.PoolClient, text: string, params: unknown[]) => {
+    const name = params.length === 1 ? nameOf(text) : undefined;
+    return (await client.query({
       text,
       values: params.map(toPostgres),
       types: parsers,
-      ...(params.length === 1 ? { name: nameOf(text) } : {}),
+      ...(name ? { name } : {}),
     })) as pg.QueryResult & { rows: T[] };
+  };
   return {
     dialect: "postgresql",
     read: async <T>(text: string, params: unknown[]) => (await run<T>(pool, text, params)).rows,

@@ -36,7 +36,7 @@ export async function lockMeasurement(tx: SqlTx, shopId: string, scope: { orderI
   if (locks.length === 0) return;
   // One round trip, one fixed text the driver prepares once per connection: unnest yields the ids
   // in the array's order and each lock is taken as its row is produced. The array literal holds
-  // bigints we computed, never input.
+  // bigints we computed, never input. Executed, not queried: Prisma cannot read a void column.
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(l) FROM unnest($1::bigint[]) AS l`, `{${locks.join(",")}}`);
 }
 

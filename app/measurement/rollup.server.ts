@@ -144,16 +144,17 @@ async function bulkIncrement(
   );
 }
 
-/** The roll-ups' PostgreSQL column types: the Float sums of squares, the experiment's version, BigInt counters, text keys. */
-const FLOAT_COUNTERS = new Set(["revenueSq", "orderValueSq", "covariateSum", "covariateSq", "crossSum"]);
-const postgresType = (column: string): JsonColumn["pg"] =>
-  FLOAT_COUNTERS.has(column)
-    ? "double precision"
-    : column === "version"
-      ? "integer"
-      : (MOMENT_COUNTERS as readonly string[]).includes(column) || (EXPERIMENT_COUNTERS as readonly string[]).includes(column)
-        ? "bigint"
-        : "text";
+/** The roll-ups' PostgreSQL column types (schema: MomentDaily, ExperimentDaily); a column not listed is a mistake, not text. */
+const FLOAT_COUNTERS: ReadonlySet<string> = new Set(["revenueSq", "orderValueSq", "covariateSum", "covariateSq", "crossSum"]);
+const TEXT_COLUMNS: ReadonlySet<string> = new Set(["id", "shopId", "offerId", "experimentId", ...MOMENT_KEYS, ...EXPERIMENT_KEYS].filter((c) => c !== "version"));
+const BIGINT_COUNTERS: ReadonlySet<string> = new Set([...MOMENT_COUNTERS, ...EXPERIMENT_COUNTERS].filter((c) => !FLOAT_COUNTERS.has(c)));
+function postgresType(column: string): JsonColumn["pg"] {
+  if (FLOAT_COUNTERS.has(column)) return "double precision";
+  if (BIGINT_COUNTERS.has(column)) return "bigint";
+  if (column === "version") return "integer";
+  if (TEXT_COLUMNS.has(column)) return "text";
+  throw new Error(`roll-up column ${column} has no PostgreSQL type here`);
+}
 
 /**
  * Prisma refuses a raw parameter that is a whole number past 2^53 ("can't be represented as a

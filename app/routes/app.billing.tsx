@@ -185,7 +185,7 @@ export default function Billing() {
             </Card>
             {page.terms && <PlanChooser page={page} />}
             <StatementCard
-              title={t("billing.currentPeriod", { period: page.current.period })}
+              title={t(page.current.status ? "billing.closedPeriod" : "billing.currentPeriod", { period: page.current.period })}
               statement={page.current}
               open={!page.current.status}
             />

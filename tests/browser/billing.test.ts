@@ -93,6 +93,7 @@ describe("billing in the demo admin (Chromium)", () => {
     await closed.waitFor({ timeout: 60_000 }).catch(async (error: Error) => {
       throw new Error(`${error.message}\n${await session.diagnosis()}`);
     });
+    await page.getByText(/^This month, closed \(/).waitFor();
     const table = await session.page.locator(".Polaris-DataTable").first().innerText();
     expect(table).toContain("Incremental revenue");
     expect(table).toMatch(/–/);
