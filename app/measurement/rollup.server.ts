@@ -125,7 +125,7 @@ async function bulkIncrement(
   const conflict = ["shopId", ...keys];
   const sortKey = (r: Record<string, string | number | undefined>) => JSON.stringify(conflict.map((c) => r[c] ?? ""));
   const sorted = rows.map((r) => ({ r, k: sortKey(r) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  const filled = sorted.map(({ r }) => Object.fromEntries(columns.map((c) => [c, bindable(r[c] ?? (counters.includes(c) ? 0 : ""))])));
+  const valueOf = (r: Record<string, string | number | undefined>, c: string) => bindable(r[c] ?? (counters.includes(c) ? 0 : ""));
   const updates = counters.map((c) => `${q(c)} = ${q(table)}.${q(c)} + excluded.${q(c)}`).join(", ");
   // PostgreSQL: the rows as one JSON parameter, so that the statement's text is fixed and prepared
   // once per connection (a text that varies with the row count is parsed and planned every time).
@@ -135,9 +135,9 @@ async function bulkIncrement(
     dialectOfClient(tx) === "postgresql"
       ? postgresJsonRows(
           columns.map((name) => ({ name, pg: postgresType(name) })),
-          filled,
+          sorted.map(({ r }) => Object.fromEntries(columns.map((c) => [c, valueOf(r, c)]))),
         )
-      : sql`VALUES ${join(filled.map((r) => tuple(columns.map((c) => r[c]))))}`;
+      : sql`VALUES ${join(sorted.map(({ r }) => tuple(columns.map((c) => valueOf(r, c)))))}`;
   await execute(
     tx,
     sql`INSERT INTO ${raw(q(table))} (${raw(columns.map(q).join(", "))}) ${source} ON CONFLICT (${raw(conflict.map(q).join(", "))}) DO UPDATE SET ${raw(updates)}`,
