@@ -158,9 +158,19 @@ const jsonOf = (columns: readonly JsonColumn[], rows: ReadonlyArray<Record<strin
  * statements with one parameter).
  */
 export function postgresJsonRows(columns: readonly JsonColumn[], rows: ReadonlyArray<Record<string, unknown>>): SqlFragment {
-  const json = JSON.stringify(rows.map((r) => columns.map((c) => r[c.name] ?? null)));
-  return sql`SELECT ${raw(columns.map((c, i) => `(j ->> ${i})::${c.pg} AS "${c.name}"`).join(", "))} FROM jsonb_array_elements(${json}::jsonb) AS j`;
+  return sql`${raw(postgresJsonSelect(columns, "jsonb_array_elements("))}${postgresJsonArray(columns, rows)}::jsonb) AS j`;
 }
+
+/** Rows as PostgreSQL's JSON rows take them: an array of arrays in column order. */
+export const postgresJsonArray = (columns: readonly JsonColumn[], rows: ReadonlyArray<Record<string, unknown>>): string =>
+  JSON.stringify(rows.map((r) => columns.map((c) => r[c.name] ?? null)));
+
+/**
+ * `SELECT <columns> FROM <source>`, each column read from the JSON array `j` by its position; the
+ * caller closes `source` (a set-returning function of the JSON) and names it `j`.
+ */
+export const postgresJsonSelect = (columns: readonly JsonColumn[], source: string): string =>
+  `SELECT ${columns.map((c, i) => `(j ->> ${i})::${c.pg} AS "${c.name}"`).join(", ")} FROM ${source}`;
 
 /**
  * insertJsonRows as VALUES statements, in chunks of 128, 64, ... 1 rows, so that each table needs

@@ -31,7 +31,7 @@ import {
 export const CART_CAP_MINOR = 90_000_000;
 const cartOf = (e: EventInput): number => Math.min(e.cartMinor ?? 0, CART_CAP_MINOR);
 
-const EXPOSURE_COLUMNS: readonly JsonColumn[] = [
+export const EXPOSURE_COLUMNS: readonly JsonColumn[] = [
   ...["id", "shopId", "experimentId"].map((name) => ({ name, pg: "text" as const })),
   { name: "version", pg: "integer" },
   ...["journeyKey", "offerId", "moment", "surface", "arm", "day", "device", "country", "segment"].map((name) => ({
@@ -43,6 +43,48 @@ const EXPOSURE_COLUMNS: readonly JsonColumn[] = [
   { name: "revenueMinor", pg: "bigint" },
   { name: "firstSeenAt", pg: "timestamp(3)" },
 ];
+
+/** An exposure row's identity: experiment, version and journey. */
+export const exposureKey = (x: { experimentId: string; version: number | bigint; journeyKey: string }): string =>
+  JSON.stringify([x.experimentId, Number(x.version), x.journeyKey]);
+
+/** The exposure row an exposure event creates (before its orders are counted in). */
+export const exposureRowOf = (shopId: string, { event: e, occurredAt }: Valid) => ({
+  shopId,
+  experimentId: e.experimentId!,
+  version: e.version ?? 1,
+  journeyKey: e.journeyKey,
+  offerId: e.offerId!,
+  moment: e.moment,
+  surface: e.surface,
+  arm: e.arm === "holdout" ? "holdout" : e.armId!,
+  day: dayOf(occurredAt),
+  device: e.device ?? "",
+  country: e.country ?? "",
+  segment: segmentOf(e.returning),
+  cartMinor: cartOf(e),
+  firstSeenAt: occurredAt,
+});
+
+/** A journey's first `exposure` event per experiment version among `events`, in their order. */
+export function firstExposures(events: Valid[]): Valid[] {
+  const first = new Map<string, Valid>();
+  for (const v of events) {
+    const e = v.event;
+    if (e.type !== "exposure") continue;
+    const k = JSON.stringify([e.experimentId, e.version ?? 1, e.journeyKey]);
+    if (!first.has(k)) first.set(k, v);
+  }
+  return [...first.values()];
+}
+
+/** The visitors that new exposure rows make: each of `candidates` whose row `inserted` (exposureKey) holds. */
+export function countNewVisitors(shopId: string, candidates: Valid[], inserted: ReadonlySet<string>, deltas: DeltaMap<ExperimentKey, ExperimentDelta>): void {
+  for (const v of candidates) {
+    const row = exposureRowOf(shopId, v);
+    if (inserted.has(exposureKey(row))) deltas.add(experimentKeyOf(row), visitorDelta(row.cartMinor));
+  }
+}
 
 /**
  * A journey's first `exposure` event per experiment version makes it a visitor of its arm (first
@@ -63,31 +105,9 @@ export async function recordExposures(
   deltas: DeltaMap<ExperimentKey, ExperimentDelta>,
 ): Promise<Set<string>> {
   const sameBuyer = new Set<string>();
-  const firstByExposure = new Map<string, Valid>();
-  for (const v of fresh) {
-    const e = v.event;
-    if (e.type !== "exposure") continue;
-    const k = JSON.stringify([e.experimentId, e.version ?? 1, e.journeyKey]);
-    if (!firstByExposure.has(k)) firstByExposure.set(k, v);
-  }
-  if (firstByExposure.size === 0) return sameBuyer;
-  const candidates = [...firstByExposure.values()];
-  const rowOf = ({ event: e, occurredAt }: Valid) => ({
-    shopId,
-    experimentId: e.experimentId!,
-    version: e.version ?? 1,
-    journeyKey: e.journeyKey,
-    offerId: e.offerId!,
-    moment: e.moment,
-    surface: e.surface,
-    arm: e.arm === "holdout" ? "holdout" : e.armId!,
-    day: dayOf(occurredAt),
-    device: e.device ?? "",
-    country: e.country ?? "",
-    segment: segmentOf(e.returning),
-    cartMinor: cartOf(e),
-    firstSeenAt: occurredAt,
-  });
+  const candidates = firstExposures(fresh);
+  if (candidates.length === 0) return sameBuyer;
+  const rowOf = (v: Valid) => exposureRowOf(shopId, v);
   const insertRows = (rows: Array<ReturnType<typeof rowOf> & { orders: number; revenueMinor: number }>) =>
     insertJsonRows<{ experimentId: string; version: number | bigint; journeyKey: string }>(
       tx,
@@ -97,16 +117,14 @@ export async function recordExposures(
       ["shopId", "journeyKey", "experimentId", "version"],
       ["experimentId", "version", "journeyKey"],
     );
-  const keyOf = (x: { experimentId: string; version: number | bigint; journeyKey: string }) =>
-    JSON.stringify([x.experimentId, Number(x.version), x.journeyKey]);
+  const keyOf = exposureKey;
 
   if (!candidates.some((v) => ordered.has(v.event.journeyKey))) {
     // No journey here has an order (nearly always: the exposure comes before the order): the insert
     // itself says which exposures are new. One of the same journey in a concurrent transaction waits
     // on the unique index and is skipped here; that transaction counts its visitor.
-    const rows = candidates.map((v) => ({ ...rowOf(v), orders: 0, revenueMinor: 0 }));
-    const inserted = new Set((await insertRows(rows)).map(keyOf));
-    for (const row of rows) if (inserted.has(keyOf(row))) deltas.add(experimentKeyOf(row), visitorDelta(row.cartMinor));
+    const inserted = new Set((await insertRows(candidates.map((v) => ({ ...rowOf(v), orders: 0, revenueMinor: 0 })))).map(keyOf));
+    countNewVisitors(shopId, candidates, inserted, deltas);
     return sameBuyer;
   }
   const journeys = [...new Set(candidates.map((v) => v.event.journeyKey))];

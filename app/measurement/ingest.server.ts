@@ -1,17 +1,16 @@
-import { timeOrderedId } from "~/lib/time-ordered-id";
 import type { Prisma, PrismaClient } from "@prisma/client";
-import { dialectOfClient, insertJsonRows, sqlTimestamp, type JsonColumn } from "~/lib/sql.server";
+import { dialectOfClient } from "~/lib/sql.server";
 import { requirePrisma, type SqlTx } from "~/lib/driver.server";
 import { EventInput, legacyArmId, MAX_BATCH, type EventResult } from "./contract";
 import { eventKey, verifyExposures, type Valid } from "./exposure-check.server";
 import { CommitQueue } from "./commit-queue.server";
-import { CART_CAP_MINOR, recordExposures } from "./exposures.server";
+import { countNewVisitors, firstExposures, recordExposures } from "./exposures.server";
+import { firstImpressions, firstViews, insertEvents, insertNewJourneyRows, viewKey } from "./event-rows.server";
 import { relocateLines, type JourneyDims } from "./attribution.server";
 import { journeysWithOrders, lockJourneys } from "./journeys.server";
 import { CHECKOUT_STEP_MOMENTS, STOREFRONT_MOMENTS } from "@moments/contracts";
 import {
-  applyExperimentDeltas,
-  applyMomentDeltas,
+  applyRollups,
   dayOf,
   DeltaMap,
   segmentOf,
@@ -181,114 +180,6 @@ function commitQueueFor(prisma: PrismaClient): CommitQueue {
   return queue;
 }
 
-const EVENT_COLUMNS: readonly JsonColumn[] = [
-  { name: "id", pg: "text" },
-  { name: "shopId", pg: "text" },
-  { name: "clientEventId", pg: "text" },
-  { name: "type", pg: "text" },
-  { name: "moment", pg: "text" },
-  { name: "surface", pg: "text" },
-  { name: "journeyKey", pg: "text" },
-  { name: "offerId", pg: "text" },
-  { name: "experimentId", pg: "text" },
-  { name: "armId", pg: "text" },
-  { name: "arm", pg: "text" },
-  { name: "version", pg: "integer" },
-  { name: "cartMinor", pg: "bigint" },
-  { name: "device", pg: "text" },
-  { name: "country", pg: "text" },
-  { name: "currency", pg: "text" },
-  { name: "returning", pg: "boolean" },
-  { name: "valueMinor", pg: "bigint" },
-  { name: "occurredAt", pg: "timestamp(3)" },
-  { name: "day", pg: "text" },
-  { name: "receivedAt", pg: "timestamp(3)" },
-];
-
-/**
- * Inserts the events not stored yet and returns their keys (eventKey): one INSERT ... ON CONFLICT DO
- * NOTHING RETURNING for the batch. An event is its journey's event id: a client's retry, or a
- * concurrent copy of the batch, carries both. A copy in another transaction waits on the unique
- * index and then skips (never an error); rows go in that index's order (journey, then id) so that
- * two such transactions take its entries in the same order.
- */
-async function insertEvents(tx: SqlTx, shopId: string, batch: Valid[]): Promise<Set<string>> {
-  const receivedAt = sqlTimestamp(new Date());
-  const rows = [...batch]
-    .sort((a, b) => (eventKey(a.event) < eventKey(b.event) ? -1 : eventKey(a.event) > eventKey(b.event) ? 1 : 0))
-    .map(({ event: e, occurredAt }) => ({
-      id: timeOrderedId(),
-      shopId,
-      clientEventId: e.id,
-      type: e.type,
-      moment: e.moment,
-      surface: e.surface,
-      journeyKey: e.journeyKey,
-      offerId: e.offerId,
-      experimentId: e.experimentId,
-      armId: e.armId,
-      arm: e.arm,
-      version: e.version,
-      // As sent, within the covariate's cap (CART_CAP_MINOR).
-      cartMinor: e.cartMinor === undefined ? null : Math.min(e.cartMinor, CART_CAP_MINOR),
-      device: e.device,
-      country: e.country,
-      currency: e.currency,
-      returning: e.returning,
-      valueMinor: e.valueMinor,
-      occurredAt: sqlTimestamp(occurredAt),
-      day: dayOf(occurredAt),
-      receivedAt,
-    }));
-  const returned = await insertJsonRows<{ journeyKey: string; clientEventId: string }>(
-    tx,
-    "Event",
-    EVENT_COLUMNS,
-    rows,
-    ["shopId", "journeyKey", "clientEventId"],
-    ["journeyKey", "clientEventId"],
-  );
-  return new Set(returned.map((r) => eventKey({ journeyKey: r.journeyKey, id: r.clientEventId })));
-}
-
-const VIEW_COLUMNS: readonly JsonColumn[] = [
-  "shopId",
-  "journeyKey",
-  "offerId",
-  "moment",
-  "device",
-  "country",
-  "segment",
-  "arm",
-].map((name) => ({ name, pg: "text" }));
-
-/**
- * The first impression of an offer at a moment per journey among `candidates` (one per key):
- * OfferView rows inserted now, i.e. journeys that had not seen it before. One statement.
- */
-async function firstViews(tx: SqlTx, shopId: string, candidates: Valid[]): Promise<Valid[]> {
-  const rows = candidates.map(({ event: e }) => ({
-    shopId,
-    journeyKey: e.journeyKey,
-    offerId: e.offerId!,
-    moment: e.moment,
-    device: e.device ?? "",
-    country: e.country ?? "",
-    segment: segmentOf(e.returning),
-    arm: e.arm,
-  }));
-  const returned = await insertJsonRows<{ journeyKey: string; offerId: string; moment: string }>(
-    tx,
-    "OfferView",
-    VIEW_COLUMNS,
-    rows,
-    ["shopId", "journeyKey", "offerId", "moment"],
-    ["journeyKey", "offerId", "moment"],
-  );
-  const inserted = new Set(returned.map((r) => JSON.stringify([r.journeyKey, r.offerId, r.moment])));
-  return candidates.filter((v) => inserted.has(JSON.stringify([v.event.journeyKey, v.event.offerId, v.event.moment])));
-}
-
 /**
  * Writes the new events of a batch (of one shop) with their roll-up increments; returns the ids
  * it stored. Round trips do not grow with the batch: the events, the first views and the roll-up
@@ -304,6 +195,17 @@ export async function storeBatch(
   // Every journey of the batch is locked (see lockJourneys), not only those whose visitors, views
   // and attributed lines it writes: the same round trip then says which journeys have an order.
   const locked = await lockJourneys(tx, shopId, [...new Set(batch.map((v) => v.event.journeyKey))], onNewKeys);
+  if (locked?.size === 0) {
+    // PostgreSQL, and no journey of the batch has an order (nearly always): the events, exposures
+    // and first views in one statement, the roll-ups in one more.
+    const written = await insertNewJourneyRows(tx, shopId, batch);
+    const fresh = batch.filter((v) => written.events.has(eventKey(v.event)));
+    const experiments = new DeltaMap<ExperimentKey, ExperimentDelta>();
+    countNewVisitors(shopId, firstExposures(fresh), written.exposures, experiments);
+    const viewed = firstImpressions(fresh).filter((v) => written.views.has(viewKey(v.event)));
+    await applyRollups(tx, shopId, experiments, momentDeltas(fresh, viewed, currency));
+    return written.events;
+  }
   const inserted = await insertEvents(tx, shopId, batch);
   const unseen = batch.filter((v) => inserted.has(eventKey(v.event)));
   if (unseen.length === 0) return inserted;
@@ -321,42 +223,10 @@ export async function storeBatch(
     await requirePrisma(tx, "an exposure folded into its order").event.deleteMany({ where: { shopId, OR: byKey } });
   }
   const fresh = unseen.filter((v) => !sameBuyer.has(eventKey(v.event)));
-
-  const moments = new DeltaMap<MomentKey, MomentDelta>();
-  const keyOf = (e: EventInput, occurredAt: Date): MomentKey => ({
-    day: dayOf(occurredAt),
-    moment: e.moment,
-    offerId: e.offerId ?? "",
-    armId: e.armId ?? "",
-    arm: e.arm,
-    device: e.device ?? "",
-    country: e.country ?? "",
-    segment: segmentOf(e.returning),
-  });
-  for (const { event: e, occurredAt } of fresh) {
-    // An exposure is the arm assignment, not something the buyer saw: no impression, no view. A
-    // reached checkout is the journey's, of no offer: the completion guardrail reads the event itself.
-    if (e.type === "exposure" || e.type === "checkout_reached") continue;
-    const delta: MomentDelta = { [COUNTER[e.type]!]: 1 };
-    if (e.type === "accept" && e.valueMinor !== undefined && e.currency === currency)
-      delta.acceptedMinor = e.valueMinor;
-    moments.add(keyOf(e, occurredAt), delta);
-  }
-
-  // Impressions count buyers: the first impression of an offer at a moment per journey.
-  const impressions = new Map<string, Valid>();
-  for (const v of fresh) {
-    if (v.event.type !== "impression" || !v.event.offerId) continue;
-    const k = JSON.stringify([v.event.journeyKey, v.event.offerId, v.event.moment]);
-    if (!impressions.has(k)) impressions.set(k, v);
-  }
-  for (const v of await firstViews(tx, shopId, [...impressions.values()]))
-    moments.add(keyOf(v.event, v.occurredAt), { impressions: 1 });
-
+  const viewed = await firstViews(tx, shopId, firstImpressions(fresh));
   // The roll-ups last: their rows are the ones every transaction of the shop writes, and on
   // PostgreSQL a row stays locked until COMMIT, so the fewer statements after them the better.
-  await applyExperimentDeltas(tx, shopId, experiments);
-  await applyMomentDeltas(tx, shopId, moments);
+  await applyRollups(tx, shopId, experiments, momentDeltas(fresh, viewed, currency));
   if (ordered.size > 0)
     await relocateLines(
       requirePrisma(tx, "lines of journeys that have orders"),
@@ -364,6 +234,37 @@ export async function storeBatch(
       journeyDims(fresh.filter((v) => ordered.has(v.event.journeyKey))),
     );
   return new Set(fresh.map((v) => eventKey(v.event)));
+}
+
+const momentKeyOf = (e: EventInput, occurredAt: Date): MomentKey => ({
+  day: dayOf(occurredAt),
+  moment: e.moment,
+  offerId: e.offerId ?? "",
+  armId: e.armId ?? "",
+  arm: e.arm,
+  device: e.device ?? "",
+  country: e.country ?? "",
+  segment: segmentOf(e.returning),
+});
+
+/**
+ * The moment roll-ups' increments of the events stored now: a counter per event type, the accepted
+ * value in the shop's currency, and an impression per first view (`viewed`): impressions count
+ * buyers, the first impression of an offer at a moment per journey.
+ */
+function momentDeltas(fresh: Valid[], viewed: Valid[], currency: string): DeltaMap<MomentKey, MomentDelta> {
+  const moments = new DeltaMap<MomentKey, MomentDelta>();
+  for (const { event: e, occurredAt } of fresh) {
+    // An exposure is the arm assignment, not something the buyer saw: no impression, no view. A
+    // reached checkout is the journey's, of no offer: the completion guardrail reads the event itself.
+    if (e.type === "exposure" || e.type === "checkout_reached") continue;
+    const delta: MomentDelta = { [COUNTER[e.type]!]: 1 };
+    if (e.type === "accept" && e.valueMinor !== undefined && e.currency === currency)
+      delta.acceptedMinor = e.valueMinor;
+    moments.add(momentKeyOf(e, occurredAt), delta);
+  }
+  for (const v of viewed) moments.add(momentKeyOf(v.event, v.occurredAt), { impressions: 1 });
+  return moments;
 }
 
 /** Per journey, the dimensions of its first view or exposure in the batch that carries any. */
