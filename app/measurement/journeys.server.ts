@@ -28,7 +28,12 @@ function lockId(shopId: string, kind: "order" | "journey", id: string): bigint {
  * order locks before journey locks, each kind in ascending id order, so no two wait on each other
  * in a cycle. SQLite needs nothing: a write transaction holds the database's single write lock.
  */
-export async function lockMeasurement(tx: SqlTx, shopId: string, scope: { orderIds?: string[]; journeyKeys?: string[] }): Promise<void> {
+export async function lockMeasurement(
+  tx: SqlTx,
+  shopId: string,
+  scope: { orderIds?: string[]; journeyKeys?: string[] },
+  mode: "exclusive" | "shared" = "exclusive",
+): Promise<void> {
   if (!isPostgres(tx)) return;
   const ids = (kind: "order" | "journey", values: string[] = []) =>
     [...new Set(values.filter(Boolean).map((v) => lockId(shopId, kind, v)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -37,7 +42,8 @@ export async function lockMeasurement(tx: SqlTx, shopId: string, scope: { orderI
   // One round trip, one fixed text the driver prepares once per connection: unnest yields the ids
   // in the array's order and each lock is taken as its row is produced. The array literal holds
   // bigints we computed, never input. Executed, not queried: Prisma cannot read a void column.
-  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(l) FROM unnest($1::bigint[]) AS l`, `{${locks.join(",")}}`);
+  const lock = mode === "shared" ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock";
+  await tx.$executeRawUnsafe(`SELECT ${lock}(l) FROM unnest($1::bigint[]) AS l`, `{${locks.join(",")}}`);
 }
 
 /**
@@ -64,15 +70,24 @@ export class LockScopeChanged extends Error {
  * which PostgreSQL's deadlock detector resolves in the rare case it must. Returns which of
  * `journeyKeys` have an order, read after the locks (what journeysWithOrders answers); null on
  * SQLite, which needs no lock (its write transaction holds the database's one write lock).
+ *
+ * With `onNewKeys: "throw"` (the commit queue), journeys none of which has an order are locked
+ * shared: ingesting such a journey only inserts rows whose unique index settles a race (events,
+ * exposures, first views; the loser skips its row and counts nothing) and adds to roll-ups, so two
+ * ingest transactions of one journey (one buyer's batches on two app instances) need not wait for
+ * each other. orders/create, refunds and cancellations take the locks exclusively, so they still
+ * serialize with ingestion; an order found linked after the shared locks sends the caller round
+ * again, to take them exclusively (what a journey with an order is written under: folds, moves).
  */
 export async function lockJourneys(tx: SqlTx, shopId: string, journeyKeys: string[], onNewKeys: "throw" | "lock"): Promise<Set<string> | null> {
   if (!isPostgres(tx)) return null;
   if (journeyKeys.length === 0) return new Set();
   const group = await journeyGroup(tx, shopId, journeyKeys);
-  await lockMeasurement(tx, shopId, { journeyKeys: group.keys });
+  const shared = onNewKeys === "throw" && group.ordered.size === 0;
+  await lockMeasurement(tx, shopId, { journeyKeys: group.keys }, shared ? "shared" : "exclusive");
   const after = await journeyGroup(tx, shopId, journeyKeys);
   const added = after.keys.filter((k) => !group.keys.includes(k));
-  if (added.length === 0) return after.ordered;
+  if (added.length === 0 && !(shared && after.ordered.size > 0)) return after.ordered;
   if (onNewKeys === "throw") throw new LockScopeChanged();
   await lockMeasurement(tx, shopId, { journeyKeys: added });
   return after.ordered;

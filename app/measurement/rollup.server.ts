@@ -2,8 +2,23 @@ import { randomUUID } from "node:crypto";
 import { dialectOfClient, execute, join, postgresJsonSelect, raw, sql, tuple, type JsonColumn } from "~/lib/sql.server";
 import type { SqlTx } from "~/lib/driver.server";
 
-/** UTC calendar day of an instant: the roll-ups' and the dashboard's day. */
-export const dayOf = (at: Date | number): string => new Date(at).toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+const days = new Map<number, string>();
+/**
+ * UTC calendar day of an instant: the roll-ups' and the dashboard's day. Ingestion asks it several
+ * times per event, nearly always for one or two days, so the text is kept per day number (bounded).
+ */
+export const dayOf = (at: Date | number): string => {
+  const ms = typeof at === "number" ? at : at.getTime();
+  const n = Math.floor(ms / DAY_MS);
+  let day = days.get(n);
+  if (day === undefined) {
+    day = new Date(ms).toISOString().slice(0, 10);
+    if (days.size >= 1_000) days.clear();
+    days.set(n, day);
+  }
+  return day;
+};
 
 export const segmentOf = (returning: boolean | null | undefined): string =>
   returning === true ? "returning" : returning === false ? "new" : "";

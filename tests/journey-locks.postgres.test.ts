@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CommitQueue, type StoreEvents } from "~/measurement/commit-queue.server";
+import { eventKey, type Valid } from "~/measurement/exposure-check.server";
+import { storeBatch } from "~/measurement/ingest.server";
+import { freshPostgresDatabase, startPostgres, type PostgresCluster, type PostgresDatabase } from "./support/postgres";
+import { seedInstalledShop } from "./support/fixtures";
+
+// One journey's batches in two transactions at once (two app instances, each with its own commit
+// queue), on a real PostgreSQL server with the real storeBatch: a journey without an order is
+// locked shared, so the second does not wait for the first; one with an order is locked
+// exclusively, so it does. The first transaction is held open after its writes until released.
+let cluster: PostgresCluster;
+let db: PostgresDatabase;
+let shopId: string;
+
+beforeAll(async () => {
+  cluster = await startPostgres();
+  db = await freshPostgresDatabase(cluster, "journey_locks");
+  shopId = (await seedInstalledShop(db.prisma, "journey-locks.myshopify.com")).id;
+});
+afterAll(async () => {
+  await db?.prisma.$disconnect();
+  cluster?.stop();
+});
+
+let ids = 0;
+const batch = (journeyKey: string, over: Partial<Valid["event"]> = {}, n = 2): Valid[] =>
+  Array.from({ length: n }, (_, index) => ({
+    index,
+    occurredAt: new Date(),
+    event: { id: `e${ids++}`, journeyKey, type: "impression", moment: "checkout", surface: "checkout", offerId: "offer-1", arm: "none", ...over } as Valid["event"],
+  }));
+
+/** storeBatch, with the first transaction held open after its writes until `release`. */
+function holdingFirst() {
+  let calls = 0;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let started!: () => void;
+  const firstWritten = new Promise<void>((resolve) => (started = resolve));
+  const store: StoreEvents = async (tx, shop, currency, events, onNewKeys) => {
+    const stored = await storeBatch(tx, shop, currency, events, onNewKeys);
+    if (calls++ === 0) {
+      started();
+      await held;
+    }
+    return stored;
+  };
+  return { store, release, firstWritten };
+}
+
+const instance = (store: StoreEvents = storeBatch) =>
+  new CommitQueue(db.prisma, store, { maxQueuedEvents: 1_000, maxEventsPerCommit: 1_000, parallel: 2 });
+const keysOf = (events: Valid[]) => new Set(events.map((v) => eventKey(v.event)));
+
+describe("journey locks of ingestion on PostgreSQL", () => {
+  it("GIVEN a transaction of journey j1 (no order) still open on one instance WHEN another batch of j1 arrives on a second instance THEN it commits before the first does", async () => {
+    const { store, release, firstWritten } = holdingFirst();
+    const a = batch("lock-j1");
+    let firstDone = false;
+    const first = instance(store)
+      .submit({ shopId, currency: "EUR", events: a })
+      .finally(() => (firstDone = true));
+    try {
+      await firstWritten;
+      // Clicks on another device: a first view of the same offer, or an increment of the same roll-up
+      // row, would wait on the first transaction's row (its unique index entry, its row lock).
+      const b = batch("lock-j1", { type: "click", device: "mobile" });
+
+      const stored = await instance().submit({ shopId, currency: "EUR", events: b });
+
+      expect(stored).toEqual(keysOf(b));
+      expect(firstDone).toBe(false);
+    } finally {
+      release();
+    }
+    expect(await first).toEqual(keysOf(a));
+    const views = await db.prisma.offerView.count({ where: { shopId, journeyKey: "lock-j1" } });
+    const counts = await db.prisma.momentDaily.aggregate({ where: { shopId, offerId: "offer-1" }, _sum: { impressions: true, views: true, clicks: true } });
+    expect(views).toBe(1);
+    expect(counts._sum).toEqual({ impressions: 1n, views: 2n, clicks: 2n });
+  });
+
+  it("GIVEN journey j2 has an order and a transaction of j2 is still open on one instance WHEN another batch of j2 arrives on a second instance THEN it commits only after the first", async () => {
+    await db.prisma.journeyOrder.create({ data: { shopId, orderId: "order-j2", journeyKey: "lock-j2", totalMinor: 5000, currency: "EUR" } });
+    const { store, release, firstWritten } = holdingFirst();
+    const order: string[] = [];
+    const first = instance(store)
+      .submit({ shopId, currency: "EUR", events: batch("lock-j2") })
+      .then(() => order.push("first"));
+    await firstWritten;
+    const second = instance()
+      .submit({ shopId, currency: "EUR", events: batch("lock-j2") })
+      .then(() => order.push("second"));
+    // The second is waiting on j2's lock; nothing it does can finish before the first commits.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+
+    await Promise.all([first, second]);
+    expect(order).toEqual(["first", "second"]);
+  });
+});
