@@ -43,7 +43,7 @@ export interface CommitQueueOptions {
   maxQueuedEvents: number;
   /** Events per transaction at most. */
   maxEventsPerCommit: number;
-  /** Transactions in flight at once (1 on SQLite: it has one writer). */
+  /** Transactions in flight at once (the app runs one on either database: decision 018). */
   parallel: number;
 }
 
@@ -134,8 +134,8 @@ export class CommitQueue {
   /**
    * The oldest waiting batches, up to maxEventsPerCommit events. With transactions in parallel, a
    * batch that writes a journey of a group in flight waits for the next group: its transaction
-   * would only wait on that journey's lock (lockJourneys) until the other commits, holding back
-   * everything else it carries. Batches of one journey are sent one after another by one buyer's
+   * would wait on that journey's exclusive lock, or on its rows, until the other commits, holding
+   * back everything else it carries. Batches of one journey are sent one after another by one buyer's
    * browser, so this is rare in the field; a client that splits a journey over concurrent requests
    * (or a retry racing its first attempt) is served in order rather than serialized in the database.
    */

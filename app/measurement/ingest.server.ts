@@ -1,5 +1,4 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
-import { dialectOfClient } from "~/lib/sql.server";
 import { requirePrisma, type SqlTx } from "~/lib/driver.server";
 import { EventInput, legacyArmId, MAX_BATCH, type EventResult } from "./contract";
 import { eventKey, verifyExposures, type Valid } from "./exposure-check.server";
@@ -166,15 +165,15 @@ export function configureIngestion(options: { maxQueuedEvents: number }): void {
 }
 
 /**
- * The client's commit queue (one per client, so per process for the app's own). SQLite has one
- * writer: one transaction at a time. PostgreSQL overlaps two, so that one's round trips hide the
- * other's; more would mostly wait on the same roll-up rows.
+ * The client's commit queue (one per client, so per process for the app's own), one transaction in
+ * flight. SQLite has one writer. On PostgreSQL a second transaction of the same process mostly
+ * waited on the first's roll-up rows; with one, a group carries more batches instead (decision 018,
+ * measured: a lower p99 on one and on two instances).
  */
 function commitQueueFor(prisma: PrismaClient): CommitQueue {
   let queue = queues.get(prisma);
   if (!queue) {
-    const parallel = dialectOfClient(prisma) === "postgresql" ? 2 : 1;
-    queue = new CommitQueue(prisma, storeBatch, { maxQueuedEvents, maxEventsPerCommit: 1_000, parallel });
+    queue = new CommitQueue(prisma, storeBatch, { maxQueuedEvents, maxEventsPerCommit: 1_000, parallel: 1 });
     queues.set(prisma, queue);
   }
   return queue;
@@ -182,8 +181,10 @@ function commitQueueFor(prisma: PrismaClient): CommitQueue {
 
 /**
  * Writes the new events of a batch (of one shop) with their roll-up increments; returns the ids
- * it stored. Round trips do not grow with the batch: the events, the first views and the roll-up
- * are one statement each; exposures (rare: one per experiment and journey) cost a few more.
+ * it stored. Round trips do not grow with the batch: on PostgreSQL, for journeys without an
+ * order, the events, exposures and first views are one statement and the roll-ups one more;
+ * otherwise the events, the first views and each roll-up are one statement each, and exposures
+ * (one per experiment and journey) one or a few more.
  */
 export async function storeBatch(
   tx: SqlTx,

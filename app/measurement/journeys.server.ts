@@ -24,9 +24,11 @@ function lockId(shopId: string, kind: "order" | "journey", id: string): bigint {
  * (orders/create, refunds and cancellations, event ingestion). On PostgreSQL under READ COMMITTED
  * two of them would each read "not there yet" and both commit (an order never counted, a refund
  * pending forever, an order counted twice); a transaction-scoped advisory lock per order and per
- * journey makes the second wait for the first's commit and then read it. Every transaction takes
- * order locks before journey locks, each kind in ascending id order, so no two wait on each other
- * in a cycle. SQLite needs nothing: a write transaction holds the database's single write lock.
+ * journey makes the second wait for the first's commit and then read it (`shared`: ingestion of
+ * journeys without an order, which only inserts rows a unique index guards; see lockJourneys).
+ * Every transaction takes order locks before journey locks, each kind in ascending id order, so no
+ * two wait on each other in a cycle. SQLite needs nothing: a write transaction holds the
+ * database's single write lock.
  */
 export async function lockMeasurement(
   tx: SqlTx,
