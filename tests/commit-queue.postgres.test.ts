@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CommitQueue, type StoreEvents } from "~/measurement/commit-queue.server";
+import { CommitQueue, Overloaded, type StoreEvents } from "~/measurement/commit-queue.server";
 import { eventKey, type Valid } from "~/measurement/exposure-check.server";
 import { freshPostgresDatabase, startPostgres, type PostgresCluster, type PostgresDatabase } from "./support/postgres";
 import { seedInstalledShop } from "./support/fixtures";
@@ -137,5 +137,22 @@ describe("commit queue with two transactions in flight", () => {
     await refused;
     expect(await second).toEqual(new Set(waiting.map((v) => eventKey(v.event))));
     expect(transactions).toEqual([idsOf(a), idsOf(waiting)]);
+  });
+});
+
+describe("commit queue with one transaction in flight (the app's setting)", () => {
+  it("GIVEN the transaction in flight is stuck WHEN a batch waits past maxWaitMs THEN it is refused with Overloaded and the stuck one still commits", async () => {
+    const { store, transactions, release, firstStarted } = recordingStore();
+    const queue = new CommitQueue(db.prisma, store, { maxQueuedEvents: 1_000, maxEventsPerCommit: 1_000, parallel: 1, maxWaitMs: 200 });
+    const a = batch("j1");
+    const first = queue.submit({ shopId, currency: "EUR", events: a });
+    await firstStarted;
+
+    const waiting = queue.submit({ shopId, currency: "EUR", events: batch("j2") });
+
+    await expect(waiting).rejects.toBeInstanceOf(Overloaded);
+    release();
+    expect(await first).toEqual(new Set(a.map((v) => eventKey(v.event))));
+    expect(transactions).toEqual([idsOf(a)]);
   });
 });

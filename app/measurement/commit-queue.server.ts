@@ -33,8 +33,12 @@ export class ShopNotInstalled extends Error {
 /** More events are waiting for the database than the queue holds: the caller answers 503 + Retry-After. */
 export class Overloaded extends Error {
   readonly retryAfterSeconds = 1;
-  constructor(queued: number) {
-    super(`ingestion is saturated (${queued} events waiting to be written): retry shortly`);
+  constructor(queued: number, waitedMs?: number) {
+    super(
+      waitedMs === undefined
+        ? `ingestion is saturated (${queued} events waiting to be written): retry shortly`
+        : `the database took no new batch for ${waitedMs / 1000} s (${queued} events waiting to be written): retry shortly`,
+    );
   }
 }
 
@@ -45,6 +49,12 @@ export interface CommitQueueOptions {
   maxEventsPerCommit: number;
   /** Transactions in flight at once (the app runs one on either database: decision 018). */
   parallel: number;
+  /**
+   * How long a batch may wait for its transaction to start (default 5 s, the pg pool's wait for a
+   * connection): past it, it is refused with Overloaded. A transaction stuck on a lock then costs
+   * the batches behind it a 503 with Retry-After, not a request held open without end.
+   */
+  maxWaitMs?: number;
 }
 
 interface Entry {
@@ -57,6 +67,8 @@ interface Entry {
   journeys: Set<string>;
   resolve: (stored: Set<string>) => void;
   reject: (error: unknown) => void;
+  /** Refuses the batch if it is still waiting after maxWaitMs; cleared when a group takes it. */
+  expiry: ReturnType<typeof setTimeout> | undefined;
 }
 
 const sharesAny = (a: Set<string>, b: Set<string>): boolean => {
@@ -94,10 +106,26 @@ export class CommitQueue {
     const journeys = new Set<string>();
     if (this.options.parallel > 1) for (const v of submission.events) journeys.add(`${submission.shopId}\u0000${v.event.journeyKey}`);
     return new Promise((resolve, reject) => {
-      this.pending.push({ submission, journeys, resolve, reject });
+      const entry: Entry = { submission, journeys, resolve, reject, expiry: undefined };
+      entry.expiry = setTimeout(() => this.expire(entry), this.maxWaitMs);
+      entry.expiry.unref?.();
+      this.pending.push(entry);
       this.queued += n;
       if (this.active < this.options.parallel) void this.drain();
     });
+  }
+
+  /** A batch still waiting after maxWaitMs leaves the queue, refused: the client retries later. */
+  private expire(entry: Entry): void {
+    const at = this.pending.indexOf(entry);
+    if (at < 0) return;
+    this.pending.splice(at, 1);
+    this.queued -= entry.submission.events.length;
+    entry.reject(new Overloaded(this.queued, this.maxWaitMs));
+  }
+
+  private get maxWaitMs(): number {
+    return this.options.maxWaitMs ?? 5_000;
   }
 
   private async drain(): Promise<void> {
@@ -145,6 +173,7 @@ export class CommitQueue {
     if (this.options.parallel === 1) {
       while (this.pending.length && (group.length === 0 || n + this.pending[0]!.submission.events.length <= this.options.maxEventsPerCommit)) {
         const entry = this.pending.shift()!;
+        clearTimeout(entry.expiry);
         group.push(entry);
         n += entry.submission.events.length;
       }
@@ -170,6 +199,7 @@ export class CommitQueue {
         continue;
       }
       if (group.length > 0 && n + size > this.options.maxEventsPerCommit) break;
+      clearTimeout(entry.expiry);
       group.push(entry);
       n += size;
       for (const j of entry.journeys) journeys.add(j);
