@@ -2,13 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CommitQueue, type StoreEvents } from "~/measurement/commit-queue.server";
 import { eventKey, type Valid } from "~/measurement/exposure-check.server";
 import { storeBatch } from "~/measurement/ingest.server";
+import { lockMeasurement, LockScopeChanged } from "~/measurement/journeys.server";
 import { freshPostgresDatabase, startPostgres, type PostgresCluster, type PostgresDatabase } from "./support/postgres";
 import { seedInstalledShop } from "./support/fixtures";
 
 // One journey's batches in two transactions at once (two app instances, each with its own commit
 // queue), on a real PostgreSQL server with the real storeBatch: a journey without an order is
 // locked shared, so the second does not wait for the first; one with an order is locked
-// exclusively, so it does. The first transaction is held open after its writes until released.
+// exclusively, so it does; an order linked while an ingest waited for the lock sends that ingest
+// round again, exclusively. The first transaction is held open after its writes until released.
 let cluster: PostgresCluster;
 let db: PostgresDatabase;
 let shopId: string;
@@ -47,6 +49,25 @@ function holdingFirst() {
     return stored;
   };
   return { store, release, firstWritten };
+}
+
+/** orders/create as it runs: the order's and journey's locks held exclusively, the order linked (7,000), not committed. */
+async function orderCreateOpen(orderId: string, journeyKey: string) {
+  let commitOrder!: () => void;
+  const orderOpen = new Promise<void>((resolve) => (commitOrder = resolve));
+  let linked!: () => void;
+  const orderLinked = new Promise<void>((resolve) => (linked = resolve));
+  const order = db.prisma.$transaction(
+    async (tx) => {
+      await lockMeasurement(tx, shopId, { orderIds: [orderId], journeyKeys: [journeyKey] });
+      await tx.journeyOrder.create({ data: { shopId, orderId, journeyKey, totalMinor: 7000, currency: "EUR" } });
+      linked();
+      await orderOpen;
+    },
+    { timeout: 30_000 },
+  );
+  await orderLinked;
+  return { commitOrder, order };
 }
 
 const instance = (store: StoreEvents = storeBatch) =>
@@ -98,5 +119,37 @@ describe("journey locks of ingestion on PostgreSQL", () => {
 
     await Promise.all([first, second]);
     expect(order).toEqual(["first", "second"]);
+  });
+
+  it("GIVEN orders/create linking journey j3 still open WHEN j3's exposure is ingested meanwhile (no order yet when it looked) THEN it goes round again under exclusive locks and the order counts for the visitor", async () => {
+    const { commitOrder, order } = await orderCreateOpen("order-j3", "lock-j3");
+    const exposure = batch("lock-j3", { type: "exposure", experimentId: "exp-j3", version: 1, arm: "holdout", cartMinor: 4000 }, 1);
+    const ingest = instance().submit({ shopId, currency: "EUR", events: exposure });
+    // The ingest read no order (not committed yet) and now waits for the journey's lock.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    commitOrder();
+    await order;
+
+    expect(await ingest).toEqual(keysOf(exposure));
+    const row = await db.prisma.experimentExposure.findFirstOrThrow({ where: { shopId, journeyKey: "lock-j3" } });
+    expect({ orders: row.orders, revenueMinor: row.revenueMinor }).toEqual({ orders: 1n, revenueMinor: 7000n });
+    const daily = await db.prisma.experimentDaily.aggregate({ where: { shopId, experimentId: "exp-j3" }, _sum: { visitors: true, orders: true, revenueMinor: true } });
+    expect(daily._sum).toEqual({ visitors: 1n, orders: 1n, revenueMinor: 7000n });
+  });
+
+  it("GIVEN orders/create linking journey j4 still open WHEN a Prisma transaction stores j4's exposure under shared locks THEN, the order read after the lock, it throws LockScopeChanged (the queue goes round again)", async () => {
+    const { commitOrder, order } = await orderCreateOpen("order-j4", "lock-j4");
+    const exposure = batch("lock-j4", { type: "exposure", experimentId: "exp-j4", version: 1, arm: "holdout", cartMinor: 4000 }, 1);
+    // Through Prisma (no driver session): the read after the lock has no Prisma fallback to take.
+    const stored = db.prisma.$transaction((tx) => storeBatch(tx, shopId, "EUR", exposure, "throw"), { timeout: 30_000 });
+    const refused = expect(stored).rejects.toBeInstanceOf(LockScopeChanged);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    commitOrder();
+    await order;
+
+    await refused;
+    expect(await db.prisma.experimentExposure.count({ where: { shopId, journeyKey: "lock-j4" } })).toBe(0);
   });
 });
