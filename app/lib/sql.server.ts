@@ -158,12 +158,12 @@ const jsonOf = (columns: readonly JsonColumn[], rows: ReadonlyArray<Record<strin
  * statements with one parameter).
  */
 export function postgresJsonRows(columns: readonly JsonColumn[], rows: ReadonlyArray<Record<string, unknown>>): SqlFragment {
-  return sql`${raw(postgresJsonSelect(columns, "jsonb_array_elements("))}${postgresJsonArray(columns, rows)}::jsonb) AS j`;
+  return sql`${raw(postgresJsonSelect(columns, "jsonb_array_elements("))}${JSON.stringify(postgresJsonValues(columns, rows))}::jsonb) AS j`;
 }
 
-/** Rows as PostgreSQL's JSON rows take them: an array of arrays in column order. */
-export const postgresJsonArray = (columns: readonly JsonColumn[], rows: ReadonlyArray<Record<string, unknown>>): string =>
-  JSON.stringify(rows.map((r) => columns.map((c) => r[c.name] ?? null)));
+/** Rows as PostgreSQL's JSON rows take them: arrays in column order (missing values null). */
+export const postgresJsonValues = (columns: readonly JsonColumn[], rows: ReadonlyArray<Record<string, unknown>>): unknown[][] =>
+  rows.map((r) => columns.map((c) => r[c.name] ?? null));
 
 /**
  * `SELECT <columns> FROM <source>`, each column read from the JSON array `j` by its position; the

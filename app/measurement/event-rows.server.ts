@@ -1,5 +1,5 @@
 import { timeOrderedId } from "~/lib/time-ordered-id";
-import { insertJsonRows, postgresJsonSelect, query, raw, sql, sqlTimestamp, type JsonColumn } from "~/lib/sql.server";
+import { insertJsonRows, postgresJsonSelect, postgresJsonValues, query, raw, sql, sqlTimestamp, type JsonColumn } from "~/lib/sql.server";
 import type { SqlTx } from "~/lib/driver.server";
 import { eventKey, type Valid } from "./exposure-check.server";
 import { CART_CAP_MINOR, EXPOSURE_COLUMNS, exposureKey, exposureRowOf } from "./exposures.server";
@@ -174,11 +174,10 @@ export async function insertNewJourneyRows(tx: SqlTx, shopId: string, batch: Val
   const views = batch
     .filter((v) => v.event.type === "impression" && v.event.offerId)
     .map((v) => ({ ...viewRowOf(shopId, v), ...position(v) }));
-  const rows = (columns: readonly JsonColumn[], of: Array<Record<string, unknown>>) => of.map((r) => columns.map((c) => r[c.name] ?? null));
   const json = JSON.stringify([
-    rows(EVENT_COLUMNS, eventRows(shopId, batch)),
-    rows([...EXPOSURE_COLUMNS, ...ORDER_IN_BATCH], exposures),
-    rows([...VIEW_COLUMNS, ...ORDER_IN_BATCH], views),
+    postgresJsonValues(EVENT_COLUMNS, eventRows(shopId, batch)),
+    postgresJsonValues([...EXPOSURE_COLUMNS, ...ORDER_IN_BATCH], exposures),
+    postgresJsonValues([...VIEW_COLUMNS, ...ORDER_IN_BATCH], views),
   ]);
   const returned = await query<{ t: number; j: string; a: string; b: string | null; n: number | null }>(
     tx,

@@ -72,7 +72,7 @@ export function firstExposures(events: Valid[]): Valid[] {
   for (const v of events) {
     const e = v.event;
     if (e.type !== "exposure") continue;
-    const k = JSON.stringify([e.experimentId, e.version ?? 1, e.journeyKey]);
+    const k = exposureKey({ experimentId: e.experimentId!, version: e.version ?? 1, journeyKey: e.journeyKey });
     if (!first.has(k)) first.set(k, v);
   }
   return [...first.values()];
@@ -117,13 +117,12 @@ export async function recordExposures(
       ["shopId", "journeyKey", "experimentId", "version"],
       ["experimentId", "version", "journeyKey"],
     );
-  const keyOf = exposureKey;
 
   if (!candidates.some((v) => ordered.has(v.event.journeyKey))) {
     // No journey here has an order (nearly always: the exposure comes before the order): the insert
     // itself says which exposures are new. One of the same journey in a concurrent transaction waits
     // on the unique index and is skipped here; that transaction counts its visitor.
-    const inserted = new Set((await insertRows(candidates.map((v) => ({ ...rowOf(v), orders: 0, revenueMinor: 0 })))).map(keyOf));
+    const inserted = new Set((await insertRows(candidates.map((v) => ({ ...rowOf(v), orders: 0, revenueMinor: 0 })))).map(exposureKey));
     countNewVisitors(shopId, candidates, inserted, deltas);
     return sameBuyer;
   }
@@ -132,8 +131,8 @@ export async function recordExposures(
     tx,
     sql`SELECT "experimentId", "version", "journeyKey" FROM "ExperimentExposure" WHERE "shopId" = ${shopId} AND "journeyKey" IN (${join(journeys.map((k) => sql`${k}`))})`,
   );
-  const exposed = new Set(existing.map(keyOf));
-  const created = candidates.filter((v) => !exposed.has(keyOf(rowOf(v))));
+  const exposed = new Set(existing.map(exposureKey));
+  const created = candidates.filter((v) => !exposed.has(exposureKey(rowOf(v))));
   if (created.length === 0) return sameBuyer;
 
   const withOrders = [...new Set(created.map((v) => v.event.journeyKey))].filter((k) => ordered.has(k));
