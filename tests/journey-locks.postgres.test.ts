@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CommitQueue, type StoreEvents } from "~/measurement/commit-queue.server";
 import { eventKey, type Valid } from "~/measurement/exposure-check.server";
 import { storeBatch } from "~/measurement/ingest.server";
-import { lockMeasurement, LockScopeChanged } from "~/measurement/journeys.server";
+import { lockMeasurement, LockScopeChanged, sharedJourneyLocks } from "~/measurement/journeys.server";
+import { query, sql } from "~/lib/sql.server";
 import { freshPostgresDatabase, startPostgres, type PostgresCluster, type PostgresDatabase } from "./support/postgres";
 import { seedInstalledShop } from "./support/fixtures";
 
@@ -136,6 +137,32 @@ describe("journey locks of ingestion on PostgreSQL", () => {
     expect({ orders: row.orders, revenueMinor: row.revenueMinor }).toEqual({ orders: 1n, revenueMinor: 7000n });
     const daily = await db.prisma.experimentDaily.aggregate({ where: { shopId, experimentId: "exp-j3" }, _sum: { visitors: true, orders: true, revenueMinor: true } });
     expect(daily._sum).toEqual({ visitors: 1n, orders: 1n, revenueMinor: 7000n });
+  });
+
+  it("GIVEN journey j5 already has an order WHEN a batch of j5 is stored optimistically (locks shared, no read first) THEN the statement that writes the rows writes none and throws LockScopeChanged", async () => {
+    await db.prisma.journeyOrder.create({ data: { shopId, orderId: "order-j5", journeyKey: "lock-j5", totalMinor: 5000, currency: "EUR" } });
+    const exposure = batch("lock-j5", { type: "exposure", experimentId: "exp-j5", version: 1, arm: "holdout", cartMinor: 4000 }, 1);
+    const views = batch("lock-j5", {}, 2);
+
+    const stored = db.prisma.$transaction(async (tx) => {
+      await query(tx, sql`SELECT ${sharedJourneyLocks([{ shopId, journeyKeys: ["lock-j5"] }])} AS "locked"`);
+      return storeBatch(tx, shopId, "EUR", [...exposure, ...views], "optimistic");
+    });
+
+    await expect(stored).rejects.toBeInstanceOf(LockScopeChanged);
+    expect(await db.prisma.event.count({ where: { shopId, journeyKey: "lock-j5" } })).toBe(0);
+    expect(await db.prisma.experimentExposure.count({ where: { shopId, journeyKey: "lock-j5" } })).toBe(0);
+    expect(await db.prisma.offerView.count({ where: { shopId, journeyKey: "lock-j5" } })).toBe(0);
+  });
+
+  it("GIVEN journey j6 already has an order WHEN its exposure goes through the commit queue THEN the optimistic first attempt goes round again and the exposure is stored with the order counted for the visitor", async () => {
+    await db.prisma.journeyOrder.create({ data: { shopId, orderId: "order-j6", journeyKey: "lock-j6", totalMinor: 6000, currency: "EUR" } });
+    const exposure = batch("lock-j6", { type: "exposure", experimentId: "exp-j6", version: 1, arm: "holdout", cartMinor: 4000 }, 1);
+
+    expect(await instance().submit({ shopId, currency: "EUR", events: exposure })).toEqual(keysOf(exposure));
+
+    const row = await db.prisma.experimentExposure.findFirstOrThrow({ where: { shopId, journeyKey: "lock-j6" } });
+    expect({ orders: row.orders, revenueMinor: row.revenueMinor }).toEqual({ orders: 1n, revenueMinor: 6000n });
   });
 
   it("GIVEN orders/create linking journey j4 still open WHEN a Prisma transaction stores j4's exposure under shared locks THEN, the order read after the lock, it throws LockScopeChanged (the queue goes round again)", async () => {

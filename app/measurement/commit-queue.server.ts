@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { dialectOfClient, isRetryableConflict, isUniqueViolation, join, query, raw, sql } from "~/lib/sql.server";
 import { driverOf, NeedsPrismaTransaction, type SqlTx } from "~/lib/driver.server";
-import { LockScopeChanged } from "./journeys.server";
+import { LockScopeChanged, sharedJourneyLocks } from "./journeys.server";
 import { eventKey, type Valid } from "./exposure-check.server";
 
 export interface Submission {
@@ -11,7 +11,7 @@ export interface Submission {
 }
 
 /** Writes one shop's events in a transaction; returns the keys (eventKey) of those it stored. */
-export type StoreEvents = (tx: SqlTx, shopId: string, currency: string, events: Valid[], onNewKeys: "throw") => Promise<Set<string>>;
+export type StoreEvents = (tx: SqlTx, shopId: string, currency: string, events: Valid[], onNewKeys: "throw" | "optimistic") => Promise<Set<string>>;
 
 /** A row this transaction meant to create was created by another one meanwhile: run it again. */
 export class WrittenConcurrently extends Error {
@@ -251,16 +251,23 @@ export class CommitQueue {
       try {
         const { stored, installed } = await this.transaction(async (tx) => {
           const out = new Set<string>();
+          const postgres = dialectOfClient(tx) === "postgresql";
+          // The first attempt on PostgreSQL locks the journeys shared in this statement and assumes
+          // they have no order (JourneyLocking `optimistic`); one that has sends it round again.
+          const optimistic = postgres && attempt === 1;
+          const locks = optimistic
+            ? sql` AND ${sharedJourneyLocks(shops.map(([shopId, { events }]) => ({ shopId, journeyKeys: events.map((v) => v.event.journeyKey) })))}`
+            : raw("");
           const rows = await query<{ id: string }>(
             tx,
             // FOR SHARE on PostgreSQL: shop/redact locks the shop row before deleting its data
             // (privacy.server.ts), so it waits for this commit, or this reads the shop gone.
-            sql`SELECT "id" FROM "Shop" WHERE "id" IN (${join(shops.map(([id]) => sql`${id}`))}) AND "uninstalledAt" IS NULL${raw(dialectOfClient(tx) === "postgresql" ? " FOR SHARE" : "")}`,
+            sql`SELECT "id" FROM "Shop" WHERE "id" IN (${join(shops.map(([id]) => sql`${id}`))}) AND "uninstalledAt" IS NULL${locks}${raw(postgres ? " FOR SHARE" : "")}`,
           );
           const live = new Set(rows.map((r) => r.id));
           for (const [shopId, { currency, events }] of shops) {
             if (!live.has(shopId)) continue;
-            for (const key of await this.store(tx, shopId, currency, events, "throw")) out.add(`${shopId}\u0000${key}`);
+            for (const key of await this.store(tx, shopId, currency, events, optimistic ? "optimistic" : "throw")) out.add(`${shopId}\u0000${key}`);
           }
           return { stored: out, installed: live };
         });

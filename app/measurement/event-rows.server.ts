@@ -3,6 +3,7 @@ import { insertJsonRows, postgresJsonSelect, postgresJsonValues, query, raw, sql
 import type { SqlTx } from "~/lib/driver.server";
 import { eventKey, type Valid } from "./exposure-check.server";
 import { CART_CAP_MINOR, EXPOSURE_COLUMNS, exposureKey, exposureRowOf } from "./exposures.server";
+import { LockScopeChanged } from "./journeys.server";
 import { dayOf, segmentOf } from "./rollup.server";
 
 // The rows an ingest transaction inserts for a batch: its events and the first views of offers,
@@ -161,6 +162,11 @@ const ORDER_IN_BATCH: readonly JsonColumn[] = [
  * what firstExposures and firstImpressions pick among the fresh events; a row of another
  * transaction waits on the unique index and is skipped, as it is in separate statements. One fixed
  * text with one JSON parameter: prepared once per connection.
+ *
+ * The same statement checks that no journey of the batch has an order: the caller holds the
+ * journeys' locks (shared, taken before this statement, so its snapshot sees every order linked
+ * before them); if one has, nothing is written and this throws LockScopeChanged, and the caller
+ * starts over on the path for journeys with orders (lockJourneys).
  */
 export async function insertNewJourneyRows(tx: SqlTx, shopId: string, batch: Valid[]): Promise<Written> {
   const ordinal = new Map(batch.map((v, i) => [v, i]));
@@ -178,11 +184,14 @@ export async function insertNewJourneyRows(tx: SqlTx, shopId: string, batch: Val
     postgresJsonValues(EVENT_COLUMNS, eventRows(shopId, batch)),
     postgresJsonValues([...EXPOSURE_COLUMNS, ...ORDER_IN_BATCH], exposures),
     postgresJsonValues([...VIEW_COLUMNS, ...ORDER_IN_BATCH], views),
+    shopId,
+    [...new Set(batch.map((v) => v.event.journeyKey))],
   ]);
   const returned = await query<{ t: number; j: string; a: string; b: string | null; n: number | null }>(
     tx,
     sql`WITH p AS (SELECT ${json}::jsonb AS d), ${raw(NEW_JOURNEY_ROWS)}`,
   );
+  if (returned.some((r) => r.t === 3)) throw new LockScopeChanged();
   const written: Written = { events: new Set(), exposures: new Set(), views: new Set() };
   for (const r of returned) {
     if (r.t === 0) written.events.add(eventKey({ journeyKey: r.j, id: r.a }));
@@ -201,9 +210,11 @@ const firstOfInserted = (table: string, columns: readonly JsonColumn[], i: numbe
   `FROM (${postgresJsonSelect([...columns, ...ORDER_IN_BATCH], from(i))}) AS c JOIN e ON e."journeyKey" = c."journeyKey" AND e."clientEventId" = c."clientEventId" ` +
   `ORDER BY ${key.map((k) => `c.${q(k)}`).join(", ")}, c."ordinal" ON CONFLICT (${conflict.map(q).join(", ")}) DO NOTHING RETURNING ${returning.map(q).join(", ")}`;
 const NEW_JOURNEY_ROWS =
-  `e AS (INSERT INTO "Event" (${names(EVENT_COLUMNS)}) ${postgresJsonSelect(EVENT_COLUMNS, from(0))} ON CONFLICT (${EVENT_CONFLICT.map(q).join(", ")}) DO NOTHING RETURNING "journeyKey", "clientEventId"), ` +
+  `o AS (SELECT 1 FROM "JourneyOrder" WHERE "shopId" = (SELECT p.d ->> 3 FROM p) AND "journeyKey" IN (SELECT jsonb_array_elements_text(p.d -> 4) FROM p) LIMIT 1), ` +
+  `e AS (INSERT INTO "Event" (${names(EVENT_COLUMNS)}) ${postgresJsonSelect(EVENT_COLUMNS, from(0))} WHERE NOT EXISTS (SELECT FROM o) ON CONFLICT (${EVENT_CONFLICT.map(q).join(", ")}) DO NOTHING RETURNING "journeyKey", "clientEventId"), ` +
   `x AS (${firstOfInserted("ExperimentExposure", EXPOSURE_COLUMNS, 1, ["experimentId", "version", "journeyKey"], ["shopId", "journeyKey", "experimentId", "version"], ["experimentId", "version", "journeyKey"])}), ` +
   `v AS (${firstOfInserted("OfferView", VIEW_COLUMNS, 2, ["journeyKey", "offerId", "moment"], VIEW_CONFLICT, ["journeyKey", "offerId", "moment"])}) ` +
   `SELECT 0 AS "t", "journeyKey" AS "j", "clientEventId" AS "a", NULL::text AS "b", NULL::integer AS "n" FROM e ` +
   `UNION ALL SELECT 1, "journeyKey", "experimentId", NULL, "version" FROM x ` +
-  `UNION ALL SELECT 2, "journeyKey", "offerId", "moment", NULL FROM v`;
+  `UNION ALL SELECT 2, "journeyKey", "offerId", "moment", NULL FROM v ` +
+  `UNION ALL SELECT 3, NULL, NULL, NULL, NULL FROM o`;

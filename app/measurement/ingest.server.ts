@@ -6,7 +6,7 @@ import { CommitQueue } from "./commit-queue.server";
 import { countNewVisitors, firstExposures, recordExposures } from "./exposures.server";
 import { firstImpressions, firstViews, insertEvents, insertNewJourneyRows, viewKey } from "./event-rows.server";
 import { relocateLines, type JourneyDims } from "./attribution.server";
-import { journeysWithOrders, lockJourneys } from "./journeys.server";
+import { journeysWithOrders, lockJourneys, type JourneyLocking } from "./journeys.server";
 import { CHECKOUT_STEP_MOMENTS, STOREFRONT_MOMENTS } from "@moments/contracts";
 import {
   applyRollups,
@@ -191,7 +191,7 @@ export async function storeBatch(
   shopId: string,
   currency: string,
   batch: Valid[],
-  onNewKeys: "throw" | "lock",
+  onNewKeys: JourneyLocking,
 ): Promise<Set<string>> {
   // Every journey of the batch is locked (see lockJourneys), not only those whose visitors, views
   // and attributed lines it writes: the same round trip then says which journeys have an order.

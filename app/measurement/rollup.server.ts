@@ -193,8 +193,23 @@ const bindable = (v: string | number): string | number =>
 // Statement size stays well under SQLite's 32,766 bound parameters.
 const CHUNK = 500;
 
-const rowsOf = <K extends object, D extends Record<string, number | undefined>>(shopId: string, deltas: DeltaMap<K, D>): RollupRow[] =>
-  deltas.values().map(({ key, delta }) => ({ id: randomUUID(), shopId, ...key, ...delta }) as RollupRow);
+/**
+ * The rows of a roll-up upsert in the order of the table's key columns: every writer (ingestion,
+ * orders/create, refunds, cancellations, on any instance) then locks the rows two upserts of one
+ * table share in the same order, and the later waits for the earlier instead of both deadlocking
+ * (PostgreSQL finds a deadlock only after deadlock_timeout, a second by default).
+ */
+function rowsOf<K extends object, D extends Record<string, number | undefined>>(t: RollupTable, shopId: string, deltas: DeltaMap<K, D>): RollupRow[] {
+  const rows = deltas.values().map(({ key, delta }) => ({ id: randomUUID(), shopId, ...key, ...delta }) as RollupRow);
+  return rows.sort((a, b) => {
+    for (const k of t.keys) {
+      const x = a[k] ?? "";
+      const y = b[k] ?? "";
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  });
+}
 
 async function applyRows(tx: SqlTx, t: RollupTable, rows: RollupRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) await bulkIncrement(tx, t, rows.slice(i, i + CHUNK));
@@ -205,7 +220,7 @@ export async function applyMomentDeltas(
   shopId: string,
   deltas: DeltaMap<MomentKey, MomentDelta>,
 ): Promise<void> {
-  await applyRows(tx, MOMENTS, rowsOf(shopId, deltas));
+  await applyRows(tx, MOMENTS, rowsOf(MOMENTS, shopId, deltas));
 }
 
 export async function applyExperimentDeltas(
@@ -213,7 +228,7 @@ export async function applyExperimentDeltas(
   shopId: string,
   deltas: DeltaMap<ExperimentKey, ExperimentDelta>,
 ): Promise<void> {
-  await applyRows(tx, EXPERIMENTS, rowsOf(shopId, deltas));
+  await applyRows(tx, EXPERIMENTS, rowsOf(EXPERIMENTS, shopId, deltas));
 }
 
 /**
@@ -227,8 +242,8 @@ export async function applyRollups(
   experiments: DeltaMap<ExperimentKey, ExperimentDelta>,
   moments: DeltaMap<MomentKey, MomentDelta>,
 ): Promise<void> {
-  const e = rowsOf(shopId, experiments);
-  const m = rowsOf(shopId, moments);
+  const e = rowsOf(EXPERIMENTS, shopId, experiments);
+  const m = rowsOf(MOMENTS, shopId, moments);
   if (dialectOfClient(tx) !== "postgresql" || e.length === 0 || m.length === 0 || e.length > CHUNK || m.length > CHUNK) {
     await applyRows(tx, EXPERIMENTS, e);
     await applyRows(tx, MOMENTS, m);
