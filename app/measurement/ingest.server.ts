@@ -194,7 +194,8 @@ export async function storeBatch(
   onNewKeys: JourneyLocking,
 ): Promise<Set<string>> {
   // Every journey of the batch is locked (see lockJourneys), not only those whose visitors, views
-  // and attributed lines it writes: the same round trip then says which journeys have an order.
+  // and attributed lines it writes: the same round trip then says which journeys have an order
+  // (`optimistic`: the commit queue locked them already, and insertNewJourneyRows checks).
   const locked = await lockJourneys(tx, shopId, [...new Set(batch.map((v) => v.event.journeyKey))], onNewKeys);
   if (locked?.size === 0) {
     // PostgreSQL, and no journey of the batch has an order (nearly always): the events, exposures
