@@ -1,7 +1,7 @@
 /**
  * The completion guardrail in the admin (issue 16, decision 031), in Chromium on the demo server:
  * the demo traffic generator walks buyers through the real endpoints with the planted harmful
- * offer (`harmfulDemoTruth`: the drill insurance's treated buyers complete the checkout 40 points
+ * offer (`harmfulDemoTruth`: the drill insurance's treated buyers complete the checkout 60 points
  * less often), the daily job runs, and the paused offer's page and the experiments page show the
  * evidence, in English and in German. Screenshots: tests/.output/<slot>/screenshots/guardrail-*.png.
  */
@@ -36,7 +36,11 @@ beforeAll(async () => {
     days: 5,
     now,
     concurrency: 16,
-    truth: harmfulDemoTruth(40),
+    // 60 points: at 40 the 98% always-valid interval's upper bound ranged from -14.6 to +0.6 points
+    // over the CI runs (the traffic is concurrent, so runs vary despite the seed, and so does how
+    // many buyers reach checkout in each arm: 120 to 273, and no more with 6,000 buyers), and at
+    // +0.6 the offer, rightly for that evidence, stayed live; at 50 the bound still came to -2.3.
+    truth: harmfulDemoTruth(60),
   });
   const experiment = await prisma.experiment.findFirstOrThrow({
     where: { shopId: shop.id, id: { startsWith: HARMFUL_DEMO_EXPERIMENT } },
