@@ -32,6 +32,14 @@ function migrated(name: string) {
 const random = mulberry32(42);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 const MOMENTS = ["cart", "checkout", "shipping", "post_purchase", "thank_you"] as const;
+/** The surface that reports each moment's events, as the real ones do (ingestion refuses a checkout exposure at the cart). */
+const SURFACE_OF: Record<(typeof MOMENTS)[number], string> = {
+  cart: "storefront",
+  checkout: "checkout",
+  shipping: "checkout",
+  post_purchase: "post_purchase",
+  thank_you: "thank_you",
+};
 const TYPES = ["impression", "impression", "impression", "click", "accept", "decline"] as const;
 const COUNTRIES = ["US", "DE", "FR", "GB", "NL", "ES", "IT", "CA", "AU", "SE"] as const;
 const DAY_MS = 86400_000;
@@ -46,7 +54,7 @@ function syntheticEvent(i: number, occurredAt: number) {
     // A hold-out buyer reports only the exposure (decision 013).
     type: holdout ? "exposure" : pick(TYPES),
     moment: MOMENTS[offer % MOMENTS.length]!,
-    surface: "checkout",
+    surface: SURFACE_OF[MOMENTS[offer % MOMENTS.length]!],
     journeyKey: `journey-${Math.floor(i / 4)}`,
     offerId: `offer-${offer}`,
     experimentId: experiment ? `exp-${offer}` : undefined,
