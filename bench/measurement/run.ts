@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto";
 import { createPrisma } from "~/db.server";
 import { ingestEvents } from "~/measurement/ingest.server";
 import { dashboardData } from "~/measurement/dashboard.server";
+import type { EventSurface } from "@moments/contracts";
 import { mulberry32 } from "@moments/stats";
 import { percentile, report } from "../lib/report";
 
@@ -33,7 +34,7 @@ const random = mulberry32(42);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 const MOMENTS = ["cart", "checkout", "shipping", "post_purchase", "thank_you"] as const;
 /** The surface that reports each moment's events, as the real ones do (ingestion refuses a checkout exposure at the cart). */
-const SURFACE_OF: Record<(typeof MOMENTS)[number], string> = {
+const SURFACE_OF: Record<(typeof MOMENTS)[number], EventSurface> = {
   cart: "storefront",
   checkout: "checkout",
   shipping: "checkout",
@@ -49,12 +50,13 @@ function syntheticEvent(i: number, occurredAt: number) {
   const offer = i % 20;
   const experiment = offer < 5;
   const holdout = experiment && random() < 0.1;
+  const moment = MOMENTS[offer % MOMENTS.length]!;
   return {
     id: `evt-${i}-${randomUUID().slice(0, 8)}`,
     // A hold-out buyer reports only the exposure (decision 013).
     type: holdout ? "exposure" : pick(TYPES),
-    moment: MOMENTS[offer % MOMENTS.length]!,
-    surface: SURFACE_OF[MOMENTS[offer % MOMENTS.length]!],
+    moment,
+    surface: SURFACE_OF[moment],
     journeyKey: `journey-${Math.floor(i / 4)}`,
     offerId: `offer-${offer}`,
     experimentId: experiment ? `exp-${offer}` : undefined,
