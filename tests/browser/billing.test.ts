@@ -89,7 +89,8 @@ describe("billing in the demo admin (Chromium)", () => {
     ]);
     if (answer.status() >= 400)
       throw new Error(`closing the month answered ${answer.status()}\n${await session.diagnosis()}`);
-    const closed = page.locator(".Polaris-Badge", { hasText: /^(Charged|Nothing due|Not billed)$/ }).first();
+    // The badge's visible label: a charged month's badge also holds Polaris' hidden tone label ("Success").
+    const closed = page.locator(".Polaris-Badge").getByText(/^(Charged|Nothing due|Not billed)$/).first();
     await closed.waitFor({ timeout: 60_000 }).catch(async (error: Error) => {
       throw new Error(`${error.message}\n${await session.diagnosis()}`);
     });
