@@ -186,13 +186,16 @@ function createPostgresPrisma(databaseUrl: string, poolSize: number): PrismaClie
   // Same models, same API: only the SQL dialect differs, so the SQLite client's type describes it.
   // A request that finds every pooled connection busy fails after 5 s (the callers answer 503 with
   // Retry-After) instead of waiting without bound, node-postgres's default.
-  // One pool for Prisma and the hot path's driver (driver.server.ts), so DATABASE_POOL_SIZE bounds both.
+  // One pool for Prisma and the hot path's driver (driver.server.ts), and one pipelined connection
+  // for the event commit queue's first attempts (one transaction in flight: one-trip.server.ts), so
+  // DATABASE_POOL_SIZE bounds all (at 1, two connections).
   const { Pool, types } = require("pg") as typeof pg;
-  const pool = new Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 });
+  const pool = new Pool({ connectionString: databaseUrl, max: Math.max(poolSize - 1, 1), connectionTimeoutMillis: 5_000 });
+  const pipelined = new Pool({ connectionString: databaseUrl, max: 1, connectionTimeoutMillis: 5_000, pipeline: true, allowExitOnIdle: true });
   // An idle connection the server dropped (a restart, a killed backend) is an event, not a crash.
-  pool.on("error", (error) => console.error(`PostgreSQL pool: idle connection lost: ${error.message}`));
+  for (const p of [pool, pipelined]) p.on("error", (error) => console.error(`PostgreSQL pool: idle connection lost: ${error.message}`));
   const prisma = new generated.PrismaClient({ adapter: new Adapter(pool, { disposeExternalPool: true }) }) as PrismaClient;
-  registerDriver(prisma, postgresDriver(pool, types));
+  registerDriver(prisma, postgresDriver(pool, types, pipelined));
   return prisma;
 }
 

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CommitQueue, type StoreEvents } from "~/measurement/commit-queue.server";
 import { eventKey, type Valid } from "~/measurement/exposure-check.server";
 import { storeBatch } from "~/measurement/ingest.server";
-import { lockMeasurement, LockScopeChanged, sharedJourneyLocks } from "~/measurement/journeys.server";
-import { query, sql } from "~/lib/sql.server";
+import { lockMeasurement, LockScopeChanged } from "~/measurement/journeys.server";
+import { ingestInOneTrip } from "~/measurement/one-trip.server";
+import { driverOf } from "~/lib/driver.server";
 import { freshPostgresDatabase, startPostgres, type PostgresCluster, type PostgresDatabase } from "./support/postgres";
 import { seedInstalledShop } from "./support/fixtures";
 
@@ -73,6 +74,14 @@ async function orderCreateOpen(orderId: string, journeyKey: string) {
 
 const instance = (store: StoreEvents = storeBatch) =>
   new CommitQueue(db.prisma, store, { maxQueuedEvents: 1_000, maxEventsPerCommit: 1_000, parallel: 2 });
+/** As the app's queue is: the first attempt in one trip, the rest through storeBatch. */
+const appInstance = () =>
+  new CommitQueue(db.prisma, storeBatch, {
+    maxQueuedEvents: 1_000,
+    maxEventsPerCommit: 1_000,
+    parallel: 1,
+    firstTrip: (shops) => ingestInOneTrip(driverOf(db.prisma)!.pipeline!, shops),
+  });
 const keysOf = (events: Valid[]) => new Set(events.map((v) => eventKey(v.event)));
 
 describe("journey locks of ingestion on PostgreSQL", () => {
@@ -139,27 +148,24 @@ describe("journey locks of ingestion on PostgreSQL", () => {
     expect(daily._sum).toEqual({ visitors: 1n, orders: 1n, revenueMinor: 7000n });
   });
 
-  it("GIVEN journey j5 already has an order WHEN a batch of j5 is stored optimistically (locks shared, no read first) THEN the statement that writes the rows writes none and throws LockScopeChanged", async () => {
+  it("GIVEN journey j5 already has an order WHEN a batch of j5 goes in one trip (locks shared, no read first) THEN the statement writes none of its rows and hands the shop back for the checked path", async () => {
     await db.prisma.journeyOrder.create({ data: { shopId, orderId: "order-j5", journeyKey: "lock-j5", totalMinor: 5000, currency: "EUR" } });
     const exposure = batch("lock-j5", { type: "exposure", experimentId: "exp-j5", version: 1, arm: "holdout", cartMinor: 4000 }, 1);
     const views = batch("lock-j5", {}, 2);
 
-    const stored = db.prisma.$transaction(async (tx) => {
-      await query(tx, sql`SELECT ${sharedJourneyLocks([{ shopId, journeyKeys: ["lock-j5"] }])} AS "locked"`);
-      return storeBatch(tx, shopId, "EUR", [...exposure, ...views], "optimistic");
-    });
+    const trip = await ingestInOneTrip(driverOf(db.prisma)!.pipeline!, [{ shopId, currency: "EUR", events: [...exposure, ...views] }]);
 
-    await expect(stored).rejects.toBeInstanceOf(LockScopeChanged);
+    expect(trip).toEqual({ installed: new Set([shopId]), stored: new Map(), withOrders: new Set([shopId]) });
     expect(await db.prisma.event.count({ where: { shopId, journeyKey: "lock-j5" } })).toBe(0);
     expect(await db.prisma.experimentExposure.count({ where: { shopId, journeyKey: "lock-j5" } })).toBe(0);
     expect(await db.prisma.offerView.count({ where: { shopId, journeyKey: "lock-j5" } })).toBe(0);
   });
 
-  it("GIVEN journey j6 already has an order WHEN its exposure goes through the commit queue THEN the optimistic first attempt goes round again and the exposure is stored with the order counted for the visitor", async () => {
+  it("GIVEN journey j6 already has an order WHEN its exposure goes through the app's commit queue THEN the one-trip first attempt hands it on and the exposure is stored with the order counted for the visitor", async () => {
     await db.prisma.journeyOrder.create({ data: { shopId, orderId: "order-j6", journeyKey: "lock-j6", totalMinor: 6000, currency: "EUR" } });
     const exposure = batch("lock-j6", { type: "exposure", experimentId: "exp-j6", version: 1, arm: "holdout", cartMinor: 4000 }, 1);
 
-    expect(await instance().submit({ shopId, currency: "EUR", events: exposure })).toEqual(keysOf(exposure));
+    expect(await appInstance().submit({ shopId, currency: "EUR", events: exposure })).toEqual(keysOf(exposure));
 
     const row = await db.prisma.experimentExposure.findFirstOrThrow({ where: { shopId, journeyKey: "lock-j6" } });
     expect({ orders: row.orders, revenueMinor: row.revenueMinor }).toEqual({ orders: 1n, revenueMinor: 6000n });

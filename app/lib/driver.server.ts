@@ -30,6 +30,12 @@ export interface Driver {
   read<T>(text: string, params: unknown[]): Promise<T[]>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL: `statements` (a transaction from BEGIN to COMMIT) sent at once on a pipelined
+   * connection, so the whole transaction costs one round trip of waiting; the rows of each, in
+   * order. If one fails, the ones after it fail too and COMMIT rolls back: the first error is thrown.
+   */
+  pipeline?(statements: ReadonlyArray<{ text: string; params: unknown[] }>): Promise<unknown[][]>;
 }
 
 /** Thrown by `requirePrisma` inside a driver session: the caller runs the work in a Prisma transaction instead. */
@@ -207,8 +213,11 @@ function postgresTypes(types: typeof pg.types): pg.CustomTypesConfig {
 const toPostgres = (value: unknown): unknown =>
   typeof value === "bigint" ? value.toString() : value instanceof Date ? value.toISOString() : value === undefined ? null : value;
 
-/** The driver on the pool Prisma's PostgreSQL client uses (db.server.ts passes the same pool to both). */
-export function postgresDriver(pool: pg.Pool, types: typeof pg.types): Driver {
+/**
+ * The driver on the pool Prisma's PostgreSQL client uses (db.server.ts passes the same pool to
+ * both); `pipelined`, a pool of clients made with `pipeline: true`, carries `pipeline`.
+ */
+export function postgresDriver(pool: pg.Pool, types: typeof pg.types, pipelined?: pg.Pool): Driver {
   const parsers = postgresTypes(types);
   // A statement with exactly one parameter has a fixed text (the row inserts and roll-up upserts of
   // every batch, whose rows travel as one JSON parameter; the journey locks, one bigint[]; the shop
@@ -238,6 +247,34 @@ export function postgresDriver(pool: pg.Pool, types: typeof pg.types): Driver {
   return {
     dialect: "postgresql",
     read: async <T>(text: string, params: unknown[]) => (await run<T>(pool, text, params)).rows,
+    ...(pipelined
+      ? {
+          async pipeline(statements: ReadonlyArray<{ text: string; params: unknown[] }>) {
+            const client = await pipelined.connect();
+            let broken: Error | undefined;
+            const lost = (error: Error) => {
+              broken = error;
+            };
+            client.on("error", lost);
+            try {
+              const settled = await Promise.allSettled(statements.map((s) => run(client, s.text, s.params)));
+              const failed = settled.find((r) => r.status === "rejected");
+              if (failed) {
+                // The statements after the failed one were refused and COMMIT answered ROLLBACK; a
+                // ROLLBACK more covers a connection that broke before COMMIT ran.
+                await client.query("ROLLBACK").catch((e: unknown) => {
+                  broken = e instanceof Error ? e : new Error(String(e));
+                });
+                throw failed.reason;
+              }
+              return settled.map((r) => (r as PromiseFulfilledResult<{ rows: unknown[] }>).value.rows);
+            } finally {
+              client.removeListener("error", lost);
+              client.release(broken);
+            }
+          },
+        }
+      : {}),
     async transaction(work) {
       const client = await pool.connect();
       // pg-pool drops its idle listener on checkout; a connection lost mid-transaction (a restart, a

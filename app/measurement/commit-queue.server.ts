@@ -1,8 +1,9 @@
 import type { PrismaClient } from "@prisma/client";
 import { dialectOfClient, isRetryableConflict, isUniqueViolation, join, query, raw, sql } from "~/lib/sql.server";
 import { driverOf, NeedsPrismaTransaction, type SqlTx } from "~/lib/driver.server";
-import { LockScopeChanged, sharedJourneyLocks } from "./journeys.server";
+import { LockScopeChanged } from "./journeys.server";
 import { eventKey, type Valid } from "./exposure-check.server";
+import type { FirstTrip, ShopBatch } from "./one-trip.server";
 
 export interface Submission {
   shopId: string;
@@ -11,7 +12,7 @@ export interface Submission {
 }
 
 /** Writes one shop's events in a transaction; returns the keys (eventKey) of those it stored. */
-export type StoreEvents = (tx: SqlTx, shopId: string, currency: string, events: Valid[], onNewKeys: "throw" | "optimistic") => Promise<Set<string>>;
+export type StoreEvents = (tx: SqlTx, shopId: string, currency: string, events: Valid[], onNewKeys: "throw") => Promise<Set<string>>;
 
 /** A row this transaction meant to create was created by another one meanwhile: run it again. */
 export class WrittenConcurrently extends Error {
@@ -55,6 +56,12 @@ export interface CommitQueueOptions {
    * the batches behind it a 503 with Retry-After, not a request held open without end.
    */
   maxWaitMs?: number;
+  /**
+   * A group's first attempt, when the database has a faster way for the common case (PostgreSQL:
+   * one round trip, one-trip.server.ts); the shops it leaves (`withOrders`), or all of them if it
+   * fails on a conflict, go through `store` in a transaction of the queue's own.
+   */
+  firstTrip?: (shops: ShopBatch[]) => Promise<FirstTrip>;
 }
 
 interface Entry {
@@ -226,19 +233,15 @@ export class CommitQueue {
   }
 
   /**
-   * One transaction for the group, retried when a concurrent writer won a race; stored ids per
-   * entry. The transaction first reads which of the group's shops are installed (one statement
-   * for the group: callers may have taken the shop from a cache); a shop that is not gets nothing
-   * stored and its entries a ShopNotInstalled.
+   * The group's events per shop, each event id once: the first entry that carries it owns its
+   * answer; a copy in a later entry (a client's retry racing its first attempt) reads as a duplicate.
    */
-  private async commit(group: Entry[]): Promise<Array<Set<string> | ShopNotInstalled>> {
-    // Per shop, each event id once: the first entry that carries it owns its answer; a copy in a
-    // later entry (a client's retry racing its first attempt) reads as a duplicate.
+  private shopsOf(group: Entry[]): { owner: Map<string, Entry>; shops: ShopBatch[] } {
     const owner = new Map<string, Entry>();
-    const byShop = new Map<string, { currency: string; events: Valid[] }>();
+    const byShop = new Map<string, ShopBatch>();
     for (const entry of group) {
       const { shopId, currency, events } = entry.submission;
-      const shop = byShop.get(shopId) ?? byShop.set(shopId, { currency, events: [] }).get(shopId)!;
+      const shop = byShop.get(shopId) ?? byShop.set(shopId, { shopId, currency, events: [] }).get(shopId)!;
       for (const v of events) {
         const key = `${shopId}\u0000${eventKey(v.event)}`;
         if (owner.has(key)) continue;
@@ -246,47 +249,71 @@ export class CommitQueue {
         shop.events.push(v);
       }
     }
-    const shops = [...byShop.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (let attempt = 1; ; attempt++) {
+    return { owner, shops: [...byShop.values()].sort((a, b) => (a.shopId < b.shopId ? -1 : a.shopId > b.shopId ? 1 : 0)) };
+  }
+
+  /**
+   * The group's first attempt (`firstTrip`), then one transaction for the shops it left, retried
+   * when a concurrent writer won a race; stored ids per entry. The transaction first reads which
+   * of its shops are installed (one statement: callers may have taken the shop from a cache); a
+   * shop that is not gets nothing stored and its entries a ShopNotInstalled.
+   */
+  private async commit(group: Entry[]): Promise<Array<Set<string> | ShopNotInstalled>> {
+    const { owner, shops } = this.shopsOf(group);
+    const stored = new Set<string>();
+    const installed = new Set<string>();
+    let rest = shops;
+    if (this.options.firstTrip) {
       try {
-        const { stored, installed } = await this.transaction(async (tx) => {
+        const trip = await this.options.firstTrip(shops);
+        for (const shopId of trip.installed) installed.add(shopId);
+        for (const [shopId, keys] of trip.stored) for (const key of keys) stored.add(`${shopId}\u0000${key}`);
+        rest = shops.filter((s) => trip.withOrders.has(s.shopId));
+      } catch (error) {
+        // Rolled back whole: the checked path below runs it again.
+        if (!runsAgain(error)) throw error;
+      }
+    }
+    for (let attempt = 1; rest.length > 0; attempt++) {
+      try {
+        const written = await this.transaction(async (tx) => {
           const out = new Set<string>();
-          const postgres = dialectOfClient(tx) === "postgresql";
-          // The first attempt on PostgreSQL locks the journeys shared in this statement and assumes
-          // they have no order (JourneyLocking `optimistic`); one that has sends it round again.
-          const optimistic = postgres && attempt === 1;
-          const locks = optimistic
-            ? sql` AND ${sharedJourneyLocks(shops.map(([shopId, { events }]) => ({ shopId, journeyKeys: events.map((v) => v.event.journeyKey) })))}`
-            : raw("");
           const rows = await query<{ id: string }>(
             tx,
             // FOR SHARE on PostgreSQL: shop/redact locks the shop row before deleting its data
             // (privacy.server.ts), so it waits for this commit, or this reads the shop gone.
-            sql`SELECT "id" FROM "Shop" WHERE "id" IN (${join(shops.map(([id]) => sql`${id}`))}) AND "uninstalledAt" IS NULL${locks}${raw(postgres ? " FOR SHARE" : "")}`,
+            sql`SELECT "id" FROM "Shop" WHERE "id" IN (${join(rest.map((s) => sql`${s.shopId}`))}) AND "uninstalledAt" IS NULL${raw(dialectOfClient(tx) === "postgresql" ? " FOR SHARE" : "")}`,
           );
           const live = new Set(rows.map((r) => r.id));
-          for (const [shopId, { currency, events }] of shops) {
+          for (const { shopId, currency, events } of rest) {
             if (!live.has(shopId)) continue;
-            for (const key of await this.store(tx, shopId, currency, events, optimistic ? "optimistic" : "throw")) out.add(`${shopId}\u0000${key}`);
+            for (const key of await this.store(tx, shopId, currency, events, "throw")) out.add(`${shopId}\u0000${key}`);
           }
-          return { stored: out, installed: live };
+          return { out, live };
         });
-        return group.map((entry) => {
-          if (!installed.has(entry.submission.shopId)) return new ShopNotInstalled(entry.submission.shopId);
-          const mine = new Set<string>();
-          for (const v of entry.submission.events) {
-            const key = `${entry.submission.shopId}\u0000${eventKey(v.event)}`;
-            if (owner.get(key) === entry && stored.has(key)) mine.add(eventKey(v.event));
-          }
-          return mine;
-        });
+        for (const key of written.out) stored.add(key);
+        for (const shopId of written.live) installed.add(shopId);
+        break;
       } catch (error) {
-        // Another instance committed the same events first (its rows now read as duplicates), an
-        // order linked a journey to another key while we waited for its lock, or PostgreSQL broke a
-        // deadlock by aborting us: all resolve by running the transaction again.
-        const again = isUniqueViolation(error) || isRetryableConflict(error) || error instanceof LockScopeChanged || error instanceof WrittenConcurrently;
-        if (!again || attempt >= 4) throw error;
+        if (!runsAgain(error) || attempt >= 4) throw error;
       }
     }
+    return group.map((entry) => {
+      if (!installed.has(entry.submission.shopId)) return new ShopNotInstalled(entry.submission.shopId);
+      const mine = new Set<string>();
+      for (const v of entry.submission.events) {
+        const key = `${entry.submission.shopId}\u0000${eventKey(v.event)}`;
+        if (owner.get(key) === entry && stored.has(key)) mine.add(eventKey(v.event));
+      }
+      return mine;
+    });
   }
 }
+
+/**
+ * Another instance committed the same events first (its rows now read as duplicates), an order
+ * linked a journey to another key while we waited for its lock, or PostgreSQL broke a deadlock by
+ * aborting us: all resolve by running the transaction again.
+ */
+const runsAgain = (error: unknown): boolean =>
+  isUniqueViolation(error) || isRetryableConflict(error) || error instanceof LockScopeChanged || error instanceof WrittenConcurrently;

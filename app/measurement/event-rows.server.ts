@@ -1,16 +1,14 @@
 import { timeOrderedId } from "~/lib/time-ordered-id";
-import { insertJsonRows, postgresJsonSelect, postgresJsonValues, query, raw, sql, sqlTimestamp, type JsonColumn } from "~/lib/sql.server";
+import { insertJsonRows, sqlTimestamp, type JsonColumn } from "~/lib/sql.server";
 import type { SqlTx } from "~/lib/driver.server";
 import { eventKey, type Valid } from "./exposure-check.server";
-import { CART_CAP_MINOR, EXPOSURE_COLUMNS, exposureKey, exposureRowOf } from "./exposures.server";
-import { LockScopeChanged } from "./journeys.server";
+import { CART_CAP_MINOR } from "./exposures.server";
 import { dayOf, segmentOf } from "./rollup.server";
 
-// The rows an ingest transaction inserts for a batch: its events and the first views of offers,
-// and on PostgreSQL, for journeys without an order, those with the batch's new exposures in one
-// statement.
+// The rows an ingest transaction inserts for a batch: its events and the first views of offers
+// (and their JSON shapes, which PostgreSQL's one-trip statement shares: one-trip.server.ts).
 
-const EVENT_COLUMNS: readonly JsonColumn[] = [
+export const EVENT_COLUMNS: readonly JsonColumn[] = [
   { name: "id", pg: "text" },
   { name: "shopId", pg: "text" },
   { name: "clientEventId", pg: "text" },
@@ -33,13 +31,13 @@ const EVENT_COLUMNS: readonly JsonColumn[] = [
   { name: "day", pg: "text" },
   { name: "receivedAt", pg: "timestamp(3)" },
 ];
-const EVENT_CONFLICT = ["shopId", "journeyKey", "clientEventId"];
+export const EVENT_CONFLICT = ["shopId", "journeyKey", "clientEventId"];
 
 /**
  * The batch's event rows, in the unique index's order (journey, then id), so that two transactions
  * inserting copies of one batch take its entries in the same order.
  */
-function eventRows(shopId: string, batch: Valid[]): Array<Record<string, unknown>> {
+export function eventRows(shopId: string, batch: Valid[]): Array<Record<string, unknown>> {
   const receivedAt = sqlTimestamp(new Date());
   return [...batch]
     .sort((a, b) => (eventKey(a.event) < eventKey(b.event) ? -1 : eventKey(a.event) > eventKey(b.event) ? 1 : 0))
@@ -87,7 +85,7 @@ export async function insertEvents(tx: SqlTx, shopId: string, batch: Valid[]): P
   return new Set(returned.map((r) => eventKey({ journeyKey: r.journeyKey, id: r.clientEventId })));
 }
 
-const VIEW_COLUMNS: readonly JsonColumn[] = [
+export const VIEW_COLUMNS: readonly JsonColumn[] = [
   "shopId",
   "journeyKey",
   "offerId",
@@ -97,9 +95,9 @@ const VIEW_COLUMNS: readonly JsonColumn[] = [
   "segment",
   "arm",
 ].map((name) => ({ name, pg: "text" }));
-const VIEW_CONFLICT = ["shopId", "journeyKey", "offerId", "moment"];
+export const VIEW_CONFLICT = ["shopId", "journeyKey", "offerId", "moment"];
 
-const viewRowOf = (shopId: string, { event: e }: Valid) => ({
+export const viewRowOf = (shopId: string, { event: e }: Valid) => ({
   shopId,
   journeyKey: e.journeyKey,
   offerId: e.offerId!,
@@ -141,80 +139,3 @@ export async function firstViews(tx: SqlTx, shopId: string, candidates: Valid[])
   const inserted = new Set(returned.map(viewKey));
   return candidates.filter((v) => inserted.has(viewKey(v.event)));
 }
-
-/** What one statement wrote: keys of the events (eventKey), exposures (exposureKey) and views (viewKey) inserted. */
-export interface Written {
-  events: Set<string>;
-  exposures: Set<string>;
-  views: Set<string>;
-}
-
-const ORDER_IN_BATCH: readonly JsonColumn[] = [
-  { name: "clientEventId", pg: "text" },
-  { name: "ordinal", pg: "integer" },
-];
-
-/**
- * PostgreSQL, journeys without an order (nearly all: views and exposures come before the order):
- * the batch's events, the exposure rows and the first views they make, in ONE statement instead of
- * three round trips. Each of the latter is the first such event of its key in the batch among the
- * events inserted now (DISTINCT ON by position, joined to the event insert's RETURNING), which is
- * what firstExposures and firstImpressions pick among the fresh events; a row of another
- * transaction waits on the unique index and is skipped, as it is in separate statements. One fixed
- * text with one JSON parameter: prepared once per connection.
- *
- * The same statement checks that no journey of the batch has an order: the caller holds the
- * journeys' locks (shared, taken before this statement, so its snapshot sees every order linked
- * before them); if one has, nothing is written and this throws LockScopeChanged, and the caller
- * starts over on the path for journeys with orders (lockJourneys).
- */
-export async function insertNewJourneyRows(tx: SqlTx, shopId: string, batch: Valid[]): Promise<Written> {
-  const ordinal = new Map(batch.map((v, i) => [v, i]));
-  const position = (v: Valid) => ({ clientEventId: v.event.id, ordinal: ordinal.get(v)! });
-  const exposures = batch
-    .filter((v) => v.event.type === "exposure")
-    .map((v) => {
-      const row = exposureRowOf(shopId, v);
-      return { ...row, id: timeOrderedId(), orders: 0, revenueMinor: 0, firstSeenAt: sqlTimestamp(row.firstSeenAt), ...position(v) };
-    });
-  const views = batch
-    .filter((v) => v.event.type === "impression" && v.event.offerId)
-    .map((v) => ({ ...viewRowOf(shopId, v), ...position(v) }));
-  const json = JSON.stringify([
-    postgresJsonValues(EVENT_COLUMNS, eventRows(shopId, batch)),
-    postgresJsonValues([...EXPOSURE_COLUMNS, ...ORDER_IN_BATCH], exposures),
-    postgresJsonValues([...VIEW_COLUMNS, ...ORDER_IN_BATCH], views),
-    shopId,
-    [...new Set(batch.map((v) => v.event.journeyKey))],
-  ]);
-  const returned = await query<{ t: number; j: string; a: string; b: string | null; n: number | null }>(
-    tx,
-    sql`WITH p AS (SELECT ${json}::jsonb AS d), ${raw(NEW_JOURNEY_ROWS)}`,
-  );
-  if (returned.some((r) => r.t === 3)) throw new LockScopeChanged();
-  const written: Written = { events: new Set(), exposures: new Set(), views: new Set() };
-  for (const r of returned) {
-    if (r.t === 0) written.events.add(eventKey({ journeyKey: r.j, id: r.a }));
-    else if (r.t === 1) written.exposures.add(exposureKey({ experimentId: r.a, version: r.n!, journeyKey: r.j }));
-    else written.views.add(viewKey({ journeyKey: r.j, offerId: r.a, moment: r.b! }));
-  }
-  return written;
-}
-
-const q = (c: string) => `"${c}"`;
-const names = (columns: readonly JsonColumn[], prefix = "") => columns.map((c) => `${prefix}${q(c.name)}`).join(", ");
-const from = (i: number) => `p, jsonb_array_elements(p.d -> ${i}) AS j`;
-/** The first row per `key` among candidates whose event was inserted now (the CTE `e`). */
-const firstOfInserted = (table: string, columns: readonly JsonColumn[], i: number, key: string[], conflict: string[], returning: string[]) =>
-  `INSERT INTO ${q(table)} (${names(columns)}) SELECT DISTINCT ON (${key.map((k) => `c.${q(k)}`).join(", ")}) ${names(columns, "c.")} ` +
-  `FROM (${postgresJsonSelect([...columns, ...ORDER_IN_BATCH], from(i))}) AS c JOIN e ON e."journeyKey" = c."journeyKey" AND e."clientEventId" = c."clientEventId" ` +
-  `ORDER BY ${key.map((k) => `c.${q(k)}`).join(", ")}, c."ordinal" ON CONFLICT (${conflict.map(q).join(", ")}) DO NOTHING RETURNING ${returning.map(q).join(", ")}`;
-const NEW_JOURNEY_ROWS =
-  `o AS (SELECT 1 FROM "JourneyOrder" WHERE "shopId" = (SELECT p.d ->> 3 FROM p) AND "journeyKey" IN (SELECT jsonb_array_elements_text(p.d -> 4) FROM p) LIMIT 1), ` +
-  `e AS (INSERT INTO "Event" (${names(EVENT_COLUMNS)}) ${postgresJsonSelect(EVENT_COLUMNS, from(0))} WHERE NOT EXISTS (SELECT FROM o) ON CONFLICT (${EVENT_CONFLICT.map(q).join(", ")}) DO NOTHING RETURNING "journeyKey", "clientEventId"), ` +
-  `x AS (${firstOfInserted("ExperimentExposure", EXPOSURE_COLUMNS, 1, ["experimentId", "version", "journeyKey"], ["shopId", "journeyKey", "experimentId", "version"], ["experimentId", "version", "journeyKey"])}), ` +
-  `v AS (${firstOfInserted("OfferView", VIEW_COLUMNS, 2, ["journeyKey", "offerId", "moment"], VIEW_CONFLICT, ["journeyKey", "offerId", "moment"])}) ` +
-  `SELECT 0 AS "t", "journeyKey" AS "j", "clientEventId" AS "a", NULL::text AS "b", NULL::integer AS "n" FROM e ` +
-  `UNION ALL SELECT 1, "journeyKey", "experimentId", NULL, "version" FROM x ` +
-  `UNION ALL SELECT 2, "journeyKey", "offerId", "moment", NULL FROM v ` +
-  `UNION ALL SELECT 3, NULL, NULL, NULL, NULL FROM o`;

@@ -1,10 +1,11 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
-import { requirePrisma, type SqlTx } from "~/lib/driver.server";
+import { driverOf, requirePrisma, type SqlTx } from "~/lib/driver.server";
 import { EventInput, legacyArmId, MAX_BATCH, type EventResult } from "./contract";
 import { eventKey, verifyExposures, type Valid } from "./exposure-check.server";
 import { CommitQueue } from "./commit-queue.server";
-import { countNewVisitors, firstExposures, recordExposures } from "./exposures.server";
-import { firstImpressions, firstViews, insertEvents, insertNewJourneyRows, viewKey } from "./event-rows.server";
+import { ingestInOneTrip, type ShopBatch } from "./one-trip.server";
+import { recordExposures } from "./exposures.server";
+import { firstImpressions, firstViews, insertEvents } from "./event-rows.server";
 import { relocateLines, type JourneyDims } from "./attribution.server";
 import { journeysWithOrders, lockJourneys, type JourneyLocking } from "./journeys.server";
 import { CHECKOUT_STEP_MOMENTS, STOREFRONT_MOMENTS } from "@moments/contracts";
@@ -12,6 +13,7 @@ import {
   applyRollups,
   dayOf,
   DeltaMap,
+  MOMENT_COUNTER_OF_TYPE,
   segmentOf,
   type ExperimentDelta,
   type ExperimentKey,
@@ -31,16 +33,6 @@ const STOREFRONT = new Set<string>(STOREFRONT_MOMENTS);
 
 /** Event types that are about a shown offer, so they must say which one. */
 const OFFER_EVENTS = new Set(["impression", "click", "accept", "decline"]);
-
-const COUNTER: Record<string, keyof MomentDelta> = {
-  impression: "views",
-  click: "clicks",
-  accept: "accepts",
-  decline: "declines",
-  exit_intent: "exitIntents",
-  purchase: "purchases",
-  unsubscribe: "unsubscribes",
-};
 
 /** Why a well-typed event still makes no sense; null when it does. */
 function semanticProblem(e: EventInput): string | null {
@@ -173,7 +165,13 @@ export function configureIngestion(options: { maxQueuedEvents: number }): void {
 function commitQueueFor(prisma: PrismaClient): CommitQueue {
   let queue = queues.get(prisma);
   if (!queue) {
-    queue = new CommitQueue(prisma, storeBatch, { maxQueuedEvents, maxEventsPerCommit: 1_000, parallel: 1 });
+    const pipeline = driverOf(prisma)?.pipeline;
+    queue = new CommitQueue(prisma, storeBatch, {
+      maxQueuedEvents,
+      maxEventsPerCommit: 1_000,
+      parallel: 1,
+      ...(pipeline ? { firstTrip: (shops: ShopBatch[]) => ingestInOneTrip(pipeline, shops) } : {}),
+    });
     queues.set(prisma, queue);
   }
   return queue;
@@ -181,10 +179,9 @@ function commitQueueFor(prisma: PrismaClient): CommitQueue {
 
 /**
  * Writes the new events of a batch (of one shop) with their roll-up increments; returns the ids
- * it stored. Round trips do not grow with the batch: on PostgreSQL, for journeys without an
- * order, the events, exposures and first views are one statement and the roll-ups one more;
- * otherwise the events, the first views and each roll-up are one statement each, and exposures
- * (one per experiment and journey) one or a few more.
+ * it stored: the events, the first views and each roll-up one statement each, exposures (one per
+ * experiment and journey) one or a few more. (The commit queue's first attempt on PostgreSQL
+ * writes journeys without an order in one round trip instead: one-trip.server.ts.)
  */
 export async function storeBatch(
   tx: SqlTx,
@@ -194,20 +191,8 @@ export async function storeBatch(
   onNewKeys: JourneyLocking,
 ): Promise<Set<string>> {
   // Every journey of the batch is locked (see lockJourneys), not only those whose visitors, views
-  // and attributed lines it writes: the same round trip then says which journeys have an order
-  // (`optimistic`: the commit queue locked them already, and insertNewJourneyRows checks).
+  // and attributed lines it writes: the same round trip then says which journeys have an order.
   const locked = await lockJourneys(tx, shopId, [...new Set(batch.map((v) => v.event.journeyKey))], onNewKeys);
-  if (locked?.size === 0) {
-    // PostgreSQL, and no journey of the batch has an order (nearly always): the events, exposures
-    // and first views in one statement, the roll-ups in one more.
-    const written = await insertNewJourneyRows(tx, shopId, batch);
-    const fresh = batch.filter((v) => written.events.has(eventKey(v.event)));
-    const experiments = new DeltaMap<ExperimentKey, ExperimentDelta>();
-    countNewVisitors(shopId, firstExposures(fresh), written.exposures, experiments);
-    const viewed = firstImpressions(fresh).filter((v) => written.views.has(viewKey(v.event)));
-    await applyRollups(tx, shopId, experiments, momentDeltas(fresh, viewed, currency));
-    return written.events;
-  }
   const inserted = await insertEvents(tx, shopId, batch);
   const unseen = batch.filter((v) => inserted.has(eventKey(v.event)));
   if (unseen.length === 0) return inserted;
@@ -260,7 +245,7 @@ function momentDeltas(fresh: Valid[], viewed: Valid[], currency: string): DeltaM
     // An exposure is the arm assignment, not something the buyer saw: no impression, no view. A
     // reached checkout is the journey's, of no offer: the completion guardrail reads the event itself.
     if (e.type === "exposure" || e.type === "checkout_reached") continue;
-    const delta: MomentDelta = { [COUNTER[e.type]!]: 1 };
+    const delta: MomentDelta = { [MOMENT_COUNTER_OF_TYPE[e.type]]: 1 };
     if (e.type === "accept" && e.valueMinor !== undefined && e.currency === currency)
       delta.acceptedMinor = e.valueMinor;
     moments.add(momentKeyOf(e, occurredAt), delta);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ATTR } from "@moments/engine";
-import { join, query, sql, type SqlFragment } from "~/lib/sql.server";
+import { join, query, sql } from "~/lib/sql.server";
 import { requirePrisma, type SqlTx } from "~/lib/driver.server";
 import { toSafeNumber } from "~/lib/bigint";
 
@@ -51,14 +51,12 @@ const lockIds = (shopId: string, kind: "order" | "journey", values: string[] = [
   [...new Set(values.filter(Boolean).map((v) => lockId(shopId, kind, v)))].sort(ascending);
 
 /**
- * PostgreSQL: a scalar subquery that takes the journeys' locks shared (ascending ids, as
- * lockMeasurement does), for the commit queue to put in the statement that checks its shops
- * (JourneyLocking `optimistic`): one round trip fewer. Always true.
+ * The advisory lock ids of several shops' journeys in the order every transaction takes them
+ * (ascending, as lockMeasurement does): what the commit queue's first attempt on PostgreSQL locks
+ * shared in the statement that checks its shops (one-trip.server.ts).
  */
-export function sharedJourneyLocks(journeys: Array<{ shopId: string; journeyKeys: string[] }>): SqlFragment {
-  const locks = [...new Set(journeys.flatMap((j) => lockIds(j.shopId, "journey", j.journeyKeys)))].sort(ascending);
-  return sql`(SELECT count(pg_advisory_xact_lock_shared(l)) >= 0 FROM unnest(${`{${locks.join(",")}}`}::bigint[]) AS l)`;
-}
+export const sharedJourneyLockIds = (journeys: Array<{ shopId: string; journeyKeys: string[] }>): bigint[] =>
+  [...new Set(journeys.flatMap((j) => lockIds(j.shopId, "journey", j.journeyKeys)))].sort(ascending);
 
 /**
  * Journey keys plus every other key of the orders they are linked to (an order's attribute and
@@ -80,13 +78,12 @@ export class LockScopeChanged extends Error {
  * How an ingest transaction takes its journeys' locks (lockJourneys):
  * - `lock`: inside a caller's transaction; keys an order linked while it waited are locked at once.
  * - `throw`: the commit queue; such keys throw LockScopeChanged and the queue runs it again.
- * - `optimistic`: the commit queue's first attempt on PostgreSQL. The queue locked the batch's
- *   journeys shared in the statement that checks its shops (sharedJourneyLocks), without reading
- *   their orders first (they nearly never have one: views and exposures come before the order);
- *   the statement that then writes the rows checks that none has, and throws LockScopeChanged if
- *   one has (insertNewJourneyRows). Three round trips fewer per batch.
+ *
+ * (The commit queue's first attempt on PostgreSQL takes neither: it locks the journeys shared
+ * without reading their orders first, and its statement checks that none has one;
+ * one-trip.server.ts.)
  */
-export type JourneyLocking = "lock" | "throw" | "optimistic";
+export type JourneyLocking = "lock" | "throw";
 
 /**
  * Locks the journeys an ingest transaction writes and the other keys of their orders (an exposure
@@ -108,8 +105,6 @@ export type JourneyLocking = "lock" | "throw" | "optimistic";
 export async function lockJourneys(tx: SqlTx, shopId: string, journeyKeys: string[], onNewKeys: JourneyLocking): Promise<Set<string> | null> {
   if (!isPostgres(tx)) return null;
   if (journeyKeys.length === 0) return new Set();
-  // Locked shared by the caller already (sharedJourneyLocks); the insert checks for orders.
-  if (onNewKeys === "optimistic") return new Set();
   const group = await journeyGroup(tx, shopId, journeyKeys);
   const shared = onNewKeys === "throw" && group.ordered.size === 0;
   await lockMeasurement(tx, shopId, { journeyKeys: group.keys }, shared ? "shared" : "exclusive");

@@ -73,6 +73,17 @@ export type ExperimentDelta = {
   crossSum?: number;
 };
 
+/** The MomentDaily counter each event type adds one to (exposures and reached checkouts: none). */
+export const MOMENT_COUNTER_OF_TYPE = {
+  impression: "views",
+  click: "clicks",
+  accept: "accepts",
+  decline: "declines",
+  exit_intent: "exitIntents",
+  purchase: "purchases",
+  unsubscribe: "unsubscribes",
+} as const satisfies Record<string, keyof MomentDelta>;
+
 /** Sums deltas per roll-up key so that a batch costs one upsert per distinct key. */
 export class DeltaMap<K extends object, D extends Record<string, number | undefined>> {
   private readonly entries = new Map<string, { key: K; delta: D }>();
@@ -91,7 +102,8 @@ export class DeltaMap<K extends object, D extends Record<string, number | undefi
   }
 }
 
-const MOMENT_KEYS = ["day", "moment", "offerId", "armId", "arm", "device", "country", "segment"] as const;
+/** MomentDaily's key after shopId, in its unique index's order. */
+export const MOMENT_KEYS = ["day", "moment", "offerId", "armId", "arm", "device", "country", "segment"] as const;
 const MOMENT_COUNTERS = [
   "impressions",
   "views",
@@ -106,7 +118,8 @@ const MOMENT_COUNTERS = [
   "attributedMinor",
   "refundedMinor",
 ] as const;
-const EXPERIMENT_KEYS = ["experimentId", "version", "arm", "day", "device", "country", "segment"] as const;
+/** ExperimentDaily's key after shopId, in its unique index's order. */
+export const EXPERIMENT_KEYS = ["experimentId", "version", "arm", "day", "device", "country", "segment"] as const;
 const EXPERIMENT_COUNTERS = [
   "visitors",
   "converters",
