@@ -32,6 +32,7 @@ export interface ShopBatch {
 }
 
 const q = (c: string) => `"${c}"`;
+const list = (columns: readonly string[]) => columns.map(q).join(", ");
 const names = (columns: readonly JsonColumn[], prefix = "") => columns.map((c) => `${prefix}${q(c.name)}`).join(", ");
 const from = (i: number) => `p, jsonb_array_elements(p.d -> ${i}) AS j`;
 const SHOP = "(SELECT p.d ->> 3 FROM p)";
@@ -55,13 +56,11 @@ const firstOfInserted = (columns: readonly JsonColumn[], i: number, key: string[
 
 const EXPOSURE_KEY = ["experimentId", "version", "journeyKey"];
 const VIEW_KEY = ["journeyKey", "offerId", "moment"];
-const MOMENT_KEY = [...MOMENT_KEYS];
-const EXPERIMENT_KEY = [...EXPERIMENT_KEYS];
 const SEGMENT = `CASE e."returning" WHEN true THEN 'returning' WHEN false THEN 'new' ELSE '' END`;
 const MOMENT_COUNTERS = [...new Set(Object.values(MOMENT_COUNTER_OF_TYPE)), "acceptedMinor", "impressions"];
 /** Roll-up rows are written in key order (byte order), as rollup.server.ts sorts them: writers lock shared rows in one order. */
-const inKeyOrder = (key: string[]) => key.map((k) => (k === "version" ? q(k) : `${q(k)} COLLATE "C"`)).join(", ");
-const addExcluded = (table: string, counters: string[]) => counters.map((c) => `${q(c)} = ${q(table)}.${q(c)} + excluded.${q(c)}`).join(", ");
+const inKeyOrder = (key: readonly string[]) => key.map((k) => (k === "version" ? q(k) : `${q(k)} COLLATE "C"`)).join(", ");
+const addExcluded = (table: string, counters: readonly string[]) => counters.map((c) => `${q(c)} = ${q(table)}.${q(c)} + excluded.${q(c)}`).join(", ");
 
 /**
  * One shop's rows, with the journeys' locks held shared (taken by the statement before, so this
@@ -83,7 +82,7 @@ const INGEST_ROWS =
   `o AS (SELECT 1 FROM "JourneyOrder" WHERE "shopId" = ${SHOP} AND "journeyKey" IN (SELECT jsonb_array_elements_text(p.d -> 4) FROM p) LIMIT 1), ` +
   `e AS (INSERT INTO "Event" (${names(EVENT_COLUMNS)}) ${postgresJsonSelect(EVENT_COLUMNS, from(0))} ` +
   `WHERE NOT EXISTS (SELECT FROM o) AND EXISTS (SELECT FROM "Shop" WHERE "id" = ${SHOP} AND "uninstalledAt" IS NULL) ` +
-  `ON CONFLICT (${EVENT_CONFLICT.map(q).join(", ")}) DO NOTHING ` +
+  `ON CONFLICT (${list(EVENT_CONFLICT)}) DO NOTHING ` +
   `RETURNING "journeyKey", "clientEventId", "type", "day", "moment", "offerId", "armId", "arm", "device", "country", "returning", "valueMinor", "currency"), ` +
   `xc AS (${firstOfInserted([...EXPOSURE_COLUMNS, ...ORDER_IN_BATCH], 1, EXPOSURE_KEY)}), ` +
   `x AS (INSERT INTO "ExperimentExposure" (${names(EXPOSURE_COLUMNS)}) SELECT ${names(EXPOSURE_COLUMNS)} FROM xc ` +
@@ -91,7 +90,7 @@ const INGEST_ROWS =
   `RETURNING "experimentId", "version", "journeyKey", "offerId", "arm", "day", "device", "country", "segment", "cartMinor"), ` +
   `vc AS (${firstOfInserted([...VIEW_COLUMNS, ...ORDER_IN_BATCH, ...VIEW_KEY_EXTRA], 2, VIEW_KEY)}), ` +
   `v AS (INSERT INTO "OfferView" (${names(VIEW_COLUMNS)}) SELECT ${names(VIEW_COLUMNS)} FROM vc ` +
-  `ON CONFLICT (${VIEW_CONFLICT.map(q).join(", ")}) DO NOTHING RETURNING "journeyKey", "offerId", "moment"), ` +
+  `ON CONFLICT (${list(VIEW_CONFLICT)}) DO NOTHING RETURNING "journeyKey", "offerId", "moment"), ` +
   // The moments' increments: the events (an exposure is an arm assignment and a reached checkout
   // the journey's, neither is an offer's), then an impression per first view.
   `mc AS (SELECT e."day", e."moment", coalesce(e."offerId", '') AS "offerId", coalesce(e."armId", '') AS "armId", e."arm", ` +
@@ -106,15 +105,15 @@ const INGEST_ROWS =
     .map(() => "0")
     .join(", ") +
   `, 0, 1 FROM vc JOIN v USING ("journeyKey", "offerId", "moment")), ` +
-  `m AS (INSERT INTO "MomentDaily" ("id", "shopId", ${MOMENT_KEY.map(q).join(", ")}, ${MOMENT_COUNTERS.map(q).join(", ")}) ` +
-  `SELECT gen_random_uuid()::text, ${SHOP}, ${MOMENT_KEY.map(q).join(", ")}, ${MOMENT_COUNTERS.map((c) => `sum(${q(c)})`).join(", ")} ` +
-  `FROM mc GROUP BY ${MOMENT_KEY.map(q).join(", ")} ORDER BY ${inKeyOrder(MOMENT_KEY)} ` +
-  `ON CONFLICT ("shopId", ${MOMENT_KEY.map(q).join(", ")}) DO UPDATE SET ${addExcluded("MomentDaily", MOMENT_COUNTERS)}), ` +
-  `xd AS (INSERT INTO "ExperimentDaily" ("id", "shopId", ${EXPERIMENT_KEY.map(q).join(", ")}, "offerId", "visitors", "covariateN", "covariateSum", "covariateSq") ` +
-  `SELECT gen_random_uuid()::text, ${SHOP}, ${EXPERIMENT_KEY.map(q).join(", ")}, "offerId", count(*), count(*), ` +
+  `m AS (INSERT INTO "MomentDaily" ("id", "shopId", ${list(MOMENT_KEYS)}, ${list(MOMENT_COUNTERS)}) ` +
+  `SELECT gen_random_uuid()::text, ${SHOP}, ${list(MOMENT_KEYS)}, ${MOMENT_COUNTERS.map((c) => `sum(${q(c)})`).join(", ")} ` +
+  `FROM mc GROUP BY ${list(MOMENT_KEYS)} ORDER BY ${inKeyOrder(MOMENT_KEYS)} ` +
+  `ON CONFLICT ("shopId", ${list(MOMENT_KEYS)}) DO UPDATE SET ${addExcluded("MomentDaily", MOMENT_COUNTERS)}), ` +
+  `xd AS (INSERT INTO "ExperimentDaily" ("id", "shopId", ${list(EXPERIMENT_KEYS)}, "offerId", "visitors", "covariateN", "covariateSum", "covariateSq") ` +
+  `SELECT gen_random_uuid()::text, ${SHOP}, ${list(EXPERIMENT_KEYS)}, "offerId", count(*), count(*), ` +
   `sum("cartMinor")::double precision, sum("cartMinor"::double precision * "cartMinor"::double precision) ` +
-  `FROM x GROUP BY ${EXPERIMENT_KEY.map(q).join(", ")}, "offerId" ORDER BY ${inKeyOrder(EXPERIMENT_KEY)} ` +
-  `ON CONFLICT ("shopId", ${EXPERIMENT_KEY.map(q).join(", ")}) DO UPDATE SET ${addExcluded("ExperimentDaily", ["visitors", "covariateN", "covariateSum", "covariateSq"])}) ` +
+  `FROM x GROUP BY ${list(EXPERIMENT_KEYS)}, "offerId" ORDER BY ${inKeyOrder(EXPERIMENT_KEYS)} ` +
+  `ON CONFLICT ("shopId", ${list(EXPERIMENT_KEYS)}) DO UPDATE SET ${addExcluded("ExperimentDaily", ["visitors", "covariateN", "covariateSum", "covariateSq"])}) ` +
   `SELECT 0 AS "t", "journeyKey" AS "j", "clientEventId" AS "a", NULL::text AS "b", NULL::integer AS "n" FROM e ` +
   `UNION ALL SELECT 1, "journeyKey", "experimentId", NULL, "version" FROM x ` +
   `UNION ALL SELECT 2, "journeyKey", "offerId", "moment", NULL FROM v ` +
