@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { driverOf } from "~/lib/driver.server";
 import { eventKey, type Valid } from "~/measurement/exposure-check.server";
 import { storeBatch, validateEvent } from "~/measurement/ingest.server";
-import { ingestInOneTrip, type ShopBatch } from "~/measurement/one-trip.server";
+import { ingestInOneTrip, prepareOneTrip, type ShopBatch } from "~/measurement/one-trip.server";
 import { freshPostgresDatabase, startPostgres, type PostgresCluster, type PostgresDatabase } from "./support/postgres";
 import { seedInstalledShop } from "./support/fixtures";
 
@@ -130,11 +130,19 @@ async function rowsOf(table: keyof typeof GENERATED, shopId: string) {
 }
 
 describe("one round trip on PostgreSQL", () => {
-  it("GIVEN the same 60 batches for two shops WHEN one shop's go through the one-trip statement and the other's through storeBatch THEN both answer the same events stored and write the same events, exposures, views and roll-ups", async () => {
+  it("GIVEN the same 60 batches for two shops WHEN one shop's go through the one-trip statement, prepared batch by batch as they are queued and committed in groups of up to three, and the other's through storeBatch THEN both answer the same events stored and write the same events, exposures, views and roll-ups", async () => {
     const batches = rawBatches(7, 60).map(valid);
     const pipeline = driverOf(db.prisma)!.pipeline!;
+    const groups: Valid[][] = [];
+    for (let at = 0, size = 1; at < batches.length; at += size, size = (size % 3) + 1) {
+      // As the commit queue does: each batch prepared as it is queued, then the group's events of
+      // the shop, each event id once (the first batch that carries it keeps it).
+      for (const batch of batches.slice(at, at + size)) prepareOneTrip(viaTrip, batch);
+      const seen = new Set<string>();
+      groups.push(batches.slice(at, at + size).flat().filter((v) => !seen.has(eventKey(v.event)) && seen.add(eventKey(v.event))));
+    }
 
-    for (const events of batches) {
+    for (const events of groups) {
       const trip = await ingestInOneTrip(pipeline, [{ shopId: viaTrip, currency: "EUR", events }]);
       const stored = await db.prisma.$transaction((tx) => storeBatch(tx, viaStore, "EUR", events, "lock"));
       expect(trip.withOrders.size).toBe(0);

@@ -62,6 +62,8 @@ export interface CommitQueueOptions {
    * fails on a conflict, go through `store` in a transaction of the queue's own.
    */
   firstTrip?: (shops: ShopBatch[]) => Promise<FirstTrip>;
+  /** Work for `firstTrip` done as a batch is queued, while the transaction before it runs. */
+  prepare?: (submission: Submission) => void;
 }
 
 interface Entry {
@@ -110,6 +112,7 @@ export class CommitQueue {
   submit(submission: Submission): Promise<Set<string>> {
     const n = submission.events.length;
     if (this.queued > 0 && this.queued + n > this.options.maxQueuedEvents) return Promise.reject(new Overloaded(this.queued));
+    this.options.prepare?.(submission);
     const journeys = new Set<string>();
     if (this.options.parallel > 1) for (const v of submission.events) journeys.add(`${submission.shopId}\u0000${v.event.journeyKey}`);
     return new Promise((resolve, reject) => {

@@ -39,33 +39,37 @@ export const EVENT_CONFLICT = ["shopId", "journeyKey", "clientEventId"];
  */
 export function eventRows(shopId: string, batch: Valid[]): Array<Record<string, unknown>> {
   const receivedAt = sqlTimestamp(new Date());
-  return [...batch]
-    .sort((a, b) => (eventKey(a.event) < eventKey(b.event) ? -1 : eventKey(a.event) > eventKey(b.event) ? 1 : 0))
-    .map(({ event: e, occurredAt }) => ({
-      id: timeOrderedId(),
-      shopId,
-      clientEventId: e.id,
-      type: e.type,
-      moment: e.moment,
-      surface: e.surface,
-      journeyKey: e.journeyKey,
-      offerId: e.offerId,
-      experimentId: e.experimentId,
-      armId: e.armId,
-      arm: e.arm,
-      version: e.version,
-      // As sent, within the covariate's cap (CART_CAP_MINOR).
-      cartMinor: e.cartMinor === undefined ? null : Math.min(e.cartMinor, CART_CAP_MINOR),
-      device: e.device,
-      country: e.country,
-      currency: e.currency,
-      returning: e.returning,
-      valueMinor: e.valueMinor,
-      occurredAt: sqlTimestamp(occurredAt),
-      day: dayOf(occurredAt),
-      receivedAt,
-    }));
+  return batch
+    .map((v) => ({ v, key: eventKey(v.event) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ v }) => eventRowOf(shopId, v, receivedAt));
 }
+
+/** One event's row; `receivedAt` as sqlTimestamp writes it. */
+export const eventRowOf = (shopId: string, { event: e, occurredAt }: Valid, receivedAt: string): Record<string, unknown> => ({
+  id: timeOrderedId(),
+  shopId,
+  clientEventId: e.id,
+  type: e.type,
+  moment: e.moment,
+  surface: e.surface,
+  journeyKey: e.journeyKey,
+  offerId: e.offerId,
+  experimentId: e.experimentId,
+  armId: e.armId,
+  arm: e.arm,
+  version: e.version,
+  // As sent, within the covariate's cap (CART_CAP_MINOR).
+  cartMinor: e.cartMinor === undefined ? null : Math.min(e.cartMinor, CART_CAP_MINOR),
+  device: e.device,
+  country: e.country,
+  currency: e.currency,
+  returning: e.returning,
+  valueMinor: e.valueMinor,
+  occurredAt: sqlTimestamp(occurredAt),
+  day: dayOf(occurredAt),
+  receivedAt,
+});
 
 /**
  * Inserts the events not stored yet and returns their keys (eventKey): one INSERT ... ON CONFLICT DO

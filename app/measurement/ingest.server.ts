@@ -2,8 +2,8 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import { driverOf, requirePrisma, type SqlTx } from "~/lib/driver.server";
 import { EventInput, legacyArmId, MAX_BATCH, type EventResult } from "./contract";
 import { eventKey, verifyExposures, type Valid } from "./exposure-check.server";
-import { CommitQueue } from "./commit-queue.server";
-import { ingestInOneTrip, type ShopBatch } from "./one-trip.server";
+import { CommitQueue, type Submission } from "./commit-queue.server";
+import { ingestInOneTrip, prepareOneTrip, type ShopBatch } from "./one-trip.server";
 import { recordExposures } from "./exposures.server";
 import { firstImpressions, firstViews, insertEvents } from "./event-rows.server";
 import { relocateLines, type JourneyDims } from "./attribution.server";
@@ -170,7 +170,12 @@ function commitQueueFor(prisma: PrismaClient): CommitQueue {
       maxQueuedEvents,
       maxEventsPerCommit: 1_000,
       parallel: 1,
-      ...(pipeline ? { firstTrip: (shops: ShopBatch[]) => ingestInOneTrip(pipeline, shops) } : {}),
+      ...(pipeline
+        ? {
+            firstTrip: (shops: ShopBatch[]) => ingestInOneTrip(pipeline, shops),
+            prepare: ({ shopId, events }: Submission) => prepareOneTrip(shopId, events),
+          }
+        : {}),
     });
     queues.set(prisma, queue);
   }

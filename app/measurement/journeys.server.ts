@@ -47,16 +47,16 @@ export async function lockMeasurement(
 }
 
 const ascending = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+// Each value hashed once: a batch names its journeys many times (an event each).
 const lockIds = (shopId: string, kind: "order" | "journey", values: string[] = []): bigint[] =>
-  [...new Set(values.filter(Boolean).map((v) => lockId(shopId, kind, v)))].sort(ascending);
+  [...new Set(values.filter(Boolean))].map((v) => lockId(shopId, kind, v)).sort(ascending);
 
 /**
- * The advisory lock ids of several shops' journeys in the order every transaction takes them
- * (ascending, as lockMeasurement does): what the commit queue's first attempt on PostgreSQL locks
- * shared in the statement that checks its shops (one-trip.server.ts).
+ * One journey's advisory lock id: what the commit queue's first attempt on PostgreSQL locks shared,
+ * in ascending order as lockMeasurement takes them, in the statement that checks its shops
+ * (one-trip.server.ts).
  */
-export const sharedJourneyLockIds = (journeys: Array<{ shopId: string; journeyKeys: string[] }>): bigint[] =>
-  [...new Set(journeys.flatMap((j) => lockIds(j.shopId, "journey", j.journeyKeys)))].sort(ascending);
+export const journeyLockId = (shopId: string, journeyKey: string): bigint => lockId(shopId, "journey", journeyKey);
 
 /**
  * Journey keys plus every other key of the orders they are linked to (an order's attribute and
