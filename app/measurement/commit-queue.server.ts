@@ -64,6 +64,11 @@ export interface CommitQueueOptions {
   firstTrip?: (shops: ShopBatch[]) => Promise<FirstTrip>;
   /** Work for `firstTrip` done as a batch is queued, while the transaction before it runs. */
   prepare?: (submission: Submission) => void;
+  /**
+   * Resolves when the batches already on their way to the queue are in it: what a group waits for
+   * before it is formed (default: one turn of the event loop).
+   */
+  gather?: () => Promise<void>;
 }
 
 interface Entry {
@@ -142,10 +147,10 @@ export class CommitQueue {
     this.active++;
     try {
       while (this.pending.length) {
-        // A turn of the event loop first: requests that arrived meanwhile get read and join this
-        // group. Without it a synchronous driver (SQLite's) runs each transaction to its end in
-        // microtasks, and every batch would commit alone.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        // A turn of the event loop first (or `gather`): requests that arrived meanwhile get read
+        // and join this group. Without it a synchronous driver (SQLite's) runs each transaction to
+        // its end in microtasks, and every batch would commit alone.
+        await (this.options.gather ? this.options.gather() : new Promise<void>((resolve) => setImmediate(resolve)));
         const { group, n, journeys } = this.nextGroup();
         // Everything waiting shares a journey with a group in flight: that group's drain takes it.
         if (group.length === 0) break;

@@ -9,6 +9,7 @@ import { Overloaded, ShopNotInstalled } from "./commit-queue.server";
 import { verifyCheckoutSessionToken } from "./session-token.server";
 import { EventBatch, type EventResult } from "./contract";
 import { ingestEvents } from "./ingest.server";
+import { parseTurn } from "./parse-turns.server";
 
 /**
  * The HTTP side of ingestion shared by /api/events and /proxy/events: the body (JSON, or the
@@ -61,21 +62,6 @@ export async function ingestRequest(request: Request, shopDomain: string, now = 
     if (isDatabaseBusy(error)) return { status: 503, body: { error: "the database is busy: retry shortly" }, retryAfterSeconds: 2 };
     throw error;
   }
-}
-
-let lastTurn: Promise<void> = Promise.resolve();
-
-/**
- * Resolves on a later turn of the event loop than the request before it: one batch's parse and
- * validation per turn, and between turns the I/O that arrived, above all the database's answers to
- * the commit in flight, which then sends its next statement at once instead of after every batch
- * that arrived meanwhile was parsed. Those batches wait for the next commit anyway (measured on
- * PostgreSQL, batches of 50: commit p50 12.8 -> 10.3 ms, docs/decisions/018-hot-path-driver.md).
- */
-function parseTurn(): Promise<void> {
-  const turn = lastTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
-  lastTurn = turn;
-  return turn;
 }
 
 const SHOP_CACHE_MS = 5_000;

@@ -4,6 +4,7 @@ import { EventInput, legacyArmId, MAX_BATCH, type EventResult } from "./contract
 import { eventKey, verifyExposures, type Valid } from "./exposure-check.server";
 import { CommitQueue, type Submission } from "./commit-queue.server";
 import { ingestInOneTrip, prepareOneTrip, type ShopBatch } from "./one-trip.server";
+import { parsedBatches } from "./parse-turns.server";
 import { recordExposures } from "./exposures.server";
 import { firstImpressions, firstViews, insertEvents } from "./event-rows.server";
 import { relocateLines, type JourneyDims } from "./attribution.server";
@@ -170,6 +171,7 @@ function commitQueueFor(prisma: PrismaClient): CommitQueue {
       maxQueuedEvents,
       maxEventsPerCommit: 1_000,
       parallel: 1,
+      gather: parsedBatches,
       ...(pipeline
         ? {
             firstTrip: (shops: ShopBatch[]) => ingestInOneTrip(pipeline, shops),
