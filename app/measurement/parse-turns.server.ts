@@ -18,11 +18,13 @@ export function parseTurn(): Promise<void> {
 
 /**
  * Resolves once every batch waiting for a parse turn now has been parsed and queued (a turn after
- * the last of them: what follows its parse runs in microtasks), and at least one turn later, so
- * that requests read meanwhile have taken their place in line. The commit queue waits for it
- * before it forms a group: with SQLite's synchronous driver, a group formed after a single turn
- * held the one batch parsed in that turn, and the others each waited for a commit of their own
- * (measured: groups of 2 batches at 10 connections where 5 to 9 were waiting, decision 040).
+ * the last of them: what follows its parse runs in microtasks, unless it has to read the shop or
+ * its experiments from the database, and then it joins the next group), and at least one turn
+ * later, so that requests read meanwhile have taken their place in line. The commit queue waits
+ * for it before it forms a group: with SQLite's synchronous driver, a group formed after a single
+ * turn held the batches parsed by then, and the others each waited for a commit of their own
+ * (counted at 10 connections, batches of 50: groups of 2 batches almost always; 4 to 6 with this,
+ * decision 040).
  */
 export function parsedBatches(): Promise<void> {
   return lastTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
