@@ -51,4 +51,20 @@ describe("commit queue groups", () => {
     expect(stored).toEqual(batches.map((events) => new Set(events.map((v) => eventKey(v.event)))));
     expect(await db.prisma.event.count({ where: { shopId, clientEventId: { startsWith: "gather-" } } })).toBe(60);
   });
+
+  it("GIVEN batches still to be parsed WHEN a group's worth of events is already waiting THEN the queue commits it without waiting for them", async () => {
+    const transactions: number[] = [];
+    const store: StoreEvents = async (tx, shop, currency, events, mode) => {
+      transactions.push(events.length);
+      return storeBatch(tx, shop, currency, events, mode);
+    };
+    // A parse chain that never ends: only a full group lets the drain go on.
+    const queue = new CommitQueue(db.prisma, store, { maxQueuedEvents: 1_000, maxEventsPerCommit: 20, parallel: 1, gather: () => new Promise<void>(() => {}) });
+    const batches = [batch(10), batch(10)];
+
+    const stored = await Promise.all(batches.map((events) => queue.submit({ shopId, currency: "EUR", events })));
+
+    expect(transactions).toEqual([20]);
+    expect(stored).toEqual(batches.map((events) => new Set(events.map((v) => eventKey(v.event)))));
+  });
 });

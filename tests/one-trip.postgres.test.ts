@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { driverOf } from "~/lib/driver.server";
 import { eventKey, type Valid } from "~/measurement/exposure-check.server";
+import { CommitQueue } from "~/measurement/commit-queue.server";
 import { storeBatch, validateEvent } from "~/measurement/ingest.server";
 import { ingestInOneTrip, prepareOneTrip, type ShopBatch } from "~/measurement/one-trip.server";
 import { freshPostgresDatabase, startPostgres, type PostgresCluster, type PostgresDatabase } from "./support/postgres";
@@ -154,6 +155,48 @@ describe("one round trip on PostgreSQL", () => {
     // The comparison is not of empty tables.
     expect((await rowsOf("momentDaily", viaTrip)).length).toBeGreaterThan(20);
     expect((await rowsOf("experimentDaily", viaTrip)).length).toBeGreaterThan(5);
+  });
+
+  it("GIVEN batches queued three at a time on a commit queue whose first attempt is the one trip, rows prepared as they are queued, and one group's first attempt failing WHEN they commit (that group's batches again one by one, their prepared rows reused) THEN every event is answered accepted once and the rows equal storeBatch's for the same groups", async () => {
+    const queued = (await seedInstalledShop(db.prisma, "queue-trip.myshopify.com")).id;
+    const stored = (await seedInstalledShop(db.prisma, "queue-store.myshopify.com")).id;
+    const pipeline = driverOf(db.prisma)!.pipeline!;
+    let trips = 0;
+    let release = () => {};
+    let gate = Promise.resolve();
+    const queue = new CommitQueue(db.prisma, storeBatch, {
+      maxQueuedEvents: 10_000,
+      maxEventsPerCommit: 10_000,
+      parallel: 1,
+      prepare: ({ shopId, events }) => prepareOneTrip(shopId, events),
+      firstTrip: async (shops) => {
+        if (++trips === 2) throw new Error("the connection was lost");
+        return ingestInOneTrip(pipeline, shops);
+      },
+      // The test decides what a group holds: the queue forms it when the gate opens.
+      gather: () => gate,
+    });
+    const batches = rawBatches(17, 12).map(valid);
+    const groups = [batches.slice(0, 3), batches.slice(3, 6), batches.slice(6, 9), batches.slice(9)];
+
+    const accepted: string[] = [];
+    for (const group of groups) {
+      gate = new Promise<void>((resolve) => (release = resolve));
+      const answers = group.map((events) => queue.submit({ shopId: queued, currency: "EUR", events }));
+      release();
+      for (const keys of await Promise.all(answers)) accepted.push(...keys);
+    }
+
+    expect(trips).toBe(2 + 3 + 2);
+    const keys = (await db.prisma.event.findMany({ where: { shopId: queued, ...GENERATED.event }, select: { journeyKey: true, clientEventId: true } })).map((r) => eventKey({ journeyKey: r.journeyKey, id: r.clientEventId }));
+    expect(accepted.sort()).toEqual(keys.sort());
+    for (const [i, group] of groups.entries()) {
+      // The failed group went again batch by batch; the others as one, each event id once.
+      const runs = i === 1 ? group : [group.flat().filter((v, at, all) => all.findIndex((o) => eventKey(o.event) === eventKey(v.event)) === at)];
+      for (const events of runs) await db.prisma.$transaction((tx) => storeBatch(tx, stored, "EUR", events, "lock"));
+    }
+    for (const table of ["event", "experimentExposure", "offerView", "momentDaily", "experimentDaily"] as const)
+      expect({ table, rows: await rowsOf(table, queued) }).toEqual({ table, rows: await rowsOf(table, stored) });
   });
 
   it("GIVEN one group with batches of three shops, one of them uninstalled WHEN it goes in one trip THEN the installed shops' events are stored and the uninstalled shop's are not", async () => {

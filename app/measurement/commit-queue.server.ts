@@ -104,6 +104,10 @@ const settle = (entry: Entry, result: Set<string> | ShopNotInstalled) =>
 export class CommitQueue {
   private pending: Entry[] = [];
   private queued = 0;
+  /** Events in `pending` (queued counts those of groups in flight too). */
+  private waiting = 0;
+  /** Called once `waiting` reaches a group's worth: drains gathering stop waiting then. */
+  private readonly groupFull = new Set<() => void>();
   private active = 0;
   /** Journeys of the groups in flight, one set per group (only with parallel > 1). */
   private readonly inFlight = new Set<Set<string>>();
@@ -126,6 +130,8 @@ export class CommitQueue {
       entry.expiry.unref?.();
       this.pending.push(entry);
       this.queued += n;
+      this.waiting += n;
+      if (this.waiting >= this.options.maxEventsPerCommit) for (const stop of this.groupFull) stop();
       if (this.active < this.options.parallel) void this.drain();
     });
   }
@@ -136,6 +142,7 @@ export class CommitQueue {
     if (at < 0) return;
     this.pending.splice(at, 1);
     this.queued -= entry.submission.events.length;
+    this.waiting -= entry.submission.events.length;
     entry.reject(new Overloaded(this.queued, this.maxWaitMs));
   }
 
@@ -150,7 +157,7 @@ export class CommitQueue {
         // A turn of the event loop first (or `gather`): requests that arrived meanwhile get read
         // and join this group. Without it a synchronous driver (SQLite's) runs each transaction to
         // its end in microtasks, and every batch would commit alone.
-        await (this.options.gather ? this.options.gather() : new Promise<void>((resolve) => setImmediate(resolve)));
+        await this.gathered();
         const { group, n, journeys } = this.nextGroup();
         // Everything waiting shares a journey with a group in flight: that group's drain takes it.
         if (group.length === 0) break;
@@ -175,6 +182,24 @@ export class CommitQueue {
   }
 
   /**
+   * `gather`, cut short once a group's worth of events is waiting: with many connections the
+   * batches still to be parsed could outnumber a group, and the database would wait for all of
+   * them to be parsed before a group it cannot take whole.
+   */
+  private async gathered(): Promise<void> {
+    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    if (!this.options.gather || this.waiting >= this.options.maxEventsPerCommit) return turn();
+    let stop!: () => void;
+    const full = new Promise<void>((resolve) => (stop = resolve));
+    this.groupFull.add(stop);
+    try {
+      await Promise.race([this.options.gather(), full]);
+    } finally {
+      this.groupFull.delete(stop);
+    }
+  }
+
+  /**
    * The oldest waiting batches, up to maxEventsPerCommit events. With transactions in parallel, a
    * batch that writes a journey of a group in flight waits for the next group: its transaction
    * would wait on that journey's exclusive lock, or on its rows, until the other commits, holding
@@ -192,6 +217,7 @@ export class CommitQueue {
         group.push(entry);
         n += entry.submission.events.length;
       }
+      this.waiting -= n;
       return { group, n, journeys: null };
     }
     const journeys = new Set<string>();
@@ -220,6 +246,7 @@ export class CommitQueue {
       for (const j of entry.journeys) journeys.add(j);
     }
     this.pending = left.concat(this.pending.slice(scanned));
+    this.waiting -= n;
     return { group, n, journeys };
   }
 

@@ -128,6 +128,7 @@ const INGEST_ROWS =
  * journey's lock id, and its eventKey (the event rows' order).
  */
 interface EventRows {
+  shopId: string;
   key: string;
   lock: bigint;
   event: string;
@@ -146,7 +147,7 @@ let ordinal = 0;
  * Builds the batch's rows for the statement now, while it waits for its transaction: a commit
  * then only joins texts, so the database does not wait on them between two commits (under load
  * building 250 events' rows took about 2.5 ms of each 15 ms commit cycle, decision 040). The
- * commit queue calls it as a batch is queued; ingestInOneTrip builds what it does not find.
+ * commit queue calls it as a batch is queued; ingestInOneTrip builds them when it finds any missing.
  */
 export function prepareOneTrip(shopId: string, events: Valid[]): void {
   const receivedAt = sqlTimestamp(new Date());
@@ -163,12 +164,16 @@ export function prepareOneTrip(shopId: string, events: Valid[]): void {
     } else if (e.type === "impression" && e.offerId) {
       view = jsonRow(VIEW_CANDIDATE, { ...viewRowOf(shopId, v), ...position, day: dayOf(v.occurredAt), armId: e.armId ?? "" });
     }
-    prepared.set(v, { key: eventKey(e), lock, event: jsonRow(EVENT_COLUMNS, eventRowOf(shopId, v, receivedAt)), exposure, view });
+    prepared.set(v, { shopId, key: eventKey(e), lock, event: jsonRow(EVENT_COLUMNS, eventRowOf(shopId, v, receivedAt)), exposure, view });
   }
 }
 
+/**
+ * The shop's rows as prepared; built again, all in list order, when any event was not prepared for
+ * this shop (a caller other than the queue), so that positions follow the list.
+ */
 function rowsOf({ shopId, events }: ShopBatch): EventRows[] {
-  if (events.some((v) => !prepared.has(v))) prepareOneTrip(shopId, events.filter((v) => !prepared.has(v)));
+  if (events.some((v) => prepared.get(v)?.shopId !== shopId)) prepareOneTrip(shopId, events);
   return events.map((v) => prepared.get(v)!);
 }
 
