@@ -30,13 +30,19 @@ const batch = (size: number): Valid[] =>
     event: { id: `gather-${ids++}`, journeyKey: `j-${ids}`, type: "impression", moment: "checkout", surface: "checkout", offerId: "offer-1", arm: "none" } as Valid["event"],
   }));
 
+/** storeBatch, counting the events of each transaction. */
+function countingStore() {
+  const transactions: number[] = [];
+  const store: StoreEvents = async (tx, shop, currency, events, mode) => {
+    transactions.push(events.length);
+    return storeBatch(tx, shop, currency, events, mode);
+  };
+  return { store, transactions };
+}
+
 describe("commit queue groups", () => {
   it("GIVEN six batches read at once and parsed one per turn, as the event endpoints do WHEN the queue forms its group THEN one transaction stores all six", async () => {
-    const transactions: number[] = [];
-    const store: StoreEvents = async (tx, shop, currency, events, mode) => {
-      transactions.push(events.length);
-      return storeBatch(tx, shop, currency, events, mode);
-    };
+    const { store, transactions } = countingStore();
     const queue = new CommitQueue(db.prisma, store, { maxQueuedEvents: 1_000, maxEventsPerCommit: 1_000, parallel: 1, gather: parsedBatches });
     const batches = Array.from({ length: 6 }, () => batch(10));
 
@@ -53,11 +59,7 @@ describe("commit queue groups", () => {
   });
 
   it("GIVEN batches still to be parsed WHEN a group's worth of events is already waiting THEN the queue commits it without waiting for them", async () => {
-    const transactions: number[] = [];
-    const store: StoreEvents = async (tx, shop, currency, events, mode) => {
-      transactions.push(events.length);
-      return storeBatch(tx, shop, currency, events, mode);
-    };
+    const { store, transactions } = countingStore();
     // A parse chain that never ends: only a full group lets the drain go on.
     const queue = new CommitQueue(db.prisma, store, { maxQueuedEvents: 1_000, maxEventsPerCommit: 20, parallel: 1, gather: () => new Promise<void>(() => {}) });
     const batches = [batch(10), batch(10)];

@@ -168,7 +168,7 @@ describe("one round trip on PostgreSQL", () => {
       maxQueuedEvents: 10_000,
       maxEventsPerCommit: 10_000,
       parallel: 1,
-      prepare: ({ shopId, events }) => prepareOneTrip(shopId, events),
+      prepare: prepareOneTrip,
       firstTrip: async (shops) => {
         if (++trips === 2) throw new Error("the connection was lost");
         return ingestInOneTrip(pipeline, shops);

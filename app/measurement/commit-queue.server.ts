@@ -63,7 +63,7 @@ export interface CommitQueueOptions {
    */
   firstTrip?: (shops: ShopBatch[]) => Promise<FirstTrip>;
   /** Work for `firstTrip` done as a batch is queued, while the transaction before it runs. */
-  prepare?: (submission: Submission) => void;
+  prepare?: (shopId: string, events: Valid[]) => void;
   /**
    * Resolves when the batches already on their way to the queue are in it: what a group waits for
    * before it is formed (default: one turn of the event loop).
@@ -121,7 +121,7 @@ export class CommitQueue {
   submit(submission: Submission): Promise<Set<string>> {
     const n = submission.events.length;
     if (this.queued > 0 && this.queued + n > this.options.maxQueuedEvents) return Promise.reject(new Overloaded(this.queued));
-    this.options.prepare?.(submission);
+    this.options.prepare?.(submission.shopId, submission.events);
     const journeys = new Set<string>();
     if (this.options.parallel > 1) for (const v of submission.events) journeys.add(`${submission.shopId}\u0000${v.event.journeyKey}`);
     return new Promise((resolve, reject) => {

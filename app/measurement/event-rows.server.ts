@@ -41,9 +41,12 @@ export function eventRows(shopId: string, batch: Valid[]): Array<Record<string, 
   const receivedAt = sqlTimestamp(new Date());
   return batch
     .map((v) => ({ v, key: eventKey(v.event) }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .sort(byKey)
     .map(({ v }) => eventRowOf(shopId, v, receivedAt));
 }
+
+/** Event rows' order: by eventKey (journey, then id), compared as computed once per event. */
+export const byKey = (a: { key: string }, b: { key: string }): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /** One event's row; `receivedAt` as sqlTimestamp writes it. */
 export const eventRowOf = (shopId: string, { event: e, occurredAt }: Valid, receivedAt: string): Record<string, unknown> => ({

@@ -44,6 +44,15 @@ export const EXPOSURE_COLUMNS: readonly JsonColumn[] = [
   { name: "firstSeenAt", pg: "timestamp(3)" },
 ];
 
+/**
+ * An exposure row as ingestion inserts it for a journey without an order: a new id, nothing counted
+ * on it yet, its first sight as the database takes a timestamp (storeBatch and the one-trip statement).
+ */
+export const newExposureRow = (shopId: string, v: Valid) => {
+  const row = exposureRowOf(shopId, v);
+  return { ...row, id: timeOrderedId(), orders: 0, revenueMinor: 0, firstSeenAt: sqlTimestamp(row.firstSeenAt) };
+};
+
 /** An exposure row's identity: experiment, version and journey. */
 export const exposureKey = (x: { experimentId: string; version: number | bigint; journeyKey: string }): string =>
   JSON.stringify([x.experimentId, Number(x.version), x.journeyKey]);
@@ -108,12 +117,12 @@ export async function recordExposures(
   const candidates = firstExposures(fresh);
   if (candidates.length === 0) return sameBuyer;
   const rowOf = (v: Valid) => exposureRowOf(shopId, v);
-  const insertRows = (rows: Array<ReturnType<typeof rowOf> & { orders: number; revenueMinor: number }>) =>
+  const insertRows = (exposures: Valid[]) =>
     insertJsonRows<{ experimentId: string; version: number | bigint; journeyKey: string }>(
       tx,
       "ExperimentExposure",
       EXPOSURE_COLUMNS,
-      rows.map((r) => ({ ...r, id: timeOrderedId(), firstSeenAt: sqlTimestamp(r.firstSeenAt) })),
+      exposures.map((v) => newExposureRow(shopId, v)),
       ["shopId", "journeyKey", "experimentId", "version"],
       ["experimentId", "version", "journeyKey"],
     );
@@ -122,7 +131,7 @@ export async function recordExposures(
     // No journey here has an order (nearly always: the exposure comes before the order): the insert
     // itself says which exposures are new. One of the same journey in a concurrent transaction waits
     // on the unique index and is skipped here; that transaction counts its visitor.
-    const inserted = new Set((await insertRows(candidates.map((v) => ({ ...rowOf(v), orders: 0, revenueMinor: 0 })))).map(exposureKey));
+    const inserted = new Set((await insertRows(candidates)).map(exposureKey));
     countNewVisitors(shopId, candidates, inserted, deltas);
     return sameBuyer;
   }
@@ -140,7 +149,7 @@ export async function recordExposures(
   // Exposures of journeys without orders (nearly all: the exposure comes before the order) go in
   // one createMany; they are written before an exposure with orders is handled, because that one
   // must see the rows the earlier ones created (one at a time, in batch order).
-  const plain: Array<ReturnType<typeof rowOf> & { orders: number; revenueMinor: number }> = [];
+  const plain: Valid[] = [];
   const flush = async () => {
     const rows = plain.splice(0);
     const inserted = await insertRows(rows);
@@ -154,7 +163,7 @@ export async function recordExposures(
     const own = orders.filter((o) => o.keys.includes(e.journeyKey));
     if (own.length === 0) {
       deltas.add(experimentKeyOf(row), visitorDelta(x));
-      plain.push({ ...row, orders: 0, revenueMinor: 0 });
+      plain.push(v);
       continue;
     }
     await flush();

@@ -2,7 +2,7 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import { driverOf, requirePrisma, type SqlTx } from "~/lib/driver.server";
 import { EventInput, legacyArmId, MAX_BATCH, type EventResult } from "./contract";
 import { eventKey, verifyExposures, type Valid } from "./exposure-check.server";
-import { CommitQueue, type Submission } from "./commit-queue.server";
+import { CommitQueue } from "./commit-queue.server";
 import { ingestInOneTrip, prepareOneTrip, type ShopBatch } from "./one-trip.server";
 import { parsedBatches } from "./parse-turns.server";
 import { recordExposures } from "./exposures.server";
@@ -175,7 +175,7 @@ function commitQueueFor(prisma: PrismaClient): CommitQueue {
       ...(pipeline
         ? {
             firstTrip: (shops: ShopBatch[]) => ingestInOneTrip(pipeline, shops),
-            prepare: ({ shopId, events }: Submission) => prepareOneTrip(shopId, events),
+            prepare: prepareOneTrip,
           }
         : {}),
     });

@@ -46,15 +46,15 @@ export async function lockMeasurement(
   await tx.$executeRawUnsafe(`SELECT ${lock}(l) FROM unnest($1::bigint[]) AS l`, `{${locks.join(",")}}`);
 }
 
-const ascending = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+/** Lock ids as every transaction takes them: each once, ascending. */
+export const inLockOrder = (ids: Iterable<bigint>): bigint[] => [...new Set(ids)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 // Each value hashed once: a batch names its journeys many times (an event each).
 const lockIds = (shopId: string, kind: "order" | "journey", values: string[] = []): bigint[] =>
-  [...new Set(values.filter(Boolean))].map((v) => lockId(shopId, kind, v)).sort(ascending);
+  inLockOrder([...new Set(values.filter(Boolean))].map((v) => lockId(shopId, kind, v)));
 
 /**
- * One journey's advisory lock id: what the commit queue's first attempt on PostgreSQL locks shared,
- * in ascending order as lockMeasurement takes them, in the statement that checks its shops
- * (one-trip.server.ts).
+ * One journey's advisory lock id: what the commit queue's first attempt on PostgreSQL locks shared
+ * (inLockOrder) in the statement that checks its shops (one-trip.server.ts).
  */
 export const journeyLockId = (shopId: string, journeyKey: string): bigint => lockId(shopId, "journey", journeyKey);
 

@@ -1,10 +1,9 @@
 import { postgresJsonSelect, postgresJsonValues, sqlTimestamp, type JsonColumn } from "~/lib/sql.server";
 import type { Driver } from "~/lib/driver.server";
-import { timeOrderedId } from "~/lib/time-ordered-id";
 import { eventKey, type Valid } from "./exposure-check.server";
-import { EXPOSURE_COLUMNS, exposureRowOf } from "./exposures.server";
-import { EVENT_COLUMNS, EVENT_CONFLICT, eventRowOf, VIEW_COLUMNS, VIEW_CONFLICT, viewRowOf } from "./event-rows.server";
-import { journeyLockId } from "./journeys.server";
+import { EXPOSURE_COLUMNS, newExposureRow } from "./exposures.server";
+import { byKey, EVENT_COLUMNS, EVENT_CONFLICT, eventRowOf, VIEW_COLUMNS, VIEW_CONFLICT, viewRowOf } from "./event-rows.server";
+import { inLockOrder, journeyLockId } from "./journeys.server";
 import { dayOf, EXPERIMENT_KEYS, MOMENT_COUNTER_OF_TYPE, MOMENT_KEYS } from "./rollup.server";
 
 // The commit queue's first attempt on PostgreSQL (decision 039): a whole
@@ -156,14 +155,11 @@ export function prepareOneTrip(shopId: string, events: Valid[]): void {
     const e = v.event;
     const lock = locks.get(e.journeyKey) ?? locks.set(e.journeyKey, journeyLockId(shopId, e.journeyKey)).get(e.journeyKey)!;
     const position = { clientEventId: e.id, ordinal: ordinal++ };
-    let exposure: string | null = null;
-    let view: string | null = null;
-    if (e.type === "exposure") {
-      const row = exposureRowOf(shopId, v);
-      exposure = jsonRow(EXPOSURE_CANDIDATE, { ...row, id: timeOrderedId(), orders: 0, revenueMinor: 0, firstSeenAt: sqlTimestamp(row.firstSeenAt), ...position });
-    } else if (e.type === "impression" && e.offerId) {
-      view = jsonRow(VIEW_CANDIDATE, { ...viewRowOf(shopId, v), ...position, day: dayOf(v.occurredAt), armId: e.armId ?? "" });
-    }
+    const exposure = e.type === "exposure" ? jsonRow(EXPOSURE_CANDIDATE, { ...newExposureRow(shopId, v), ...position }) : null;
+    const view =
+      e.type === "impression" && e.offerId
+        ? jsonRow(VIEW_CANDIDATE, { ...viewRowOf(shopId, v), ...position, day: dayOf(v.occurredAt), armId: e.armId ?? "" })
+        : null;
     prepared.set(v, { shopId, key: eventKey(e), lock, event: jsonRow(EVENT_COLUMNS, eventRowOf(shopId, v, receivedAt)), exposure, view });
   }
 }
@@ -179,7 +175,7 @@ function rowsOf({ shopId, events }: ShopBatch): EventRows[] {
 
 /** The statement's parameter for one shop; its event rows in eventKey order, as eventRows sorts them. */
 function parameterOf({ shopId, currency, events }: ShopBatch, rows: EventRows[]): string {
-  const sorted = [...rows].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sorted = [...rows].sort(byKey);
   const texts = (pick: (r: EventRows) => string | null) => rows.map(pick).filter((t) => t !== null).join(",");
   return (
     `[[${sorted.map((r) => r.event).join(",")}],[${texts((r) => r.exposure)}],[${texts((r) => r.view)}],` +
@@ -203,8 +199,7 @@ const SHOPS_AND_LOCKS =
  */
 export async function ingestInOneTrip(pipeline: NonNullable<Driver["pipeline"]>, shops: ShopBatch[]): Promise<FirstTrip> {
   const rows = shops.map(rowsOf);
-  // Ascending, as lockMeasurement takes locks.
-  const locks = [...new Set(rows.flatMap((r) => r.map((x) => x.lock)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const locks = inLockOrder(rows.flatMap((r) => r.map((x) => x.lock)));
   const results = await pipeline([
     { text: "BEGIN", params: [] },
     { text: SHOPS_AND_LOCKS, params: [shops.map((s) => s.shopId), `{${locks.join(",")}}`] },
