@@ -10,7 +10,8 @@ import type { Payload } from "@moments/engine";
  * Demo traffic through every surface against the built server in demo mode, then the dashboard's
  * CSV against the planted truth. Reproducible: seed 7 (chosen once, before the first run, and never
  * changed to make a test pass) and the demo's experiment ids, on which arms are hashed, derive from
- * the shop's domain. One 95% interval misses one time in twenty by design; that they cover 95% of
+ * the shop's domain; each buyer draws from its own stream of the seed (buyerRandom), so the 16
+ * buyers walking at once give the same buyers whichever request answers first. One 95% interval misses one time in twenty by design; that they cover 95% of
  * the time over many runs is proved in packages/stats/test.
  */
 const SHOP = "moments-demo.myshopify.com";

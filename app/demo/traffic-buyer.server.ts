@@ -17,7 +17,7 @@ import {
 } from "@moments/surfaces/checkout";
 import type { CartTuple, WireResponse } from "../../packages/storefront/src/wire";
 import type { Ledger } from "./traffic-ledger";
-import { baseArmId, CHECKOUT_MOMENTS, type TrafficOptions, type TrafficTruth } from "./traffic-model";
+import { baseArmId, buyerRandom, CHECKOUT_MOMENTS, type TrafficOptions, type TrafficTruth } from "./traffic-model";
 import { CATALOG, EXTRAS, GROUPS, type CatalogVariant } from "./traffic-catalog";
 import { followEmailLinks, type EmailOrder } from "./traffic-follow-up.server";
 import { BROWSER_UA, CURRENCY, numericTail, type OrderLine, type Shopify } from "./traffic-shopify.server";
@@ -29,13 +29,12 @@ const COUNTRIES = ["DE", "FR", "NL"] as const;
 export interface BuyerContext {
   options: TrafficOptions;
   truth: TrafficTruth;
-  random: () => number;
   ledger: Ledger;
   shopify: Shopify;
   problem: (p: string) => void;
 }
 
-export function createBuyers({ options, truth, random, ledger, shopify, problem }: BuyerContext) {
+export function createBuyers({ options, truth, ledger, shopify, problem }: BuyerContext) {
   const payload = options.payload;
   const { notePrice, seenArm, takes, exposed } = ledger;
   const {
@@ -66,6 +65,9 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
   async function walk(i: number) {
     const journeyKey = `sim-${options.seed}-${i}`;
     const checkoutToken = `ct${options.seed}x${i}`;
+    // The buyer's own stream: buyers walk concurrently, so draws from one shared stream would
+    // depend on which request answered first, and the same seed would give other buyers.
+    const random = buyerRandom(options.seed, i);
     const r = () => random();
     const groupDraw = r();
     let acc = 0;
@@ -140,7 +142,7 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
           arm: o.arm ? ("variant" as const) : ("none" as const),
         };
         tracker.track({ type: "impression", ...ev, occurredAt: stamp() });
-        if (takes(o.exp, o.arm)) {
+        if (takes(o.exp, o.arm, random)) {
           tracker.track({ type: "click", ...ev, occurredAt: stamp() });
           tracker.track({ type: "accept", ...ev, valueMinor: o.value, currency: o.cur, occurredAt: stamp() });
           const share = o.lines.length ? o.value / o.lines.length : 0;
@@ -261,7 +263,7 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
         if (view.kind !== "offer") continue;
         const o = view.offer;
         notePrice(o.experimentId, o.armId, o.price.final, main.variantId);
-        if (takes(o.experimentId, o.armId)) {
+        if (takes(o.experimentId, o.armId, random)) {
           log("click", moment, "checkout", o);
           log("accept", moment, "checkout", o, { valueMinor: o.price.final });
           journey.accepted.push(o.offerId);
@@ -284,7 +286,7 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
       const o = ppAnswer.offer;
       const price = o.quantities.find((q) => q.multiple === 1)?.final ?? 0;
       if (o.experimentId && o.armId) seenArm(o.experimentId, o.armId, price, main.variantId);
-      if (!takes(o.experimentId, o.armId)) {
+      if (!takes(o.experimentId, o.armId, random)) {
         ppAnswer = await pp("/api/post-purchase/offer", { declineOfferId: o.offerId });
         continue;
       }
@@ -317,9 +319,10 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
 
     const email = group === "saas" ? `buyer-${options.seed}-${i}@example.com` : null;
     const orderAt = at + 1000 * (seconds + 30);
-    const placed = await placeOrder(lines, { journeyKey, checkoutToken, email, at: orderAt, country });
+    const placed = await placeOrder(lines, { journeyKey, checkoutToken, email, at: orderAt, country }, random);
     if (email)
       emailOrders.push({
+        buyer: i,
         orderId: placed.orderId,
         journeyKey,
         checkoutToken,
@@ -335,16 +338,20 @@ export function createBuyers({ options, truth, random, ledger, shopify, problem 
       if (view.kind !== "offer") continue;
       const o = view.offer;
       notePrice(o.experimentId, o.armId, o.price.final, main.variantId);
-      if (takes(o.experimentId, o.armId)) {
+      if (takes(o.experimentId, o.armId, random)) {
         log("click", "thank_you", "thank_you", o);
         // The new checkout's order: the journey attribute from the link, the offer's line attributes.
-        await placeOrder(offerLines(o), {
-          journeyKey,
-          checkoutToken: `${checkoutToken}-ty`,
-          email: null,
-          at: orderAt + 120_000,
-          country,
-        });
+        await placeOrder(
+          offerLines(o),
+          {
+            journeyKey,
+            checkoutToken: `${checkoutToken}-ty`,
+            email: null,
+            at: orderAt + 120_000,
+            country,
+          },
+          random,
+        );
       } else log("decline", "thank_you", "thank_you", o);
     }
     await postCheckoutEvents(checkoutEvents.splice(0));

@@ -1,11 +1,14 @@
 import { ATTR } from "@moments/engine";
 import type { BuyerContext } from "./traffic-buyer.server";
 import { CATALOG } from "./traffic-catalog";
+import { buyerRandom } from "./traffic-model";
 import { pool } from "./traffic-pool";
 import type { OrderLine } from "./traffic-shopify.server";
 
 /** An order whose buyer gave an email: the follow-up's offer may bring them back. */
 export interface EmailOrder {
+  /** The buyer's index: the email's draws are its own (buyerRandom). */
+  buyer: number;
   orderId: string;
   journeyKey: string;
   checkoutToken: string;
@@ -41,7 +44,8 @@ export async function followEmailLinks(
       };
     };
     if (row.experimentId && row.armId) seenArm(row.experimentId, row.armId, content.offer.price.final, e.main);
-    if (!takes(row.experimentId ?? undefined, row.armId ?? undefined)) continue;
+    const random = buyerRandom(options.seed, e.buyer, 1);
+    if (!takes(row.experimentId ?? undefined, row.armId ?? undefined, random)) continue;
     const link = content.checkoutUrl ? new URL(content.checkoutUrl) : null;
     const journeyKey = link?.searchParams.get(`attributes[${ATTR.journey}]`) || e.journeyKey;
     const share = content.offer.items.length ? content.offer.price.final / content.offer.items.length : 0;
@@ -62,13 +66,17 @@ export async function followEmailLinks(
     }));
     await mailers.run(
       async () =>
-        void (await placeOrder(lines, {
-          journeyKey,
-          checkoutToken: `${e.checkoutToken}-em`,
-          email: null,
-          at: e.at + 48 * 3600_000 > options.now ? options.now - 60_000 : e.at + 48 * 3600_000,
-          country: e.country,
-        })),
+        void (await placeOrder(
+          lines,
+          {
+            journeyKey,
+            checkoutToken: `${e.checkoutToken}-em`,
+            email: null,
+            at: e.at + 48 * 3600_000 > options.now ? options.now - 60_000 : e.at + 48 * 3600_000,
+            country: e.country,
+          },
+          random,
+        )),
     );
   }
   await mailers.drain();

@@ -10,7 +10,7 @@ const PRE_ORDER = new Set<MomentId>(["cart", "exit_intent", ...CHECKOUT_MOMENTS]
 
 export type Ledger = ReturnType<typeof createLedger>;
 
-export function createLedger(payload: Payload, truth: TrafficTruth, random: () => number) {
+export function createLedger(payload: Payload, truth: TrafficTruth) {
   const netFactorAfter = (1 - truth.cancelRate) * (1 - truth.refundRate * truth.refundShare);
 
   // Experiments of the payload, with the arms' planted take rates.
@@ -68,8 +68,8 @@ export function createLedger(payload: Payload, truth: TrafficTruth, random: () =
     notePrice(experimentId, arm, price, main);
     return a;
   };
-  /** Decides with the planted take rate of the arm: a buyer takes experiment offers only. */
-  const takes = (experimentId: string | undefined, arm: string | undefined) => {
+  /** Decides with the planted take rate of the arm, on the buyer's draws: a buyer takes experiment offers only. */
+  const takes = (experimentId: string | undefined, arm: string | undefined, random: () => number) => {
     const rate = arm ? (armOf(experimentId, arm)?.takeRate ?? 0) : 0;
     return random() < rate;
   };

@@ -3,6 +3,16 @@
  * run's options, and the report of what the buyers actually did, to compare with the dashboard.
  */
 import type { MomentId, Payload } from "@moments/engine";
+import { mulberry32 } from "@moments/stats";
+
+/**
+ * Buyer i's own seeded stream of draws (`stream` 0 for its walk, 1 for its follow-up email): the
+ * same seed and buyer give the same draws whatever order concurrent buyers' requests answer in.
+ */
+export const buyerRandom = (seed: number, buyer: number, stream = 0): (() => number) =>
+  mulberry32(
+    (Math.imul(seed, 0x9e3779b1) ^ Math.imul(buyer + 1, 0x85ebca6b) ^ Math.imul(stream + 1, 0xc2b2ae35)) >>> 0,
+  );
 
 export type Group = "laptop" | "drill" | "parka" | "headset" | "print" | "saas";
 

@@ -60,7 +60,6 @@ export type Shopify = ReturnType<typeof createShopify>;
 export function createShopify(
   options: TrafficOptions,
   truth: TrafficTruth,
-  random: () => number,
   ledger: Ledger,
   problem: (p: string) => void,
 ) {
@@ -262,9 +261,10 @@ export function createShopify(
 
   /**
    * Places one order with its after-life: maybe cancelled, maybe partly refunded (maybe before the
-   * order arrives), maybe delivered twice, maybe shadowed by a test order. Returns its net revenue.
+   * order arrives), maybe delivered twice, maybe shadowed by a test order, each drawn from the
+   * buyer's `random`. Returns its net revenue.
    */
-  const placeOrder = async (lines: OrderLine[], attrs: OrderAttrs) => {
+  const placeOrder = async (lines: OrderLine[], attrs: OrderAttrs, random: () => number) => {
     const orderId = 5_000_000_000 + (options.seed % 1000) * 1_000_000 + nextOrder++;
     const body = orderBody(orderId, lines, { ...attrs, test: false });
     const total = lines.reduce((s, l) => s + l.final, 0);

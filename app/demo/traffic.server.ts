@@ -26,7 +26,6 @@
  * speaks as Shopify and the surfaces do (./traffic-shopify.server.ts).
  */
 import { decodePayload, encodePayload, type Payload } from "@moments/engine";
-import { mulberry32 } from "@moments/stats";
 import { DEMO_MOMENT_LIMITS, DEMO_OFFERS } from "./demo-offers";
 import { createBuyers } from "./traffic-buyer.server";
 import { createLedger } from "./traffic-ledger";
@@ -55,13 +54,12 @@ export function demoPayload(now: number): Payload {
 
 export async function runTraffic(options: TrafficOptions): Promise<TrafficReport> {
   const truth = options.truth ?? DEFAULT_TRUTH;
-  const random = mulberry32(options.seed);
   const log = options.log ?? (() => {});
   const problems: string[] = [];
   const problem = (p: string) => void (problems.length < 20 && problems.push(p));
-  const ledger = createLedger(options.payload, truth, random);
-  const shopify = createShopify(options, truth, random, ledger, problem);
-  const { walk, followEmails } = createBuyers({ options, truth, random, ledger, shopify, problem });
+  const ledger = createLedger(options.payload, truth);
+  const shopify = createShopify(options, truth, ledger, problem);
+  const { walk, followEmails } = createBuyers({ options, truth, ledger, shopify, problem });
 
   const buyers = pool(options.concurrency ?? 12);
   for (let i = 0; i < options.visitors; i++) {
