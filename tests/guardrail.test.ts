@@ -41,6 +41,8 @@ let gateway: ShopGateway;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
 const offers: Record<"harmful" | "harmless" | "loser", string> = { harmful: "", harmless: "", loser: "" };
 const truth = { harmful: { treated: 0, treatedDone: 0, holdout: 0, holdoutDone: 0 } };
+/** The harmful offer's buyers, by UTC day of their checkout: the truth up to any look. */
+const harmfulBuyers: Array<{ day: string; side: "treated" | "holdout"; done: boolean }> = [];
 let firstRun: Awaited<ReturnType<typeof runShopGuardrail>>;
 
 const sessionToken = (domain: string) =>
@@ -142,6 +144,7 @@ beforeAll(async () => {
       const side = harmed ? "treated" : "holdout";
       truth.harmful[side]++;
       if (done) truth.harmful[`${side}Done`]++;
+      harmfulBuyers.push({ day: new Date(at).toISOString().slice(0, 10), side, done });
     }
     const cheap = arms[offers.loser] !== undefined && arms[offers.loser] !== "holdout";
     if (done) orders.push(orderBody(i, journeyKey, cheap ? 1000 : 10000, new Date(at + 60_000)));
@@ -196,11 +199,19 @@ describe("the completion guardrail", () => {
       where: { offerId: offers.harmful, kind: "paused" },
     });
     const evidence = JSON.parse(event.evidence) as PauseEvidence;
-    // The pausing look may come before the last day: its counts are cumulative up to that day.
-    expect(evidence.treated.reached).toBeLessThanOrEqual(truth.harmful.treated);
-    expect(evidence.holdout.reached).toBeLessThanOrEqual(truth.harmful.holdout);
-    expect(evidence.treated.completed / evidence.treated.reached).toBeLessThan(0.7);
-    expect(evidence.holdout.completed / evidence.holdout.reached).toBeGreaterThan(0.85);
+    // The pausing look may come before the last day: its counts are the buyers' up to that day.
+    // (Exact counts, not rates near the planted 60% and 90%: which buyers land in the hold-out
+    // follows the experiment's id, new in every run, so the realized rates vary by chance.)
+    const upToLook = harmfulBuyers.filter((b) => evidence.day !== null && b.day <= evidence.day);
+    const count = (side: "treated" | "holdout") => ({
+      reached: upToLook.filter((b) => b.side === side).length,
+      completed: upToLook.filter((b) => b.side === side && b.done).length,
+    });
+    expect(evidence.treated).toEqual(count("treated"));
+    expect(evidence.holdout).toEqual(count("holdout"));
+    expect(evidence.treated.completed / evidence.treated.reached).toBeLessThan(
+      evidence.holdout.completed / evidence.holdout.reached,
+    );
     expect(evidence.upperPoints).toBeLessThan(0);
     expect(evidence.differencePoints).toBeLessThan(-1);
     expect(evidence.pValue).toBeLessThanOrEqual(0.01);
