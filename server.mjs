@@ -107,42 +107,46 @@ function readBounded(req, res, { limit, name }) {
     return Promise.resolve(null);
   }
   return new Promise((resolve, reject) => {
-    const chunks = [];
+    let chunks = [];
     let received = 0;
-    let settled = false;
-    req.on("data", (chunk) => {
+    let refused = false;
+    // Once settled, the listeners let go of the chunks and of the promise's resolvers (which hold
+    // the body): a request object can outlive its answer, and what it holds would live on with it.
+    const settle = (finish, value) => {
+      chunks = [];
+      req.off("end", onEnd);
+      req.off("error", onError);
+      req.off("close", onClose);
+      finish(value);
+    };
+    const onData = (chunk) => {
       received += chunk.length;
-      if (settled) {
+      if (refused) {
         // After a 413 the rest is read and dropped (see tooLarge); past DRAIN_BYTES more the
         // connection is cut.
         if (received > limit + DRAIN_BYTES) req.socket.destroy();
-        return;
-      }
-      if (received > limit) {
-        settled = true;
-        chunks.length = 0;
+      } else if (received > limit) {
+        refused = true;
         tooLarge(true);
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (settled) return;
-      settled = true;
-      resolve(Buffer.concat(chunks));
-    });
-    req.on("error", (error) => {
-      if (settled) return;
-      settled = true;
-      reject(error);
-    });
-    req.on("close", () => {
-      if (!settled) {
-        settled = true;
-        resolve(null); // the client aborted: nobody to answer
-      }
-    });
+        settle(resolve, null);
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => {
+      req.off("data", onData);
+      settle(resolve, Buffer.concat(chunks));
+    };
+    const onError = (error) => {
+      req.off("data", onData);
+      settle(reject, error);
+    };
+    const onClose = () => {
+      req.off("data", onData);
+      settle(resolve, null); // the client aborted: nobody to answer
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("close", onClose);
   });
 }
 
