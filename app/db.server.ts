@@ -7,7 +7,7 @@ import LibsqlDatabase from "libsql";
 import type { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
 import { env } from "./env.server";
-import { startCheckpointer, type Checkpointer } from "./lib/sqlite-checkpointer.server";
+import { startCheckpointer, WAL_AUTOCHECKPOINT_PAGES, type Checkpointer } from "./lib/sqlite-checkpointer.server";
 import { ConnectionLock, postgresDriver, registerDriver, sqliteDriver, type Driver } from "./lib/driver.server";
 
 export type Dialect = "sqlite" | "postgresql";
@@ -93,7 +93,7 @@ class OneConnectionLibSQL extends PrismaLibSQL {
       "PRAGMA synchronous=NORMAL",
       "PRAGMA busy_timeout=5000",
       "PRAGMA cache_size=-65536",
-      "PRAGMA wal_autocheckpoint=10000",
+      `PRAGMA wal_autocheckpoint=${WAL_AUTOCHECKPOINT_PAGES}`,
       "PRAGMA journal_size_limit=67108864",
     ]) {
       database.prepare(pragma).all();

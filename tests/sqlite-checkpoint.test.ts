@@ -6,7 +6,14 @@ import Database from "libsql";
 import { buildSync } from "esbuild";
 import { describe, expect, test } from "vitest";
 import { createPrisma } from "~/db.server";
-import { BUSY_INTERVAL_MS, IDLE_INTERVAL_MS, startCheckpointer } from "~/lib/sqlite-checkpointer.server";
+import {
+  BUSY_INTERVAL_MS,
+  IDLE_INTERVAL_MS,
+  NEAR_INTERVAL_MS,
+  NEAR_SHARE,
+  startCheckpointer,
+  WAL_AUTOCHECKPOINT_PAGES,
+} from "~/lib/sqlite-checkpointer.server";
 import { OUTPUT, TEMPLATE_DB } from "./support/paths";
 
 // SQLite's WAL checkpoints in a worker thread (app/lib/sqlite-checkpointer.server.ts, decision
@@ -52,6 +59,28 @@ describe("SQLite checkpoints off the request thread", () => {
       w.write(500);
       await until(() => checkpointer.stats().framesCopied >= 500);
       expect(statSync(file).size - before).toBeGreaterThan(500 * 3_000);
+      expect(checkpointer.stats().lastError).toBeNull();
+    } finally {
+      await checkpointer.stop();
+      w.db.close();
+    }
+  });
+
+  test("GIVEN a WAL past 70% of the writer's autocheckpoint WHEN the writer keeps committing THEN the worker looks every 10 ms (200 ms below it) until the writer has been idle 20 looks", async () => {
+    const file = newFile("checkpoint-near");
+    const w = writer(file);
+    const checkpointer = startCheckpointer(file);
+    try {
+      w.write(500);
+      await until(() => checkpointer.stats().framesCopied >= 500);
+      expect(checkpointer.stats().intervalMs).toBe(BUSY_INTERVAL_MS);
+      w.write(Math.ceil(WAL_AUTOCHECKPOINT_PAGES * NEAR_SHARE));
+      await until(() => checkpointer.stats().intervalMs === NEAR_INTERVAL_MS);
+      // Under load commits come a few ms apart: a few looks that find nothing new keep the pace.
+      await new Promise((r) => setTimeout(r, 5 * NEAR_INTERVAL_MS));
+      expect(checkpointer.stats().intervalMs).toBe(NEAR_INTERVAL_MS);
+      // A writer that stopped: the worker goes back to its idle pace.
+      await until(() => checkpointer.stats().intervalMs === IDLE_INTERVAL_MS, 2_000);
       expect(checkpointer.stats().lastError).toBeNull();
     } finally {
       await checkpointer.stop();
