@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { assign, decodePayload, type ExperimentLike } from "@moments/engine";
 import type { EventInput } from "./contract";
+import type { OneTripRows } from "./one-trip.server";
 import { ShopNotInstalled } from "./commit-queue.server";
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -15,6 +16,13 @@ export interface Valid {
   index: number;
   event: EventInput;
   occurredAt: Date;
+  /**
+   * PostgreSQL's one-trip rows for this event, built while its batch waits (one-trip.server.ts).
+   * Held here, not in a WeakMap keyed by the event: a scavenge copies a WeakMap's values even when
+   * their key dies in it (it drops the entry afterwards), so the rows outlived their batch by a
+   * scavenge and were promoted by the megabyte (decision 044).
+   */
+  oneTrip?: OneTripRows;
 }
 
 /** What an exposure is checked against: the experiment as the shop configured it. */

@@ -126,7 +126,7 @@ export async function ingestEvents(
       return;
     }
     seen.add(eventKey(v.event));
-    valid.push({ index, event: v.event, occurredAt: v.occurredAt });
+    valid.push({ index, event: v.event, occurredAt: v.occurredAt, oneTrip: undefined });
   });
   if (valid.length === 0) return results;
 

@@ -126,7 +126,7 @@ const INGEST_ROWS =
  * candidate (positioned by `ordinal`, a number that grows in the order events are queued), its
  * journey's lock id, and its eventKey (the event rows' order).
  */
-interface EventRows {
+export interface OneTripRows {
   shopId: string;
   key: string;
   lock: bigint;
@@ -139,7 +139,6 @@ const EXPOSURE_CANDIDATE = [...EXPOSURE_COLUMNS, ...ORDER_IN_BATCH];
 const VIEW_CANDIDATE = [...VIEW_COLUMNS, ...ORDER_IN_BATCH, ...VIEW_KEY_EXTRA];
 const jsonRow = (columns: readonly JsonColumn[], row: Record<string, unknown>) => JSON.stringify(postgresJsonValues(columns, [row])[0]);
 
-const prepared = new WeakMap<Valid, EventRows>();
 let ordinal = 0;
 
 /**
@@ -160,7 +159,7 @@ export function prepareOneTrip(shopId: string, events: Valid[]): void {
       e.type === "impression" && e.offerId
         ? jsonRow(VIEW_CANDIDATE, { ...viewRowOf(shopId, v), ...position, day: dayOf(v.occurredAt), armId: e.armId ?? "" })
         : null;
-    prepared.set(v, { shopId, key: eventKey(e), lock, event: jsonRow(EVENT_COLUMNS, eventRowOf(shopId, v, receivedAt)), exposure, view });
+    v.oneTrip = { shopId, key: eventKey(e), lock, event: jsonRow(EVENT_COLUMNS, eventRowOf(shopId, v, receivedAt)), exposure, view };
   }
 }
 
@@ -168,15 +167,15 @@ export function prepareOneTrip(shopId: string, events: Valid[]): void {
  * The shop's rows as prepared; built again, all in list order, when any event was not prepared for
  * this shop (a caller other than the queue), so that positions follow the list.
  */
-function rowsOf({ shopId, events }: ShopBatch): EventRows[] {
-  if (events.some((v) => prepared.get(v)?.shopId !== shopId)) prepareOneTrip(shopId, events);
-  return events.map((v) => prepared.get(v)!);
+function rowsOf({ shopId, events }: ShopBatch): OneTripRows[] {
+  if (events.some((v) => v.oneTrip?.shopId !== shopId)) prepareOneTrip(shopId, events);
+  return events.map((v) => v.oneTrip!);
 }
 
 /** The statement's parameter for one shop; its event rows in eventKey order, as eventRows sorts them. */
-function parameterOf({ shopId, currency, events }: ShopBatch, rows: EventRows[]): string {
+function parameterOf({ shopId, currency, events }: ShopBatch, rows: OneTripRows[]): string {
   const sorted = [...rows].sort(byKey);
-  const texts = (pick: (r: EventRows) => string | null) => rows.map(pick).filter((t) => t !== null).join(",");
+  const texts = (pick: (r: OneTripRows) => string | null) => rows.map(pick).filter((t) => t !== null).join(",");
   return (
     `[[${sorted.map((r) => r.event).join(",")}],[${texts((r) => r.exposure)}],[${texts((r) => r.view)}],` +
     `${JSON.stringify(shopId)},${JSON.stringify([...new Set(events.map((v) => v.event.journeyKey))])},${JSON.stringify(currency)}]`
