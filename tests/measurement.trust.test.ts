@@ -1,6 +1,8 @@
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
 import { encodePayload, exposureEventId, type Offer } from "@moments/engine";
 import { CART_CAP_MINOR } from "~/measurement/exposures.server";
+import type { EventInput } from "~/measurement/contract";
+import { verifyExposures } from "~/measurement/exposure-check.server";
 import { ingestEvents } from "~/measurement/ingest.server";
 import { freshDatabase } from "./support/db";
 import { numbers } from "./support/numbers";
@@ -217,5 +219,41 @@ describe("the cart covariate", () => {
       covariateSum: 4000,
       covariateSq: 4000 * 4000,
     });
+  });
+});
+
+describe("reading the shop's configuration", () => {
+  test("GIVEN a configuration not yet remembered WHEN ten batches of exposures are checked at once THEN it is read once, and each exposure is judged on it", async () => {
+    const config = await seedExperiment(prisma, shopId, {
+      id: "exp-t",
+      offerId: "offer-t",
+      variants: ["vt1"],
+      holdoutBps: 5000,
+      versionRows: true,
+    });
+    let reads = 0;
+    // A client of its own: nothing remembered for it yet, as after the 10 s an entry lives.
+    const counting = prisma.$extends({
+      query: {
+        experiment: {
+          findMany({ args, query }) {
+            reads++;
+            return query(args);
+          },
+        },
+      },
+    }) as unknown as typeof prisma;
+    const batches = Array.from({ length: 10 }, (_, i) => {
+      const key = keyInArm(config, i % 2 ? "holdout" : "vt1", `c${i}`);
+      // Every third batch claims the wrong arm: refused on the shared read like any other.
+      const claimed = i % 3 === 0 ? (armOf(config, key) === "holdout" ? "vt1" : "holdout") : armOf(config, key);
+      const event = exposure(key, claimed) as unknown as EventInput;
+      return [{ index: 0, event, occurredAt: NOW }];
+    });
+    const verdicts = await Promise.all(batches.map((b) => verifyExposures(counting, shopId, b)));
+    expect(reads).toBe(1);
+    verdicts.forEach((problems, i) =>
+      expect(problems.get(0) ?? null).toBe(i % 3 === 0 ? "arm: does not match the assignment for this journey" : null),
+    );
   });
 });

@@ -72,23 +72,43 @@ function sharesOf(json: string): Record<string, number> | null {
 export async function verifyExposures(db: Db, shopId: string, batch: Valid[]): Promise<Map<number, string>> {
   const exposures = batch.filter((v) => v.event.type === "exposure");
   if (exposures.length === 0) return new Map();
-  const ids = [...new Set(exposures.map((v) => v.event.experimentId!))];
+  const ids = [...new Set(exposures.map((v) => v.event.experimentId!))].sort();
   const cache = isClient(db) ? cacheOf(db, shopId) : null;
-  if (cache && ids.every((id) => cache.known.has(id))) {
+  if (!cache) return check(await loadExperiments(db, shopId, ids), exposures);
+  if (ids.every((id) => cache.known.has(id))) {
     const problems = check(cache.known, exposures);
     if (problems.size === 0) return problems;
+    // Refused by what was cached: decide on what the database says now.
+    return check(await remember(cache, ids, loadExperiments(db, shopId, ids)), exposures);
   }
-  // Not cached, or refused by what was cached: decide on what the database says now.
-  const known = await loadExperiments(db, shopId, ids);
-  if (cache) for (const id of ids) cache.known.set(id, known.get(id) ?? null);
-  return check(known, exposures);
+  // Not cached: batches that arrive together (every connection after the cache expired) share
+  // one read of the shop's configuration instead of five reads each.
+  const key = ids.join(",");
+  let loading = cache.loading.get(key);
+  if (!loading) {
+    loading = remember(cache, ids, loadExperiments(db, shopId, ids)).finally(() => cache.loading.delete(key));
+    cache.loading.set(key, loading);
+  }
+  return check(await loading, exposures);
+}
+
+async function remember(cache: ShopCache, ids: string[], load: Promise<Map<string, KnownExperiment>>) {
+  const known = await load;
+  for (const id of ids) cache.known.set(id, known.get(id) ?? null);
+  return known;
 }
 
 const isClient = (db: Db): db is PrismaClient => typeof (db as PrismaClient).$transaction === "function";
 
 const CACHE_TTL_MS = 10_000;
 const CACHE_SHOPS_MAX = 10_000;
-const caches = new WeakMap<PrismaClient, Map<string, { known: Map<string, KnownExperiment | null>; until: number }>>();
+interface ShopCache {
+  known: Map<string, KnownExperiment | null>;
+  /** Reads of experiments not yet known, by their sorted ids, while they run. */
+  loading: Map<string, Promise<Map<string, KnownExperiment>>>;
+  until: number;
+}
+const caches = new WeakMap<PrismaClient, Map<string, ShopCache>>();
 
 /**
  * What a shop's experiments were, remembered for 10 s per client: every exposure batch would
@@ -105,7 +125,7 @@ function cacheOf(db: PrismaClient, shopId: string) {
   let entry = shops.get(shopId);
   if (!entry || entry.until <= now) {
     if (shops.size >= CACHE_SHOPS_MAX) shops.clear();
-    entry = { known: new Map(), until: now + CACHE_TTL_MS };
+    entry = { known: new Map(), loading: new Map(), until: now + CACHE_TTL_MS };
     shops.set(shopId, entry);
   }
   return entry;

@@ -76,9 +76,19 @@ const installedShops = new Map<string, { id: string; currency: string; until: nu
  * 404 that drops the entry. A miss reads on the driver (one index lookup, no Prisma on the hot path).
  */
 async function installedShop(domain: string): Promise<{ id: string; currency: string } | null> {
-  const now = Date.now();
   const known = installedShops.get(domain);
-  if (known && known.until > now) return known;
+  if (known && known.until > Date.now()) return known;
+  // Requests that miss together (every connection once the entry expired) share one read.
+  let reading = shopReads.get(domain);
+  if (!reading) {
+    reading = readShop(domain).finally(() => shopReads.delete(domain));
+    shopReads.set(domain, reading);
+  }
+  return await reading;
+}
+const shopReads = new Map<string, Promise<{ id: string; currency: string } | null>>();
+
+async function readShop(domain: string): Promise<{ id: string; currency: string } | null> {
   const [row] = await readDirect<{ id: string; currency: string; uninstalledAt: unknown }>(
     db(),
     sql`SELECT "id", "currency", "uninstalledAt" FROM "Shop" WHERE "domain" = ${domain}`,
@@ -88,7 +98,7 @@ async function installedShop(domain: string): Promise<{ id: string; currency: st
     return null;
   }
   if (installedShops.size >= SHOP_CACHE_MAX) installedShops.clear();
-  const shop = { id: row.id, currency: row.currency, until: now + SHOP_CACHE_MS };
+  const shop = { id: row.id, currency: row.currency, until: Date.now() + SHOP_CACHE_MS };
   installedShops.set(domain, shop);
   return shop;
 }
