@@ -106,18 +106,18 @@ function readBounded(req, res, { limit, name }) {
     if (drain) req.resume();
     return Promise.resolve(null);
   }
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     let chunks = [];
     let received = 0;
     let refused = false;
-    // Once settled, the listeners let go of the chunks and of the promise's resolvers (which hold
+    // Once settled, the listeners let go of the chunks and of the promise's resolver (which holds
     // the body): a request object can outlive its answer, and what it holds would live on with it.
-    const settle = (finish, value) => {
+    const settle = (body) => {
       chunks = [];
       req.off("end", onEnd);
-      req.off("error", onError);
-      req.off("close", onClose);
-      finish(value);
+      req.off("error", onGone);
+      req.off("close", onGone);
+      resolve(body);
     };
     const onData = (chunk) => {
       received += chunk.length;
@@ -128,25 +128,23 @@ function readBounded(req, res, { limit, name }) {
       } else if (received > limit) {
         refused = true;
         tooLarge(true);
-        settle(resolve, null);
+        settle(null);
       } else chunks.push(chunk);
     };
     const onEnd = () => {
       req.off("data", onData);
-      settle(resolve, Buffer.concat(chunks));
+      settle(Buffer.concat(chunks));
     };
-    const onError = (error) => {
+    // A request's only error is the client going away mid-body ("aborted"), as is a close before
+    // the end: nobody to answer, nothing to log (a stack per abort would let anyone flood the logs).
+    const onGone = () => {
       req.off("data", onData);
-      settle(reject, error);
-    };
-    const onClose = () => {
-      req.off("data", onData);
-      settle(resolve, null); // the client aborted: nobody to answer
+      settle(null);
     };
     req.on("data", onData);
     req.on("end", onEnd);
-    req.on("error", onError);
-    req.on("close", onClose);
+    req.on("error", onGone);
+    req.on("close", onGone);
   });
 }
 

@@ -86,7 +86,9 @@ export function streamBody(url: string, totalBytes: number, headers: Record<stri
     const pump = () => {
       while (!answered && sent < totalBytes) {
         sent += chunk.length;
-        if (!req.write(chunk)) return void req.once("drain", pump);
+        // On loopback a drain can come back at once: yield a turn first, or the client never reads
+        // the 413 and runs into the server's cut (ECONNRESET) before it does.
+        if (!req.write(chunk)) return void req.once("drain", () => setImmediate(pump));
       }
       if (!answered) req.end();
     };

@@ -1,3 +1,4 @@
+import net from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { freshDatabase, type TestDatabase } from "./support/db";
 import { realModeEnv, startServer, type RunningServer } from "./support/server";
@@ -140,6 +141,27 @@ describe("body limits, enforced while the body streams in", () => {
   it("GIVEN a 2 MB chunked body WHEN posted to the app proxy THEN 413", async () => {
     const res = await streamBody(`${server.url}/proxy/events?shop=${SHOP}`, 2 * MB);
     expect(res.status).toBe(413);
+  });
+});
+
+describe("clients that go away", () => {
+  it("GIVEN clients that reset their connection mid-body WHEN they post events, webhooks and proxy calls THEN the server logs nothing about them and keeps answering", async () => {
+    const { port } = new URL(server.url);
+    const abort = (path: string) =>
+      new Promise<void>((resolve) => {
+        const socket = net.connect(Number(port), "127.0.0.1", () => {
+          socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n{"events":[`);
+          setTimeout(() => socket.resetAndDestroy(), 20);
+        });
+        socket.on("close", () => resolve());
+        socket.on("error", () => undefined);
+      });
+    const logged = server.output().length;
+    for (const path of ["/api/events", "/webhooks/orders/create", `/proxy/events?shop=${SHOP}`])
+      await Promise.all(Array.from({ length: 5 }, () => abort(path)));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(server.output().slice(logged)).toBe("");
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 });
 
