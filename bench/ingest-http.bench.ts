@@ -274,9 +274,12 @@ execFileSync(process.execPath, [path.join(root, "node_modules/prisma/build/index
   stdio: "pipe",
 });
 await withServers("sqlite", `file:${sqliteFile}`, 1);
+// Like each PostgreSQL set-up's database below: what one set-up wrote is not flushed during the next one's runs.
+for (const f of [sqliteFile, `${sqliteFile}-wal`, `${sqliteFile}-shm`]) rmSync(f, { force: true });
 
 const cluster = (await startPostgresCluster()) as {
   createDatabase: (name: string) => Promise<string>;
+  dropDatabase: (name: string) => Promise<void>;
   stop: () => void;
 };
 try {
@@ -293,6 +296,9 @@ try {
       stdio: "pipe",
     });
     await withServers(label, url, instances);
+    // The next set-up shares the cluster and the cores: the rows this one wrote would otherwise
+    // be vacuumed and checkpointed during its runs.
+    await cluster.dropDatabase(`bench_ingest_${instances}`);
   }
 } finally {
   cluster.stop();

@@ -76,6 +76,16 @@ export async function startPostgresCluster() {
       }
       return urlFor(name);
     },
+    async dropDatabase(name) {
+      const pg = (await import("pg")).default;
+      const client = new pg.Client({ connectionString: urlFor("postgres") });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, "")}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
     stop() {
       if (stopped) return;
       stopped = true;
