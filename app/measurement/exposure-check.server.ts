@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import { assign, decodePayload, type ExperimentLike } from "@moments/engine";
 import type { EventInput } from "./contract";
 import type { OneTripRows } from "./one-trip.server";
+import { sharedRead } from "~/lib/shared-read";
 import { ShopNotInstalled } from "./commit-queue.server";
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -83,13 +84,8 @@ export async function verifyExposures(db: Db, shopId: string, batch: Valid[]): P
   }
   // Not cached: batches that arrive together (every connection after the cache expired) share
   // one read of the shop's configuration instead of five reads each.
-  const key = ids.join(",");
-  let loading = cache.loading.get(key);
-  if (!loading) {
-    loading = remember(cache, ids, loadExperiments(db, shopId, ids)).finally(() => cache.loading.delete(key));
-    cache.loading.set(key, loading);
-  }
-  return check(await loading, exposures);
+  const known = await sharedRead(cache.loading, ids.join(","), () => remember(cache, ids, loadExperiments(db, shopId, ids)));
+  return check(known, exposures);
 }
 
 async function remember(cache: ShopCache, ids: string[], load: Promise<Map<string, KnownExperiment>>) {

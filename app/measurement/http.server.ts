@@ -10,6 +10,7 @@ import { verifyCheckoutSessionToken } from "./session-token.server";
 import { EventBatch, type EventResult } from "./contract";
 import { ingestEvents } from "./ingest.server";
 import { parseTurn } from "./parse-turns.server";
+import { sharedRead } from "~/lib/shared-read";
 
 /**
  * The HTTP side of ingestion shared by /api/events and /proxy/events: the body (JSON, or the
@@ -78,13 +79,7 @@ const installedShops = new Map<string, { id: string; currency: string; until: nu
 async function installedShop(domain: string): Promise<{ id: string; currency: string } | null> {
   const known = installedShops.get(domain);
   if (known && known.until > Date.now()) return known;
-  // Requests that miss together (every connection once the entry expired) share one read.
-  let reading = shopReads.get(domain);
-  if (!reading) {
-    reading = readShop(domain).finally(() => shopReads.delete(domain));
-    shopReads.set(domain, reading);
-  }
-  return await reading;
+  return await sharedRead(shopReads, domain, () => readShop(domain));
 }
 const shopReads = new Map<string, Promise<{ id: string; currency: string } | null>>();
 
