@@ -121,11 +121,13 @@ export async function ingestEvents(
       results[index] = v.result;
       return;
     }
-    if (seen.has(eventKey(v.event))) {
+    const key = eventKey(v.event);
+    if (seen.has(key)) {
       results[index] = { id: v.event.id, status: "duplicate" };
       return;
     }
-    seen.add(eventKey(v.event));
+    seen.add(key);
+    // oneTrip is set later, on PostgreSQL only: present from the start, every Valid keeps one shape.
     valid.push({ index, event: v.event, occurredAt: v.occurredAt, oneTrip: undefined });
   });
   if (valid.length === 0) return results;
